@@ -1,0 +1,54 @@
+// Lint: typescript-eslint's recommended rules everywhere, plus the determinism contract for code
+// under test (src/ and the buggy variants in impls/): no real time, timers or unseeded randomness,
+// and nothing from the harness at run time (types only).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const timeAdvice = 'use the injected runtime (runtime.now, runtime.sleep, runtime.setTimer, runtime.random)';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'out/**', '.grade-out/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node, ...globals.mocha } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-require-imports': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'impls/**/*.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate', 'Date', 'performance', 'queueMicrotask'].map(
+          (name) => ({ name, message: `Code under test must not use ${name}: ${timeAdvice}.` }),
+        ),
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: `Math.random is unseeded: ${timeAdvice}.` },
+        { object: 'Date', property: 'now', message: `Date.now is real time: ${timeAdvice}.` },
+        { object: 'performance', property: 'now', message: `performance.now is real time: ${timeAdvice}.` },
+        { object: 'process', property: 'hrtime', message: `process.hrtime is real time: ${timeAdvice}.` },
+      ],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/harness/**', '**/harness'],
+              allowTypeImports: true,
+              message: 'Code under test may import only types from the harness (import type ...); everything else is injected.',
+            },
+            { group: ['node:*', 'fs', 'timers', 'timers/*', 'worker_threads', 'child_process', 'net', 'http'], message: 'Code under test does no real I/O.' },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,85 @@
+// The public contract between the harness and an implementation under test (src/ or --impl DIR).
+// Implementations import only *types* from here (`import type`): everything they use at run time
+// (time, timers, randomness, logging, the codec, RPC ends, the persister) is handed to them, so a
+// copy of src/ anywhere on disk can be graded, and the simulator owns every source of
+// nondeterminism.
+
+/** A cancellable one-shot timer from Runtime.setTimer. */
+export interface Timer {
+  cancel(): void;
+  readonly pending: boolean;
+}
+
+/**
+ * A condition a task can wait on, as a Go condition variable or channel would be used. Waits are
+ * named so that a deadlock report can say what every blocked task was waiting for.
+ */
+export interface Signal {
+  wait(): Promise<void>;
+  /** Wakes every current waiter. */
+  notifyAll(): void;
+  readonly waiters: number;
+}
+
+/** Values that cross a wire or go to stable storage. */
+export interface Codec {
+  encode(value: unknown): Uint8Array;
+  decode<T = unknown>(bytes: Uint8Array): T;
+}
+
+/**
+ * Everything a node may use to observe time or make a random choice. On a crashed node, timers
+ * never fire and sleeps never resume, exactly as on a machine that lost power.
+ */
+export interface Runtime {
+  /** The node's name, as shown in traces and deadlock reports. */
+  readonly name: string;
+  /** Virtual milliseconds since the simulation began. */
+  now(): number;
+  /** Resolves after `ms` virtual milliseconds (never, if the node crashes first). */
+  sleep(ms: number, label?: string): Promise<void>;
+  /** Calls `fn` after `ms` virtual milliseconds unless cancelled first or the node crashes. */
+  setTimer(ms: number, fn: () => void, label?: string): Timer;
+  /** Uniform in [0, 1), from this node's own seeded stream. */
+  random(): number;
+  /** Uniform integer in [0, n). */
+  randomInt(n: number): number;
+  /** A named condition to wait on (shown in deadlock reports). */
+  signal(description: string): Signal;
+  /** Debug output: goes to the run's trace, shown by `grade replay --trace/--columns`. */
+  log(topic: LogTopic, message: string): void;
+  readonly codec: Codec;
+  readonly crashed: boolean;
+}
+
+/** Topics colour the per-node trace columns. */
+export type LogTopic =
+  | 'election'
+  | 'append'
+  | 'apply'
+  | 'snapshot'
+  | 'persist'
+  | 'client'
+  | 'server'
+  | 'config'
+  | 'shard'
+  | 'info';
+
+/** A sending port to one peer. Resolves to the reply, or to null when the call failed (lost
+ * request or reply, unreachable or dead server). It never rejects for a network outcome. */
+export interface ClientEnd {
+  readonly name: string;
+  call<Reply = unknown>(serviceMethod: string, args: unknown): Promise<Reply | null>;
+}
+
+/** An RPC handler: receives freshly decoded args and returns (or resolves to) a plain reply object. */
+export type Handler = (args: any) => unknown;
+
+/** Stable storage for one server: Raft state and snapshot, saved together. */
+export interface PersisterApi {
+  save(raftState: Uint8Array, snapshot: Uint8Array | null): void;
+  readRaftState(): Uint8Array;
+  readSnapshot(): Uint8Array;
+  raftStateSize(): number;
+  snapshotSize(): number;
+}

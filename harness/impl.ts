@@ -1,0 +1,65 @@
+// Loads the implementation under test: a directory with the same module layout as src/
+// (raft/, kvraft/, shardctrler/, shardkv/), compiled to JavaScript. Fixtures get their layers
+// from here and nowhere else, so `--impl DIR` swaps in another implementation.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { RaftModule } from './contracts/raft';
+
+/** The compiled reference implementation (dist/src). */
+export const DEFAULT_IMPL_DIR = path.resolve(__dirname, '..', 'src');
+
+export type LayerName = 'raft' | 'kvraft' | 'shardctrler' | 'shardkv';
+
+/** Exports each layer must have, for a clear error when one is missing. */
+const REQUIRED_EXPORTS: Record<LayerName, string[]> = {
+  raft: ['makeRaft'],
+  kvraft: ['makeKVServer', 'makeClerk'],
+  shardctrler: ['makeShardCtrler', 'makeClerk'],
+  shardkv: ['makeShardKV', 'makeClerk'],
+};
+
+export class ImplementationError extends Error {
+  override name = 'ImplementationError';
+}
+
+export class Implementation {
+  private readonly cache = new Map<LayerName, unknown>();
+
+  constructor(readonly dir: string = DEFAULT_IMPL_DIR) {}
+
+  /** The named layer's module, checked for its required exports. */
+  layer<T>(name: LayerName): T {
+    const cached = this.cache.get(name);
+    if (cached) return cached as T;
+    const dir = path.join(this.dir, name);
+    const entry = ['index.js', 'index.cjs'].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
+    if (!entry) {
+      throw new ImplementationError(`implementation ${this.dir} has no ${name}/index.js: compile it first (npm run build) or point --impl at its compiled directory`);
+    }
+    const mod = require(entry) as Record<string, unknown>;
+    const missing = REQUIRED_EXPORTS[name].filter((e) => typeof mod[e] !== 'function');
+    if (missing.length > 0) {
+      throw new ImplementationError(`implementation ${entry} does not export ${missing.map((m) => `${m}()`).join(', ')}`);
+    }
+    this.cache.set(name, mod);
+    return mod as T;
+  }
+
+  get raft(): RaftModule {
+    return this.layer<RaftModule>('raft');
+  }
+}
+
+/** Checks that a directory looks like an implementation; returns an error message or undefined. */
+export function checkImplementationDir(dir: string, layers: LayerName[]): string | undefined {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return `implementation directory ${dir} does not exist`;
+  const impl = new Implementation(dir);
+  for (const layer of layers) {
+    try {
+      impl.layer(layer);
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,48 @@
+// Stable storage for one server: Raft state and snapshot, always saved together (the 2023
+// `Save` semantics: a null snapshot stores an empty one). Bytes in and out are copies, so neither
+// the caller nor a later crash can change what was saved.
+import type { PersisterApi } from '../api';
+
+const EMPTY = new Uint8Array(0);
+
+export class Persister implements PersisterApi {
+  private raftState: Uint8Array = EMPTY;
+  private snapshot: Uint8Array = EMPTY;
+
+  save(raftState: Uint8Array, snapshot: Uint8Array | null): void {
+    if (!(raftState instanceof Uint8Array)) throw new TypeError('Persister.save: raftState must be a Uint8Array (encode it with the codec)');
+    if (snapshot !== null && !(snapshot instanceof Uint8Array)) throw new TypeError('Persister.save: snapshot must be a Uint8Array or null');
+    this.raftState = raftState.slice();
+    this.snapshot = snapshot ? snapshot.slice() : EMPTY;
+  }
+
+  /** Alias of save(raftState, current snapshot), for implementations written against the 2022 API. */
+  saveRaftState(raftState: Uint8Array): void {
+    this.save(raftState, this.snapshot);
+  }
+
+  readRaftState(): Uint8Array {
+    return this.raftState.slice();
+  }
+
+  readSnapshot(): Uint8Array {
+    return this.snapshot.slice();
+  }
+
+  raftStateSize(): number {
+    return this.raftState.length;
+  }
+
+  snapshotSize(): number {
+    return this.snapshot.length;
+  }
+
+  /** A separate persister with the same contents; later saves to either do not affect the other. */
+  copy(): Persister {
+    const p = new Persister();
+    // Stored arrays are never mutated in place, so sharing them between copies is safe.
+    p.raftState = this.raftState;
+    p.snapshot = this.snapshot;
+    return p;
+  }
+}

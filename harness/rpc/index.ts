@@ -1,0 +1,1 @@
+export { Network, Server, Service, type ServerName } from './network';

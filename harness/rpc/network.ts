@@ -1,0 +1,292 @@
+// The simulated RPC network (our labrpc), in virtual time.
+//
+// Semantics, all from the course's labrpc:
+// - A client end is a one-way port with a unique name, owned by one node; it starts disabled and
+//   unconnected, and is connected to a server *name* that is looked up per call.
+// - call(method, args) encodes args at once (a value that cannot be encoded is the caller's bug and
+//   rejects), counts 1 RPC and the args' bytes, and always settles, to the decoded reply or to null.
+// - Whether the end is enabled and connected, the server present, and the network reliable or
+//   long-reordering are read once, when the call is made.
+// - Deliverable call, unreliable: wait U[0..26] ms; lose the request with p = 0.1 (the handler never
+//   runs); run the handler; lose the reply with p = 0.1 (the handler did run).
+// - While a handler runs, every 100 ms: if the end was disabled or the server deleted/replaced, the
+//   call fails and the handler's result is dropped. Checked once more when the handler returns.
+// - Long reordering: a successful reply is held back, with p = 2/3, for 200 + U[0..U[0..1999]] ms,
+//   and is not re-checked afterwards.
+// - Undeliverable call: fails after U[0..6999] ms with long delays on, U[0..99] ms otherwise.
+// - Reply bytes are counted only when a reply is delivered. A server's count is the number of
+//   requests that reached it (counted even if the reply is then lost).
+// - A node that crashes never sees the outcome of its own calls.
+import type { ClientEnd, Handler } from '../api';
+import { decode, encode } from '../codec';
+import type { NodeRuntime, Simulator } from '../sim/simulator';
+import type { Rng } from '../sim/rng';
+
+export type ServerName = string | number;
+
+interface EndState {
+  readonly end: NetEnd;
+  enabled: boolean;
+  server: string | undefined;
+}
+
+export const DEAD_POLL_MS = 100;
+export const SHORT_DELAY_MAX_MS = 26;
+export const LONG_FAILURE_DELAY_MS = 7000;
+export const SHORT_FAILURE_DELAY_MS = 100;
+
+export class Network {
+  private readonly ends = new Map<string, EndState>();
+  private readonly servers = new Map<string, Server>();
+  private readonly rng: Rng;
+  private reliable = true;
+  private longDelays = false;
+  private longReordering = false;
+  private done = false;
+  private rpcTotal = 0;
+  private bytesTotal = 0;
+  private callSeq = 0;
+
+  constructor(readonly sim: Simulator, streamName = 'network') {
+    this.rng = sim.rng(streamName);
+  }
+
+  /** A new end, disabled and unconnected. `owner` is the node that will call through it. */
+  makeEnd(name: string, owner?: NodeRuntime): ClientEnd {
+    if (this.ends.has(name)) throw new Error(`Network.makeEnd: an end named "${name}" already exists; end names must be unique`);
+    const end = new NetEnd(this, name, owner);
+    this.ends.set(name, { end, enabled: false, server: undefined });
+    return end;
+  }
+
+  addServer(name: ServerName, server: Server): void {
+    this.servers.set(String(name), server);
+  }
+
+  deleteServer(name: ServerName): void {
+    this.servers.delete(String(name));
+  }
+
+  connect(endName: string, serverName: ServerName): void {
+    this.endState(endName).server = String(serverName);
+  }
+
+  enable(endName: string, enabled: boolean): void {
+    const state = this.endState(endName);
+    if (state.enabled !== enabled) {
+      state.enabled = enabled;
+      this.sim.record('net', state.end.ownerName, `${enabled ? 'enable' : 'disable'} ${endName} -> ${state.server ?? '?'}`);
+    }
+  }
+
+  setReliable(reliable: boolean): void {
+    if (this.reliable !== reliable) this.sim.record('net', 'network', reliable ? 'reliable' : 'unreliable');
+    this.reliable = reliable;
+  }
+
+  setLongDelays(on: boolean): void {
+    this.longDelays = on;
+  }
+
+  setLongReordering(on: boolean): void {
+    if (this.longReordering !== on) this.sim.record('net', 'network', `long reordering ${on ? 'on' : 'off'}`);
+    this.longReordering = on;
+  }
+
+  get isCleanedUp(): boolean {
+    return this.done;
+  }
+
+  isReliable(): boolean {
+    return this.reliable;
+  }
+
+  /** Requests that reached the server currently registered under `name` (0 if none is). */
+  getCount(name: ServerName): number {
+    return this.servers.get(String(name))?.count ?? 0;
+  }
+
+  getTotalCount(): number {
+    return this.rpcTotal;
+  }
+
+  getTotalBytes(): number {
+    return this.bytesTotal;
+  }
+
+  /** After cleanup, new calls fail at once; calls in flight finish normally. */
+  cleanup(): void {
+    this.done = true;
+  }
+
+  private endState(name: string): EndState {
+    const state = this.ends.get(name);
+    if (!state) throw new Error(`Network: no end named "${name}"`);
+    return state;
+  }
+
+  /** Carries one call through the network; `settle` is called exactly once (or never, if the caller crashed). */
+  process(end: NetEnd, method: string, argsBytes: Uint8Array, settle: (reply: Uint8Array | null, why: string) => void): number {
+    const id = ++this.callSeq;
+    this.rpcTotal++;
+    this.bytesTotal += argsBytes.length;
+    const state = this.endState(end.name);
+    const serverName = state.server;
+    const server = serverName === undefined ? undefined : this.servers.get(serverName);
+    const reliable = this.reliable;
+    const longReordering = this.longReordering;
+    this.sim.record('send', end.ownerName, `#${id} ${method} -> ${serverName ?? '?'} ${argsBytes.length}B`);
+
+    if (!state.enabled || serverName === undefined || !server) {
+      const delay = this.longDelays ? this.rng.int(LONG_FAILURE_DELAY_MS) : this.rng.int(SHORT_FAILURE_DELAY_MS);
+      const why = !state.enabled ? 'end disabled' : server ? 'unconnected' : `no server ${serverName}`;
+      this.sim.schedule(delay, () => settle(null, why));
+      return id;
+    }
+
+    const isDead = () => !state.enabled || this.servers.get(serverName) !== server;
+    const deliver = () => {
+      if (!reliable && this.rng.int(1000) < 100) {
+        settle(null, 'request lost');
+        return;
+      }
+      this.sim.record('deliver', serverName, `#${id} ${method}`);
+      let finished = false;
+      let poll: { cancel(): void } | undefined;
+      const schedulePoll = () => {
+        poll = this.sim.schedule(
+          DEAD_POLL_MS,
+          () => {
+            if (finished) return;
+            if (isDead()) {
+              finished = true;
+              settle(null, 'server dead or end disabled while handling');
+            } else schedulePoll();
+          },
+          { passive: true },
+        );
+      };
+      schedulePoll();
+      server.dispatch(method, argsBytes, serverName).then((replyBytes) => {
+        if (finished) return; // abandoned by a dead-server poll
+        finished = true;
+        poll?.cancel();
+        if (isDead()) {
+          settle(null, 'server dead or end disabled');
+        } else if (!reliable && this.rng.int(1000) < 100) {
+          settle(null, 'reply lost');
+        } else if (longReordering && this.rng.int(900) < 600) {
+          const k = this.rng.int(2000);
+          const delay = 200 + this.rng.int(k + 1);
+          this.sim.schedule(delay, () => {
+            this.bytesTotal += replyBytes.length;
+            settle(replyBytes, 'reordered');
+          });
+        } else {
+          this.bytesTotal += replyBytes.length;
+          settle(replyBytes, '');
+        }
+      }, (error: unknown) => {
+        finished = true;
+        poll?.cancel();
+        this.sim.fail(error instanceof Error ? error : new Error(String(error)));
+      });
+    };
+    // Even a reliable delivery is a separate event: a handler never runs inside its caller's stack.
+    this.sim.schedule(reliable ? 0 : this.rng.range(0, SHORT_DELAY_MAX_MS), deliver);
+    return id;
+  }
+}
+
+class NetEnd implements ClientEnd {
+  readonly ownerName: string;
+
+  constructor(private readonly net: Network, readonly name: string, private readonly owner: NodeRuntime | undefined) {
+    this.ownerName = owner?.name ?? 'tester';
+  }
+
+  call<Reply = unknown>(serviceMethod: string, args: unknown): Promise<Reply | null> {
+    const net = this.net;
+    const sim = net.sim;
+    // Encoding errors are the caller's bug: they reject the call rather than count as a lost message.
+    let argsBytes: Uint8Array;
+    try {
+      argsBytes = encode(args, 'args');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (net.isCleanedUp) return Promise.resolve(null);
+    const owner = this.owner;
+    if (owner?.crashed) return new Promise(() => {});
+    return new Promise<Reply | null>((resolve) => {
+      let removeWait = () => {};
+      const id = net.process(this, serviceMethod, argsBytes, (replyBytes, why) => {
+        removeWait();
+        if (owner?.crashed) return;
+        if (replyBytes === null) {
+          sim.record('drop', this.ownerName, `#${id} ${serviceMethod}: ${why}`);
+          resolve(null);
+        } else {
+          sim.record('reply', this.ownerName, `#${id} ${serviceMethod} ${replyBytes.length}B${why ? ` (${why})` : ''}`);
+          resolve(decode<Reply>(replyBytes));
+        }
+      });
+      const wait = { describe: () => `${owner ? `node ${owner.name}` : 'tester'}: RPC #${id} ${serviceMethod} via end ${this.name} awaiting its outcome` };
+      removeWait = owner ? owner.addWait(wait) : sim.addWait(wait);
+    });
+  }
+}
+
+/** A named set of handlers, e.g. new Service('Raft', { RequestVote: (a) => ..., AppendEntries: ... }). */
+export class Service {
+  constructor(readonly name: string, readonly handlers: Readonly<Record<string, Handler>>) {
+    if (name.includes('.')) throw new Error(`Service name "${name}" must not contain a dot`);
+  }
+
+  /** A service exposing the named methods of `target`, bound to it. */
+  static of(name: string, target: object, methods: readonly string[]): Service {
+    const handlers: Record<string, Handler> = {};
+    for (const m of methods) {
+      const fn = (target as Record<string, unknown>)[m];
+      if (typeof fn !== 'function') throw new Error(`Service ${name}: the implementation has no method ${m}()`);
+      handlers[m] = (fn as Handler).bind(target);
+    }
+    return new Service(name, handlers);
+  }
+}
+
+/** An RPC listener holding one or more services; counts the requests that reach it. */
+export class Server {
+  private readonly services = new Map<string, Service>();
+  count = 0;
+
+  addService(service: Service): this {
+    this.services.set(service.name, service);
+    return this;
+  }
+
+  async dispatch(serviceMethod: string, argsBytes: Uint8Array, serverName: string): Promise<Uint8Array> {
+    this.count++;
+    const dot = serviceMethod.lastIndexOf('.');
+    const serviceName = serviceMethod.slice(0, dot);
+    const methodName = serviceMethod.slice(dot + 1);
+    const service = this.services.get(serviceName);
+    if (!service) {
+      throw new Error(`server ${serverName}: unknown service "${serviceName}" in call to ${serviceMethod}; known services: ${[...this.services.keys()].join(', ') || 'none'}`);
+    }
+    const handler = Object.prototype.hasOwnProperty.call(service.handlers, methodName) ? service.handlers[methodName] : undefined;
+    if (!handler) {
+      throw new Error(`server ${serverName}: unknown method "${methodName}" of service ${serviceName}; known methods: ${Object.keys(service.handlers).join(', ')}`);
+    }
+    let reply: unknown;
+    try {
+      reply = await handler(decode(argsBytes));
+    } catch (error) {
+      const e = error instanceof Error ? error : new Error(String(error));
+      e.message = `handler ${serviceMethod} on server ${serverName} threw: ${e.message}`;
+      throw e;
+    }
+    if (reply === null) throw new Error(`handler ${serviceMethod} on server ${serverName} returned null: a handler returns a reply object (null is how a call reports failure)`);
+    return encode(reply === undefined ? {} : reply, 'reply');
+  }
+}

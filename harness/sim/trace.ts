@@ -1,0 +1,81 @@
+// The event trace of a run. Every record feeds a running SHA-256, so any run can report a
+// fingerprint: same code + same seed => same fingerprint. Full records are kept only when asked
+// for (replay --trace); otherwise only the last few are kept, for failure messages.
+import { createHash, type Hash } from 'node:crypto';
+
+export type TraceKind =
+  | 'send' // a call entered the network
+  | 'deliver' // a request reached a server's handler
+  | 'reply' // a successful reply reached the caller
+  | 'drop' // a request or reply was lost, or a call failed
+  | 'timer' // a node's timer or sleep fired
+  | 'crash'
+  | 'start'
+  | 'net' // connectivity or reliability changed
+  | 'log' // an implementation's own debug output
+  | 'test'; // a step of the test scenario
+
+export interface TraceRecord {
+  time: number;
+  kind: TraceKind;
+  node: string;
+  detail: string;
+  topic?: string;
+}
+
+const FLUSH_EVERY = 2048;
+const RECENT = 64;
+
+export class Trace {
+  private readonly hash: Hash = createHash('sha256');
+  private pending: string[] = [];
+  private fingerprintValue: string | undefined;
+  readonly records: TraceRecord[] | undefined;
+  private readonly recent: TraceRecord[] = [];
+  private recentPos = 0;
+  count = 0;
+
+  constructor(keepAll: boolean, private readonly sink?: (record: TraceRecord) => void) {
+    this.records = keepAll ? [] : undefined;
+  }
+
+  record(time: number, kind: TraceKind, node: string, detail: string, topic?: string): void {
+    if (this.fingerprintValue !== undefined) return; // finished: late activity is not part of the run
+    this.count++;
+    this.pending.push(`${time}|${kind}|${node}|${detail}`);
+    if (this.pending.length >= FLUSH_EVERY) this.flush();
+    const rec: TraceRecord = topic === undefined ? { time, kind, node, detail } : { time, kind, node, detail, topic };
+    if (this.records) this.records.push(rec);
+    if (this.recent.length < RECENT) this.recent.push(rec);
+    else {
+      this.recent[this.recentPos] = rec;
+      this.recentPos = (this.recentPos + 1) % RECENT;
+    }
+    this.sink?.(rec);
+  }
+
+  /** The last records, oldest first. */
+  tail(): TraceRecord[] {
+    return [...this.recent.slice(this.recentPos), ...this.recent.slice(0, this.recentPos)];
+  }
+
+  /** Seals the trace and returns its hash (16 hex digits). */
+  fingerprint(): string {
+    if (this.fingerprintValue === undefined) {
+      this.flush();
+      this.fingerprintValue = this.hash.digest('hex').slice(0, 16);
+    }
+    return this.fingerprintValue;
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    this.hash.update(this.pending.join('\n'));
+    this.hash.update('\n');
+    this.pending = [];
+  }
+}
+
+export function formatRecord(r: TraceRecord): string {
+  return `${(r.time / 1000).toFixed(3).padStart(9)}s  ${r.node.padEnd(8)} ${r.kind.padEnd(7)} ${r.topic ? `[${r.topic}] ` : ''}${r.detail}`;
+}

@@ -1,0 +1,4 @@
+// Part 4A. No tests are ported for this part yet.
+import type { Scenario } from '../harness/scenario';
+
+export const scenarios: Scenario[] = [];
