@@ -7,6 +7,23 @@ import type { RaftModule } from './contracts/raft';
 
 /** The compiled reference implementation (dist/src). */
 export const DEFAULT_IMPL_DIR = path.resolve(__dirname, '..', 'src');
+const DIST_ROOT = path.resolve(__dirname, '..');
+const PROJECT_ROOT = path.resolve(DIST_ROOT, '..');
+
+/**
+ * Maps a source directory of this project (src, impls/raft-no-persist-votedfor, ...) to its compiled
+ * twin under dist/; any other directory is taken as already compiled.
+ */
+export function resolveImplDir(dir: string): string {
+  const abs = path.resolve(dir);
+  const rel = path.relative(PROJECT_ROOT, abs);
+  const inProject = !rel.startsWith('..') && !path.isAbsolute(rel) && !rel.startsWith('dist');
+  if (inProject) {
+    const compiled = path.join(DIST_ROOT, rel);
+    if (fs.existsSync(compiled)) return compiled;
+  }
+  return abs;
+}
 
 export type LayerName = 'raft' | 'kvraft' | 'shardctrler' | 'shardkv';
 
@@ -25,7 +42,11 @@ export class ImplementationError extends Error {
 export class Implementation {
   private readonly cache = new Map<LayerName, unknown>();
 
-  constructor(readonly dir: string = DEFAULT_IMPL_DIR) {}
+  readonly dir: string;
+
+  constructor(dir: string = DEFAULT_IMPL_DIR) {
+    this.dir = resolveImplDir(dir);
+  }
 
   /** The named layer's module, checked for its required exports. */
   layer<T>(name: LayerName): T {
