@@ -1,0 +1,231 @@
+// The simulator: virtual time, event order, crash semantics, deadlock detection and the guard.
+import { expect } from 'chai';
+import { DeadlockError, Simulator, harnessSignal } from '../../harness/sim/simulator';
+import { Network, Server, Service } from '../../harness/rpc';
+import { parseSeed, Rng } from '../../harness/sim/rng';
+
+describe('simulator', () => {
+  it('runs sleeps in virtual time, in (time, sequence) order', async () => {
+    const sim = new Simulator(1);
+    const order: string[] = [];
+    const a = sim.node('a');
+    const b = sim.node('b');
+    const started = performance.now();
+    await sim.run(async () => {
+      await Promise.all([
+        a.sleep(30_000).then(() => order.push(`a@${sim.now()}`)),
+        b.sleep(10_000).then(() => order.push(`b@${sim.now()}`)),
+        a.sleep(10_000).then(() => order.push(`a2@${sim.now()}`)),
+      ]);
+    });
+    expect(order).to.deep.equal(['b@10000', 'a2@10000', 'a@30000']);
+    expect(sim.now()).to.equal(30_000);
+    expect(performance.now() - started).to.be.below(1000);
+  });
+
+  it('cancelled timers do not fire; a crashed node goes silent for good', async () => {
+    const sim = new Simulator(2);
+    const n = sim.node('n');
+    const fired: string[] = [];
+    await sim.run(async () => {
+      const t = n.setTimer(100, () => fired.push('cancelled'));
+      t.cancel();
+      expect(t.pending).to.equal(false);
+      n.setTimer(200, () => fired.push('crashed'));
+      void n.sleep(300).then(() => fired.push('sleep resumed'));
+      const tester = sim.node('tester');
+      await tester.sleep(50);
+      n.crash();
+      await tester.sleep(1000);
+      n.setTimer(10, () => fired.push('after crash'));
+      await tester.sleep(100);
+    });
+    expect(fired).to.deep.equal([]);
+  });
+
+  it('returns the body result and rethrows its error', async () => {
+    expect(await new Simulator(1).run(async () => 42)).to.equal(42);
+    let message = '';
+    await new Simulator(1)
+      .run(async () => {
+        throw new Error('boom');
+      })
+      .catch((e: Error) => (message = e.message));
+    expect(message).to.equal('boom');
+  });
+
+  it('an exception thrown by a node timer fails the run, naming the node', async () => {
+    const sim = new Simulator(1);
+    const n = sim.node('peer3');
+    let message = '';
+    await sim
+      .run(async () => {
+        n.setTimer(10, () => {
+          throw new Error('nil log entry');
+        });
+        await sim.node('tester').sleep(1000);
+      })
+      .catch((e: Error) => (message = e.message));
+    expect(message).to.match(/nil log entry \(node peer3 threw at virtual time 0\.010s\)/);
+  });
+
+  it('an unhandled rejection in node code fails the run', async () => {
+    const sim = new Simulator(1);
+    const n = sim.node('p');
+    let message = '';
+    await sim
+      .run(async () => {
+        n.setTimer(5, () => {
+          void (async () => {
+            await n.sleep(1);
+            throw new Error('async oops');
+          })();
+        });
+        await sim.node('tester').sleep(1000);
+      })
+      .catch((e: Error) => (message = e.message));
+    expect(message).to.match(/async oops/);
+  });
+
+  it('fails at the virtual time limit, listing what is blocked', async () => {
+    const sim = new Simulator(1);
+    let message = '';
+    await sim
+      .run(
+        async () => {
+          const n = sim.node('ticker');
+          for (;;) await n.sleep(100, 'heartbeat');
+        },
+        { virtualTimeLimitMs: 5000 },
+      )
+      .catch((e: Error) => (message = e.message));
+    expect(message).to.match(/virtual time limit of 5s reached/);
+    expect(message).to.match(/node ticker: heartbeat due at 5\.100s/);
+  });
+
+  it('detects a busy loop that never advances virtual time', async () => {
+    const sim = new Simulator(1);
+    let message = '';
+    await sim
+      .run(async () => {
+        const n = sim.node('spinner');
+        for (;;) await n.sleep(0);
+      }, { maxEventsWithoutProgress: 10_000 })
+      .catch((e: Error) => (message = e.message));
+    expect(message).to.match(/10000 events ran without virtual time advancing/);
+  });
+
+  describe('deadlock detection', () => {
+    it('fails at once when the body waits on something nothing can signal', async () => {
+      const sim = new Simulator(7);
+      const started = performance.now();
+      let error: Error | undefined;
+      await sim
+        .run(async () => {
+          await sim.node('tester').sleep(1500);
+          await harnessSignal(sim, 'the leader to commit index 3').wait();
+        })
+        .catch((e: Error) => (error = e));
+      expect(error).to.be.instanceOf(DeadlockError);
+      expect(error!.message).to.match(/deadlock at virtual time 1\.500s \(seed 7\)/);
+      expect(error!.message).to.match(/test: waiting for the leader to commit index 3/);
+      expect(performance.now() - started).to.be.below(500);
+    });
+
+    it('names the blocked RPC call and what its handler waits for', async () => {
+      const sim = new Simulator(1);
+      const net = new Network(sim);
+      const server = sim.node('kv1');
+      const lock = server.signal('the apply loop to release the state lock');
+      net.addServer('kv1', new Server().addService(new Service('KV', { Get: async () => (await lock.wait(), { value: 'x' }) })));
+      const clerk = sim.node('clerk0');
+      const end = net.makeEnd('clerk0-kv1', clerk);
+      net.connect('clerk0-kv1', 'kv1');
+      net.enable('clerk0-kv1', true);
+      let error: Error | undefined;
+      const started = performance.now();
+      await sim.run(async () => void (await end.call('KV.Get', { key: 'a' }))).catch((e: Error) => (error = e));
+      expect(error).to.be.instanceOf(DeadlockError);
+      expect(error!.message).to.match(/node clerk0: RPC #1 KV.Get via end clerk0-kv1 awaiting its outcome/);
+      expect(error!.message).to.match(/node kv1: waiting for the apply loop to release the state lock/);
+      expect(performance.now() - started).to.be.below(500);
+    });
+
+    it('does not report a crashed node as blocked', async () => {
+      const sim = new Simulator(1);
+      const dead = sim.node('dead');
+      let error: Error | undefined;
+      await sim
+        .run(async () => {
+          void dead.signal('never').wait();
+          dead.crash();
+          await harnessSignal(sim, 'something').wait();
+        })
+        .catch((e: Error) => (error = e));
+      expect(error!.message).to.not.match(/node dead/);
+      expect(error!.message).to.match(/test: waiting for something/);
+    });
+  });
+
+  describe('guard against real time and unseeded randomness', () => {
+    const cases: [string, () => unknown, RegExp][] = [
+      ['setTimeout', () => setTimeout(() => {}, 10), /setTimeout was called on node n.*use runtime\.sleep\(ms\) or runtime\.setTimer/],
+      ['setInterval', () => setInterval(() => {}, 10), /setInterval was called on node n/],
+      ['Math.random', () => Math.random(), /Math\.random was called on node n.*use runtime\.random\(\)/],
+      ['Date.now', () => Date.now(), /Date\.now was called on node n.*use runtime\.now\(\)/],
+      ['new Date()', () => new Date(), /new Date\(\) was called on node n/],
+      ['performance.now', () => performance.now(), /performance\.now was called on node n/],
+    ];
+    for (const [what, misuse, expected] of cases) {
+      it(`catches ${what} inside a simulated node`, async () => {
+        const sim = new Simulator(1);
+        const n = sim.node('n');
+        let message = '';
+        await sim
+          .run(async () => {
+            n.setTimer(10, () => {
+              try {
+                misuse();
+              } catch {
+                // an implementation may swallow the error: the run must fail anyway
+              }
+            });
+            await sim.node('tester').sleep(100);
+          })
+          .catch((e: Error) => (message = e.message));
+        expect(message).to.match(expected);
+      });
+    }
+
+    it('restores the real functions after the run', async () => {
+      await new Simulator(1).run(async () => {});
+      expect(typeof Math.random()).to.equal('number');
+      expect(Date.now()).to.be.greaterThan(0);
+      expect(new Date(0).getTime()).to.equal(0);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    });
+  });
+});
+
+describe('seeded random streams', () => {
+  it('the same (seed, name) gives the same stream; names and seeds are independent', () => {
+    const take = (r: Rng) => Array.from({ length: 5 }, () => r.int(1_000_000));
+    expect(take(new Rng(5, 'network'))).to.deep.equal(take(new Rng(5, 'network')));
+    expect(take(new Rng(5, 'network'))).to.not.deep.equal(take(new Rng(5, 'node/0/1')));
+    expect(take(new Rng(5, 'network'))).to.not.deep.equal(take(new Rng(6, 'network')));
+  });
+
+  it('int(n) is uniform over [0, n)', () => {
+    const r = new Rng(1, 'u');
+    const counts = new Array(10).fill(0);
+    for (let i = 0; i < 100_000; i++) counts[r.int(10)]++;
+    for (const c of counts) expect(c).to.be.within(9_500, 10_500);
+  });
+
+  it('parseSeed accepts whole numbers and explains anything else', () => {
+    expect(parseSeed('81723')).to.equal(81723);
+    expect(() => parseSeed('-1')).to.throw(/bad seed "-1": a seed is a non-negative whole number/);
+    expect(() => parseSeed('1e3')).to.throw(/bad seed/);
+    expect(() => parseSeed('99999999999999999999')).to.throw(/at most 9007199254740991/);
+  });
+});
