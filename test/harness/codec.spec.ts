@@ -48,6 +48,7 @@ describe('codec', () => {
     ['a function', { entries: [1, 2, 3, { command: () => 1 }] }, 'args.entries[3].command: a function cannot be sent'],
     ['undefined in an object', { term: undefined }, 'args.term: undefined cannot be sent; use null, or leave the property out'],
     ['undefined in an array', [1, undefined], 'args[1]: undefined cannot be sent; use null, or leave the property out'],
+    // eslint-disable-next-line no-sparse-arrays -- the hole is the point of this case
     ['a sparse array', [1, , 3], 'args[1]: a sparse array (hole at this index) cannot be sent'],
     ['a symbol', { s: Symbol('x') }, 'args.s: a symbol cannot be sent'],
     ['a bigint', { n: 10n }, 'args.n: a bigint cannot be sent; send it as a string or a safe-integer number'],
