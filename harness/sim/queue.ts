@@ -26,6 +26,11 @@ export class EventQueue<E extends QueuedEvent> {
     }
   }
 
+  /** The queued events, in no particular order. */
+  items(): readonly E[] {
+    return this.heap;
+  }
+
   peek(): E | undefined {
     return this.heap[0];
   }

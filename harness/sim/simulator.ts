@@ -18,6 +18,8 @@ interface SimEvent extends QueuedEvent {
    * so they do not keep a stuck run alive. */
   readonly passive: boolean;
   readonly owner: NodeRuntime | undefined;
+  /** Set for node timers: shown in blocked reports. */
+  readonly label: string | undefined;
 }
 
 export interface EventHandle {
@@ -86,12 +88,12 @@ export class Simulator {
     return stream;
   }
 
-  schedule(delayMs: number, fn: () => void, opts: { passive?: boolean; owner?: NodeRuntime } = {}): EventHandle {
+  schedule(delayMs: number, fn: () => void, opts: { passive?: boolean; owner?: NodeRuntime; label?: string } = {}): EventHandle {
     if (!(delayMs >= 0) || !Number.isFinite(delayMs)) {
       throw new Error(`cannot schedule an event ${delayMs} ms from now: a delay is a finite number of milliseconds >= 0`);
     }
     const passive = opts.passive ?? false;
-    const event: SimEvent = { time: this.nowMs + delayMs, seq: this.seq++, fn, passive, owner: opts.owner, cancelled: false };
+    const event: SimEvent = { time: this.nowMs + delayMs, seq: this.seq++, fn, passive, owner: opts.owner, label: opts.label, cancelled: false };
     this.queue.push(event);
     if (!passive) this.activeEvents++;
     opts.owner?.events.add(event);
@@ -226,6 +228,9 @@ export class Simulator {
 
   private blockedReport(): string {
     const lines = [...this.waits].map((w) => `  - ${w.describe()}`);
+    for (const e of this.queue.items()) {
+      if (!e.cancelled && e.owner && e.label !== undefined) lines.push(`  - node ${e.owner.name}: ${e.label} due at ${(e.time / 1000).toFixed(3)}s`);
+    }
     lines.sort();
     return lines.length > 0 ? `blocked:\n${lines.join('\n')}` : 'blocked: nothing the harness can see (a promise that is never resolved?)';
   }
@@ -272,26 +277,16 @@ export class NodeRuntime implements Runtime {
   setTimer(ms: number, fn: () => void, label = 'timer'): Timer {
     if (this.crashedFlag) return { cancel() {}, pending: false };
     const sim = this.sim;
-    const due = sim.now() + ms;
-    const removeWait = this.addWait({ describe: () => `node ${this.name}: ${label} due at ${(due / 1000).toFixed(3)}s` });
-    const handle = sim.schedule(
+    // Timers are listed in blocked reports from the queue itself (owner + label), so they need no
+    // separate wait registration.
+    return sim.schedule(
       ms,
       () => {
-        removeWait();
         sim.record('timer', this.name, label);
         fn();
       },
-      { owner: this },
+      { owner: this, label },
     );
-    return {
-      cancel() {
-        handle.cancel();
-        removeWait();
-      },
-      get pending() {
-        return handle.pending;
-      },
-    };
   }
 
   /** Registers a wait of this node; a crash removes it (a dead node is not blocked, it is gone). */

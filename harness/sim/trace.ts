@@ -31,7 +31,7 @@ export class Trace {
   private pending: string[] = [];
   private fingerprintValue: string | undefined;
   readonly records: TraceRecord[] | undefined;
-  private readonly recent: TraceRecord[] = [];
+  private readonly recent: string[] = [];
   private recentPos = 0;
   count = 0;
 
@@ -42,20 +42,23 @@ export class Trace {
   record(time: number, kind: TraceKind, node: string, detail: string, topic?: string): void {
     if (this.fingerprintValue !== undefined) return; // finished: late activity is not part of the run
     this.count++;
-    this.pending.push(`${time}|${kind}|${node}|${detail}`);
+    const line = `${time}|${kind}|${node}|${detail}`;
+    this.pending.push(line);
     if (this.pending.length >= FLUSH_EVERY) this.flush();
-    const rec: TraceRecord = topic === undefined ? { time, kind, node, detail } : { time, kind, node, detail, topic };
-    if (this.records) this.records.push(rec);
-    if (this.recent.length < RECENT) this.recent.push(rec);
+    if (this.recent.length < RECENT) this.recent.push(line);
     else {
-      this.recent[this.recentPos] = rec;
+      this.recent[this.recentPos] = line;
       this.recentPos = (this.recentPos + 1) % RECENT;
     }
-    this.sink?.(rec);
+    if (this.records || this.sink) {
+      const rec: TraceRecord = topic === undefined ? { time, kind, node, detail } : { time, kind, node, detail, topic };
+      this.records?.push(rec);
+      this.sink?.(rec);
+    }
   }
 
-  /** The last records, oldest first. */
-  tail(): TraceRecord[] {
+  /** The last records as raw lines (time|kind|node|detail), oldest first. */
+  tail(): string[] {
     return [...this.recent.slice(this.recentPos), ...this.recent.slice(0, this.recentPos)];
   }
 
