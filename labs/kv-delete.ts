@@ -1,0 +1,138 @@
+// Our delete tests (delete is not in the course): a deleted key reads as "", as a never-written
+// one does. Each test records its operations and checks them against the kv model, which knows
+// delete. Registered at the end of parts 3A and 3B by lab3a.ts and lab3b.ts.
+import type { Scenario, TestContext } from '../harness/scenario';
+import { fail } from '../harness/scenario';
+import { ELECTION_TIMEOUT_MS, KVCluster } from '../harness/fixtures/kv';
+import { checkLinearizable } from '../harness/fixtures/kv-check';
+import { checkSizes, genericTest, genericTitle, spawnClientsAndWait, type GenericOptions } from '../harness/fixtures/kv-generic';
+import { KVOps, type History } from '../harness/fixtures/kv-history';
+import type { Clerk } from '../harness/contracts/kvraft';
+
+/** Recorded get that must read `expected`. */
+async function expectValue(ops: KVOps, ck: Clerk, log: History, key: string, expected: string): Promise<void> {
+  const v = await ops.get(ck, key, log, 0);
+  if (v !== expected) fail(`get(${JSON.stringify(key)}) after the writes above: expected ${JSON.stringify(expected)}, got ${JSON.stringify(v)}`);
+}
+
+/** `ncli` clients on `nkeys` shared keys for `ms`: 40 % append, 10 % put, 15 % delete, 35 % get. */
+async function mixedClients(cfg: KVCluster, ops: KVOps, log: History, ncli: number, nkeys: number, ms: number, stream: string): Promise<void> {
+  let done = false;
+  const clients = spawnClientsAndWait(cfg, ncli, async (cli, ck) => {
+    const rng = cfg.t.sim.rng(`${stream}/client${cli}`);
+    for (let j = 0; !done; j++) {
+      const key = `d${rng.int(nkeys)}`;
+      const r = rng.int(100);
+      if (r < 40) await ops.append(ck, key, `x ${cli} ${j} y`, log, cli);
+      else if (r < 50) await ops.put(ck, key, `p ${cli} ${j}`, log, cli);
+      else if (r < 65) await ops.delete(ck, key, log, cli);
+      else await ops.get(ck, key, log, cli);
+    }
+  });
+  await cfg.sleep(ms);
+  done = true;
+  await clients;
+}
+
+const deleteBasic: Scenario = {
+  name: 'TestDeleteBasic3A',
+  part: '3A',
+  description: 'Test: delete (3A)',
+  async run(t: TestContext) {
+    const cfg = new KVCluster(t, 5, false, -1);
+    try {
+      const ops = new KVOps(cfg);
+      const log = ops.history;
+      const ck = cfg.makeClient(cfg.all);
+      cfg.begin('Test: delete (3A)');
+      await expectValue(ops, ck, log, 'a', '');
+      await ops.delete(ck, 'a', log, 0); // deleting a missing key is a no-op
+      await expectValue(ops, ck, log, 'a', '');
+      await ops.put(ck, 'a', 'A', log, 0);
+      await ops.put(ck, 'b', 'B', log, 0);
+      await expectValue(ops, ck, log, 'a', 'A');
+      await ops.delete(ck, 'a', log, 0);
+      await expectValue(ops, ck, log, 'a', '');
+      await expectValue(ops, ck, log, 'b', 'B'); // other keys are untouched
+      await ops.append(ck, 'a', 'x', log, 0); // an append after a delete starts from ""
+      await expectValue(ops, ck, log, 'a', 'x');
+      await ops.delete(ck, 'a', log, 0);
+      await ops.delete(ck, 'a', log, 0);
+      await expectValue(ops, ck, log, 'a', '');
+      // Another clerk sees the delete at once: reads are linearizable.
+      const ck2 = cfg.makeClient(cfg.all);
+      await ops.put(ck, 'c', 'C', log, 0);
+      await ops.delete(ck, 'c', log, 0);
+      await expectValue(ops, ck2, log, 'c', '');
+      await mixedClients(cfg, ops, log, 5, 3, 3000, 'kv/delete-basic');
+      checkLinearizable(t, log);
+      cfg.end();
+    } finally {
+      cfg.cleanup();
+    }
+  },
+};
+
+function generic(name: string, o: GenericOptions): Scenario {
+  return { name, part: o.part, description: genericTitle(o), run: (t) => genericTest(t, o) };
+}
+
+const deleteSnapshotRestart: Scenario = {
+  name: 'TestDeleteSnapshotRestart3B',
+  part: '3B',
+  description: 'Test: deletes across snapshots and restarts (3B)',
+  async run(t: TestContext) {
+    const maxraftstate = 1000;
+    const cfg = new KVCluster(t, 5, false, maxraftstate);
+    try {
+      const ops = new KVOps(cfg);
+      const log = ops.history;
+      const ck = cfg.makeClient(cfg.all);
+      cfg.begin('Test: deletes across snapshots and restarts (3B)');
+      const keys = Array.from({ length: 20 }, (_, i) => `k${i}`);
+      for (const k of keys) await ops.put(ck, k, `v${k}`, log, 0);
+      for (const k of keys.filter((_, i) => i % 2 === 0)) await ops.delete(ck, k, log, 0);
+      // Enough traffic that every server snapshots well past the deletes.
+      for (let i = 0; i < 60; i++) await ops.append(ck, 'pad', `${i},`, log, 0);
+      if (cfg.snapshotSize() === 0) fail('no server took a snapshot after 100 operations with maxraftstate = 1000');
+      checkSizes(cfg, maxraftstate);
+
+      for (const i of cfg.all) cfg.shutdownServer(i);
+      await cfg.sleep(ELECTION_TIMEOUT_MS);
+      for (const i of cfg.all) cfg.startServer(i);
+      cfg.connectAll();
+      for (const [i, k] of keys.entries()) await expectValue(ops, ck, log, k, i % 2 === 0 ? '' : `v${k}`);
+
+      // Deletes and re-puts after the restart, then concurrent clients and one more restart.
+      await ops.delete(ck, 'k1', log, 0);
+      await ops.put(ck, 'k0', 'again', log, 0);
+      await mixedClients(cfg, ops, log, 5, 4, 3000, 'kv/delete-snapshot');
+      for (const i of cfg.all) cfg.shutdownServer(i);
+      await cfg.sleep(ELECTION_TIMEOUT_MS);
+      for (const i of cfg.all) cfg.startServer(i);
+      cfg.connectAll();
+      await expectValue(ops, ck, log, 'k1', '');
+      await expectValue(ops, ck, log, 'k0', 'again');
+      await expectValue(ops, ck, log, 'k3', 'vk3');
+      checkSizes(cfg, maxraftstate);
+      checkLinearizable(t, log);
+      cfg.end();
+    } finally {
+      cfg.cleanup();
+    }
+  },
+};
+
+export const deleteScenarios3A: Scenario[] = [
+  deleteBasic,
+  generic('TestDeleteConcurrentPartition3A', {
+    part: '3A', nclients: 5, nservers: 5, unreliable: true, crash: false, partitions: true, maxraftstate: -1, randomkeys: true, deletes: true,
+  }),
+];
+
+export const deleteScenarios3B: Scenario[] = [
+  deleteSnapshotRestart,
+  generic('TestDeleteSnapshotUnreliableRecover3B', {
+    part: '3B', nclients: 5, nservers: 5, unreliable: true, crash: true, partitions: true, maxraftstate: 1000, randomkeys: true, deletes: true,
+  }),
+];
