@@ -1,0 +1,136 @@
+// Checking a whole history: split it into partitions, search them interleaved (round-robin slices
+// in this one thread, as the Go checker runs them in parallel), stop at the first illegal one,
+// and give up with "unknown" at the time limit or when the memo caches fill their memory budget.
+import { realNow } from '../sim/guard';
+import { eventsToOperations, type HistoryEvent, type Model, type Operation, type Partition } from './model';
+import { PartitionSearch } from './search';
+
+export type Verdict = 'ok' | 'illegal' | 'unknown';
+
+export interface CheckOptions {
+  /** Real-time limit in milliseconds; 0 or absent: none. */
+  timeoutMs?: number;
+  /** false: check the history as a single partition even if the model can split it. */
+  partition?: boolean;
+  /**
+   * Record each operation's longest linearizable prefix, for the HTML report. An illegal partition
+   * then does not stop the others at once: they get a grace period (as long as the check had run,
+   * at least 0.5 s) to finish, so the report can show them too.
+   */
+  verbose?: boolean;
+  /** Bytes the memo caches may use in all; default 1 GiB. Exhausting it gives "unknown". */
+  memoryLimitBytes?: number;
+}
+
+export interface PartitionResult<I, O> {
+  label: string;
+  operations: Operation<I, O>[];
+  verdict: Verdict;
+  /** Why the verdict is unknown: the time limit, the memory limit, or another partition was illegal. */
+  reason?: 'time limit' | 'memory limit' | 'cancelled';
+  /** For a linearizable partition: operation indices in a valid order. */
+  linearization?: number[];
+  /** Verbose mode: distinct longest linearizable prefixes (operation indices), longest first. */
+  partials: number[][];
+  /** Search iterations spent (a machine-independent measure of effort). */
+  iterations: number;
+}
+
+export interface CheckResult<S, I, O> {
+  verdict: Verdict;
+  /** For "unknown": which limit stopped the check. */
+  reason?: 'time limit' | 'memory limit';
+  /** Real milliseconds spent checking. */
+  elapsedMs: number;
+  model: Model<S, I, O>;
+  partitions: PartitionResult<I, O>[];
+  verbose: boolean;
+  options: CheckOptions;
+}
+
+/** Iterations a partition runs before the next one gets its turn (about a millisecond). */
+const SLICE = 8192;
+const DEFAULT_MEMORY_LIMIT = 1 << 30;
+const MIN_VERBOSE_GRACE_MS = 500;
+
+export function checkOperations<S, I, O>(
+  model: Model<S, I, O>,
+  operations: readonly Operation<I, O>[],
+  options: CheckOptions = {},
+): CheckResult<S, I, O> {
+  const started = realNow();
+  const partitions: Partition<I, O>[] =
+    options.partition === false || !model.partition
+      ? [{ label: '', operations: [...operations] }]
+      : model.partition(operations);
+  const verbose = options.verbose ?? false;
+  const budget = { remainingBytes: options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT };
+  const searches = partitions.map((p) => new PartitionSearch(model, p.operations, budget, verbose));
+  const deadline = options.timeoutMs ? started + options.timeoutMs : Infinity;
+  let stopAt = deadline;
+  let illegal = false;
+  let timedOut = false;
+  let active = searches.filter((s) => s.status === 'running');
+  while (active.length > 0) {
+    for (const search of active) {
+      if (search.run(SLICE) === 'illegal' && !illegal) {
+        illegal = true;
+        if (!verbose) break;
+        const now = realNow();
+        stopAt = Math.min(deadline, now + Math.max(now - started, MIN_VERBOSE_GRACE_MS));
+      }
+    }
+    active = active.filter((s) => s.status === 'running');
+    if (illegal && !verbose) break;
+    if (active.length > 0 && realNow() >= stopAt) {
+      timedOut = !illegal;
+      break;
+    }
+  }
+  for (const search of active) search.cancel();
+  const results = partitions.map((p, i) => partitionResult(p, searches[i], illegal, timedOut));
+  const outOfMemory = searches.some((s) => s.status === 'out-of-memory');
+  const verdict: Verdict = illegal ? 'illegal' : timedOut || outOfMemory ? 'unknown' : 'ok';
+  return {
+    verdict,
+    ...(verdict === 'unknown' ? { reason: timedOut ? ('time limit' as const) : ('memory limit' as const) } : {}),
+    elapsedMs: realNow() - started,
+    model,
+    partitions: results,
+    verbose,
+    options,
+  };
+}
+
+/** The same check for a history given as call/return events (times are list positions). */
+export function checkEvents<S, I, O>(
+  model: Model<S, I, O>,
+  events: readonly HistoryEvent<I, O>[],
+  options: CheckOptions = {},
+): CheckResult<S, I, O> {
+  return checkOperations(model, eventsToOperations(events), options);
+}
+
+function partitionResult<S, I, O>(
+  partition: Partition<I, O>,
+  search: PartitionSearch<S, I, O>,
+  illegal: boolean,
+  timedOut: boolean,
+): PartitionResult<I, O> {
+  const common = {
+    label: partition.label,
+    operations: partition.operations,
+    partials: search.partials(),
+    iterations: search.iterations,
+  };
+  switch (search.status) {
+    case 'ok':
+      return { ...common, verdict: 'ok', linearization: search.linearization()! };
+    case 'illegal':
+      return { ...common, verdict: 'illegal' };
+    case 'out-of-memory':
+      return { ...common, verdict: 'unknown', reason: 'memory limit' };
+    case 'running':
+      return { ...common, verdict: 'unknown', reason: timedOut || !illegal ? 'time limit' : 'cancelled' };
+  }
+}

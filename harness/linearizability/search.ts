@@ -1,0 +1,211 @@
+// The search for one partition: Wing & Gong's backtracking over a doubly linked list of call and
+// return entries, with Lowe's memoisation. It is a resumable state machine: run(budget) does at
+// most `budget` iterations and returns, so the caller can interleave partitions, enforce a time
+// limit and stop everything at the first illegal partition.
+import { MemoCache, type MemoBudget, zobristWords } from './memo';
+import type { Model, Operation } from './model';
+
+export type SearchStatus = 'running' | 'ok' | 'illegal' | 'out-of-memory';
+
+const HEAD = 0;
+
+export class PartitionSearch<S, I, O> {
+  // Nodes 1..2m are the entries in time order; 0 is the head and 2m+1 the tail sentinel.
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  /** For a call node, its return node; 0 for a return node. */
+  private readonly match: Int32Array;
+  private readonly opOf: Int32Array;
+  private readonly tail: number;
+  private readonly inputs: I[];
+  private readonly outputs: (O | undefined)[];
+  private readonly zobrist: Int32Array;
+  private readonly bits: Uint32Array;
+  private readonly cache: MemoCache<S>;
+  private readonly hash: (state: S) => number;
+  // The stack of linearized calls, with the state and its hash before each.
+  private readonly stackNode: Int32Array;
+  private readonly stackState: (S | undefined)[];
+  private readonly stackHash: Int32Array;
+  private depth = 0;
+  private cursor: number;
+  private state: S;
+  private stateHash: number;
+  private bitsHash = 0;
+  /** Verbose mode: per operation, the longest linearizable prefix it was part of. */
+  private readonly longest: (Int32Array | undefined)[] | undefined;
+  status: SearchStatus = 'running';
+  iterations = 0;
+
+  constructor(
+    private readonly model: Model<S, I, O>,
+    operations: readonly Operation<I, O>[],
+    budget: MemoBudget,
+    verbose: boolean,
+  ) {
+    const m = operations.length;
+    this.inputs = operations.map((op) => op.input);
+    this.outputs = operations.map((op) => op.output);
+    this.tail = 2 * m + 1;
+    this.next = new Int32Array(2 * m + 2);
+    this.prev = new Int32Array(2 * m + 2);
+    this.match = new Int32Array(2 * m + 2);
+    this.opOf = new Int32Array(2 * m + 2);
+    // Entry e < m is the call of op e, e >= m the return of op e - m. Equal times: calls first,
+    // which makes intervals closed (an op returning at t overlaps one called at t).
+    const order = Array.from({ length: 2 * m }, (_, e) => e);
+    const time = (e: number) => (e < m ? operations[e].call : operations[e - m].return);
+    order.sort((a, b) => time(a) - time(b) || Number(a >= m) - Number(b >= m) || a - b);
+    const nodeOfEntry = new Int32Array(2 * m);
+    order.forEach((e, i) => (nodeOfEntry[e] = i + 1));
+    for (let n = 0; n <= 2 * m; n++) {
+      this.next[n] = n + 1;
+      this.prev[n + 1] = n;
+    }
+    for (let op = 0; op < m; op++) {
+      if (!(operations[op].call <= operations[op].return)) {
+        throw new Error(`operation ${op} returns (${operations[op].return}) before its call (${operations[op].call})`);
+      }
+      const c = nodeOfEntry[op];
+      const r = nodeOfEntry[op + m];
+      this.match[c] = r;
+      this.opOf[c] = op;
+      this.opOf[r] = op;
+    }
+    this.zobrist = zobristWords(m);
+    const words = Math.ceil(m / 32);
+    this.bits = new Uint32Array(words);
+    this.cache = new MemoCache<S>(words, model.equal ? (a, b) => model.equal!(a, b) : undefined, budget);
+    this.hash = model.hash ? (state) => model.hash!(state) : () => 0;
+    this.stackNode = new Int32Array(m);
+    this.stackState = new Array<S | undefined>(m);
+    this.stackHash = new Int32Array(m);
+    this.cursor = this.next[HEAD];
+    this.state = model.init();
+    this.stateHash = this.hash(this.state);
+    this.longest = verbose ? new Array<Int32Array | undefined>(m) : undefined;
+    if (m === 0) this.status = 'ok';
+  }
+
+  /** Runs at most `budget` iterations; the status says whether it finished. */
+  run(budget: number): SearchStatus {
+    if (this.status !== 'running') return this.status;
+    const { next, prev, match, opOf, zobrist, bits, inputs, outputs, model, cache, tail, stackNode, stackState, stackHash } = this;
+    const hash = this.hash;
+    const verbose = this.longest !== undefined;
+    let { cursor, state, stateHash, bitsHash, depth } = this;
+    let left = budget;
+    while (next[HEAD] !== tail) {
+      if (--left < 0) break;
+      const r = match[cursor];
+      if (r !== 0) {
+        const op = opOf[cursor];
+        const after = model.step(state, inputs[op], outputs[op]);
+        if (after !== undefined) {
+          const afterHash = after === state ? stateHash : hash(after);
+          const afterBitsHash = bitsHash ^ zobrist[op];
+          bits[op >>> 5] |= 1 << (op & 31);
+          const added = cache.insertIfAbsent(bits, afterBitsHash, after, afterHash);
+          if (added) {
+            stackNode[depth] = cursor;
+            stackState[depth] = state;
+            stackHash[depth] = stateHash;
+            depth++;
+            state = after;
+            stateHash = afterHash;
+            bitsHash = afterBitsHash;
+            // Lift the call and its return out of the list; relinking in reverse order restores it.
+            next[prev[cursor]] = next[cursor];
+            prev[next[cursor]] = prev[cursor];
+            next[prev[r]] = next[r];
+            prev[next[r]] = prev[r];
+            cursor = next[HEAD];
+            continue;
+          }
+          bits[op >>> 5] &= ~(1 << (op & 31));
+          if (added === undefined) {
+            this.status = 'out-of-memory';
+            break;
+          }
+        }
+        cursor = next[cursor];
+      } else {
+        // The earliest pending return: nothing called after it can be linearized before it.
+        if (depth === 0) {
+          this.status = 'illegal';
+          break;
+        }
+        if (verbose) this.recordPrefix(depth);
+        depth--;
+        const c = stackNode[depth];
+        state = stackState[depth] as S;
+        stateHash = stackHash[depth];
+        stackState[depth] = undefined;
+        const op = opOf[c];
+        bits[op >>> 5] &= ~(1 << (op & 31));
+        bitsHash ^= zobrist[op];
+        const cr = match[c];
+        next[prev[cr]] = cr;
+        prev[next[cr]] = cr;
+        next[prev[c]] = c;
+        prev[next[c]] = c;
+        cursor = next[c];
+      }
+    }
+    this.iterations += budget - Math.max(left, 0);
+    this.cursor = cursor;
+    this.state = state;
+    this.stateHash = stateHash;
+    this.bitsHash = bitsHash;
+    this.depth = depth;
+    if (this.status === 'running' && next[HEAD] === tail) {
+      this.status = 'ok';
+      if (this.longest) this.longest.fill(this.stackIds(depth));
+    }
+    if (this.status !== 'running') this.cache.release();
+    return this.status;
+  }
+
+  /** Gives up (another partition was illegal, or time ran out). */
+  cancel(): void {
+    if (this.status === 'running') this.cache.release();
+  }
+
+  /** On success: the operations (partition indices) in linearization order. */
+  linearization(): number[] | undefined {
+    return this.status === 'ok' ? Array.from(this.stackIds(this.depth)) : undefined;
+  }
+
+  /**
+   * Verbose mode: the distinct longest linearizable prefixes seen, longest first. A linearizable
+   * partition has exactly one: the whole linearization.
+   */
+  partials(): number[][] {
+    if (!this.longest) return [];
+    const distinct = new Set<Int32Array>();
+    for (const p of this.longest) if (p) distinct.add(p);
+    return [...distinct].map((p) => Array.from(p)).sort((a, b) => b.length - a.length);
+  }
+
+  get cacheEntries(): number {
+    return this.cache.size;
+  }
+
+  private stackIds(depth: number): Int32Array {
+    const ids = new Int32Array(depth);
+    for (let i = 0; i < depth; i++) ids[i] = this.opOf[this.stackNode[i]];
+    return ids;
+  }
+
+  // At a backtrack, the stack is a linearizable prefix: remember it for each member for which it is
+  // the longest so far (one shared copy per backtrack).
+  private recordPrefix(depth: number): void {
+    const longest = this.longest!;
+    let shared: Int32Array | undefined;
+    for (let i = 0; i < depth; i++) {
+      const id = this.opOf[this.stackNode[i]];
+      const known = longest[id];
+      if (known === undefined || known.length < depth) longest[id] = shared ??= this.stackIds(depth);
+    }
+  }
+}
