@@ -1,0 +1,115 @@
+// The Raft log with an offset for compaction: indices are the paper's (the first command is 1),
+// entries through lastIncludedIndex live only in the snapshot, and only the term of the last of
+// them (lastIncludedTerm) is remembered, for the consistency check at the boundary.
+import type { Entry } from './messages';
+
+export class RaftLog {
+  private entries: Entry[];
+
+  constructor(
+    private includedIndex = 0,
+    private includedTerm = 0,
+    entries: Entry[] = [],
+  ) {
+    this.entries = entries;
+  }
+
+  /** The last index covered by the snapshot (0 if none). */
+  get lastIncludedIndex(): number {
+    return this.includedIndex;
+  }
+
+  get lastIncludedTerm(): number {
+    return this.includedTerm;
+  }
+
+  get lastIndex(): number {
+    return this.includedIndex + this.entries.length;
+  }
+
+  get lastTerm(): number {
+    return this.entries.length > 0 ? this.entries[this.entries.length - 1][0] : this.includedTerm;
+  }
+
+  /** Entries still held in memory (after the snapshot). */
+  get length(): number {
+    return this.entries.length;
+  }
+
+  /** Whether the term at `index` is known: the snapshot boundary or a held entry. */
+  hasTerm(index: number): boolean {
+    return index >= this.includedIndex && index <= this.lastIndex;
+  }
+
+  term(index: number): number {
+    if (index === this.includedIndex) return this.includedTerm;
+    return this.at(index)[0];
+  }
+
+  command(index: number): unknown {
+    return this.at(index)[1];
+  }
+
+  /** Held entries from `from` (> lastIncludedIndex) through `to` (inclusive, default: the end). */
+  slice(from: number, to = this.lastIndex): Entry[] {
+    if (!Number.isInteger(from) || from <= this.includedIndex || from > this.lastIndex + 1) {
+      throw new Error(`RaftLog: cannot slice from ${from}: the log holds ${this.includedIndex + 1}..${this.lastIndex}`);
+    }
+    return this.entries.slice(from - this.includedIndex - 1, Math.max(0, to - this.includedIndex));
+  }
+
+  append(...entries: Entry[]): void {
+    for (const e of entries) this.entries.push(e);
+  }
+
+  /** Drops `index` and everything after it. */
+  truncateFrom(index: number): void {
+    if (index <= this.includedIndex) throw new Error(`RaftLog: cannot truncate at ${index}: entries through ${this.includedIndex} are in the snapshot`);
+    if (index <= this.lastIndex) this.entries.length = index - this.includedIndex - 1;
+  }
+
+  /** Discards entries through `index`, which must be held, keeping the suffix after it. */
+  compact(index: number): void {
+    const term = this.term(index);
+    this.entries = this.entries.slice(index - this.includedIndex);
+    this.includedIndex = index;
+    this.includedTerm = term;
+  }
+
+  /** Replaces the whole log by a snapshot boundary and no entries. */
+  reset(index: number, term: number): void {
+    this.entries = [];
+    this.includedIndex = index;
+    this.includedTerm = term;
+  }
+
+  /** The first index of the run of entries with term(index) that ends at `index`. */
+  firstIndexOfTermAt(index: number): number {
+    const term = this.term(index);
+    let i = index;
+    while (i - 1 > this.includedIndex && this.term(i - 1) === term) i--;
+    return i;
+  }
+
+  /** The last index whose term is `term`, or -1 if this log holds none (terms are non-decreasing). */
+  lastIndexOfTerm(term: number): number {
+    for (let i = this.lastIndex; i >= this.includedIndex; i--) {
+      const t = this.term(i);
+      if (t === term) return i;
+      if (t < term) return -1;
+    }
+    return -1;
+  }
+
+  /** The held entries, for persistence. */
+  held(): readonly Entry[] {
+    return this.entries;
+  }
+
+  private at(index: number): Entry {
+    if (!Number.isInteger(index) || index <= this.includedIndex || index > this.lastIndex) {
+      throw new Error(`RaftLog: index ${index} is outside the held log (${this.includedIndex + 1}..${this.lastIndex})`);
+    }
+    return this.entries[index - this.includedIndex - 1];
+  }
+}
