@@ -1,0 +1,142 @@
+// Draws one partition as an SVG timeline: a row per client, each operation a bar from its call to
+// its return. Time is warped, not linear: every distinct timestamp gets a slot, slots are spaced
+// so labels fit, and a slot is wide enough for the linearization points that fall in it.
+import type { ReportPartial, ReportPartition } from './report-data';
+
+const ROW_H = 26;
+const ROW_GAP = 12;
+const LEFT = 84;
+const TOP = 34;
+const GAP = 14;
+const LP_PAD = 5;
+const LP_GAP = 9;
+const CHAR_W = 7.2;
+const MAX_BOX_W = 220;
+const OPEN_TAIL = 70;
+
+interface Mark {
+  op: number;
+  slot: number;
+  /** Order within the slot. */
+  j: number;
+}
+
+export function escapeXml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function formatTime(t: number): string {
+  return Number.isInteger(t) ? String(t) : t.toFixed(3).replace(/\.?0+$/, '');
+}
+
+export function renderPartitionSvg(p: ReportPartition, index: number): string {
+  const times = [...new Set(p.ops.flatMap((op) => (op.ret === null ? [op.call] : [op.call, op.ret])))].sort((a, b) => a - b);
+  const slotOf = new Map(times.map((t, i) => [t, i]));
+  const slotCount = times.map(() => 0);
+  const marks = p.partials.map((partial) => placeMarks(p, partial, slotOf, slotCount));
+  const slotW = slotCount.map((n) => Math.max(8, 2 * LP_PAD + Math.max(0, n - 1) * LP_GAP));
+  const minW = p.ops.map((op) => Math.min(op.desc.length * CHAR_W + 12, MAX_BOX_W));
+  const endingAt = times.map((): number[] => []);
+  p.ops.forEach((op, id) => op.ret !== null && endingAt[slotOf.get(op.ret)!].push(id));
+  const x: number[] = [];
+  times.forEach((_, i) => {
+    let xi = i === 0 ? LEFT + 12 : x[i - 1] + slotW[i - 1] + GAP;
+    for (const id of endingAt[i]) xi = Math.max(xi, x[slotOf.get(p.ops[id].call)!] + minW[id] - slotW[i]);
+    x.push(xi);
+  });
+  const last = times.length - 1;
+  const width = Math.ceil((last >= 0 ? x[last] + slotW[last] : LEFT) + OPEN_TAIL + 20);
+  const clients = [...new Set(p.ops.map((op) => op.client))].sort((a, b) => a - b);
+  const rowOf = new Map(clients.map((c, i) => [c, i]));
+  const rowY = (client: number) => TOP + rowOf.get(client)! * (ROW_H + ROW_GAP);
+  const height = TOP + clients.length * (ROW_H + ROW_GAP) + 4;
+  const lpX = (m: Mark) => x[m.slot] + LP_PAD + m.j * LP_GAP;
+  const out: string[] = [];
+  out.push(`<svg class="timeline" id="timeline-${index}" data-p="${index}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">`);
+  // Axis: ticks at every slot, labels where they fit.
+  out.push(`<g class="axis"><line x1="${LEFT}" y1="${TOP - 10}" x2="${width - 10}" y2="${TOP - 10}"/>`);
+  let lastLabelEnd = -Infinity;
+  times.forEach((t, i) => {
+    const cx = x[i] + slotW[i] / 2;
+    out.push(`<line x1="${cx}" y1="${TOP - 14}" x2="${cx}" y2="${TOP - 10}"/>`);
+    const label = formatTime(t);
+    if (cx - (label.length * 6) / 2 > lastLabelEnd + 6) {
+      out.push(`<text x="${cx}" y="${TOP - 18}">${escapeXml(label)}</text>`);
+      lastLabelEnd = cx + (label.length * 6) / 2;
+    }
+  });
+  out.push(`<text class="axis-name" x="4" y="${TOP - 18}">time</text></g>`);
+  out.push('<g class="rows">');
+  for (const c of clients) {
+    const y = rowY(c);
+    out.push(`<rect class="row-bg" x="0" y="${y - ROW_GAP / 2}" width="${width}" height="${ROW_H + ROW_GAP}"/>`);
+    out.push(`<text class="client-label" x="6" y="${y + ROW_H / 2 + 4}">client ${c}</text>`);
+  }
+  out.push('</g><g class="ops">');
+  const first = p.partials[0];
+  const inFirst = new Set(first?.ops ?? []);
+  const stuckFirst = new Set((first?.stuck ?? []).map((s) => s.op));
+  p.ops.forEach((op, id) => {
+    const x1 = x[slotOf.get(op.call)!];
+    const x2 = op.ret === null ? width - 10 : x[slotOf.get(op.ret)!] + slotW[slotOf.get(op.ret)!];
+    const y = rowY(op.client);
+    const cls = ['op', inFirst.has(id) ? 'in-prefix' : '', stuckFirst.has(id) ? 'stuck' : '', op.ret === null ? 'open' : ''].filter(Boolean).join(' ');
+    const maxChars = Math.max(0, Math.floor((x2 - x1 - 8) / CHAR_W));
+    const label = op.desc.length <= maxChars ? op.desc : maxChars > 1 ? `${op.desc.slice(0, maxChars - 1)}…` : '';
+    out.push(
+      `<g class="${cls}" data-op="${id}" data-p="${index}"><rect x="${x1}" y="${y}" width="${Math.max(2, x2 - x1)}" height="${ROW_H}" rx="4"/>` +
+        `<text x="${(x1 + x2) / 2}" y="${y + ROW_H / 2 + 4}">${escapeXml(label)}</text></g>`,
+    );
+  });
+  out.push('</g><g class="partials">');
+  p.partials.forEach((partial, k) => {
+    const ms = marks[k];
+    out.push(`<g class="partial" data-k="${k}"${k === 0 ? '' : ' style="display:none"'}>`);
+    const points = ms.valid.map((m) => `${lpX(m)},${rowY(p.ops[m.op].client) + ROW_H / 2}`);
+    if (points.length > 1) out.push(`<polyline class="lp-path" points="${points.join(' ')}"/>`);
+    for (const m of ms.valid) {
+      const y = rowY(p.ops[m.op].client);
+      out.push(`<line class="lp" x1="${lpX(m)}" y1="${y - 4}" x2="${lpX(m)}" y2="${y + ROW_H + 4}"/>`);
+    }
+    const lastValid = ms.valid[ms.valid.length - 1];
+    for (const m of ms.stuck) {
+      const y = rowY(p.ops[m.op].client);
+      if (lastValid) out.push(`<line class="bad-path" x1="${lpX(lastValid)}" y1="${rowY(p.ops[lastValid.op].client) + ROW_H / 2}" x2="${lpX(m)}" y2="${y + ROW_H / 2}"/>`);
+      out.push(`<line class="lp-bad" x1="${lpX(m)}" y1="${y - 4}" x2="${lpX(m)}" y2="${y + ROW_H + 4}"/>`);
+    }
+    if (partial.stopTime !== null && p.verdict === 'illegal') {
+      const s = slotOf.get(partial.stopTime)!;
+      const fx = x[s] + slotW[s] + 2;
+      out.push(`<line class="fail-line" x1="${fx}" y1="${TOP - 8}" x2="${fx}" y2="${height}"/>`);
+      out.push(`<text class="fail-label" x="${fx + 3}" y="${TOP - 1}">stuck</text>`);
+    }
+    out.push('</g>');
+  });
+  out.push('</g></svg>');
+  return out.join('\n');
+}
+
+// Linearization points: each step at the earliest time it can happen (never before the previous
+// step), several in one slot side by side; the stuck candidates after them, at the stop time.
+function placeMarks(
+  p: ReportPartition,
+  partial: ReportPartial,
+  slotOf: Map<number, number>,
+  slotCount: number[],
+): { valid: Mark[]; stuck: Mark[] } {
+  const used = new Map<number, number>();
+  const place = (op: number, t: number): Mark => {
+    const slot = slotOf.get(t)!;
+    const j = used.get(slot) ?? 0;
+    used.set(slot, j + 1);
+    slotCount[slot] = Math.max(slotCount[slot], j + 1);
+    return { op, slot, j };
+  };
+  let t = -Infinity;
+  const valid = partial.ops.map((op) => {
+    t = Math.max(t, p.ops[op].call);
+    return place(op, t);
+  });
+  const stuck = partial.stopTime === null ? [] : partial.stuck.map((s) => place(s.op, Math.max(t, p.ops[s.op].call)));
+  return { valid, stuck };
+}

@@ -1,0 +1,75 @@
+// The visual report: one self-contained HTML file (inline CSS, SVG and script; no network) that
+// shows a checked history per partition, its longest linearizable prefixes, where linearization
+// got stuck, and the model state before and after each operation on hover or click.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { checkOperations, type CheckResult } from './check';
+import { buildReportData, type ReportData } from './report-data';
+import { CLIENT_SCRIPT, STYLE } from './report-assets';
+import { escapeXml, renderPartitionSvg } from './report-svg';
+
+/**
+ * Writes the report for `result` to `file` and returns its path. A result checked without
+ * `verbose` is checked again with it (same options), since the report needs the prefixes.
+ */
+export function writeHtmlReport<S, I, O>(result: CheckResult<S, I, O>, file: string): string {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  fs.writeFileSync(file, renderHtmlReport(result));
+  return file;
+}
+
+export function renderHtmlReport<S, I, O>(result: CheckResult<S, I, O>): string {
+  const verbose = result.verbose ? result : recheckVerbose(result);
+  const data = buildReportData(verbose);
+  return page(data);
+}
+
+function recheckVerbose<S, I, O>(result: CheckResult<S, I, O>): CheckResult<S, I, O> {
+  const operations = result.partitions.flatMap((p) => p.operations);
+  const partition = result.partitions.length > 1 || result.partitions[0]?.label !== '';
+  return checkOperations(result.model, operations, { ...result.options, partition, verbose: true });
+}
+
+function page(data: ReportData): string {
+  const title = `Linearizability: ${data.verdict} (${data.model})`;
+  const order = data.partitions.map((_, i) => i).sort((a, b) => rank(data.partitions[a].verdict) - rank(data.partitions[b].verdict) || a - b);
+  const sections = order.map((i) => {
+    const p = data.partitions[i];
+    const name = p.label || 'whole history';
+    const why = p.reason ? ` (${p.reason})` : '';
+    const longest = p.partials[0]?.ops.length ?? 0;
+    return (
+      `<section class="partition verdict-${p.verdict}" id="partition-${i}" data-p="${i}">` +
+      `<h2><span class="badge">${p.verdict}${escapeXml(why)}</span> ${escapeXml(name)} ` +
+      `<small>${p.ops.length} operations; longest linearizable prefix ${longest}</small></h2>` +
+      `<div class="scroll">${renderPartitionSvg(p, i)}</div></section>`
+    );
+  });
+  const json = JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const reason = data.reason ? ` (${data.reason})` : '';
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeXml(title)}</title>
+<style>${STYLE}</style></head>
+<body>
+<header id="summary" class="verdict-${data.verdict}">
+<h1>History is <span id="verdict">${data.verdict}</span>${escapeXml(reason)}</h1>
+<p>Model <b>${escapeXml(data.model)}</b>; ${data.partitions.length} partition(s); checked in ${data.elapsedMs.toFixed(1)} ms.
+<a href="#" id="jump">jump to first failure</a></p>
+<p class="legend"><span class="sw op-sw"></span> operation (call to return)
+<span class="sw prefix-sw"></span> in the longest linearizable prefix
+<span class="sw lp-sw"></span> linearization point
+<span class="sw bad-sw"></span> could not come next
+<span class="sw fail-sw"></span> stuck: no candidate continues. Hover an operation for the model state; click to pin it.</p>
+</header>
+<main>${sections.join('\n')}</main>
+<div id="tooltip" hidden></div>
+<aside id="details" hidden></aside>
+<script>const data = ${json};
+${CLIENT_SCRIPT}</script>
+</body></html>
+`;
+}
+
+function rank(verdict: string): number {
+  return verdict === 'illegal' ? 0 : verdict === 'unknown' ? 1 : 2;
+}
