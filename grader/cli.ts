@@ -1,0 +1,210 @@
+// npm run grade -- [LAB...] [options] | replay | compare | merge | list
+// Command-line wiring only; the work is in grade.ts, replay.ts, compare.ts and merge.ts. Bad input
+// of any kind is one line on stderr and exit status 2.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { LAB_PARTS } from '../harness/scenario';
+import { grade, defaultParallel } from './grade';
+import { replay, parseKinds } from './replay';
+import { compare } from './compare';
+import { merge } from './merge';
+import { parseCount, parseLabs, parseSeconds, parseSeedArg, parseShard, POINTS, registry, UsageError } from './select';
+
+/** Wraps a parser so that its UsageError becomes commander's own invalid-argument error. */
+function arg<T>(parse: (text: string) => T): (text: string) => T {
+  return (text) => {
+    try {
+      return parse(text);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  };
+}
+
+const runsOpt = () => new Option('-n, --runs <N>', 'runs (seeds) per test').default(1).argParser(arg((t) => parseCount(t, '-n/--runs', 1, 1_000_000)));
+const parallelOpt = () =>
+  new Option('-p, --parallel <P>', 'worker processes').default(defaultParallel(), 'the number of cores').argParser(arg((t) => parseCount(t, '-p/--parallel', 1, 256)));
+const seedOpt = (what: string) => new Option('--seed <S>', what).argParser(arg(parseSeedArg));
+const timeoutOpt = () =>
+  new Option('--timeout <S>', 'real-time watchdog per run, in seconds: a run over it (or whose worker stops answering for min(S, 10) s) is killed and reported hung')
+    .default(120)
+    .argParser(arg((t) => parseSeconds(t, '--timeout')));
+const memoryOpt = () =>
+  new Option('--worker-memory <MB>', "heap limit of each worker (a run past it is reported crashed)").argParser(arg((t) => parseCount(t, '--worker-memory', 64, 65_536)));
+const failuresOpt = () => new Option('--failures <N>', 'failures listed per test (0: all)').default(10).argParser(arg((t) => parseCount(t, '--failures', 0, 1_000_000)));
+
+const POINTS_TEXT = LAB_PARTS.map((p) => `${p} ${POINTS[p]}`).join(', ');
+
+function build(setExit: (code: number) => void): Command {
+  const program = new Command('grade');
+  program
+    .description('Grade an implementation on the lab suites: many seeds per test, in parallel worker processes, in virtual time.')
+    .enablePositionalOptions()
+    .argument('[LAB...]', 'lab2a ... lab4b (or 2a), a whole lab (lab2, lab3, lab4) or all', [])
+    .option('--run <REGEX>', 'only tests whose names match, like go test -run')
+    .addOption(runsOpt())
+    .addOption(parallelOpt())
+    .addOption(seedOpt('first seed (default: random, always printed); run k of every test uses seed S+k'))
+    .option('--impl <DIR>', 'implementation to grade, laid out like src/', 'src')
+    .option('--json <FILE>', 'write every run as JSON (for grade merge, CI, scripts)')
+    .option('--out <DIR>', 'where failing runs leave their traces and HTML reports', '.grade-out')
+    .addOption(timeoutOpt())
+    .addOption(new Option('--shard <K/N>', 'run slice K of N of the runs (needs --seed); combine with grade merge').argParser(arg(parseShard)))
+    .addOption(failuresOpt())
+    .addOption(new Option('--traces <N>', 'failing runs per test whose trace is saved under --out').default(3).argParser(arg((t) => parseCount(t, '--traces', 0, 1_000_000))))
+    .addOption(memoryOpt())
+    .option('-q, --quiet', 'no live view, only the report')
+    .addHelpText(
+      'after',
+      `
+Score: a part's points are shared by its tests; a test earns its share only if every run passed.
+Points per part: ${POINTS_TEXT} (100 in all).
+Exit status: 0 if every run passed, 1 if any failed, hung or crashed, 2 on bad input, 130 on Ctrl-C.
+
+Examples:
+  npm run grade lab2a                       every 2A test once, on a random seed
+  npm run grade -- lab2 -n 20               every 2A-2D test on 20 seeds
+  npm run grade -- 2b --run Backup -n 100 --seed 1
+  npm run grade -- replay TestBackup2B --seed 17 --trace
+  npm run grade -- compare --impl src --impl impls/raft-no-persist-votedfor lab2c -n 10
+  npm run grade -- all -n 20 --seed 1 --shard 1/4 --json s1.json   (one machine of four)
+  npm run grade -- merge s1.json s2.json s3.json s4.json`,
+    )
+    .action(async (labs: string[], o) => {
+      setExit(
+        await grade({
+          labs,
+          run: o.run,
+          runs: o.runs,
+          parallel: o.parallel,
+          seed: o.seed,
+          impl: o.impl,
+          json: o.json,
+          out: o.out,
+          timeoutS: o.timeout,
+          shard: o.shard,
+          failures: o.failures,
+          traces: o.traces,
+          workerMemoryMb: o.workerMemory,
+          quiet: o.quiet,
+        }),
+      );
+    });
+
+  program
+    .command('replay')
+    .description('re-run one run of one test, exactly, in this process; prints its fingerprint')
+    .argument('<TEST>', 'test name, e.g. TestBackup2B')
+    .addOption(seedOpt('the seed to replay').makeOptionMandatory())
+    .option('--impl <DIR>', 'implementation, laid out like src/', 'src')
+    .option('--trace', 'print the event trace with virtual timestamps')
+    .option('--columns', 'print the trace in one column per node, coloured by topic')
+    .addOption(new Option('--only <KINDS>', 'only these record kinds, e.g. log,crash,net,test').argParser(arg(parseKinds)))
+    .option('--nodes <LIST>', 'only these nodes, e.g. 0,1')
+    .addOption(new Option('--from <S>', 'from this virtual second').argParser(arg((t) => parseSeconds(t, '--from'))))
+    .addOption(new Option('--to <S>', 'up to this virtual second').argParser(arg((t) => parseSeconds(t, '--to'))))
+    .addOption(new Option('--width <N>', 'width of --columns output (default: the terminal)').argParser(arg((t) => parseCount(t, '--width', 40, 1000))))
+    .action(async (test: string, o) => {
+      setExit(
+        await replay({
+          test,
+          seed: o.seed,
+          implArg: o.impl,
+          trace: Boolean(o.trace),
+          columns: Boolean(o.columns),
+          ...(o.only ? { only: o.only } : {}),
+          ...(o.nodes ? { nodes: new Set(String(o.nodes).split(',').map((s: string) => s.trim())) } : {}),
+          ...(o.from !== undefined ? { fromMs: o.from * 1000 } : {}),
+          ...(o.to !== undefined ? { toMs: o.to * 1000 } : {}),
+          ...(o.width ? { width: o.width } : {}),
+        }),
+      );
+    });
+
+  program
+    .command('compare')
+    .description('grade two implementations on the same seeds, side by side, with a verdict per lab part')
+    .argument('[LAB...]', 'as for grade', [])
+    .option('--impl <DIR>', 'an implementation (give it twice: --impl A --impl B)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--run <REGEX>', 'only tests whose names match')
+    .addOption(runsOpt())
+    .addOption(parallelOpt())
+    .addOption(seedOpt('first seed (default: random, always printed)'))
+    .option('--json <FILE>', 'write every run of both as JSON')
+    .addOption(timeoutOpt())
+    .addOption(memoryOpt())
+    .option('-q, --quiet', 'no live view')
+    .action(async (labs: string[], o) => {
+      setExit(
+        await compare({ labs, run: o.run, runs: o.runs, parallel: o.parallel, seed: o.seed, impls: o.impl, json: o.json, timeoutS: o.timeout, workerMemoryMb: o.workerMemory, quiet: o.quiet }),
+      );
+    });
+
+  program
+    .command('merge')
+    .description('combine the --json results of shards into one report')
+    .argument('<FILES...>', 'results files written by grade --json')
+    .option('--json <FILE>', 'write the merged results')
+    .addOption(failuresOpt())
+    .action((files: string[], o) => {
+      setExit(merge(files, o.json, o.failures));
+    });
+
+  program
+    .command('list')
+    .description('list the tests of some lab parts')
+    .argument('[LAB...]', 'as for grade', [])
+    .action((labs: string[]) => {
+      const reg = registry();
+      for (const part of parseLabs(labs)) {
+        if (reg[part].length === 0) console.log(`${part}: (no tests yet)`);
+        for (const s of reg[part]) console.log(`${part}  ${s.name.padEnd(36)} ${s.description}`);
+      }
+      setExit(0);
+    });
+  return program;
+}
+
+async function main(): Promise<void> {
+  let code = 0;
+  const program = build((c) => (code = c));
+  program.exitOverride();
+  program.configureOutput({
+    // Commander's own errors (unknown option, missing argument): one line, with where to look.
+    outputError: (text, write) => write(`${text.trim().replace(/^error: /, 'grade: ')} (npm run grade -- --help)\n`),
+  });
+  for (const sub of program.commands) {
+    sub.exitOverride();
+    sub.configureOutput({ outputError: (text, write) => write(`${text.trim().replace(/^error: /, 'grade: ')} (npm run grade -- ${sub.name()} --help)\n`) });
+  }
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`grade: ${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw error;
+  }
+  process.exitCode = code;
+}
+
+// A reader that goes away (grade replay ... | head) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
+main()
+  .catch((error) => {
+    process.stderr.write(`grade: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 3;
+  })
+  .finally(() => {
+    // Never hang on exit: if a stray handle keeps the process alive, leave anyway.
+    setTimeout(() => process.exit(), 3000).unref();
+  });

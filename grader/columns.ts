@@ -1,0 +1,137 @@
+// Trace rendering for `grade replay`: one line per record (--trace), or one column per node
+// (--columns), coloured by topic, in the manner of the 6.824 community's log pretty-printer. A
+// record's topic is the implementation's own (runtime.log) or is inferred from what it is: an RPC
+// by its method, a timer by its label, a crash, a partition or a lost message by its kind.
+import chalk, { type ChalkInstance } from 'chalk';
+import { formatRecord, type TraceKind, type TraceRecord } from '../harness/sim/trace';
+import { visibleLength } from './table';
+
+export const TRACE_KINDS: readonly TraceKind[] = ['send', 'deliver', 'reply', 'drop', 'timer', 'crash', 'start', 'net', 'log', 'test'];
+
+const COLOURS: Record<string, ChalkInstance> = {
+  election: chalk.yellow,
+  append: chalk.cyan,
+  apply: chalk.green,
+  snapshot: chalk.magenta,
+  persist: chalk.blue,
+  drop: chalk.gray,
+  partition: chalk.redBright,
+  crash: chalk.red.bold,
+  client: chalk.whiteBright,
+  server: chalk.white,
+  config: chalk.blueBright,
+  shard: chalk.magentaBright,
+  rpc: chalk.dim,
+  timer: chalk.dim,
+  test: chalk.bold,
+  info: chalk.reset,
+};
+
+/** Nodes whose records span the whole width rather than a column of their own. */
+const GLOBAL_NODES = new Set(['test', 'tester', 'network', 'harness', 'checker']);
+
+export function topicOf(r: TraceRecord): string {
+  switch (r.kind) {
+    case 'log':
+      return r.topic ?? 'info';
+    case 'crash':
+    case 'start':
+      return 'crash';
+    case 'net':
+      return 'partition';
+    case 'drop':
+      return 'drop';
+    case 'test':
+      return 'test';
+    case 'timer':
+      return byName(r.detail) ?? 'timer';
+    default:
+      return byName(r.detail) ?? 'rpc';
+  }
+}
+
+function byName(detail: string): string | undefined {
+  if (/vote|elect/i.test(detail)) return 'election';
+  if (/append|heartbeat/i.test(detail)) return 'append';
+  if (/snapshot/i.test(detail)) return 'snapshot';
+  if (/apply/i.test(detail)) return 'apply';
+  if (/persist/i.test(detail)) return 'persist';
+  return undefined;
+}
+
+export function colour(topic: string, text: string): string {
+  return (COLOURS[topic] ?? chalk.reset)(text);
+}
+
+export function legend(): string {
+  return ['election', 'append', 'apply', 'snapshot', 'persist', 'drop', 'partition', 'crash', 'client', 'config', 'shard'].map((t) => colour(t, t)).join(' ');
+}
+
+/** One coloured line per record. */
+export function traceLine(r: TraceRecord): string {
+  return colour(topicOf(r), formatRecord(r));
+}
+
+const GLYPH: Record<TraceKind, string> = {
+  send: '> ',
+  deliver: '< ',
+  reply: '= ',
+  drop: 'x ',
+  timer: '@ ',
+  crash: '!! crash ',
+  start: '** start ',
+  net: '~ ',
+  log: '',
+  test: '',
+};
+
+function naturalOrder(a: string, b: string): number {
+  return a.localeCompare(b, undefined, { numeric: true });
+}
+
+/** Renders records in one column per node; global records (the test, the network) span the width. */
+export function renderColumns(records: readonly TraceRecord[], width: number): string[] {
+  const nodes = [...new Set(records.filter((r) => !GLOBAL_NODES.has(r.node)).map((r) => r.node))].sort(naturalOrder);
+  const timeW = 11;
+  const colW = Math.max(14, Math.floor((width - timeW) / Math.max(1, nodes.length)) - 2);
+  const sep = chalk.dim('│');
+  const blank = ' '.repeat(colW);
+  const out: string[] = [legend(), ''];
+  out.push(' '.repeat(timeW) + nodes.map((n) => pad(n.length > colW ? n.slice(0, colW) : n, colW)).join(` ${sep} `));
+  out.push(' '.repeat(timeW) + nodes.map(() => '─'.repeat(colW)).join('─┼─'));
+  let lastTime = -1;
+  for (const r of records) {
+    const time = r.time === lastTime ? ' '.repeat(timeW) : chalk.dim(`${(r.time / 1000).toFixed(3).padStart(9)}s `);
+    lastTime = r.time;
+    const topic = topicOf(r);
+    const text = `${GLYPH[r.kind]}${r.detail}`;
+    const col = nodes.indexOf(r.node);
+    if (col < 0) {
+      const who = r.node === 'test' || r.kind === 'test' ? '' : `${r.node}: `;
+      out.push(time + colour(topic, `── ${who}${text} ──`));
+      continue;
+    }
+    wrap(text, colW).forEach((piece, i) => {
+      const cells = nodes.map((_, j) => (j === col ? colour(topic, pad(piece, colW)) : blank));
+      out.push((i === 0 ? time : ' '.repeat(timeW)) + cells.join(` ${sep} `));
+    });
+  }
+  return out;
+}
+
+function pad(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - visibleLength(text)));
+}
+
+function wrap(text: string, width: number): string[] {
+  const pieces: string[] = [];
+  let rest = text;
+  while (rest.length > width) {
+    let cut = rest.lastIndexOf(' ', width);
+    if (cut < width / 2) cut = width;
+    pieces.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  pieces.push(rest);
+  return pieces;
+}

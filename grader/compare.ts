@@ -1,0 +1,135 @@
+// `grade compare --impl A --impl B [LAB...]`: both implementations on the same tests and seeds,
+// side by side (pass rate, virtual time, RPCs, bytes, real time), with a verdict per lab part.
+import chalk from 'chalk';
+import { LAB_PARTS } from '../harness/scenario';
+import { applyShard, layersFor, makeJobs, UsageError } from './select';
+import { checkImpl } from './impls';
+import { checkWritableFile, writeJsonAtomic } from './results';
+import { summarize, type TestSummary } from './report';
+import { runSession, type ImplChoice } from './session';
+import { makeView } from './progress';
+import { defaultWorkerMemory, plan, silenceFor } from './grade';
+import { compact, percent, secondsText, table } from './table';
+import type { RunRecord } from './protocol';
+
+export interface CompareOptions {
+  labs: string[];
+  run?: string;
+  runs: number;
+  parallel: number;
+  seed?: number;
+  impls: string[];
+  json?: string;
+  timeoutS: number;
+  workerMemoryMb?: number;
+  quiet?: boolean;
+}
+
+export async function compare(o: CompareOptions): Promise<number> {
+  if (o.impls.length !== 2) throw new UsageError(`compare needs exactly two implementations: --impl A --impl B (got ${o.impls.length})`);
+  const p = plan(o.labs, o.run, o.seed);
+  const impls: ImplChoice[] = o.impls.map((arg, i) => ({ arg, dir: checkImpl(arg, layersFor(p.parts)), label: i === 0 ? 'A' : 'B' }));
+  if (o.json) checkWritableFile(o.json, '--json');
+  const jobs = applyShard(makeJobs(p.tests, p.seed, o.runs), undefined);
+  const parallel = Math.max(1, Math.min(o.parallel, jobs.length * 2));
+  process.stderr.write(
+    `${chalk.bold('comparing')} A = ${impls[0].arg}, B = ${impls[1].arg} on ${p.parts.join(' ')}: ${p.tests.length} tests x ${o.runs} runs each, seeds ${p.seed}..${p.seed + o.runs - 1} (repeat with --seed ${p.seed}), ${parallel} workers\n`,
+  );
+  const view = makeView(o.quiet);
+  view.start(jobs.length * 2);
+  const timeoutMs = o.timeoutS * 1000;
+  const session = await runSession({
+    jobs,
+    impls,
+    parallel,
+    timeoutMs,
+    silenceMs: silenceFor(timeoutMs),
+    memoryMb: o.workerMemoryMb ?? defaultWorkerMemory(parallel),
+    outDir: undefined,
+    traces: 0,
+    view,
+  });
+  if (session.fatal) throw new UsageError(`${session.fatal.split('\n').join(' | ')} (run npm run build, then try again)`);
+  const a = summarize(p.tests, session.records.filter((r) => r.impl === 'A'));
+  const b = summarize(p.tests, session.records.filter((r) => r.impl === 'B'));
+  if (o.json) {
+    writeJsonAtomic(o.json, {
+      format: 'dslab-compare/1',
+      node: process.version,
+      impls: { A: impls[0].arg, B: impls[1].arg },
+      parts: p.parts,
+      seed: p.seed,
+      runs: o.runs,
+      tests: p.tests,
+      interrupted: session.interrupted,
+      realMs: session.realMs,
+      results: session.records,
+    });
+  }
+  const out: string[] = ['', `A = ${impls[0].arg}   B = ${impls[1].arg}   (same seeds for both: ${p.seed}..${p.seed + o.runs - 1})`, ''];
+  out.push(compareTable(a, b));
+  out.push('', chalk.bold('Verdict per lab part:'));
+  for (const part of LAB_PARTS) {
+    const pa = a.filter((s) => s.part === part);
+    if (pa.length === 0) continue;
+    out.push(`  ${part}: ${verdictLine(pa, b.filter((s) => s.part === part))}`);
+  }
+  const failures = (rs: RunRecord[]) => rs.filter((r) => r.status !== 'passed').length;
+  out.push('', `${session.records.length} runs in ${(session.realMs / 1000).toFixed(1)}s real; failures: A ${failures(session.records.filter((r) => r.impl === 'A'))}, B ${failures(session.records.filter((r) => r.impl === 'B'))}${session.interrupted ? ' (interrupted)' : ''}`);
+  if (o.json) out.push(`results: ${o.json}`);
+  process.stdout.write(`${out.join('\n')}\n`);
+  return session.interrupted ? 130 : 0;
+}
+
+function passCell(s: TestSummary): string {
+  const text = `${s.passed}/${s.runs}`;
+  return s.runs === 0 ? '-' : s.passed === s.runs ? chalk.green(text) : chalk.red(text);
+}
+
+export function compareTable(a: readonly TestSummary[], b: readonly TestSummary[]): string {
+  const header = ['test', 'pass A', 'pass B', 'virt s A', 'virt s B', 'RPCs A', 'RPCs B', 'bytes A', 'bytes B', 'real ms A', 'real ms B'];
+  const ms = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(0));
+  const rows = a.map((x, i) => {
+    const y = b[i];
+    return [x.name, passCell(x), passCell(y), secondsText(x.meanVirtualMs), secondsText(y.meanVirtualMs), compact(x.meanRpcs), compact(y.meanRpcs), compact(x.meanBytes), compact(y.meanBytes), ms(x.meanRealMs), ms(y.meanRealMs)];
+  });
+  return table(header, rows);
+}
+
+function total(ss: readonly TestSummary[], pick: (s: TestSummary) => number | undefined): number | undefined {
+  const values = ss.map(pick);
+  return values.some((v) => v === undefined) ? undefined : values.reduce((s, v) => s! + v!, 0);
+}
+
+/** B relative to A, e.g. "-12%". */
+function delta(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined || b === undefined || a === 0 ? undefined : (b - a) / a;
+}
+
+function signed(d: number | undefined): string {
+  if (d === undefined) return 'n/a';
+  const p = Math.round(d * 100);
+  return `${p > 0 ? '+' : p < 0 ? '−' : '±'}${Math.abs(p)}%`;
+}
+
+export function verdictLine(a: readonly TestSummary[], b: readonly TestSummary[]): string {
+  const passA = a.reduce((n, s) => n + s.passed, 0);
+  const passB = b.reduce((n, s) => n + s.passed, 0);
+  const runsA = a.reduce((n, s) => n + s.runs, 0);
+  const runsB = b.reduce((n, s) => n + s.runs, 0);
+  if (passA * runsB !== passB * runsA) {
+    const better = passA * runsB > passB * runsA ? 'A' : 'B';
+    return `${chalk.bold(`${better} is better`)}: passes ${better === 'A' ? passA : passB}/${better === 'A' ? runsA : runsB} runs (${percent(better === 'A' ? passA : passB, better === 'A' ? runsA : runsB)}), the other ${better === 'A' ? passB : passA}/${better === 'A' ? runsB : runsA}`;
+  }
+  const d = {
+    rpcs: delta(total(a, (s) => s.meanRpcs), total(b, (s) => s.meanRpcs)),
+    bytes: delta(total(a, (s) => s.meanBytes), total(b, (s) => s.meanBytes)),
+    real: delta(total(a, (s) => s.meanRealMs), total(b, (s) => s.meanRealMs)),
+    virtual: delta(total(a, (s) => s.meanVirtualMs), total(b, (s) => s.meanVirtualMs)),
+  };
+  const costs = [d.rpcs, d.bytes, d.real].filter((x): x is number => x !== undefined);
+  const cheaperB = costs.filter((x) => x < -0.05).length;
+  const dearerB = costs.filter((x) => x > 0.05).length;
+  const word = cheaperB > 0 && dearerB === 0 ? 'B is cheaper' : dearerB > 0 && cheaperB === 0 ? 'A is cheaper' : cheaperB === 0 && dearerB === 0 ? 'equivalent' : 'mixed';
+  return `${chalk.bold(word)}: both pass ${passA}/${runsA} runs; B against A: RPCs ${signed(d.rpcs)}, bytes ${signed(d.bytes)}, real time ${signed(d.real)}, virtual time ${signed(d.virtual)}`;
+}

@@ -1,0 +1,129 @@
+// `grade [LAB...]`: select tests and seeds, check the implementation and output paths, run the
+// session, write --json, print the report. Returns the exit status.
+import * as os from 'node:os';
+import { randomInt } from 'node:crypto';
+import chalk from 'chalk';
+import type { LabPart } from '../harness/scenario';
+import { applyShard, layersFor, makeJobs, parseLabs, registry, selectTests, UsageError, type Shard } from './select';
+import { checkImpl } from './impls';
+import { checkWritableDir, checkWritableFile, FORMAT, writeJsonAtomic, type GradeFile } from './results';
+import { renderReport } from './report';
+import { runSession, type ImplChoice } from './session';
+import { makeView } from './progress';
+
+export interface GradeOptions {
+  labs: string[];
+  run?: string;
+  runs: number;
+  parallel: number;
+  seed?: number;
+  impl: string;
+  json?: string;
+  out: string;
+  timeoutS: number;
+  shard?: Shard;
+  failures: number;
+  traces: number;
+  workerMemoryMb?: number;
+  quiet?: boolean;
+}
+
+export interface Plan {
+  parts: LabPart[];
+  tests: { name: string; part: LabPart }[];
+  partSizes: Partial<Record<LabPart, number>>;
+  seed: number;
+  notes: string[];
+}
+
+/** Resolves labs, filter and seed; a whole lab or `all` skips parts without tests, a named part does not. */
+export function plan(labs: string[], run: string | undefined, seed: number | undefined): Plan {
+  const parts = parseLabs(labs);
+  const strict = labs.some((l) => /^(lab)?[234][a-d]$/i.test(l.trim()));
+  const reg = registry();
+  const selection = selectTests(parts, run, strict, reg);
+  const notes = selection.empty.length > 0 ? [`(no tests yet in ${selection.empty.join(', ')}: skipped)`] : [];
+  const partSizes: Partial<Record<LabPart, number>> = {};
+  for (const p of selection.parts) partSizes[p] = reg[p].length;
+  return {
+    parts: selection.parts,
+    tests: selection.tests.map((t) => ({ name: t.name, part: t.part })),
+    partSizes,
+    // A random first seed, small enough to type back in; always printed.
+    seed: seed ?? randomInt(1, 1_000_000),
+    notes,
+  };
+}
+
+export function defaultParallel(): number {
+  return Math.max(1, os.availableParallelism());
+}
+
+/** A heap limit per worker that leaves the machine usable with every worker at its limit. */
+export function defaultWorkerMemory(parallel: number): number {
+  const totalMb = Math.floor(os.totalmem() / 2 ** 20);
+  return Math.max(512, Math.min(4096, Math.floor(totalMb / (parallel + 1))));
+}
+
+export function silenceFor(timeoutMs: number): number {
+  return Math.min(timeoutMs, 10_000);
+}
+
+export async function grade(o: GradeOptions): Promise<number> {
+  const p = plan(o.labs, o.run, o.seed);
+  if (o.shard && o.seed === undefined) {
+    throw new UsageError('--shard needs --seed, so that every shard grades the same seeds (e.g. --seed 1000 --shard 1/4)');
+  }
+  const implDir = checkImpl(o.impl, layersFor(p.parts));
+  if (o.json) checkWritableFile(o.json, '--json');
+  checkWritableDir(o.out, '--out');
+  const allJobs = makeJobs(p.tests, p.seed, o.runs);
+  const jobs = applyShard(allJobs, o.shard);
+  const parallel = Math.max(1, Math.min(o.parallel, jobs.length));
+  const impl: ImplChoice = { arg: o.impl, dir: implDir };
+  const seeds = o.runs === 1 ? `seed ${p.seed}` : `seeds ${p.seed}..${p.seed + o.runs - 1}`;
+  const shardText = o.shard ? ` (shard ${o.shard.index}/${o.shard.count}: ${jobs.length} of ${allJobs.length})` : '';
+  process.stderr.write(
+    `${chalk.bold('grading')} ${p.parts.join(' ')}: ${p.tests.length} tests x ${o.runs} runs = ${jobs.length} runs${shardText}, ${seeds} (repeat with --seed ${p.seed}), implementation ${o.impl}, ${parallel} worker${parallel === 1 ? '' : 's'}\n`,
+  );
+  for (const n of p.notes) process.stderr.write(`${n}\n`);
+  const view = makeView(o.quiet);
+  view.start(jobs.length);
+  const timeoutMs = o.timeoutS * 1000;
+  const session = await runSession({
+    jobs,
+    impls: [impl],
+    parallel,
+    timeoutMs,
+    silenceMs: silenceFor(timeoutMs),
+    memoryMb: o.workerMemoryMb ?? defaultWorkerMemory(parallel),
+    outDir: o.out,
+    traces: o.traces,
+    view,
+  });
+  if (session.fatal) throw new UsageError(`${session.fatal.split('\n').join(' | ')} (run npm run build, then try again)`);
+  const file: GradeFile = {
+    format: FORMAT,
+    node: process.version,
+    impl: o.impl,
+    implDir,
+    parts: p.parts,
+    ...(o.run !== undefined ? { run: o.run } : {}),
+    seed: p.seed,
+    runs: o.runs,
+    tests: p.tests,
+    partSizes: p.partSizes,
+    ...(o.shard ? { shard: o.shard } : {}),
+    expectedRuns: jobs.length,
+    interrupted: session.interrupted,
+    parallel,
+    realMs: session.realMs,
+    results: session.records,
+  };
+  if (o.json) writeJsonAtomic(o.json, file);
+  const report = renderReport(file, { maxFailures: o.failures });
+  process.stdout.write(`\n${report.text}\n`);
+  if (o.json) process.stdout.write(`results: ${o.json}\n`);
+  if (session.interrupted) return 130;
+  return report.exitCode;
+}

@@ -1,0 +1,221 @@
+// A pool of long-lived worker processes with a real-time watchdog. At most `size` jobs run at once
+// (p-limit), each on an idle worker. A worker that dies during a job is reported as `crashed`, one
+// that overruns the time limit or stops sending heartbeats (a synchronous loop blocks its event
+// loop) is killed and reported as `hung`; either way it is replaced lazily and the pool goes on.
+import { fork, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import pLimit from 'p-limit';
+import type { FromWorker, ToWorker, WorkerJob, WorkerResult } from './protocol';
+
+export interface PoolOptions {
+  size: number;
+  /** Real-time limit of one job. */
+  timeoutMs: number;
+  /** A busy worker silent for this long is hung (its event loop is blocked). */
+  silenceMs: number;
+  /** Heap limit of each worker (--max-old-space-size), so a runaway run kills only its worker. */
+  memoryMb: number;
+  workerScript?: string;
+}
+
+export type Outcome =
+  | { kind: 'result'; result: WorkerResult }
+  | { kind: 'error'; message: string }
+  | { kind: 'hung' | 'crashed'; virtualMs: number; realMs: number; reason: string }
+  | { kind: 'aborted' };
+
+interface Busy {
+  job: WorkerJob;
+  started: number;
+  lastBeat: number;
+  virtualMs: number;
+  resolve(outcome: Outcome): void;
+}
+
+class Worker {
+  ready = false;
+  busy: Busy | undefined;
+  killed = false;
+  output = '';
+
+  constructor(readonly child: ChildProcess) {}
+
+  /** Keeps the end of the worker's stdout and stderr, for crash reports. */
+  keep(chunk: Buffer): void {
+    this.output = (this.output + chunk.toString('utf8')).slice(-4000);
+  }
+}
+
+export class Pool {
+  private readonly limit: ReturnType<typeof pLimit>;
+  private readonly idle: Worker[] = [];
+  private readonly workers = new Set<Worker>();
+  private readonly watchdog: NodeJS.Timeout;
+  private aborted = false;
+  /** Set when a worker cannot even start: the grader itself is broken, not the implementation. */
+  fatal: string | undefined;
+  spawned = 0;
+
+  constructor(private readonly options: PoolOptions) {
+    if (!(options.size >= 1)) throw new Error(`Pool: size must be at least 1, got ${options.size}`);
+    this.limit = pLimit(options.size);
+    this.watchdog = setInterval(() => this.check(), 100);
+    this.watchdog.unref();
+  }
+
+  /** Runs a job on some worker; never rejects. */
+  exec(job: WorkerJob): Promise<Outcome> {
+    return this.limit(() => (this.aborted ? Promise.resolve<Outcome>({ kind: 'aborted' }) : this.dispatch(job)));
+  }
+
+  /** Stops everything now: running jobs resolve as aborted, queued ones never start. */
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    for (const w of [...this.workers]) {
+      const busy = w.busy;
+      this.kill(w);
+      busy?.resolve({ kind: 'aborted' });
+    }
+    this.close();
+  }
+
+  /** Lets idle workers exit (they exit when their IPC channel closes). */
+  close(): void {
+    clearInterval(this.watchdog);
+    for (const w of [...this.workers]) {
+      if (w.busy) continue;
+      this.workers.delete(w);
+      if (w.child.connected) w.child.disconnect();
+    }
+    this.idle.length = 0;
+  }
+
+  get size(): number {
+    return this.workers.size;
+  }
+
+  private dispatch(job: WorkerJob): Promise<Outcome> {
+    const worker = this.idle.pop() ?? this.spawn();
+    return new Promise<Outcome>((resolve) => {
+      const now = performance.now();
+      worker.busy = {
+        job,
+        started: now,
+        lastBeat: now,
+        virtualMs: 0,
+        resolve: (outcome) => {
+          if (worker.busy?.job !== job) return;
+          worker.busy = undefined;
+          if (!worker.killed && !this.aborted) this.idle.push(worker);
+          resolve(outcome);
+        },
+      };
+      const message: ToWorker = { type: 'run', job };
+      worker.child.send(message);
+    });
+  }
+
+  private spawn(): Worker {
+    const script = this.options.workerScript ?? path.join(__dirname, 'worker.js');
+    const child = fork(script, [], {
+      execArgv: [`--max-old-space-size=${this.options.memoryMb}`],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    this.spawned++;
+    const worker = new Worker(child);
+    this.workers.add(worker);
+    child.stdout?.on('data', (c: Buffer) => worker.keep(c));
+    child.stderr?.on('data', (c: Buffer) => worker.keep(c));
+    child.on('message', (m: FromWorker) => this.onMessage(worker, m));
+    child.on('error', () => {}); // reported through 'exit'
+    // 'close' comes after the worker's output has been read: its last words say why it died.
+    child.on('close', (code, signal) => this.onExit(worker, code, signal));
+    return worker;
+  }
+
+  private onMessage(worker: Worker, m: FromWorker): void {
+    const busy = worker.busy;
+    if (m.type === 'ready') {
+      worker.ready = true;
+      return;
+    }
+    if (!busy) return;
+    if (m.type === 'beat') {
+      busy.lastBeat = performance.now();
+      if (m.id === busy.job.id) busy.virtualMs = m.virtualMs;
+    } else if (m.id === busy.job.id) {
+      busy.resolve(m.type === 'result' ? { kind: 'result', result: m.result } : { kind: 'error', message: m.message });
+    }
+  }
+
+  private onExit(worker: Worker, code: number | null, signal: NodeJS.Signals | null): void {
+    this.workers.delete(worker);
+    const i = this.idle.indexOf(worker);
+    if (i >= 0) this.idle.splice(i, 1);
+    if (worker.killed) return;
+    worker.killed = true;
+    const busy = worker.busy;
+    if (!worker.ready && !this.aborted) {
+      this.fatal = `a grader worker failed to start (${describeExit(code, signal)})${lastLines(worker.output, 6)}`;
+    }
+    if (busy) {
+      busy.resolve({
+        kind: 'crashed',
+        virtualMs: busy.virtualMs,
+        realMs: performance.now() - busy.started,
+        reason: crashReason(worker.output, code, signal, this.options.memoryMb),
+      });
+    }
+  }
+
+  /** The watchdog: kills workers whose job overran the time limit or that stopped answering. */
+  private check(): void {
+    const now = performance.now();
+    for (const w of this.workers) {
+      const busy = w.busy;
+      if (!busy || w.killed) continue;
+      const elapsed = now - busy.started;
+      const silent = now - busy.lastBeat;
+      let reason: string | undefined;
+      if (elapsed > this.options.timeoutMs) {
+        reason = `exceeded the real-time limit of ${seconds(this.options.timeoutMs)} (--timeout) at virtual time ${seconds(busy.virtualMs, 3)}`;
+      } else if (silent > this.options.silenceMs) {
+        reason = `stopped responding for ${seconds(silent)} at virtual time ${seconds(busy.virtualMs, 3)}: a synchronous loop (or a promise loop that never yields) in the implementation?`;
+      }
+      if (reason) {
+        this.kill(w);
+        busy.resolve({ kind: 'hung', virtualMs: busy.virtualMs, realMs: elapsed, reason });
+      }
+    }
+  }
+
+  private kill(w: Worker): void {
+    w.killed = true;
+    this.workers.delete(w);
+    const i = this.idle.indexOf(w);
+    if (i >= 0) this.idle.splice(i, 1);
+    w.child.kill('SIGKILL');
+  }
+}
+
+function seconds(ms: number, digits = 1): string {
+  return `${(ms / 1000).toFixed(digits)}s`;
+}
+
+function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ? `killed by ${signal}` : `exit code ${code}`;
+}
+
+function lastLines(text: string, n: number): string {
+  const lines = text.split('\n').map((l) => l.trimEnd()).filter((l) => l.length > 0);
+  return lines.length > 0 ? `\n${lines.slice(-n).join('\n')}` : '';
+}
+
+function crashReason(output: string, code: number | null, signal: NodeJS.Signals | null, memoryMb: number): string {
+  if (/heap out of memory|Reached heap limit|Allocation failed/.test(output)) {
+    return `out of memory: the run passed the worker's heap limit of ${memoryMb} MB (--worker-memory)${lastLines(output.split('<--- JS stacktrace')[0] ?? '', 4)}`;
+  }
+  return `the worker process died (${describeExit(code, signal)}) during the run${lastLines(output, 8)}`;
+}

@@ -1,0 +1,86 @@
+// What the grader and its worker processes say to each other over the IPC channel, and the record
+// of one run as it appears in reports and --json files.
+import type { LabPart, TestStats } from '../harness/scenario';
+
+/**
+ * passed / failed: the run finished (failed covers test failures, deadlocks, the virtual-time
+ * limit and exceptions thrown by the implementation). hung: the worker was killed by the real-time
+ * watchdog. crashed: the worker process died (out of memory, process.exit, a native crash).
+ */
+export type RunStatus = 'passed' | 'failed' | 'hung' | 'crashed';
+
+export interface RunRecord {
+  test: string;
+  part: LabPart;
+  seed: number;
+  status: RunStatus;
+  /** First line: the message; further lines: detail (capped). */
+  error?: string;
+  /** Virtual time reached (for hung/crashed runs: the last time the worker reported). */
+  virtualMs: number;
+  realMs: number;
+  events?: number;
+  /** Hash of the run's event trace; absent when the run did not finish. */
+  fingerprint?: string;
+  stats?: TestStats;
+  /** Saved event trace of a failing run (under --out). */
+  trace?: string;
+  /** Files the run produced, e.g. a checker's HTML report (copied under --out). */
+  artefacts?: string[];
+  /** A remark on the run, e.g. that a second run of the seed gave another fingerprint. */
+  note?: string;
+  /** Compare mode: which implementation ('A' or 'B'). */
+  impl?: string;
+}
+
+export interface WorkerJob {
+  id: number;
+  test: string;
+  seed: number;
+  implDir: string;
+  /** Where artefacts of failing runs go; also where traces are written. */
+  outDir?: string;
+  /** Re-run to write the event trace to this file (a failing run, already reported). */
+  tracePath?: string;
+  /** Header lines written at the top of the trace file. */
+  traceHeader?: string[];
+}
+
+export type ToWorker = { type: 'run'; job: WorkerJob };
+
+export interface WorkerResult {
+  test: string;
+  part: LabPart;
+  seed: number;
+  passed: boolean;
+  error?: string;
+  stats?: TestStats;
+  virtualMs: number;
+  realMs: number;
+  events: number;
+  fingerprint: string;
+  artefacts: string[];
+  /** For trace jobs: the file written. */
+  trace?: string;
+}
+
+export type FromWorker =
+  | { type: 'ready'; pid: number }
+  /** Sent every HEARTBEAT_MS while the worker's event loop turns. */
+  | { type: 'beat'; id: number | undefined; virtualMs: number }
+  | { type: 'result'; id: number; result: WorkerResult }
+  /** The job could not even start (unknown test, implementation failed to load). */
+  | { type: 'error'; id: number; message: string };
+
+export const HEARTBEAT_MS = 200;
+
+/** Errors are kept to this many characters in records (the first line is what reports show). */
+export const ERROR_CAP = 6000;
+
+export function capError(text: string): string {
+  return text.length <= ERROR_CAP ? text : `${text.slice(0, ERROR_CAP)}\n... (${text.length - ERROR_CAP} more characters)`;
+}
+
+export function firstLine(text: string | undefined): string {
+  return (text ?? '').split('\n', 1)[0].trim();
+}

@@ -1,0 +1,196 @@
+// The report after a grade: a table per test, flaky tests apart from consistently failing ones,
+// every failure with its first error line and the command that replays it, and a score line per
+// lab part. The exit status is 0 only if every expected run ran and passed.
+import * as path from 'node:path';
+import chalk from 'chalk';
+import { LAB_PARTS, type LabPart } from '../harness/scenario';
+import { firstLine, type RunRecord } from './protocol';
+import type { GradeFile } from './results';
+import { POINTS } from './select';
+import { replayCommand } from './session';
+import { compact, max, mean, percent, secondsText, table } from './table';
+
+export interface TestSummary {
+  name: string;
+  part: LabPart;
+  runs: number;
+  passed: number;
+  failed: number;
+  hung: number;
+  crashed: number;
+  meanVirtualMs: number | undefined;
+  maxVirtualMs: number | undefined;
+  meanRealMs: number | undefined;
+  meanRpcs: number | undefined;
+  meanBytes: number | undefined;
+  failures: RunRecord[];
+}
+
+export type Verdict = 'ok' | 'flaky' | 'failing' | 'not run';
+
+export function verdict(s: TestSummary): Verdict {
+  if (s.runs === 0) return 'not run';
+  if (s.passed === s.runs) return 'ok';
+  return s.passed === 0 ? 'failing' : 'flaky';
+}
+
+export function summarize(tests: readonly { name: string; part: LabPart }[], results: readonly RunRecord[]): TestSummary[] {
+  const byTest = new Map<string, RunRecord[]>();
+  for (const r of results) {
+    const list = byTest.get(r.test) ?? [];
+    list.push(r);
+    byTest.set(r.test, list);
+  }
+  return tests.map((t) => {
+    const rs = byTest.get(t.name) ?? [];
+    // Cost figures only from runs that finished: a hung run's times say nothing about the test.
+    const finished = rs.filter((r) => r.status === 'passed' || r.status === 'failed');
+    const withStats = finished.filter((r) => r.stats);
+    return {
+      name: t.name,
+      part: t.part,
+      runs: rs.length,
+      passed: rs.filter((r) => r.status === 'passed').length,
+      failed: rs.filter((r) => r.status === 'failed').length,
+      hung: rs.filter((r) => r.status === 'hung').length,
+      crashed: rs.filter((r) => r.status === 'crashed').length,
+      meanVirtualMs: mean(finished.map((r) => r.virtualMs)),
+      maxVirtualMs: max(finished.map((r) => r.virtualMs)),
+      meanRealMs: mean(finished.map((r) => r.realMs)),
+      meanRpcs: mean(withStats.map((r) => r.stats!.rpcs)),
+      meanBytes: mean(withStats.map((r) => r.stats!.bytes)),
+      failures: rs.filter((r) => r.status !== 'passed').sort((a, b) => a.seed - b.seed),
+    };
+  });
+}
+
+function statusCell(s: TestSummary): string {
+  switch (verdict(s)) {
+    case 'ok':
+      return chalk.green('ok');
+    case 'flaky':
+      return chalk.yellow.bold('FLAKY');
+    case 'failing':
+      return chalk.red.bold('FAIL');
+    default:
+      return chalk.dim('not run');
+  }
+}
+
+export function testTable(summaries: readonly TestSummary[]): string {
+  const header = ['test', 'runs', 'pass', 'fail', 'flake', 'virt s mean', 'max', 'real ms', 'RPCs', 'bytes', 'status'];
+  const rows = summaries.map((s) => {
+    const bad = s.runs - s.passed;
+    const kinds = [s.hung ? `${s.hung} hung` : '', s.crashed ? `${s.crashed} crashed` : ''].filter(Boolean).join(', ');
+    return [
+      s.name,
+      String(s.runs),
+      String(s.passed),
+      bad > 0 ? chalk.red(String(bad)) : '0',
+      percent(bad, s.runs),
+      secondsText(s.meanVirtualMs),
+      secondsText(s.maxVirtualMs),
+      s.meanRealMs === undefined ? '-' : s.meanRealMs.toFixed(0),
+      compact(s.meanRpcs),
+      compact(s.meanBytes),
+      `${statusCell(s)}${kinds ? ` (${kinds})` : ''}`,
+    ];
+  });
+  return table(header, rows, ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left']);
+}
+
+export interface ReportOptions {
+  /** Failures listed per test (0: all). */
+  maxFailures: number;
+}
+
+/** The score: a part's points are shared by its tests; a test earns its share if every run passed. */
+export function scoreLines(file: GradeFile, summaries: readonly TestSummary[]): string[] {
+  const lines: string[] = [];
+  let earned = 0;
+  let possible = 0;
+  for (const part of LAB_PARTS) {
+    const mine = summaries.filter((s) => s.part === part);
+    if (mine.length === 0) continue;
+    const size = Math.max(file.partSizes[part] ?? mine.length, mine.length);
+    const perTest = POINTS[part] / size;
+    const good = mine.filter((s) => verdict(s) === 'ok' && s.runs === expectedRunsOf(file, s.name)).length;
+    const points = good * perTest;
+    earned += points;
+    possible += mine.length * perTest;
+    const of = mine.length < size ? ` (${mine.length} of its ${size} tests graded)` : '';
+    const text = `${part}  ${points.toFixed(1).padStart(5)} / ${POINTS[part]}   ${good}/${mine.length} tests passed every run${of}`;
+    lines.push(`  ${good === mine.length ? chalk.green(text) : chalk.red(text)}`);
+  }
+  lines.push(`  total ${earned.toFixed(1)} / ${possible.toFixed(1)} for what was graded (all eight parts: 100)`);
+  return lines;
+}
+
+/** Runs of one test the file should hold: all of them, or its shard's share (see applyShard). */
+function expectedRunsOf(file: GradeFile, test: string): number {
+  const t = file.tests.findIndex((x) => x.name === test);
+  if (!file.shard) return file.runs;
+  let n = 0;
+  for (let k = 0; k < file.runs; k++) if ((t * file.runs + k) % file.shard.count === file.shard.index - 1) n++;
+  return n;
+}
+
+function failureBlock(r: RunRecord, implArg: string): string[] {
+  const lines = [`  ${chalk.bold(r.test)} seed ${r.seed}: ${statusWord(r)} at ${secondsText(r.virtualMs, 3)}s virtual`];
+  lines.push(`    ${firstLine(r.error) || '(no error message)'}`);
+  lines.push(`    replay: ${replayCommand(r.test, r.seed, implArg)}`);
+  if (r.trace) lines.push(`    trace:  ${path.relative(process.cwd(), r.trace) || r.trace}`);
+  for (const a of r.artefacts ?? []) lines.push(`    report: ${path.relative(process.cwd(), a) || a}`);
+  if (r.note) lines.push(`    ${chalk.yellow('note')}: ${r.note}`);
+  return lines;
+}
+
+function statusWord(r: RunRecord): string {
+  return r.status === 'failed' ? chalk.red('failed') : chalk.magenta(r.status);
+}
+
+export function renderReport(file: GradeFile, options: ReportOptions): { text: string; exitCode: number } {
+  const summaries = summarize(file.tests, file.results);
+  const out: string[] = [];
+  const seeds = file.runs === 1 ? `seed ${file.seed}` : `seeds ${file.seed}..${file.seed + file.runs - 1}`;
+  const shard = file.shard ? `, shard ${file.shard.index}/${file.shard.count}` : '';
+  out.push(`grade ${file.parts.join(' ')}${file.run ? ` --run '${file.run}'` : ''}: ${file.tests.length} tests x ${file.runs} runs (${seeds}${shard}), implementation ${file.impl}, Node ${file.node}`);
+  out.push('');
+  out.push(testTable(summaries));
+  const flaky = summaries.filter((s) => verdict(s) === 'flaky');
+  const failing = summaries.filter((s) => verdict(s) === 'failing');
+  if (flaky.length > 0) {
+    out.push('', chalk.yellow.bold('Flaky: pass on some seeds, fail on others (the bug is real; the seed makes it visible):'));
+    for (const s of flaky) out.push(`  ${s.name}  ${s.runs - s.passed}/${s.runs} runs failed (${percent(s.runs - s.passed, s.runs)})`);
+  }
+  if (failing.length > 0) {
+    out.push('', chalk.red.bold('Failing on every seed:'));
+    for (const s of failing) out.push(`  ${s.name}  ${s.runs}/${s.runs} runs failed`);
+  }
+  const failed = summaries.filter((s) => s.failures.length > 0);
+  if (failed.length > 0) {
+    out.push('', chalk.bold('Failures (first error line, and the command that replays the run with its trace):'));
+    for (const s of failed) {
+      const shown = options.maxFailures > 0 ? s.failures.slice(0, options.maxFailures) : s.failures;
+      for (const r of shown) out.push(...failureBlock(r, file.impl));
+      const rest = s.failures.slice(shown.length);
+      if (rest.length > 0) {
+        const seedList = rest.map((r) => r.seed).slice(0, 20).join(', ');
+        out.push(`  ... and ${rest.length} more failures of ${s.name} (seeds ${seedList}${rest.length > 20 ? ', ...' : ''}; --failures 0 lists them all)`);
+      }
+    }
+  }
+  out.push('', chalk.bold('Score') + ` (points per part: ${LAB_PARTS.map((p) => `${p} ${POINTS[p]}`).join(', ')}):`);
+  out.push(...scoreLines(file, summaries));
+  const count = (status: string) => file.results.filter((r) => r.status === status).length;
+  const missing = file.expectedRuns - file.results.length;
+  const allPassed = count('passed') === file.results.length && missing <= 0 && !file.interrupted;
+  const perMinute = file.realMs > 0 ? (file.results.length / (file.realMs / 60_000)).toFixed(0) : '-';
+  out.push('');
+  if (file.interrupted) out.push(chalk.yellow(`interrupted: ${file.results.length} of ${file.expectedRuns} runs finished`));
+  else if (missing > 0) out.push(chalk.yellow(`incomplete: ${missing} of ${file.expectedRuns} runs are missing (merge every shard's results)`));
+  const tally = `${file.results.length} runs: ${count('passed')} passed, ${count('failed')} failed, ${count('hung')} hung, ${count('crashed')} crashed`;
+  const timing = `${(file.realMs / 1000).toFixed(1)}s real, ${file.parallel} worker${file.parallel === 1 ? '' : 's'}, ${perMinute} runs/min`;
+  out.push(`${allPassed ? chalk.green.bold('PASS') : chalk.red.bold('FAIL')}  ${tally} (${timing}); first seed ${file.seed}`);
+  return { text: out.join('\n'), exitCode: allPassed ? 0 : 1 };
+}

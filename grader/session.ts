@@ -1,0 +1,176 @@
+// One grading session: every job through the worker pool, a record per run, the live view, the
+// traces of failing runs saved under --out, and Ctrl-C handled (stop the workers, keep what
+// finished). Used by `grade` and by `grade compare`.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Pool, type Outcome } from './pool';
+import type { Job } from './select';
+import type { ProgressView } from './progress';
+import { firstLine, type RunRecord, type WorkerJob } from './protocol';
+
+/** An implementation as the user named it (`arg`) and as loaded (`dir`, compiled). */
+export interface ImplChoice {
+  arg: string;
+  dir: string;
+  /** 'A' / 'B' in compare mode. */
+  label?: string;
+}
+
+export interface SessionOptions {
+  jobs: readonly Job[];
+  impls: readonly ImplChoice[];
+  parallel: number;
+  timeoutMs: number;
+  silenceMs: number;
+  memoryMb: number;
+  /** Where traces and artefacts of failing runs go; undefined: nowhere. */
+  outDir: string | undefined;
+  /** At most this many failing runs per test (and implementation) get a saved trace. */
+  traces: number;
+  view: ProgressView;
+}
+
+export interface SessionResult {
+  records: RunRecord[];
+  interrupted: boolean;
+  realMs: number;
+  /** The grader could not run at all (a worker failed to start). */
+  fatal?: string;
+}
+
+/** The command that replays one run exactly. */
+export function replayCommand(test: string, seed: number, implArg: string | undefined): string {
+  const impl = implArg && implArg !== 'src' && implArg !== 'src/' ? ` --impl ${shellQuote(implArg)}` : '';
+  return `npm run grade -- replay ${test} --seed ${seed}${impl} --trace`;
+}
+
+export function shellQuote(s: string): string {
+  return /^[\w./@:+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export async function runSession(options: SessionOptions): Promise<SessionResult> {
+  const started = performance.now();
+  const pool = new Pool({ size: options.parallel, timeoutMs: options.timeoutMs, silenceMs: options.silenceMs, memoryMb: options.memoryMb });
+  const view = options.view;
+  const work = options.impls.flatMap((impl) => options.jobs.map((job) => ({ job, impl })));
+  const remaining = new Map<string, { runs: number; left: number; failed: number }>();
+  for (const { job, impl } of work) {
+    const key = `${impl.label ?? ''}/${job.test}`;
+    const entry = remaining.get(key) ?? { runs: 0, left: 0, failed: 0 };
+    entry.runs++;
+    entry.left++;
+    remaining.set(key, entry);
+  }
+  const records: { order: number; record: RunRecord }[] = [];
+  const traced = new Map<string, number>();
+  const traceJobs: Promise<void>[] = [];
+  let failed = 0;
+  let interrupted = false;
+  let nextId = 1;
+
+  const onSigint = () => {
+    interrupted = true;
+    process.removeListener('SIGINT', onSigint);
+    // A second Ctrl-C leaves at once.
+    process.once('SIGINT', () => process.exit(130));
+    view.note('interrupted: stopping the workers; the report covers the runs that finished (Ctrl-C again to quit at once)');
+    pool.abort();
+  };
+  process.on('SIGINT', onSigint);
+
+  const finish = (order: number, impl: ImplChoice, job: Job, outcome: Outcome) => {
+    if (outcome.kind === 'aborted') return;
+    const record = toRecord(job, impl, outcome);
+    records.push({ order, record });
+    if (record.status !== 'passed') failed++;
+    view.run(record, failed);
+    const key = `${impl.label ?? ''}/${job.test}`;
+    const entry = remaining.get(key)!;
+    entry.left--;
+    if (record.status !== 'passed') entry.failed++;
+    if (entry.left === 0) view.testDone(job.test, impl.label, entry.runs, entry.failed);
+    if (record.status !== 'passed' && options.outDir && !interrupted) {
+      const n = traced.get(key) ?? 0;
+      if (n < options.traces) {
+        traced.set(key, n + 1);
+        traceJobs.push(saveTrace(pool, nextId++, record, impl, options.outDir));
+      }
+    }
+    if (pool.fatal) pool.abort();
+  };
+
+  try {
+    await Promise.all(
+      work.map(({ job, impl }, order) => {
+        const wj: WorkerJob = { id: nextId++, test: job.test, seed: job.seed, implDir: impl.dir, ...(options.outDir ? { outDir: options.outDir } : {}) };
+        return pool.exec(wj).then((outcome) => finish(order, impl, job, outcome));
+      }),
+    );
+    await Promise.all(traceJobs);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    pool.close();
+    view.stop();
+  }
+  records.sort((a, b) => a.order - b.order);
+  return {
+    records: records.map((r) => r.record),
+    interrupted,
+    realMs: performance.now() - started,
+    ...(pool.fatal ? { fatal: pool.fatal } : {}),
+  };
+}
+
+function toRecord(job: Job, impl: ImplChoice, outcome: Exclude<Outcome, { kind: 'aborted' }>): RunRecord {
+  const base = { test: job.test, part: job.part, seed: job.seed, ...(impl.label ? { impl: impl.label } : {}) };
+  switch (outcome.kind) {
+    case 'result': {
+      const r = outcome.result;
+      return {
+        ...base,
+        status: r.passed ? 'passed' : 'failed',
+        ...(r.error !== undefined ? { error: r.error } : {}),
+        virtualMs: r.virtualMs,
+        realMs: r.realMs,
+        events: r.events,
+        fingerprint: r.fingerprint,
+        ...(r.stats ? { stats: r.stats } : {}),
+        ...(r.artefacts.length > 0 ? { artefacts: r.artefacts } : {}),
+      };
+    }
+    case 'error':
+      return { ...base, status: 'failed', error: `the run could not start: ${outcome.message}`, virtualMs: 0, realMs: 0 };
+    case 'hung':
+    case 'crashed':
+      return { ...base, status: outcome.kind, error: `${outcome.kind}: ${outcome.reason}`, virtualMs: outcome.virtualMs, realMs: outcome.realMs };
+  }
+}
+
+/** Re-runs a failing run in a worker, streaming its trace to a file under outDir. */
+async function saveTrace(pool: Pool, id: number, record: RunRecord, impl: ImplChoice, outDir: string): Promise<void> {
+  const file = path.join(outDir, `${impl.label ? `${impl.label}-` : ''}${record.test}-seed${record.seed}.trace.txt`);
+  const header = [
+    `${record.test} seed ${record.seed}, implementation ${impl.arg}, Node ${process.version}`,
+    `first run: ${record.status}: ${firstLine(record.error)}`,
+    `replay: ${replayCommand(record.test, record.seed, impl.arg)}`,
+    `columns: ${replayCommand(record.test, record.seed, impl.arg).replace(/ --trace$/, ' --columns')}`,
+  ];
+  try {
+    fs.mkdirSync(outDir, { recursive: true });
+  } catch {
+    return;
+  }
+  const outcome = await pool.exec({ id, test: record.test, seed: record.seed, implDir: impl.dir, outDir, tracePath: file, traceHeader: header });
+  if (outcome.kind === 'result') {
+    if (outcome.result.trace) record.trace = outcome.result.trace;
+    if (outcome.result.artefacts.length > 0 && !record.artefacts) record.artefacts = outcome.result.artefacts;
+    if (record.fingerprint && outcome.result.fingerprint !== record.fingerprint) {
+      record.note = `not reproducible: a second run of the same seed gave fingerprint ${outcome.result.fingerprint}, the first ${record.fingerprint} (module-level state in the implementation? real time or randomness?)`;
+    }
+  } else if ((outcome.kind === 'hung' || outcome.kind === 'crashed') && fs.existsSync(`${file}.partial`)) {
+    // The trace up to the point where the run hung or died is what explains it.
+    fs.appendFileSync(`${file}.partial`, `# the re-run ${outcome.kind === 'hung' ? 'hung' : 'crashed'} here: ${firstLine(outcome.reason)}\n`);
+    fs.renameSync(`${file}.partial`, file);
+    record.trace = file;
+  }
+}

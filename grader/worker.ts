@@ -1,0 +1,148 @@
+// A grader worker: a long-lived child process that runs one test run at a time, each in a fresh
+// simulation with freshly loaded implementation modules (so a run in a worker is exactly a run in
+// a new process, and `grade replay` reproduces it). While it works it sends a heartbeat with the
+// virtual time reached, so the parent can tell a busy loop from a slow run and say where it hung.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runScenario, type Scenario } from '../harness/scenario';
+import { Implementation } from '../harness/impl';
+import { formatRecord, type TraceRecord } from '../harness/sim/trace';
+import { real } from '../harness/sim/guard';
+import { allTests } from './select';
+import { capError, HEARTBEAT_MS, type FromWorker, type ToWorker, type WorkerJob, type WorkerResult } from './protocol';
+
+function send(message: FromWorker): void {
+  if (process.connected) process.send!(message);
+}
+
+let currentId: number | undefined;
+let lastVirtualMs = 0;
+
+/** Runs one job; with job.tracePath, streams every trace record to that file as it happens. */
+async function runJob(job: WorkerJob, byName: Map<string, Scenario>): Promise<WorkerResult> {
+  const scenario = byName.get(job.test);
+  if (!scenario) throw new Error(`no test named ${job.test} in this worker's registry`);
+  freshModules(job.implDir);
+  const impl = new Implementation(job.implDir);
+  const writer = job.tracePath ? new TraceWriter(`${job.tracePath}.partial`, job.traceHeader ?? []) : undefined;
+  lastVirtualMs = 0;
+  const result = await runScenario(scenario, {
+    seed: job.seed,
+    impl,
+    outDir: job.outDir,
+    onTrace: (record) => {
+      lastVirtualMs = record.time;
+      writer?.add(record);
+    },
+  });
+  const artefacts = job.outDir ? result.artefacts.map((a) => collect(a, job.outDir!, job.test, job.seed)) : result.artefacts;
+  let trace: string | undefined;
+  if (writer && job.tracePath) {
+    writer.finish([
+      `# end of run at ${(result.virtualMs / 1000).toFixed(3)}s virtual: ${result.passed ? 'passed' : 'FAILED'}; fingerprint ${result.fingerprint}`,
+      ...(result.error ? result.error.split('\n').map((l) => `# ${l}`) : []),
+    ]);
+    fs.renameSync(`${job.tracePath}.partial`, job.tracePath);
+    trace = job.tracePath;
+  }
+  return {
+    test: result.test,
+    part: result.part,
+    seed: result.seed,
+    passed: result.passed,
+    ...(result.error !== undefined ? { error: capError(result.error) } : {}),
+    ...(result.stats ? { stats: result.stats } : {}),
+    virtualMs: result.virtualMs,
+    realMs: result.realMs,
+    events: result.events,
+    fingerprint: result.fingerprint,
+    artefacts,
+    ...(trace ? { trace } : {}),
+  };
+}
+
+/** Forgets the implementation's modules, so module-level state never leaks from one run to the next. */
+function freshModules(implDir: string): void {
+  const prefix = implDir.endsWith(path.sep) ? implDir : implDir + path.sep;
+  for (const key of Object.keys(require.cache)) if (key.startsWith(prefix)) delete require.cache[key];
+}
+
+/** Copies an artefact into the output directory (if it is not there already) under a name with the seed. */
+function collect(file: string, outDir: string, test: string, seed: number): string {
+  const abs = path.resolve(file);
+  if (path.dirname(abs) === path.resolve(outDir) || !fs.existsSync(abs)) return abs;
+  fs.mkdirSync(outDir, { recursive: true });
+  const base = path.basename(abs);
+  const dest = path.join(path.resolve(outDir), base.includes(String(seed)) ? base : `${test}-seed${seed}-${base}`);
+  fs.copyFileSync(abs, `${dest}.partial`);
+  fs.renameSync(`${dest}.partial`, dest);
+  return dest;
+}
+
+/** Buffered, synchronous writes: the trace may have millions of records and must survive a kill. */
+class TraceWriter {
+  private readonly fd: number;
+  private buffer: string[] = [];
+  private size = 0;
+
+  constructor(file: string, header: string[]) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.fd = fs.openSync(file, 'w');
+    this.write(header.map((l) => `# ${l}\n`).join(''));
+  }
+
+  add(record: TraceRecord): void {
+    const line = `${formatRecord(record)}\n`;
+    this.buffer.push(line);
+    this.size += line.length;
+    // Flushed often, so a run killed by the watchdog still leaves a useful partial trace.
+    if (this.size > 16_384) this.flush();
+  }
+
+  finish(footer: string[]): void {
+    this.flush();
+    this.write(footer.map((l) => `${l}\n`).join(''));
+    fs.closeSync(this.fd);
+  }
+
+  private flush(): void {
+    if (this.buffer.length === 0) return;
+    this.write(this.buffer.join(''));
+    this.buffer = [];
+    this.size = 0;
+  }
+
+  private write(text: string): void {
+    fs.writeSync(this.fd, text);
+  }
+}
+
+function main(): void {
+  // Ctrl-C reaches the whole process group; the parent decides what happens to its workers.
+  process.on('SIGINT', () => {});
+  process.on('disconnect', () => process.exit(0));
+  // A promise of a finished run that rejects later must not take the worker down (during a run the
+  // simulator has its own handler, which fails the run).
+  process.on('unhandledRejection', () => {});
+  const byName = new Map(allTests().map((s) => [s.name, s]));
+  // The real timer, kept by the guard: a run's traps on setInterval do not apply to it.
+  real.setInterval(() => send({ type: 'beat', id: currentId, virtualMs: lastVirtualMs }), HEARTBEAT_MS);
+  process.on('message', (message: ToWorker) => {
+    if (message.type !== 'run') return;
+    const job = message.job;
+    currentId = job.id;
+    runJob(job, byName).then(
+      (result) => {
+        currentId = undefined;
+        send({ type: 'result', id: job.id, result });
+      },
+      (error: unknown) => {
+        currentId = undefined;
+        send({ type: 'error', id: job.id, message: error instanceof Error ? error.message : String(error) });
+      },
+    );
+  });
+  send({ type: 'ready', pid: process.pid });
+}
+
+main();
