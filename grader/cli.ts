@@ -25,7 +25,7 @@ const parallelOpt = () =>
   new Option('-p, --parallel <P>', 'worker processes').default(defaultParallel(), 'the number of cores').argParser(arg((t) => parseCount(t, '-p/--parallel', 1, 256)));
 const seedOpt = (what: string) => new Option('--seed <S>', what).argParser(arg(parseSeedArg));
 const timeoutOpt = () =>
-  new Option('--timeout <S>', 'real-time watchdog per run, in seconds: a run over it (or whose worker stops answering for min(S, 10) s) is killed and reported hung')
+  new Option('--timeout <S>', 'real-time watchdog per run, in seconds: a run over it, or whose worker stops answering for 10 s (S/2 if shorter), is killed and reported hung')
     .default(120)
     .argParser(arg((t) => parseSeconds(t, '--timeout')));
 const memoryOpt = () =>

@@ -97,7 +97,7 @@ export function renderColumns(records: readonly TraceRecord[], width: number): s
   const sep = chalk.dim('│');
   const blank = ' '.repeat(colW);
   const out: string[] = [legend(), ''];
-  out.push(' '.repeat(timeW) + nodes.map((n) => pad(n.length > colW ? n.slice(0, colW) : n, colW)).join(` ${sep} `));
+  out.push((' '.repeat(timeW) + nodes.map((n) => pad(n.length > colW ? n.slice(0, colW) : n, colW)).join(` ${sep} `)).trimEnd());
   out.push(' '.repeat(timeW) + nodes.map(() => '─'.repeat(colW)).join('─┼─'));
   let lastTime = -1;
   for (const r of records) {
@@ -113,7 +113,7 @@ export function renderColumns(records: readonly TraceRecord[], width: number): s
     }
     wrap(text, colW).forEach((piece, i) => {
       const cells = nodes.map((_, j) => (j === col ? colour(topic, pad(piece, colW)) : blank));
-      out.push((i === 0 ? time : ' '.repeat(timeW)) + cells.join(` ${sep} `));
+      out.push(((i === 0 ? time : ' '.repeat(timeW)) + cells.join(` ${sep} `)).trimEnd());
     });
   }
   return out;

@@ -65,8 +65,9 @@ export function defaultWorkerMemory(parallel: number): number {
   return Math.max(512, Math.min(4096, Math.floor(totalMb / (parallel + 1))));
 }
 
+/** A busy worker silent this long is hung: 10 s, or half of a short --timeout. */
 export function silenceFor(timeoutMs: number): number {
-  return Math.min(timeoutMs, 10_000);
+  return Math.min(10_000, Math.max(1000, timeoutMs / 2));
 }
 
 export async function grade(o: GradeOptions): Promise<number> {

@@ -179,10 +179,10 @@ export class Pool {
       const elapsed = now - busy.started;
       const silent = now - busy.lastBeat;
       let reason: string | undefined;
-      if (elapsed > this.options.timeoutMs) {
-        reason = `exceeded the real-time limit of ${seconds(this.options.timeoutMs)} (--timeout) at virtual time ${seconds(busy.virtualMs, 3)}`;
-      } else if (silent > this.options.silenceMs) {
-        reason = `stopped responding for ${seconds(silent)} at virtual time ${seconds(busy.virtualMs, 3)}: a synchronous loop (or a promise loop that never yields) in the implementation?`;
+      if (silent > this.options.silenceMs) {
+        reason = `the worker stopped responding for ${seconds(silent)} after virtual time ${seconds(busy.virtualMs, 3)} (its last report): a synchronous loop (or a promise loop that never yields) in the implementation?`;
+      } else if (elapsed > this.options.timeoutMs) {
+        reason = `exceeded the real-time limit of ${seconds(this.options.timeoutMs)} (--timeout); last reported virtual time ${seconds(busy.virtualMs, 3)}`;
       }
       if (reason) {
         this.kill(w);

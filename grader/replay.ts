@@ -65,7 +65,7 @@ export async function replay(options: ReplayOptions): Promise<number> {
   const dir = checkImpl(options.implArg, layersFor([scenario.part]));
   const impl = new Implementation(dir);
   const out = new Output();
-  out.line(chalk.bold(`replay ${scenario.name} (${scenario.part}: ${scenario.description}) seed ${options.seed}, implementation ${options.implArg} (${impl.dir}), Node ${process.version}`));
+  out.line(chalk.bold(`replay ${scenario.name} seed ${options.seed} (${scenario.description}), implementation ${options.implArg} (${impl.dir}), Node ${process.version}`));
   const kept: TraceRecord[] = [];
   let lastTime = 0;
   const wanted = (r: TraceRecord) =>

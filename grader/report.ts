@@ -139,10 +139,16 @@ function failureBlock(r: RunRecord, implArg: string): string[] {
   const lines = [`  ${chalk.bold(r.test)} seed ${r.seed}: ${statusWord(r)} at ${secondsText(r.virtualMs, 3)}s virtual`];
   lines.push(`    ${firstLine(r.error) || '(no error message)'}`);
   lines.push(`    replay: ${replayCommand(r.test, r.seed, implArg)}`);
-  if (r.trace) lines.push(`    trace:  ${path.relative(process.cwd(), r.trace) || r.trace}`);
-  for (const a of r.artefacts ?? []) lines.push(`    report: ${path.relative(process.cwd(), a) || a}`);
+  if (r.trace) lines.push(`    trace:  ${shortPath(r.trace)}`);
+  for (const a of r.artefacts ?? []) lines.push(`    report: ${shortPath(a)}`);
   if (r.note) lines.push(`    ${chalk.yellow('note')}: ${r.note}`);
   return lines;
+}
+
+/** Relative to the working directory when inside it. */
+export function shortPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
 
 function statusWord(r: RunRecord): string {

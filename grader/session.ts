@@ -90,9 +90,13 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
     if (record.status !== 'passed') entry.failed++;
     if (entry.left === 0) view.testDone(job.test, impl.label, entry.runs, entry.failed);
     if (record.status !== 'passed' && options.outDir && !interrupted) {
-      const n = traced.get(key) ?? 0;
-      if (n < options.traces) {
-        traced.set(key, n + 1);
+      // A hung or crashed run's trace costs another watchdog period (or another out-of-memory
+      // kill): one per test is enough to see where it went wrong.
+      const traceKey = `${key}/${record.status === 'failed' ? 'failed' : 'lost'}`;
+      const n = traced.get(traceKey) ?? 0;
+      const cap = record.status === 'failed' ? options.traces : Math.min(1, options.traces);
+      if (n < cap) {
+        traced.set(traceKey, n + 1);
         traceJobs.push(saveTrace(pool, nextId++, record, impl, options.outDir));
       }
     }
@@ -142,7 +146,7 @@ function toRecord(job: Job, impl: ImplChoice, outcome: Exclude<Outcome, { kind: 
       return { ...base, status: 'failed', error: `the run could not start: ${outcome.message}`, virtualMs: 0, realMs: 0 };
     case 'hung':
     case 'crashed':
-      return { ...base, status: outcome.kind, error: `${outcome.kind}: ${outcome.reason}`, virtualMs: outcome.virtualMs, realMs: outcome.realMs };
+      return { ...base, status: outcome.kind, error: outcome.reason, virtualMs: outcome.virtualMs, realMs: outcome.realMs };
   }
 }
 
@@ -151,7 +155,7 @@ async function saveTrace(pool: Pool, id: number, record: RunRecord, impl: ImplCh
   const file = path.join(outDir, `${impl.label ? `${impl.label}-` : ''}${record.test}-seed${record.seed}.trace.txt`);
   const header = [
     `${record.test} seed ${record.seed}, implementation ${impl.arg}, Node ${process.version}`,
-    `first run: ${record.status}: ${firstLine(record.error)}`,
+    `first run ${record.status}: ${firstLine(record.error)}`,
     `replay: ${replayCommand(record.test, record.seed, impl.arg)}`,
     `columns: ${replayCommand(record.test, record.seed, impl.arg).replace(/ --trace$/, ' --columns')}`,
   ];

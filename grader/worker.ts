@@ -17,6 +17,10 @@ function send(message: FromWorker): void {
 
 let currentId: number | undefined;
 let lastVirtualMs = 0;
+let nextBeatAt = 0;
+
+/** Virtual milliseconds between heartbeats sent from inside a run (besides the timed ones). */
+const BEAT_EVERY_VIRTUAL_MS = 100;
 
 /** Runs one job; with job.tracePath, streams every trace record to that file as it happens. */
 async function runJob(job: WorkerJob, byName: Map<string, Scenario>): Promise<WorkerResult> {
@@ -26,12 +30,19 @@ async function runJob(job: WorkerJob, byName: Map<string, Scenario>): Promise<Wo
   const impl = new Implementation(job.implDir);
   const writer = job.tracePath ? new TraceWriter(`${job.tracePath}.partial`, job.traceHeader ?? []) : undefined;
   lastVirtualMs = 0;
+  nextBeatAt = BEAT_EVERY_VIRTUAL_MS;
   const result = await runScenario(scenario, {
     seed: job.seed,
     impl,
     outDir: job.outDir,
     onTrace: (record) => {
       lastVirtualMs = record.time;
+      // Also beat as virtual time passes: a run may reach a busy loop before the next timed beat,
+      // and the parent should still know how far it got.
+      if (record.time >= nextBeatAt) {
+        nextBeatAt = record.time + BEAT_EVERY_VIRTUAL_MS;
+        send({ type: 'beat', id: job.id, virtualMs: record.time });
+      }
       writer?.add(record);
     },
   });
@@ -79,11 +90,12 @@ function collect(file: string, outDir: string, test: string, seed: number): stri
   return dest;
 }
 
-/** Buffered, synchronous writes: the trace may have millions of records and must survive a kill. */
+/**
+ * Synchronous writes, one per record: a trace job re-runs a failing run, which may end in a busy
+ * loop or an out-of-memory kill, and the trace up to that point is what explains it.
+ */
 class TraceWriter {
   private readonly fd: number;
-  private buffer: string[] = [];
-  private size = 0;
 
   constructor(file: string, header: string[]) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -92,24 +104,12 @@ class TraceWriter {
   }
 
   add(record: TraceRecord): void {
-    const line = `${formatRecord(record)}\n`;
-    this.buffer.push(line);
-    this.size += line.length;
-    // Flushed often, so a run killed by the watchdog still leaves a useful partial trace.
-    if (this.size > 16_384) this.flush();
+    this.write(`${formatRecord(record)}\n`);
   }
 
   finish(footer: string[]): void {
-    this.flush();
     this.write(footer.map((l) => `${l}\n`).join(''));
     fs.closeSync(this.fd);
-  }
-
-  private flush(): void {
-    if (this.buffer.length === 0) return;
-    this.write(this.buffer.join(''));
-    this.buffer = [];
-    this.size = 0;
   }
 
   private write(text: string): void {
