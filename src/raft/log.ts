@@ -3,8 +3,17 @@
 // them (lastIncludedTerm) is remembered, for the consistency check at the boundary.
 import type { Entry } from './messages';
 
+/**
+ * Entries are persisted in blocks of this many, aligned on absolute indices. The encoding of a
+ * complete block is cached, so saving the state after an append re-encodes at most two partial
+ * blocks rather than the whole log (a long 2C log would otherwise cost O(n) per append).
+ */
+export const PERSIST_BLOCK = 32;
+
 export class RaftLog {
   private entries: Entry[];
+  /** Block number -> encoding of that complete block. */
+  private readonly blockCache = new Map<number, Uint8Array>();
 
   constructor(
     private includedIndex = 0,
@@ -65,7 +74,9 @@ export class RaftLog {
   /** Drops `index` and everything after it. */
   truncateFrom(index: number): void {
     if (index <= this.includedIndex) throw new Error(`RaftLog: cannot truncate at ${index}: entries through ${this.includedIndex} are in the snapshot`);
-    if (index <= this.lastIndex) this.entries.length = index - this.includedIndex - 1;
+    if (index > this.lastIndex) return;
+    this.entries.length = index - this.includedIndex - 1;
+    this.forgetBlocks((b) => b >= blockOf(index));
   }
 
   /** Discards entries through `index`, which must be held, keeping the suffix after it. */
@@ -74,6 +85,7 @@ export class RaftLog {
     this.entries = this.entries.slice(index - this.includedIndex);
     this.includedIndex = index;
     this.includedTerm = term;
+    this.forgetBlocks((b) => b <= blockOf(index));
   }
 
   /** Replaces the whole log by a snapshot boundary and no entries. */
@@ -81,6 +93,7 @@ export class RaftLog {
     this.entries = [];
     this.includedIndex = index;
     this.includedTerm = term;
+    this.blockCache.clear();
   }
 
   /** The first index of the run of entries with term(index) that ends at `index`. */
@@ -101,9 +114,27 @@ export class RaftLog {
     return -1;
   }
 
-  /** The held entries, for persistence. */
-  held(): readonly Entry[] {
-    return this.entries;
+  /** The held entries, encoded in blocks for persistence (decode each and concatenate). */
+  encodedBlocks(encode: (entries: Entry[]) => Uint8Array): Uint8Array[] {
+    const blocks: Uint8Array[] = [];
+    for (let from = this.includedIndex + 1; from <= this.lastIndex; ) {
+      const b = blockOf(from);
+      const blockEnd = (b + 1) * PERSIST_BLOCK;
+      const to = Math.min(blockEnd, this.lastIndex);
+      const complete = from === b * PERSIST_BLOCK + 1 && to === blockEnd;
+      let bytes = complete ? this.blockCache.get(b) : undefined;
+      if (!bytes) {
+        bytes = encode(this.slice(from, to));
+        if (complete) this.blockCache.set(b, bytes);
+      }
+      blocks.push(bytes);
+      from = to + 1;
+    }
+    return blocks;
+  }
+
+  private forgetBlocks(stale: (block: number) => boolean): void {
+    for (const b of [...this.blockCache.keys()]) if (stale(b)) this.blockCache.delete(b);
   }
 
   private at(index: number): Entry {
@@ -112,4 +143,8 @@ export class RaftLog {
     }
     return this.entries[index - this.includedIndex - 1];
   }
+}
+
+function blockOf(index: number): number {
+  return Math.floor((index - 1) / PERSIST_BLOCK);
 }

@@ -1,20 +1,25 @@
-// One Raft peer (Figure 2 of the extended paper, with the fast log backup of section 5.3 and the
-// log compaction of section 7). Everything runs on the injected runtime: timers for elections and
-// heartbeats, RPCs through the peers' client ends, and an applier task that delivers committed
-// commands and installed snapshots in order, awaiting the consumer each time.
+// One Raft peer: Figure 2 of the extended paper, with the fast log backup of section 5.3, log
+// compaction (section 7), and two liveness refinements from the Raft thesis (section 9.6 pre-vote,
+// section 6.2 check-quorum) so that a server coming back from a partition does not depose a healthy
+// leader, and a partitioned leader stops accepting commands it can never commit.
 //
-// Single-threaded: between two awaits nothing else runs, so no locks; but every await (an RPC, a
-// delivery) may return to a different world (new term, killed, log compacted), and the code
+// Everything runs on the injected runtime: timers for elections and heartbeats, RPCs through the
+// peers' client ends, and an Applier task for delivery. Single-threaded: no locks, but every await
+// (an RPC) may resume in a different world (new term, killed, log compacted), so the code
 // re-checks what it relies on after each one.
 //
-// Buggy variants (impls/raft-*) subclass this class and override one protected method each, so the
-// protected hooks below are deliberately small.
-import type { ClientEnd, Handler, PersisterApi, Runtime, Signal, Timer } from '../../harness/api';
+// Buggy variants (impls/raft-*) subclass Raft and override one protected method each; the
+// protected hooks are deliberately small.
+import type { ClientEnd, Handler, PersisterApi, Runtime, Timer } from '../../harness/api';
 import type { ApplyMsg, ApplySink, RaftPeer, StartResult } from '../../harness/contracts/raft';
+import { Applier, type SnapshotToDeliver } from './applier';
+import { LeaderState } from './leader';
 import { RaftLog } from './log';
 import type { AppendEntriesArgs, AppendEntriesReply, Entry, InstallSnapshotArgs, InstallSnapshotReply, RequestVoteArgs, RequestVoteReply } from './messages';
 import {
   HEARTBEAT_MS,
+  LEADER_LEASE_MS,
+  LEADER_STICKINESS_MS,
   MAX_ENTRIES_PER_APPEND,
   advanceCommitIndex,
   conflictHint,
@@ -28,15 +33,10 @@ import { decodeState, encodeState, type PersistentState } from './state';
 
 export type Role = 'follower' | 'candidate' | 'leader';
 
-/** A snapshot waiting to be delivered to the service. */
-interface PendingSnapshot {
-  data: Uint8Array;
-  term: number;
-  index: number;
-}
-
 /** While an InstallSnapshot to a peer is this recent, heartbeats to it do not resend the snapshot. */
 const SNAPSHOT_RESEND_MS = 4 * HEARTBEAT_MS;
+/** start() waits this long for company before it sends the new entries. */
+const REPLICATE_DELAY_MS = 5;
 
 export class Raft implements RaftPeer {
   // Persistent state (Figure 2), saved by persist() before anything that depends on it leaves.
@@ -48,25 +48,17 @@ export class Raft implements RaftPeer {
 
   // Volatile state.
   protected commitIndex = 0;
-  protected lastApplied = 0;
   protected role: Role = 'follower';
   protected killed = false;
-  private votesGranted = 0;
+  /** Per-leadership bookkeeping while we lead. */
+  protected leader: LeaderState | undefined;
+  private readonly applier: Applier;
   private electionTimer: Timer | undefined;
-  private pendingSnapshot: PendingSnapshot | undefined;
-  private readonly applyWake: Signal;
-  private appliedLoggedThrough = 0;
-
-  // Leader state, reinitialised at each election won.
-  protected readonly nextIndex: number[];
-  protected readonly matchIndex: number[];
-  /** AppendEntries/InstallSnapshot calls outstanding per peer in this leadership. */
-  private readonly inFlight: number[];
-  private readonly snapshotSentAt: number[];
-  private readonly heartbeatTimers: (Timer | undefined)[];
   private flushTimer: Timer | undefined;
-  /** Counts leaderships, so replies from an earlier one do not touch this one's bookkeeping. */
-  private leadership = 0;
+  /** When we last heard from a leader of our term (for pre-vote stickiness). */
+  private lastLeaderContact = -Infinity;
+  private votesGranted = 0;
+  private preVoteRound = 0;
 
   readonly handlers: Readonly<Record<string, Handler>>;
 
@@ -74,36 +66,37 @@ export class Raft implements RaftPeer {
     protected readonly peers: ClientEnd[],
     protected readonly me: number,
     protected readonly persister: PersisterApi,
-    private readonly applySink: ApplySink,
+    applySink: ApplySink,
     protected readonly rt: Runtime,
   ) {
-    const n = peers.length;
-    this.nextIndex = new Array<number>(n).fill(1);
-    this.matchIndex = new Array<number>(n).fill(0);
-    this.inFlight = new Array<number>(n).fill(0);
-    this.snapshotSentAt = new Array<number>(n).fill(-Infinity);
-    this.heartbeatTimers = new Array<Timer | undefined>(n).fill(undefined);
-    this.applyWake = rt.signal(`S${me} applier: commits or a snapshot to deliver`);
     this.log = this.restore();
+    this.applier = new Applier(rt, `S${me}`, applySink, {
+      log: this.log,
+      commitIndex: () => this.commitIndex,
+      snapshotMessage: (s) => this.snapshotMessage(s),
+    }, this.log.lastIncludedIndex);
     this.handlers = {
       RequestVote: (args: RequestVoteArgs) => this.requestVote(args),
+      PreVote: (args: RequestVoteArgs) => this.preVote(args),
       AppendEntries: (args: AppendEntriesArgs) => this.appendEntries(args),
       InstallSnapshot: (args: InstallSnapshotArgs) => this.installSnapshot(args),
     };
     this.resetElectionTimer();
-    void this.applier();
+    void this.applier.run();
   }
 
   // ---- The service's interface ----
 
   start(command: unknown): StartResult {
-    if (this.killed || this.role !== 'leader') return { index: -1, term: this.currentTerm, isLeader: false };
+    const leader = this.leader;
+    if (this.killed || !leader) return { index: -1, term: this.currentTerm, isLeader: false };
     this.log.append([this.currentTerm, command]);
     const index = this.log.lastIndex;
-    this.matchIndex[this.me] = index;
+    leader.matchIndex[this.me] = index;
     this.persist();
-    // Replicate at once, but batch every start() of this instant into one AppendEntries per peer.
-    if (!this.flushTimer?.pending) this.flushTimer = this.rt.setTimer(0, () => this.flush(), 'replicate new entries');
+    // Replicate at once, not at the next heartbeat, but in one AppendEntries per peer for every
+    // start() of the next few milliseconds (clients often arrive together).
+    if (!this.flushTimer?.pending) this.flushTimer = this.rt.setTimer(REPLICATE_DELAY_MS, () => this.flush(), 'replicate new entries');
     return { index, term: this.currentTerm, isLeader: true };
   }
 
@@ -129,8 +122,8 @@ export class Raft implements RaftPeer {
     this.killed = true;
     this.electionTimer?.cancel();
     this.flushTimer?.cancel();
-    for (const t of this.heartbeatTimers) t?.cancel();
-    this.applyWake.notifyAll();
+    this.leader?.stop();
+    this.applier.stop();
   }
 
   // ---- Persistence ----
@@ -147,7 +140,7 @@ export class Raft implements RaftPeer {
       votedFor: this.votedFor,
       lastIncludedIndex: this.log.lastIncludedIndex,
       lastIncludedTerm: this.log.lastIncludedTerm,
-      entries: this.log.held(),
+      entryBlocks: this.log.encodedBlocks((entries) => this.rt.codec.encode(entries)),
     };
   }
 
@@ -156,16 +149,14 @@ export class Raft implements RaftPeer {
     if (!state) return new RaftLog();
     this.currentTerm = state.currentTerm;
     this.votedFor = state.votedFor;
-    const snapshot = this.persister.readSnapshot();
     if (state.lastIncludedIndex > 0) {
+      const snapshot = this.persister.readSnapshot();
       if (snapshot.length === 0) throw new Error(`raft S${this.me}: persisted log starts after ${state.lastIncludedIndex} but there is no snapshot`);
       this.snapshotData = snapshot;
     }
     // The service restores the snapshot itself at restart; we resume applying after it.
     this.commitIndex = state.lastIncludedIndex;
-    this.lastApplied = state.lastIncludedIndex;
-    this.appliedLoggedThrough = state.lastIncludedIndex;
-    const log = new RaftLog(state.lastIncludedIndex, state.lastIncludedTerm, [...state.entries]);
+    const log = new RaftLog(state.lastIncludedIndex, state.lastIncludedTerm, state.entries);
     this.rt.log('persist', `restored term ${this.currentTerm} vote ${this.votedFor} log ${log.lastIncludedIndex}+${log.length}`);
     return log;
   }
@@ -179,7 +170,7 @@ export class Raft implements RaftPeer {
   protected resetElectionTimer(): void {
     this.electionTimer?.cancel();
     if (this.killed) return;
-    this.electionTimer = this.rt.setTimer(this.electionTimeoutMs(), () => this.startElection(), 'election timeout');
+    this.electionTimer = this.rt.setTimer(this.electionTimeoutMs(), () => this.electionTimeout(), 'election timeout');
   }
 
   /** Any RPC with a newer term makes us a follower of that term (Figure 2, "All Servers"). */
@@ -196,14 +187,43 @@ export class Raft implements RaftPeer {
     this.role = 'follower';
     this.rt.log('election', `term ${this.currentTerm}: follower (${why})`);
     if (wasLeader) {
+      this.leader?.stop();
+      this.leader = undefined;
       this.flushTimer?.cancel();
-      for (const t of this.heartbeatTimers) t?.cancel();
       this.resetElectionTimer();
     }
   }
 
-  private startElection(): void {
+  /** No leader heard for a while: first ask whether an election could succeed (pre-vote). */
+  private electionTimeout(): void {
     if (this.killed || this.role === 'leader') return;
+    this.resetElectionTimer(); // if this round gets nowhere, the next timeout tries again
+    // Pre-vote keeps a rejoining server from deposing a healthy leader. At term 0 there is no
+    // leader to depose (nobody has won an election yet), so the first election skips it.
+    if (this.peers.length === 1 || this.currentTerm === 0) {
+      this.startElection();
+      return;
+    }
+    const round = ++this.preVoteRound;
+    const startedAt = this.rt.now();
+    const args: RequestVoteArgs = { term: this.currentTerm + 1, candidateId: this.me, lastLogIndex: this.log.lastIndex, lastLogTerm: this.log.lastTerm };
+    let granted = 1;
+    for (let p = 0; p < this.peers.length; p++) {
+      if (p === this.me) continue;
+      void this.peers[p].call<RequestVoteReply>('Raft.PreVote', args).then((reply) => {
+        if (this.killed || !reply) return;
+        this.observeTerm(reply.term);
+        const stale = round !== this.preVoteRound || args.term !== this.currentTerm + 1 || this.role === 'leader' || this.lastLeaderContact >= startedAt;
+        if (stale || !reply.voteGranted) return;
+        if (++granted * 2 > this.peers.length) {
+          this.preVoteRound++; // one election per successful pre-vote
+          this.startElection();
+        }
+      });
+    }
+  }
+
+  private startElection(): void {
     this.role = 'candidate';
     this.currentTerm++;
     this.votedFor = this.me;
@@ -224,22 +244,28 @@ export class Raft implements RaftPeer {
     if (this.killed || !reply) return;
     this.observeTerm(reply.term);
     if (this.role !== 'candidate' || this.currentTerm !== args.term || !reply.voteGranted) return;
-    this.votesGranted++;
-    if (this.votesGranted * 2 > this.peers.length) this.becomeLeader();
+    if (++this.votesGranted * 2 > this.peers.length) this.becomeLeader();
   }
 
   private becomeLeader(): void {
     if (this.log.lastIndex < this.commitIndex) throw new Error(`raft S${this.me}: leader completeness: elected with log ${this.log.lastIndex} < commitIndex ${this.commitIndex}`);
     this.role = 'leader';
-    this.leadership++;
     this.electionTimer?.cancel();
-    this.nextIndex.fill(this.log.lastIndex + 1);
-    this.matchIndex.fill(0);
-    this.matchIndex[this.me] = this.log.lastIndex;
-    this.inFlight.fill(0);
-    this.snapshotSentAt.fill(-Infinity);
+    const leader = new LeaderState(this.currentTerm, this.me, this.peers.length, this.log.lastIndex, this.rt.now());
+    this.leader = leader;
     this.rt.log('election', `term ${this.currentTerm}: leader with ${this.votesGranted} votes, log ${this.log.lastIndex}/t${this.log.lastTerm}`);
-    for (let p = 0; p < this.peers.length; p++) if (p !== this.me) this.sendTo(p);
+    this.checkQuorum(leader);
+    for (let p = 0; p < this.peers.length; p++) if (p !== this.me) this.sendTo(leader, p);
+  }
+
+  /** Steps down when no majority has answered for a lease: we could not commit anything anyway. */
+  private checkQuorum(leader: LeaderState): void {
+    if (this.killed || this.leader !== leader) return;
+    if (!leader.hasQuorumContact(this.rt.now(), LEADER_LEASE_MS)) {
+      this.becomeFollower(`no majority heard for ${LEADER_LEASE_MS} ms`);
+      return;
+    }
+    leader.quorumTimer = this.rt.setTimer(HEARTBEAT_MS, () => this.checkQuorum(leader), 'check quorum');
   }
 
   requestVote(args: RequestVoteArgs): RequestVoteReply {
@@ -250,6 +276,13 @@ export class Raft implements RaftPeer {
     if (!free || !upToDate) return { term: this.currentTerm, voteGranted: false };
     this.grantVote(args.candidateId);
     return { term: this.currentTerm, voteGranted: true };
+  }
+
+  /** Would we vote for this candidate in the next term? Changes nothing here. */
+  preVote(args: RequestVoteArgs): RequestVoteReply {
+    const heardLeader = this.role === 'leader' || this.rt.now() - this.lastLeaderContact < LEADER_STICKINESS_MS;
+    const upToDate = isLogUpToDate(args.lastLogTerm, args.lastLogIndex, this.log.lastTerm, this.log.lastIndex);
+    return { term: this.currentTerm, voteGranted: !this.killed && args.term > this.currentTerm && !heardLeader && upToDate };
   }
 
   /** Records the vote durably and, so as not to compete with the candidate, restarts our timer. */
@@ -268,33 +301,35 @@ export class Raft implements RaftPeer {
   // ---- Replication, leader side ----
 
   private flush(): void {
-    if (this.killed || this.role !== 'leader') return;
-    this.advanceCommit();
-    for (let p = 0; p < this.peers.length; p++) if (p !== this.me && this.inFlight[p] === 0) this.sendTo(p);
+    const leader = this.leader;
+    if (this.killed || !leader) return;
+    this.advanceCommit(leader);
+    const now = this.rt.now();
+    for (let p = 0; p < this.peers.length; p++) if (p !== this.me && !leader.busy(p, now)) this.sendTo(leader, p);
   }
 
   /** Sends peer p what it needs next (entries from nextIndex, or the snapshot) and re-arms its heartbeat. */
-  private sendTo(p: number): void {
-    if (this.nextIndex[p] > this.log.lastIncludedIndex) {
-      void this.sendAppend(p, this.nextIndex[p] - 1);
-    } else if (this.rt.now() - this.snapshotSentAt[p] >= SNAPSHOT_RESEND_MS) {
-      void this.sendSnapshot(p);
+  private sendTo(leader: LeaderState, p: number): void {
+    if (leader.nextIndex[p] > this.log.lastIncludedIndex) {
+      void this.sendAppend(leader, p, leader.nextIndex[p] - 1);
+    } else if (this.rt.now() - leader.snapshotSentAt[p] >= SNAPSHOT_RESEND_MS) {
+      void this.sendSnapshot(leader, p);
     } else {
-      // A snapshot is on its way: only hold the follower's election timer (and learn if it arrived).
-      void this.sendAppend(p, this.log.lastIncludedIndex, true);
+      // A snapshot is on its way: hold the follower's election timer, and learn whether it arrived.
+      void this.sendAppend(leader, p, this.log.lastIncludedIndex, true);
     }
-    this.heartbeatTimers[p]?.cancel();
-    this.heartbeatTimers[p] = this.rt.setTimer(HEARTBEAT_MS, () => this.heartbeat(p), `heartbeat to S${p}`);
+    leader.heartbeats[p]?.cancel();
+    leader.heartbeats[p] = this.rt.setTimer(HEARTBEAT_MS, () => this.heartbeat(leader, p), `heartbeat to S${p}`);
   }
 
-  private heartbeat(p: number): void {
-    if (!this.killed && this.role === 'leader') this.sendTo(p);
+  private heartbeat(leader: LeaderState, p: number): void {
+    if (!this.killed && this.leader === leader) this.sendTo(leader, p);
   }
 
-  private async sendAppend(p: number, prevLogIndex: number, probe = false): Promise<void> {
+  private async sendAppend(leader: LeaderState, p: number, prevLogIndex: number, probe = false): Promise<void> {
     const last = probe ? prevLogIndex : Math.min(this.log.lastIndex, prevLogIndex + MAX_ENTRIES_PER_APPEND);
     const args: AppendEntriesArgs = {
-      term: this.currentTerm,
+      term: leader.term,
       leaderId: this.me,
       prevLogIndex,
       prevLogTerm: this.log.term(prevLogIndex),
@@ -302,30 +337,31 @@ export class Raft implements RaftPeer {
       leaderCommit: this.commitIndex,
     };
     if (args.entries.length > 0) this.rt.log('append', `-> S${p} ${prevLogIndex + 1}..${last} commit ${this.commitIndex}`);
-    const leadership = this.leadership;
-    this.inFlight[p]++;
+    const call = leader.beginCall(p, this.rt.now());
     const reply = await this.peers[p].call<AppendEntriesReply>('Raft.AppendEntries', args);
     if (this.killed) return;
-    if (leadership === this.leadership) this.inFlight[p]--;
+    leader.endCall(p, call, this.rt.now(), reply !== null);
     if (!reply) return;
     this.observeTerm(reply.term);
-    if (this.role !== 'leader' || this.currentTerm !== args.term) return;
-    const before = this.nextIndex[p];
+    if (this.leader !== leader) return;
+    const before = leader.nextIndex[p];
     if (reply.success) {
       const match = args.prevLogIndex + args.entries.length;
-      if (match > this.matchIndex[p]) {
-        this.matchIndex[p] = match;
-        this.advanceCommit();
+      if (match > leader.matchIndex[p]) {
+        leader.matchIndex[p] = match;
+        this.advanceCommit(leader);
       }
-      this.nextIndex[p] = Math.max(this.nextIndex[p], match + 1);
+      leader.nextIndex[p] = Math.max(leader.nextIndex[p], match + 1);
     } else {
       const guess = Math.min(this.nextIndexAfterRejection(reply), args.prevLogIndex);
-      this.nextIndex[p] = Math.max(this.matchIndex[p] + 1, Math.min(this.nextIndex[p], guess));
-      if (this.nextIndex[p] < before) this.rt.log('append', `S${p} rejected at ${args.prevLogIndex}: next ${before} -> ${this.nextIndex[p]}`);
+      leader.nextIndex[p] = Math.max(leader.matchIndex[p] + 1, Math.min(leader.nextIndex[p], guess));
+      if (leader.nextIndex[p] < before) this.rt.log('append', `S${p} rejected at ${args.prevLogIndex}: next ${before} -> ${leader.nextIndex[p]}`);
+      // A probe sent after our snapshot came back unmatched: that snapshot was lost, send it again now.
+      if (probe) leader.snapshotSentAt[p] = -Infinity;
     }
-    // Keep one call in flight while the peer lags; a rejection that taught nothing waits for the heartbeat.
-    const progressed = reply.success || this.nextIndex[p] < before;
-    if (progressed && this.inFlight[p] === 0 && this.nextIndex[p] <= this.log.lastIndex) this.sendTo(p);
+    // While the peer lags, keep a call in flight; a rejection that taught nothing waits for the heartbeat.
+    const progressed = reply.success || leader.nextIndex[p] < before || probe;
+    if (progressed && leader.nextIndex[p] <= this.log.lastIndex && !leader.busy(p, this.rt.now())) this.sendTo(leader, p);
   }
 
   /** Where to retry after a rejection (section 5.3's fast backup, with the follower's hint). */
@@ -333,34 +369,33 @@ export class Raft implements RaftPeer {
     return nextIndexAfterConflict(this.log, reply);
   }
 
-  private async sendSnapshot(p: number): Promise<void> {
+  private async sendSnapshot(leader: LeaderState, p: number): Promise<void> {
     const args: InstallSnapshotArgs = {
-      term: this.currentTerm,
+      term: leader.term,
       leaderId: this.me,
       lastIncludedIndex: this.log.lastIncludedIndex,
       lastIncludedTerm: this.log.lastIncludedTerm,
       data: this.snapshotData ?? new Uint8Array(0),
     };
     this.rt.log('snapshot', `-> S${p} snapshot through ${args.lastIncludedIndex} (${args.data.length} B)`);
-    const leadership = this.leadership;
-    this.inFlight[p]++;
-    this.snapshotSentAt[p] = this.rt.now();
+    const sentAt = this.rt.now();
+    const call = leader.beginCall(p, sentAt);
+    leader.snapshotSentAt[p] = sentAt;
     const reply = await this.peers[p].call<InstallSnapshotReply>('Raft.InstallSnapshot', args);
     if (this.killed) return;
-    if (leadership === this.leadership) {
-      this.inFlight[p]--;
-      this.snapshotSentAt[p] = -Infinity;
-    }
+    leader.endCall(p, call, this.rt.now(), reply !== null);
+    if (leader.snapshotSentAt[p] === sentAt) leader.snapshotSentAt[p] = -Infinity;
     if (!reply) return;
     this.observeTerm(reply.term);
-    if (this.role !== 'leader' || this.currentTerm !== args.term) return;
-    this.matchIndex[p] = Math.max(this.matchIndex[p], args.lastIncludedIndex);
-    this.nextIndex[p] = Math.max(this.nextIndex[p], args.lastIncludedIndex + 1);
-    if (this.inFlight[p] === 0 && this.nextIndex[p] <= this.log.lastIndex) this.sendTo(p);
+    if (this.leader !== leader) return;
+    leader.matchIndex[p] = Math.max(leader.matchIndex[p], args.lastIncludedIndex);
+    leader.nextIndex[p] = Math.max(leader.nextIndex[p], args.lastIncludedIndex + 1);
+    if (leader.nextIndex[p] <= this.log.lastIndex && !leader.busy(p, this.rt.now())) this.sendTo(leader, p);
   }
 
-  private advanceCommit(): void {
-    const next = this.commitIndexFor(majorityMatchIndex(this.matchIndex));
+  private advanceCommit(leader: LeaderState): void {
+    const next = this.commitIndexFor(majorityMatchIndex(leader.matchIndex));
+    // Followers learn the new commitIndex with the next AppendEntries (new entries or a heartbeat).
     if (next > this.commitIndex) this.setCommitIndex(next);
   }
 
@@ -373,19 +408,25 @@ export class Raft implements RaftPeer {
     if (index < this.commitIndex) throw new Error(`raft S${this.me}: commitIndex would go back from ${this.commitIndex} to ${index}`);
     if (index === this.commitIndex) return;
     this.commitIndex = index;
-    this.applyWake.notifyAll();
+    this.applier.notify();
   }
 
   // ---- Replication, follower side ----
 
+  /** Common to AppendEntries and InstallSnapshot: adopt the term, follow its leader, hold the timer. */
+  private acceptLeader(term: number, leaderId: number): void {
+    this.observeTerm(term);
+    if (this.role === 'leader') throw new Error(`raft S${this.me}: election safety: S${leaderId} also leads term ${term}`);
+    if (this.role === 'candidate') this.becomeFollower(`S${leaderId} leads`);
+    this.lastLeaderContact = this.rt.now();
+    this.resetElectionTimer();
+  }
+
   appendEntries(args: AppendEntriesArgs): AppendEntriesReply {
     const reply: AppendEntriesReply = { term: this.currentTerm, success: false, xTerm: -1, xIndex: -1, xLen: -1 };
     if (this.killed || args.term < this.currentTerm) return reply;
-    this.observeTerm(args.term);
+    this.acceptLeader(args.term, args.leaderId);
     reply.term = this.currentTerm;
-    if (this.role === 'leader') throw new Error(`raft S${this.me}: election safety: S${args.leaderId} also leads term ${args.term}`);
-    if (this.role === 'candidate') this.becomeFollower(`S${args.leaderId} leads`);
-    this.resetElectionTimer();
 
     let prevLogIndex = args.prevLogIndex;
     let entries = args.entries;
@@ -436,14 +477,11 @@ export class Raft implements RaftPeer {
 
   installSnapshot(args: InstallSnapshotArgs): InstallSnapshotReply {
     if (this.killed || args.term < this.currentTerm) return { term: this.currentTerm };
-    this.observeTerm(args.term);
-    if (this.role === 'leader') throw new Error(`raft S${this.me}: election safety: S${args.leaderId} also leads term ${args.term}`);
-    if (this.role === 'candidate') this.becomeFollower(`S${args.leaderId} leads`);
-    this.resetElectionTimer();
+    this.acceptLeader(args.term, args.leaderId);
     // Everything through commitIndex is already ours (in the log or our own snapshot): only move forward.
     if (args.lastIncludedIndex <= this.commitIndex) return { term: this.currentTerm };
     const L = args.lastIncludedIndex;
-    if (this.log.hasTerm(L) && L > this.log.lastIncludedIndex && this.log.term(L) === args.lastIncludedTerm) {
+    if (this.log.hasTerm(L) && this.log.term(L) === args.lastIncludedTerm) {
       this.log.compact(L); // our entries after L are the leader's too (log matching): keep them
     } else {
       this.log.reset(L, args.lastIncludedTerm);
@@ -451,49 +489,14 @@ export class Raft implements RaftPeer {
     this.snapshotData = args.data;
     this.persist();
     this.rt.log('snapshot', `installed snapshot through ${L} from S${args.leaderId}, ${this.log.length} entries kept`);
-    this.pendingSnapshot = { data: args.data, term: args.lastIncludedTerm, index: L };
+    this.applier.offerSnapshot({ data: args.data, term: args.lastIncludedTerm, index: L });
     this.setCommitIndex(L);
     return { term: this.currentTerm };
   }
 
-  // ---- Delivery to the service ----
-
   /** The message that hands an installed snapshot to the service. */
-  protected snapshotMessage(s: PendingSnapshot): ApplyMsg {
+  protected snapshotMessage(s: SnapshotToDeliver): ApplyMsg {
     return { snapshotValid: true, snapshot: s.data, snapshotTerm: s.term, snapshotIndex: s.index };
-  }
-
-  /** Delivers snapshots and committed commands one at a time, in index order, awaiting the consumer. */
-  private async applier(): Promise<void> {
-    while (!this.killed) {
-      const snap = this.pendingSnapshot;
-      if (snap && snap.index > this.lastApplied) {
-        this.rt.log('apply', `delivering snapshot through ${snap.index} (term ${snap.term})`);
-        await this.applySink(this.snapshotMessage(snap));
-        if (this.killed) return;
-        this.lastApplied = Math.max(this.lastApplied, snap.index);
-        this.appliedLoggedThrough = this.lastApplied;
-        if (this.pendingSnapshot === snap) this.pendingSnapshot = undefined;
-        continue;
-      }
-      this.pendingSnapshot = undefined; // older than what was applied: nothing to do
-      if (this.lastApplied < Math.min(this.commitIndex, this.log.lastIndex)) {
-        const index = this.lastApplied + 1;
-        if (index <= this.log.lastIncludedIndex) {
-          throw new Error(`raft S${this.me}: entry ${index} was compacted before it was applied, and no snapshot is pending`);
-        }
-        await this.applySink({ commandValid: true, command: this.log.command(index), commandIndex: index });
-        if (this.killed) return;
-        if (this.lastApplied !== index - 1) throw new Error(`raft S${this.me}: applied ${index} after ${this.lastApplied}`);
-        this.lastApplied = index;
-        continue;
-      }
-      if (this.lastApplied > this.appliedLoggedThrough) {
-        this.rt.log('apply', `applied ${this.appliedLoggedThrough + 1}..${this.lastApplied}`);
-        this.appliedLoggedThrough = this.lastApplied;
-      }
-      await this.applyWake.wait();
-    }
   }
 }
 

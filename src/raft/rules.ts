@@ -9,6 +9,11 @@ export const HEARTBEAT_MS = 110;
  * enough that a few split votes still elect a leader within the tests' 5 seconds. */
 export const ELECTION_TIMEOUT_MIN_MS = 300;
 export const ELECTION_TIMEOUT_MAX_MS = 600;
+/** A leader that has heard from no majority for this long steps down (Raft thesis §6.2, "check
+ * quorum"), so a partitioned leader stops accepting commands that can never commit. */
+export const LEADER_LEASE_MS = 400;
+/** A follower that heard from a leader this recently refuses pre-votes (leader stickiness). */
+export const LEADER_STICKINESS_MS = ELECTION_TIMEOUT_MIN_MS;
 /** At most this many entries in one AppendEntries (a follower far behind catches up in steps). */
 export const MAX_ENTRIES_PER_APPEND = 512;
 

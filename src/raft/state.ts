@@ -1,6 +1,7 @@
 // What Figure 2 marks persistent (currentTerm, votedFor, log), plus the snapshot's boundary,
-// encoded compactly: one array, entries as [term, command] pairs. The snapshot bytes themselves are
-// saved beside this state in the same persister.save() call.
+// encoded compactly as one array. The log's entries are [term, command] pairs, stored as a list of
+// separately encoded blocks (see PERSIST_BLOCK in log.ts) so that a save after an append does not
+// re-encode the whole log. The snapshot bytes are saved beside this in the same persister.save().
 import type { Codec } from '../../harness/api';
 import type { Entry } from './messages';
 
@@ -10,24 +11,33 @@ export interface PersistentState {
   votedFor: number;
   lastIncludedIndex: number;
   lastIncludedTerm: number;
-  /** Entries after lastIncludedIndex. */
-  entries: readonly Entry[];
+  /** Entries after lastIncludedIndex, as encoded blocks of Entry[]. */
+  entryBlocks: Uint8Array[];
 }
 
-type Encoded = [currentTerm: number, votedFor: number, lastIncludedIndex: number, lastIncludedTerm: number, entries: Entry[]];
+export interface RestoredState {
+  currentTerm: number;
+  votedFor: number;
+  lastIncludedIndex: number;
+  lastIncludedTerm: number;
+  entries: Entry[];
+}
+
+type Encoded = [currentTerm: number, votedFor: number, lastIncludedIndex: number, lastIncludedTerm: number, entryBlocks: Uint8Array[]];
 
 export function encodeState(codec: Codec, s: PersistentState): Uint8Array {
-  const value: Encoded = [s.currentTerm, s.votedFor, s.lastIncludedIndex, s.lastIncludedTerm, s.entries as Entry[]];
+  const value: Encoded = [s.currentTerm, s.votedFor, s.lastIncludedIndex, s.lastIncludedTerm, s.entryBlocks];
   return codec.encode(value);
 }
 
 /** The saved state, or undefined for a fresh boot (nothing saved yet). */
-export function decodeState(codec: Codec, bytes: Uint8Array): PersistentState | undefined {
+export function decodeState(codec: Codec, bytes: Uint8Array): RestoredState | undefined {
   if (bytes.length === 0) return undefined;
   const value = codec.decode<Encoded>(bytes);
   if (!Array.isArray(value) || value.length !== 5 || !Array.isArray(value[4])) {
-    throw new Error(`raft: persisted state is not [term, votedFor, lastIncludedIndex, lastIncludedTerm, entries] (${bytes.length} bytes)`);
+    throw new Error(`raft: persisted state is not [term, votedFor, lastIncludedIndex, lastIncludedTerm, blocks] (${bytes.length} bytes)`);
   }
-  const [currentTerm, votedFor, lastIncludedIndex, lastIncludedTerm, entries] = value;
+  const [currentTerm, votedFor, lastIncludedIndex, lastIncludedTerm, blocks] = value;
+  const entries = blocks.flatMap((b) => codec.decode<Entry[]>(b));
   return { currentTerm, votedFor, lastIncludedIndex, lastIncludedTerm, entries };
 }

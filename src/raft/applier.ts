@@ -1,0 +1,96 @@
+// Delivery to the service: committed commands and installed snapshots, one at a time and in index
+// order, each awaited (the consumer may call back into Raft, e.g. snapshot(), before it resolves).
+// After every await the world may have changed (more commits, a snapshot installed, the peer
+// killed), so the loop re-reads everything each time round.
+import type { Runtime, Signal } from '../../harness/api';
+import type { ApplyMsg, ApplySink } from '../../harness/contracts/raft';
+import type { RaftLog } from './log';
+
+/** A snapshot from the leader, waiting to be handed to the service. */
+export interface SnapshotToDeliver {
+  data: Uint8Array;
+  term: number;
+  index: number;
+}
+
+/** What the applier reads from its peer. */
+export interface ApplySource {
+  readonly log: RaftLog;
+  commitIndex(): number;
+  /** Builds the message that hands a snapshot to the service. */
+  snapshotMessage(s: SnapshotToDeliver): ApplyMsg;
+}
+
+export class Applier {
+  private applied: number;
+  private loggedThrough: number;
+  private pending: SnapshotToDeliver | undefined;
+  private stopped = false;
+  private readonly wake: Signal;
+
+  constructor(
+    private readonly rt: Runtime,
+    private readonly name: string,
+    private readonly sink: ApplySink,
+    private readonly source: ApplySource,
+    lastApplied: number,
+  ) {
+    this.applied = lastApplied;
+    this.loggedThrough = lastApplied;
+    this.wake = rt.signal(`${name} applier: commits or a snapshot to deliver`);
+  }
+
+  /** The highest index delivered to (and processed by) the service. */
+  get lastApplied(): number {
+    return this.applied;
+  }
+
+  /** Commit index moved: wake the loop. */
+  notify(): void {
+    this.wake.notifyAll();
+  }
+
+  /** A newer snapshot than anything delivered: it goes out before any further command. */
+  offerSnapshot(s: SnapshotToDeliver): void {
+    this.pending = s;
+    this.wake.notifyAll();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.wake.notifyAll();
+  }
+
+  async run(): Promise<void> {
+    while (!this.stopped) {
+      const snap = this.pending;
+      if (snap && snap.index > this.applied) {
+        this.rt.log('apply', `delivering snapshot through ${snap.index} (term ${snap.term})`);
+        await this.sink(this.source.snapshotMessage(snap));
+        if (this.stopped) return;
+        this.applied = Math.max(this.applied, snap.index);
+        this.loggedThrough = this.applied;
+        if (this.pending === snap) this.pending = undefined;
+        continue;
+      }
+      this.pending = undefined; // not newer than what the service has: nothing to deliver
+      const log = this.source.log;
+      if (this.applied < Math.min(this.source.commitIndex(), log.lastIndex)) {
+        const index = this.applied + 1;
+        if (index <= log.lastIncludedIndex) {
+          throw new Error(`raft ${this.name}: entry ${index} was compacted before it was applied, and no snapshot is pending`);
+        }
+        await this.sink({ commandValid: true, command: log.command(index), commandIndex: index });
+        if (this.stopped) return;
+        if (this.applied !== index - 1) throw new Error(`raft ${this.name}: applied ${index} after ${this.applied}`);
+        this.applied = index;
+        continue;
+      }
+      if (this.applied > this.loggedThrough) {
+        this.rt.log('apply', `applied ${this.loggedThrough + 1}..${this.applied}`);
+        this.loggedThrough = this.applied;
+      }
+      await this.wake.wait();
+    }
+  }
+}
