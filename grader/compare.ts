@@ -127,9 +127,14 @@ export function verdictLine(a: readonly TestSummary[], b: readonly TestSummary[]
     real: delta(total(a, (s) => s.meanRealMs), total(b, (s) => s.meanRealMs)),
     virtual: delta(total(a, (s) => s.meanVirtualMs), total(b, (s) => s.meanVirtualMs)),
   };
-  const costs = [d.rpcs, d.bytes, d.real].filter((x): x is number => x !== undefined);
-  const cheaperB = costs.filter((x) => x < -0.05).length;
-  const dearerB = costs.filter((x) => x > 0.05).length;
+  // RPCs and bytes are exact for given seeds; real time is noisy, so it counts only when far apart.
+  const costs = [
+    [d.rpcs, 0.05],
+    [d.bytes, 0.05],
+    [d.real, 0.25],
+  ].filter((x): x is [number, number] => x[0] !== undefined);
+  const cheaperB = costs.filter(([x, t]) => x < -t).length;
+  const dearerB = costs.filter(([x, t]) => x > t).length;
   const word = cheaperB > 0 && dearerB === 0 ? 'B is cheaper' : dearerB > 0 && cheaperB === 0 ? 'A is cheaper' : cheaperB === 0 && dearerB === 0 ? 'equivalent' : 'mixed';
   return `${chalk.bold(word)}: both pass ${passA}/${runsA} runs; B against A: RPCs ${signed(d.rpcs)}, bytes ${signed(d.bytes)}, real time ${signed(d.real)}, virtual time ${signed(d.virtual)}`;
 }

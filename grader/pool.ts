@@ -139,6 +139,8 @@ export class Pool {
     const busy = worker.busy;
     if (m.type === 'ready') {
       worker.ready = true;
+      // Silence is measured from here: a worker still starting up is slow, not stuck.
+      if (busy) busy.lastBeat = performance.now();
       return;
     }
     if (!busy) return;
@@ -179,7 +181,7 @@ export class Pool {
       const elapsed = now - busy.started;
       const silent = now - busy.lastBeat;
       let reason: string | undefined;
-      if (silent > this.options.silenceMs) {
+      if (w.ready && silent > this.options.silenceMs) {
         reason = `the worker stopped responding for ${seconds(silent)} after virtual time ${seconds(busy.virtualMs, 3)} (its last report): a synchronous loop (or a promise loop that never yields) in the implementation?`;
       } else if (elapsed > this.options.timeoutMs) {
         reason = `exceeded the real-time limit of ${seconds(this.options.timeoutMs)} (--timeout); last reported virtual time ${seconds(busy.virtualMs, 3)}`;

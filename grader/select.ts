@@ -121,7 +121,7 @@ export interface Job {
  * implementation, so a seed names one run of one test. Jobs are ordered test by test.
  */
 export function makeJobs(tests: readonly { name: string; part: LabPart }[], first: number, runs: number): Job[] {
-  if (first + runs - 1 > MAX_SEED) throw new UsageError(`--seed ${first} with ${runs} runs passes the largest seed ${MAX_SEED}; choose a smaller --seed`);
+  if (runs - 1 > MAX_SEED - first) throw new UsageError(`--seed ${first} with ${runs} runs passes the largest seed ${MAX_SEED}; choose a smaller --seed`);
   const jobs: Job[] = [];
   for (const t of tests) for (let k = 0; k < runs; k++) jobs.push({ index: jobs.length, test: t.name, part: t.part, seed: first + k });
   return jobs;

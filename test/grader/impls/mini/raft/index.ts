@@ -70,12 +70,17 @@ class MiniRaft implements RaftPeer {
     this.electionTimer?.cancel();
   }
 
-  /** Runs one event of this peer, unless the injected fault strikes first. */
+  /** Runs one timer event of this peer, unless the injected fault strikes first. */
   private tick(body: () => void): void {
     if (this.dead) return;
-    if (this.fault && faultyRun && this.runtime.now() >= FAULT_AT_MS && (this.me === 0 || this.fault === 'deadlock')) this.strike();
+    this.maybeStrike();
     if (this.blocked) return;
     body();
+  }
+
+  /** Strikes at the affected peer's first event (a timer or an RPC) from FAULT_AT_MS on. */
+  private maybeStrike(): void {
+    if (this.fault && faultyRun && !this.blocked && this.runtime.now() >= FAULT_AT_MS && (this.me === 0 || this.fault === 'deadlock')) this.strike();
   }
 
   private strike(): void {
@@ -98,6 +103,7 @@ class MiniRaft implements RaftPeer {
   }
 
   private gate<T>(handler: () => T): T | Promise<T> {
+    if (!this.dead) this.maybeStrike();
     if (this.blocked) return this.blocked.wait().then(handler);
     return handler();
   }

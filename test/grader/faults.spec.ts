@@ -1,0 +1,94 @@
+// End to end: the same seed gives the same fingerprint everywhere, and an implementation that
+// throws, deadlocks, loops forever or exhausts memory is reported per run with its seed while the
+// other runs complete. The faulty implementations are tiny Rafts under test/grader/impls/ that
+// strike on about half the seeds (see faultySeed).
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { registry } from '../../grader/select';
+import { faultySeed, fingerprintOf, fingerprints, grade, readResults, ROOT } from './helpers';
+
+describe('grader: determinism and faulty implementations (end to end)', function () {
+  this.timeout(90_000);
+  let tmp: string;
+  before(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'grader-faults-'))));
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('gives the same fingerprint in replay, in a worker and on another run of the grader', async () => {
+    // A sample: the grader's fixture tests and the first real test of 2A and 2B, where they exist,
+    // on the reference Raft if it is built (else the mini Raft: determinism does not need a pass).
+    const reg = registry();
+    const real = [reg['2A'][0], reg['2B'][0]].filter((s) => s !== undefined);
+    const names = ['TestGraderElection2A', 'TestGraderAgree2A', ...real.map((s) => s.name)];
+    const impl = fs.existsSync(path.join(ROOT, 'dist', 'src', 'raft', 'index.js')) ? 'src' : 'test/grader/impls/mini';
+    const labs = real.some((s) => s.part === '2B') ? ['lab2a', 'lab2b'] : ['lab2a'];
+    const common = [...labs, '--run', `^(${names.join('|')})$`, '--impl', impl, '-n', '2', '--seed', '41', '--out', tmp];
+    const [a, b] = await Promise.all([
+      grade([...common, '-p', '2', '--json', path.join(tmp, 'a.json')]),
+      grade([...common, '-p', '1', '--json', path.join(tmp, 'b.json')]),
+    ]);
+    expect(a.code, a.stderr).to.be.oneOf([0, 1]);
+    expect(b.code, b.stderr).to.be.oneOf([0, 1]);
+    const fa = fingerprints(readResults(path.join(tmp, 'a.json')));
+    const fb = fingerprints(readResults(path.join(tmp, 'b.json')));
+    expect(fa.size).to.equal(names.length * 2);
+    for (const f of fa.values()) expect(f).to.match(/^[0-9a-f]{16}$/);
+    expect([...fb.entries()]).to.deep.equal([...fa.entries()]);
+    // Replays in fresh processes, in-process (no worker).
+    const sample = [`${names[0]}/41`, `${names[1]}/42`, `${names[names.length - 1]}/42`];
+    const replays = await Promise.all(
+      sample.map((key) => {
+        const [test, seed] = key.split('/');
+        return grade(['replay', test, '--seed', seed, '--impl', impl]);
+      }),
+    );
+    replays.forEach((r, i) => expect(fingerprintOf(r.stdout), `${sample[i]}\n${r.stdout}${r.stderr}`).to.equal(fa.get(sample[i])));
+  });
+
+  // Seeds 1..4: the faults strike on 1, 3 and 4 (checked below with faultySeed); 2 is healthy.
+  const seeds = [1, 2, 3, 4];
+  const cases = [
+    { impl: 'throws', tests: ['TestGraderElection2A', 'TestInitialElection2A'], status: 'failed', error: /mini raft peer 0: injected failure at \d+ ms/, args: [] as string[] },
+    { impl: 'spin', tests: ['TestGraderElection2A', 'TestInitialElection2A'], status: 'hung', error: /stopped responding .* a synchronous loop/, args: ['--timeout', '2', '--traces', '1'] },
+    { impl: 'oom', tests: ['TestGraderElection2A', 'TestInitialElection2A'], status: 'crashed', error: /out of memory: the run passed the worker's heap limit of 128 MB/, args: ['--worker-memory', '128', '--traces', '0'] },
+    // Real 2A tests keep sleeping, so a deadlocked implementation fails them on their own checks;
+    // the fixture test waits on nothing but the implementation, and gets the harness's deadlock.
+    { impl: 'deadlock', tests: ['TestGraderAgree2A'], status: 'failed', error: /^deadlock at virtual time [\d.]+s \(seed \d+\): the test is waiting but no event can ever wake it/, args: [] },
+  ];
+
+  it('uses seeds of both kinds', () => {
+    expect(seeds.map(faultySeed)).to.deep.equal([true, false, true, true]);
+  });
+
+  for (const c of cases) {
+    it(`reports an implementation that ${c.impl === 'throws' ? 'throws' : c.impl === 'spin' ? 'loops forever' : c.impl === 'oom' ? 'exhausts memory' : 'deadlocks'} per run, with its seed, and completes the others`, async () => {
+      const json = path.join(tmp, `${c.impl}.json`);
+      const out = path.join(tmp, `out-${c.impl}`);
+      const r = await grade(['2a', '--run', `^(${c.tests.join('|')})$`, '--impl', `test/grader/impls/${c.impl}`, '-n', '4', '--seed', '1', '--json', json, '--out', out, ...c.args]);
+      expect(r.code, r.stderr).to.equal(1);
+      const file = readResults(json);
+      expect(file.results).to.have.length(file.expectedRuns);
+      for (const rec of file.results) {
+        const where = `${rec.test} seed ${rec.seed}: ${rec.status} ${rec.error ?? ''}`;
+        if (!faultySeed(rec.seed)) {
+          expect(rec.status, where).to.equal('passed');
+        } else if (c.tests.includes(rec.test) && (rec.test.startsWith('TestGrader') || c.impl !== 'deadlock')) {
+          expect(rec.status, where).to.equal(c.status);
+          expect(rec.error, where).to.match(c.error);
+          // Every failure appears in the report with the command that replays it.
+          expect(r.stdout).to.include(`replay: npm run grade -- replay ${rec.test} --seed ${rec.seed} --impl test/grader/impls/${c.impl} --trace`);
+        }
+        if (rec.status === 'hung' || rec.status === 'crashed') expect(rec.virtualMs, where).to.be.greaterThan(500);
+      }
+      if (c.impl === 'spin') {
+        // The trace of the first hung run of each test was saved, up to where it hung.
+        const saved = file.results.filter((x) => x.trace);
+        expect(saved.length).to.be.at.least(1);
+        const text = fs.readFileSync(saved[0].trace!, 'utf8');
+        expect(text).to.match(/^# the re-run hung here:/m);
+        expect(text).to.match(/^\s+1\.\d{3}s {2}0 /m);
+      }
+    });
+  }
+});

@@ -1,0 +1,65 @@
+// Runs the compiled grader CLI as a learner would, with the grader's fixture scenarios added to
+// the registry (GRADE_EXTRA_SCENARIOS) and plain, colourless output.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Rng } from '../../harness/sim/rng';
+import type { GradeFile } from '../../grader/results';
+
+export const ROOT = path.resolve(__dirname, '..', '..', '..');
+export const CLI = path.join(ROOT, 'dist', 'grader', 'cli.js');
+export const FIXTURES = path.join(ROOT, 'dist', 'test', 'grader', 'fixtures', 'scenarios.js');
+
+export interface Outcome {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function start(args: string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, CI: 'true', FORCE_COLOR: '0', GRADE_EXTRA_SCENARIOS: FIXTURES, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+export function finish(child: ChildProcess, limitMs = 60_000): Promise<Outcome> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`grader did not finish within ${limitMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, limitMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+export function grade(args: string[], env: Record<string, string> = {}, limitMs?: number): Promise<Outcome> {
+  return finish(start(args, env), limitMs);
+}
+
+export function readResults(file: string): GradeFile {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as GradeFile;
+}
+
+/** The faulty mini Rafts strike on the seeds where peer 0's first random draw is below 1/2. */
+export function faultySeed(seed: number): boolean {
+  return new Rng(seed, 'node/0/1').float() < 0.5;
+}
+
+export function fingerprintOf(stdout: string): string | undefined {
+  return /^fingerprint: ([0-9a-f]{16})$/m.exec(stdout)?.[1];
+}
+
+/** test/seed -> fingerprint, from a results file. */
+export function fingerprints(file: GradeFile): Map<string, string | undefined> {
+  return new Map(file.results.map((r) => [`${r.test}/${r.seed}`, r.fingerprint]));
+}
