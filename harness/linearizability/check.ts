@@ -1,6 +1,7 @@
 // Checking a whole history: split it into partitions, search them interleaved (round-robin slices
 // in this one thread, as the Go checker runs them in parallel), stop at the first illegal one,
 // and give up with "unknown" at the time limit or when the memo caches fill their memory budget.
+import * as v8 from 'node:v8';
 import { realNow } from '../sim/guard';
 import { eventsToOperations, type HistoryEvent, type Model, type Operation, type Partition } from './model';
 import { PartitionSearch } from './search';
@@ -18,7 +19,10 @@ export interface CheckOptions {
    * at least 0.5 s) to finish, so the report can show them too.
    */
   verbose?: boolean;
-  /** Bytes the memo caches may use in all; default 1 GiB. Exhausting it gives "unknown". */
+  /**
+   * Memory the check may take (growth of the JavaScript heap plus the memo caches' typed arrays),
+   * checked between slices; default 2 GiB or half the heap limit if less. Reaching it gives "unknown".
+   */
   memoryLimitBytes?: number;
 }
 
@@ -50,7 +54,7 @@ export interface CheckResult<S, I, O> {
 
 /** Iterations a partition runs before the next one gets its turn (about a millisecond). */
 const SLICE = 8192;
-const DEFAULT_MEMORY_LIMIT = 1 << 30;
+const DEFAULT_MEMORY_LIMIT = Math.min(2 ** 31, v8.getHeapStatistics().heap_size_limit / 2);
 const MIN_VERBOSE_GRACE_MS = 500;
 
 export function checkOperations<S, I, O>(
@@ -59,17 +63,18 @@ export function checkOperations<S, I, O>(
   options: CheckOptions = {},
 ): CheckResult<S, I, O> {
   const started = realNow();
+  const heapAtStart = heapUsed();
   const partitions: Partition<I, O>[] =
     options.partition === false || !model.partition
       ? [{ label: '', operations: [...operations] }]
       : model.partition(operations);
   const verbose = options.verbose ?? false;
-  const budget = { remainingBytes: options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT };
-  const searches = partitions.map((p) => new PartitionSearch(model, p.operations, budget, verbose));
+  const memoryLimit = options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT;
+  const searches = partitions.map((p) => new PartitionSearch(model, p.operations, verbose));
   const deadline = options.timeoutMs ? started + options.timeoutMs : Infinity;
   let stopAt = deadline;
   let illegal = false;
-  let timedOut = false;
+  let stopped: 'time limit' | 'memory limit' | undefined;
   let active = searches.filter((s) => s.status === 'running');
   while (active.length > 0) {
     for (const search of active) {
@@ -81,25 +86,28 @@ export function checkOperations<S, I, O>(
       }
     }
     active = active.filter((s) => s.status === 'running');
-    if (illegal && !verbose) break;
-    if (active.length > 0 && realNow() >= stopAt) {
-      timedOut = !illegal;
-      break;
-    }
+    if (active.length === 0 || (illegal && !verbose)) break;
+    if (realNow() >= stopAt) stopped = 'time limit';
+    else if (heapUsed() - heapAtStart + active.reduce((sum, s) => sum + s.externalBytes, 0) > memoryLimit) stopped = 'memory limit';
+    if (stopped) break;
   }
   for (const search of active) search.cancel();
-  const results = partitions.map((p, i) => partitionResult(p, searches[i], illegal, timedOut));
-  const outOfMemory = searches.some((s) => s.status === 'out-of-memory');
-  const verdict: Verdict = illegal ? 'illegal' : timedOut || outOfMemory ? 'unknown' : 'ok';
+  const reason = illegal ? 'cancelled' : stopped;
+  const results = partitions.map((p, i) => partitionResult(p, searches[i], reason));
+  const verdict: Verdict = illegal ? 'illegal' : stopped ? 'unknown' : 'ok';
   return {
     verdict,
-    ...(verdict === 'unknown' ? { reason: timedOut ? ('time limit' as const) : ('memory limit' as const) } : {}),
+    ...(verdict === 'unknown' ? { reason: stopped } : {}),
     elapsedMs: realNow() - started,
     model,
     partitions: results,
     verbose,
     options,
   };
+}
+
+function heapUsed(): number {
+  return v8.getHeapStatistics().used_heap_size;
 }
 
 /** The same check for a history given as call/return events (times are list positions). */
@@ -114,8 +122,7 @@ export function checkEvents<S, I, O>(
 function partitionResult<S, I, O>(
   partition: Partition<I, O>,
   search: PartitionSearch<S, I, O>,
-  illegal: boolean,
-  timedOut: boolean,
+  reason: PartitionResult<I, O>['reason'],
 ): PartitionResult<I, O> {
   const common = {
     label: partition.label,
@@ -128,9 +135,8 @@ function partitionResult<S, I, O>(
       return { ...common, verdict: 'ok', linearization: search.linearization()! };
     case 'illegal':
       return { ...common, verdict: 'illegal' };
-    case 'out-of-memory':
-      return { ...common, verdict: 'unknown', reason: 'memory limit' };
+    case 'cancelled':
     case 'running':
-      return { ...common, verdict: 'unknown', reason: timedOut || !illegal ? 'time limit' : 'cancelled' };
+      return { ...common, verdict: 'unknown', ...(reason ? { reason } : {}) };
   }
 }

@@ -17,18 +17,6 @@ export function zobristWords(count: number): Int32Array {
   return words;
 }
 
-/** Shared across the partitions of one check, so the cap bounds the whole check's memory. */
-export interface MemoBudget {
-  /** Estimated bytes still available to cache entries. */
-  remainingBytes: number;
-}
-
-/**
- * Bytes an entry costs beyond its bitset words: its hash, chain link and state slot, the table
- * slot, and an allowance for the state itself (a model's states may be objects).
- */
-const ENTRY_OVERHEAD_BYTES = 64;
-
 /**
  * An open hash table with chaining, laid out in flat typed arrays: entry i's bitset lives in
  * words [i * W, (i + 1) * W) of one buffer, so an entry allocates no object of its own.
@@ -39,24 +27,23 @@ export class MemoCache<S> {
   private keys = new Int32Array(1024); // entry -> full 32-bit key
   private store: Uint32Array;
   private states: S[] = [];
-  private readonly entryBytes: number;
   size = 0;
 
   constructor(
     private readonly words: number,
     /** Absent: states are primitives compared with ===. */
     private readonly equal: ((a: S, b: S) => boolean) | undefined,
-    private readonly budget: MemoBudget,
   ) {
-    this.entryBytes = ENTRY_OVERHEAD_BYTES + 4 * words;
     this.store = new Uint32Array(1024 * words);
   }
 
-  /**
-   * Adds (bits, state) unless present; true if it was added, undefined if the memory budget is
-   * spent (nothing added).
-   */
-  insertIfAbsent(bits: Uint32Array, bitsHash: number, state: S, stateHash: number): boolean | undefined {
+  /** Bytes held outside the JavaScript heap (the typed arrays), which heap statistics miss. */
+  get externalBytes(): number {
+    return this.heads.byteLength + this.chain.byteLength + this.keys.byteLength + this.store.byteLength;
+  }
+
+  /** Adds (bits, state) unless present; true if it was added. `bits` is copied. */
+  insertIfAbsent(bits: Uint32Array, bitsHash: number, state: S, stateHash: number): boolean {
     const key = bitsHash ^ Math.imul(stateHash ^ (stateHash >>> 16), 0x27d4eb2d);
     const { words, store, keys, chain } = this;
     const slot = (key ^ (key >>> 15)) & (this.heads.length - 1);
@@ -72,8 +59,6 @@ export class MemoCache<S> {
       }
       if (same && (this.states[i] === state || (this.equal !== undefined && this.equal(this.states[i], state)))) return false;
     }
-    if (this.budget.remainingBytes < this.entryBytes) return undefined;
-    this.budget.remainingBytes -= this.entryBytes;
     const i = this.size++;
     if (i === this.keys.length) this.growEntries();
     this.keys[i] = key;
@@ -85,9 +70,8 @@ export class MemoCache<S> {
     return true;
   }
 
-  /** Gives the budget back (the partition is finished with its cache). */
+  /** Frees the memory (the partition is finished with its cache). */
   release(): void {
-    this.budget.remainingBytes += this.size * this.entryBytes;
     this.size = 0;
     this.heads = new Int32Array(0);
     this.chain = this.keys = new Int32Array(0);

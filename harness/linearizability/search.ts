@@ -2,10 +2,10 @@
 // return entries, with Lowe's memoisation. It is a resumable state machine: run(budget) does at
 // most `budget` iterations and returns, so the caller can interleave partitions, enforce a time
 // limit and stop everything at the first illegal partition.
-import { MemoCache, type MemoBudget, zobristWords } from './memo';
+import { MemoCache, zobristWords } from './memo';
 import type { Model, Operation } from './model';
 
-export type SearchStatus = 'running' | 'ok' | 'illegal' | 'out-of-memory';
+export type SearchStatus = 'running' | 'ok' | 'illegal' | 'cancelled';
 
 const HEAD = 0;
 
@@ -40,7 +40,6 @@ export class PartitionSearch<S, I, O> {
   constructor(
     private readonly model: Model<S, I, O>,
     operations: readonly Operation<I, O>[],
-    budget: MemoBudget,
     verbose: boolean,
   ) {
     const m = operations.length;
@@ -75,7 +74,7 @@ export class PartitionSearch<S, I, O> {
     this.zobrist = zobristWords(m);
     const words = Math.ceil(m / 32);
     this.bits = new Uint32Array(words);
-    this.cache = new MemoCache<S>(words, model.equal ? (a, b) => model.equal!(a, b) : undefined, budget);
+    this.cache = new MemoCache<S>(words, model.equal ? (a, b) => model.equal!(a, b) : undefined);
     this.hash = model.hash ? (state) => model.hash!(state) : () => 0;
     this.stackNode = new Int32Array(m);
     this.stackState = new Array<S | undefined>(m);
@@ -123,10 +122,6 @@ export class PartitionSearch<S, I, O> {
             continue;
           }
           bits[op >>> 5] &= ~(1 << (op & 31));
-          if (added === undefined) {
-            this.status = 'out-of-memory';
-            break;
-          }
         }
         cursor = next[cursor];
       } else {
@@ -166,9 +161,16 @@ export class PartitionSearch<S, I, O> {
     return this.status;
   }
 
-  /** Gives up (another partition was illegal, or time ran out). */
+  /** Gives up (another partition was illegal, or a limit was reached). */
   cancel(): void {
-    if (this.status === 'running') this.cache.release();
+    if (this.status !== 'running') return;
+    this.status = 'cancelled';
+    this.cache.release();
+  }
+
+  /** Memory the memo cache holds outside the JavaScript heap. */
+  get externalBytes(): number {
+    return this.cache.externalBytes;
   }
 
   /** On success: the operations (partition indices) in linearization order. */

@@ -85,6 +85,31 @@ describe('linearizability: hand-made histories', () => {
     });
   });
 
+  describe('the kv model', () => {
+    const run = (...inputs: KvInput[]) => inputs.reduce((s, input) => kvModel.step(s, input, {})!, kvModel.init());
+
+    it('equal states hash equal, however their values were built', () => {
+      const a = run(put('x', 'abc'), put('y', '1'));
+      const b = run(append('y', '1'), append('x', 'a'), append('x', 'bc'));
+      const c = run(put('x', 'ab'), append('x', 'c'), put('y', '1'));
+      for (const other of [b, c]) {
+        expect(kvModel.equal!(a, other)).to.equal(true);
+        expect(kvModel.hash!(a)).to.equal(kvModel.hash!(other));
+      }
+      expect(kvModel.describeState!(b)).to.equal('{"x": "abc", "y": "1"}');
+      expect(kvModel.equal!(a, run(put('x', 'abd'), put('y', '1')))).to.equal(false);
+      expect(kvModel.equal!(a, run(put('x', 'abc')))).to.equal(false);
+      expect(kvModel.equal!(run(put('x', 'v'), del('x')), kvModel.init())).to.equal(true);
+      expect(kvModel.equal!(run(put('x', '')), kvModel.init())).to.equal(true);
+    });
+
+    it('a get must return the whole value, not a prefix or a suffix of it', () => {
+      const s = run(append('x', 'ab'), append('x', 'cd'));
+      expect(kvModel.step(s, get('x'), { value: 'abcd' })).to.equal(s);
+      for (const wrong of ['abc', 'bcd', 'abdc', '', 'abcde']) expect(kvModel.step(s, get('x'), { value: wrong })).to.equal(undefined);
+    });
+  });
+
   describe('a multi-key history, with and without partitioning', () => {
     const history = randomKvHistory(1, 8, 30, 5);
 

@@ -1,6 +1,10 @@
 // The key/value model: get, put, append, delete. Its state is the whole map, so the same model
 // is right with or without partitioning by key (a partition's map just holds one key).
 // A missing key reads as "", and "" is stored as absence, so delete and put(k, "") are one state.
+//
+// A value is kept as the chain of writes that built it (put starts a chain, append adds a link)
+// and is never concatenated: the search creates millions of states, and a state must cost O(1)
+// time and memory however long its values grow (appends make them kilobytes long).
 import { partitionBy, type Model } from '../model';
 
 export type KvOp = 'get' | 'put' | 'append' | 'delete';
@@ -17,15 +21,20 @@ export interface KvOutput {
   value?: string;
 }
 
-interface Cell {
-  readonly value: string;
-  /** FNV-1a of the value, kept so an append extends it in O(appended length). */
-  readonly valueHash: number;
+/** A non-empty value: `parent`'s text followed by `chunk`. */
+interface Text {
+  readonly parent: Text | undefined;
+  readonly chunk: string;
+  readonly length: number;
+  /** FNV-1a of the whole text, extended link by link. */
+  readonly hash: number;
 }
 
 export interface KvState {
-  readonly cells: ReadonlyMap<string, Cell>;
-  /** XOR over keys of a mix of key and value hashes. */
+  /** Keys with a non-empty value; shared between states while the key set does not change. */
+  readonly keys: readonly string[];
+  readonly texts: readonly Text[];
+  /** XOR over keys of a mix of the key's and the value's hashes. */
   readonly hash: number;
 }
 
@@ -41,64 +50,94 @@ function cellHash(key: string, valueHash: number): number {
   return h ^ (h >>> 15);
 }
 
-const EMPTY: KvState = { cells: new Map(), hash: 0 };
+function extend(parent: Text | undefined, chunk: string): Text {
+  return { parent, chunk, length: (parent?.length ?? 0) + chunk.length, hash: fnv(parent?.hash ?? FNV_OFFSET, chunk) };
+}
 
-function withValue(state: KvState, key: string, value: string, valueHash: number): KvState {
-  const cells = new Map(state.cells);
-  const old = state.cells.get(key);
-  let hash = state.hash;
-  if (old) hash ^= cellHash(key, old.valueHash);
-  if (value === '') {
-    cells.delete(key);
-  } else {
-    cells.set(key, { value, valueHash });
-    hash ^= cellHash(key, valueHash);
+/** Does `text` spell `s`? Compares chunk by chunk from the end, without building the text. */
+function spells(text: Text | undefined, s: string): boolean {
+  if (text === undefined) return s === '';
+  if (text.length !== s.length) return false;
+  let end = s.length;
+  for (let t: Text | undefined = text; t; t = t.parent) {
+    end -= t.chunk.length;
+    if (!s.startsWith(t.chunk, end)) return false;
   }
-  return { cells, hash };
+  return true;
+}
+
+function sameText(a: Text | undefined, b: Text | undefined): boolean {
+  while (a !== b) {
+    if (a === undefined || b === undefined || a.length !== b.length || a.hash !== b.hash) return false;
+    // Usually both were built by the same writes; otherwise compare the spelled-out texts.
+    if (a.chunk !== b.chunk) return spells(a, textOf(b));
+    a = a.parent;
+    b = b.parent;
+  }
+  return true;
+}
+
+function textOf(text: Text | undefined): string {
+  const chunks: string[] = [];
+  for (let t = text; t; t = t.parent) chunks.push(t.chunk);
+  return chunks.reverse().join('');
+}
+
+const EMPTY: KvState = { keys: [], texts: [], hash: 0 };
+
+function withText(state: KvState, key: string, text: Text | undefined): KvState {
+  const i = state.keys.indexOf(key);
+  let hash = state.hash;
+  if (i >= 0) hash ^= cellHash(key, state.texts[i].hash);
+  if (text) hash ^= cellHash(key, text.hash);
+  if (i >= 0 && text) {
+    const texts = state.texts.slice();
+    texts[i] = text;
+    return { keys: state.keys, texts, hash };
+  }
+  if (text) return { keys: [...state.keys, key], texts: [...state.texts, text], hash };
+  if (i < 0) return state;
+  return { keys: state.keys.filter((_, j) => j !== i), texts: state.texts.filter((_, j) => j !== i), hash };
+}
+
+function lookup(state: KvState, key: string): Text | undefined {
+  const i = state.keys.indexOf(key);
+  return i < 0 ? undefined : state.texts[i];
 }
 
 export const kvModel: Model<KvState, KvInput, KvOutput> = {
   name: 'kv',
   init: () => EMPTY,
   step(state, input, output) {
-    const cell = state.cells.get(input.key);
     switch (input.op) {
       case 'get':
-        return output === undefined || (output.value ?? '') === (cell?.value ?? '') ? state : undefined;
-      case 'put': {
-        const value = input.value ?? '';
-        return withValue(state, input.key, value, fnv(FNV_OFFSET, value));
-      }
-      case 'append': {
-        const suffix = input.value ?? '';
-        if (suffix === '') return state;
-        return cell
-          ? withValue(state, input.key, cell.value + suffix, fnv(cell.valueHash, suffix))
-          : withValue(state, input.key, suffix, fnv(FNV_OFFSET, suffix));
-      }
+        return output === undefined || spells(lookup(state, input.key), output.value ?? '') ? state : undefined;
+      case 'put':
+        return withText(state, input.key, input.value ? extend(undefined, input.value) : undefined);
+      case 'append':
+        return input.value ? withText(state, input.key, extend(lookup(state, input.key), input.value)) : state;
       case 'delete':
-        return cell ? withValue(state, input.key, '', 0) : state;
+        return withText(state, input.key, undefined);
       default:
         return undefined;
     }
   },
   equal(a, b) {
     if (a === b) return true;
-    if (a.hash !== b.hash || a.cells.size !== b.cells.size) return false;
-    for (const [key, cell] of a.cells) if (b.cells.get(key)?.value !== cell.value) return false;
-    return true;
+    if (a.hash !== b.hash || a.keys.length !== b.keys.length) return false;
+    if (a.keys === b.keys) return a.texts.every((t, i) => sameText(t, b.texts[i]));
+    return a.keys.every((key, i) => sameText(a.texts[i], lookup(b, key)));
   },
   hash: (state) => state.hash,
   partition: (operations) => partitionBy(operations, (input) => input.key, (key) => `key ${JSON.stringify(key)}`),
   describeOperation(input, output) {
     const k = JSON.stringify(input.key);
-    const v = JSON.stringify(input.value ?? '');
     switch (input.op) {
       case 'get':
         return `get(${k}) -> ${output === undefined ? '?' : JSON.stringify(output.value ?? '')}`;
       case 'put':
       case 'append':
-        return `${input.op}(${k}, ${v})`;
+        return `${input.op}(${k}, ${JSON.stringify(input.value ?? '')})`;
       case 'delete':
         return `delete(${k})`;
       default:
@@ -106,12 +145,7 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
     }
   },
   describeState(state) {
-    if (state.cells.size === 0) return '{}';
-    if (state.cells.size === 1) {
-      const [[key, cell]] = state.cells;
-      return `{${JSON.stringify(key)}: ${JSON.stringify(cell.value)}}`;
-    }
-    const keys = [...state.cells.keys()].sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}: ${JSON.stringify(state.cells.get(k)!.value)}`).join(', ')}}`;
+    const keys = [...state.keys].sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}: ${JSON.stringify(textOf(lookup(state, k)))}`).join(', ')}}`;
   },
 };
