@@ -5,6 +5,11 @@ import { Raft } from './raft';
 
 export { Raft } from './raft';
 
-export function makeRaft(peers: ClientEnd[], me: number, persister: PersisterApi, applySink: ApplySink, runtime: Runtime): RaftPeer {
-  return new Raft(peers, me, persister, applySink, runtime);
+export type MakeRaft = (peers: ClientEnd[], me: number, persister: PersisterApi, applySink: ApplySink, runtime: Runtime) => RaftPeer;
+
+/** makeRaft for a subclass of the reference (how the buggy variants in impls/ are built). */
+export function makeRaftWith(RaftClass: typeof Raft): MakeRaft {
+  return (peers, me, persister, applySink, runtime) => new RaftClass(peers, me, persister, applySink, runtime);
 }
+
+export const makeRaft: MakeRaft = makeRaftWith(Raft);

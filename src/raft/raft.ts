@@ -353,7 +353,7 @@ export class Raft implements RaftPeer {
       }
       leader.nextIndex[p] = Math.max(leader.nextIndex[p], match + 1);
     } else {
-      const guess = Math.min(this.nextIndexAfterRejection(reply), args.prevLogIndex);
+      const guess = Math.min(this.nextIndexAfterRejection(reply, args.prevLogIndex), args.prevLogIndex);
       leader.nextIndex[p] = Math.max(leader.matchIndex[p] + 1, Math.min(leader.nextIndex[p], guess));
       if (leader.nextIndex[p] < before) this.rt.log('append', `S${p} rejected at ${args.prevLogIndex}: next ${before} -> ${leader.nextIndex[p]}`);
       // A probe sent after our snapshot came back unmatched: that snapshot was lost, send it again now.
@@ -364,8 +364,8 @@ export class Raft implements RaftPeer {
     if (progressed && leader.nextIndex[p] <= this.log.lastIndex && !leader.busy(p, this.rt.now())) this.sendTo(leader, p);
   }
 
-  /** Where to retry after a rejection (section 5.3's fast backup, with the follower's hint). */
-  protected nextIndexAfterRejection(reply: AppendEntriesReply): number {
+  /** Where to retry after a rejection at prevLogIndex (section 5.3's fast backup, with the follower's hint). */
+  protected nextIndexAfterRejection(reply: AppendEntriesReply, _prevLogIndex: number): number {
     return nextIndexAfterConflict(this.log, reply);
   }
 

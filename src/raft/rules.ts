@@ -4,7 +4,7 @@ import type { RaftLog } from './log';
 import type { AppendEntriesReply, Entry } from './messages';
 
 /** Leaders send an AppendEntries at least this often to each follower (the lab allows 10/s). */
-export const HEARTBEAT_MS = 110;
+export const HEARTBEAT_MS = 120;
 /** Election timeouts are drawn uniformly from [min, max): several heartbeats long, and short
  * enough that a few split votes still elect a leader within the tests' 5 seconds. */
 export const ELECTION_TIMEOUT_MIN_MS = 300;

@@ -1,0 +1,12 @@
+// Buggy variant: the log is never persisted (term, vote and snapshot are), so a restarted server
+// comes back with an empty log after its snapshot and may have acknowledged entries it lost.
+import { Raft, makeRaftWith } from '../../../src/raft';
+import type { PersistentState } from '../../../src/raft/state';
+
+class NoPersistLog extends Raft {
+  protected override persistentState(): PersistentState {
+    return { ...super.persistentState(), entryBlocks: [] };
+  }
+}
+
+export const makeRaft = makeRaftWith(NoPersistLog);

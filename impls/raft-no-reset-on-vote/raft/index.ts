@@ -1,0 +1,12 @@
+// Buggy variant: granting a vote does not restart the election timer, so a voter may start its own
+// election just as the candidate it voted for wins, and depose it.
+import { Raft, makeRaftWith } from '../../../src/raft';
+
+class NoResetOnVote extends Raft {
+  protected override grantVote(candidate: number): void {
+    this.votedFor = candidate;
+    this.persist();
+  }
+}
+
+export const makeRaft = makeRaftWith(NoResetOnVote);

@@ -1,0 +1,12 @@
+// Buggy variant (a performance bug): no fast log backup; after a rejection the leader retries only
+// one entry earlier (nextIndex - 1), one round trip per conflicting entry.
+import { Raft, makeRaftWith } from '../../../src/raft';
+import type { AppendEntriesReply } from '../../../src/raft/messages';
+
+class SlowBackup extends Raft {
+  protected override nextIndexAfterRejection(_reply: AppendEntriesReply, prevLogIndex: number): number {
+    return prevLogIndex;
+  }
+}
+
+export const makeRaft = makeRaftWith(SlowBackup);

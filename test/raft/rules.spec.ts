@@ -1,0 +1,114 @@
+// The pure rules of the reference Raft (src/raft/rules.ts) and its log with an offset (log.ts).
+import { expect } from 'chai';
+import { RaftLog, PERSIST_BLOCK } from '../../src/raft/log';
+import type { Entry } from '../../src/raft/messages';
+import {
+  advanceCommitIndex,
+  conflictHint,
+  firstNewEntry,
+  isLogUpToDate,
+  majorityMatchIndex,
+  nextIndexAfterConflict,
+  randomElectionTimeout,
+  ELECTION_TIMEOUT_MAX_MS,
+  ELECTION_TIMEOUT_MIN_MS,
+} from '../../src/raft/rules';
+import { decodeState, encodeState } from '../../src/raft/state';
+import { codec } from '../../harness/codec';
+
+/** A log holding entries with these terms at indices 1, 2, ... (commands are `c<index>`). */
+function logOf(terms: number[], from = 0, fromTerm = 0): RaftLog {
+  return new RaftLog(from, fromTerm, terms.map((t, i) => [t, `c${from + i + 1}`] as Entry));
+}
+
+describe('raft rules', () => {
+  it('election timeouts stay within [min, max)', () => {
+    expect(randomElectionTimeout(() => 0)).to.equal(ELECTION_TIMEOUT_MIN_MS);
+    expect(randomElectionTimeout(() => 0.999999)).to.be.below(ELECTION_TIMEOUT_MAX_MS);
+  });
+
+  it('§5.4.1 up-to-date: later last term wins, then the longer log', () => {
+    expect(isLogUpToDate(3, 1, 2, 10)).to.equal(true);
+    expect(isLogUpToDate(2, 10, 3, 1)).to.equal(false);
+    expect(isLogUpToDate(2, 5, 2, 5)).to.equal(true);
+    expect(isLogUpToDate(2, 4, 2, 5)).to.equal(false);
+  });
+
+  it('majority match index: the median of the sorted matchIndex (leader included)', () => {
+    expect(majorityMatchIndex([5, 3, 4])).to.equal(4);
+    expect(majorityMatchIndex([9, 0, 0, 7, 8])).to.equal(7);
+    expect(majorityMatchIndex([2, 2, 0, 0, 0])).to.equal(0);
+  });
+
+  it('Figure 8: only an entry of the current term commits by counting replicas', () => {
+    const log = logOf([1, 2, 2, 4]);
+    const term = (i: number) => log.term(i);
+    expect(advanceCommitIndex(1, 3, term, 4)).to.equal(1); // index 3 is from term 2: not by count
+    expect(advanceCommitIndex(1, 4, term, 4)).to.equal(4); // index 4 is ours: commits 2..4 with it
+    expect(advanceCommitIndex(4, 3, term, 4)).to.equal(4); // never backwards
+  });
+
+  it('conflict hint: too short -> xLen; mismatch -> the term and the first index of its run', () => {
+    const log = logOf([1, 1, 4, 4, 4]);
+    expect(conflictHint(log, 9)).to.deep.equal({ xTerm: -1, xIndex: -1, xLen: 6 });
+    expect(conflictHint(log, 5)).to.deep.equal({ xTerm: 4, xIndex: 3, xLen: 6 });
+    // After compaction the run cannot start before the snapshot.
+    const compacted = logOf([4, 4, 4], 3, 4);
+    expect(conflictHint(compacted, 5)).to.deep.equal({ xTerm: 4, xIndex: 4, xLen: 7 });
+  });
+
+  it('fast backup (the three cases of section 5.3)', () => {
+    const leader = logOf([4, 4, 5, 5, 6, 6]);
+    // The leader holds no entry of term 3: skip the follower's whole run of it.
+    expect(nextIndexAfterConflict(leader, { xTerm: 3, xIndex: 2, xLen: 9 })).to.equal(2);
+    // Leader has xTerm 5: retry after its last entry of term 5.
+    expect(nextIndexAfterConflict(leader, { xTerm: 5, xIndex: 3, xLen: 9 })).to.equal(5);
+    // Follower's log is too short.
+    expect(nextIndexAfterConflict(leader, { xTerm: -1, xIndex: -1, xLen: 3 })).to.equal(3);
+  });
+
+  it('first new entry: entries already held are skipped, the first conflict is found', () => {
+    const log = logOf([1, 1, 2, 2]);
+    expect(firstNewEntry(log, 1, [[1, 'c2'], [2, 'c3']])).to.equal(2); // all held: nothing to cut
+    expect(firstNewEntry(log, 1, [[1, 'c2'], [3, 'x']])).to.equal(1); // conflict at index 3
+    expect(firstNewEntry(log, 3, [[2, 'c4'], [2, 'c5']])).to.equal(1); // index 5 is new
+  });
+});
+
+describe('raft log', () => {
+  it('indexes across compaction and truncation', () => {
+    const log = logOf([1, 1, 2, 3, 3]);
+    log.compact(2);
+    expect([log.lastIncludedIndex, log.lastIncludedTerm, log.lastIndex, log.length]).to.deep.equal([2, 1, 5, 3]);
+    expect(log.term(2)).to.equal(1);
+    expect(log.command(3)).to.equal('c3');
+    expect(() => log.command(2)).to.throw(/outside the held log/);
+    expect(log.slice(4).map((e) => e[1])).to.deep.equal(['c4', 'c5']);
+    log.truncateFrom(4);
+    expect(log.lastIndex).to.equal(3);
+    expect(() => log.truncateFrom(2)).to.throw(/snapshot/);
+    expect(log.lastIndexOfTerm(1)).to.equal(2);
+    expect(log.lastIndexOfTerm(7)).to.equal(-1);
+  });
+
+  it('persists in cached blocks that decode to exactly the held entries', () => {
+    const n = 3 * PERSIST_BLOCK + 5;
+    const log = logOf(Array.from({ length: n }, (_, i) => 1 + Math.floor(i / 10)));
+    const encode = (e: Entry[]) => codec.encode(e);
+    const roundTrip = () => {
+      const bytes = encodeState(codec, { currentTerm: 9, votedFor: 2, lastIncludedIndex: log.lastIncludedIndex, lastIncludedTerm: log.lastIncludedTerm, entryBlocks: log.encodedBlocks(encode) });
+      const s = decodeState(codec, bytes)!;
+      expect(s.entries.length).to.equal(log.length);
+      expect(s.entries.map((e) => e[1])).to.deep.equal(log.slice(log.lastIncludedIndex + 1).map((e) => e[1]));
+      return s;
+    };
+    roundTrip();
+    log.compact(PERSIST_BLOCK + 3); // drops a block and a half
+    roundTrip();
+    log.truncateFrom(2 * PERSIST_BLOCK + 7);
+    log.append([99, 'new']);
+    const s = roundTrip();
+    expect(s.entries[s.entries.length - 1]).to.deep.equal([99, 'new']);
+    expect(decodeState(codec, new Uint8Array(0))).to.equal(undefined);
+  });
+});
