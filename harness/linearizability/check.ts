@@ -88,7 +88,7 @@ export function checkOperations<S, I, O>(
     active = active.filter((s) => s.status === 'running');
     if (active.length === 0 || (illegal && !verbose)) break;
     if (realNow() >= stopAt) stopped = 'time limit';
-    else if (heapUsed() - heapAtStart + active.reduce((sum, s) => sum + s.externalBytes, 0) > memoryLimit) stopped = 'memory limit';
+    else if (outOfMemory(heapAtStart, memoryLimit, active)) stopped = 'memory limit';
     if (stopped) break;
   }
   for (const search of active) search.cancel();
@@ -108,6 +108,14 @@ export function checkOperations<S, I, O>(
 
 function heapUsed(): number {
   return v8.getHeapStatistics().used_heap_size;
+}
+
+// Heap growth since the start can undercount when the heap held garbage then, so the heap's own
+// limit is guarded as well: exceeding it would crash the process instead of answering "unknown".
+function outOfMemory<S, I, O>(heapAtStart: number, limit: number, active: PartitionSearch<S, I, O>[]): boolean {
+  const { used_heap_size: used, heap_size_limit: heapLimit } = v8.getHeapStatistics();
+  const external = active.reduce((sum, s) => sum + s.externalBytes, 0);
+  return used - heapAtStart + external > limit || used > 0.8 * heapLimit;
 }
 
 /** The same check for a history given as call/return events (times are list positions). */
