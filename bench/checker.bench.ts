@@ -62,7 +62,7 @@ function measure(model: Model<any, any, any>, cases: Case[], partition: boolean,
   return { cold, warm };
 }
 
-const s = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
+const s = (ms: number) => (ms < 1000 ? `${ms.toFixed(ms < 10 ? 2 : 0)} ms` : `${(ms / 1000).toFixed(2)} s`);
 const ratio = (ours: number, go: number) => `${(ours / go).toFixed(2)}×`;
 
 export async function run(): Promise<string> {

@@ -25,9 +25,9 @@ export function renderHtmlReport<S, I, O>(result: CheckResult<S, I, O>): string 
 }
 
 function recheckVerbose<S, I, O>(result: CheckResult<S, I, O>): CheckResult<S, I, O> {
+  // Regrouped by partition, each partition's operations keep their order: the same searches.
   const operations = result.partitions.flatMap((p) => p.operations);
-  const partition = result.partitions.length > 1 || result.partitions[0]?.label !== '';
-  return checkOperations(result.model, operations, { ...result.options, partition, verbose: true });
+  return checkOperations(result.model, operations, { ...result.options, verbose: true });
 }
 
 function page(data: ReportData): string {
