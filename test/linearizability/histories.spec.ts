@@ -111,21 +111,22 @@ describe('linearizability: hand-made histories', () => {
   });
 
   describe('a multi-key history, with and without partitioning', () => {
-    const history = randomKvHistory(1, 8, 30, 5);
+    const history = randomKvHistory(1, 10, 40, 6);
 
     it('agree on a linearizable history, and partitioning searches far less', () => {
       const whole = checkOperations(kvModel, history, { partition: false });
       const parts = checkOperations(kvModel, history, { partition: true });
       expect(whole.verdict).to.equal('ok');
       expect(parts.verdict).to.equal('ok');
-      expect(parts.partitions).to.have.length(5);
+      expect(parts.partitions).to.have.length(6);
       const effort = (r: typeof whole) => r.partitions.reduce((sum, p) => sum + p.iterations, 0);
-      // Iterations, not wall time, so the comparison does not depend on the machine's load.
-      expect(effort(whole)).to.be.greaterThan(20 * effort(parts));
+      // Search iterations do not depend on the machine's load; wall time only loosely.
+      expect(effort(whole)).to.be.greaterThan(100 * effort(parts));
+      expect(whole.elapsedMs).to.be.greaterThan(parts.elapsedMs);
     });
 
     it('agree on an illegal history', () => {
-      const broken = history.map((op) => ({ ...op }));
+      const broken = randomKvHistory(1, 8, 30, 5);
       const lastGet = broken.findLastIndex((op) => op.input.op === 'get');
       broken[lastGet] = { ...broken[lastGet], output: { value: 'never written' } };
       expect(verdict(broken, false)).to.equal('illegal');
