@@ -9,6 +9,7 @@ import { allTests, layersFor, suggestTests, UsageError } from './select';
 import { renderColumns, traceLine, TRACE_KINDS } from './columns';
 import { firstLine } from './protocol';
 import { checkImpl } from './impls';
+import { artefactLine } from './report';
 
 export interface ReplayOptions {
   test: string;
@@ -102,7 +103,7 @@ export async function replay(options: ReplayOptions): Promise<number> {
     const rest = (result.error ?? '').split('\n').slice(1);
     for (const l of rest) out.line(chalk.dim(l));
   }
-  for (const a of result.artefacts) out.line(`report: ${a}`);
+  for (const a of result.artefacts) out.line(artefactLine(a));
   const s = result.stats;
   const stats = s ? `${s.virtualSeconds.toFixed(1)}s virtual, ${s.peers} peers, ${s.rpcs} RPCs, ${s.bytes} bytes, ${s.commands} commands` : `${(result.virtualMs / 1000).toFixed(1)}s virtual`;
   out.line(`stats: ${stats}; ${result.events} events, ${result.realMs.toFixed(0)} ms real`);

@@ -140,9 +140,17 @@ function failureBlock(r: RunRecord, implArg: string): string[] {
   lines.push(`    ${firstLine(r.error) || '(no error message)'}`);
   lines.push(`    replay: ${replayCommand(r.test, r.seed, implArg)}`);
   if (r.trace) lines.push(`    trace:  ${shortPath(r.trace)}`);
-  for (const a of r.artefacts ?? []) lines.push(`    report: ${shortPath(a)}`);
+  for (const a of r.artefacts ?? []) lines.push(`    ${artefactLine(a)}`);
   if (r.note) lines.push(`    ${chalk.yellow('note')}: ${r.note}`);
   return lines;
+}
+
+/** How to open an artefact: an HTML report in a browser, a recorded history with the checker. */
+export function artefactLine(file: string): string {
+  const short = shortPath(file);
+  if (/\.html?$/i.test(file)) return `report: ${short} (open it in a browser)`;
+  if (/\.jsonl?$/i.test(file)) return `history: ${short} (npm run check-history -- ${short} --html ${short.replace(/\.jsonl?$/i, '')}.html, then open that in a browser)`;
+  return `file: ${short}`;
 }
 
 /** Relative to the working directory when inside it. */

@@ -35,11 +35,20 @@ export const POINTS: Readonly<Record<LabPart, number>> = {
 export function registry(): Readonly<Record<LabPart, readonly Scenario[]>> {
   const extra = process.env.GRADE_EXTRA_SCENARIOS;
   if (!extra) return scenariosByPart;
-  const mod = require(path.resolve(extra)) as { scenarios?: Scenario[] };
+  let mod: { scenarios?: Scenario[] };
+  try {
+    mod = require(path.resolve(extra)) as { scenarios?: Scenario[] };
+  } catch (error) {
+    throw new UsageError(`GRADE_EXTRA_SCENARIOS=${extra} cannot be loaded: ${firstLineOf((error as Error).message)}`);
+  }
   if (!Array.isArray(mod.scenarios)) throw new UsageError(`GRADE_EXTRA_SCENARIOS=${extra} does not export an array named scenarios`);
   const merged = {} as Record<LabPart, Scenario[]>;
   for (const part of LAB_PARTS) merged[part] = [...scenariosByPart[part], ...mod.scenarios.filter((s) => s.part === part)];
   return merged;
+}
+
+function firstLineOf(text: string): string {
+  return text.split('\n', 1)[0];
 }
 
 export function allTests(reg = registry()): Scenario[] {

@@ -167,7 +167,6 @@ async function saveTrace(pool: Pool, id: number, record: RunRecord, impl: ImplCh
   const outcome = await pool.exec({ id, test: record.test, seed: record.seed, implDir: impl.dir, outDir, tracePath: file, traceHeader: header });
   if (outcome.kind === 'result') {
     if (outcome.result.trace) record.trace = outcome.result.trace;
-    if (outcome.result.artefacts.length > 0 && !record.artefacts) record.artefacts = outcome.result.artefacts;
     if (record.fingerprint && outcome.result.fingerprint !== record.fingerprint) {
       record.note = `not reproducible: a second run of the same seed gave fingerprint ${outcome.result.fingerprint}, the first ${record.fingerprint} (module-level state in the implementation? real time or randomness?)`;
     }

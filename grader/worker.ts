@@ -34,7 +34,8 @@ async function runJob(job: WorkerJob, byName: Map<string, Scenario>): Promise<Wo
   const result = await runScenario(scenario, {
     seed: job.seed,
     impl,
-    outDir: job.outDir,
+    // A trace job repeats a run already reported: its artefacts would be duplicates.
+    outDir: writer ? undefined : job.outDir,
     onTrace: (record) => {
       lastVirtualMs = record.time;
       // Also beat as virtual time passes: a run may reach a busy loop before the next timed beat,
@@ -46,7 +47,8 @@ async function runJob(job: WorkerJob, byName: Map<string, Scenario>): Promise<Wo
       writer?.add(record);
     },
   });
-  const artefacts = job.outDir ? result.artefacts.map((a) => collect(a, job.outDir!, job.test, job.seed)) : result.artefacts;
+  if (writer) for (const a of result.artefacts) fs.rmSync(a, { force: true });
+  const artefacts = writer ? [] : job.outDir ? result.artefacts.map((a) => collect(a, job.outDir!, job.test, job.seed)) : result.artefacts;
   let trace: string | undefined;
   if (writer && job.tracePath) {
     writer.finish([
