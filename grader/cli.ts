@@ -29,7 +29,7 @@ const timeoutOpt = () =>
     .default(120)
     .argParser(arg((t) => parseSeconds(t, '--timeout')));
 const memoryOpt = () =>
-  new Option('--worker-memory <MB>', "heap limit of each worker (a run past it is reported crashed)").argParser(arg((t) => parseCount(t, '--worker-memory', 64, 65_536)));
+  new Option('--worker-memory <MB>', 'heap limit of each worker; a run past it is reported crashed (default: the machine\'s memory / (P+1), 512 to 4096)').argParser(arg((t) => parseCount(t, '--worker-memory', 64, 65_536)));
 const failuresOpt = () => new Option('--failures <N>', 'failures listed per test (0: all)').default(10).argParser(arg((t) => parseCount(t, '--failures', 0, 1_000_000)));
 
 const POINTS_TEXT = LAB_PARTS.map((p) => `${p} ${POINTS[p]}`).join(', ');
@@ -39,7 +39,7 @@ function build(setExit: (code: number) => void): Command {
   program
     .description('Grade an implementation on the lab suites: many seeds per test, in parallel worker processes, in virtual time.')
     .enablePositionalOptions()
-    .argument('[LAB...]', 'lab2a ... lab4b (or 2a), a whole lab (lab2, lab3, lab4) or all', [])
+    .argument('[LAB...]', 'lab2a ... lab4b (or 2a), a whole lab (lab2, lab3, lab4) or all (the default)')
     .option('--run <REGEX>', 'only tests whose names match, like go test -run')
     .addOption(runsOpt())
     .addOption(parallelOpt())
@@ -69,10 +69,10 @@ Examples:
   npm run grade -- all -n 20 --seed 1 --shard 1/4 --json s1.json   (one machine of four)
   npm run grade -- merge s1.json s2.json s3.json s4.json`,
     )
-    .action(async (labs: string[], o) => {
+    .action(async (labs: string[] | undefined, o) => {
       setExit(
         await grade({
-          labs,
+          labs: labs ?? [],
           run: o.run,
           runs: o.runs,
           parallel: o.parallel,
@@ -97,11 +97,11 @@ Examples:
     .addOption(seedOpt('the seed to replay').makeOptionMandatory())
     .option('--impl <DIR>', 'implementation, laid out like src/', 'src')
     .option('--trace', 'print the event trace with virtual timestamps')
-    .option('--columns', 'print the trace in one column per node, coloured by topic')
+    .option('--columns', 'print the trace in one column per node, coloured by topic (at the end of the run; for a run that hangs, use --trace)')
     .addOption(new Option('--only <KINDS>', 'only these record kinds, e.g. log,crash,net,test').argParser(arg(parseKinds)))
     .option('--nodes <LIST>', 'only these nodes, e.g. 0,1')
-    .addOption(new Option('--from <S>', 'from this virtual second').argParser(arg((t) => parseSeconds(t, '--from'))))
-    .addOption(new Option('--to <S>', 'up to this virtual second').argParser(arg((t) => parseSeconds(t, '--to'))))
+    .addOption(new Option('--from <S>', 'from this virtual second').argParser(arg((t) => parseSeconds(t, '--from', true))))
+    .addOption(new Option('--to <S>', 'up to this virtual second').argParser(arg((t) => parseSeconds(t, '--to', true))))
     .addOption(new Option('--width <N>', 'width of --columns output (default: the terminal)').argParser(arg((t) => parseCount(t, '--width', 40, 1000))))
     .action(async (test: string, o) => {
       setExit(
@@ -123,7 +123,7 @@ Examples:
   program
     .command('compare')
     .description('grade two implementations on the same seeds, side by side, with a verdict per lab part')
-    .argument('[LAB...]', 'as for grade', [])
+    .argument('[LAB...]', 'as for grade')
     .option('--impl <DIR>', 'an implementation (give it twice: --impl A --impl B)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--run <REGEX>', 'only tests whose names match')
     .addOption(runsOpt())
@@ -133,9 +133,9 @@ Examples:
     .addOption(timeoutOpt())
     .addOption(memoryOpt())
     .option('-q, --quiet', 'no live view')
-    .action(async (labs: string[], o) => {
+    .action(async (labs: string[] | undefined, o) => {
       setExit(
-        await compare({ labs, run: o.run, runs: o.runs, parallel: o.parallel, seed: o.seed, impls: o.impl, json: o.json, timeoutS: o.timeout, workerMemoryMb: o.workerMemory, quiet: o.quiet }),
+        await compare({ labs: labs ?? [], run: o.run, runs: o.runs, parallel: o.parallel, seed: o.seed, impls: o.impl, json: o.json, timeoutS: o.timeout, workerMemoryMb: o.workerMemory, quiet: o.quiet }),
       );
     });
 
@@ -152,10 +152,10 @@ Examples:
   program
     .command('list')
     .description('list the tests of some lab parts')
-    .argument('[LAB...]', 'as for grade', [])
-    .action((labs: string[]) => {
+    .argument('[LAB...]', 'as for grade')
+    .action((labs: string[] | undefined) => {
       const reg = registry();
-      for (const part of parseLabs(labs)) {
+      for (const part of parseLabs(labs ?? [])) {
         if (reg[part].length === 0) console.log(`${part}: (no tests yet)`);
         for (const s of reg[part]) console.log(`${part}  ${s.name.padEnd(36)} ${s.description}`);
       }

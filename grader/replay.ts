@@ -42,15 +42,20 @@ export function parseKinds(text: string): Set<TraceKind> {
   return new Set(kinds as TraceKind[]);
 }
 
-/** Writes through a buffer: a trace may have millions of lines. */
+/**
+ * Writes through a buffer (a trace may have millions of lines), or line by line when streaming a
+ * trace: a run that ends in a busy loop must still show everything up to the loop.
+ */
 class Output {
   private chunks: string[] = [];
   private size = 0;
 
+  constructor(private readonly immediate: boolean) {}
+
   line(text: string): void {
     this.chunks.push(text, '\n');
     this.size += text.length + 1;
-    if (this.size > 65_536) this.flush();
+    if (this.immediate || this.size > 65_536) this.flush();
   }
 
   flush(): void {
@@ -65,7 +70,7 @@ export async function replay(options: ReplayOptions): Promise<number> {
   const scenario = findTest(options.test);
   const dir = checkImpl(options.implArg, layersFor([scenario.part]));
   const impl = new Implementation(dir);
-  const out = new Output();
+  const out = new Output(options.trace && !options.columns);
   out.line(chalk.bold(`replay ${scenario.name} seed ${options.seed} (${scenario.description}), implementation ${options.implArg} (${impl.dir}), Node ${process.version}`));
   const kept: TraceRecord[] = [];
   let lastTime = 0;

@@ -166,11 +166,11 @@ export function parseCount(text: string, what: string, min: number, max: number)
   return n;
 }
 
-/** A positive number of seconds (fractions allowed). */
-export function parseSeconds(text: string, what: string): number {
+/** A positive number of seconds (fractions allowed; zero too if `zero`). */
+export function parseSeconds(text: string, what: string, zero = false): number {
   const t = String(text).trim();
   const n = Number(t);
-  if (!/^\d+(\.\d+)?$/.test(t) || !(n > 0) || n > 86_400) throw new UsageError(`bad ${what} "${text}": give a number of seconds, e.g. 120`);
+  if (!/^\d+(\.\d+)?$/.test(t) || (zero ? n < 0 : !(n > 0)) || n > 86_400) throw new UsageError(`bad ${what} "${text}": give a number of seconds, e.g. 120`);
   return n;
 }
 
