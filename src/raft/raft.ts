@@ -35,6 +35,8 @@ export type Role = 'follower' | 'candidate' | 'leader';
 
 /** While an InstallSnapshot to a peer is this recent, heartbeats to it do not resend the snapshot. */
 const SNAPSHOT_RESEND_MS = 4 * HEARTBEAT_MS;
+/** A candidate re-asks a peer whose RequestVote failed after this pause. */
+const VOTE_RETRY_MS = 20;
 /** start() waits this long for company before it sends the new entries. */
 const REPLICATE_DELAY_MS = 5;
 
@@ -200,7 +202,7 @@ export class Raft implements RaftPeer {
     this.resetElectionTimer(); // if this round gets nowhere, the next timeout tries again
     // Pre-vote keeps a rejoining server from deposing a healthy leader. At term 0 there is no
     // leader to depose (nobody has won an election yet), so the first election skips it.
-    if (this.peers.length === 1 || this.currentTerm === 0) {
+    if (this.peers.length === 1 || this.currentTerm === 0 || !this.preVoteEnabled()) {
       this.startElection();
       return;
     }
@@ -223,6 +225,16 @@ export class Raft implements RaftPeer {
     }
   }
 
+  /** Pre-vote (thesis §9.6). The variants in impls/ switch it off to behave like textbook Raft. */
+  protected preVoteEnabled(): boolean {
+    return true;
+  }
+
+  /** Check-quorum (thesis §6.2): a leader cut off from a majority steps down. */
+  protected checkQuorumEnabled(): boolean {
+    return true;
+  }
+
   private startElection(): void {
     this.role = 'candidate';
     this.currentTerm++;
@@ -239,8 +251,15 @@ export class Raft implements RaftPeer {
     for (let p = 0; p < this.peers.length; p++) if (p !== this.me) void this.solicitVote(p, args);
   }
 
+  /** Asks p for its vote, again after a failed call (section 5.1: retry unanswered RPCs) while the election lasts. */
   private async solicitVote(p: number, args: RequestVoteArgs): Promise<void> {
-    const reply = await this.peers[p].call<RequestVoteReply>('Raft.RequestVote', args);
+    const electing = () => !this.killed && this.role === 'candidate' && this.currentTerm === args.term;
+    let reply: RequestVoteReply | null = null;
+    while (electing()) {
+      reply = await this.peers[p].call<RequestVoteReply>('Raft.RequestVote', args);
+      if (reply || !electing()) break;
+      await this.rt.sleep(VOTE_RETRY_MS, `retry RequestVote to S${p}`);
+    }
     if (this.killed || !reply) return;
     this.observeTerm(reply.term);
     if (this.role !== 'candidate' || this.currentTerm !== args.term || !reply.voteGranted) return;
@@ -260,7 +279,7 @@ export class Raft implements RaftPeer {
 
   /** Steps down when no majority has answered for a lease: we could not commit anything anyway. */
   private checkQuorum(leader: LeaderState): void {
-    if (this.killed || this.leader !== leader) return;
+    if (this.killed || this.leader !== leader || !this.checkQuorumEnabled()) return;
     if (!leader.hasQuorumContact(this.rt.now(), LEADER_LEASE_MS)) {
       this.becomeFollower(`no majority heard for ${LEADER_LEASE_MS} ms`);
       return;
