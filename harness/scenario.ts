@@ -54,6 +54,8 @@ export interface RunOptions {
   outDir?: string;
   /** Echo test output lines as they happen. */
   onLog?: (line: string) => void;
+  /** Stop a run that has not finished after this much real time (see Simulator RunOptions). */
+  realTimeLimitMs?: number;
 }
 
 export interface RunResult {
@@ -97,6 +99,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   try {
     await sim.run(() => scenario.run(ctx), {
       virtualTimeLimitMs: scenario.virtualTimeLimitMs ?? DEFAULT_VIRTUAL_TIME_LIMIT_MS,
+      ...(options.realTimeLimitMs === undefined ? {} : { realTimeLimitMs: options.realTimeLimitMs }),
     });
   } catch (e) {
     error = describeError(e);

@@ -11,15 +11,19 @@ import { parseSeed } from '../harness/sim/rng';
 const seed = process.env.LAB_SEED ? parseSeed(process.env.LAB_SEED) : 1;
 const impl = new Implementation(process.env.LAB_IMPL);
 
+// The simulator's own real-time watchdog stops a run before mocha's timeout would, so a slow test
+// fails cleanly instead of leaving its simulation running under the next one.
+const REAL_TIME_LIMIT_MS = 100_000;
+
 describe('lab suites (one seed each)', function () {
-  this.timeout(120_000);
+  this.timeout(REAL_TIME_LIMIT_MS + 20_000);
   for (const part of LAB_PARTS) {
     const scenarios = scenariosByPart[part];
     if (scenarios.length === 0) continue;
     describe(`part ${part}`, () => {
       for (const scenario of scenarios) {
         it(`${scenario.name}: ${scenario.description}`, async () => {
-          const result = await runScenario(scenario, { seed, impl });
+          const result = await runScenario(scenario, { seed, impl, realTimeLimitMs: REAL_TIME_LIMIT_MS });
           if (!result.passed) {
             throw new Error(`${result.error}\nreplay: npm run grade -- replay ${scenario.name} --seed ${seed}`);
           }

@@ -8,7 +8,7 @@
 import { EventQueue, type QueuedEvent } from './queue';
 import { Rng } from './rng';
 import { Trace, type TraceKind, type TraceRecord } from './trace';
-import { installGuard, real } from './guard';
+import { installGuard, real, realNow } from './guard';
 import type { Codec, LogTopic, Runtime, Signal, Timer } from '../api';
 import { codec } from '../codec';
 
@@ -32,6 +32,12 @@ export interface RunOptions {
   virtualTimeLimitMs?: number;
   /** Fail when this many events run without virtual time advancing (a busy loop). */
   maxEventsWithoutProgress?: number;
+  /**
+   * Real-time watchdog, checked between events: stops a run that keeps making events but does not
+   * finish (e.g. under a test runner's own timeout). It cannot interrupt a synchronous infinite
+   * loop; the grader's worker watchdog handles those.
+   */
+  realTimeLimitMs?: number;
 }
 
 export interface SimulatorOptions {
@@ -155,6 +161,7 @@ export class Simulator {
     this.running = true;
     const limit = options.virtualTimeLimitMs ?? Infinity;
     const maxStuck = options.maxEventsWithoutProgress ?? 2_000_000;
+    const realDeadline = options.realTimeLimitMs === undefined ? Infinity : realNow() + options.realTimeLimitMs;
     let settled = false;
     let result: T | undefined;
     let bodyError: unknown;
@@ -189,6 +196,11 @@ export class Simulator {
         if (next.time > limit) {
           throw new SimulationError(
             `virtual time limit of ${limit / 1000}s reached and the test has not finished\n${this.blockedReport()}`,
+          );
+        }
+        if ((this.eventsRun & 1023) === 0 && realNow() > realDeadline) {
+          throw new SimulationError(
+            `real-time limit of ${options.realTimeLimitMs! / 1000}s reached at virtual time ${(this.nowMs / 1000).toFixed(3)}s (seed ${this.seed}) and the test has not finished`,
           );
         }
         this.queue.pop();

@@ -115,6 +115,22 @@ describe('simulator', () => {
     expect(message).to.match(/10000 events ran without virtual time advancing/);
   });
 
+  it('stops at its real-time limit a run that keeps making events', async () => {
+    const sim = new Simulator(1);
+    let message = '';
+    const started = performance.now();
+    await sim
+      .run(async () => {
+        const n = sim.node('slow');
+        for (;;) await n.sleep(1);
+      }, { realTimeLimitMs: 200 })
+      .catch((e: Error) => (message = e.message));
+    expect(message).to.match(/real-time limit of 0\.2s reached at virtual time/);
+    expect(performance.now() - started).to.be.below(2000);
+    // The guard is gone: another run can start at once.
+    expect(await new Simulator(2).run(async () => 'next')).to.equal('next');
+  });
+
   describe('deadlock detection', () => {
     it('fails at once when the body waits on something nothing can signal', async () => {
       const sim = new Simulator(7);
