@@ -98,7 +98,8 @@ export class Raft implements RaftPeer {
     this.persist();
     // Replicate at once, not at the next heartbeat, but in one AppendEntries per peer for every
     // start() of the next few milliseconds (clients often arrive together).
-    if (!this.flushTimer?.pending) this.flushTimer = this.rt.setTimer(REPLICATE_DELAY_MS, () => this.flush(), 'replicate new entries');
+    if (!this.replicationPaced()) this.flush(true);
+    else if (!this.flushTimer?.pending) this.flushTimer = this.rt.setTimer(REPLICATE_DELAY_MS, () => this.flush(), 'replicate new entries');
     return { index, term: this.currentTerm, isLeader: true };
   }
 
@@ -319,12 +320,20 @@ export class Raft implements RaftPeer {
 
   // ---- Replication, leader side ----
 
-  private flush(): void {
+  /**
+   * Whether replication is paced: start() batches for a few milliseconds and a peer with a call in
+   * flight waits for its reply. The textbook variant in impls/ sends at once on every start().
+   */
+  protected replicationPaced(): boolean {
+    return true;
+  }
+
+  private flush(eager = false): void {
     const leader = this.leader;
     if (this.killed || !leader) return;
     this.advanceCommit(leader);
     const now = this.rt.now();
-    for (let p = 0; p < this.peers.length; p++) if (p !== this.me && !leader.busy(p, now)) this.sendTo(leader, p);
+    for (let p = 0; p < this.peers.length; p++) if (p !== this.me && (eager || !leader.busy(p, now))) this.sendTo(leader, p);
   }
 
   /** Sends peer p what it needs next (entries from nextIndex, or the snapshot) and re-arms its heartbeat. */
@@ -437,6 +446,11 @@ export class Raft implements RaftPeer {
     this.observeTerm(term);
     if (this.role === 'leader') throw new Error(`raft S${this.me}: election safety: S${leaderId} also leads term ${term}`);
     if (this.role === 'candidate') this.becomeFollower(`S${leaderId} leads`);
+    this.heardFromLeader();
+  }
+
+  /** A leader of our term is alive: no election for now. */
+  protected heardFromLeader(): void {
     this.lastLeaderContact = this.rt.now();
     this.resetElectionTimer();
   }
