@@ -52,12 +52,16 @@ function mean(xs: number[]): number {
 export async function run(): Promise<string> {
   const runs = Number(process.env.GRADE_BENCH_RUNS ?? 5);
   const cores = os.availableParallelism();
+  const load = os.loadavg()[0];
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'grader-bench-'));
   try {
     const small = await gradeOnce(['lab2a', 'lab2b'], runs, path.join(tmp, '2ab.json'));
     const all = await gradeOnce(['all'], runs, path.join(tmp, 'all.json'));
     const lines: string[] = [];
-    lines.push(`Seeds 1..${runs}, ${cores} cores, ${small.file.parallel} workers (the default: one per core). Wall time is the whole grade process, from start to exit.`);
+    lines.push(
+      `Seeds 1..${runs}, ${cores} cores, ${small.file.parallel} workers (the default: one per core). Wall time is the whole grade process, from start to exit. ` +
+        `The machine may be shared: load average ${load.toFixed(1)} when this started, ${os.loadavg()[0].toFixed(1)} at the end.`,
+    );
     lines.push('');
     lines.push('| scope | tests | runs | wall s | runs/min | runs/min/core | not passed |');
     lines.push('|---|---|---|---|---|---|---|');

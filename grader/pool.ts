@@ -184,7 +184,7 @@ export class Pool {
       if (w.ready && silent > this.options.silenceMs) {
         reason = `the worker stopped responding for ${seconds(silent)} after virtual time ${seconds(busy.virtualMs, 3)} (its last report): a synchronous loop (or a promise loop that never yields) in the implementation?`;
       } else if (elapsed > this.options.timeoutMs) {
-        reason = `exceeded the real-time limit of ${seconds(this.options.timeoutMs)} (--timeout); last reported virtual time ${seconds(busy.virtualMs, 3)}`;
+        reason = `was still running after ${seconds(elapsed)} of real time, past the --timeout; last reported virtual time ${seconds(busy.virtualMs, 3)}`;
       }
       if (reason) {
         this.kill(w);

@@ -38,6 +38,8 @@ export interface WorkerJob {
   test: string;
   seed: number;
   implDir: string;
+  /** The simulator's own real-time limit (checked between events); the pool's watchdog kills later. */
+  realTimeLimitMs?: number;
   /** Where artefacts of failing runs go; also where traces are written. */
   outDir?: string;
   /** Re-run to write the event trace to this file (a failing run, already reported). */
@@ -60,6 +62,8 @@ export interface WorkerResult {
   events: number;
   fingerprint: string;
   artefacts: string[];
+  /** The simulator stopped the run at its real-time limit: a hang that still yields between events. */
+  hung?: boolean;
   /** For trace jobs: the file written. */
   trace?: string;
 }

@@ -50,7 +50,10 @@ export function shellQuote(s: string): string {
 
 export async function runSession(options: SessionOptions): Promise<SessionResult> {
   const started = performance.now();
-  const pool = new Pool({ size: options.parallel, timeoutMs: options.timeoutMs, silenceMs: options.silenceMs, memoryMb: options.memoryMb });
+  // The simulator stops a run itself at the time limit (between events, keeping the worker); the
+  // pool's watchdog, a little later, is for runs that never yield (a synchronous loop).
+  const grace = Math.max(5000, options.timeoutMs / 10);
+  const pool = new Pool({ size: options.parallel, timeoutMs: options.timeoutMs + grace, silenceMs: options.silenceMs, memoryMb: options.memoryMb });
   const view = options.view;
   const work = options.impls.flatMap((impl) => options.jobs.map((job) => ({ job, impl })));
   const remaining = new Map<string, { runs: number; left: number; failed: number }>();
@@ -97,7 +100,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
       const cap = record.status === 'failed' ? options.traces : Math.min(1, options.traces);
       if (n < cap) {
         traced.set(traceKey, n + 1);
-        traceJobs.push(saveTrace(pool, nextId++, record, impl, options.outDir));
+        traceJobs.push(saveTrace(pool, nextId++, record, impl, options.outDir, options.timeoutMs));
       }
     }
     if (pool.fatal) pool.abort();
@@ -106,7 +109,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
   try {
     await Promise.all(
       work.map(({ job, impl }, order) => {
-        const wj: WorkerJob = { id: nextId++, test: job.test, seed: job.seed, implDir: impl.dir, ...(options.outDir ? { outDir: options.outDir } : {}) };
+        const wj: WorkerJob = { id: nextId++, test: job.test, seed: job.seed, implDir: impl.dir, realTimeLimitMs: options.timeoutMs, ...(options.outDir ? { outDir: options.outDir } : {}) };
         return pool.exec(wj).then((outcome) => finish(order, impl, job, outcome));
       }),
     );
@@ -132,7 +135,7 @@ function toRecord(job: Job, impl: ImplChoice, outcome: Exclude<Outcome, { kind: 
       const r = outcome.result;
       return {
         ...base,
-        status: r.passed ? 'passed' : 'failed',
+        status: r.passed ? 'passed' : r.hung ? 'hung' : 'failed',
         ...(r.error !== undefined ? { error: r.error } : {}),
         virtualMs: r.virtualMs,
         realMs: r.realMs,
@@ -151,7 +154,7 @@ function toRecord(job: Job, impl: ImplChoice, outcome: Exclude<Outcome, { kind: 
 }
 
 /** Re-runs a failing run in a worker, streaming its trace to a file under outDir. */
-async function saveTrace(pool: Pool, id: number, record: RunRecord, impl: ImplChoice, outDir: string): Promise<void> {
+async function saveTrace(pool: Pool, id: number, record: RunRecord, impl: ImplChoice, outDir: string, realTimeLimitMs: number): Promise<void> {
   const file = path.join(outDir, `${impl.label ? `${impl.label}-` : ''}${record.test}-seed${record.seed}.trace.txt`);
   const header = [
     `${record.test} seed ${record.seed}, implementation ${impl.arg}, Node ${process.version}`,
@@ -164,10 +167,10 @@ async function saveTrace(pool: Pool, id: number, record: RunRecord, impl: ImplCh
   } catch {
     return;
   }
-  const outcome = await pool.exec({ id, test: record.test, seed: record.seed, implDir: impl.dir, outDir, tracePath: file, traceHeader: header });
+  const outcome = await pool.exec({ id, test: record.test, seed: record.seed, implDir: impl.dir, outDir, tracePath: file, traceHeader: header, realTimeLimitMs });
   if (outcome.kind === 'result') {
     if (outcome.result.trace) record.trace = outcome.result.trace;
-    if (record.fingerprint && outcome.result.fingerprint !== record.fingerprint) {
+    if (record.status === 'failed' && record.fingerprint && outcome.result.fingerprint !== record.fingerprint) {
       record.note = `not reproducible: a second run of the same seed gave fingerprint ${outcome.result.fingerprint}, the first ${record.fingerprint} (module-level state in the implementation? real time or randomness?)`;
     }
   } else if ((outcome.kind === 'hung' || outcome.kind === 'crashed') && fs.existsSync(`${file}.partial`)) {

@@ -36,6 +36,7 @@ async function runJob(job: WorkerJob, byName: Map<string, Scenario>): Promise<Wo
     impl,
     // A trace job repeats a run already reported: its artefacts would be duplicates.
     outDir: writer ? undefined : job.outDir,
+    ...(job.realTimeLimitMs !== undefined ? { realTimeLimitMs: job.realTimeLimitMs } : {}),
     onTrace: (record) => {
       lastVirtualMs = record.time;
       // Also beat as virtual time passes: a run may reach a busy loop before the next timed beat,
@@ -64,6 +65,7 @@ async function runJob(job: WorkerJob, byName: Map<string, Scenario>): Promise<Wo
     seed: result.seed,
     passed: result.passed,
     ...(result.error !== undefined ? { error: capError(result.error) } : {}),
+    ...(!result.passed && /^real-time limit of [\d.]+s reached/.test(result.error ?? '') ? { hung: true } : {}),
     ...(result.stats ? { stats: result.stats } : {}),
     virtualMs: result.virtualMs,
     realMs: result.realMs,

@@ -51,6 +51,8 @@ describe('grader: determinism and faulty implementations (end to end)', function
   const cases = [
     { impl: 'throws', tests: ['TestGraderElection2A', 'TestInitialElection2A'], status: 'failed', error: /mini raft peer 0: injected failure at \d+ ms/, args: [] as string[] },
     { impl: 'spin', tests: ['TestGraderElection2A', 'TestInitialElection2A'], status: 'hung', error: /stopped responding .* a synchronous loop/, args: ['--timeout', '2', '--traces', '1'] },
+    // Slow but not stuck: the simulator stops it between two events, and the worker lives on.
+    { impl: 'slow', tests: ['TestGraderElection2A'], status: 'hung', error: /^real-time limit of 1s reached at virtual time 1\.\d+s \(seed \d\)/, args: ['--timeout', '1', '--traces', '0'] },
     { impl: 'oom', tests: ['TestGraderElection2A', 'TestInitialElection2A'], status: 'crashed', error: /out of memory: the run passed the worker's heap limit of 128 MB/, args: ['--worker-memory', '128', '--traces', '0'] },
     // Real 2A tests keep sleeping, so a deadlocked implementation fails them on their own checks;
     // the fixture test waits on nothing but the implementation, and gets the harness's deadlock.
@@ -62,7 +64,8 @@ describe('grader: determinism and faulty implementations (end to end)', function
   });
 
   for (const c of cases) {
-    it(`reports an implementation that ${c.impl === 'throws' ? 'throws' : c.impl === 'spin' ? 'loops forever' : c.impl === 'oom' ? 'exhausts memory' : 'deadlocks'} per run, with its seed, and completes the others`, async () => {
+    const what = { throws: 'throws', spin: 'loops forever', slow: 'is too slow', oom: 'exhausts memory', deadlock: 'deadlocks' }[c.impl];
+    it(`reports an implementation that ${what} per run, with its seed, and completes the others`, async () => {
       const json = path.join(tmp, `${c.impl}.json`);
       const out = path.join(tmp, `out-${c.impl}`);
       const r = await grade(['2a', '--run', `^(${c.tests.join('|')})$`, '--impl', `test/grader/impls/${c.impl}`, '-n', '4', '--seed', '1', '--json', json, '--out', out, ...c.args]);

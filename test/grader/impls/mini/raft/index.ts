@@ -1,10 +1,10 @@
 // A leader-election-only Raft, for the grader's own tests: it passes the 2A suite, and its faulty
-// variants (throws/, deadlock/, spin/, oom/) inject one failure on about half the seeds. start()
+// variants (throws/, deadlock/, spin/, oom/, slow/) inject one failure on about half the seeds. start()
 // "commits" on the leader alone: enough for the grader's fixture scenarios, not a real 2B.
 import type { ClientEnd, PersisterApi, Runtime, Signal, Timer } from '../../../../../harness/api';
 import type { ApplySink, RaftPeer, StartResult } from '../../../../../harness/contracts/raft';
 
-export type Fault = 'throw' | 'deadlock' | 'spin' | 'oom';
+export type Fault = 'throw' | 'deadlock' | 'spin' | 'oom' | 'slow';
 
 /** When the fault strikes: the first event of an affected peer at or after this virtual time. */
 const FAULT_AT_MS = 1000;
@@ -24,6 +24,13 @@ interface AppendEntriesArgs {
 
 const memoryHog: unknown[] = [];
 
+/** Real work that takes real time (the simulator's clock does not move). */
+function burn(iterations: number): number {
+  let x = 0;
+  for (let i = 0; i < iterations; i++) x = (x * 31 + i) % 1_000_003;
+  return x;
+}
+
 class MiniRaft implements RaftPeer {
   private currentTerm = 0;
   private votedFor = -1;
@@ -32,6 +39,7 @@ class MiniRaft implements RaftPeer {
   private electionTimer: Timer | undefined;
   private log: unknown[] = [];
   private blocked: Signal | undefined;
+  private slowed = false;
   readonly handlers = {
     RequestVote: (args: RequestVoteArgs) => this.gate(() => this.requestVote(args)),
     AppendEntries: (args: AppendEntriesArgs) => this.gate(() => this.appendEntries(args)),
@@ -85,6 +93,19 @@ class MiniRaft implements RaftPeer {
 
   private strike(): void {
     switch (this.fault) {
+      case 'slow':
+        // A zero-delay timer loop that burns real time at every turn: events keep coming, virtual
+        // time stands still, and the simulator's own real-time limit stops the run between two
+        // events (long before its 2,000,000-events-without-progress guard would).
+        if (!this.slowed) {
+          this.slowed = true;
+          const loop = () => {
+            burn(200_000);
+            if (!this.dead) this.runtime.setTimer(0, loop, 'busy work');
+          };
+          loop();
+        }
+        return;
       case 'throw':
         throw new Error(`mini raft peer ${this.me}: injected failure at ${this.runtime.now()} ms`);
       case 'spin':
