@@ -1,0 +1,46 @@
+// The suites have teeth: each buggy variant in impls/raft-* fails a scenario on a seed known to
+// expose it, while the implementation it is derived from passes the same scenario and seed (so the
+// failure is the bug's). The full matrix (which tests catch which bug, within how many seeds) is in
+// impls/README.md.
+import { expect } from 'chai';
+import * as path from 'node:path';
+import { findScenario } from '../../labs';
+import { Implementation } from '../../harness/impl';
+import { runScenario } from '../../harness/scenario';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+interface Case {
+  variant: string;
+  /** The implementation the variant subclasses. */
+  base: 'src' | 'impls/raft-textbook';
+  test: string;
+  seed: number;
+  /** What the failure message says (a fragment). */
+  expect: RegExp;
+}
+
+const CASES: Case[] = [
+  { variant: 'raft-commit-old-term', base: 'src', test: 'TestFigure82C', seed: 4, expect: /apply error: commit index/ },
+  { variant: 'raft-snapshot-off-by-one', base: 'src', test: 'TestSnapshotInstall2D', seed: 1, expect: /snapshot doesn't match m.SnapshotIndex/ },
+  { variant: 'raft-slow-backup', base: 'src', test: 'TestFigure8Unreliable2C', seed: 1, expect: /failed to reach agreement/ },
+  { variant: 'raft-no-persist-log', base: 'src', test: 'TestPersist12C', seed: 1, expect: /apply error: commit index/ },
+  { variant: 'raft-fixed-election-timeout', base: 'impls/raft-textbook', test: 'TestInitialElection2A', seed: 1, expect: /expected one leader, got none/ },
+  { variant: 'raft-truncate-on-stale-append', base: 'impls/raft-textbook', test: 'TestFigure8Unreliable2C', seed: 1, expect: /apply error: commit index/ },
+  { variant: 'raft-no-reset-on-append', base: 'impls/raft-textbook', test: 'TestRPCBytes2B', seed: 1, expect: /failed to reach agreement/ },
+];
+
+describe('buggy Raft variants are caught by the suites', function () {
+  this.timeout(60_000);
+  for (const c of CASES) {
+    it(`${c.variant}: fails ${c.test} on seed ${c.seed}; ${c.base} passes it`, async () => {
+      const scenario = findScenario(c.test);
+      expect(scenario, `no scenario ${c.test}`).to.not.equal(undefined);
+      const base = await runScenario(scenario!, { seed: c.seed, impl: new Implementation(path.join(ROOT, c.base)) });
+      expect(base.passed, `${c.base} should pass: ${base.error?.split('\n')[0]}`).to.equal(true);
+      const buggy = await runScenario(scenario!, { seed: c.seed, impl: new Implementation(path.join(ROOT, 'impls', c.variant)) });
+      expect(buggy.passed, `${c.variant} passed ${c.test} on seed ${c.seed}`).to.equal(false);
+      expect(buggy.error!.split('\n')[0]).to.match(c.expect);
+    });
+  }
+});
