@@ -171,7 +171,7 @@ async function saveTrace(pool: Pool, id: number, record: RunRecord, impl: ImplCh
   if (outcome.kind === 'result') {
     if (outcome.result.trace) record.trace = outcome.result.trace;
     if (record.status === 'failed' && record.fingerprint && outcome.result.fingerprint !== record.fingerprint) {
-      record.note = `not reproducible: a second run of the same seed gave fingerprint ${outcome.result.fingerprint}, the first ${record.fingerprint} (module-level state in the implementation? real time or randomness?)`;
+      record.note = `not reproducible: a second run of the same seed gave fingerprint ${outcome.result.fingerprint}, the first ${record.fingerprint}: something in the run depends on more than the seed (module-level state kept between runs, real time, unseeded randomness)`;
     }
   } else if ((outcome.kind === 'hung' || outcome.kind === 'crashed') && fs.existsSync(`${file}.partial`)) {
     // The trace up to the point where the run hung or died is what explains it.
