@@ -60,7 +60,8 @@ export class Raft implements RaftPeer {
   /** When we last heard from a leader of our term (for pre-vote stickiness). */
   private lastLeaderContact = -Infinity;
   private votesGranted = 0;
-  private preVoteRound = 0;
+  /** Peers that granted us a pre-vote for `term` (across rounds: a late answer still counts). */
+  private preVotes = { term: 0, granted: new Set<number>() };
 
   readonly handlers: Readonly<Record<string, Handler>>;
 
@@ -207,19 +208,23 @@ export class Raft implements RaftPeer {
       this.startElection();
       return;
     }
-    const round = ++this.preVoteRound;
-    const startedAt = this.rt.now();
-    const args: RequestVoteArgs = { term: this.currentTerm + 1, candidateId: this.me, lastLogIndex: this.log.lastIndex, lastLogTerm: this.log.lastTerm };
-    let granted = 1;
+    const term = this.currentTerm + 1;
+    if (this.preVotes.term !== term) this.preVotes = { term, granted: new Set() };
+    const votes = this.preVotes;
+    const askedAt = this.rt.now();
+    const args: RequestVoteArgs = { term, candidateId: this.me, lastLogIndex: this.log.lastIndex, lastLogTerm: this.log.lastTerm };
     for (let p = 0; p < this.peers.length; p++) {
       if (p === this.me) continue;
       void this.peers[p].call<RequestVoteReply>('Raft.PreVote', args).then((reply) => {
         if (this.killed || !reply) return;
         this.observeTerm(reply.term);
-        const stale = round !== this.preVoteRound || args.term !== this.currentTerm + 1 || this.role === 'leader' || this.lastLeaderContact >= startedAt;
-        if (stale || !reply.voteGranted) return;
-        if (++granted * 2 > this.peers.length) {
-          this.preVoteRound++; // one election per successful pre-vote
+        // A grant counts while we still aim at that term and have heard no leader since we asked,
+        // even if it answers an earlier round (with long reordering, answers are often late).
+        const current = this.preVotes === votes && this.currentTerm + 1 === term && this.role !== 'leader' && this.lastLeaderContact < askedAt;
+        if (!current || !reply.voteGranted) return;
+        votes.granted.add(p);
+        if ((votes.granted.size + 1) * 2 > this.peers.length) {
+          this.preVotes = { term: 0, granted: new Set() }; // one election per successful pre-vote
           this.startElection();
         }
       });
