@@ -1,7 +1,12 @@
-// One Raft peer: Figure 2 of the extended paper, with the fast log backup of section 5.3, log
-// compaction (section 7), and two liveness refinements from the Raft thesis (section 9.6 pre-vote,
-// section 6.2 check-quorum) so that a server coming back from a partition does not depose a healthy
-// leader, and a partitioned leader stops accepting commands it can never commit.
+// One Raft peer: Figure 2 of the extended paper, with the fast log backup of section 5.3 and log
+// compaction (section 7). Three refinements beyond Figure 2, each behind a protected switch that
+// the textbook variant in impls/ turns off:
+// - pre-vote (thesis section 9.6): a server first asks whether it could win, so one coming back
+//   from a partition does not raise its term and depose a healthy leader;
+// - check-quorum (thesis section 6.2): a leader that hears from no majority steps down, so a
+//   partitioned leader stops accepting commands it can never commit;
+// - paced replication: start() batches for a few milliseconds, and a follower gets no second
+//   AppendEntries while a recent one is unanswered (fewer RPCs, no self-inflicted reordering).
 //
 // Everything runs on the injected runtime: timers for elections and heartbeats, RPCs through the
 // peers' client ends, and an Applier task for delivery. Single-threaded: no locks, but every await
