@@ -6,7 +6,7 @@
 import type { ClientEnd, Handler, PersisterApi, Runtime, Timer } from '../../harness/api';
 import type { ApplyMsg, RaftModule, RaftPeer } from '../../harness/contracts/raft';
 import type { KVServer as KVServerContract } from '../../harness/contracts/kvraft';
-import { ErrWrongLeader, OK, type GetArgs, type GetReply, type Op, type OpResult, type PutAppendArgs, type PutAppendReply } from './common';
+import { ErrWrongLeader, fromCommand, OK, toCommand, type GetArgs, type GetReply, type Op, type OpResult, type PutAppendArgs, type PutAppendReply } from './common';
 import { KVStore, type StoreImage } from './store';
 
 /** A handler gives up on an entry that has not been applied after this long (a minority leader). */
@@ -72,7 +72,7 @@ export class KVServerImpl implements KVServerContract {
   /** Appends `op` to the log and waits for its outcome. */
   protected submit(op: Op): Promise<OpResult> {
     if (this.dead) return Promise.resolve(WRONG_LEADER);
-    const { index, term, isLeader } = this.raft.start(op);
+    const { index, term, isLeader } = this.raft.start(toCommand(op));
     if (!isLeader) return Promise.resolve(WRONG_LEADER);
     return new Promise((resolve) => {
       // A new entry at an index we wait on means our old entry there was overwritten.
@@ -110,7 +110,7 @@ export class KVServerImpl implements KVServerContract {
     if (index !== this.lastApplied + 1) {
       throw new Error(`KVServer ${this.me}: Raft applied index ${index} after ${this.lastApplied}: entries must arrive in order without gaps`);
     }
-    const op = msg.command as Op;
+    const op = fromCommand(msg.command);
     const result = this.applyOp(op);
     this.lastApplied = index;
     const w = this.waiters.get(index);
