@@ -67,6 +67,8 @@ export class Raft implements RaftPeer {
   private votesGranted = 0;
   /** Peers that granted us a pre-vote for `term` (across rounds: a late answer still counts). */
   private preVotes = { term: 0, granted: new Set<number>() };
+  /** The leader appended entries that are not saved yet. */
+  private unsavedEntries = false;
 
   readonly handlers: Readonly<Record<string, Handler>>;
 
@@ -100,8 +102,8 @@ export class Raft implements RaftPeer {
     if (this.killed || !leader) return { index: -1, term: this.currentTerm, isLeader: false };
     this.log.append([this.currentTerm, command]);
     const index = this.log.lastIndex;
-    leader.matchIndex[this.me] = index;
-    this.persist();
+    // Saved (once for the batch) before the entries leave or count towards a commit: see saveNewEntries().
+    this.unsavedEntries = true;
     // Replicate at once, not at the next heartbeat, but in one AppendEntries per peer for every
     // start() of the next few milliseconds (clients often arrive together).
     if (!this.replicationPaced()) this.flush(true);
@@ -140,6 +142,17 @@ export class Raft implements RaftPeer {
   /** Saves the persistent state with the current snapshot (never null once one exists). */
   protected persist(): void {
     this.persister.save(encodeState(this.rt.codec, this.persistentState()), this.snapshotData);
+    this.unsavedEntries = false;
+    // A leader counts towards a commit only the entries it has saved.
+    if (this.leader) this.leader.matchIndex[this.me] = this.log.lastIndex;
+  }
+
+  /**
+   * A leader's new entries are saved once per batch, just before they are first sent or counted:
+   * a crash before that loses only entries nobody else has seen, as if start() came later.
+   */
+  private saveNewEntries(): void {
+    if (this.unsavedEntries) this.persist();
   }
 
   /** What persist() saves. */
@@ -341,6 +354,7 @@ export class Raft implements RaftPeer {
   private flush(eager = false): void {
     const leader = this.leader;
     if (this.killed || !leader) return;
+    this.saveNewEntries();
     this.advanceCommit(leader);
     const now = this.rt.now();
     for (let p = 0; p < this.peers.length; p++) if (p !== this.me && (eager || !leader.busy(p, now))) this.sendTo(leader, p);
@@ -365,6 +379,7 @@ export class Raft implements RaftPeer {
   }
 
   private async sendAppend(leader: LeaderState, p: number, prevLogIndex: number, probe = false): Promise<void> {
+    this.saveNewEntries();
     const last = probe ? prevLogIndex : Math.min(this.log.lastIndex, prevLogIndex + MAX_ENTRIES_PER_APPEND);
     const args: AppendEntriesArgs = {
       term: leader.term,
