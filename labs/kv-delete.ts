@@ -15,8 +15,11 @@ async function expectValue(ops: KVOps, ck: Clerk, log: History, key: string, exp
   if (v !== expected) fail(`get(${JSON.stringify(key)}) after the writes above: expected ${JSON.stringify(expected)}, got ${JSON.stringify(v)}`);
 }
 
-/** `ncli` clients on `nkeys` shared keys for `ms`: 40 % append, 10 % put, 15 % delete, 35 % get. */
-async function mixedClients(cfg: KVCluster, ops: KVOps, log: History, ncli: number, nkeys: number, ms: number, stream: string): Promise<void> {
+/**
+ * `ncli` clients on `nkeys` shared keys (40 % append, 10 % put, 15 % delete, 35 % get) while
+ * `during` runs; they stop after it returns. The clerks live through whatever `during` does.
+ */
+async function mixedClients(cfg: KVCluster, ops: KVOps, log: History, ncli: number, nkeys: number, stream: string, during: () => Promise<void>): Promise<void> {
   let done = false;
   const clients = spawnClientsAndWait(cfg, ncli, async (cli, ck) => {
     const rng = cfg.t.sim.rng(`${stream}/client${cli}`);
@@ -29,9 +32,17 @@ async function mixedClients(cfg: KVCluster, ops: KVOps, log: History, ncli: numb
       else await ops.get(ck, key, log, cli);
     }
   });
-  await cfg.sleep(ms);
+  await during();
   done = true;
   await clients;
+}
+
+/** Shuts every server down, waits, restarts them all. */
+async function restartAll(cfg: KVCluster, downMs = ELECTION_TIMEOUT_MS): Promise<void> {
+  for (const i of cfg.all) cfg.shutdownServer(i);
+  await cfg.sleep(downMs);
+  for (const i of cfg.all) cfg.startServer(i);
+  cfg.connectAll();
 }
 
 const deleteBasic: Scenario = {
@@ -64,7 +75,7 @@ const deleteBasic: Scenario = {
       await ops.put(ck, 'c', 'C', log, 0);
       await ops.delete(ck, 'c', log, 0);
       await expectValue(ops, ck2, log, 'c', '');
-      await mixedClients(cfg, ops, log, 5, 3, 3000, 'kv/delete-basic');
+      await mixedClients(cfg, ops, log, 5, 3, 'kv/delete-basic', () => cfg.sleep(3000));
       checkLinearizable(t, log);
       cfg.end();
     } finally {
@@ -77,12 +88,15 @@ function generic(name: string, o: GenericOptions): Scenario {
   return { name, part: o.part, description: genericTitle(o), run: (t) => genericTest(t, o) };
 }
 
+const MAXRAFTSTATE_SMALL = 100;
+
 const deleteSnapshotRestart: Scenario = {
   name: 'TestDeleteSnapshotRestart3B',
   part: '3B',
   description: 'Test: deletes across snapshots and restarts (3B)',
   async run(t: TestContext) {
-    const maxraftstate = 1000;
+    // Small, so that snapshots follow every few entries and cover most writes in flight at a crash.
+    const maxraftstate = MAXRAFTSTATE_SMALL;
     const cfg = new KVCluster(t, 5, false, maxraftstate);
     try {
       const ops = new KVOps(cfg);
@@ -94,23 +108,26 @@ const deleteSnapshotRestart: Scenario = {
       for (const k of keys.filter((_, i) => i % 2 === 0)) await ops.delete(ck, k, log, 0);
       // Enough traffic that every server snapshots well past the deletes.
       for (let i = 0; i < 60; i++) await ops.append(ck, 'pad', `${i},`, log, 0);
-      if (cfg.snapshotSize() === 0) fail('no server took a snapshot after 100 operations with maxraftstate = 1000');
+      if (cfg.snapshotSize() === 0) fail(`no server took a snapshot after 100 operations with maxraftstate = ${maxraftstate}`);
       checkSizes(cfg, maxraftstate);
 
-      for (const i of cfg.all) cfg.shutdownServer(i);
-      await cfg.sleep(ELECTION_TIMEOUT_MS);
-      for (const i of cfg.all) cfg.startServer(i);
-      cfg.connectAll();
+      await restartAll(cfg);
       for (const [i, k] of keys.entries()) await expectValue(ops, ck, log, k, i % 2 === 0 ? '' : `v${k}`);
-
-      // Deletes and re-puts after the restart, then concurrent clients and one more restart.
       await ops.delete(ck, 'k1', log, 0);
       await ops.put(ck, 'k0', 'again', log, 0);
-      await mixedClients(cfg, ops, log, 5, 4, 3000, 'kv/delete-snapshot');
-      for (const i of cfg.all) cfg.shutdownServer(i);
-      await cfg.sleep(ELECTION_TIMEOUT_MS);
-      for (const i of cfg.all) cfg.startServer(i);
-      cfg.connectAll();
+
+      // Clerks that live through restarts, on an unreliable network: a write whose reply was lost
+      // is retried after the restart, when the only record that it was applied is in a snapshot.
+      cfg.net.setReliable(false);
+      const rng = t.sim.rng('kv/delete-snapshot/restarts');
+      await mixedClients(cfg, ops, log, 8, 4, 'kv/delete-snapshot', async () => {
+        for (let r = 0; r < 10; r++) {
+          await cfg.sleep(200 + rng.int(600));
+          await restartAll(cfg, 100 + rng.int(300));
+        }
+        await cfg.sleep(1000);
+      });
+      cfg.net.setReliable(true);
       await expectValue(ops, ck, log, 'k1', '');
       await expectValue(ops, ck, log, 'k0', 'again');
       await expectValue(ops, ck, log, 'k3', 'vk3');
