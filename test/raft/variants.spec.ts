@@ -13,7 +13,7 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 interface Case {
   variant: string;
   /** The implementation the variant subclasses. */
-  base: 'src' | 'impls/raft-textbook';
+  base: 'src' | 'impls/raft-textbook' | 'impls/raft-textbook-eager';
   test: string;
   seed: number;
   /** What the failure message says (a fragment). */
@@ -21,12 +21,12 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { variant: 'raft-commit-old-term', base: 'src', test: 'TestFigure82C', seed: 4, expect: /apply error: commit index/ },
+  { variant: 'raft-commit-old-term', base: 'impls/raft-textbook', test: 'TestFigure82C', seed: 3, expect: /apply error: commit index/ },
   { variant: 'raft-snapshot-off-by-one', base: 'src', test: 'TestSnapshotInstall2D', seed: 1, expect: /snapshot doesn't match m.SnapshotIndex/ },
   { variant: 'raft-slow-backup', base: 'src', test: 'TestFigure8Unreliable2C', seed: 1, expect: /failed to reach agreement/ },
   { variant: 'raft-no-persist-log', base: 'src', test: 'TestPersist12C', seed: 1, expect: /apply error: commit index/ },
   { variant: 'raft-fixed-election-timeout', base: 'impls/raft-textbook', test: 'TestInitialElection2A', seed: 1, expect: /expected one leader, got none/ },
-  { variant: 'raft-truncate-on-stale-append', base: 'impls/raft-textbook', test: 'TestFigure8Unreliable2C', seed: 1, expect: /apply error: commit index/ },
+  { variant: 'raft-truncate-on-stale-append', base: 'impls/raft-textbook-eager', test: 'TestFigure8Unreliable2C', seed: 1, expect: /apply error: commit index/ },
   { variant: 'raft-no-reset-on-append', base: 'impls/raft-textbook', test: 'TestRPCBytes2B', seed: 1, expect: /failed to reach agreement/ },
 ];
 
