@@ -81,7 +81,7 @@ describe('kvraft fixture', function () {
   });
 
   it('a key/value test is deterministic: same seed, same fingerprint', async () => {
-    const s = findScenario('TestOnePartition3A')!;
+    const s = findScenario('TestDeleteBasic3A')!;
     const a = await runScenario(s, { seed: 3, impl });
     const b = await runScenario(s, { seed: 3, impl });
     expect(a.passed, a.error).to.equal(true);
