@@ -1,6 +1,6 @@
 // What the grader and its worker processes say to each other over the IPC channel, and the record
 // of one run as it appears in reports and --json files.
-import type { LabPart, TestStats } from '../harness/scenario';
+import type { LabPart, RunResult, TestStats } from '../harness/scenario';
 
 /**
  * passed / failed: the run finished (failed covers test failures, deadlocks, the virtual-time
@@ -50,18 +50,8 @@ export interface WorkerJob {
 
 export type ToWorker = { type: 'run'; job: WorkerJob };
 
-export interface WorkerResult {
-  test: string;
-  part: LabPart;
-  seed: number;
-  passed: boolean;
-  error?: string;
-  stats?: TestStats;
-  virtualMs: number;
-  realMs: number;
-  events: number;
-  fingerprint: string;
-  artefacts: string[];
+/** A run as a worker reports it: runScenario's result without the output lines and records. */
+export interface WorkerResult extends Omit<RunResult, 'output' | 'trace'> {
   /** The simulator stopped the run at its real-time limit: a hang that still yields between events. */
   hung?: boolean;
   /** For trace jobs: the file written. */
