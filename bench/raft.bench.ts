@@ -3,6 +3,7 @@
 // whole-part real and CPU time, next to a Go solution's figures on the original suites measured on
 // this kind of machine (../shared/spec/go-reference-figures.md: a public 6.824 solution, 2022
 // numbering, Go 1.19, one run per part on 2 cores).
+import * as os from 'node:os';
 import { scenariosByPart } from '../labs';
 import { Implementation } from '../harness/impl';
 import { runScenario, type LabPart, type RunResult } from '../harness/scenario';
@@ -61,12 +62,14 @@ const num = (n: number) => n.toLocaleString('en-US');
 export async function run(): Promise<string> {
   const seeds = Number(process.env.RAFT_BENCH_SEEDS ?? 10);
   const impl = new Implementation();
+  const load = os.loadavg()[0];
   const lines: string[] = [
     `Reference implementation (\`src/raft\`), each test once on seed 1: virtual seconds, peers, RPCs, bytes and`,
     `commands as the test's closing line prints them, and the real time of the run. "RPCs, mean" is over seeds`,
     `1–${seeds}. Go: a public Go solution on the original suites on a 2-core machine (\`../shared/spec/go-reference-figures.md\`;`,
     `its bytes are gob-encoded, ours MessagePack, so compare bytes only roughly). Tests marked † exist only in the`,
-    `2023 suite and have no Go figure.`,
+    `2023 suite and have no Go figure. The machine may be shared (load average ${load.toFixed(1)} on ${os.cpus().length} CPUs when this`,
+    `started), which inflates real times; CPU times are less affected.`,
     '',
   ];
   const totals: string[] = ['| part | tests | real s (ours) | CPU s (ours) | virtual s (ours) | Go wall s | Go CPU s | ours / Go wall |', '|---|---|---|---|---|---|---|---|'];
