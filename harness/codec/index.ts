@@ -18,7 +18,43 @@ const decoder = new Decoder();
 
 /** Throws a CodecError naming the first part of `value` that cannot cross a wire faithfully. */
 export function validate(value: unknown, path = 'value'): void {
+  // Every RPC and every save passes through here: check without building path strings, and
+  // walk again with paths only to word the error.
+  if (sendable(value, new Set())) return;
   walk(value, path, new Set());
+  throw new CodecError(`${path}: cannot be sent`); // unreachable: walk() throws for what sendable() rejects
+}
+
+/** The same rules as walk(), as a yes/no answer. */
+function sendable(value: unknown, ancestors: Set<object>): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value === null) return true;
+  const obj = value as object;
+  if (obj instanceof Uint8Array) return obj.constructor === Uint8Array;
+  if (ancestors.has(obj)) return false;
+  ancestors.add(obj);
+  if (Array.isArray(obj)) {
+    for (let i = 0; i < obj.length; i++) {
+      if (!(i in obj) || !sendable(obj[i], ancestors)) return false;
+    }
+  } else {
+    const proto = Object.getPrototypeOf(obj);
+    if (proto !== Object.prototype && proto !== null) return false;
+    if (Object.getOwnPropertySymbols(obj).length > 0) return false;
+    for (const key of Object.keys(obj)) if (!sendable((obj as Record<string, unknown>)[key], ancestors)) return false;
+  }
+  ancestors.delete(obj);
+  return true;
 }
 
 function walk(value: unknown, path: string, ancestors: Set<object>): void {
