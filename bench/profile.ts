@@ -1,0 +1,76 @@
+// Where the real time of a run goes: V8's sampling CPU profiler (node:inspector) around a body,
+// with self time summed into the project's layers, so a benchmark can say what to make faster
+// instead of only how long it took.
+import { Session } from 'node:inspector/promises';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string };
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Layers in the order they are tried; the first whose test matches a frame takes its self time. */
+const LAYERS: [name: string, test: (fn: string, url: string) => boolean][] = [
+  ['garbage collection', (fn) => fn === '(garbage collector)'],
+  ['idle, event loop', (fn) => fn === '(idle)' || fn === '(program)'],
+  ['MessagePack encode/decode (library)', (_, url) => url.includes('@msgpack/msgpack')],
+  ['codec validation (harness/codec)', (_, url) => url.includes('/harness/codec/')],
+  ['persister copies (harness/persister)', (_, url) => url.includes('/harness/persister/')],
+  ['simulator, trace (harness/sim)', (_, url) => url.includes('/harness/sim/')],
+  ['network (harness/rpc)', (_, url) => url.includes('/harness/rpc/')],
+  ['linearizability checker', (_, url) => url.includes('/harness/linearizability/')],
+  ['test fixture (harness/fixtures, labs)', (_, url) => url.includes('/harness/') || url.includes('/labs/')],
+  ['Raft (src/raft or the graded impl)', (_, url) => /\/(src|impls\/[^/]+)\/raft\//.test(url)],
+  ['key/value service (src/kvraft or the graded impl)', (_, url) => /\/(src|impls\/[^/]+)\/kvraft\//.test(url)],
+  ['Node.js internals', (_, url) => url.startsWith('node:') || url === ''],
+];
+
+export interface LayerTime {
+  layer: string;
+  ms: number;
+  share: number;
+}
+
+/** Runs `body` under the CPU profiler; returns its result and the self time per layer, largest first. */
+export async function profileLayers<T>(body: () => Promise<T>): Promise<{ result: T; layers: LayerTime[]; totalMs: number }> {
+  const session = new Session();
+  session.connect();
+  let stopped: { profile: CpuProfile };
+  try {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 500 });
+    await session.post('Profiler.start');
+    let result: T;
+    try {
+      result = await body();
+    } finally {
+      // Stopped even when the body throws, so the session never keeps sampling.
+      stopped = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
+    }
+    return { result, ...sumByLayer(stopped.profile) };
+  } finally {
+    session.disconnect();
+  }
+}
+
+function sumByLayer(profile: CpuProfile): { layers: LayerTime[]; totalMs: number } {
+  const layerOf = new Map<number, string>();
+  for (const node of profile.nodes) {
+    const { functionName, url } = node.callFrame;
+    layerOf.set(node.id, LAYERS.find(([, test]) => test(functionName, url))?.[0] ?? 'other');
+  }
+  const micros = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const layer = layerOf.get(id) ?? 'other';
+    micros.set(layer, (micros.get(layer) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  const total = [...micros.values()].reduce((a, b) => a + b, 0);
+  const layers = [...micros]
+    .map(([layer, us]) => ({ layer, ms: us / 1000, share: total > 0 ? us / total : 0 }))
+    .sort((a, b) => b.ms - a.ms);
+  return { layers, totalMs: total / 1000 };
+}
