@@ -1,5 +1,6 @@
-// `grade merge FILES...`: combines the --json results of shards (or of separate runs over the
-// same tests and seeds) into one report, as if graded at once.
+// `grade merge FILES...`: combines the --json results of shards, of separate runs over the same
+// tests and seeds, or of consecutive seed ranges (--seed 1 -n 100, --seed 101 -n 100) into one
+// report, as if graded at once.
 import { checkWritableFile, readGradeFile, writeJsonAtomic, FORMAT, type GradeFile } from './results';
 import { renderReport } from './report';
 import { UsageError } from './select';
@@ -11,14 +12,32 @@ export function mergeFiles(files: readonly GradeFile[], names: readonly string[]
   const warnings: string[] = [];
   const testList = (f: GradeFile) => f.tests.map((t) => t.name).join(',');
   files.forEach((f, i) => {
-    if (f.seed !== first.seed || f.runs !== first.runs || testList(f) !== testList(first)) {
+    if (testList(f) !== testList(first)) {
       throw new UsageError(
-        `${names[i]} graded other tests or seeds than ${names[0]} (seed ${f.seed} vs ${first.seed}, ${f.runs} vs ${first.runs} runs, ${f.tests.length} vs ${first.tests.length} tests); merge only shards of one grade (same labs, --run, --seed, -n)`,
+        `${names[i]} graded other tests than ${names[0]} (${f.tests.length} vs ${first.tests.length} tests); merge only results of the same labs and --run`,
       );
     }
     if (f.impl !== first.impl) warnings.push(`${names[i]} graded implementation ${f.impl}, ${names[0]} ${first.impl}`);
     if (f.node.split('.')[0] !== first.node.split('.')[0]) warnings.push(`${names[i]} ran on Node ${f.node}, ${names[0]} on ${first.node}: fingerprints may differ`);
   });
+  // Files with the same seeds are shards of one grade, run side by side; files with other seeds
+  // are further seed ranges, run one after another. Together they must cover one range of
+  // consecutive seeds, so that the merged report can say "seeds S..T".
+  const ranges = new Map<string, GradeFile[]>();
+  for (const f of files) {
+    const key = `${f.seed}/${f.runs}`;
+    ranges.set(key, [...(ranges.get(key) ?? []), f]);
+  }
+  const sorted = [...ranges.values()].sort((a, b) => a[0].seed - b[0].seed);
+  const seed = sorted[0][0].seed;
+  let end = seed; // one past the last seed covered so far
+  for (const [f] of sorted) {
+    if (f.seed > end) {
+      throw new UsageError(`no file has seeds ${end}..${f.seed - 1}: merge results that together cover consecutive seeds (these files cover ${describeRanges(sorted)})`);
+    }
+    end = Math.max(end, f.seed + f.runs);
+  }
+  const runs = end - seed;
   const byKey = new Map<string, RunRecord>();
   for (const [i, f] of files.entries()) {
     for (const r of f.results) {
@@ -31,21 +50,27 @@ export function mergeFiles(files: readonly GradeFile[], names: readonly string[]
     }
   }
   const index = new Map(first.tests.map((t, i) => [t.name, i]));
-  const order = (r: RunRecord) => (index.get(r.test) ?? 0) * first.runs + (r.seed - first.seed);
+  const order = (r: RunRecord) => (index.get(r.test) ?? 0) * runs + (r.seed - seed);
   const results = [...byKey.values()].sort((a, b) => order(a) - order(b));
   const { shard: _shard, ...rest } = first;
   const merged: GradeFile = {
     ...rest,
     format: FORMAT,
+    seed,
+    runs,
     partSizes: Object.assign({}, ...files.map((f) => f.partSizes)),
-    expectedRuns: first.tests.length * first.runs,
+    expectedRuns: first.tests.length * runs,
     interrupted: files.some((f) => f.interrupted),
-    // Shards run side by side: the merged grade took as long as its slowest shard.
-    realMs: Math.max(...files.map((f) => f.realMs)),
-    parallel: files.reduce((n, f) => n + f.parallel, 0),
+    // A grade's shards took as long as the slowest of them; seed ranges add up.
+    realMs: sorted.reduce((ms, shards) => ms + Math.max(...shards.map((f) => f.realMs)), 0),
+    parallel: Math.max(...sorted.map((shards) => shards.reduce((n, f) => n + f.parallel, 0))),
     results,
   };
   return { merged, warnings };
+}
+
+function describeRanges(sorted: GradeFile[][]): string {
+  return sorted.map(([f]) => `${f.seed}..${f.seed + f.runs - 1}`).join(', ');
 }
 
 export function merge(paths: readonly string[], json: string | undefined, failures: number): number {

@@ -142,7 +142,18 @@ describe('grader: report', () => {
     expect(merged.results).to.deep.equal(results);
     expect(merged.expectedRuns).to.equal(6);
     expect(renderReport(merged, { maxFailures: 0 }).text).to.equal(renderReport(gradeFile(results, { parallel: 4 }), { maxFailures: 0 }).text);
-    expect(() => mergeFiles([shard(1), gradeFile([], { seed: 9 })], ['a', 'b'])).to.throw(UsageError, /other tests or seeds/);
+    const otherTests = gradeFile([], { tests: [{ name: 'TestReElection2A', part: '2A' }] });
+    expect(() => mergeFiles([shard(1), otherTests], ['a', 'b'])).to.throw(UsageError, /other tests than a/);
+  });
+
+  it('merges consecutive seed ranges into one, and refuses a gap', () => {
+    const range = (seed: number) => gradeFile(results.filter((r) => r.seed === seed), { seed, runs: 1, expectedRuns: 3, realMs: 500 * seed });
+    const { merged, warnings } = mergeFiles([range(2), range(1)], ['b.json', 'a.json']);
+    expect(warnings).to.deep.equal([]);
+    expect(merged.results).to.deep.equal(results);
+    expect([merged.seed, merged.runs, merged.expectedRuns, merged.realMs]).to.deep.equal([1, 2, 6, 1500]);
+    expect(renderReport(merged, { maxFailures: 0 }).text).to.equal(renderReport(gradeFile(results, { realMs: 1500 }), { maxFailures: 0 }).text);
+    expect(() => mergeFiles([range(1), gradeFile([], { seed: 9, runs: 1 })], ['a', 'b'])).to.throw(UsageError, /no file has seeds 2\.\.8/);
   });
 
   it('compares pass rates first, then costs', () => {
