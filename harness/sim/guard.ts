@@ -7,6 +7,7 @@ export const real = {
   clearTimeout: globalThis.clearTimeout,
   setInterval: globalThis.setInterval,
   setImmediate: globalThis.setImmediate,
+  clearImmediate: globalThis.clearImmediate,
   Date: globalThis.Date,
   dateNow: Date.now,
   performanceNow: performance.now.bind(performance),
