@@ -13,14 +13,30 @@ import { installGuard, real, realNow } from './guard';
 import type { Codec, LogTopic, Runtime, Signal, Timer } from '../api';
 import { codec } from '../codec';
 
-interface SimEvent extends QueuedEvent {
-  readonly fn: () => void;
-  /** Passive events (e.g. the network's dead-server polls) cannot by themselves unblock anything,
-   * so they do not keep a stuck run alive. */
-  readonly passive: boolean;
-  readonly owner: NodeRuntime | undefined;
-  /** Set for node timers: shown in blocked reports. */
-  readonly label: string | undefined;
+/** A queued event; it is also the handle schedule() returns (one object per event, no closures). */
+class SimEvent implements QueuedEvent, EventHandle {
+  cancelled = false;
+
+  constructor(
+    private readonly sim: Simulator,
+    readonly time: number,
+    readonly seq: number,
+    readonly fn: () => void,
+    /** Passive events (e.g. the network's dead-server polls) cannot by themselves unblock
+     * anything, so they do not keep a stuck run alive. */
+    readonly passive: boolean,
+    readonly owner: NodeRuntime | undefined,
+    /** Set for node timers: shown in blocked reports. */
+    readonly label: string | undefined,
+  ) {}
+
+  cancel(): void {
+    this.sim.cancelEvent(this);
+  }
+
+  get pending(): boolean {
+    return !this.cancelled;
+  }
 }
 
 export interface EventHandle {
@@ -100,16 +116,11 @@ export class Simulator {
       throw new Error(`cannot schedule an event ${delayMs} ms from now: a delay is a finite number of milliseconds >= 0`);
     }
     const passive = opts.passive ?? false;
-    const event: SimEvent = { time: this.nowMs + delayMs, seq: this.seq++, fn, passive, owner: opts.owner, label: opts.label, cancelled: false };
+    const event = new SimEvent(this, this.nowMs + delayMs, this.seq++, fn, passive, opts.owner, opts.label);
     this.queue.push(event);
     if (!passive) this.activeEvents++;
     opts.owner?.events.add(event);
-    return {
-      cancel: () => this.cancelEvent(event),
-      get pending() {
-        return !event.cancelled;
-      },
-    };
+    return event;
   }
 
   /** Cancels a queued event (used by handles and by a node's crash). */
