@@ -13,7 +13,10 @@ export class Persister implements PersisterApi {
     if (!(raftState instanceof Uint8Array)) throw new TypeError('Persister.save: raftState must be a Uint8Array (encode it with the codec)');
     if (snapshot !== null && !(snapshot instanceof Uint8Array)) throw new TypeError('Persister.save: snapshot must be a Uint8Array or null');
     this.raftState = raftState.slice();
-    this.snapshot = snapshot ? snapshot.slice() : EMPTY;
+    // Raft re-saves the same snapshot with every change to its state: keep the stored copy when
+    // the bytes are equal (a compare costs less than a copy and leaves no garbage).
+    if (!snapshot) this.snapshot = EMPTY;
+    else if (!sameBytes(snapshot, this.snapshot)) this.snapshot = snapshot.slice();
   }
 
   /** Alias of save(raftState, current snapshot), for implementations written against the 2022 API. */
@@ -45,4 +48,8 @@ export class Persister implements PersisterApi {
     p.snapshot = this.snapshot;
     return p;
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.compare(a, b) === 0;
 }
