@@ -23,6 +23,31 @@ describe('simulator', () => {
     expect(performance.now() - started).to.be.below(1000);
   });
 
+  it('every promise job an event causes runs before the next event, however deep the chain', async () => {
+    // Two nodes alternate at the same virtual instants; each event starts a chain of promise jobs
+    // whose last job writes what the next event must see. Hundreds of events span many batches.
+    const sim = new Simulator(1);
+    const seen: number[] = [];
+    let written = -1;
+    const chain = (depth: number, value: number): Promise<void> =>
+      depth === 0 ? Promise.resolve().then(() => void (written = value)) : Promise.resolve().then(() => chain(depth - 1, value));
+    await sim.run(async () => {
+      await Promise.all(
+        ['a', 'b'].map(async (name, offset) => {
+          const node = sim.node(name);
+          for (let k = 0; k < 300; k++) {
+            await node.sleep(1);
+            seen.push(written);
+            await chain(50, 2 * k + offset);
+          }
+        }),
+      );
+    });
+    // Event k of node a (b) at time k+1 sees the value written by the previous event, b's (a's).
+    expect(seen.slice(0, 4)).to.deep.equal([-1, 0, 1, 2]);
+    expect(seen.every((v, i) => v === i - 1)).to.equal(true);
+  });
+
   it('cancelled timers do not fire; a crashed node goes silent for good', async () => {
     const sim = new Simulator(2);
     const n = sim.node('n');
