@@ -18,91 +18,70 @@ const decoder = new Decoder();
 
 /** Throws a CodecError naming the first part of `value` that cannot cross a wire faithfully. */
 export function validate(value: unknown, path = 'value'): void {
-  // Every RPC and every save passes through here: check without building path strings, and
-  // walk again with paths only to word the error.
-  if (sendable(value, new Set())) return;
-  walk(value, path, new Set());
-  throw new CodecError(`${path}: cannot be sent`); // unreachable: walk() throws for what sendable() rejects
+  const problem = findProblem(value, new Set());
+  if (problem) throw new CodecError(`${path}${problem.trail.reverse().join('')}: ${problem.reason}`);
 }
 
-/** The same rules as walk(), as a yes/no answer. */
-function sendable(value: unknown, ancestors: Set<object>): boolean {
+/** What cannot be sent and where: the steps from the root (`.key`, `[3]`), innermost first. */
+interface Problem {
+  trail: string[];
+  reason: string;
+}
+
+// Every RPC and every save passes through here: a sendable value costs no strings at all; the
+// trail is built only on the way back out of a failure.
+function findProblem(value: unknown, ancestors: Set<object>): Problem | undefined {
   switch (typeof value) {
     case 'string':
     case 'boolean':
-      return true;
+      return undefined;
     case 'number':
-      return Number.isFinite(value);
-    case 'object':
-      break;
-    default:
-      return false;
-  }
-  if (value === null) return true;
-  const obj = value as object;
-  if (obj instanceof Uint8Array) return obj.constructor === Uint8Array;
-  if (ancestors.has(obj)) return false;
-  ancestors.add(obj);
-  if (Array.isArray(obj)) {
-    for (let i = 0; i < obj.length; i++) {
-      if (!(i in obj) || !sendable(obj[i], ancestors)) return false;
-    }
-  } else {
-    const proto = Object.getPrototypeOf(obj);
-    if (proto !== Object.prototype && proto !== null) return false;
-    if (Object.getOwnPropertySymbols(obj).length > 0) return false;
-    for (const key of Object.keys(obj)) if (!sendable((obj as Record<string, unknown>)[key], ancestors)) return false;
-  }
-  ancestors.delete(obj);
-  return true;
-}
-
-function walk(value: unknown, path: string, ancestors: Set<object>): void {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return;
-    case 'number':
-      if (!Number.isFinite(value)) throw new CodecError(`${path}: ${value} cannot be sent (only finite numbers can)`);
-      return;
+      return Number.isFinite(value) ? undefined : problem(`${value} cannot be sent (only finite numbers can)`);
     case 'undefined':
-      throw new CodecError(`${path}: undefined cannot be sent; use null, or leave the property out`);
+      return problem('undefined cannot be sent; use null, or leave the property out');
     case 'function':
-      throw new CodecError(`${path}: a function cannot be sent`);
+      return problem('a function cannot be sent');
     case 'symbol':
-      throw new CodecError(`${path}: a symbol cannot be sent`);
+      return problem('a symbol cannot be sent');
     case 'bigint':
-      throw new CodecError(`${path}: a bigint cannot be sent; send it as a string or a safe-integer number`);
+      return problem('a bigint cannot be sent; send it as a string or a safe-integer number');
     case 'object':
       break;
   }
-  if (value === null) return;
+  if (value === null) return undefined;
   const obj = value as object;
   if (obj instanceof Uint8Array) {
-    if (obj.constructor !== Uint8Array) {
-      throw new CodecError(`${path}: a ${obj.constructor.name} would arrive as a plain Uint8Array; send new Uint8Array(value)`);
-    }
-    return;
+    return obj.constructor === Uint8Array ? undefined : problem(`a ${obj.constructor.name} would arrive as a plain Uint8Array; send new Uint8Array(value)`);
   }
-  if (ancestors.has(obj)) throw new CodecError(`${path}: a cyclic structure cannot be sent`);
+  if (ancestors.has(obj)) return problem('a cyclic structure cannot be sent');
   ancestors.add(obj);
   if (Array.isArray(obj)) {
     for (let i = 0; i < obj.length; i++) {
-      if (!(i in obj)) throw new CodecError(`${path}[${i}]: a sparse array (hole at this index) cannot be sent`);
-      walk(obj[i], `${path}[${i}]`, ancestors);
+      const inner = i in obj ? findProblem(obj[i], ancestors) : problem('a sparse array (hole at this index) cannot be sent');
+      if (inner) return within(inner, `[${i}]`);
     }
   } else {
     const proto = Object.getPrototypeOf(obj);
     if (proto !== Object.prototype && proto !== null) {
-      const kind = describeInstance(obj);
-      throw new CodecError(`${path}: ${kind} cannot be sent; send a plain object or array with its data instead`);
+      return problem(`${describeInstance(obj)} cannot be sent; send a plain object or array with its data instead`);
     }
-    if (Object.getOwnPropertySymbols(obj).length > 0) {
-      throw new CodecError(`${path}: properties keyed by symbols cannot be sent`);
+    if (Object.getOwnPropertySymbols(obj).length > 0) return problem('properties keyed by symbols cannot be sent');
+    for (const key of Object.keys(obj)) {
+      const inner = findProblem((obj as Record<string, unknown>)[key], ancestors);
+      if (inner) return within(inner, `.${key}`);
     }
-    for (const key of Object.keys(obj)) walk((obj as Record<string, unknown>)[key], `${path}.${key}`, ancestors);
   }
   ancestors.delete(obj);
+  return undefined;
+}
+
+function problem(reason: string): Problem {
+  return { trail: [], reason };
+}
+
+function within(inner: Problem, step: string): Problem {
+  inner.trail.push(step);
+  return inner;
 }
 
 function describeInstance(obj: object): string {
