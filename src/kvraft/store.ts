@@ -23,12 +23,15 @@ export class KVStore {
     return last !== undefined && seq <= last;
   }
 
+  /** The value of `key` as a Get answers it: ErrNoKey and "" for a missing key. */
+  read(key: string): OpResult {
+    const value = this.data.get(key);
+    return value === undefined ? { err: ErrNoKey, value: '' } : { err: OK, value };
+  }
+
   /** Applies `op`; a write the caller found to be a duplicate only answers OK. */
   apply(op: Op, duplicate: boolean): OpResult {
-    if (op.kind === 'Get') {
-      const value = this.data.get(op.key);
-      return value === undefined ? { err: ErrNoKey, value: '' } : { err: OK, value };
-    }
+    if (op.kind === 'Get') return this.read(op.key);
     if (duplicate) return { err: OK, value: '' };
     switch (op.kind) {
       case 'Put':

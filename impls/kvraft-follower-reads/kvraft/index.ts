@@ -1,15 +1,14 @@
 // Buggy variant: every replica answers Get from its own store at once, without the log or any
 // check that it is up to date, so a lagging follower (or a deposed leader) returns stale values.
 import type { ClientEnd, PersisterApi, Runtime } from '../../../harness/api';
-import { ErrNoKey, KVServerImpl, OK, type GetArgs, type GetReply } from '../../../src/kvraft';
+import { KVServerImpl, type GetArgs, type GetReply } from '../../../src/kvraft';
 import { makeRaft } from '../raft';
 
 export { makeClerk } from '../../../src/kvraft';
 
 class FollowerReads extends KVServerImpl {
   protected override async get(args: GetArgs): Promise<GetReply> {
-    const value = this.store.data.get(args.key);
-    return value === undefined ? { err: ErrNoKey, value: '' } : { err: OK, value };
+    return this.store.read(args.key);
   }
 }
 

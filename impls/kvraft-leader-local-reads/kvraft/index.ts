@@ -2,7 +2,7 @@
 // or a read-index check. A deposed leader that has not noticed yet (cut off in a minority) returns
 // values the majority has since overwritten.
 import type { ClientEnd, PersisterApi, Runtime } from '../../../harness/api';
-import { ErrNoKey, ErrWrongLeader, KVServerImpl, OK, type GetArgs, type GetReply } from '../../../src/kvraft';
+import { ErrWrongLeader, KVServerImpl, type GetArgs, type GetReply } from '../../../src/kvraft';
 import { makeRaft } from '../raft';
 
 export { makeClerk } from '../../../src/kvraft';
@@ -10,8 +10,7 @@ export { makeClerk } from '../../../src/kvraft';
 class LeaderLocalReads extends KVServerImpl {
   protected override async get(args: GetArgs): Promise<GetReply> {
     if (!this.raft.getState().isLeader) return { err: ErrWrongLeader, value: '' };
-    const value = this.store.data.get(args.key);
-    return value === undefined ? { err: ErrNoKey, value: '' } : { err: OK, value };
+    return this.store.read(args.key);
   }
 }
 
