@@ -1,4 +1,4 @@
-// Linearizability checker speed on porcupine's fixtures (../shared/fixtures/porcupine), compared
+// Linearizability checker speed on porcupine's fixtures (test/data/porcupine), compared
 // with the Go checker's own speed on the same files on this kind of machine: all 102 etcd logs
 // once in 0.29 s (slowest 0.10 s, etcd_002); the unpartitioned 10-client kv logs 1.4–1.7 s each.
 import * as fs from 'node:fs';
@@ -9,7 +9,7 @@ import { casRegisterModel, checkOperations, kvModel, parseHistory, type Model, t
 export const title = 'Linearizability checker';
 export const order = 40;
 
-const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'shared', 'fixtures', 'porcupine');
+const FIXTURES = path.resolve(__dirname, '..', '..', 'test', 'data', 'porcupine');
 const WARM_PASSES = 5;
 
 interface Case {

@@ -1,4 +1,4 @@
-// Verdicts on every file of porcupine's test data (../shared/fixtures/porcupine): the 102 etcd
+// Verdicts on every file of porcupine's test data (test/data/porcupine): the 102 etcd
 // Jepsen logs with the cas-register model, and the kv logs with and without partitioning by key.
 // The unpartitioned 50-client logs are left out: searched as a whole they exhaust the memo
 // cache's memory budget (unknown) after a minute or so, as they take the Go checker too long
@@ -12,7 +12,7 @@ import { etcdFiles, FIXTURES, kvFiles, requireFixtures } from './helpers';
 describe('linearizability: porcupine fixtures', function () {
   this.timeout(60_000);
 
-  it('finds the fixtures beside the repository', () => {
+  it('finds the fixtures in the repository', () => {
     requireFixtures();
   });
 

@@ -6,12 +6,12 @@ import type { KvInput, KvOutput, Model, Operation } from '../../harness/lineariz
 
 /** The repository root (this file runs from dist/test/linearizability). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-/** The shared fixtures sit beside the repository: X/p and X/shared, as in CI. */
-export const FIXTURES = path.resolve(REPO_ROOT, '..', 'shared', 'fixtures', 'porcupine');
+/** porcupine's test data, copied into the repository (source and licence: its README.md). */
+export const FIXTURES = path.resolve(REPO_ROOT, 'test', 'data', 'porcupine');
 
 export function requireFixtures(): string {
   if (!fs.existsSync(path.join(FIXTURES, 'jepsen')) || !fs.existsSync(path.join(FIXTURES, 'kv'))) {
-    throw new Error(`porcupine fixtures not found at ${FIXTURES}: the shared folder must sit beside the repository (../shared)`);
+    throw new Error(`porcupine fixtures not found at ${FIXTURES}: they are part of the repository (test/data/porcupine): restore them with git checkout`);
   }
   return FIXTURES;
 }
