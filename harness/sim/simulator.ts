@@ -89,6 +89,8 @@ export class Simulator {
   private failure: Error | undefined;
   private running = false;
   private current: NodeRuntime | undefined;
+  /** Checks run after every event (and the promise jobs it caused), e.g. the safety oracles. */
+  private observers: (() => void)[] = [];
   readonly trace: Trace;
   eventsRun = 0;
 
@@ -137,6 +139,29 @@ export class Simulator {
     const incarnation = (this.incarnations.get(name) ?? 0) + 1;
     this.incarnations.set(name, incarnation);
     return new NodeRuntime(this, name, incarnation);
+  }
+
+  /**
+   * Runs `check` after every event, once the promise jobs that event caused have run, i.e. at
+   * every point where the world is at rest. A check that throws fails the run. Returns its removal.
+   * Checks must only look: no randomness, no scheduling, no trace records (the run stays the same).
+   */
+  afterEachEvent(check: () => void): () => void {
+    this.observers = [...this.observers, check];
+    return () => {
+      this.observers = this.observers.filter((c) => c !== check);
+    };
+  }
+
+  private runObservers(): void {
+    for (const check of this.observers) {
+      try {
+        check();
+      } catch (error) {
+        this.fail(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
+    }
   }
 
   /** Registers something a task is blocked on; returns its removal. */
@@ -199,6 +224,7 @@ export class Simulator {
       // has run. The macrotasks are queued in batches because Node drains promise jobs between any
       // two setImmediate callbacks of a batch as well, and a batch saves an event-loop turn per event.
       const step = (): { done: true; value: T } | undefined => {
+        if (this.observers.length > 0 && !this.failure) this.runObservers();
         if (this.failure) throw this.failure;
         if (settled) {
           if (bodyError !== undefined) throw bodyError;
