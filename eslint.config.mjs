@@ -1,6 +1,6 @@
 // Lint: typescript-eslint's recommended rules everywhere, plus the determinism contract for code
 // under test (src/ and the buggy variants in impls/): no real time, timers or unseeded randomness,
-// and nothing from the harness at run time (types only).
+// no console output (runtime.log instead), and nothing from the harness at run time (types only).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -28,6 +28,11 @@ export default tseslint.config(
         ...['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate', 'Date', 'performance', 'queueMicrotask'].map(
           (name) => ({ name, message: `Code under test must not use ${name}: ${timeAdvice}.` }),
         ),
+        {
+          name: 'console',
+          message:
+            "console output is not part of the run: use runtime.log(topic, message), which goes into the trace with virtual time and node (grade replay --trace / --columns). The grader captures console lines into the trace, but they are easy to miss.",
+        },
       ],
       'no-restricted-properties': [
         'error',

@@ -4,9 +4,11 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { LAB_PARTS } from '../harness/scenario';
 import { grade, defaultParallel } from './grade';
-import { replay, parseKinds } from './replay';
+import { replay, parseKinds, parseTopics } from './replay';
+import { TRACE_KINDS } from './columns';
 import { compare } from './compare';
 import { merge } from './merge';
+import { DEFAULT_TIMEOUT_S } from './report';
 import { parseCount, parseLabs, parseSeconds, parseSeedArg, parseShard, POINTS, registry, UsageError } from './select';
 
 /** Wraps a parser so that its UsageError becomes commander's own invalid-argument error. */
@@ -26,7 +28,7 @@ const parallelOpt = () =>
 const seedOpt = (what: string) => new Option('--seed <S>', what).argParser(arg(parseSeedArg));
 const timeoutOpt = () =>
   new Option('--timeout <S>', 'real-time watchdog per run, in seconds: a run over it, or whose worker stops answering for 10 s (S/2 if shorter), is killed and reported hung')
-    .default(120)
+    .default(DEFAULT_TIMEOUT_S)
     .argParser(arg((t) => parseSeconds(t, '--timeout')));
 const memoryOpt = () =>
   new Option('--worker-memory <MB>', 'heap limit of each worker; a run past it is reported crashed (default: the machine\'s memory / (P+1), 512 to 4096)').argParser(arg((t) => parseCount(t, '--worker-memory', 64, 65_536)));
@@ -98,12 +100,16 @@ Examples:
     .option('--impl <DIR>', 'implementation, laid out like src/', 'src')
     .option('--trace', 'print the event trace with virtual timestamps')
     .option('--columns', 'print the trace in one column per node, coloured by topic (at the end of the run; for a run that hangs, use --trace)')
-    .addOption(new Option('--only <KINDS>', 'only these record kinds, e.g. log,crash,net,test').argParser(arg(parseKinds)))
-    .option('--nodes <LIST>', 'only these nodes, e.g. 0,1')
+    .option('--rpc', 'show RPC arguments and replies, abbreviated (a log as entries[3]: 12..14)')
+    .addOption(new Option('--topics <LIST>', "only these topics, e.g. election,append: the implementation's runtime.log topics, and the topic each other record is coloured by").argParser(arg(parseTopics)))
+    .addOption(new Option('--only <KINDS>', `only these record kinds, e.g. log,crash,net,test (kinds: ${TRACE_KINDS.join(', ')})`).argParser(arg(parseKinds)))
+    .option('--nodes <LIST>', 'only these nodes, e.g. 0,1 (or S0,S1)')
     .addOption(new Option('--from <S>', 'from this virtual second').argParser(arg((t) => parseSeconds(t, '--from', true))))
     .addOption(new Option('--to <S>', 'up to this virtual second').argParser(arg((t) => parseSeconds(t, '--to', true))))
     .addOption(new Option('--width <N>', 'width of --columns output (default: the terminal)').argParser(arg((t) => parseCount(t, '--width', 40, 1000))))
+    .addOption(timeoutOpt())
     .action(async (test: string, o) => {
+      if (o.from !== undefined && o.to !== undefined && o.from > o.to) throw new UsageError(`--from ${o.from} is after --to ${o.to}: nothing could match; give --from before --to`);
       setExit(
         await replay({
           test,
@@ -111,11 +117,14 @@ Examples:
           implArg: o.impl,
           trace: Boolean(o.trace),
           columns: Boolean(o.columns),
+          rpc: Boolean(o.rpc),
           ...(o.only ? { only: o.only } : {}),
-          ...(o.nodes ? { nodes: new Set(String(o.nodes).split(',').map((s: string) => s.trim())) } : {}),
+          ...(o.topics ? { topics: o.topics } : {}),
+          ...(o.nodes ? { nodes: new Set(String(o.nodes).split(',').map((s: string) => s.trim().replace(/^S(\d+)$/, '$1'))) } : {}),
           ...(o.from !== undefined ? { fromMs: o.from * 1000 } : {}),
           ...(o.to !== undefined ? { toMs: o.to * 1000 } : {}),
           ...(o.width ? { width: o.width } : {}),
+          timeoutS: o.timeout,
         }),
       );
     });

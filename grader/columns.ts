@@ -4,9 +4,15 @@
 // by its method, a timer by its label, a crash, a partition or a lost message by its kind.
 import chalk, { type ChalkInstance } from 'chalk';
 import { formatRecord, type TraceKind, type TraceRecord } from '../harness/sim/trace';
+import { rpcText } from '../harness/rpc/abbrev';
 import { visibleLength } from './table';
 
-export const TRACE_KINDS: readonly TraceKind[] = ['send', 'deliver', 'reply', 'drop', 'timer', 'crash', 'start', 'net', 'log', 'test'];
+export const TRACE_KINDS: readonly TraceKind[] = ['send', 'deliver', 'reply', 'drop', 'timer', 'crash', 'start', 'net', 'log', 'console', 'test'];
+
+/** How records are shown: with RPC arguments and replies (--rpc) or without. */
+export interface View {
+  rpc: boolean;
+}
 
 const COLOURS: Record<string, ChalkInstance> = {
   election: chalk.yellow,
@@ -25,7 +31,11 @@ const COLOURS: Record<string, ChalkInstance> = {
   timer: chalk.dim,
   test: chalk.bold,
   info: chalk.reset,
+  console: chalk.bgYellow.black,
 };
+
+/** Topics with a colour of their own (an implementation may log under others too). */
+export const TOPICS: readonly string[] = Object.keys(COLOURS);
 
 /** Nodes whose records span the whole width rather than a column of their own. */
 const GLOBAL_NODES = new Set(['test', 'tester', 'network', 'harness', 'checker']);
@@ -43,6 +53,8 @@ export function topicOf(r: TraceRecord): string {
       return 'drop';
     case 'test':
       return 'test';
+    case 'console':
+      return 'console';
     case 'timer':
       return byName(r.detail) ?? 'timer';
     default:
@@ -68,8 +80,13 @@ export function legend(): string {
 }
 
 /** One coloured line per record. */
-export function traceLine(r: TraceRecord): string {
-  return colour(topicOf(r), formatRecord(r));
+export function traceLine(r: TraceRecord, view: View = { rpc: false }): string {
+  return colour(topicOf(r), formatRecord(r) + rpcSuffix(r, view));
+}
+
+function rpcSuffix(r: TraceRecord, view: View): string {
+  const text = view.rpc ? rpcText(r.data) : undefined;
+  return text ? ` ${text}` : '';
 }
 
 const GLYPH: Record<TraceKind, string> = {
@@ -82,6 +99,7 @@ const GLYPH: Record<TraceKind, string> = {
   start: '** start ',
   net: '~ ',
   log: '',
+  console: 'console: ',
   test: '',
 };
 
@@ -90,7 +108,8 @@ function naturalOrder(a: string, b: string): number {
 }
 
 /** Renders records in one column per node; global records (the test, the network) span the width. */
-export function renderColumns(records: readonly TraceRecord[], width: number): string[] {
+export function renderColumns(all: readonly TraceRecord[], width: number, view: View = { rpc: false }): string[] {
+  const records = joinLinkChanges(all);
   const nodes = [...new Set(records.filter((r) => !GLOBAL_NODES.has(r.node)).map((r) => r.node))].sort(naturalOrder);
   const timeW = 11;
   const colW = Math.max(14, Math.floor((width - timeW) / Math.max(1, nodes.length)) - 2);
@@ -104,7 +123,7 @@ export function renderColumns(records: readonly TraceRecord[], width: number): s
     const time = r.time === lastTime ? ' '.repeat(timeW) : chalk.dim(`${(r.time / 1000).toFixed(3).padStart(9)}s `);
     lastTime = r.time;
     const topic = topicOf(r);
-    const text = `${GLYPH[r.kind]}${r.detail}`;
+    const text = `${GLYPH[r.kind]}${r.detail}${rpcSuffix(r, view)}`;
     const col = nodes.indexOf(r.node);
     if (col < 0) {
       const who = r.node === 'test' || r.kind === 'test' ? '' : `${r.node}: `;
@@ -115,6 +134,22 @@ export function renderColumns(records: readonly TraceRecord[], width: number): s
       const cells = nodes.map((_, j) => (j === col ? colour(topic, pad(piece, colW)) : blank));
       out.push(((i === 0 ? time : ' '.repeat(timeW)) + cells.join(` ${sep} `)).trimEnd());
     });
+  }
+  return out;
+}
+
+/**
+ * A fixture connects a server with one enable per link: consecutive link changes of one node at
+ * one time become one record ("enable S0->S1 S0->S2"), so they take one line, not n.
+ */
+function joinLinkChanges(records: readonly TraceRecord[]): TraceRecord[] {
+  const out: TraceRecord[] = [];
+  for (const r of records) {
+    const m = r.kind === 'net' ? /^(enable|disable) (\S+)$/.exec(r.detail) : null;
+    const prev = out.at(-1);
+    if (m && prev && prev.kind === 'net' && prev.time === r.time && prev.node === r.node && prev.detail.startsWith(`${m[1]} `)) {
+      out[out.length - 1] = { ...prev, detail: `${prev.detail} ${m[2]}` };
+    } else out.push(r);
   }
   return out;
 }

@@ -119,6 +119,7 @@ export async function grade(o: GradeOptions): Promise<number> {
     interrupted: session.interrupted,
     parallel,
     realMs: session.realMs,
+    timeoutS: o.timeoutS,
     results: session.records,
   };
   if (o.json) writeJsonAtomic(o.json, file);

@@ -21,7 +21,7 @@ export interface PoolOptions {
 export type Outcome =
   | { kind: 'result'; result: WorkerResult }
   | { kind: 'error'; message: string }
-  | { kind: 'hung' | 'crashed'; virtualMs: number; realMs: number; reason: string }
+  | { kind: 'hung' | 'crashed'; virtualMs: number; realMs: number; reason: string; blocked?: string[] }
   | { kind: 'aborted' };
 
 interface Busy {
@@ -29,6 +29,8 @@ interface Busy {
   started: number;
   lastBeat: number;
   virtualMs: number;
+  /** What the run's nodes waited for at the last timed heartbeat. */
+  blocked?: string[];
   resolve(outcome: Outcome): void;
 }
 
@@ -146,7 +148,10 @@ export class Pool {
     if (!busy) return;
     if (m.type === 'beat') {
       busy.lastBeat = performance.now();
-      if (m.id === busy.job.id) busy.virtualMs = m.virtualMs;
+      if (m.id === busy.job.id) {
+        busy.virtualMs = m.virtualMs;
+        if (m.blocked) busy.blocked = m.blocked;
+      }
     } else if (m.id === busy.job.id) {
       busy.resolve(m.type === 'result' ? { kind: 'result', result: m.result } : { kind: 'error', message: m.message });
     }
@@ -168,6 +173,7 @@ export class Pool {
         virtualMs: busy.virtualMs,
         realMs: performance.now() - busy.started,
         reason: crashReason(worker.output, code, signal, this.options.memoryMb),
+        ...(busy.blocked ? { blocked: busy.blocked } : {}),
       });
     }
   }
@@ -188,7 +194,7 @@ export class Pool {
       }
       if (reason) {
         this.kill(w);
-        busy.resolve({ kind: 'hung', virtualMs: busy.virtualMs, realMs: elapsed, reason });
+        busy.resolve({ kind: 'hung', virtualMs: busy.virtualMs, realMs: elapsed, reason, ...(busy.blocked ? { blocked: busy.blocked } : {}) });
       }
     }
   }

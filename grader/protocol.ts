@@ -1,6 +1,6 @@
 // What the grader and its worker processes say to each other over the IPC channel, and the record
 // of one run as it appears in reports and --json files.
-import type { LabPart, RunResult, TestStats } from '../harness/scenario';
+import type { LabPart, RunOutcome, RunResult, TestStats } from '../harness/scenario';
 
 /**
  * passed / failed: the run finished (failed covers test failures, deadlocks, the virtual-time
@@ -16,6 +16,15 @@ export interface RunRecord {
   status: RunStatus;
   /** First line: the message; further lines: detail (capped). */
   error?: string;
+  /** How a finished run ended (e.g. deadlock, virtual-time-limit); absent for hung/crashed workers. */
+  outcome?: RunOutcome;
+  /**
+   * What every node was waiting for when the run was stopped (a deadlock, a time limit), or, for a
+   * worker that stopped responding, at its last report before it did.
+   */
+  blocked?: string[];
+  /** For a hung or crashed run: the last trace line before it (from the re-run that saved the trace). */
+  lastEvent?: string;
   /** Virtual time reached (for hung/crashed runs: the last time the worker reported). */
   virtualMs: number;
   realMs: number;
@@ -52,16 +61,17 @@ export type ToWorker = { type: 'run'; job: WorkerJob };
 
 /** A run as a worker reports it: runScenario's result without the output lines and records. */
 export interface WorkerResult extends Omit<RunResult, 'output' | 'trace'> {
-  /** The simulator stopped the run at its real-time limit: a hang that still yields between events. */
-  hung?: boolean;
   /** For trace jobs: the file written. */
   trace?: string;
 }
 
 export type FromWorker =
   | { type: 'ready'; pid: number }
-  /** Sent every HEARTBEAT_MS while the worker's event loop turns. */
-  | { type: 'beat'; id: number | undefined; virtualMs: number }
+  /**
+   * Sent every HEARTBEAT_MS while the worker's event loop turns, with what the run's nodes wait for
+   * (timed beats only): if the worker then stops responding, that is the last known state.
+   */
+  | { type: 'beat'; id: number | undefined; virtualMs: number; blocked?: string[] }
   | { type: 'result'; id: number; result: WorkerResult }
   /** The job could not even start (unknown test, implementation failed to load). */
   | { type: 'error'; id: number; message: string };
@@ -73,6 +83,11 @@ export const ERROR_CAP = 6000;
 
 export function capError(text: string): string {
   return text.length <= ERROR_CAP ? text : `${text.slice(0, ERROR_CAP)}\n... (${text.length - ERROR_CAP} more characters)`;
+}
+
+/** The run status a finished run's outcome maps to: the simulator's real-time limit is a hang. */
+export function statusOf(outcome: RunOutcome): RunStatus {
+  return outcome === 'passed' ? 'passed' : outcome === 'real-time-limit' ? 'hung' : 'failed';
 }
 
 export function firstLine(text: string | undefined): string {

@@ -1,29 +1,38 @@
 // `grade replay TEST --seed S`: re-runs exactly one run, in this process, and prints its
 // fingerprint; --trace streams its event trace with virtual timestamps, --columns shows it one
-// column per node. A run that hangs in a busy loop still shows its trace up to the loop.
+// column per node. The run is under the same watchdogs as in a grade worker (watchdog.ts): it ends
+// with the verdict the grader recorded, a hung run included, and never hangs.
 import chalk from 'chalk';
 import { runScenario, type Scenario } from '../harness/scenario';
 import { Implementation } from '../harness/impl';
-import type { TraceKind, TraceRecord } from '../harness/sim/trace';
+import { formatRecord, type TraceKind, type TraceRecord } from '../harness/sim/trace';
 import { allTests, layersFor, suggestTests, UsageError } from './select';
-import { renderColumns, traceLine, TRACE_KINDS } from './columns';
+import { renderColumns, traceLine, TOPICS, TRACE_KINDS } from './columns';
 import { firstLine } from './protocol';
 import { checkImpl } from './impls';
-import { artefactLine } from './report';
+import { artefactLine, DEFAULT_TIMEOUT_S } from './report';
+import { Watchdog } from './watchdog';
+import { TraceFilter, type FilterOptions } from './filter';
+import { silenceFor } from './grade';
 
-export interface ReplayOptions {
+export interface ReplayOptions extends FilterOptions {
   test: string;
   seed: number;
   implArg: string;
   trace: boolean;
   columns: boolean;
-  /** Only these kinds of records (default: all). */
-  only?: ReadonlySet<TraceKind>;
-  /** Only these nodes (and the test's own lines). */
-  nodes?: ReadonlySet<string>;
-  fromMs?: number;
-  toMs?: number;
+  /** Show RPC arguments and replies, abbreviated. */
+  rpc?: boolean;
   width?: number;
+  /** Real-time limit, as grade's --timeout (seconds). */
+  timeoutS?: number;
+}
+
+/** --topics: any names (an implementation may log under its own); at least one. */
+export function parseTopics(text: string): Set<string> {
+  const topics = text.split(',').map((k) => k.trim()).filter(Boolean);
+  if (topics.length === 0) throw new UsageError(`bad --topics "${text}": give topics separated by commas, e.g. election,append (known: ${TOPICS.join(', ')})`);
+  return new Set(topics);
 }
 
 export function findTest(name: string): Scenario {
@@ -38,6 +47,10 @@ export function findTest(name: string): Scenario {
 export function parseKinds(text: string): Set<TraceKind> {
   const kinds = text.split(',').map((k) => k.trim()).filter(Boolean);
   const bad = kinds.filter((k) => !(TRACE_KINDS as readonly string[]).includes(k));
+  const topics = bad.filter((k) => TOPICS.includes(k));
+  if (topics.length > 0) {
+    throw new UsageError(`bad --only "${text}": ${topics.join(', ')} ${topics.length === 1 ? 'is a topic, not a record kind' : 'are topics, not record kinds'}: use --topics ${topics.join(',')} (--only takes kinds: ${TRACE_KINDS.join(', ')})`);
+  }
   if (bad.length > 0 || kinds.length === 0) throw new UsageError(`bad --only "${text}": give trace kinds separated by commas, from ${TRACE_KINDS.join(', ')}`);
   return new Set(kinds as TraceKind[]);
 }
@@ -74,21 +87,26 @@ export async function replay(options: ReplayOptions): Promise<number> {
   out.line(chalk.bold(`replay ${scenario.name} seed ${options.seed} (${scenario.description}), implementation ${options.implArg} (${impl.dir}), Node ${process.version}`));
   const kept: TraceRecord[] = [];
   let lastTime = 0;
-  const wanted = (r: TraceRecord) =>
-    (!options.only || options.only.has(r.kind)) &&
-    (!options.nodes || r.kind === 'test' || options.nodes.has(r.node)) &&
-    (options.fromMs === undefined || r.time >= options.fromMs) &&
-    (options.toMs === undefined || r.time <= options.toMs);
+  const filter = new TraceFilter(options);
+  const view = { rpc: Boolean(options.rpc) };
   const show = (r: TraceRecord) => {
-    if (!wanted(r)) return;
+    if (!filter.wants(r)) return;
     if (options.columns) kept.push(r);
-    else if (options.trace) out.line(traceLine(r));
+    else if (options.trace) out.line(traceLine(r, view));
+    // Without a trace, the implementation's console output still shows, where it happened.
+    else if (r.kind === 'console') out.line(traceLine(r, view));
   };
+  const timeoutMs = (options.timeoutS ?? DEFAULT_TIMEOUT_S) * 1000;
+  const dog = new Watchdog({ silenceMs: silenceFor(timeoutMs), hardMs: timeoutMs + Math.max(5000, timeoutMs / 10), what: `${scenario.name} seed ${options.seed}` });
   const result = await runScenario(scenario, {
     seed: options.seed,
     impl,
+    realTimeLimitMs: timeoutMs,
+    captureConsole: true,
+    exactConsoleNodes: true,
     onTrace: (r) => {
       lastTime = r.time;
+      dog.record(r.time, formatRecord(r));
       show(r);
     },
     onLog: (line) => {
@@ -97,14 +115,18 @@ export async function replay(options: ReplayOptions): Promise<number> {
       else out.line(line);
     },
   });
+  await dog.stop();
   if (options.columns) {
     const width = options.width ?? (process.stdout.columns || 160);
-    for (const line of renderColumns(kept, width)) out.line(line);
+    for (const line of renderColumns(kept, width, view)) out.line(line);
   }
   out.line('');
+  for (const n of filter.notices()) out.line(chalk.yellow(`note: ${n}`));
   if (result.passed) out.line(chalk.green.bold('PASS'));
   else {
-    out.line(`${chalk.red.bold('FAIL')}: ${firstLine(result.error)}`);
+    const word = result.outcome === 'real-time-limit' ? chalk.magenta.bold('HUNG') : chalk.red.bold('FAIL');
+    const why = result.outcome === 'failed' || result.outcome === 'real-time-limit' ? '' : ` (${result.outcome.replace(/-/g, ' ')})`;
+    out.line(`${word}${why}: ${firstLine(result.error)}`);
     const rest = (result.error ?? '').split('\n').slice(1);
     for (const l of rest) out.line(chalk.dim(l));
   }

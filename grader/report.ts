@@ -26,6 +26,9 @@ export interface TestSummary {
   failures: RunRecord[];
 }
 
+/** grade's and replay's --timeout when not given. */
+export const DEFAULT_TIMEOUT_S = 120;
+
 export type Verdict = 'ok' | 'flaky' | 'failing' | 'not run';
 
 export function verdict(s: TestSummary): Verdict {
@@ -135,10 +138,13 @@ function expectedRunsOf(file: GradeFile, test: string): number {
   return n;
 }
 
-function failureBlock(r: RunRecord, implArg: string): string[] {
+function failureBlock(r: RunRecord, implArg: string, timeoutS: number | undefined): string[] {
   const lines = [`  ${chalk.bold(r.test)} seed ${r.seed}: ${statusWord(r)} at ${secondsText(r.virtualMs, 3)}s virtual`];
   lines.push(`    ${firstLine(r.error) || '(no error message)'}`);
-  lines.push(`    replay: ${replayCommand(r.test, r.seed, implArg)}`);
+  lines.push(...blockedLines(r).map((l) => `    ${l}`));
+  // A hung run replays under the same watchdog limits, so that it ends the same way.
+  const timeout = r.status === 'hung' && timeoutS !== undefined && timeoutS !== DEFAULT_TIMEOUT_S ? ` --timeout ${timeoutS}` : '';
+  lines.push(`    replay: ${replayCommand(r.test, r.seed, implArg)}${timeout}`);
   if (r.trace) lines.push(`    trace:  ${shortPath(r.trace)}`);
   for (const a of r.artefacts ?? []) lines.push(`    ${artefactLine(a)}`);
   if (r.note) lines.push(`    ${chalk.yellow('note')}: ${r.note}`);
@@ -160,7 +166,23 @@ export function shortPath(file: string): string {
 }
 
 function statusWord(r: RunRecord): string {
-  return r.status === 'failed' ? chalk.red('failed') : chalk.magenta(r.status);
+  const why = r.outcome && r.outcome !== 'failed' && r.outcome !== 'passed' ? ` (${r.outcome.replace(/-/g, ' ')})` : '';
+  return r.status === 'failed' ? chalk.red(`failed${why}`) : chalk.magenta(`${r.status}${why}`);
+}
+
+/**
+ * Under a failure line: what the nodes were waiting for, and for a run that never came back, the
+ * event during which it stopped.
+ */
+export function blockedLines(r: RunRecord): string[] {
+  const lines: string[] = [];
+  if (r.lastEvent) lines.push(`last event before it stopped: ${r.lastEvent}`);
+  if (r.blocked && r.blocked.length > 0) {
+    const finished = r.status === 'failed' || r.outcome === 'real-time-limit';
+    lines.push(finished ? 'blocked:' : 'blocked (at the worker\'s last report before it stopped):');
+    lines.push(...r.blocked.map((b) => `  ${chalk.dim(b)}`));
+  }
+  return lines;
 }
 
 export function renderReport(file: GradeFile, options: ReportOptions): { text: string; exitCode: number } {
@@ -186,7 +208,7 @@ export function renderReport(file: GradeFile, options: ReportOptions): { text: s
     out.push('', chalk.bold('Failures (first error line, and the command that replays the run with its trace):'));
     for (const s of failed) {
       const shown = options.maxFailures > 0 ? s.failures.slice(0, options.maxFailures) : s.failures;
-      for (const r of shown) out.push(...failureBlock(r, file.impl));
+      for (const r of shown) out.push(...failureBlock(r, file.impl, file.timeoutS));
       const rest = s.failures.slice(shown.length);
       if (rest.length > 0) {
         const seedList = rest.map((r) => r.seed).slice(0, 20).join(', ');

@@ -30,6 +30,8 @@ export interface GradeFile {
   interrupted: boolean;
   parallel: number;
   realMs: number;
+  /** The --timeout used (seconds): a hung run replays under the same one. */
+  timeoutS?: number;
   results: RunRecord[];
 }
 

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { Pool, type Outcome } from './pool';
 import type { Job } from './select';
 import type { ProgressView } from './progress';
-import { firstLine, type RunRecord, type WorkerJob } from './protocol';
+import { firstLine, statusOf, type RunRecord, type WorkerJob } from './protocol';
 
 /** An implementation as the user named it (`arg`) and as loaded (`dir`, compiled). */
 export interface ImplChoice {
@@ -135,8 +135,10 @@ function toRecord(job: Job, impl: ImplChoice, outcome: Exclude<Outcome, { kind: 
       const r = outcome.result;
       return {
         ...base,
-        status: r.passed ? 'passed' : r.hung ? 'hung' : 'failed',
+        status: statusOf(r.outcome),
+        ...(r.outcome !== 'passed' ? { outcome: r.outcome } : {}),
         ...(r.error !== undefined ? { error: r.error } : {}),
+        ...(r.blocked ? { blocked: r.blocked } : {}),
         virtualMs: r.virtualMs,
         realMs: r.realMs,
         events: r.events,
@@ -149,7 +151,7 @@ function toRecord(job: Job, impl: ImplChoice, outcome: Exclude<Outcome, { kind: 
       return { ...base, status: 'failed', error: `the run could not start: ${outcome.message}`, virtualMs: 0, realMs: 0 };
     case 'hung':
     case 'crashed':
-      return { ...base, status: outcome.kind, error: outcome.reason, virtualMs: outcome.virtualMs, realMs: outcome.realMs };
+      return { ...base, status: outcome.kind, error: outcome.reason, virtualMs: outcome.virtualMs, realMs: outcome.realMs, ...(outcome.blocked ? { blocked: outcome.blocked } : {}) };
   }
 }
 
@@ -174,9 +176,27 @@ async function saveTrace(pool: Pool, id: number, record: RunRecord, impl: ImplCh
       record.note = `not reproducible: a second run of the same seed gave fingerprint ${outcome.result.fingerprint}, the first ${record.fingerprint}: something in the run depends on more than the seed (module-level state kept between runs, real time, unseeded randomness)`;
     }
   } else if ((outcome.kind === 'hung' || outcome.kind === 'crashed') && fs.existsSync(`${file}.partial`)) {
-    // The trace up to the point where the run hung or died is what explains it.
+    // The trace up to the point where the run hung or died is what explains it; its last line is
+    // the event during which a synchronous loop began.
+    const last = lastTraceLine(`${file}.partial`);
+    if (last && record.status !== 'failed') record.lastEvent = last.replace(/\s+/g, ' ');
     fs.appendFileSync(`${file}.partial`, `# the re-run ${outcome.kind === 'hung' ? 'hung' : 'crashed'} here: ${firstLine(outcome.reason)}\n`);
     fs.renameSync(`${file}.partial`, file);
     record.trace = file;
+  }
+}
+
+/** The last record line of a trace file (header and footer lines start with #). */
+export function lastTraceLine(file: string): string | undefined {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    const length = Math.min(size, 8192);
+    const buf = Buffer.alloc(length);
+    fs.readSync(fd, buf, 0, length, size - length);
+    const lines = buf.toString('utf8').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+    return lines.length > 1 || length === size ? lines.at(-1)?.trim() : undefined;
+  } finally {
+    fs.closeSync(fd);
   }
 }

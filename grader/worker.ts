@@ -5,8 +5,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runScenario, type Scenario } from '../harness/scenario';
+import { Simulator } from '../harness/sim/simulator';
 import { Implementation } from '../harness/impl';
 import { formatRecord, type TraceRecord } from '../harness/sim/trace';
+import { rpcText } from '../harness/rpc/abbrev';
 import { real } from '../harness/sim/guard';
 import { allTests } from './select';
 import { capError, HEARTBEAT_MS, type FromWorker, type ToWorker, type WorkerJob, type WorkerResult } from './protocol';
@@ -36,6 +38,9 @@ async function runJob(job: WorkerJob, byName: Map<string, Scenario>): Promise<Wo
     impl,
     // A trace job repeats a run already reported: its artefacts would be duplicates.
     outDir: writer ? undefined : job.outDir,
+    captureConsole: true,
+    // A saved trace is read by a person: name the node of each console line exactly.
+    exactConsoleNodes: writer !== undefined,
     ...(job.realTimeLimitMs !== undefined ? { realTimeLimitMs: job.realTimeLimitMs } : {}),
     onTrace: (record) => {
       lastVirtualMs = record.time;
@@ -43,7 +48,7 @@ async function runJob(job: WorkerJob, byName: Map<string, Scenario>): Promise<Wo
       // and the parent should still know how far it got.
       if (record.time >= nextBeatAt) {
         nextBeatAt = record.time + BEAT_EVERY_VIRTUAL_MS;
-        send({ type: 'beat', id: job.id, virtualMs: record.time });
+        send({ type: 'beat', id: job.id, virtualMs: record.time, blocked: Simulator.active?.blocked() });
       }
       writer?.add(record);
     },
@@ -64,8 +69,9 @@ async function runJob(job: WorkerJob, byName: Map<string, Scenario>): Promise<Wo
     part: result.part,
     seed: result.seed,
     passed: result.passed,
+    outcome: result.outcome,
     ...(result.error !== undefined ? { error: capError(result.error) } : {}),
-    ...(!result.passed && /^real-time limit of [\d.]+s reached/.test(result.error ?? '') ? { hung: true } : {}),
+    ...(result.blocked ? { blocked: result.blocked } : {}),
     ...(result.stats ? { stats: result.stats } : {}),
     virtualMs: result.virtualMs,
     realMs: result.realMs,
@@ -119,7 +125,8 @@ class TraceWriter {
   }
 
   add(record: TraceRecord): void {
-    this.write(`${formatRecord(record)}\n`);
+    const rpc = rpcText(record.data);
+    this.write(`${formatRecord(record)}${rpc ? ` ${rpc}` : ''}\n`);
   }
 
   finish(footer: string[]): void {
@@ -141,7 +148,10 @@ function main(): void {
   process.on('unhandledRejection', () => {});
   const byName = new Map(allTests().map((s) => [s.name, s]));
   // The real timer, kept by the guard: a run's traps on setInterval do not apply to it.
-  real.setInterval(() => send({ type: 'beat', id: currentId, virtualMs: lastVirtualMs }), HEARTBEAT_MS);
+  real.setInterval(() => {
+    const sim = currentId === undefined ? undefined : Simulator.active;
+    send({ type: 'beat', id: currentId, virtualMs: lastVirtualMs, ...(sim ? { blocked: sim.blocked() } : {}) });
+  }, HEARTBEAT_MS);
   process.on('message', (message: ToWorker) => {
     if (message.type !== 'run') return;
     const job = message.job;

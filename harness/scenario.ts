@@ -1,7 +1,7 @@
 // A test is defined once, as a named async scenario; mocha (npm test) and the grader's workers
 // both run it through runScenario(), which gives it a fresh simulation for one seed.
 import type { Implementation } from './impl';
-import { Simulator } from './sim/simulator';
+import { SimulationError, Simulator, type StopReason } from './sim/simulator';
 import type { Rng } from './sim/rng';
 import type { TraceRecord } from './sim/trace';
 import { realNow } from './sim/guard';
@@ -56,15 +56,27 @@ export interface RunOptions {
   onLog?: (line: string) => void;
   /** Stop a run that has not finished after this much real time (see Simulator RunOptions). */
   realTimeLimitMs?: number;
+  /** console.log & co. of the implementation go into the trace (see Simulator RunOptions). */
+  captureConsole?: boolean;
+  exactConsoleNodes?: boolean;
 }
+
+/**
+ * How a run ended, as a value: passed; failed (a check of the test failed, or the implementation
+ * threw); or stopped by the simulator for one of its StopReasons.
+ */
+export type RunOutcome = 'passed' | 'failed' | StopReason;
 
 export interface RunResult {
   test: string;
   part: LabPart;
   seed: number;
   passed: boolean;
+  outcome: RunOutcome;
   /** First line: the error message; the rest: detail (stack, blocked tasks, trace tail). */
   error?: string;
+  /** For a run the simulator stopped: what every node was waiting for (at most a dozen lines). */
+  blocked?: string[];
   stats?: TestStats;
   virtualMs: number;
   realMs: number;
@@ -96,13 +108,19 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   };
   const started = realNow();
   let error: string | undefined;
+  let outcome: RunOutcome = 'passed';
+  let blocked: string[] | undefined;
   try {
     await sim.run(() => scenario.run(ctx), {
       virtualTimeLimitMs: scenario.virtualTimeLimitMs ?? DEFAULT_VIRTUAL_TIME_LIMIT_MS,
       ...(options.realTimeLimitMs === undefined ? {} : { realTimeLimitMs: options.realTimeLimitMs }),
+      ...(options.captureConsole ? { captureConsole: true } : {}),
+      ...(options.exactConsoleNodes ? { exactConsoleNodes: true } : {}),
     });
   } catch (e) {
     error = describeError(e);
+    outcome = e instanceof SimulationError ? e.reason : 'failed';
+    if (e instanceof SimulationError && e.blocked.length > 0) blocked = [...e.blocked];
   }
   const realMs = realNow() - started;
   return {
@@ -110,7 +128,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     part: scenario.part,
     seed: options.seed,
     passed: error === undefined,
+    outcome,
     ...(error === undefined ? {} : { error }),
+    ...(blocked ? { blocked } : {}),
     ...(ctx.stats ? { stats: ctx.stats } : {}),
     virtualMs: sim.now(),
     realMs,
@@ -123,6 +143,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
 }
 
 function describeError(e: unknown): string {
+  // The simulator's own stops: the message says it all; a stack would show only the simulator.
+  if (e instanceof SimulationError) return e.message;
   if (e instanceof Error) {
     const stack = e.stack && !e.stack.includes(e.message) ? `\n${e.stack}` : e.stack ? `\n${e.stack.split('\n').slice(1).join('\n')}` : '';
     return `${e.message}${stack}`;

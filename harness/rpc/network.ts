@@ -75,7 +75,7 @@ export class Network {
     const state = this.endState(endName);
     if (state.enabled !== enabled) {
       state.enabled = enabled;
-      this.sim.record('net', state.end.ownerName, `${enabled ? 'enable' : 'disable'} ${endName} -> ${state.server ?? '?'}`);
+      this.sim.record('net', state.end.ownerName, `${enabled ? 'enable' : 'disable'} ${linkName(state.end.ownerName, state.server)}`);
     }
   }
 
@@ -119,6 +119,11 @@ export class Network {
     this.done = true;
   }
 
+  /** The server an end is connected to (for blocked reports). */
+  serverOf(endName: string): string | undefined {
+    return this.ends.get(endName)?.server;
+  }
+
   private endState(name: string): EndState {
     const state = this.ends.get(name);
     if (!state) throw new Error(`Network: no end named "${name}"`);
@@ -135,7 +140,7 @@ export class Network {
     const server = serverName === undefined ? undefined : this.servers.get(serverName);
     const reliable = this.reliable;
     const longReordering = this.longReordering;
-    this.sim.record('send', end.ownerName, `#${id} ${method} -> ${serverName ?? '?'} ${argsBytes.length}B`);
+    this.sim.record('send', end.ownerName, `#${id} ${method} -> ${serverName ?? '?'} ${argsBytes.length}B`, undefined, argsBytes);
 
     if (!state.enabled || serverName === undefined || !server) {
       const delay = this.longDelays ? this.rng.int(LONG_FAILURE_DELAY_MS) : this.rng.int(SHORT_FAILURE_DELAY_MS);
@@ -150,9 +155,17 @@ export class Network {
         settle(null, 'request lost');
         return;
       }
-      this.sim.record('deliver', serverName, `#${id} ${method}`);
+      this.sim.record('deliver', serverName, `#${id} ${method}`, undefined, argsBytes);
       let finished = false;
       let poll: { cancel(): void } | undefined;
+      // Listed in blocked reports until the handler replies or the call is abandoned: a handler
+      // that never replies is named as such, on its server.
+      const since = this.sim.now();
+      const removeHandlerWait = this.sim.addWait({
+        node: serverName,
+        key: `handler ${method} ${end.ownerName}`,
+        describe: () => `handler ${method} #${id} from ${end.ownerName} has not replied since ${(since / 1000).toFixed(3)}s`,
+      });
       const schedulePoll = () => {
         poll = this.sim.schedule(
           DEAD_POLL_MS,
@@ -160,6 +173,7 @@ export class Network {
             if (finished) return;
             if (isDead()) {
               finished = true;
+              removeHandlerWait();
               settle(null, 'server dead or end disabled while handling');
             } else schedulePoll();
           },
@@ -167,9 +181,10 @@ export class Network {
         );
       };
       schedulePoll();
-      server.dispatch(method, argsBytes, serverName).then((replyBytes) => {
+      this.sim.runAs(serverName, () => server.dispatch(method, argsBytes, serverName)).then((replyBytes) => {
         if (finished) return; // abandoned by a dead-server poll
         finished = true;
+        removeHandlerWait();
         poll?.cancel();
         if (isDead()) {
           settle(null, 'server dead or end disabled');
@@ -188,6 +203,7 @@ export class Network {
         }
       }, (error: unknown) => {
         finished = true;
+        removeHandlerWait();
         poll?.cancel();
         this.sim.fail(error instanceof Error ? error : new Error(String(error)));
       });
@@ -196,6 +212,19 @@ export class Network {
     this.sim.schedule(reliable ? 0 : this.rng.range(0, SHORT_DELAY_MAX_MS), deliver);
     return id;
   }
+}
+
+/** A server's name as trace lines show it: S2 for server 2; a clerk or the tester by its name. */
+export function peerLabel(name: string | undefined): string {
+  return name === undefined ? '?' : /^\d+$/.test(name) ? `S${name}` : name;
+}
+
+/**
+ * An end by its two sides, S0->S2 (the fixtures give ends random names, as the course does, so
+ * that servers cannot tell who calls; those names mean nothing in a trace).
+ */
+export function linkName(owner: string, server: string | undefined): string {
+  return `${peerLabel(owner)}->${peerLabel(server)}`;
 }
 
 class NetEnd implements ClientEnd {
@@ -227,11 +256,12 @@ class NetEnd implements ClientEnd {
           sim.record('drop', this.ownerName, `#${id} ${serviceMethod}: ${why}`);
           resolve(null);
         } else {
-          sim.record('reply', this.ownerName, `#${id} ${serviceMethod} ${replyBytes.length}B${why ? ` (${why})` : ''}`);
+          sim.record('reply', this.ownerName, `#${id} ${serviceMethod} ${replyBytes.length}B${why ? ` (${why})` : ''}`, undefined, replyBytes);
           resolve(decode<Reply>(replyBytes));
         }
       });
-      const wait = { describe: () => `${owner ? `node ${owner.name}` : 'tester'}: RPC #${id} ${serviceMethod} via end ${this.name} awaiting its outcome` };
+      const to = net.serverOf(this.name);
+      const wait = { node: this.ownerName, key: `rpc ${serviceMethod} ${to}`, describe: () => `RPC #${id} ${serviceMethod} to ${to ?? '?'} awaiting its outcome` };
       removeWait = owner ? owner.addWait(wait) : sim.addWait(wait);
     });
   }

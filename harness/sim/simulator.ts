@@ -12,6 +12,8 @@ import { Trace, type TraceKind, type TraceRecord } from './trace';
 import { installGuard, real, realNow } from './guard';
 import type { Codec, LogTopic, Runtime, Signal, Timer } from '../api';
 import { codec } from '../codec';
+import { format } from 'node:util';
+import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** A queued event; it is also the handle schedule() returns (one object per event, no closures). */
 class SimEvent implements QueuedEvent, EventHandle {
@@ -55,6 +57,17 @@ export interface RunOptions {
    * loop; the grader's worker watchdog handles those.
    */
   realTimeLimitMs?: number;
+  /**
+   * Capture console.log/info/warn/error/debug into the trace as `console` records of the node whose
+   * event is running (the grader and replay do; under mocha, output stays on the terminal).
+   */
+  captureConsole?: boolean;
+  /**
+   * Name the node of a console line exactly, through promise continuations (an RPC's reply, an
+   * awaited signal), at some cost in speed (AsyncLocalStorage): replay and saved traces do. Without
+   * it a console line names the node whose event is running. Either way the fingerprint is the same.
+   */
+  exactConsoleNodes?: boolean;
 }
 
 export interface SimulatorOptions {
@@ -64,19 +77,44 @@ export interface SimulatorOptions {
   onTrace?: (record: TraceRecord) => void;
 }
 
-/** Why a run stopped before its body finished. */
+/**
+ * How a run that did not finish was stopped by the simulator itself (as opposed to failing a check
+ * or throwing): carried as a value from here to the grader's report, never recovered from text.
+ */
+export type StopReason = 'deadlock' | 'virtual-time-limit' | 'real-time-limit' | 'busy-loop';
+
+/** Why a run stopped before its body finished; `blocked` is what every node was waiting for. */
 export class SimulationError extends Error {
   override name = 'SimulationError';
+
+  constructor(message: string, readonly reason: StopReason = 'virtual-time-limit', readonly blocked: readonly string[] = []) {
+    super(blocked.length > 0 ? `${message}\nblocked:\n${blocked.map((l) => `  ${l}`).join('\n')}` : message);
+  }
 }
 
 export class DeadlockError extends SimulationError {
   override name = 'DeadlockError';
+
+  constructor(message: string, blocked: readonly string[] = []) {
+    super(message, 'deadlock', blocked);
+  }
 }
 
-/** Something a task is blocked on, for deadlock reports. */
-interface Wait {
+/**
+ * Something a task is blocked on, for blocked lists. With `node`, describe() says what it waits
+ * for; without, describe() is a whole line "<node>: <what>".
+ */
+export interface Wait {
+  node?: string;
   describe(): string;
+  /** Waits of a node with the same key are shown once, the oldest, with how many more there are. */
+  key?: string;
 }
+
+/** Blocked lists stay short enough to read under a failure line. */
+export const BLOCKED_LINES = 12;
+/** Timers of these nodes are what the test itself waits for; other nodes' timers are noise. */
+const HARNESS_NODES = new Set(['test', 'tester', 'harness', 'checker']);
 
 export class Simulator {
   private nowMs = 0;
@@ -88,9 +126,12 @@ export class Simulator {
   private readonly incarnations = new Map<string, number>();
   private failure: Error | undefined;
   private running = false;
+  /** The simulation running in this process, if any (runs never overlap: see installGuard). */
+  static active: Simulator | undefined;
   private current: NodeRuntime | undefined;
   /** Checks run after every event (and the promise jobs it caused), e.g. the safety oracles. */
   private observers: (() => void)[] = [];
+  private nodeContext: AsyncLocalStorage<string> | undefined;
   readonly trace: Trace;
   eventsRun = 0;
 
@@ -170,8 +211,8 @@ export class Simulator {
     return () => this.waits.delete(wait);
   }
 
-  record(kind: TraceKind, node: string, detail: string, topic?: string): void {
-    this.trace.record(this.nowMs, kind, node, detail, topic);
+  record(kind: TraceKind, node: string, detail: string, topic?: string, data?: Uint8Array): void {
+    this.trace.record(this.nowMs, kind, node, detail, topic, data);
   }
 
   /** Fails the run from anywhere (a background checker, a guard): the driver stops at once. */
@@ -207,7 +248,10 @@ export class Simulator {
       this.fail(withContext(error, `unhandled promise rejection ${this.describeCurrent()}`));
     };
     const uninstall = installGuard((e) => this.fail(e), () => this.describeCurrent());
+    const release = options.captureConsole ? this.captureConsole() : undefined;
+    if (options.exactConsoleNodes) this.nodeContext = new AsyncLocalStorage<string>();
     process.on('unhandledRejection', onUnhandled);
+    Simulator.active = this;
     try {
       body().then(
         (value) => {
@@ -232,15 +276,20 @@ export class Simulator {
         }
         this.queue.skipCancelled();
         const next = this.queue.peek();
-        if (!next || this.activeEvents === 0) throw new DeadlockError(this.deadlockReport());
-        if (next.time > limit) {
-          throw new SimulationError(
-            `virtual time limit of ${limit / 1000}s reached and the test has not finished\n${this.blockedReport()}`,
+        if (!next || this.activeEvents === 0) {
+          throw new DeadlockError(
+            `deadlock at virtual time ${(this.nowMs / 1000).toFixed(3)}s (seed ${this.seed}): the test is waiting but no event can ever wake it`,
+            this.blocked(),
           );
         }
-        if ((this.eventsRun & 1023) === 0 && realNow() > realDeadline) {
+        if (next.time > limit) {
+          throw new SimulationError(`virtual time limit of ${limit / 1000}s reached and the test has not finished`, 'virtual-time-limit', this.blocked());
+        }
+        if ((this.eventsRun & 63) === 0 && realNow() > realDeadline) {
           throw new SimulationError(
             `real-time limit of ${options.realTimeLimitMs! / 1000}s reached at virtual time ${(this.nowMs / 1000).toFixed(3)}s (seed ${this.seed}) and the test has not finished`,
+            'real-time-limit',
+            this.blocked(),
           );
         }
         this.queue.pop();
@@ -250,15 +299,17 @@ export class Simulator {
         } else if (++sameTime > maxStuck) {
           throw new SimulationError(
             `${maxStuck} events ran without virtual time advancing ${this.describeCurrent()}: a busy loop (e.g. sleep(0) or a zero-delay timer re-armed forever)`,
+            'busy-loop',
           );
         }
         if (!next.passive) this.activeEvents--;
         next.cancelled = true;
         next.owner?.events.delete(next);
         this.current = next.owner;
+        const run = next.owner && this.nodeContext ? () => this.nodeContext!.run(next.owner!.name, next.fn) : next.fn;
         this.eventsRun++;
         try {
-          next.fn();
+          run();
         } catch (error) {
           const where = next.owner ? `node ${next.owner.name}` : 'the harness';
           this.fail(withContext(error, `${where} threw at virtual time ${(this.nowMs / 1000).toFixed(3)}s`));
@@ -295,6 +346,9 @@ export class Simulator {
     } finally {
       process.off('unhandledRejection', onUnhandled);
       uninstall();
+      release?.();
+      this.nodeContext = undefined;
+      if (Simulator.active === this) Simulator.active = undefined;
       this.running = false;
       this.current = undefined;
       this.queue.clear();
@@ -302,18 +356,85 @@ export class Simulator {
     }
   }
 
-  private deadlockReport(): string {
-    return `deadlock at virtual time ${(this.nowMs / 1000).toFixed(3)}s (seed ${this.seed}): the test is waiting but no event can ever wake it\n${this.blockedReport()}`;
+  /** Runs `fn` as code of node `name` (an RPC handler on its server), for console attribution. */
+  runAs<T>(name: string, fn: () => T): T {
+    return this.nodeContext ? this.nodeContext.run(name, fn) : fn();
   }
 
-  private blockedReport(): string {
-    const lines = [...this.waits].map((w) => `  - ${w.describe()}`);
-    for (const e of this.queue.items()) {
-      if (!e.cancelled && e.owner && e.label !== undefined) lines.push(`  - node ${e.owner.name}: ${e.label} due at ${(e.time / 1000).toFixed(3)}s`);
+  /** Sends console output into the trace; returns the function that puts the console back. */
+  private captureConsole(): () => void {
+    const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
+    const saved = methods.map((m) => console[m]);
+    for (const m of methods) {
+      console[m] = (...args: unknown[]) => this.record('console', this.nodeContext?.getStore() ?? this.current?.name ?? 'test', format(...args));
     }
-    lines.sort();
-    return lines.length > 0 ? `blocked:\n${lines.join('\n')}` : 'blocked: nothing the harness can see (a promise that is never resolved?)';
+    return () => methods.forEach((m, i) => (console[m] = saved[i]));
   }
+
+  /**
+   * What every node is waiting for, one line per node (RPCs awaiting their outcome, named signals,
+   * handlers that have not replied), at most BLOCKED_LINES lines. Timers of implementation nodes
+   * are left out (a node waiting only for its own timer is not blocked) unless nothing else is
+   * waiting; the test's own timers are kept.
+   */
+  blocked(): string[] {
+    const byNode = new Map<string, string[]>();
+    const like = new Map<string, { node: string; first: string; more: number }>();
+    const add = (node: string, what: string) => {
+      const list = byNode.get(node) ?? [];
+      list.push(what);
+      byNode.set(node, list);
+    };
+    for (const w of this.waits) {
+      if (w.key !== undefined && w.node !== undefined) {
+        const k = `${w.node}\u0000${w.key}`;
+        const seen = like.get(k);
+        if (seen) seen.more++;
+        else like.set(k, { node: w.node, first: w.describe(), more: 0 });
+        continue;
+      }
+      const text = w.describe();
+      if (w.node !== undefined) add(w.node, text);
+      else {
+        const m = /^(?:node )?([^:\s]+): ([\s\S]*)$/.exec(text);
+        if (m) add(m[1], m[2]);
+        else add('?', text);
+      }
+    }
+    for (const { node, first, more } of like.values()) add(node, more > 0 ? `${first} (+${more} more like it)` : first);
+    const timers = (harness: boolean) => {
+      for (const e of this.queue.items()) {
+        if (!e.cancelled && e.owner && e.label !== undefined && HARNESS_NODES.has(e.owner.name) === harness) add(e.owner.name, `${e.label} due at ${(e.time / 1000).toFixed(3)}s`);
+      }
+    };
+    timers(true);
+    // Nodes' own timers only when nothing else explains the wait.
+    if (byNode.size === 0) timers(false);
+    return blockedLines(byNode);
+  }
+}
+
+/** Handlers that never reply first, then named signals, then everything else (RPCs awaited). */
+function rank(what: string): number {
+  return what.startsWith('handler ') ? 0 : what.startsWith('waiting for ') ? 1 : 2;
+}
+
+/** One line per node, harness nodes first, the same item repeated shown once with a count. */
+function blockedLines(byNode: Map<string, string[]>): string[] {
+  const nodes = [...byNode.keys()].sort((a, b) => Number(HARNESS_NODES.has(b)) - Number(HARNESS_NODES.has(a)) || a.localeCompare(b, undefined, { numeric: true }));
+  const lines = nodes.map((node) => {
+    const counts = new Map<string, number>();
+    const whats = byNode.get(node)!.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b, undefined, { numeric: true }));
+    for (const what of whats) counts.set(what, (counts.get(what) ?? 0) + 1);
+    const items = [...counts].map(([what, n]) => (n > 1 ? `${what} (x${n})` : what));
+    let line = `${node}: ${items[0]}`;
+    let shown = 1;
+    while (shown < items.length && line.length + items[shown].length < 320) line += `; ${items[shown++]}`;
+    return shown < items.length ? `${line}; and ${items.length - shown} more` : line;
+  });
+  if (lines.length === 0) return ['nothing the harness can see (a promise that is never resolved?)'];
+  if (lines.length <= BLOCKED_LINES) return lines;
+  return [...lines.slice(0, BLOCKED_LINES - 1), `... and ${lines.length - BLOCKED_LINES + 1} more nodes`];
 }
 
 function withContext(error: unknown, context: string): Error {
@@ -368,7 +489,7 @@ export class NodeRuntime implements Runtime {
   }
 
   /** Registers a wait of this node; a crash removes it (a dead node is not blocked, it is gone). */
-  addWait(wait: { describe(): string }): () => void {
+  addWait(wait: Wait): () => void {
     const removeFromSim = this.sim.addWait(wait);
     const remove = () => {
       removeFromSim();
@@ -419,7 +540,7 @@ class SimSignal implements Signal {
     return new Promise((resolve) => {
       if (this.owner?.crashed) return;
       const owner = this.owner;
-      const wait = { describe: () => `${owner ? `node ${owner.name}` : 'test'}: waiting for ${this.description}` };
+      const wait = { node: owner ? owner.name : 'test', describe: () => `waiting for ${this.description}` };
       const remove = owner ? owner.addWait(wait) : this.sim.addWait(wait);
       const wake = () => {
         remove();

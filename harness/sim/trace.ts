@@ -13,6 +13,7 @@ export type TraceKind =
   | 'start'
   | 'net' // connectivity or reliability changed
   | 'log' // an implementation's own debug output
+  | 'console' // console.log and friends, captured while the grader runs the simulation
   | 'test'; // a step of the test scenario
 
 export interface TraceRecord {
@@ -21,6 +22,11 @@ export interface TraceRecord {
   node: string;
   detail: string;
   topic?: string;
+  /**
+   * An RPC's encoded arguments (send, deliver) or reply (reply), for display with --rpc. Not part
+   * of the fingerprint (the detail line already is), and only kept when records are.
+   */
+  data?: Uint8Array;
 }
 
 const FLUSH_EVERY = 2048;
@@ -39,10 +45,12 @@ export class Trace {
     this.records = keepAll ? [] : undefined;
   }
 
-  record(time: number, kind: TraceKind, node: string, detail: string, topic?: string): void {
+  record(time: number, kind: TraceKind, node: string, detail: string, topic?: string, data?: Uint8Array): void {
     if (this.fingerprintValue !== undefined) return; // finished: late activity is not part of the run
     this.count++;
-    const line = `${time}|${kind}|${node}|${detail}`;
+    // A console line's node depends on how exactly it was attributed (see exactConsoleNodes): not
+    // part of the fingerprint.
+    const line = kind === 'console' ? `${time}|${kind}|${detail}` : `${time}|${kind}|${node}|${detail}`;
     this.pending.push(line);
     if (this.pending.length >= FLUSH_EVERY) this.flush();
     if (this.recent.length < RECENT) this.recent.push(line);
@@ -52,6 +60,7 @@ export class Trace {
     }
     if (this.records || this.sink) {
       const rec: TraceRecord = topic === undefined ? { time, kind, node, detail } : { time, kind, node, detail, topic };
+      if (data !== undefined) rec.data = data;
       this.records?.push(rec);
       this.sink?.(rec);
     }

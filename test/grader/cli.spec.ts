@@ -111,6 +111,53 @@ describe('grader: command line (end to end)', function () {
     expect(fingerprintOf(failing.stdout)).to.match(/^[0-9a-f]{16}$/);
   });
 
+  it('shows RPC contents with --rpc, filters by --topics, and says when a filter matches nothing', async () => {
+    const replay = (...more: string[]) => grade(['replay', 'TestGraderElection2A', '--seed', '2', '--impl', MINI, ...more]);
+    const [rpc, plain, topics, noNode, lateFrom, onlyTopic] = await Promise.all([
+      replay('--trace', '--rpc'),
+      replay('--trace'),
+      replay('--trace', '--topics', 'election'),
+      replay('--columns', '--nodes', '7'),
+      replay('--trace', '--from', '9'),
+      replay('--only', 'election'),
+    ]);
+    // A vote's outcome, and the request it answers.
+    expect(rpc.stdout).to.match(/^\s+\d+\.\d{3}s {2}\d +reply +#\d+ Raft\.RequestVote \d+B \{term: \d+, voteGranted: true\}$/m);
+    expect(rpc.stdout).to.match(/^\s+\d+\.\d{3}s {2}\d +deliver +#\d+ Raft\.RequestVote \{term: \d+, candidateId: \d\}$/m);
+    expect(plain.stdout).not.to.include('voteGranted');
+    expect(fingerprintOf(rpc.stdout)).to.equal(fingerprintOf(plain.stdout));
+    // --topics election: election logs, votes and election timers, nothing else but the test's lines.
+    const records = topics.stdout.split('\n').filter((l) => /^\s+\d+\.\d{3}s {2}\w+ +\w+ /.test(l) && !/ test +test /.test(l));
+    expect(records.length).to.be.greaterThan(3);
+    for (const l of records) expect(l).to.match(/\[election\]|RequestVote|election timeout/);
+    expect(topics.stdout).to.include('[election] leader in term');
+    expect(plain.stdout).to.include('Raft.AppendEntries');
+    expect(topics.stdout).not.to.include('Raft.AppendEntries');
+    // Filters that match nothing say so.
+    expect(noNode.code).to.equal(0);
+    expect(noNode.stdout).to.match(/^note: --nodes 7: no such node in this run \(its nodes: 0, 1, 2, test, tester\)$/m);
+    expect(noNode.stdout).to.match(/^note: no record matched the filters/m);
+    expect(lateFrom.stdout).to.match(/^note: --from 9: the run ended at \d\.\d{3}s virtual$/m);
+    expect(onlyTopic.code).to.equal(2);
+    expect(onlyTopic.stderr).to.match(/election is a topic, not a record kind: use --topics election/);
+  });
+
+  it("captures an implementation's console output into the trace, with the node's name", async () => {
+    const CHATTY = 'test/grader/impls/chatty';
+    const json = path.join(tmp, 'chatty.json');
+    const [graded, plain, trace] = await Promise.all([
+      grade(['2a', '--run', '^TestGraderElection2A$', '--impl', CHATTY, '--seed', '2', '--json', json]),
+      grade(['replay', 'TestGraderElection2A', '--seed', '2', '--impl', CHATTY]),
+      grade(['replay', 'TestGraderElection2A', '--seed', '2', '--impl', CHATTY, '--trace']),
+    ]);
+    expect(graded.code, graded.stderr).to.equal(0);
+    expect(graded.stdout + graded.stderr).not.to.include('is leader of term');
+    expect(plain.stdout).to.match(/^\s+\d+\.\d{3}s {2}(\d) +console S\1 is leader of term \d+$/m);
+    expect(trace.stdout).to.match(/^\s+\d+\.\d{3}s {2}(\d) +console S\1 is leader of term \d+$/m);
+    // The same run in the grader and in the replay: console lines are part of both traces.
+    expect(fingerprintOf(trace.stdout)).to.equal(readResults(json).results[0].fingerprint);
+  });
+
   it('compares two implementations on the same seeds with a verdict per part', async () => {
     const r = await grade(['compare', '--impl', MINI, '--impl', THROWS, '2a', '--run', '^TestGrader', '-n', '2', '--seed', '1']);
     expect(r.code, r.stderr).to.equal(0);

@@ -59,6 +59,45 @@ describe('grader: determinism and faulty implementations (end to end)', function
     { impl: 'deadlock', tests: ['TestGraderAgree2A'], status: 'failed', error: /^deadlock at virtual time [\d.]+s \(seed \d+\): the test is waiting but no event can ever wake it/, args: [] },
   ];
 
+  it('shows the blocked list of a stuck run, naming the handler that never replies', async () => {
+    // mute: from 1 s on, no handler of a faulty run ever replies; the tester asks every peer at 1.5 s.
+    const out = path.join(tmp, 'out-mute');
+    const r = await grade(['2a', '--run', '^TestTesterAsks2A$', '--impl', 'test/grader/impls/mute', '-n', '2', '--seed', '1', '--out', out, '--traces', '0']);
+    expect(r.code, r.stderr).to.equal(1);
+    const block = r.stdout.slice(r.stdout.indexOf('TestTesterAsks2A seed 1: failed (virtual time limit) at 20.000s virtual'));
+    const lines = block.split('\n');
+    expect(lines[1]).to.equal('    virtual time limit of 20s reached and the test has not finished');
+    expect(lines[2]).to.equal('    blocked:');
+    const blocked = lines.slice(3, lines.findIndex((l) => l.startsWith('    replay: ')));
+    expect(blocked.length).to.be.within(2, 12);
+    expect(blocked[0]).to.match(/^ {6}tester: RPC #\d+ Raft\.RequestVote to 0 awaiting its outcome; /);
+    expect(blocked.join('\n')).to.match(/^ {6}0: handler Raft\.\w+ #\d+ from \w+ has not replied since \d+\.\d{3}s/m);
+    expect(blocked.join('\n')).to.match(/handler Raft\.RequestVote #\d+ from tester has not replied since 1\.500s/);
+    expect(blocked.join('\n')).not.to.match(/timeout|heartbeat/);
+  });
+
+  it('shows where a synchronous loop stopped the run, and its replay ends within the watchdog limit', async () => {
+    const out = path.join(tmp, 'out-spin-blocked');
+    const json = path.join(tmp, 'spin-blocked.json');
+    const r = await grade(['2a', '--run', '^TestGraderAgree2A$', '--impl', 'test/grader/impls/spin', '-n', '1', '--seed', '1', '--timeout', '3', '--out', out, '--json', json]);
+    expect(r.code, r.stderr).to.equal(1);
+    const rec = readResults(json).results[0];
+    expect(rec.status).to.equal('hung');
+    // The run's last event, from the saved trace; what the nodes waited for at the last heartbeat.
+    expect(rec.lastEvent).to.match(/^\d+\.\d{3}s 0 (timer|deliver) /);
+    expect(r.stdout).to.include(`    last event before it stopped: ${rec.lastEvent}`);
+    expect(r.stdout).to.include("    blocked (at the worker's last report before it stopped):");
+    // Replay: the same watchdog (--timeout 3: silent for 1.5 s is hung), exit status non-zero.
+    const started = performance.now();
+    const replay = await grade(['replay', 'TestGraderAgree2A', '--seed', '1', '--impl', 'test/grader/impls/spin', '--timeout', '3'], {}, 20_000);
+    expect(performance.now() - started).to.be.below(10_000);
+    expect(replay.code).to.equal(null);
+    expect(replay.signal).to.equal('SIGKILL');
+    expect(replay.stderr).to.match(/^HUNG: TestGraderAgree2A seed 1 stopped responding for 1\.\d s after virtual time \d+\.\d{3}s: a synchronous loop/m);
+    expect(replay.stderr).to.include('the trace stops here');
+    expect(replay.stderr).to.include(rec.lastEvent!.replace(/ .*/, ''));
+  });
+
   it('uses seeds of both kinds', () => {
     expect(seeds.map(faultySeed)).to.deep.equal([true, false, true, true]);
   });
