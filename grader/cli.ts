@@ -1,4 +1,6 @@
+#!/usr/bin/env node
 // npm run grade -- [LAB...] [options] | replay | compare | merge | list
+// npx dslab grade [LAB...] [options] | replay | compare | merge | list   (the package's bin; no --)
 // Command-line wiring only; the work is in grade.ts, replay.ts, compare.ts and merge.ts. Bad input
 // of any kind is one line on stderr and exit status 2.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -55,6 +57,7 @@ function build(setExit: (code: number) => void): Command {
     .addOption(new Option('--traces <N>', 'failing runs per test whose trace is saved under --out').default(3).argParser(arg((t) => parseCount(t, '--traces', 0, 1_000_000))))
     .addOption(memoryOpt())
     .option('-q, --quiet', 'no live view, only the report')
+    .option('--bail', 'stop at the first run that fails, and print the command that replays it')
     .addHelpText(
       'after',
       `
@@ -88,6 +91,7 @@ Examples:
           traces: o.traces,
           workerMemoryMb: o.workerMemory,
           quiet: o.quiet,
+          bail: Boolean(o.bail),
         }),
       );
     });
@@ -173,7 +177,23 @@ Examples:
   return program;
 }
 
+/** Options the grader takes that npm also reads as its own config when given before `--`. */
+const OPTION_NAMES = ['seed', 'runs', 'parallel', 'run', 'impl', 'json', 'out', 'timeout', 'shard', 'failures', 'traces', 'quiet', 'bail', 'trace', 'columns', 'rpc', 'topics', 'only', 'nodes', 'from', 'to', 'width'];
+
+/**
+ * `npm run grade lab2a -n 2 --seed 5` (no --): npm keeps the options for itself and passes
+ * "lab2a 2 5". Say so instead of only "unknown lab 5".
+ */
+function npmHint(message: string): string {
+  if (process.env.npm_lifecycle_event !== 'grade') return '';
+  const eaten = OPTION_NAMES.filter((o) => process.env[`npm_config_${o}`] !== undefined);
+  if (eaten.length === 0 && !/^unknown lab "[\d.]+"/.test(message)) return '';
+  return ` -- npm kept the options before "--" for itself${eaten.length ? ` (--${eaten.join(', --')})` : ''}: write npm run grade -- LAB [options], or npx dslab grade LAB [options]`;
+}
+
 async function main(): Promise<void> {
+  // As the package's bin: `dslab grade 2a ...` is `grade 2a ...`; `dslab replay ...` works too.
+  if (process.argv[2] === 'grade') process.argv.splice(2, 1);
   let code = 0;
   const program = build((c) => (code = c));
   program.exitOverride();
@@ -193,7 +213,7 @@ async function main(): Promise<void> {
       return;
     }
     if (error instanceof UsageError) {
-      process.stderr.write(`grade: ${error.message}\n`);
+      process.stderr.write(`grade: ${error.message}${npmHint(error.message)}\n`);
       process.exitCode = 2;
       return;
     }

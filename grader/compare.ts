@@ -6,11 +6,11 @@ import { applyShard, layersFor, makeJobs, UsageError } from './select';
 import { checkImpl } from './impls';
 import { checkWritableFile, writeJsonAtomic } from './results';
 import { summarize, type TestSummary } from './report';
-import { runSession, type ImplChoice } from './session';
+import { replayCommand, runSession, type ImplChoice } from './session';
 import { makeView } from './progress';
 import { defaultWorkerMemory, plan, silenceFor } from './grade';
 import { compact, percent, secondsText, table } from './table';
-import type { RunRecord } from './protocol';
+import { firstLine, type RunRecord } from './protocol';
 
 export interface CompareOptions {
   labs: string[];
@@ -74,11 +74,36 @@ export async function compare(o: CompareOptions): Promise<number> {
     if (pa.length === 0) continue;
     out.push(`  ${part}: ${verdictLine(pa, b.filter((s) => s.part === part))}`);
   }
+  out.push(...failureLines(session.records, impls));
   const failures = (rs: RunRecord[]) => rs.filter((r) => r.status !== 'passed').length;
   out.push('', `${session.records.length} runs in ${(session.realMs / 1000).toFixed(1)}s real; failures: A ${failures(session.records.filter((r) => r.impl === 'A'))}, B ${failures(session.records.filter((r) => r.impl === 'B'))}${session.interrupted ? ' (interrupted)' : ''}`);
   if (o.json) out.push(`results: ${o.json}`);
   process.stdout.write(`${out.join('\n')}\n`);
   return session.interrupted ? 130 : 0;
+}
+
+/** Failures listed per test and implementation; the rest as seeds. */
+const FAILURES_SHOWN = 5;
+
+/** Every failing seed of either implementation, with the command that replays it (quiet or not). */
+export function failureLines(records: readonly RunRecord[], impls: readonly ImplChoice[]): string[] {
+  const failed = records.filter((r) => r.status !== 'passed');
+  if (failed.length === 0) return [];
+  const out = ['', chalk.bold('Failures (the command that replays each run with its trace):')];
+  for (const impl of impls) {
+    const byTest = new Map<string, RunRecord[]>();
+    for (const r of failed.filter((x) => x.impl === impl.label)) byTest.set(r.test, [...(byTest.get(r.test) ?? []), r]);
+    for (const [test, rs] of byTest) {
+      rs.sort((a, b) => a.seed - b.seed);
+      out.push(`  [${impl.label}] ${test}: ${rs.length} failed, seeds ${rs.map((r) => r.seed).join(', ')}`);
+      for (const r of rs.slice(0, FAILURES_SHOWN)) {
+        out.push(`    seed ${r.seed}: ${r.status}: ${firstLine(r.error)}`);
+        out.push(`      replay: ${replayCommand(r.test, r.seed, impl.arg)}`);
+      }
+      if (rs.length > FAILURES_SHOWN) out.push(`    ... and ${rs.length - FAILURES_SHOWN} more (seeds listed above)`);
+    }
+  }
+  return out;
 }
 
 function passCell(s: TestSummary): string {

@@ -26,6 +26,7 @@ export interface GradeOptions {
   traces: number;
   workerMemoryMb?: number;
   quiet?: boolean;
+  bail?: boolean;
 }
 
 export interface Plan {
@@ -101,6 +102,7 @@ export async function grade(o: GradeOptions): Promise<number> {
     outDir: o.out,
     traces: o.traces,
     view,
+    ...(o.bail ? { bail: true } : {}),
   });
   if (session.fatal) throw new UsageError(`${session.fatal.split('\n').join(' | ')} (run npm run build, then try again)`);
   const file: GradeFile = {
@@ -117,6 +119,7 @@ export async function grade(o: GradeOptions): Promise<number> {
     ...(o.shard ? { shard: o.shard } : {}),
     expectedRuns: jobs.length,
     interrupted: session.interrupted,
+    ...(session.bailed ? { bailed: true } : {}),
     parallel,
     realMs: session.realMs,
     timeoutS: o.timeoutS,

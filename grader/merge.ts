@@ -20,6 +20,7 @@ export function mergeFiles(files: readonly GradeFile[], names: readonly string[]
     if (f.impl !== first.impl) warnings.push(`${names[i]} graded implementation ${f.impl}, ${names[0]} ${first.impl}`);
     if (f.node.split('.')[0] !== first.node.split('.')[0]) warnings.push(`${names[i]} ran on Node ${f.node}, ${names[0]} on ${first.node}: fingerprints may differ`);
   });
+  refuseOverlaps(files, names);
   // Files with the same seeds are shards of one grade, run side by side; files with other seeds
   // are further seed ranges, run one after another. Together they must cover one range of
   // consecutive seeds, so that the merged report can say "seeds S..T".
@@ -67,6 +68,33 @@ export function mergeFiles(files: readonly GradeFile[], names: readonly string[]
     results,
   };
   return { merged, warnings };
+}
+
+/** What a file covers, for error messages: "seeds 1..100, shard 2/4". */
+function coverage(f: GradeFile): string {
+  return `seeds ${f.seed}..${f.seed + f.runs - 1}${f.shard ? `, shard ${f.shard.index}/${f.shard.count}` : ''}`;
+}
+
+/**
+ * Every run must come from one file: the same shard twice (or a file given twice) is a duplicate,
+ * and seed ranges that overlap without being shards of one grade would count runs twice.
+ */
+function refuseOverlaps(files: readonly GradeFile[], names: readonly string[]): void {
+  for (let i = 0; i < files.length; i++) {
+    for (let j = i + 1; j < files.length; j++) {
+      const [a, b] = [files[i], files[j]];
+      const sameRange = a.seed === b.seed && a.runs === b.runs;
+      const shardKey = (f: GradeFile) => (f.shard ? `${f.shard.index}/${f.shard.count}` : 'all');
+      if (sameRange && shardKey(a) === shardKey(b)) {
+        throw new UsageError(`${names[i]} and ${names[j]} are the same results (${coverage(a)}): give each shard or seed range once`);
+      }
+      const disjointShards = sameRange && a.shard && b.shard && a.shard.count === b.shard.count;
+      const overlap = a.seed < b.seed + b.runs && b.seed < a.seed + a.runs;
+      if (overlap && !disjointShards) {
+        throw new UsageError(`${names[i]} (${coverage(a)}) and ${names[j]} (${coverage(b)}) overlap: merge shards of one grade (same --seed and -n, --shard K/N) or seed ranges that do not overlap`);
+      }
+    }
+  }
 }
 
 function describeRanges(sorted: GradeFile[][]): string {

@@ -224,6 +224,7 @@ export function renderReport(file: GradeFile, options: ReportOptions): { text: s
   const perMinute = file.realMs > 0 ? (file.results.length / (file.realMs / 60_000)).toFixed(0) : '-';
   out.push('');
   if (file.interrupted) out.push(chalk.yellow(`interrupted: ${file.results.length} of ${file.expectedRuns} runs finished`));
+  else if (file.bailed) out.push(chalk.yellow(`stopped at the first failure (--bail): ${file.results.length} of ${file.expectedRuns} runs finished`));
   else if (missing > 0) out.push(chalk.yellow(`incomplete: ${missing} of ${file.expectedRuns} runs are missing (merge every shard's results)`));
   const tally = `${file.results.length} runs: ${count('passed')} passed, ${count('failed')} failed, ${count('hung')} hung, ${count('crashed')} crashed`;
   const timing = `${(file.realMs / 1000).toFixed(1)}s real, ${file.parallel} worker${file.parallel === 1 ? '' : 's'}, ${perMinute} runs/min`;

@@ -28,6 +28,8 @@ export interface GradeFile {
   /** Runs this file should hold (its shard's share of tests × runs). */
   expectedRuns: number;
   interrupted: boolean;
+  /** Stopped at the first failure (--bail): the runs after it were not run. */
+  bailed?: boolean;
   parallel: number;
   realMs: number;
   /** The --timeout used (seconds): a hung run replays under the same one. */

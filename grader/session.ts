@@ -28,11 +28,15 @@ export interface SessionOptions {
   /** At most this many failing runs per test (and implementation) get a saved trace. */
   traces: number;
   view: ProgressView;
+  /** Stop at the first run that does not pass. */
+  bail?: boolean;
 }
 
 export interface SessionResult {
   records: RunRecord[];
   interrupted: boolean;
+  /** Stopped at the first failure (--bail). */
+  bailed?: boolean;
   realMs: number;
   /** The grader could not run at all (a worker failed to start). */
   fatal?: string;
@@ -64,11 +68,13 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
     entry.left++;
     remaining.set(key, entry);
   }
+  view.plan?.([...remaining].map(([key, e]) => ({ name: key.slice(key.indexOf('/') + 1), ...(key.startsWith('/') ? {} : { label: key.slice(0, key.indexOf('/')) }), runs: e.runs })));
   const records: { order: number; record: RunRecord }[] = [];
   const traced = new Map<string, number>();
   const traceJobs: Promise<void>[] = [];
   let failed = 0;
   let interrupted = false;
+  let bailed = false;
   let nextId = 1;
 
   const onSigint = () => {
@@ -92,7 +98,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
     entry.left--;
     if (record.status !== 'passed') entry.failed++;
     if (entry.left === 0) view.testDone(job.test, impl.label, entry.runs, entry.failed);
-    if (record.status !== 'passed' && options.outDir && !interrupted) {
+    if (record.status !== 'passed' && options.outDir && !interrupted && !options.bail) {
       // A hung or crashed run's trace costs another watchdog period (or another out-of-memory
       // kill): one per test is enough to see where it went wrong.
       const traceKey = `${key}/${record.status === 'failed' ? 'failed' : 'lost'}`;
@@ -104,6 +110,11 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
       }
     }
     if (pool.fatal) pool.abort();
+    if (options.bail && record.status !== 'passed' && !bailed && !interrupted) {
+      bailed = true;
+      view.note(`--bail: stopped at the first failure; replay it with: ${replayCommand(record.test, record.seed, impl.arg)}`);
+      pool.abort();
+    }
   };
 
   try {
@@ -123,6 +134,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
   return {
     records: records.map((r) => r.record),
     interrupted,
+    ...(bailed ? { bailed } : {}),
     realMs: performance.now() - started,
     ...(pool.fatal ? { fatal: pool.fatal } : {}),
   };

@@ -158,9 +158,33 @@ describe('grader: command line (end to end)', function () {
     expect(fingerprintOf(trace.stdout)).to.equal(readResults(json).results[0].fingerprint);
   });
 
+  it('stops at the first failure with --bail, and prints its replay command', async () => {
+    // One worker, seeds 1..6 in order: seed 1 fails (faultySeed), and nothing after it runs.
+    const r = await grade(['2a', '--run', '^TestGraderElection2A$', '--impl', THROWS, '-n', '6', '--seed', '1', '-p', '1', '--bail', '--out', tmp]);
+    expect(r.code, r.stderr).to.equal(1);
+    expect(r.stderr).to.include(`--bail: stopped at the first failure; replay it with: npm run grade -- replay TestGraderElection2A --seed 1 --impl ${THROWS} --trace`);
+    expect(r.stdout).to.match(/^stopped at the first failure \(--bail\): 1 of 6 runs finished$/m);
+    expect(r.stdout).to.include(`replay: npm run grade -- replay TestGraderElection2A --seed 1 --impl ${THROWS} --trace`);
+  });
+
+  it('says when npm kept the options given without --, and runs as the dslab command', async () => {
+    // npm run grade lab2a -n 2 --seed 5 passes "lab2a 2 5" and keeps --seed for itself.
+    const r = await grade(['lab2a', '2', '5'], { npm_lifecycle_event: 'grade', npm_config_seed: 'true' });
+    expect(r.code).to.equal(2);
+    expect(r.stderr.trimEnd()).to.match(/^grade: unknown lab "5": .* npm kept the options before "--" for itself \(--seed\): write npm run grade -- LAB \[options\], or npx dslab grade LAB \[options\]$/);
+    // `dslab grade ...` is `grade ...`.
+    const bin = await grade(['grade', 'list', '2a']);
+    expect(bin.code, bin.stderr).to.equal(0);
+    expect(bin.stdout).to.match(/^2A {2}TestGraderElection2A /m);
+  });
+
   it('compares two implementations on the same seeds with a verdict per part', async () => {
-    const r = await grade(['compare', '--impl', MINI, '--impl', THROWS, '2a', '--run', '^TestGrader', '-n', '2', '--seed', '1']);
+    const r = await grade(['compare', '--impl', MINI, '--impl', THROWS, '2a', '--run', '^TestGrader', '-n', '2', '--seed', '1', '-q']);
     expect(r.code, r.stderr).to.equal(0);
+    // Quiet: no live view, but every failing seed with its replay command.
+    expect(r.stderr).not.to.include('FAILED');
+    expect(r.stdout).to.match(/^ {2}\[B\] TestGraderElection2A: 1 failed, seeds 1$/m);
+    expect(r.stdout).to.include(`      replay: npm run grade -- replay TestGraderElection2A --seed 1 --impl ${THROWS} --trace`);
     expect(r.stdout).to.match(/^\s+TestGraderElection2A\s+2\/2\s+1\/2\s/m);
     expect(r.stdout).to.match(/^\s+2A: A is better: passes 4\/4 runs \(100%\), the other 2\/4$/m);
   });

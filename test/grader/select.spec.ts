@@ -156,6 +156,20 @@ describe('grader: report', () => {
     expect(() => mergeFiles([range(1), gradeFile([], { seed: 9, runs: 1 })], ['a', 'b'])).to.throw(UsageError, /no file has seeds 2\.\.8/);
   });
 
+  it('refuses a shard given twice and seed ranges that overlap, naming the files', () => {
+    const shard = (k: number, count = 2, seed = 1, runs = 2) => gradeFile([], { seed, runs, shard: { index: k, count } });
+    expect(() => mergeFiles([shard(1), shard(2), shard(1)], ['a.json', 'b.json', 'c.json'])).to.throw(
+      UsageError,
+      /^a\.json and c\.json are the same results \(seeds 1\.\.2, shard 1\/2\): give each shard or seed range once$/,
+    );
+    expect(() => mergeFiles([gradeFile([]), gradeFile([])], ['a.json', 'a.json'])).to.throw(UsageError, /a\.json and a\.json are the same results \(seeds 1\.\.2\)/);
+    expect(() => mergeFiles([shard(1), shard(1, 3)], ['a.json', 'b.json'])).to.throw(UsageError, /a\.json \(seeds 1\.\.2, shard 1\/2\) and b\.json \(seeds 1\.\.2, shard 1\/3\) overlap/);
+    expect(() => mergeFiles([gradeFile([], { seed: 1, runs: 100 }), gradeFile([], { seed: 51, runs: 100 })], ['a.json', 'b.json'])).to.throw(
+      UsageError,
+      /^a\.json \(seeds 1\.\.100\) and b\.json \(seeds 51\.\.150\) overlap/,
+    );
+  });
+
   it('compares pass rates first, then costs', () => {
     const a = summarize(gradeFile(results).tests, results);
     const cheaper = results.map((r) => ({ ...r, stats: { ...r.stats!, rpcs: r.stats!.rpcs / 2, bytes: r.stats!.bytes / 2 } }));
