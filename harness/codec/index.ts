@@ -14,7 +14,38 @@ export class CodecError extends Error {
 }
 
 const encoder = new Encoder({ ignoreUndefined: false, forceIntegerToFloat: false });
-const decoder = new Decoder();
+/**
+ * Map keys decoded recently, by byte length, so that the same property names are not decoded from
+ * UTF-8 again on every message. It replaces @msgpack/msgpack's own shared key cache, which evicts
+ * at random with Math.random once more than 16 distinct keys of one length have been seen (gids
+ * as keys of a configuration's groups do that): the simulator traps Math.random, so eviction here
+ * is round-robin.
+ */
+class KeyCache {
+  private static readonly MAX_KEY_BYTES = 16;
+  private static readonly PER_LENGTH = 16;
+  private readonly buckets = Array.from({ length: KeyCache.MAX_KEY_BYTES }, () => ({ keys: [] as { bytes: Uint8Array; str: string }[], next: 0 }));
+  private readonly utf8 = new TextDecoder();
+
+  canBeCached(byteLength: number): boolean {
+    return byteLength > 0 && byteLength <= KeyCache.MAX_KEY_BYTES;
+  }
+
+  decode(bytes: Uint8Array, offset: number, byteLength: number): string {
+    const bucket = this.buckets[byteLength - 1];
+    search: for (const key of bucket.keys) {
+      for (let j = 0; j < byteLength; j++) if (key.bytes[j] !== bytes[offset + j]) continue search;
+      return key.str;
+    }
+    const copy = bytes.slice(offset, offset + byteLength);
+    const str = this.utf8.decode(copy);
+    if (bucket.keys.length < KeyCache.PER_LENGTH) bucket.keys.push({ bytes: copy, str });
+    else bucket.keys[bucket.next++ % KeyCache.PER_LENGTH] = { bytes: copy, str };
+    return str;
+  }
+}
+
+const decoder = new Decoder({ keyDecoder: new KeyCache() });
 
 /** Throws a CodecError naming the first part of `value` that cannot cross a wire faithfully. */
 export function validate(value: unknown, path = 'value'): void {
