@@ -6,20 +6,22 @@ import type { Config, Groups } from '../harness/contracts/shardctrler';
 import { NShards } from '../harness/contracts/shardctrler';
 import { fail, type Scenario, type TestContext } from '../harness/scenario';
 import { CtrlerCluster } from '../harness/fixtures/shardctrler';
-import { changedShards, check, checkSameConfig } from '../harness/fixtures/shardctrler-check';
+import { changedShards, check, checkSameConfig, configDifference } from '../harness/fixtures/shardctrler-check';
 import { spawnClientsAndWait } from '../harness/fixtures/service-cluster';
+import { churn, makeLeader, readAll } from '../harness/fixtures/shardctrler-churn';
+import { checkCtrlerHistory } from '../harness/fixtures/shardctrler-history-check';
 
 /** The configuration the original's cfa[3] keeps: never assigned, so the zero configuration. */
 const ZERO_CONFIG: Config = { num: 0, shards: new Array<number>(NShards).fill(0), groups: {} };
 
-/** A 3-server reliable cluster with one clerk, cleaned up whatever happens. */
-function ctrlerTest(name: string, description: string, body: (cfg: CtrlerCluster, t: TestContext) => Promise<void>): Scenario {
+/** A cluster (the original's: 3 servers, reliable), cleaned up whatever happens. */
+function ctrlerTest(name: string, description: string, body: (cfg: CtrlerCluster, t: TestContext) => Promise<void>, n = 3, unreliable = false): Scenario {
   return {
     name,
     part: '4A',
     description,
     async run(t) {
-      const cfg = new CtrlerCluster(t, 3, false);
+      const cfg = new CtrlerCluster(t, n, unreliable);
       try {
         await body(cfg, t);
         cfg.checkTimeout();
@@ -239,4 +241,44 @@ const minimalAgain = ctrlerTest('TestMinimalAgain', 'Test: Minimal transfers aft
   });
 });
 
-export const scenarios: Scenario[] = [basic, multi, minimalAgain];
+// Ours: the history of a long churn, judged by what clients observed (see shardctrler-history-check.ts).
+const churnTitle = 'Test: concurrent join/leave/move/query, unreliable net, partitions, restarts (4A, ours)';
+const unreliableChurn = ctrlerTest(
+  'TestUnreliableChurn4A',
+  churnTitle,
+  async (cfg) => {
+    await phase(cfg, churnTitle.slice('Test: '.length), async () => {
+      const configs = await churn(cfg, { nclerks: 5, seconds: 10, partitions: true, crashes: true });
+      checkCtrlerHistory(cfg.history.operations, configs);
+    });
+  },
+  5,
+  true,
+);
+
+// Ours: after a churn, every replica, once it leads, serves the very configurations the others do.
+const agreeTitle = 'Test: every replica serves the same configurations after churn (4A, ours)';
+const replicasAgree = ctrlerTest(
+  'TestReplicasAgree4A',
+  agreeTitle,
+  async (cfg) => {
+    await phase(cfg, agreeTitle.slice('Test: '.length), async () => {
+      const configs = await churn(cfg, { nclerks: 5, seconds: 5, partitions: false, crashes: true });
+      // The faults are over: what is compared now is state, so reads need not crawl through losses.
+      cfg.net.setReliable(true);
+      for (const i of cfg.all) {
+        await makeLeader(cfg, i);
+        const served = await readAll(cfg.makeClient([i]));
+        if (served.length !== configs.length) fail(`server ${i} serves ${served.length} configurations, the cluster ${configs.length}`);
+        served.forEach((c, k) => {
+          const difference = configDifference(c, configs[k]);
+          if (difference) fail(`server ${i} serves configuration ${k} differently: ${difference}`);
+        });
+      }
+    });
+  },
+  5,
+  true,
+);
+
+export const scenarios: Scenario[] = [basic, multi, minimalAgain, unreliableChurn, replicasAgree];
