@@ -50,7 +50,7 @@ function build(setExit: (code: number) => void): Command {
     .addOption(seedOpt('first seed (default: random, always printed); run k of every test uses seed S+k'))
     .option('--impl <DIR>', 'implementation to grade, laid out like src/', 'src')
     .option('--json <FILE>', 'write every run as JSON (for grade merge, CI, scripts)')
-    .option('--out <DIR>', 'where failing runs leave their traces and HTML reports', '.grade-out')
+    .option('--out <DIR>', 'where failing runs leave their traces and HTML reports: one folder per grade, the last 5 kept', '.grade-out')
     .addOption(timeoutOpt())
     .addOption(new Option('--shard <K/N>', 'run slice K of N of the runs (needs --seed); combine with grade merge').argParser(arg(parseShard)))
     .addOption(failuresOpt())

@@ -1,5 +1,6 @@
 // `grade [LAB...]`: select tests and seeds, check the implementation and output paths, run the
 // session, write --json, print the report. Returns the exit status.
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { randomInt } from 'node:crypto';
 import chalk from 'chalk';
@@ -7,9 +8,10 @@ import type { LabPart } from '../harness/scenario';
 import { applyShard, layersFor, makeJobs, parseLabs, registry, selectTests, UsageError, type Shard } from './select';
 import { checkImpl } from './impls';
 import { checkWritableDir, checkWritableFile, FORMAT, writeJsonAtomic, type GradeFile } from './results';
-import { renderReport } from './report';
+import { renderReport, shortPath } from './report';
 import { runSession, type ImplChoice } from './session';
 import { makeView } from './progress';
+import { invocationDir, KEEP_RUNS, pruneInvocations } from './outdir';
 
 export interface GradeOptions {
   labs: string[];
@@ -89,6 +91,9 @@ export async function grade(o: GradeOptions): Promise<number> {
     `${chalk.bold('grading')} ${p.parts.join(' ')}: ${p.tests.length} tests x ${o.runs} runs = ${jobs.length} runs${shardText}, ${seeds} (repeat with --seed ${p.seed}), implementation ${o.impl}, ${parallel} worker${parallel === 1 ? '' : 's'}\n`,
   );
   for (const n of p.notes) process.stderr.write(`${n}\n`);
+  // Keep the newest KEEP_RUNS - 1 earlier invocations; this one is the KEEP_RUNS-th.
+  pruneInvocations(o.out, KEEP_RUNS - 1);
+  const outDir = invocationDir(o.out, p.parts);
   const view = makeView(o.quiet);
   view.start(jobs.length);
   const timeoutMs = o.timeoutS * 1000;
@@ -99,7 +104,7 @@ export async function grade(o: GradeOptions): Promise<number> {
     timeoutMs,
     silenceMs: silenceFor(timeoutMs),
     memoryMb: o.workerMemoryMb ?? defaultWorkerMemory(parallel),
-    outDir: o.out,
+    outDir,
     traces: o.traces,
     view,
     ...(o.bail ? { bail: true } : {}),
@@ -129,6 +134,7 @@ export async function grade(o: GradeOptions): Promise<number> {
   const report = renderReport(file, { maxFailures: o.failures });
   process.stdout.write(`\n${report.text}\n`);
   if (o.json) process.stdout.write(`results: ${o.json}\n`);
+  if (fs.existsSync(outDir)) process.stdout.write(`traces and reports of failing runs: ${shortPath(outDir)} (the last ${KEEP_RUNS} grades are kept under ${o.out})\n`);
   if (session.interrupted) return 130;
   return report.exitCode;
 }

@@ -20,6 +20,8 @@ export interface TestStats {
 }
 
 export interface TestContext {
+  /** The test's name, e.g. TestFigure8Unreliable2C (for file names). */
+  readonly test: string;
   readonly sim: Simulator;
   readonly seed: number;
   readonly impl: Implementation;
@@ -94,6 +96,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const sim = new Simulator(options.seed, { keepTrace: options.keepTrace, onTrace: options.onTrace });
   const output: string[] = [];
   const ctx: TestContext = {
+    test: scenario.name,
     sim,
     seed: options.seed,
     impl: options.impl,

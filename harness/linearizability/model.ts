@@ -34,6 +34,8 @@ export interface Operation<I, O> {
   /** `undefined`: the operation never returned (a crashed client); `return` is then Infinity. */
   output: O | undefined;
   return: number;
+  /** The server that answered it, when the recorder knows (shown in the HTML report). */
+  server?: string;
 }
 
 /** A history as a list of events; the position in the list is the only notion of time. */

@@ -4,8 +4,8 @@
 import type { Operation } from './model';
 
 export interface PendingOperation<O> {
-  /** Records the output and the virtual time of the return; ending twice is an error. */
-  end(output: O, now: number): void;
+  /** Records the output, the virtual time of the return and who answered; ending twice is an error. */
+  end(output: O, now: number, server?: string): void;
   readonly done: boolean;
 }
 
@@ -19,12 +19,13 @@ export class HistoryRecorder<I, O> {
     this.ops.push(op);
     let done = false;
     return {
-      end(output: O, returnTime: number) {
+      end(output: O, returnTime: number, server?: string) {
         if (done) throw new Error(`operation ${JSON.stringify(input)} of client ${clientId} ended twice`);
         if (!(returnTime >= op.call)) throw new Error(`operation returns at ${returnTime}, before its call at ${op.call}`);
         done = true;
         op.output = output;
         op.return = returnTime;
+        if (server !== undefined) op.server = server;
       },
       get done() {
         return done;

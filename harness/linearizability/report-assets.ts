@@ -43,6 +43,14 @@ svg.timeline { display: block; font: 12px ui-monospace, Menlo, Consolas, monospa
 .bad-path { stroke: rgba(230,0,0,.45); stroke-width: 2; stroke-dasharray: 4 3; }
 .fail-line { stroke: #d00; stroke-width: 2; stroke-dasharray: 6 4; }
 .fail-label { fill: #d00; font-size: 11px; }
+.op text.server-tag, .server-tag { fill: #5a2d82; color: #5a2d82; font-size: 10px; font-weight: 600; }
+.fault line { stroke-width: 1.5; stroke-dasharray: 3 3; }
+.fault text { font-size: 10px; }
+.fault-partition line, .fault-heal line { stroke: #d35400; } .fault-partition text, .fault-heal text, span.fault-partition { fill: #d35400; color: #d35400; }
+.fault-crash line { stroke: #b00020; } .fault-crash text, span.fault-crash { fill: #b00020; color: #b00020; }
+.fault-restart line { stroke: #2e7d32; } .fault-restart text, span.fault-restart { fill: #2e7d32; color: #2e7d32; }
+.fault-leader line { stroke: #1565c0; } .fault-leader text, span.fault-leader { fill: #1565c0; color: #1565c0; }
+.fault-unreliable line, .fault-reliable line { stroke: #777; } .fault-unreliable text, .fault-reliable text, span.fault-unreliable { fill: #555; color: #555; }
 #tooltip { position: fixed; z-index: 5; pointer-events: none; background: #fff; border: 1px solid #888; box-shadow: 0 2px 8px rgba(0,0,0,.2); padding: 6px 8px; max-width: 560px; font-size: 12px; }
 #details { position: fixed; z-index: 4; right: 12px; bottom: 12px; background: #fffbe6; border: 1px solid #cc9; padding: 8px 10px; max-width: 560px; font-size: 12px; }
 #details h3 { margin: 0 0 4px; font-size: 13px; }
@@ -79,7 +87,9 @@ export const CLIENT_SCRIPT = `
   }
   function describe(p, op) {
     var part = data.partitions[p], o = part.ops[op], k = partialFor(p, op), partial = part.partials[k];
-    var rows = [['operation', o.desc], ['client', o.client], ['call', o.call], ['return', o.ret === null ? 'never returned' : o.ret]];
+    var ms = function (t) { return Math.round(t) + ' ms (virtual)'; };
+    var rows = [['operation', o.desc], ['client', o.client], ['call', ms(o.call)], ['return', o.ret === null ? 'never returned' : ms(o.ret)]];
+    if (o.server !== undefined) rows.push(['answered by', o.server]);
     if (!partial) rows.push(['note', 'no linearizable prefix was recorded']);
     else {
       var pos = partial.ops.indexOf(op);

@@ -13,6 +13,22 @@ export interface ReportOp {
   /** null: never returned. */
   ret: number | null;
   desc: string;
+  /** The server that answered, when the recorder knows. */
+  server?: string;
+}
+
+/** A fault of the run at a virtual time, drawn on the timeline (see harness/fixtures/faults.ts). */
+export interface ReportFault {
+  time: number;
+  kind: 'partition' | 'heal' | 'crash' | 'restart' | 'leader' | 'unreliable' | 'reliable';
+  text: string;
+}
+
+/** What the report shows besides the checked history. */
+export interface ReportExtras {
+  faults?: readonly ReportFault[];
+  /** The test and seed, for the title. */
+  title?: string;
 }
 
 export interface ReportPartial {
@@ -44,9 +60,11 @@ export interface ReportData {
   /** Distinct state descriptions, referenced by index. */
   states: string[];
   partitions: ReportPartition[];
+  faults: ReportFault[];
+  title?: string;
 }
 
-export function buildReportData<S, I, O>(result: CheckResult<S, I, O>): ReportData {
+export function buildReportData<S, I, O>(result: CheckResult<S, I, O>, extras: ReportExtras = {}): ReportData {
   const states: string[] = [];
   const stateIndex = new Map<string, number>();
   const intern = (text: string) => {
@@ -64,6 +82,7 @@ export function buildReportData<S, I, O>(result: CheckResult<S, I, O>): ReportDa
       call: op.call,
       ret: Number.isFinite(op.return) ? op.return : null,
       desc: describeOperation(model, op.input, op.output),
+      ...(op.server !== undefined ? { server: op.server } : {}),
     }));
     let sequences = p.verdict === 'ok' && p.linearization ? [p.linearization] : p.partials.slice(0, MAX_PARTIALS);
     // Nothing could go first: show the empty prefix and the candidates it got stuck on.
@@ -87,6 +106,8 @@ export function buildReportData<S, I, O>(result: CheckResult<S, I, O>): ReportDa
     elapsedMs: result.elapsedMs,
     states,
     partitions,
+    faults: [...(extras.faults ?? [])].sort((a, b) => a.time - b.time),
+    ...(extras.title ? { title: extras.title } : {}),
   };
 }
 

@@ -1,12 +1,15 @@
 // Draws one partition as an SVG timeline: a row per client, each operation a bar from its call to
 // its return. Time is warped, not linear: every distinct timestamp gets a slot, slots are spaced
 // so labels fit, and a slot is wide enough for the linearization points that fall in it.
-import type { ReportPartial, ReportPartition } from './report-data';
+import type { ReportFault, ReportPartial, ReportPartition } from './report-data';
 
 const ROW_H = 26;
 const ROW_GAP = 12;
 const LEFT = 84;
-const TOP = 34;
+/** Room above the rows for the axis; faults, when drawn, take FAULT_LANES more lanes above it. */
+const AXIS_TOP = 34;
+const FAULT_LANE_H = 16;
+const FAULT_LANES = 3;
 const GAP = 14;
 const LP_PAD = 5;
 const LP_GAP = 9;
@@ -29,7 +32,13 @@ export function formatTime(t: number): string {
   return Number.isInteger(t) ? String(t) : t.toFixed(3).replace(/\.?0+$/, '');
 }
 
-export function renderPartitionSvg(p: ReportPartition, index: number): string {
+/** Axis labels: whole virtual milliseconds (stamps carry 1/1024 ms tie-breakers nobody needs to read). */
+export function axisLabel(t: number): string {
+  return String(Math.round(t));
+}
+
+export function renderPartitionSvg(p: ReportPartition, index: number, faults: readonly ReportFault[] = []): string {
+  const TOP = AXIS_TOP + (faults.length > 0 ? FAULT_LANES * FAULT_LANE_H : 0);
   const times = [...new Set(p.ops.flatMap((op) => (op.ret === null ? [op.call] : [op.call, op.ret])))].sort((a, b) => a - b);
   const slotOf = new Map(times.map((t, i) => [t, i]));
   const slotCount = times.map(() => 0);
@@ -53,19 +62,22 @@ export function renderPartitionSvg(p: ReportPartition, index: number): string {
   const lpX = (m: Mark) => x[m.slot] + LP_PAD + m.j * LP_GAP;
   const out: string[] = [];
   out.push(`<svg class="timeline" id="timeline-${index}" data-p="${index}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">`);
-  // Axis: ticks at every slot, labels where they fit.
+  // Axis: ticks at every slot, labels (rounded virtual ms) where they fit and differ from the last.
   out.push(`<g class="axis"><line x1="${LEFT}" y1="${TOP - 10}" x2="${width - 10}" y2="${TOP - 10}"/>`);
   let lastLabelEnd = -Infinity;
+  let lastLabel = '';
   times.forEach((t, i) => {
     const cx = x[i] + slotW[i] / 2;
     out.push(`<line x1="${cx}" y1="${TOP - 14}" x2="${cx}" y2="${TOP - 10}"/>`);
-    const label = formatTime(t);
-    if (cx - (label.length * 6) / 2 > lastLabelEnd + 6) {
+    const label = axisLabel(t);
+    if (label !== lastLabel && cx - (label.length * 6) / 2 > lastLabelEnd + 6) {
       out.push(`<text x="${cx}" y="${TOP - 18}">${escapeXml(label)}</text>`);
       lastLabelEnd = cx + (label.length * 6) / 2;
+      lastLabel = label;
     }
   });
-  out.push(`<text class="axis-name" x="4" y="${TOP - 18}">time</text></g>`);
+  out.push(`<text class="axis-name" x="4" y="${TOP - 18}">virtual ms</text></g>`);
+  out.push(...faultMarks(faults, times, x, slotW, height, width));
   out.push('<g class="rows">');
   for (const c of clients) {
     const y = rowY(c);
@@ -81,11 +93,16 @@ export function renderPartitionSvg(p: ReportPartition, index: number): string {
     const x2 = op.ret === null ? width - 10 : x[slotOf.get(op.ret)!] + slotW[slotOf.get(op.ret)!];
     const y = rowY(op.client);
     const cls = ['op', inFirst.has(id) ? 'in-prefix' : '', stuckFirst.has(id) ? 'stuck' : '', op.ret === null ? 'open' : ''].filter(Boolean).join(' ');
-    const maxChars = Math.max(0, Math.floor((x2 - x1 - 8) / CHAR_W));
+    // The answering server in a tag at the bar's right end, when there is room for it.
+    const tag = op.server !== undefined && x2 - x1 > 40 ? op.server : undefined;
+    const tagW = tag ? tag.length * 6.5 + 6 : 0;
+    const maxChars = Math.max(0, Math.floor((x2 - x1 - 8 - tagW) / CHAR_W));
     const label = op.desc.length <= maxChars ? op.desc : maxChars > 1 ? `${op.desc.slice(0, maxChars - 1)}…` : '';
     out.push(
-      `<g class="${cls}" data-op="${id}" data-p="${index}"><rect x="${x1}" y="${y}" width="${Math.max(2, x2 - x1)}" height="${ROW_H}" rx="4"/>` +
-        `<text x="${(x1 + x2) / 2}" y="${y + ROW_H / 2 + 4}">${escapeXml(label)}</text></g>`,
+      `<g class="${cls}" data-op="${id}" data-p="${index}"${op.server !== undefined ? ` data-server="${escapeXml(op.server)}"` : ''}><rect x="${x1}" y="${y}" width="${Math.max(2, x2 - x1)}" height="${ROW_H}" rx="4"/>` +
+        `<text x="${(x1 + x2 - tagW) / 2}" y="${y + ROW_H / 2 + 4}">${escapeXml(label)}</text>` +
+        (tag ? `<text class="server-tag" x="${x2 - tagW / 2 - 2}" y="${y + ROW_H / 2 + 4}">${escapeXml(tag)}</text>` : '') +
+        '</g>',
     );
   });
   out.push('</g><g class="partials">');
@@ -114,6 +131,42 @@ export function renderPartitionSvg(p: ReportPartition, index: number): string {
   });
   out.push('</g></svg>');
   return out.join('\n');
+}
+
+/**
+ * Faults at their virtual times: a dashed line down through the rows and a label in one of the
+ * lanes above the axis. The axis is warped, so a time between two slots is placed in proportion.
+ */
+function faultMarks(faults: readonly ReportFault[], times: readonly number[], x: readonly number[], slotW: readonly number[], height: number, width: number): string[] {
+  if (faults.length === 0) return [];
+  const at = (t: number): number => {
+    if (times.length === 0) return LEFT;
+    if (t <= times[0]) return t === times[0] ? x[0] : Math.max(LEFT, x[0] - GAP / 2);
+    const last = times.length - 1;
+    if (t >= times[last]) return t === times[last] ? x[last] : Math.min(width - 12, x[last] + slotW[last] + GAP / 2);
+    let i = 0;
+    while (times[i + 1] <= t) i++;
+    if (t === times[i]) return x[i];
+    const from = x[i] + slotW[i];
+    return from + ((t - times[i]) / (times[i + 1] - times[i])) * (x[i + 1] - from);
+  };
+  const out = ['<g class="faults">'];
+  const laneEnd = new Array<number>(FAULT_LANES).fill(-Infinity);
+  for (const f of faults) {
+    const fx = at(f.time);
+    const short = f.text.length > 34 ? `${f.text.slice(0, 33)}…` : f.text;
+    let lane = laneEnd.findIndex((end) => end < fx);
+    if (lane < 0) lane = laneEnd.indexOf(Math.min(...laneEnd));
+    laneEnd[lane] = fx + short.length * 6 + 8;
+    const ly = (lane + 1) * FAULT_LANE_H - 3;
+    out.push(
+      `<g class="fault fault-${f.kind}" data-time="${f.time}"><title>${escapeXml(`${axisLabel(f.time)} ms: ${f.text}`)}</title>` +
+        `<line x1="${fx}" y1="${ly + 3}" x2="${fx}" y2="${height}"/>` +
+        `<text x="${fx + 3}" y="${ly}">${escapeXml(short)}</text></g>`,
+    );
+  }
+  out.push('</g>');
+  return out;
 }
 
 // Linearization points: each step at the earliest time it can happen (never before the previous

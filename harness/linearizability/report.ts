@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkOperations, type CheckResult } from './check';
-import { buildReportData, type ReportData } from './report-data';
+import { buildReportData, type ReportData, type ReportExtras } from './report-data';
 import { CLIENT_SCRIPT, STYLE } from './report-assets';
 import { escapeXml, renderPartitionSvg } from './report-svg';
 
@@ -12,15 +12,15 @@ import { escapeXml, renderPartitionSvg } from './report-svg';
  * Writes the report for `result` to `file` and returns its path. A result checked without
  * `verbose` is checked again with it (same options), since the report needs the prefixes.
  */
-export function writeHtmlReport<S, I, O>(result: CheckResult<S, I, O>, file: string): string {
+export function writeHtmlReport<S, I, O>(result: CheckResult<S, I, O>, file: string, extras: ReportExtras = {}): string {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, renderHtmlReport(result));
+  fs.writeFileSync(file, renderHtmlReport(result, extras));
   return file;
 }
 
-export function renderHtmlReport<S, I, O>(result: CheckResult<S, I, O>): string {
+export function renderHtmlReport<S, I, O>(result: CheckResult<S, I, O>, extras: ReportExtras = {}): string {
   const verbose = result.verbose ? result : recheckVerbose(result);
-  const data = buildReportData(verbose);
+  const data = buildReportData(verbose, extras);
   return page(data);
 }
 
@@ -42,7 +42,7 @@ function page(data: ReportData): string {
       `<section class="partition verdict-${p.verdict}" id="partition-${i}" data-p="${i}">` +
       `<h2><span class="badge">${p.verdict}${escapeXml(why)}</span> ${escapeXml(name)} ` +
       `<small>${p.ops.length} operations; longest linearizable prefix ${longest}</small></h2>` +
-      `<div class="scroll">${renderPartitionSvg(p, i)}</div></section>`
+      `<div class="scroll">${renderPartitionSvg(p, i, data.faults)}</div></section>`
     );
   });
   const json = JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
@@ -52,14 +52,16 @@ function page(data: ReportData): string {
 <style>${STYLE}</style></head>
 <body>
 <header id="summary" class="verdict-${data.verdict}">
-<h1>History is <span id="verdict">${data.verdict}</span>${escapeXml(reason)}</h1>
+<h1>History is <span id="verdict">${data.verdict}</span>${escapeXml(reason)}${data.title ? ` <small>${escapeXml(data.title)}</small>` : ''}</h1>
 <p>Model <b>${escapeXml(data.model)}</b>; ${data.partitions.length} partition(s); checked in ${data.elapsedMs.toFixed(1)} ms.
 <a href="#" id="jump">jump to first failure</a></p>
 <p class="legend"><span class="sw op-sw"></span> operation (call to return)
 <span class="sw prefix-sw"></span> in the longest linearizable prefix
 <span class="sw lp-sw"></span> linearization point
 <span class="sw bad-sw"></span> could not come next
-<span class="sw fail-sw"></span> stuck: no candidate continues. Hover an operation for the model state; click to pin it.</p>
+<span class="sw fail-sw"></span> stuck: no candidate continues. Hover an operation for the model state; click to pin it.
+<span class="server-tag">S2</span> the server that answered.${data.faults.length > 0 ? ' Faults of the run above the timeline: <span class="fault-partition">partition</span> <span class="fault-crash">crash</span> <span class="fault-restart">restart</span> <span class="fault-leader">leader</span> <span class="fault-unreliable">unreliable</span>.' : ''}
+Time is in virtual milliseconds, not to scale: every distinct call or return time gets a slot.</p>
 </header>
 <main>${sections.join('\n')}</main>
 <div id="tooltip" hidden></div>

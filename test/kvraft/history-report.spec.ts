@@ -1,0 +1,78 @@
+// The HTML history report of a failing key/value run, in a real headless Chromium: the faults of
+// the run on the timeline (partitions with who was cut off, crashes, restarts, leaders seen,
+// unreliable), the server that answered each operation, a time axis in rounded virtual ms, and a
+// file named after the test and seed. Skips itself when /usr/bin/chromium is absent.
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { findScenario } from '../../labs';
+import { Implementation } from '../../harness/impl';
+import { runScenario } from '../../harness/scenario';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const CHROMIUM = '/usr/bin/chromium';
+// Reads served by followers: stale under partitions, so the history is not linearizable.
+const VARIANT = 'kvraft-follower-reads';
+const TEST = 'TestPersistPartitionUnreliableLinearizable3A';
+const SEED = 1;
+
+describe('key/value: the history report of a failing run, in headless Chromium', function () {
+  this.timeout(120_000);
+  let dir: string;
+  before(function () {
+    if (!fs.existsSync(CHROMIUM)) {
+      console.log(`    (skipped: ${CHROMIUM} is absent; install it with: apt-get update && apt-get install -y chromium)`);
+      this.skip();
+    }
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kv-report-'));
+  });
+  after(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('shows partitions and the answering server of each operation', async () => {
+    const result = await runScenario(findScenario(TEST)!, { seed: SEED, impl: new Implementation(path.join(ROOT, 'impls', VARIANT)), outDir: dir });
+    expect(result.passed).to.equal(false);
+    expect(result.error).to.match(/^history is not linearizable/);
+    expect(result.artefacts).to.deep.equal([path.join(dir, `${TEST}-seed${SEED}-linearizability.html`)]);
+    const { chromium } = await import('playwright-core');
+    const context = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1400, height: 900 },
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+      await page.goto(`file://${result.artefacts[0]}`);
+      expect(await page.textContent('h1 small')).to.equal(`${TEST} seed ${SEED}`);
+      const section = page.locator('section.verdict-illegal').first();
+      // Faults: partitions name who was cut off; the network went unreliable at the start.
+      const partitions = section.locator('.fault.fault-partition');
+      expect(await partitions.count()).to.be.greaterThan(0);
+      expect(await partitions.first().locator('title').textContent()).to.match(/^\d+ ms: partition: S\d( S\d)* cut off from S\d( S\d)*$/);
+      expect(await section.locator('.fault.fault-unreliable').count()).to.equal(1);
+      expect(await section.locator('.fault.fault-heal').count()).to.be.greaterThan(0);
+      // The answering server: on the bar, and in the tooltip.
+      const answered = section.locator('.op[data-server]');
+      expect(await answered.count()).to.be.greaterThan(0);
+      const op = answered.first();
+      const server = await op.getAttribute('data-server');
+      expect(server).to.match(/^S[0-6]$/);
+      expect(await op.locator('.server-tag').textContent()).to.equal(server);
+      await op.hover();
+      expect(await page.locator('#tooltip').textContent()).to.match(new RegExp(`answered by${server}`));
+      expect(await page.locator('#tooltip').textContent()).to.match(/call\d+ ms \(virtual\)return\d+ ms \(virtual\)/);
+      // The axis: named, whole virtual milliseconds.
+      expect(await section.locator('.axis .axis-name').textContent()).to.equal('virtual ms');
+      const ticks = await section.locator('.axis text:not(.axis-name)').allTextContents();
+      expect(ticks.length).to.be.greaterThan(3);
+      for (const t of ticks) expect(t).to.match(/^\d+$/);
+      await page.screenshot({ path: path.join(dir, 'report.png') });
+      expect(problems).to.deep.equal([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
