@@ -129,6 +129,11 @@ export async function replay(options: ReplayOptions): Promise<number> {
     out.line(`${word}${why}: ${firstLine(result.error)}`);
     const rest = (result.error ?? '').split('\n').slice(1);
     for (const l of rest) out.line(chalk.dim(l));
+    // A run stopped at the real-time limit: where it was (with --trace, that is the end above).
+    if (result.outcome === 'real-time-limit' && !options.trace) {
+      out.line('the trace stops here (its last records):');
+      for (const l of dog.lastRecords()) out.line(`  ${l}`);
+    }
   }
   for (const a of result.artefacts) out.line(artefactLine(a));
   const s = result.stats;

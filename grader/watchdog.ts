@@ -89,6 +89,17 @@ export class Watchdog {
     Atomics.store(this.words, 2, Math.min(virtualMs, 2 ** 31 - 1));
   }
 
+  /** The last few records (oldest first), as the watchdog thread would print them. */
+  lastRecords(): string[] {
+    const lines: string[] = [];
+    for (let k = Math.max(0, this.count - SLOTS); k < this.count; k++) {
+      const slot = this.ring.subarray((k % SLOTS) * SLOT_BYTES, ((k % SLOTS) + 1) * SLOT_BYTES);
+      const end = slot.indexOf(0);
+      lines.push(Buffer.from(slot.subarray(0, end < 0 ? SLOT_BYTES : end)).toString('utf8'));
+    }
+    return lines;
+  }
+
   async stop(): Promise<void> {
     clearInterval(this.beat);
     await this.thread.terminate();

@@ -98,6 +98,13 @@ describe('grader: determinism and faulty implementations (end to end)', function
     expect(replay.stderr).to.include(rec.lastEvent!.replace(/ .*/, ''));
   });
 
+  it('replays a run stopped at the real-time limit to the same verdict, hung, and says where it stopped', async () => {
+    const replay = await grade(['replay', 'TestGraderElection2A', '--seed', '1', '--impl', 'test/grader/impls/slow', '--timeout', '2'], {}, 30_000);
+    expect(replay.code).to.equal(1);
+    expect(replay.stdout).to.match(/^HUNG: real-time limit of 2s reached at virtual time \d+\.\d{3}s \(seed 1\) and the test has not finished$/m);
+    expect(replay.stdout).to.match(/^the trace stops here \(its last records\):\n(?: {2}.*\n)* {2}\s+\d+\.\d{3}s {2}0 +timer +busy work\n/m);
+  });
+
   it('uses seeds of both kinds', () => {
     expect(seeds.map(faultySeed)).to.deep.equal([true, false, true, true]);
   });
