@@ -62,13 +62,35 @@ export class Implementation {
     if (missing.length > 0) {
       throw new ImplementationError(`implementation ${entry} does not export ${missing.map((m) => `${m}()`).join(', ')}`);
     }
-    this.cache.set(name, mod);
-    return mod as T;
+    const named: Record<string, unknown> = { ...mod };
+    for (const e of REQUIRED_EXPORTS[name]) named[e] = namingFactory(e, mod[e] as (...args: unknown[]) => unknown);
+    this.cache.set(name, named);
+    return named as T;
   }
 
   get raft(): RaftModule {
     return this.layer<RaftModule>('raft');
   }
+}
+
+/**
+ * A factory whose exceptions name what was being made: "makeRaft() for server 2 threw: ..." (the
+ * stack, pointing into the implementation, is kept), instead of a bare TypeError from the test.
+ */
+function namingFactory(fn: string, make: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
+  return (...args) => {
+    try {
+      return make(...args);
+    } catch (error) {
+      const e = error instanceof Error ? error : new Error(String(error));
+      const last = args[args.length - 1] as { name?: unknown } | undefined;
+      const who = typeof args[1] === 'number' ? ` for server ${args[1]}` : typeof last?.name === 'string' ? ` on node ${last.name}` : '';
+      const before = e.message;
+      e.message = `${fn}()${who} threw: ${before}`;
+      if (e.stack) e.stack = e.stack.replace(before, e.message);
+      throw e;
+    }
+  };
 }
 
 /** Checks that a directory looks like an implementation; returns an error message or undefined. */

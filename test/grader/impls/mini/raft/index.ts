@@ -1,10 +1,10 @@
 // A leader-election-only Raft, for the grader's own tests: it passes the 2A suite, and its faulty
-// variants (throws/, deadlock/, spin/, oom/, slow/, mute/) inject one failure on about half the seeds. start()
+// variants (throws/, deadlock/, spin/, oom/, slow/, mute/, ctor/) inject one failure on about half the seeds. start()
 // "commits" on the leader alone: enough for the grader's fixture scenarios, not a real 2B.
 import type { ClientEnd, PersisterApi, Runtime, Signal, Timer } from '../../../../../harness/api';
 import type { ApplySink, RaftPeer, StartResult } from '../../../../../harness/contracts/raft';
 
-export type Fault = 'throw' | 'deadlock' | 'spin' | 'oom' | 'slow' | 'mute' | 'console';
+export type Fault = 'throw' | 'deadlock' | 'spin' | 'oom' | 'slow' | 'mute' | 'console' | 'ctor';
 
 /** When the fault strikes: the first event of an affected peer at or after this virtual time. */
 const FAULT_AT_MS = 1000;
@@ -54,6 +54,8 @@ class MiniRaft implements RaftPeer {
     private readonly fault: Fault | undefined,
   ) {
     if (fault && me === 0) faultyRun = runtime.random() < 0.5;
+    // ctor/: the constructor of peer 2 dereferences what it never set.
+    if (fault === 'ctor' && faultyRun && me === 2) void (this.blocked as unknown as { term: number }).term;
     const saved = persister.readRaftState();
     if (saved.length > 0) ({ currentTerm: this.currentTerm, votedFor: this.votedFor } = runtime.codec.decode<{ currentTerm: number; votedFor: number }>(saved));
     this.resetElectionTimer();
