@@ -1,4 +1,5 @@
 // The key/value service's wire types and the operations it replicates through Raft.
+import type { RequestId } from './pending';
 
 export const OK = 'OK';
 export const ErrNoKey = 'ErrNoKey';
@@ -6,10 +7,7 @@ export const ErrWrongLeader = 'ErrWrongLeader';
 export type Err = typeof OK | typeof ErrNoKey | typeof ErrWrongLeader;
 
 /** Every request carries the clerk's id and a per-clerk sequence number, for duplicate detection. */
-export interface RequestId {
-  clientId: number;
-  seq: number;
-}
+export type { RequestId };
 
 export interface GetArgs extends RequestId {
   key: string;

@@ -6,7 +6,9 @@ import { ClerkImpl } from './clerk';
 import { KVServerImpl } from './server';
 
 export { ClerkImpl, RETRY_ROUND_MS } from './clerk';
-export { KVServerImpl, APPLY_TIMEOUT_MS, WATCH_INTERVAL_MS } from './server';
+export { KVServerImpl } from './server';
+export { PendingRequests, APPLY_TIMEOUT_MS, WATCH_INTERVAL_MS, type RequestId } from './pending';
+export { RetryingClerk } from './retrying-clerk';
 export { KVStore, type StoreImage } from './store';
 export * from './common';
 

@@ -1,25 +1,13 @@
 // One replica of the key/value service. Every request, reads included, is a command in the Raft
-// log; a handler submits it, then waits until the applier reaches the command's index and reports
-// whether the entry there is its own. Writes carry (clientId, seq) so a retried write that is
+// log; a handler submits it and waits for its outcome (pending.ts). Writes carry (clientId, seq) so a retried write that is
 // already in the log is applied once. When the persisted Raft state reaches maxraftstate the
 // service hands Raft a snapshot of the store, duplicate table included.
-import type { ClientEnd, Handler, PersisterApi, Runtime, Timer } from '../../harness/api';
+import type { ClientEnd, Handler, PersisterApi, Runtime } from '../../harness/api';
 import type { ApplyMsg, RaftModule, RaftPeer } from '../../harness/contracts/raft';
 import type { KVServer as KVServerContract } from '../../harness/contracts/kvraft';
 import { ErrWrongLeader, fromCommand, OK, toCommand, type GetArgs, type GetReply, type Op, type OpResult, type PutAppendArgs, type PutAppendReply } from './common';
+import { PendingRequests } from './pending';
 import { KVStore, type StoreImage } from './store';
-
-/** A handler gives up on an entry that has not been applied after this long (a minority leader). */
-export const APPLY_TIMEOUT_MS = 500;
-/** While requests wait, leadership is re-checked this often, so a deposed leader answers quickly. */
-export const WATCH_INTERVAL_MS = 50;
-
-interface Waiter {
-  readonly op: Op;
-  readonly term: number;
-  readonly deadline: number;
-  resolve(result: OpResult): void;
-}
 
 const WRONG_LEADER: OpResult = { err: ErrWrongLeader, value: '' };
 
@@ -29,9 +17,7 @@ export class KVServerImpl implements KVServerContract {
   protected readonly store = new KVStore();
   protected lastApplied = 0;
   protected dead = false;
-  /** Handlers waiting for the entry at a log index. */
-  private readonly waiters = new Map<number, Waiter>();
-  private watchdog: Timer | undefined;
+  private readonly pending: PendingRequests<OpResult>;
 
   constructor(
     servers: ClientEnd[],
@@ -41,6 +27,7 @@ export class KVServerImpl implements KVServerContract {
     protected readonly runtime: Runtime,
     makeRaft: RaftModule['makeRaft'],
   ) {
+    this.pending = new PendingRequests(runtime, () => this.raft, WRONG_LEADER, 'kv request watchdog');
     this.restoreFromBytes(persister.readSnapshot());
     this.raft = makeRaft(servers, me, persister, (msg) => this.onApply(msg), runtime);
     this.handlers = {
@@ -52,8 +39,7 @@ export class KVServerImpl implements KVServerContract {
   kill(): void {
     this.dead = true;
     this.raft.kill();
-    this.watchdog?.cancel();
-    this.watchdog = undefined;
+    this.pending.stop();
   }
 
   protected async get(args: GetArgs): Promise<GetReply> {
@@ -72,14 +58,7 @@ export class KVServerImpl implements KVServerContract {
   /** Appends `op` to the log and waits for its outcome. */
   protected submit(op: Op): Promise<OpResult> {
     if (this.dead) return Promise.resolve(WRONG_LEADER);
-    const { index, term, isLeader } = this.raft.start(toCommand(op));
-    if (!isLeader) return Promise.resolve(WRONG_LEADER);
-    return new Promise((resolve) => {
-      // A new entry at an index we wait on means our old entry there was overwritten.
-      this.waiters.get(index)?.resolve(WRONG_LEADER);
-      this.waiters.set(index, { op, term, deadline: this.runtime.now() + APPLY_TIMEOUT_MS, resolve });
-      this.armWatchdog();
-    });
+    return this.pending.submit(toCommand(op), op);
   }
 
   protected isDuplicate(clientId: number, seq: number): boolean {
@@ -95,13 +74,7 @@ export class KVServerImpl implements KVServerContract {
       if (this.lastApplied !== msg.snapshotIndex) {
         throw new Error(`KVServer ${this.me}: snapshot for index ${msg.snapshotIndex} holds an image of index ${this.lastApplied}`);
       }
-      // Entries the snapshot covers may or may not be ours: let their clerks retry.
-      for (const [index, w] of this.waiters) {
-        if (index <= msg.snapshotIndex) {
-          this.waiters.delete(index);
-          w.resolve(WRONG_LEADER);
-        }
-      }
+      this.pending.abandonThrough(msg.snapshotIndex);
       return;
     }
     if (!msg.commandValid) return;
@@ -113,11 +86,7 @@ export class KVServerImpl implements KVServerContract {
     const op = fromCommand(msg.command);
     const result = this.applyOp(op);
     this.lastApplied = index;
-    const w = this.waiters.get(index);
-    if (w) {
-      this.waiters.delete(index);
-      w.resolve(w.op.clientId === op.clientId && w.op.seq === op.seq ? result : WRONG_LEADER);
-    }
+    this.pending.applied(index, op, result);
     if (this.maxraftstate !== -1 && this.persister.raftStateSize() >= this.maxraftstate) this.takeSnapshot(index);
   }
 
@@ -139,27 +108,5 @@ export class KVServerImpl implements KVServerContract {
     if (!image) return;
     this.store.restore(image);
     this.lastApplied = image.index;
-  }
-
-  /** Fails waiters whose leader was deposed or whose entry is overdue; re-arms while any wait. */
-  private armWatchdog(): void {
-    if (this.watchdog?.pending || this.dead) return;
-    this.watchdog = this.runtime.setTimer(
-      WATCH_INTERVAL_MS,
-      () => {
-        this.watchdog = undefined;
-        if (this.dead) return;
-        const { term, isLeader } = this.raft.getState();
-        const now = this.runtime.now();
-        for (const [index, w] of this.waiters) {
-          if (!isLeader || term !== w.term || now >= w.deadline) {
-            this.waiters.delete(index);
-            w.resolve(WRONG_LEADER);
-          }
-        }
-        if (this.waiters.size > 0) this.armWatchdog();
-      },
-      'kv request watchdog',
-    );
   }
 }

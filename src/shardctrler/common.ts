@@ -1,5 +1,6 @@
 // The shard controller's wire types and the operations it replicates through Raft.
 import type { Config, Groups } from '../../harness/contracts/shardctrler';
+import type { RequestId } from '../kvraft/pending';
 
 export type { Config, Groups };
 
@@ -11,10 +12,7 @@ export const ErrWrongLeader = 'ErrWrongLeader';
 export type Err = typeof OK | typeof ErrWrongLeader;
 
 /** Every request carries the clerk's id and a per-clerk sequence number, for duplicate detection. */
-export interface RequestId {
-  clientId: number;
-  seq: number;
-}
+export type { RequestId };
 
 export interface JoinArgs extends RequestId {
   servers: Groups;

@@ -6,7 +6,7 @@ import { ClerkImpl } from './clerk';
 import { ShardCtrlerImpl } from './server';
 
 export { ClerkImpl, RETRY_ROUND_MS } from './clerk';
-export { ShardCtrlerImpl, APPLY_TIMEOUT_MS, WATCH_INTERVAL_MS } from './server';
+export { ShardCtrlerImpl } from './server';
 export { ConfigHistory } from './configs';
 export { rebalance } from './rebalance';
 export * from './common';

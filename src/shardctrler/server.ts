@@ -1,29 +1,17 @@
 // One replica of the shard controller. Every request, queries included, is a command in the Raft
-// log; a handler submits it, then waits until the applier reaches the command's index and reports
-// whether the entry there is its own (a query for a configuration the replica already holds is
+// log; a handler submits it and waits for its outcome (../kvraft/pending.ts; a query for a configuration the replica already holds is
 // answered at once: numbered configurations never change). Writes carry (clientId, seq) so a retried write already in
 // the log is applied once. The log is never trimmed: a restart replays it from the beginning.
-import type { ClientEnd, Handler, PersisterApi, Runtime, Timer } from '../../harness/api';
+import type { ClientEnd, Handler, PersisterApi, Runtime } from '../../harness/api';
 import type { ApplyMsg, RaftModule, RaftPeer } from '../../harness/contracts/raft';
 import type { ShardCtrler } from '../../harness/contracts/shardctrler';
 import { ErrWrongLeader, invalidOp, OK, type Config, type JoinArgs, type LeaveArgs, type MoveArgs, type Op, type QueryArgs, type QueryReply, type Reply } from './common';
+import { PendingRequests } from '../kvraft/pending';
 import { ConfigHistory } from './configs';
-
-/** A handler gives up on an entry that has not been applied after this long (a minority leader). */
-export const APPLY_TIMEOUT_MS = 500;
-/** While requests wait, leadership is re-checked this often, so a deposed leader answers quickly. */
-export const WATCH_INTERVAL_MS = 50;
 
 interface Outcome {
   err: Reply['err'];
   config: Config | null;
-}
-
-interface Waiter {
-  readonly op: Op;
-  readonly term: number;
-  readonly deadline: number;
-  resolve(outcome: Outcome): void;
 }
 
 const WRONG_LEADER: Outcome = { err: ErrWrongLeader, config: null };
@@ -34,12 +22,19 @@ export class ShardCtrlerImpl implements ShardCtrler {
   protected readonly history: ConfigHistory;
   protected lastApplied = 0;
   protected dead = false;
-  /** Handlers waiting for the entry at a log index. */
-  private readonly waiters = new Map<number, Waiter>();
-  private watchdog: Timer | undefined;
+  private readonly pending: PendingRequests<Outcome>;
 
-  constructor(servers: ClientEnd[], readonly me: number, persister: PersisterApi, protected readonly runtime: Runtime, makeRaft: RaftModule['makeRaft']) {
-    this.history = this.makeHistory();
+  /** `makeHistory` builds the state machine (buggy variants pass their own). */
+  constructor(
+    servers: ClientEnd[],
+    readonly me: number,
+    persister: PersisterApi,
+    protected readonly runtime: Runtime,
+    makeRaft: RaftModule['makeRaft'],
+    makeHistory: () => ConfigHistory = () => new ConfigHistory(),
+  ) {
+    this.history = makeHistory();
+    this.pending = new PendingRequests(runtime, () => this.raft, WRONG_LEADER, 'ctrler request watchdog');
     this.raft = makeRaft(servers, me, persister, (msg) => this.onApply(msg), runtime);
     this.handlers = {
       Join: (args: JoinArgs) => this.write({ kind: 'Join', ...args }),
@@ -49,16 +44,10 @@ export class ShardCtrlerImpl implements ShardCtrler {
     };
   }
 
-  /** The state machine; variants override it. */
-  protected makeHistory(): ConfigHistory {
-    return new ConfigHistory();
-  }
-
   kill(): void {
     this.dead = true;
     this.raft.kill();
-    this.watchdog?.cancel();
-    this.watchdog = undefined;
+    this.pending.stop();
   }
 
   protected async write(op: Op): Promise<Reply> {
@@ -82,15 +71,7 @@ export class ShardCtrlerImpl implements ShardCtrler {
 
   /** Appends `op` to the log and waits for its outcome. */
   protected submit(op: Op): Promise<Outcome> {
-    if (this.dead) return Promise.resolve(WRONG_LEADER);
-    const { index, term, isLeader } = this.raft.start(op);
-    if (!isLeader) return Promise.resolve(WRONG_LEADER);
-    return new Promise((resolve) => {
-      // A new entry at an index we wait on means our old entry there was overwritten.
-      this.waiters.get(index)?.resolve(WRONG_LEADER);
-      this.waiters.set(index, { op, term, deadline: this.runtime.now() + APPLY_TIMEOUT_MS, resolve });
-      this.armWatchdog();
-    });
+    return this.dead ? Promise.resolve(WRONG_LEADER) : this.pending.submit(op, op);
   }
 
   /** Raft's apply sink: messages arrive in log order, one at a time. */
@@ -104,32 +85,6 @@ export class ShardCtrlerImpl implements ShardCtrler {
     const config = this.history.apply(op) ?? null;
     this.lastApplied = index;
     if (op.kind !== 'Query') this.runtime.log('config', `applied ${op.kind} from ${op.clientId}#${op.seq}: latest is ${this.history.latest.num}`);
-    const w = this.waiters.get(index);
-    if (w) {
-      this.waiters.delete(index);
-      w.resolve(w.op.clientId === op.clientId && w.op.seq === op.seq ? { err: OK, config } : WRONG_LEADER);
-    }
-  }
-
-  /** Fails waiters whose leader was deposed or whose entry is overdue; re-arms while any wait. */
-  private armWatchdog(): void {
-    if (this.watchdog?.pending || this.dead) return;
-    this.watchdog = this.runtime.setTimer(
-      WATCH_INTERVAL_MS,
-      () => {
-        this.watchdog = undefined;
-        if (this.dead) return;
-        const { term, isLeader } = this.raft.getState();
-        const now = this.runtime.now();
-        for (const [index, w] of this.waiters) {
-          if (!isLeader || term !== w.term || now >= w.deadline) {
-            this.waiters.delete(index);
-            w.resolve(WRONG_LEADER);
-          }
-        }
-        if (this.waiters.size > 0) this.armWatchdog();
-      },
-      'ctrler request watchdog',
-    );
+    this.pending.applied(index, op, { err: OK, config });
   }
 }
