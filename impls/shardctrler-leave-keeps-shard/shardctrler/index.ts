@@ -17,12 +17,6 @@ class LeaveKeepsShardHistory extends ConfigHistory {
   }
 }
 
-class LeaveKeepsShard extends ShardCtrlerImpl {
-  protected override makeHistory(): ConfigHistory {
-    return new LeaveKeepsShardHistory();
-  }
-}
-
 export function makeShardCtrler(servers: ClientEnd[], me: number, persister: PersisterApi, runtime: Runtime) {
-  return new LeaveKeepsShard(servers, me, persister, runtime, makeRaft);
+  return new ShardCtrlerImpl(servers, me, persister, runtime, makeRaft, () => new LeaveKeepsShardHistory());
 }

@@ -14,12 +14,6 @@ class MoveRebalancesHistory extends ConfigHistory {
   }
 }
 
-class MoveRebalances extends ShardCtrlerImpl {
-  protected override makeHistory(): ConfigHistory {
-    return new MoveRebalancesHistory();
-  }
-}
-
 export function makeShardCtrler(servers: ClientEnd[], me: number, persister: PersisterApi, runtime: Runtime) {
-  return new MoveRebalances(servers, me, persister, runtime, makeRaft);
+  return new ShardCtrlerImpl(servers, me, persister, runtime, makeRaft, () => new MoveRebalancesHistory());
 }

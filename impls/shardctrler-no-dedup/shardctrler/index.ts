@@ -12,12 +12,6 @@ class NoDedupHistory extends ConfigHistory {
   }
 }
 
-class NoDedup extends ShardCtrlerImpl {
-  protected override makeHistory(): ConfigHistory {
-    return new NoDedupHistory();
-  }
-}
-
 export function makeShardCtrler(servers: ClientEnd[], me: number, persister: PersisterApi, runtime: Runtime) {
-  return new NoDedup(servers, me, persister, runtime, makeRaft);
+  return new ShardCtrlerImpl(servers, me, persister, runtime, makeRaft, () => new NoDedupHistory());
 }

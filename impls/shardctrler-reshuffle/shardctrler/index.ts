@@ -13,12 +13,6 @@ class ReshuffleHistory extends ConfigHistory {
   }
 }
 
-class Reshuffle extends ShardCtrlerImpl {
-  protected override makeHistory(): ConfigHistory {
-    return new ReshuffleHistory();
-  }
-}
-
 export function makeShardCtrler(servers: ClientEnd[], me: number, persister: PersisterApi, runtime: Runtime) {
-  return new Reshuffle(servers, me, persister, runtime, makeRaft);
+  return new ShardCtrlerImpl(servers, me, persister, runtime, makeRaft, () => new ReshuffleHistory());
 }
