@@ -2,49 +2,20 @@
 // expose it, while the implementation it is derived from passes the same scenario and seed (so the
 // failure is the bug's). The full matrix (which tests catch which bug, within how many seeds) is in
 // impls/README.md.
-import { expect } from 'chai';
-import * as path from 'node:path';
-import { findScenario } from '../../labs';
-import { Implementation } from '../../harness/impl';
-import { runScenario } from '../../harness/scenario';
+import { describeVariants, type VariantCase } from '../support/variants';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-
-interface Case {
-  variant: string;
-  /** The implementation the variant subclasses. */
-  base: 'src' | 'impls/raft-textbook' | 'impls/raft-textbook-eager';
-  test: string;
-  seed: number;
-  /** What the failure message says (a fragment). */
-  expect: RegExp;
-}
-
-const CASES: Case[] = [
+const CASES: VariantCase[] = [
   { variant: 'raft-commit-old-term', base: 'impls/raft-textbook', test: 'TestFigure82C', seed: 3, expect: /apply error: commit index/ },
-  { variant: 'raft-snapshot-off-by-one', base: 'src', test: 'TestSnapshotInstall2D', seed: 1, expect: /snapshot doesn't match m.SnapshotIndex/ },
-  { variant: 'raft-slow-backup', base: 'src', test: 'TestFigure8Unreliable2C', seed: 1, expect: /failed to reach agreement/ },
+  { variant: 'raft-snapshot-off-by-one', test: 'TestSnapshotInstall2D', seed: 1, expect: /snapshot doesn't match m.SnapshotIndex/ },
+  { variant: 'raft-slow-backup', test: 'TestFigure8Unreliable2C', seed: 1, expect: /failed to reach agreement/ },
   // The leader-completeness oracle fires before the appliers see the divergence.
-  { variant: 'raft-no-persist-log', base: 'src', test: 'TestPersist12C', seed: 1, expect: /^leader completeness: server \d, leader of term \d+/ },
+  { variant: 'raft-no-persist-log', test: 'TestPersist12C', seed: 1, expect: /^leader completeness: server \d, leader of term \d+/ },
   { variant: 'raft-fixed-election-timeout', base: 'impls/raft-textbook', test: 'TestInitialElection2A', seed: 1, expect: /expected one leader, got none/ },
   { variant: 'raft-truncate-on-stale-append', base: 'impls/raft-textbook-eager', test: 'TestFigure8Unreliable2C', seed: 1, expect: /^leader completeness: server \d, leader of term \d+/ },
   { variant: 'raft-no-reset-on-append', base: 'impls/raft-textbook', test: 'TestRPCBytes2B', seed: 1, expect: /failed to reach agreement/ },
   // Caught by the safety oracles (harness/fixtures/raft-oracle.ts), not by the original checks.
-  { variant: 'raft-no-persist-term', base: 'src', test: 'TestPersist12C', seed: 1, expect: /^term monotonicity: server \d's term went from \d+ .* down to 0/ },
+  { variant: 'raft-no-persist-term', test: 'TestPersist12C', seed: 1, expect: /^term monotonicity: server \d's term went from \d+ .* down to 0/ },
   { variant: 'raft-forget-vote', base: 'impls/raft-textbook', test: 'TestUnreliableAgree2C', seed: 1, expect: /^election safety: servers \d and \d both led term \d+/ },
 ];
 
-describe('buggy Raft variants are caught by the suites', function () {
-  this.timeout(60_000);
-  for (const c of CASES) {
-    it(`${c.variant}: fails ${c.test} on seed ${c.seed}; ${c.base} passes it`, async () => {
-      const scenario = findScenario(c.test);
-      expect(scenario, `no scenario ${c.test}`).to.not.equal(undefined);
-      const base = await runScenario(scenario!, { seed: c.seed, impl: new Implementation(path.join(ROOT, c.base)) });
-      expect(base.passed, `${c.base} should pass: ${base.error?.split('\n')[0]}`).to.equal(true);
-      const buggy = await runScenario(scenario!, { seed: c.seed, impl: new Implementation(path.join(ROOT, 'impls', c.variant)) });
-      expect(buggy.passed, `${c.variant} passed ${c.test} on seed ${c.seed}`).to.equal(false);
-      expect(buggy.error!.split('\n')[0]).to.match(c.expect);
-    });
-  }
-});
+describeVariants('buggy Raft variants are caught by the suites', CASES);

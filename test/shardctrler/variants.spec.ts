@@ -1,0 +1,15 @@
+// The controller suite has teeth: each buggy variant in impls/shardctrler-* fails a 4A test on a
+// seed known to expose it, while the reference passes the same test and seed (so the failure is
+// the bug's). Which tests catch which bug, within how many seeds: impls/README-shardctrler.md.
+import { describeVariants, type VariantCase } from '../support/variants';
+
+const CASES: VariantCase[] = [
+  { variant: 'shardctrler-no-dedup', test: 'TestUnreliableChurn4A', seed: 2, expect: /explained by no write/ },
+  { variant: 'shardctrler-reshuffle', test: 'TestBasic', seed: 1, expect: /non-minimal transfer after Join\(\)s/ },
+  { variant: 'shardctrler-reshuffle', test: 'TestMinimalAgain', seed: 1, expect: /non-minimal transfer after Join\(\)/ },
+  { variant: 'shardctrler-move-rebalances', test: 'TestUnreliableChurn4A', seed: 1, expect: /explained by no write/ },
+  { variant: 'shardctrler-follower-queries', test: 'TestBasic', seed: 1, expect: /Num wrong/ },
+  { variant: 'shardctrler-leave-keeps-shard', test: 'TestBasic', seed: 1, expect: /invalid group 1\b/ },
+];
+
+describeVariants('buggy shard controller variants are caught by the 4A suite', CASES);

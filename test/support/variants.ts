@@ -1,0 +1,40 @@
+// The shared shape of the variant specs (test/*/variants.spec.ts): each buggy variant fails a
+// scenario on a seed known to expose it, while the implementation it derives from passes the same
+// scenario and seed (so the failure is the bug's).
+import { expect } from 'chai';
+import * as path from 'node:path';
+import { findScenario } from '../../labs';
+import { Implementation } from '../../harness/impl';
+import { runScenario } from '../../harness/scenario';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+export interface VariantCase {
+  /** A directory under impls/. */
+  variant: string;
+  /** The implementation the variant subclasses (default: src). */
+  base?: string;
+  test: string;
+  seed: number;
+  /** What the failure message says (a fragment). */
+  expect: RegExp;
+}
+
+export function describeVariants(title: string, cases: readonly VariantCase[]): void {
+  describe(title, function () {
+    this.timeout(60_000);
+    for (const c of cases) {
+      const baseDir = c.base ?? 'src';
+      const baseName = baseDir === 'src' ? 'the reference' : baseDir;
+      it(`${c.variant}: fails ${c.test} on seed ${c.seed}; ${baseName} passes it`, async () => {
+        const scenario = findScenario(c.test);
+        expect(scenario, `no scenario ${c.test}`).to.not.equal(undefined);
+        const base = await runScenario(scenario!, { seed: c.seed, impl: new Implementation(path.join(ROOT, baseDir)) });
+        expect(base.passed, `${baseName} should pass: ${base.error?.split('\n')[0]}`).to.equal(true);
+        const buggy = await runScenario(scenario!, { seed: c.seed, impl: new Implementation(path.join(ROOT, 'impls', c.variant)) });
+        expect(buggy.passed, `${c.variant} passed ${c.test} on seed ${c.seed}`).to.equal(false);
+        expect(buggy.error!.split('\n')[0]).to.match(c.expect);
+      });
+    }
+  });
+}
