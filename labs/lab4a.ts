@@ -2,7 +2,7 @@
 // 2024 TestMinimalAgain, then ours. Each phase prints "Test: <phase> ..." and "  ... Passed" as
 // the original does. Where the original's minimal-transfer checks cannot fail (they look at gids
 // 1..10, which never exist then: spec 11.3), the phases check what their names promise instead.
-import type { Config, Groups } from '../harness/contracts/shardctrler';
+import type { Clerk, Config, Groups } from '../harness/contracts/shardctrler';
 import { NShards } from '../harness/contracts/shardctrler';
 import { fail, type Scenario, type TestContext } from '../harness/scenario';
 import { CtrlerCluster } from '../harness/fixtures/shardctrler';
@@ -63,163 +63,171 @@ function checkMinimalAfterLeaves(c2: Config, c3: Config, left: readonly number[]
   }
 }
 
+// ---- TestBasic ------------------------------------------------------------------------------
+
+/** Phase 1: returns cfa, whose cfa[3] is never assigned, as in the original: Query(0) is then compared with the empty configuration (spec 11.2). */
+async function basicLeaveJoin(ck: Clerk): Promise<Config[]> {
+  const cfa: Config[] = new Array<Config>(6).fill(ZERO_CONFIG);
+  cfa[0] = await ck.query(-1);
+  await check([], ck);
+  await ck.join({ 1: ['x', 'y', 'z'] });
+  await check([1], ck);
+  cfa[1] = await ck.query(-1);
+  await ck.join({ 2: ['a', 'b', 'c'] });
+  await check([1, 2], ck);
+  cfa[2] = await ck.query(-1);
+  const cfx = await ck.query(-1);
+  checkServers(cfx, 1, ['x', 'y', 'z']);
+  checkServers(cfx, 2, ['a', 'b', 'c']);
+  await ck.leave([1]);
+  await check([2], ck);
+  cfa[4] = await ck.query(-1);
+  await ck.leave([2]);
+  cfa[5] = await ck.query(-1);
+  return cfa;
+}
+
+async function historicalQueries(cfg: CtrlerCluster, ck: Clerk, cfa: readonly Config[]): Promise<void> {
+  for (let s = 0; s < cfg.n; s++) {
+    cfg.shutdownServer(s);
+    for (const expected of cfa) checkSameConfig(await ck.query(expected.num), expected);
+    cfg.startServer(s);
+    cfg.connectAll();
+  }
+}
+
+async function moves(ck: Clerk): Promise<void> {
+  const gid3 = 503;
+  const gid4 = 504;
+  await ck.join({ [gid3]: ['3a', '3b', '3c'] });
+  await ck.join({ [gid4]: ['4a', '4b', '4c'] });
+  for (let i = 0; i < NShards; i++) {
+    const cf = await ck.query(-1);
+    const target = i < NShards / 2 ? gid3 : gid4;
+    await ck.move(i, target);
+    if (cf.shards[i] !== target) {
+      const cf1 = await ck.query(-1);
+      if (cf1.num <= cf.num) fail('Move should increase Config.Num');
+    }
+  }
+  const cf2 = await ck.query(-1);
+  for (let i = 0; i < NShards; i++) {
+    const want = i < NShards / 2 ? gid3 : gid4;
+    if (cf2.shards[i] !== want) fail(`expected shard ${i} on gid ${want} actually ${cf2.shards[i]}`);
+  }
+  await ck.leave([gid3]);
+  await ck.leave([gid4]);
+}
+
+/** Ten clerks at once, each joining two groups and leaving one; then one group per shard. */
+async function concurrentLeaveJoin(cfg: CtrlerCluster, ck: Clerk): Promise<void> {
+  const gids = Array.from({ length: 10 }, (_, xi) => 100 + 10 * xi);
+  await spawnClientsAndWait(cfg, gids.length, async (xi, cka) => {
+    const gid = gids[xi];
+    await cka.join({ [gid + 1000]: [`s${gid}a`] });
+    await cka.join({ [gid]: [`s${gid}b`] });
+    await cka.leave([gid + 1000]);
+  });
+  await check(gids, ck);
+}
+
+const NEW_GIDS = [11, 12, 13, 14, 15];
+
 const basic = ctrlerTest('TestBasic', 'Test: Basic leave/join, historical queries, move, concurrent leave/join, minimal transfers (4A)', async (cfg) => {
   const ck = cfg.makeClient(cfg.all);
-  // cfa[3] is never assigned, as in the original: Query(0) is then compared with the empty configuration (spec 11.2).
-  const cfa: Config[] = new Array<Config>(6).fill(ZERO_CONFIG);
-
-  await phase(cfg, 'Basic leave/join', async () => {
-    cfa[0] = await ck.query(-1);
-    await check([], ck);
-    await ck.join({ 1: ['x', 'y', 'z'] });
-    await check([1], ck);
-    cfa[1] = await ck.query(-1);
-    await ck.join({ 2: ['a', 'b', 'c'] });
-    await check([1, 2], ck);
-    cfa[2] = await ck.query(-1);
-    const cfx = await ck.query(-1);
-    checkServers(cfx, 1, ['x', 'y', 'z']);
-    checkServers(cfx, 2, ['a', 'b', 'c']);
-    await ck.leave([1]);
-    await check([2], ck);
-    cfa[4] = await ck.query(-1);
-    await ck.leave([2]);
-    cfa[5] = await ck.query(-1);
-  });
-
-  await phase(cfg, 'Historical queries', async () => {
-    for (let s = 0; s < cfg.n; s++) {
-      cfg.shutdownServer(s);
-      for (const expected of cfa) checkSameConfig(await ck.query(expected.num), expected);
-      cfg.startServer(s);
-      cfg.connectAll();
-    }
-  });
-
-  await phase(cfg, 'Move', async () => {
-    const gid3 = 503;
-    const gid4 = 504;
-    await ck.join({ [gid3]: ['3a', '3b', '3c'] });
-    await ck.join({ [gid4]: ['4a', '4b', '4c'] });
-    for (let i = 0; i < NShards; i++) {
-      const cf = await ck.query(-1);
-      const target = i < NShards / 2 ? gid3 : gid4;
-      await ck.move(i, target);
-      if (cf.shards[i] !== target) {
-        const cf1 = await ck.query(-1);
-        if (cf1.num <= cf.num) fail('Move should increase Config.Num');
-      }
-    }
-    const cf2 = await ck.query(-1);
-    for (let i = 0; i < NShards; i++) {
-      const want = i < NShards / 2 ? gid3 : gid4;
-      if (cf2.shards[i] !== want) fail(`expected shard ${i} on gid ${want} actually ${cf2.shards[i]}`);
-    }
-    await ck.leave([gid3]);
-    await ck.leave([gid4]);
-  });
-
-  const npara = 10;
-  const gids = Array.from({ length: npara }, (_, xi) => 100 + 10 * xi);
-  await phase(cfg, 'Concurrent leave/join', async () => {
-    await spawnClientsAndWait(cfg, npara, async (xi, cka) => {
-      const gid = gids[xi];
-      await cka.join({ [gid + 1000]: [`s${gid}a`] });
-      await cka.join({ [gid]: [`s${gid}b`] });
-      await cka.leave([gid + 1000]);
-    });
-    await check(gids, ck);
-  });
-
-  const newGids = [11, 12, 13, 14, 15];
+  let cfa: Config[] = [];
+  await phase(cfg, 'Basic leave/join', async () => void (cfa = await basicLeaveJoin(ck)));
+  await phase(cfg, 'Historical queries', () => historicalQueries(cfg, ck, cfa));
+  await phase(cfg, 'Move', () => moves(ck));
+  await phase(cfg, 'Concurrent leave/join', () => concurrentLeaveJoin(cfg, ck));
   let c2: Config = ZERO_CONFIG;
   await phase(cfg, 'Minimal transfers after joins', async () => {
     const c1 = await ck.query(-1);
-    for (const g of newGids) await ck.join({ [g]: [`${g}a`, `${g}b`, `${g}b`] }); // "<g>b" twice, as in the original
+    for (const g of NEW_GIDS) await ck.join({ [g]: [`${g}a`, `${g}b`, `${g}b`] }); // "<g>b" twice, as in the original
     c2 = await ck.query(-1);
     // The original compares gids 1..10 here, which never exist: it cannot fail (spec 11.3).
     checkMinimalAfterJoins(c1, c2, 'non-minimal transfer after Join()s');
   });
-
   await phase(cfg, 'Minimal transfers after leaves', async () => {
-    for (const g of newGids) await ck.leave([g]);
-    const c3 = await ck.query(-1);
-    checkMinimalAfterLeaves(c2, c3, newGids, 'non-minimal transfer after Leave()s');
+    for (const g of NEW_GIDS) await ck.leave([g]);
+    checkMinimalAfterLeaves(c2, await ck.query(-1), NEW_GIDS, 'non-minimal transfer after Leave()s');
   });
 });
 
+// ---- TestMulti ------------------------------------------------------------------------------
+
+async function multiJoinLeave(ck: Clerk): Promise<void> {
+  // cfa is written only, never compared, as in the original.
+  const cfa: Config[] = new Array<Config>(6).fill(ZERO_CONFIG);
+  cfa[0] = await ck.query(-1);
+  await check([], ck);
+  await ck.join({ 1: ['x', 'y', 'z'], 2: ['a', 'b', 'c'] });
+  await check([1, 2], ck);
+  cfa[1] = await ck.query(-1);
+  await ck.join({ 3: ['j', 'k', 'l'] });
+  await check([1, 2, 3], ck);
+  cfa[2] = await ck.query(-1);
+  const cfx = await ck.query(-1);
+  checkServers(cfx, 1, ['x', 'y', 'z']);
+  checkServers(cfx, 2, ['a', 'b', 'c']);
+  checkServers(cfx, 3, ['j', 'k', 'l']);
+  await ck.leave([1, 3]);
+  await check([2], ck);
+  cfa[3] = await ck.query(-1);
+  checkServers(await ck.query(-1), 2, ['a', 'b', 'c']);
+  await ck.leave([2]);
+}
+
+/** Ten clerks at once, each joining three groups in one call and leaving two in one call; then one group per shard. */
+async function concurrentMultiLeaveJoin(cfg: CtrlerCluster, ck: Clerk): Promise<void> {
+  const gids = Array.from({ length: 10 }, (_, xi) => 1000 + xi);
+  await spawnClientsAndWait(cfg, gids.length, async (xi, cka) => {
+    const gid = gids[xi];
+    await cka.join({ [gid]: [`${gid}a`, `${gid}b`, `${gid}c`], [gid + 1000]: [`${gid + 1000}a`], [gid + 2000]: [`${gid + 2000}a`] });
+    await cka.leave([gid + 1000, gid + 2000]);
+  });
+  await check(gids, ck);
+}
+
+/** The leader's latest configuration, served again by the next leader once the first is shut down. */
+async function sameConfigOnServers(cfg: CtrlerCluster, ck: Clerk): Promise<void> {
+  const leader = cfg.leader();
+  if (leader === undefined) fail('Leader not found');
+  const c = await ck.query(-1);
+  cfg.shutdownServer(leader);
+  // The original's wait cannot do what its message says (spec 11.4): it re-reads nothing, so it
+  // either does not wait at all or fails after ~2 s when a leader already exists. We wait as
+  // intended: poll for a new leader once a second, failing after three tries. This asks more
+  // than the original does (a new leader within about 3 s of the old one's shutdown).
+  for (let tries = 0; cfg.leader() === undefined; tries++) {
+    if (tries === 3) fail('Leader not found');
+    await cfg.sleep(1000);
+  }
+  checkSameConfig(c, await ck.query(-1));
+}
+
 const multi = ctrlerTest('TestMulti', 'Test: Multi-group join/leave, concurrent multi leave/join, minimal transfers, same config on servers (4A)', async (cfg) => {
   const ck = cfg.makeClient(cfg.all);
-  // Written only, never compared, as in the original.
-  const cfa: Config[] = new Array<Config>(6).fill(ZERO_CONFIG);
-
-  await phase(cfg, 'Multi-group join/leave', async () => {
-    cfa[0] = await ck.query(-1);
-    await check([], ck);
-    await ck.join({ 1: ['x', 'y', 'z'], 2: ['a', 'b', 'c'] });
-    await check([1, 2], ck);
-    cfa[1] = await ck.query(-1);
-    await ck.join({ 3: ['j', 'k', 'l'] });
-    await check([1, 2, 3], ck);
-    cfa[2] = await ck.query(-1);
-    const cfx = await ck.query(-1);
-    checkServers(cfx, 1, ['x', 'y', 'z']);
-    checkServers(cfx, 2, ['a', 'b', 'c']);
-    checkServers(cfx, 3, ['j', 'k', 'l']);
-    await ck.leave([1, 3]);
-    await check([2], ck);
-    cfa[3] = await ck.query(-1);
-    checkServers(await ck.query(-1), 2, ['a', 'b', 'c']);
-    await ck.leave([2]);
-  });
-
-  const npara = 10;
-  const gids = Array.from({ length: npara }, (_, xi) => 1000 + xi);
-  await phase(cfg, 'Concurrent multi leave/join', async () => {
-    await spawnClientsAndWait(cfg, npara, async (xi, cka) => {
-      const gid = gids[xi];
-      const servers: Groups = { [gid]: [`${gid}a`, `${gid}b`, `${gid}c`], [gid + 1000]: [`${gid + 1000}a`], [gid + 2000]: [`${gid + 2000}a`] };
-      await cka.join(servers);
-      await cka.leave([gid + 1000, gid + 2000]);
-    });
-    await check(gids, ck);
-  });
-
-  const newGids = [11, 12, 13, 14, 15];
+  await phase(cfg, 'Multi-group join/leave', () => multiJoinLeave(ck));
+  await phase(cfg, 'Concurrent multi leave/join', () => concurrentMultiLeaveJoin(cfg, ck));
   let c2: Config = ZERO_CONFIG;
   await phase(cfg, 'Minimal transfers after multijoins', async () => {
     const c1 = await ck.query(-1);
     const m: Groups = {};
-    for (const g of newGids) m[g] = [`${g}a`, `${g}b`];
+    for (const g of NEW_GIDS) m[g] = [`${g}a`, `${g}b`];
     await ck.join(m);
     c2 = await ck.query(-1);
     // The original compares gids 1..10 here, which never exist: it cannot fail (spec 11.3).
     checkMinimalAfterJoins(c1, c2, 'non-minimal transfer after Join()s');
   });
-
   await phase(cfg, 'Minimal transfers after multileaves', async () => {
-    await ck.leave(newGids);
-    const c3 = await ck.query(-1);
-    checkMinimalAfterLeaves(c2, c3, newGids, 'non-minimal transfer after Leave()s');
+    await ck.leave(NEW_GIDS);
+    checkMinimalAfterLeaves(c2, await ck.query(-1), NEW_GIDS, 'non-minimal transfer after Leave()s');
   });
-
-  await phase(cfg, 'Check Same config on servers', async () => {
-    const leader = cfg.leader();
-    if (leader === undefined) fail('Leader not found');
-    const c = await ck.query(-1);
-    cfg.shutdownServer(leader);
-    // The original's wait cannot do what its message says (spec 11.4): it re-reads nothing, so it
-    // either does not wait at all or fails after ~2 s when a leader already exists. We wait as
-    // intended: poll for a new leader once a second, failing after three tries. This asks more
-    // than the original does (a new leader within about 3 s of the old one's shutdown).
-    for (let tries = 0; cfg.leader() === undefined; tries++) {
-      if (tries === 3) fail('Leader not found');
-      await cfg.sleep(1000);
-    }
-    const c1 = await ck.query(-1);
-    checkSameConfig(c, c1);
-  });
+  await phase(cfg, 'Check Same config on servers', () => sameConfigOnServers(cfg, ck));
 });
+
+// ---- TestMinimalAgain (2024) ------------------------------------------------------------------
 
 const minimalAgain = ctrlerTest('TestMinimalAgain', 'Test: Minimal transfers after joins and leaves, enforced (2024) (4A)', async (cfg) => {
   const ck = cfg.makeClient(cfg.all);
@@ -240,6 +248,8 @@ const minimalAgain = ctrlerTest('TestMinimalAgain', 'Test: Minimal transfers aft
     if (changedShards(c2.shards, c3.shards) > most) fail(`too many shards moved after Leave(): ${changedShards(c2.shards, c3.shards)} > ${most}`);
   });
 });
+
+// ---- ours -----------------------------------------------------------------------------------
 
 // Ours: the history of a long churn, judged by what clients observed (see shardctrler-history-check.ts).
 const churnTitle = 'Test: concurrent join/leave/move/query, unreliable net, partitions, restarts (4A, ours)';
