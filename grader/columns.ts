@@ -76,7 +76,7 @@ export function colour(topic: string, text: string): string {
 }
 
 export function legend(): string {
-  return ['election', 'append', 'apply', 'snapshot', 'persist', 'drop', 'partition', 'crash', 'client', 'config', 'shard'].map((t) => colour(t, t)).join(' ');
+  return ['election', 'append', 'apply', 'snapshot', 'persist', 'drop', 'partition', 'crash', 'client', 'config', 'shard', 'console'].map((t) => colour(t, t)).join(' ');
 }
 
 /** One coloured line per record. */
