@@ -347,6 +347,8 @@ export class Simulator {
       process.off('unhandledRejection', onUnhandled);
       uninstall();
       release?.();
+      // Promise hooks stay on while any AsyncLocalStorage is enabled: off again for the next run.
+      this.nodeContext?.disable();
       this.nodeContext = undefined;
       if (Simulator.active === this) Simulator.active = undefined;
       this.running = false;
