@@ -3,15 +3,13 @@
 // unreliable), the server that answered each operation, a time axis in rounded virtual ms, and a
 // file named after the test and seed. Skips itself when /usr/bin/chromium is absent.
 import { expect } from 'chai';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { findScenario } from '../../labs';
 import { Implementation } from '../../harness/impl';
 import { runScenario } from '../../harness/scenario';
+import { launchChromium, useChromium } from '../support/browser';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
 // Reads served by followers: stale under partitions, so the history is not linearizable.
 const VARIANT = 'kvraft-follower-reads';
 const TEST = 'TestPersistPartitionUnreliableLinearizable3A';
@@ -19,28 +17,15 @@ const SEED = 1;
 
 describe('key/value: the history report of a failing run, in headless Chromium', function () {
   this.timeout(120_000);
-  let dir: string;
-  before(function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      console.log(`    (skipped: ${CHROMIUM} is absent; install it with: apt-get update && apt-get install -y chromium)`);
-      this.skip();
-    }
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kv-report-'));
-  });
-  after(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
+  const scratch = useChromium('kv-report-');
 
   it('shows partitions and the answering server of each operation', async () => {
+    const dir = scratch();
     const result = await runScenario(findScenario(TEST)!, { seed: SEED, impl: new Implementation(path.join(ROOT, 'impls', VARIANT)), outDir: dir });
     expect(result.passed).to.equal(false);
     expect(result.error).to.match(/^history is not linearizable/);
     expect(result.artefacts).to.deep.equal([path.join(dir, `${TEST}-seed${SEED}-linearizability.html`)]);
-    const { chromium } = await import('playwright-core');
-    const context = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1400, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const context = await launchChromium(dir);
     try {
       const page = await context.newPage();
       const problems: string[] = [];

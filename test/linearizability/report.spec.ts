@@ -8,8 +8,8 @@ import { expect } from 'chai';
 import { checkOperations, kvModel, parseHistory, renderHtmlReport, writeHtmlReport, type KvInput } from '../../harness/linearizability';
 import { buildReportData } from '../../harness/linearizability/report-data';
 import { FIXTURES, kv, requireFixtures } from './helpers';
+import { launchChromium, useChromium } from '../support/browser';
 
-const CHROMIUM = '/usr/bin/chromium';
 
 // The worked example of the spec (9.9): two keys, x illegal, y fine.
 function workedExample() {
@@ -70,28 +70,15 @@ describe('linearizability: HTML report', function () {
   });
 
   describe('in headless Chromium', () => {
-    let dir: string;
-    before(function () {
-      if (!fs.existsSync(CHROMIUM)) {
-        console.log(`    (skipped: ${CHROMIUM} is absent; install it with: apt-get update && apt-get install -y chromium)`);
-        this.skip();
-      }
-      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lin-browser-'));
-    });
-    after(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
+    const scratch = useChromium('lin-browser-');
 
     it('draws every partition and operation, the stuck point, and states on hover and click', async () => {
+      const dir = scratch();
       requireFixtures();
       const history = parseHistory(fs.readFileSync(path.join(FIXTURES, 'kv', 'c10-bad.txt'), 'utf8'));
       const result = checkOperations(kvModel, history.operations, { verbose: true });
       const report = writeHtmlReport(result, path.join(dir, 'c10-bad.html'));
-      const { chromium } = await import('playwright-core');
-      const context = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
-        executablePath: CHROMIUM,
-        headless: true,
-        viewport: { width: 1400, height: 900 },
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      });
+      const context = await launchChromium(dir);
       try {
         const page = await context.newPage();
         const problems: string[] = [];
