@@ -43,6 +43,8 @@ export interface Scenario {
   readonly part: LabPart;
   /** The label the original prints at begin(). */
   readonly description: string;
+  /** Optional in the course (4B's challenge tests): the reports mark it as a challenge. */
+  readonly challenge?: boolean;
   /** Virtual-time cap; the original's limit is 120 s per test. */
   readonly virtualTimeLimitMs?: number;
   run(t: TestContext): Promise<void>;
