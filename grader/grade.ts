@@ -33,7 +33,7 @@ export interface GradeOptions {
 
 export interface Plan {
   parts: LabPart[];
-  tests: { name: string; part: LabPart }[];
+  tests: { name: string; part: LabPart; challenge?: boolean }[];
   partSizes: Partial<Record<LabPart, number>>;
   seed: number;
   notes: string[];
@@ -50,7 +50,7 @@ export function plan(labs: string[], run: string | undefined, seed: number | und
   for (const p of selection.parts) partSizes[p] = reg[p].length;
   return {
     parts: selection.parts,
-    tests: selection.tests.map((t) => ({ name: t.name, part: t.part })),
+    tests: selection.tests.map((t) => ({ name: t.name, part: t.part, ...(t.challenge ? { challenge: true } : {}) })),
     partSizes,
     // A random first seed, small enough to type back in; always printed.
     seed: seed ?? randomInt(1, 1_000_000),

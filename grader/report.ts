@@ -13,6 +13,7 @@ import { compact, max, mean, percent, secondsText, table } from './table';
 export interface TestSummary {
   name: string;
   part: LabPart;
+  challenge?: boolean;
   runs: number;
   passed: number;
   failed: number;
@@ -37,7 +38,7 @@ export function verdict(s: TestSummary): Verdict {
   return s.passed === 0 ? 'failing' : 'flaky';
 }
 
-export function summarize(tests: readonly { name: string; part: LabPart }[], results: readonly RunRecord[]): TestSummary[] {
+export function summarize(tests: readonly { name: string; part: LabPart; challenge?: boolean }[], results: readonly RunRecord[]): TestSummary[] {
   const byTest = new Map<string, RunRecord[]>();
   for (const r of results) {
     const list = byTest.get(r.test) ?? [];
@@ -52,6 +53,7 @@ export function summarize(tests: readonly { name: string; part: LabPart }[], res
     return {
       name: t.name,
       part: t.part,
+      ...(t.challenge ? { challenge: true } : {}),
       runs: rs.length,
       passed: rs.filter((r) => r.status === 'passed').length,
       failed: rs.filter((r) => r.status === 'failed').length,
@@ -86,7 +88,7 @@ export function testTable(summaries: readonly TestSummary[]): string {
     const bad = s.runs - s.passed;
     const kinds = [s.hung ? `${s.hung} hung` : '', s.crashed ? `${s.crashed} crashed` : ''].filter(Boolean).join(', ');
     return [
-      s.name,
+      s.challenge ? `${s.name} ${chalk.dim('(challenge)')}` : s.name,
       String(s.runs),
       String(s.passed),
       bad > 0 ? chalk.red(String(bad)) : '0',

@@ -21,7 +21,8 @@ export interface GradeFile {
   run?: string;
   seed: number;
   runs: number;
-  tests: { name: string; part: LabPart }[];
+  /** challenge: optional in the course (4B's challenge tests), marked as such in the table. */
+  tests: { name: string; part: LabPart; challenge?: boolean }[];
   /** Tests each part has in the registry (the score shares a part's points among them). */
   partSizes: Partial<Record<LabPart, number>>;
   shard?: Shard;
