@@ -1,7 +1,7 @@
 // The sharded service's wire types, the shard of a key, and the commands its groups replicate.
 import type { ClientEnd } from '../../harness/api';
 import type { MakeEnd } from '../../harness/contracts/shardkv';
-import type { Op } from '../kvraft';
+import type { RequestId } from '../kvraft';
 import type { StoreImage } from '../kvraft';
 
 export const NSHARDS = 10;
@@ -97,20 +97,15 @@ export type Command =
   | { c: 'cleaned'; num: number; shards: number[] }
   | { c: 'noop'; term: number };
 
-/** Identifies a log entry for the handler waiting on it: did the entry at my index hold my command? */
-export function commandKey(command: Command | Op): string {
-  if ('kind' in command) return `op ${command.clientId} ${command.seq}`;
-  switch (command.c) {
-    case 'config':
-      return `config ${command.config.num}`;
-    case 'insert':
-      return `insert ${command.num} ${command.shards.map((s) => s.shard).join(',')}`;
-    case 'delete':
-    case 'cleaned':
-      return `${command.c} ${command.num} ${command.shards.join(',')}`;
-    case 'noop':
-      return `noop ${command.term}`;
-  }
+/**
+ * Who waits for a group command's outcome, as PendingRequests identifies requests. Only delete is
+ * waited for (by the DeleteShards handler); its id is fixed by its configuration and shards, so
+ * another group's delete landing at the index it waits on is not taken for its own. Commands
+ * nobody waits for get an id no request has.
+ */
+export function commandId(command: Command, index: number): RequestId {
+  if (command.c === 'delete') return { clientId: -1, seq: command.num * 2 ** NSHARDS + command.shards.reduce((mask, s) => mask | (1 << s), 0) };
+  return { clientId: -2, seq: index };
 }
 
 /** One end per server name, made on first use (the harness's makeEnd makes a new end per call). */

@@ -7,7 +7,7 @@ import { ClerkImpl } from './clerk';
 import { ShardKVImpl } from './server';
 
 export { ClerkImpl, RETRY_MS } from './clerk';
-export { ShardKVImpl, APPLY_TIMEOUT_MS, WATCH_INTERVAL_MS, type ShardKVOptions } from './server';
+export { ShardKVImpl, type ShardKVOptions } from './server';
 export { Migration, POLL_MS, TICK_MS } from './migration';
 export { GroupState, Shard, type GroupImage, type ShardStatus } from './state';
 export * from './common';

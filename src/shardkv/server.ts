@@ -11,13 +11,13 @@
 //
 // The leader drives the moves (migration.ts); the state machine (state.ts) decides what each
 // command does, so a replica that restarts or installs a snapshot resumes where the group was.
-import type { ClientEnd, Handler, PersisterApi, Runtime, Timer } from '../../harness/api';
+import type { ClientEnd, Handler, PersisterApi, Runtime } from '../../harness/api';
 import type { ApplyMsg, RaftModule, RaftPeer } from '../../harness/contracts/raft';
 import type { MakeEnd, ShardKVServer } from '../../harness/contracts/shardkv';
 import type { Clerk as CtrlerClerk } from '../../harness/contracts/shardctrler';
-import { fromCommand, toCommand, type Op } from '../kvraft';
+import { fromCommand, PendingRequests, toCommand, type Op, type RequestId } from '../kvraft';
 import {
-  commandKey,
+  commandId,
   ErrNotReady,
   ErrWrongGroup,
   ErrWrongLeader,
@@ -34,22 +34,9 @@ import {
   type PutAppendReply,
 } from './common';
 import { Migration } from './migration';
-import { GroupState, type GroupImage, type OpResult } from './state';
-
-/** A handler gives up on an entry that has not been applied after this long (a minority leader). */
-export const APPLY_TIMEOUT_MS = 500;
-/** While requests wait, leadership is re-checked this often, so a deposed leader answers quickly. */
-export const WATCH_INTERVAL_MS = 50;
-
-interface Waiter {
-  readonly key: string;
-  readonly term: number;
-  readonly deadline: number;
-  resolve(result: OpResult): void;
-}
+import { GroupState, WRONG_GROUP, type GroupImage, type OpResult } from './state';
 
 const WRONG_LEADER: OpResult = { err: ErrWrongLeader, value: '' };
-const WRONG_GROUP: OpResult = { err: ErrWrongGroup, value: '' };
 
 export interface ShardKVOptions {
   servers: ClientEnd[];
@@ -75,8 +62,8 @@ export class ShardKVImpl implements ShardKVServer {
   protected readonly migration: Migration;
   protected lastApplied = 0;
   dead = false;
-  private readonly waiters = new Map<number, Waiter>();
-  private watchdog: Timer | undefined;
+  /** Client requests and DeleteShards waiting for their entry. */
+  private readonly pending: PendingRequests<OpResult>;
 
   constructor(o: ShardKVOptions) {
     this.me = o.me;
@@ -87,6 +74,7 @@ export class ShardKVImpl implements ShardKVServer {
     this.state = this.makeState(o.gid);
     this.restoreFromBytes(o.persister.readSnapshot());
     this.raft = o.makeRaft(o.servers, o.me, o.persister, (msg) => this.onApply(msg), o.runtime);
+    this.pending = new PendingRequests<OpResult>(o.runtime, () => this.raft, WRONG_LEADER, 'shardkv request watchdog');
     this.migration = this.makeMigration(o);
     this.handlers = {
       Get: (args: GetArgs) => this.get(args),
@@ -110,8 +98,7 @@ export class ShardKVImpl implements ShardKVServer {
     this.dead = true;
     this.raft.kill();
     this.migration.stop();
-    this.watchdog?.cancel();
-    this.watchdog = undefined;
+    this.pending.stop();
   }
 
   // ---- client requests ----
@@ -138,7 +125,7 @@ export class ShardKVImpl implements ShardKVServer {
   }
 
   private submitOp(op: Op): Promise<OpResult> {
-    return this.submit(toCommand(op), commandKey(op));
+    return this.pending.submit(toCommand(op), op);
   }
 
   // ---- group-to-group requests ----
@@ -153,7 +140,7 @@ export class ShardKVImpl implements ShardKVServer {
     if (args.num < this.state.config.num) return { err: OK };
     if (args.num > this.state.config.num) return { err: ErrNotReady };
     const command: Command = { c: 'delete', num: args.num, shards: args.shards };
-    const result = await this.submit(command, commandKey(command));
+    const result = await this.pending.submit(command, commandId(command, 0));
     return { err: result.err };
   }
 
@@ -165,19 +152,6 @@ export class ShardKVImpl implements ShardKVServer {
     return this.raft.start(command).isLeader;
   }
 
-  /** Appends `command` and waits for its outcome at its index. */
-  protected submit(command: unknown, key: string): Promise<OpResult> {
-    if (this.dead) return Promise.resolve(WRONG_LEADER);
-    const { index, term, isLeader } = this.raft.start(command);
-    if (!isLeader) return Promise.resolve(WRONG_LEADER);
-    return new Promise((resolve) => {
-      // A new entry at an index we wait on means our old entry there was overwritten.
-      this.waiters.get(index)?.resolve(WRONG_LEADER);
-      this.waiters.set(index, { key, term, deadline: this.runtime.now() + APPLY_TIMEOUT_MS, resolve });
-      this.armWatchdog();
-    });
-  }
-
   /** Raft's apply sink: messages arrive in log order, one at a time. */
   private async onApply(msg: ApplyMsg): Promise<void> {
     if (this.dead) return;
@@ -187,13 +161,7 @@ export class ShardKVImpl implements ShardKVServer {
       if (this.lastApplied !== msg.snapshotIndex) {
         throw new Error(`ShardKV ${this.gid}/${this.me}: snapshot for index ${msg.snapshotIndex} holds an image of index ${this.lastApplied}`);
       }
-      // Entries the snapshot covers may or may not be ours: let their senders retry.
-      for (const [index, w] of this.waiters) {
-        if (index <= msg.snapshotIndex) {
-          this.waiters.delete(index);
-          w.resolve(WRONG_LEADER);
-        }
-      }
+      this.pending.abandonThrough(msg.snapshotIndex);
       return;
     }
     if (!msg.commandValid) return;
@@ -202,22 +170,18 @@ export class ShardKVImpl implements ShardKVServer {
     if (index !== this.lastApplied + 1) {
       throw new Error(`ShardKV ${this.gid}/${this.me}: Raft applied index ${index} after ${this.lastApplied}: entries must arrive in order without gaps`);
     }
-    const { result, key } = this.applyCommand(msg.command);
+    const { result, id } = this.applyCommand(msg.command, index);
     this.lastApplied = index;
-    const w = this.waiters.get(index);
-    if (w) {
-      this.waiters.delete(index);
-      w.resolve(w.key === key ? result : WRONG_LEADER);
-    }
+    this.pending.applied(index, id, result);
     if (this.maxraftstate !== -1 && this.persister.raftStateSize() >= this.maxraftstate) {
       this.raft.snapshot(index, this.runtime.codec.encode(this.state.image(index)));
     }
   }
 
-  private applyCommand(raw: unknown): { result: OpResult; key: string } {
+  private applyCommand(raw: unknown, index: number): { result: OpResult; id: RequestId } {
     if (Array.isArray(raw)) {
       const op = fromCommand(raw);
-      return { result: this.state.applyOp(op), key: commandKey(op) };
+      return { result: this.state.applyOp(op), id: op };
     }
     const command = raw as Command;
     const ok: OpResult = { err: OK, value: '' };
@@ -239,7 +203,7 @@ export class ShardKVImpl implements ShardKVServer {
       default:
         throw new Error(`ShardKV ${this.gid}/${this.me}: the log holds an unknown command ${JSON.stringify(raw)}`);
     }
-    return { result: ok, key: commandKey(command) };
+    return { result: ok, id: commandId(command, index) };
   }
 
   private restoreFromBytes(bytes: Uint8Array): void {
@@ -250,27 +214,5 @@ export class ShardKVImpl implements ShardKVServer {
     }
     this.state.restore(image);
     this.lastApplied = image.index;
-  }
-
-  /** Fails waiters whose leader was deposed or whose entry is overdue; re-arms while any wait. */
-  private armWatchdog(): void {
-    if (this.watchdog?.pending || this.dead) return;
-    this.watchdog = this.runtime.setTimer(
-      WATCH_INTERVAL_MS,
-      () => {
-        this.watchdog = undefined;
-        if (this.dead) return;
-        const { term, isLeader } = this.raft.getState();
-        const now = this.runtime.now();
-        for (const [index, w] of this.waiters) {
-          if (!isLeader || term !== w.term || now >= w.deadline) {
-            this.waiters.delete(index);
-            w.resolve(WRONG_LEADER);
-          }
-        }
-        if (this.waiters.size > 0) this.armWatchdog();
-      },
-      'shardkv request watchdog',
-    );
   }
 }

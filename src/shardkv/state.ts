@@ -23,7 +23,7 @@ export interface OpResult {
   value: string;
 }
 
-const WRONG_GROUP: OpResult = { err: ErrWrongGroup, value: '' };
+export const WRONG_GROUP: OpResult = { err: ErrWrongGroup, value: '' };
 
 export class Shard {
   status: ShardStatus = 'absent';
