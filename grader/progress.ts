@@ -2,6 +2,8 @@
 // updated in place on a terminal; plain lines when stderr is not a terminal or under CI=true (a
 // line when a run fails, when a test has finished all its runs, and every tenth of the runs).
 import chalk from 'chalk';
+import { stripVTControlCharacters } from 'node:util';
+import { visibleLength } from './table';
 import type { RunRecord } from './protocol';
 import { firstLine } from './protocol';
 
@@ -111,7 +113,9 @@ class TableView implements ProgressView {
 
   private draw(): void {
     this.dirty = false;
-    const lines = this.lines();
+    // A line wider than the terminal would wrap, and the redraw would count lines wrong.
+    const cols = process.stderr.columns || 120;
+    const lines = this.lines().map((l) => (visibleLength(l) < cols ? l : stripVTControlCharacters(l).slice(0, cols - 1)));
     this.clear();
     process.stderr.write(`${lines.join('\n')}\n`);
     this.drawn = lines.length;
