@@ -234,7 +234,7 @@ const unreliable2 = shardTest({ name: 'TestUnreliable2', description: 'Test: unr
   const clients = x.appenders(ka, va, 5, 0, () => done);
   await unreliableTimeline(x);
   done = true;
-  cfg.net.setReliable(true);
+  cfg.setReliable(true);
   await clients;
   await x.checkAll(ck, ka, va);
 });
@@ -265,7 +265,7 @@ const unreliable3 = shardTest({ name: 'TestUnreliable3', description: 'Test: unr
   );
   await unreliableTimeline(x);
   done = true;
-  cfg.net.setReliable(true);
+  cfg.setReliable(true);
   await clients;
 });
 
