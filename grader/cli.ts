@@ -98,7 +98,7 @@ Examples:
 
   program
     .command('replay')
-    .description('re-run one run of one test, exactly, in this process; prints its fingerprint')
+    .description('re-run one run of one test, exactly, in this process, under the same watchdogs as a grade worker (--timeout); ends with its verdict (PASS, FAIL, HUNG) and fingerprint')
     .argument('<TEST>', 'test name, e.g. TestBackup2B')
     .addOption(seedOpt('the seed to replay').makeOptionMandatory())
     .option('--impl <DIR>', 'implementation, laid out like src/', 'src')
