@@ -15,6 +15,13 @@ export interface Model<S, I, O> {
    * acceptable, and the operation's effect (if any) happens.
    */
   step(state: S, input: I, output: O | undefined): S | undefined;
+  /**
+   * Optional: true if this operation, with this output, never changes the state, whatever the
+   * state (a get, a read, a cas that failed). The search then tries no alternative to it, which
+   * cuts most of the work on read-heavy histories. Must be exact: an operation that may change
+   * the state (an unknown-outcome cas, a write of the value already there) is not read-only.
+   */
+  readOnly?(input: I, output: O | undefined): boolean;
   /** State equality for the memo cache; default `Object.is`. */
   equal?(a: S, b: S): boolean;
   /** Optional 32-bit hash, equal for equal states; it spares most `equal` calls. */

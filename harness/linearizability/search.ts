@@ -27,6 +27,18 @@ export class PartitionSearch<S, I, O> {
   private readonly stackNode: Int32Array;
   private readonly stackState: (S | undefined)[];
   private readonly stackHash: Int32Array;
+  /**
+   * Per operation, 1 if it never changes the state (the model's `readOnly`), and only then if the
+   * search may prune: skip the alternatives to a read-only call. If a read-only call c is legal
+   * in (linearized set S, state s), then (S, s) can be completed iff (S + c, s) can: in any
+   * completion of (S, s), c can move to the front (the scan reached it before any pending return,
+   * so nothing unlinearized must precede it; it is legal in s; and wherever it stood it changed
+   * nothing the later operations see). So when (S + c, s) fails, or is already in the cache
+   * (explored and failed: it is not on the current path, which holds smaller sets), (S, s) fails
+   * too, and the search backtracks at once instead of trying the other calls. Verbose mode does
+   * not prune, so the report's longest prefixes are those of the full search.
+   */
+  private readonly readOnly: Uint8Array;
   private depth = 0;
   private cursor: number;
   private state: S;
@@ -79,6 +91,10 @@ export class PartitionSearch<S, I, O> {
     this.stackNode = new Int32Array(m);
     this.stackState = new Array<S | undefined>(m);
     this.stackHash = new Int32Array(m);
+    this.readOnly = new Uint8Array(m);
+    if (!verbose && model.readOnly) {
+      for (let op = 0; op < m; op++) this.readOnly[op] = model.readOnly(operations[op].input, operations[op].output) ? 1 : 0;
+    }
     this.cursor = this.next[HEAD];
     this.state = model.init();
     this.stateHash = this.hash(this.state);
@@ -89,7 +105,7 @@ export class PartitionSearch<S, I, O> {
   /** Runs at most `budget` iterations; the status says whether it finished. */
   run(budget: number): SearchStatus {
     if (this.status !== 'running') return this.status;
-    const { next, prev, match, opOf, zobrist, bits, inputs, outputs, model, cache, tail, stackNode, stackState, stackHash } = this;
+    const { next, prev, match, opOf, zobrist, bits, inputs, outputs, model, cache, tail, stackNode, stackState, stackHash, readOnly } = this;
     const hash = this.hash;
     const verbose = this.longest !== undefined;
     let { cursor, state, stateHash, bitsHash, depth } = this;
@@ -122,6 +138,10 @@ export class PartitionSearch<S, I, O> {
             continue;
           }
           bits[op >>> 5] &= ~(1 << (op & 31));
+          if (readOnly[op] === 1) {
+            cursor = tail; // (S + c, s) failed before, so (S, s) fails: backtrack
+            continue;
+          }
         }
         cursor = next[cursor];
       } else {
@@ -144,7 +164,7 @@ export class PartitionSearch<S, I, O> {
         prev[next[cr]] = cr;
         next[prev[c]] = c;
         prev[next[c]] = c;
-        cursor = next[c];
+        cursor = readOnly[op] === 1 ? tail : next[c]; // see readOnly
       }
     }
     this.iterations += budget - Math.max(left, 0);

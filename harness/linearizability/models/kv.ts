@@ -122,6 +122,7 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
         return undefined;
     }
   },
+  readOnly: (input) => input.op === 'get' || (input.op === 'append' && !input.value),
   equal(a, b) {
     if (a === b) return true;
     if (a.hash !== b.hash || a.keys.length !== b.keys.length) return false;
