@@ -1,10 +1,13 @@
-// Linearizability checker speed on porcupine's fixtures (test/data/porcupine), compared
-// with the Go checker's own speed on the same files on this kind of machine: all 102 etcd logs
-// once in 0.29 s (slowest 0.10 s, etcd_002); the unpartitioned 10-client kv logs 1.4–1.7 s each.
+// Linearizability checker speed on porcupine's fixtures (test/data/porcupine) and on large
+// generated key/value histories. With PORCUPINE_TEST set (porcupine's test binary, see
+// bench/porcupine.ts), porcupine runs side by side in the same run and the ratios are measured;
+// without it, the section shows our own figures only. CHECKER_BEFORE (another checkout, built)
+// adds its `npm run check-history` as "before".
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { casRegisterModel, checkOperations, kvModel, parseHistory, type Model, type Operation } from '../harness/linearizability';
+import { fixturesDir, porcupineBenchmarks, sideBySide, type SideBySideRow } from './porcupine';
 
 export const title = 'Linearizability checker';
 export const order = 40;
@@ -24,6 +27,7 @@ interface Pass {
   slowest: { name: string; ms: number };
   perFile: Map<string, number>;
   verdicts: Map<string, string>;
+  iterations: number;
 }
 
 function load(dir: string, filter: (f: string) => boolean): Case[] {
@@ -38,6 +42,7 @@ function pass(model: Model<any, any, any>, cases: Case[], partition: boolean): P
   const perFile = new Map<string, number>();
   const verdicts = new Map<string, string>();
   let total = 0;
+  let iterations = 0;
   let slowest = { name: '', ms: -1 };
   const cpuBefore = process.cpuUsage();
   for (const c of cases) {
@@ -45,10 +50,11 @@ function pass(model: Model<any, any, any>, cases: Case[], partition: boolean): P
     perFile.set(c.name, result.elapsedMs);
     verdicts.set(c.name, result.verdict);
     total += result.elapsedMs;
+    iterations += result.partitions.reduce((sum, p) => sum + p.iterations, 0);
     if (result.elapsedMs > slowest.ms) slowest = { name: c.name, ms: result.elapsedMs };
   }
   const cpu = process.cpuUsage(cpuBefore);
-  return { total, cpu: (cpu.user + cpu.system) / 1000, slowest, perFile, verdicts };
+  return { total, cpu: (cpu.user + cpu.system) / 1000, slowest, perFile, verdicts, iterations };
 }
 
 /**
@@ -69,49 +75,79 @@ function measure(model: Model<any, any, any>, cases: Case[], partition: boolean,
 }
 
 const s = (ms: number) => (ms < 1000 ? `${ms.toFixed(ms < 10 ? 2 : 0)} ms` : `${(ms / 1000).toFixed(2)} s`);
-const ratio = (ours: number, go: number) => `${(ours / go).toFixed(2)}×`;
 
 export async function run(): Promise<string> {
   if (!fs.existsSync(FIXTURES)) throw new Error(`fixtures not found at ${FIXTURES}`);
+  const porcupine = process.env.PORCUPINE_TEST;
+  const before = process.env.CHECKER_BEFORE;
+  const load0 = os.loadavg()[0];
+  const lines: string[] = [];
+  if (porcupine) {
+    console.log('side by side with porcupine, whole processes:');
+    lines.push(...sideBySideTable(sideBySide(porcupine, before, console.log), before !== undefined), '');
+  } else {
+    lines.push('(Run with PORCUPINE_TEST=path/to/porcupine.test to measure porcupine side by side: see bench/porcupine.ts.)', '');
+  }
+  lines.push(...inProcess(porcupine, load0));
+  return lines.join('\n');
+}
+
+const sec = (t: { wall: number; cpu: number }) => `${t.wall.toFixed(2)} s (${t.cpu.toFixed(2)} s)`;
+const times = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+
+function sideBySideTable(rows: SideBySideRow[], withBefore: boolean): string[] {
+  return [
+    'Each workload as a whole process, side by side in this run: porcupine\'s own tests (its `go test -c` binary, `-test.run ...`: parsing',
+    'and checking, its verdicts asserted) against `npm run check-history -- FILES` (npm, Node start, parsing, checking). Median of 3 rounds',
+    '(1 for the unpartitioned logs), rounds alternating; wall seconds, with CPU seconds (user + system, all threads) in brackets.',
+    'Ratios below 1: we are faster. "before": the checker and npm script before this change (its script ran `tsc -p` first).',
+    '',
+    `| Workload | porcupine | ours${withBefore ? ' | before' : ''} | ours / porcupine, wall (CPU)${withBefore ? ' | before / porcupine, wall (CPU)' : ''} | verdicts |`,
+    `|---|---|---|${withBefore ? '---|' : ''}---|${withBefore ? '---|' : ''}---|`,
+    ...rows.map((r) => {
+      const cells = [r.name, sec(r.porcupine), sec(r.ours)];
+      if (withBefore) cells.push(sec(r.before!));
+      cells.push(`${times(r.ours.wall, r.porcupine.wall)} (${times(r.ours.cpu, r.porcupine.cpu)})`);
+      if (withBefore) cells.push(`${times(r.before!.wall, r.porcupine.wall)} (${times(r.before!.cpu, r.porcupine.cpu)})`);
+      cells.push(r.agree ? 'all as expected' : '**differ**');
+      return `| ${cells.join(' | ')} |`;
+    }),
+  ];
+}
+
+function inProcess(porcupine: string | undefined, load0: number): string[] {
   const etcd = load(path.join(FIXTURES, 'jepsen'), (f) => /^etcd_\d+\.log$/.test(f) && f !== 'etcd_095.log');
   const kvAll = load(path.join(FIXTURES, 'kv'), (f) => /^c\d+-(ok|bad)\.txt$/.test(f));
-  const kvWhole = kvAll.filter((c) => !c.name.startsWith('c50'));
-  const load0 = os.loadavg()[0];
-
   const e = measure(casRegisterModel, etcd, false);
   const kp = measure(kvModel, kvAll, true);
-  const kw = measure(kvModel, kvWhole, false, 3);
-
-  const lines: string[] = [];
-  lines.push(
-    'Checking time only (parsing excluded), as `checkOperations` reports it; no time limit. "Cold" is the first pass in a',
-    `fresh process (what \`npm run check-history\` sees); "warm" is the fastest of ${WARM_PASSES} passes (3 for the unpartitioned kv logs),`,
-    'and per file the fastest of its times.',
-    'Ratios are our wall-clock time over the Go checker\'s on the same files (below 1: faster). The machine may be',
-    `shared (load average ${load0.toFixed(1)} on ${os.cpus().length} CPUs when this started): the process CPU time of the warm pass is shown too.`,
-    '',
-    '| Family | Files | Cold total | Warm total (CPU) | Slowest (warm) | Go | Warm / Go |',
-    '|---|---|---|---|---|---|---|',
-    `| etcd Jepsen logs, cas-register | ${etcd.length} | ${s(e.cold.total)} | ${s(e.warm.total)} (${s(e.warm.cpu)}) | ${s(e.warm.slowest.ms)} (${e.warm.slowest.name}) | 0.29 s total, slowest 0.10 s (etcd_002.log) | total ${ratio(e.warm.total, 290)}, slowest ${ratio(e.warm.slowest.ms, 100)}; cold total ${ratio(e.cold.total, 290)} |`,
-    `| kv logs, partitioned by key | ${kvAll.length} | ${s(kp.cold.total)} | ${s(kp.warm.total)} (${s(kp.warm.cpu)}) | ${s(kp.warm.slowest.ms)} (${kp.warm.slowest.name}) | — | — |`,
-    `| kv logs, unpartitioned (c01, c10) | ${kvWhole.length} | ${s(kw.cold.total)} | ${s(kw.warm.total)} (${s(kw.warm.cpu)}) | ${s(kw.warm.slowest.ms)} (${kw.warm.slowest.name}) | c10: 1.4–1.7 s each | see below |`,
-    '',
-    '| kv log | Verdict | Partitioned (warm) | Unpartitioned (cold) | Unpartitioned (warm) | Unpartitioned warm / Go (1.4–1.7 s) |',
-    '|---|---|---|---|---|---|',
-  );
-  for (const c of kvAll) {
-    const whole = kw.warm.perFile.get(c.name);
-    const vs = whole !== undefined && c.name.startsWith('c10') ? `${ratio(whole, 1700)}–${ratio(whole, 1400)}` : '—';
-    lines.push(
-      `| ${c.name} | ${kp.warm.verdicts.get(c.name)} | ${s(kp.warm.perFile.get(c.name)!)} | ${whole === undefined ? 'not run' : s(kw.cold.perFile.get(c.name)!)} | ${whole === undefined ? 'not run' : s(whole)} | ${vs} |`,
-    );
+  let goEtcd = '—';
+  let goKv = '—';
+  if (porcupine) {
+    const data = fixturesDir('checker-bench-');
+    try {
+      const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0) / 1e6;
+      const etcdNs = porcupineBenchmarks(porcupine, '^BenchmarkEtcdJepsen', data.dir);
+      const kvNs = porcupineBenchmarks(porcupine, '^BenchmarkKv(1Client|10Clients|50Clients)(Ok|Bad)$', data.dir);
+      goEtcd = `${s(sum(etcdNs))} (${etcdNs.size} benchmarks)`;
+      goKv = `${s(sum(kvNs))} (${kvNs.size} benchmarks)`;
+      goEtcd += `; warm ours / Go ${times(e.warm.total, sum(etcdNs))}`;
+      goKv += `; warm ours / Go ${times(kp.warm.total, sum(kvNs))}`;
+    } finally {
+      data.remove();
+    }
   }
-  lines.push(
+  return [
+    'Checking only, in one process (parsing excluded), as `checkOperations` reports it; no time limit. "Cold" is the first pass in a',
+    `fresh process (JIT cold, as a check-history run); "warm" the fastest of ${WARM_PASSES} passes (per file, its fastest time). Go: porcupine's own`,
+    'benchmarks on the same files (`-test.bench`, 5 iterations each, ns/op summed), run just after ours. Load average',
+    `${load0.toFixed(1)} on ${os.cpus().length} CPUs when this section started; the warm pass's process CPU time is in brackets.`,
     '',
-    'The 50-client kv logs are not checked unpartitioned: searched as a whole they reach the default memory limit',
-    '(2 GiB) after tens of seconds and end "unknown" (porcupine\'s own tests skip them too). Partitioned, `c50-bad` stops at',
-    'the first illegal key found while the partitions are searched interleaved (key "3", in a few thousand iterations);',
-    'searched alone, some of its other keys ("0", "7") take over 10 s and gigabytes of memo cache.',
-  );
-  return lines.join('\n');
+    '| Family | Files | Cold total | Warm total (CPU) | Slowest (warm) | Search iterations | Go, warm (check only) |',
+    '|---|---|---|---|---|---|---|',
+    `| etcd Jepsen logs, cas-register | ${etcd.length} | ${s(e.cold.total)} | ${s(e.warm.total)} (${s(e.warm.cpu)}) | ${s(e.warm.slowest.ms)} (${e.warm.slowest.name}) | ${e.warm.iterations} | ${goEtcd} |`,
+    `| kv logs, partitioned by key | ${kvAll.length} | ${s(kp.cold.total)} | ${s(kp.warm.total)} (${s(kp.warm.cpu)}) | ${s(kp.warm.slowest.ms)} (${kp.warm.slowest.name}) | ${kp.warm.iterations} | ${goKv} |`,
+    '',
+    'The 50-client kv logs are not checked unpartitioned: searched as a whole they reach the default memory limit (2 GiB) and end',
+    '"unknown" (porcupine\'s own tests skip them too).',
+  ];
 }
