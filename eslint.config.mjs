@@ -1,6 +1,7 @@
 // Lint: typescript-eslint's recommended rules everywhere, plus the determinism contract for code
-// under test (src/ and the buggy variants in impls/): no real time, timers or unseeded randomness,
-// no console output (runtime.log instead), and nothing from the harness at run time (types only).
+// under test (src/, the buggy variants in impls/, the starter kit and a learner's mylab/): no real
+// time, timers or unseeded randomness, no console output (runtime.log instead), and nothing from
+// the harness at run time (types only).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -21,7 +22,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/**/*.ts', 'impls/**/*.ts'],
+    files: ['src/**/*.ts', 'impls/**/*.ts', 'starter/**/*.ts', 'mylab/**/*.ts'],
     rules: {
       'no-restricted-globals': [
         'error',
@@ -55,5 +56,10 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // The starter kit's stubs name every parameter the learner will need before using it.
+    files: ['starter/**/*.ts'],
+    rules: { '@typescript-eslint/no-unused-vars': ['error', { args: 'none', varsIgnorePattern: '^_' }] },
   },
 );

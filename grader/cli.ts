@@ -3,6 +3,7 @@
 // npx dslab grade [LAB...] [options] | replay | compare | merge | list   (the package's bin; no --)
 // Command-line wiring only; the work is in grade.ts, replay.ts, compare.ts and merge.ts. Bad input
 // of any kind is one line on stderr and exit status 2.
+import type { LayerName } from '../harness/impl';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { LAB_PARTS } from '../harness/scenario';
 import { grade, defaultParallel } from './grade';
@@ -12,6 +13,9 @@ import { compare } from './compare';
 import { merge } from './merge';
 import { DEFAULT_TIMEOUT_S } from './report';
 import { parseCount, parseLabs, parseSeconds, parseSeedArg, parseShard, POINTS, registry, UsageError } from './select';
+import { CompileError } from './learner/compile';
+import { CONFIG_FILE, defaultImpl } from './learner/defaults';
+import { parseLayers } from './learner/mix';
 
 /** Wraps a parser so that its UsageError becomes commander's own invalid-argument error. */
 function arg<T>(parse: (text: string) => T): (text: string) => T {
@@ -36,6 +40,10 @@ const memoryOpt = () =>
   new Option('--worker-memory <MB>', 'heap limit of each worker; a run past it is reported crashed (default: the machine\'s memory / (P+1), 512 to 4096)').argParser(arg((t) => parseCount(t, '--worker-memory', 64, 65_536)));
 const failuresOpt = () => new Option('--failures <N>', 'failures listed per test (0: all)').default(10).argParser(arg((t) => parseCount(t, '--failures', 0, 1_000_000)));
 
+const referenceOpt = () =>
+  new Option('--reference <LAYERS>', 'take these layers from the reference implementation, e.g. raft (your kvraft on the reference Raft)').argParser(arg(parseLayers));
+const implHelp = `implementation to grade: a directory laid out like src/ (raft/, kvraft/, ...); TypeScript sources anywhere are type-checked and compiled first (default: $DSLAB_IMPL, else ${CONFIG_FILE}'s "impl", else src)`;
+
 const POINTS_TEXT = LAB_PARTS.map((p) => `${p} ${POINTS[p]}`).join(', ');
 
 function build(setExit: (code: number) => void): Command {
@@ -48,7 +56,8 @@ function build(setExit: (code: number) => void): Command {
     .addOption(runsOpt())
     .addOption(parallelOpt())
     .addOption(seedOpt('first seed (default: random, always printed); run k of every test uses seed S+k'))
-    .option('--impl <DIR>', 'implementation to grade, laid out like src/', 'src')
+    .option('--impl <DIR>', implHelp)
+    .addOption(referenceOpt())
     .option('--json <FILE>', 'write every run as JSON (for grade merge, CI, scripts)')
     .option('--out <DIR>', 'where failing runs leave their traces and HTML reports: one folder per grade, the last 5 kept', '.grade-out')
     .addOption(timeoutOpt())
@@ -75,6 +84,7 @@ Examples:
   npm run grade -- merge s1.json s2.json s3.json s4.json`,
     )
     .action(async (labs: string[] | undefined, o) => {
+      const impl = chooseImpl(o.impl, o.reference);
       setExit(
         await grade({
           labs: labs ?? [],
@@ -82,7 +92,7 @@ Examples:
           runs: o.runs,
           parallel: o.parallel,
           seed: o.seed,
-          impl: o.impl,
+          ...impl,
           json: o.json,
           out: o.out,
           timeoutS: o.timeout,
@@ -101,7 +111,8 @@ Examples:
     .description('re-run one run of one test, exactly, in this process, under the same watchdogs as a grade worker (--timeout); ends with its verdict (PASS, FAIL, HUNG) and fingerprint')
     .argument('<TEST>', 'test name, e.g. TestBackup2B')
     .addOption(seedOpt('the seed to replay').makeOptionMandatory())
-    .option('--impl <DIR>', 'implementation, laid out like src/', 'src')
+    .option('--impl <DIR>', implHelp)
+    .addOption(referenceOpt())
     .option('--trace', 'print the event trace with virtual timestamps')
     .option('--columns', 'print the trace in one column per node, coloured by topic (at the end of the run; for a run that hangs, use --trace)')
     .option('--rpc', 'show RPC arguments and replies, abbreviated (a log as entries[3]: 12..14)')
@@ -114,11 +125,13 @@ Examples:
     .addOption(timeoutOpt())
     .action(async (test: string, o) => {
       if (o.from !== undefined && o.to !== undefined && o.from > o.to) throw new UsageError(`--from ${o.from} is after --to ${o.to}: nothing could match; give --from before --to`);
+      const impl = chooseImpl(o.impl, o.reference);
       setExit(
         await replay({
           test,
           seed: o.seed,
-          implArg: o.impl,
+          implArg: impl.impl,
+          ...(impl.reference ? { reference: impl.reference } : {}),
           trace: Boolean(o.trace),
           columns: Boolean(o.columns),
           rpc: Boolean(o.rpc),
@@ -178,7 +191,7 @@ Examples:
 }
 
 /** Options the grader takes that npm also reads as its own config when given before `--`. */
-const OPTION_NAMES = ['seed', 'runs', 'parallel', 'run', 'impl', 'json', 'out', 'timeout', 'shard', 'failures', 'traces', 'quiet', 'bail', 'trace', 'columns', 'rpc', 'topics', 'only', 'nodes', 'from', 'to', 'width'];
+const OPTION_NAMES = ['seed', 'runs', 'parallel', 'run', 'impl', 'reference', 'json', 'out', 'timeout', 'shard', 'failures', 'traces', 'quiet', 'bail', 'trace', 'columns', 'rpc', 'topics', 'only', 'nodes', 'from', 'to', 'width'];
 
 /**
  * `npm run grade lab2a -n 2 --seed 5` (no --): npm keeps the options for itself and passes
@@ -189,6 +202,14 @@ function npmHint(message: string): string {
   const eaten = OPTION_NAMES.filter((o) => process.env[`npm_config_${o}`] !== undefined);
   if (eaten.length === 0 && !/^unknown lab "[\d.]+"/.test(message)) return '';
   return ` -- npm kept the options before "--" for itself${eaten.length ? ` (--${eaten.join(', --')})` : ''}: write npm run grade -- LAB [options], or npx dslab grade LAB [options]`;
+}
+
+/** --impl and --reference as given, else the learner's default (DSLAB_IMPL, dslab.json), else src. */
+function chooseImpl(impl: string | undefined, reference: LayerName[] | undefined): { impl: string; reference?: LayerName[]; implFrom?: string } {
+  if (impl !== undefined) return { impl, ...(reference ? { reference } : {}) };
+  const d = defaultImpl();
+  const ref = reference ?? (d.reference ? parseLayers(d.reference) : undefined);
+  return { impl: d.impl, ...(ref ? { reference: ref } : {}), ...(d.from !== 'the reference implementation' ? { implFrom: d.from } : {}) };
 }
 
 async function main(): Promise<void> {
@@ -210,6 +231,11 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof CommanderError) {
       process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (error instanceof CompileError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 2;
       return;
     }
     if (error instanceof UsageError) {

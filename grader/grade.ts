@@ -6,7 +6,8 @@ import { randomInt } from 'node:crypto';
 import chalk from 'chalk';
 import type { LabPart } from '../harness/scenario';
 import { applyShard, layersFor, makeJobs, parseLabs, registry, selectTests, UsageError, type Shard } from './select';
-import { checkImpl } from './impls';
+import { checkImpl, describeLayers } from './impls';
+import type { LayerName } from '../harness/impl';
 import { checkWritableDir, checkWritableFile, FORMAT, writeJsonAtomic, type GradeFile } from './results';
 import { renderReport, shortPath } from './report';
 import { runSession, type ImplChoice } from './session';
@@ -20,6 +21,10 @@ export interface GradeOptions {
   parallel: number;
   seed?: number;
   impl: string;
+  /** Layers taken from the reference implementation instead of impl's (--reference). */
+  reference?: LayerName[];
+  /** Where the implementation choice came from when --impl was not given (DSLAB_IMPL, dslab.json). */
+  implFrom?: string;
   json?: string;
   out: string;
   timeoutS: number;
@@ -78,17 +83,19 @@ export async function grade(o: GradeOptions): Promise<number> {
   if (o.shard && o.seed === undefined) {
     throw new UsageError('--shard needs --seed, so that every shard grades the same seeds (e.g. --seed 1000 --shard 1/4)');
   }
-  const implDir = checkImpl(o.impl, layersFor(p.parts));
+  const reference = o.reference ?? [];
+  const implDir = checkImpl(o.impl, layersFor(p.parts), reference);
   if (o.json) checkWritableFile(o.json, '--json');
   checkWritableDir(o.out, '--out');
   const allJobs = makeJobs(p.tests, p.seed, o.runs);
   const jobs = applyShard(allJobs, o.shard);
   const parallel = Math.max(1, Math.min(o.parallel, jobs.length));
-  const impl: ImplChoice = { arg: o.impl, dir: implDir };
+  const impl: ImplChoice = { arg: o.impl, dir: implDir, ...(reference.length > 0 ? { reference } : {}) };
+  const implText = `implementation ${o.impl}${o.implFrom ? ` (from ${o.implFrom})` : ''}${reference.length > 0 ? ` (${describeLayers(layersFor(p.parts), reference)})` : ''}`;
   const seeds = o.runs === 1 ? `seed ${p.seed}` : `seeds ${p.seed}..${p.seed + o.runs - 1}`;
   const shardText = o.shard ? ` (shard ${o.shard.index}/${o.shard.count}: ${jobs.length} of ${allJobs.length})` : '';
   process.stderr.write(
-    `${chalk.bold('grading')} ${p.parts.join(' ')}: ${p.tests.length} tests x ${o.runs} runs = ${jobs.length} runs${shardText}, ${seeds} (repeat with --seed ${p.seed}), implementation ${o.impl}, ${parallel} worker${parallel === 1 ? '' : 's'}\n`,
+    `${chalk.bold('grading')} ${p.parts.join(' ')}: ${p.tests.length} tests x ${o.runs} runs = ${jobs.length} runs${shardText}, ${seeds} (repeat with --seed ${p.seed}), ${implText}, ${parallel} worker${parallel === 1 ? '' : 's'}\n`,
   );
   for (const n of p.notes) process.stderr.write(`${n}\n`);
   // Keep the newest KEEP_RUNS - 1 earlier invocations; this one is the KEEP_RUNS-th.
@@ -115,6 +122,7 @@ export async function grade(o: GradeOptions): Promise<number> {
     node: process.version,
     impl: o.impl,
     implDir,
+    ...(reference.length > 0 ? { reference } : {}),
     parts: p.parts,
     ...(o.run !== undefined ? { run: o.run } : {}),
     seed: p.seed,

@@ -4,12 +4,12 @@
 // with the verdict the grader recorded, a hung run included, and never hangs.
 import chalk from 'chalk';
 import { runScenario, type Scenario } from '../harness/scenario';
-import { Implementation } from '../harness/impl';
+import { Implementation, type LayerName } from '../harness/impl';
 import { formatRecord, type TraceKind, type TraceRecord } from '../harness/sim/trace';
 import { allTests, layersFor, suggestTests, UsageError } from './select';
 import { renderColumns, traceLine, TOPICS, TRACE_KINDS } from './columns';
 import { firstLine } from './protocol';
-import { checkImpl } from './impls';
+import { checkImpl, describeLayers } from './impls';
 import { artefactLine, DEFAULT_TIMEOUT_S } from './report';
 import { Watchdog } from './watchdog';
 import { TraceFilter, type FilterOptions } from './filter';
@@ -19,6 +19,8 @@ export interface ReplayOptions extends FilterOptions {
   test: string;
   seed: number;
   implArg: string;
+  /** Layers taken from the reference implementation (--reference). */
+  reference?: LayerName[];
   trace: boolean;
   columns: boolean;
   /** Show RPC arguments and replies, abbreviated. */
@@ -81,10 +83,14 @@ class Output {
 
 export async function replay(options: ReplayOptions): Promise<number> {
   const scenario = findTest(options.test);
-  const dir = checkImpl(options.implArg, layersFor([scenario.part]));
+  const reference = options.reference ?? [];
+  const dir = checkImpl(options.implArg, layersFor([scenario.part]), reference);
+  // Stack traces name the implementation's TypeScript lines, not the compiled JavaScript.
+  process.setSourceMapsEnabled(true);
   const impl = new Implementation(dir);
   const out = new Output(options.trace && !options.columns);
-  out.line(chalk.bold(`replay ${scenario.name} seed ${options.seed} (${scenario.description}), implementation ${options.implArg} (${impl.dir}), Node ${process.version}`));
+  const layers = reference.length > 0 ? `; ${describeLayers(layersFor([scenario.part]), reference)}` : '';
+  out.line(chalk.bold(`replay ${scenario.name} seed ${options.seed} (${scenario.description}), implementation ${options.implArg} (${impl.dir}${layers}), Node ${process.version}`));
   const kept: TraceRecord[] = [];
   let lastTime = 0;
   const filter = new TraceFilter(options);

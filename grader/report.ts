@@ -10,6 +10,9 @@ import { POINTS } from './select';
 import { replayCommand } from './session';
 import { compact, max, mean, percent, secondsText, table } from './table';
 
+/** The project's root (this file runs from dist/grader). */
+const PROJECT_DIR = path.resolve(__dirname, '..', '..');
+
 export interface TestSummary {
   name: string;
   part: LabPart;
@@ -140,17 +143,31 @@ function expectedRunsOf(file: GradeFile, test: string): number {
   return n;
 }
 
-function failureBlock(r: RunRecord, implArg: string, timeoutS: number | undefined): string[] {
+function failureBlock(r: RunRecord, implArg: string, timeoutS: number | undefined, reference: readonly string[] | undefined): string[] {
   const lines = [`  ${chalk.bold(r.test)} seed ${r.seed}: ${statusWord(r)} at ${secondsText(r.virtualMs, 3)}s virtual`];
   lines.push(`    ${firstLine(r.error) || '(no error message)'}`);
+  const where = codeLocation(r.error);
+  if (where) lines.push(`    at:     ${where}`);
   lines.push(...blockedLines(r).map((l) => `    ${l}`));
   // A hung run replays under the same watchdog limits, so that it ends the same way.
   const timeout = r.status === 'hung' && timeoutS !== undefined && timeoutS !== DEFAULT_TIMEOUT_S ? ` --timeout ${timeoutS}` : '';
-  lines.push(`    replay: ${replayCommand(r.test, r.seed, implArg)}${timeout}`);
+  lines.push(`    replay: ${replayCommand(r.test, r.seed, implArg, reference)}${timeout}`);
   if (r.trace) lines.push(`    trace:  ${shortPath(r.trace)}`);
   for (const a of r.artefacts ?? []) lines.push(`    ${artefactLine(a)}`);
   if (r.note) lines.push(`    ${chalk.yellow('note')}: ${r.note}`);
   return lines;
+}
+
+/**
+ * The first stack frame of an error in the implementation's own TypeScript (workers map stacks
+ * through source maps), not in the harness: where a learner should look.
+ */
+export function codeLocation(error: string | undefined): string | undefined {
+  for (const m of (error ?? '').matchAll(/^\s+at (?:.*? \()?(\/[^()\s]+\.ts:\d+:\d+)\)?$/gm)) {
+    const file = m[1];
+    if (!/^(harness|labs|grader|node_modules)\//.test(path.relative(PROJECT_DIR, file))) return shortPath(file);
+  }
+  return undefined;
 }
 
 /** How to open an artefact: an HTML report in a browser, a recorded history with the checker. */
@@ -192,7 +209,7 @@ export function renderReport(file: GradeFile, options: ReportOptions): { text: s
   const out: string[] = [];
   const seeds = file.runs === 1 ? `seed ${file.seed}` : `seeds ${file.seed}..${file.seed + file.runs - 1}`;
   const shard = file.shard ? `, shard ${file.shard.index}/${file.shard.count}` : '';
-  out.push(`grade ${file.parts.join(' ')}${file.run ? ` --run '${file.run}'` : ''}: ${file.tests.length} tests x ${file.runs} runs (${seeds}${shard}), implementation ${file.impl}, Node ${file.node}`);
+  out.push(`grade ${file.parts.join(' ')}${file.run ? ` --run '${file.run}'` : ''}: ${file.tests.length} tests x ${file.runs} runs (${seeds}${shard}), implementation ${file.impl}${file.reference?.length ? ` with the reference ${file.reference.join(', ')}` : ''}, Node ${file.node}`);
   out.push('');
   out.push(testTable(summaries));
   const flaky = summaries.filter((s) => verdict(s) === 'flaky');
@@ -210,7 +227,7 @@ export function renderReport(file: GradeFile, options: ReportOptions): { text: s
     out.push('', chalk.bold('Failures (first error line, and the command that replays the run with its trace):'));
     for (const s of failed) {
       const shown = options.maxFailures > 0 ? s.failures.slice(0, options.maxFailures) : s.failures;
-      for (const r of shown) out.push(...failureBlock(r, file.impl, file.timeoutS));
+      for (const r of shown) out.push(...failureBlock(r, file.impl, file.timeoutS, file.reference));
       const rest = s.failures.slice(shown.length);
       if (rest.length > 0) {
         const seedList = rest.map((r) => r.seed).slice(0, 20).join(', ');

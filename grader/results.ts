@@ -16,6 +16,8 @@ export interface GradeFile {
   /** The implementation as given on the command line, and where it was loaded from. */
   impl: string;
   implDir: string;
+  /** Layers taken from the reference implementation (--reference), if any. */
+  reference?: string[];
   parts: LabPart[];
   /** --run filter, if any. */
   run?: string;

@@ -12,6 +12,8 @@ import { firstLine, statusOf, type RunRecord, type WorkerJob } from './protocol'
 export interface ImplChoice {
   arg: string;
   dir: string;
+  /** Layers taken from the reference (--reference). */
+  reference?: readonly string[];
   /** 'A' / 'B' in compare mode. */
   label?: string;
 }
@@ -43,9 +45,10 @@ export interface SessionResult {
 }
 
 /** The command that replays one run exactly. */
-export function replayCommand(test: string, seed: number, implArg: string | undefined): string {
+export function replayCommand(test: string, seed: number, implArg: string | undefined, reference?: readonly string[]): string {
   const impl = implArg && implArg !== 'src' && implArg !== 'src/' ? ` --impl ${shellQuote(implArg)}` : '';
-  return `npm run grade -- replay ${test} --seed ${seed}${impl} --trace`;
+  const ref = reference && reference.length > 0 ? ` --reference ${reference.join(',')}` : '';
+  return `npm run grade -- replay ${test} --seed ${seed}${impl}${ref} --trace`;
 }
 
 export function shellQuote(s: string): string {
@@ -171,10 +174,10 @@ function toRecord(job: Job, impl: ImplChoice, outcome: Exclude<Outcome, { kind: 
 async function saveTrace(pool: Pool, id: number, record: RunRecord, impl: ImplChoice, outDir: string, realTimeLimitMs: number): Promise<void> {
   const file = path.join(outDir, `${impl.label ? `${impl.label}-` : ''}${record.test}-seed${record.seed}.trace.txt`);
   const header = [
-    `${record.test} seed ${record.seed}, implementation ${impl.arg}, Node ${process.version}`,
+    `${record.test} seed ${record.seed}, implementation ${impl.arg}${impl.reference?.length ? ` with the reference ${impl.reference.join(', ')}` : ''}, Node ${process.version}`,
     `first run ${record.status}: ${firstLine(record.error)}`,
-    `replay: ${replayCommand(record.test, record.seed, impl.arg)}`,
-    `columns: ${replayCommand(record.test, record.seed, impl.arg).replace(/ --trace$/, ' --columns')}`,
+    `replay: ${replayCommand(record.test, record.seed, impl.arg, impl.reference)}`,
+    `columns: ${replayCommand(record.test, record.seed, impl.arg, impl.reference).replace(/ --trace$/, ' --columns')}`,
   ];
   try {
     fs.mkdirSync(outDir, { recursive: true });

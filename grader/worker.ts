@@ -11,6 +11,7 @@ import { formatRecord, type TraceRecord } from '../harness/sim/trace';
 import { rpcText } from '../harness/rpc/abbrev';
 import { real } from '../harness/sim/guard';
 import { allTests } from './select';
+import { implementationRoots } from './learner/mix';
 import { capError, HEARTBEAT_MS, type FromWorker, type ToWorker, type WorkerJob, type WorkerResult } from './protocol';
 
 function send(message: FromWorker): void {
@@ -28,7 +29,7 @@ const BEAT_EVERY_VIRTUAL_MS = 100;
 async function runJob(job: WorkerJob, byName: Map<string, Scenario>): Promise<WorkerResult> {
   const scenario = byName.get(job.test);
   if (!scenario) throw new Error(`no test named ${job.test} in this worker's registry`);
-  freshModules(job.implDir);
+  for (const root of implementationRoots(job.implDir)) freshModules(root);
   const impl = new Implementation(job.implDir);
   const writer = job.tracePath ? new TraceWriter(`${job.tracePath}.partial`, job.traceHeader ?? []) : undefined;
   lastVirtualMs = 0;
@@ -140,6 +141,8 @@ class TraceWriter {
 }
 
 function main(): void {
+  // Stack traces in failures and traces name the implementation's TypeScript lines.
+  process.setSourceMapsEnabled(true);
   // Ctrl-C reaches the whole process group; the parent decides what happens to its workers.
   process.on('SIGINT', () => {});
   process.on('disconnect', () => process.exit(0));

@@ -14,7 +14,7 @@ const { spawnSync } = require('node:child_process');
 
 const ROOT = path.resolve(__dirname, '..');
 const STAMP = path.join(ROOT, 'dist', '.build-stamp');
-const INCLUDE = ['harness', 'labs', 'src', 'grader', 'test', 'bench', 'impls'];
+const INCLUDE = ['harness', 'labs', 'src', 'grader', 'test', 'bench', 'impls', 'starter', 'tools'];
 const FILES = ['tsconfig.json', 'package.json', 'package-lock.json'];
 
 /** The newest modification time (ms) under `dir`, folders included. */

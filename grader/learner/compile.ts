@@ -1,0 +1,185 @@
+// Type-checks and compiles a learner's directory of TypeScript sources (anywhere on disk) before
+// grading, into a cache keyed by the directory: nothing to set up, no tsconfig.json to edit.
+// Incremental (TypeScript's build info, plus a stamp of every input so that an unchanged directory
+// costs a few file stats), with source maps so that stack traces name the learner's .ts lines.
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type * as TS from 'typescript';
+
+/** The project root (this file runs from dist/grader/learner). */
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..');
+const HARNESS = path.join(PROJECT_ROOT, 'harness');
+/** Where compiled learner directories go: one folder per source directory. */
+export const CACHE_ROOT = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'dslab', 'impl');
+
+/** The learner's code failed to type-check: one `file:line:col error TSnnnn: message` per line. */
+export class CompileError extends Error {
+  override name = 'CompileError';
+
+  constructor(
+    readonly dir: string,
+    readonly diagnostics: string[],
+  ) {
+    super(`${diagnostics.join('\n')}\n${diagnostics.length} type error${diagnostics.length === 1 ? '' : 's'} in ${dir}: fix ${diagnostics.length === 1 ? 'it' : 'them'} and grade again`);
+  }
+}
+
+export interface Compiled {
+  /** The compiled implementation, laid out like the source directory. */
+  dir: string;
+  /** The cache folder of this source directory (mixes with reference layers go beside `out`). */
+  cacheDir: string;
+  /** The compiled directory relative to cacheDir/out (mixes keep the same depth, so that source maps still resolve). */
+  relative: string;
+  /** Whether TypeScript ran (false: nothing changed since the last compile). */
+  rebuilt: boolean;
+}
+
+/** Every .ts file under dir (skipping node_modules and dot folders), sorted. */
+export function typeScriptFiles(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile() && entry.name.endsWith('.ts')) found.push(full);
+    }
+  };
+  walk(dir);
+  return found.sort();
+}
+
+/** Whether dir holds TypeScript sources of at least one layer (raft/*.ts, kvraft/*.ts, ...). */
+export function hasLayerSources(dir: string): boolean {
+  return ['raft', 'kvraft', 'shardctrler', 'shardkv'].some((layer) => {
+    const d = path.join(dir, layer);
+    return fs.existsSync(d) && fs.statSync(d).isDirectory() && fs.readdirSync(d).some((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+  });
+}
+
+/** The cache folder of a source directory (an absolute path). */
+export function cacheDirFor(dir: string): string {
+  const hash = crypto.createHash('sha256').update(dir).digest('hex').slice(0, 12);
+  const name = path.basename(dir).replace(/[^\w.-]/g, '_') || 'root';
+  return path.join(CACHE_ROOT, `${name}-${hash}`);
+}
+
+/** What the output depends on: the sources, the harness types they import, the compiler. */
+function stampOf(files: string[]): string {
+  const tsVersion = (require('typescript/package.json') as { version: string }).version;
+  const inputs = [...files, ...typeScriptFiles(HARNESS)].map((f) => {
+    const s = fs.statSync(f);
+    return `${f} ${s.size} ${s.mtimeMs}`;
+  });
+  return crypto.createHash('sha256').update([tsVersion, ...inputs].join('\n')).digest('hex');
+}
+
+/** The deepest folder containing both a and b. */
+function commonAncestor(a: string, b: string): string {
+  let dir = a;
+  while (path.relative(dir, b).startsWith('..')) {
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return dir;
+}
+
+function within(dir: string, file: string): boolean {
+  const rel = path.relative(dir, file);
+  return !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+/** A path as the learner would type it: relative to the working directory when inside it. */
+function shown(file: string): string {
+  return within(process.cwd(), file) ? path.relative(process.cwd(), file) : file;
+}
+
+/**
+ * Compiles dir (an absolute path) into the cache and returns where; throws CompileError with the
+ * type errors, or an Error when the directory reaches outside itself for code.
+ */
+export function compileLearnerDir(dir: string): Compiled {
+  const files = typeScriptFiles(dir);
+  if (files.length === 0) throw new Error(`${dir} has no .ts files`);
+  const cacheDir = cacheDirFor(dir);
+  const rootDir = commonAncestor(dir, HARNESS);
+  const relative = path.relative(rootDir, dir);
+  const outRoot = path.join(cacheDir, 'out');
+  const outDir = path.join(outRoot, relative);
+  const stampFile = path.join(cacheDir, 'stamp');
+  const stamp = stampOf(files);
+  if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp && fs.existsSync(outDir)) {
+    return { dir: outDir, cacheDir, relative, rebuilt: false };
+  }
+  const ts = require('typescript') as typeof TS;
+  const parsed = ts.convertCompilerOptionsFromJson(
+    {
+      // The project's own settings (tsconfig.json), without Node's types: code under test does no I/O.
+      target: 'ES2022',
+      module: 'node20',
+      moduleResolution: 'node16',
+      lib: ['ES2023'],
+      types: [],
+      strict: true,
+      noImplicitOverride: true,
+      noFallthroughCasesInSwitch: true,
+      esModuleInterop: true,
+      skipLibCheck: true,
+      forceConsistentCasingInFileNames: true,
+      sourceMap: true,
+      incremental: true,
+      noEmitOnError: true,
+      rootDir,
+      outDir: outRoot,
+      tsBuildInfoFile: path.join(cacheDir, 'tsbuildinfo'),
+      // `import type ... from 'dslab/harness/api'` works from any folder on disk.
+      paths: { 'dslab/harness/*': [path.join(HARNESS, '*')] },
+    },
+    dir,
+  );
+  if (parsed.errors.length > 0) throw new Error(`internal error: bad compiler options: ${parsed.errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' ')).join('; ')}`);
+  const options = parsed.options;
+  const host = ts.createIncrementalCompilerHost(options);
+  const program = ts.createIncrementalProgram({ rootNames: files, options, host });
+  // Code must come from the learner's folder; from the harness, types only (erased when compiled).
+  const outside = program
+    .getProgram()
+    .getSourceFiles()
+    .filter((f) => !f.isDeclarationFile && !within(dir, f.fileName) && !within(HARNESS, f.fileName))
+    .map((f) => shown(f.fileName))
+    // A file comes after the files it imports: the ones the learner imported are last.
+    .reverse();
+  if (outside.length > 0) {
+    throw new Error(`${shown(dir)} imports code from outside itself (${outside.slice(0, 3).join(', ')}${outside.length > 3 ? ', ...' : ''}): an implementation imports only its own files and types from dslab/harness`);
+  }
+  const diagnostics = [
+    ...program.getOptionsDiagnostics(),
+    ...program.getGlobalDiagnostics(),
+    ...program.getSyntacticDiagnostics(),
+    ...program.getSemanticDiagnostics(),
+  ].filter((d) => d.category === ts.DiagnosticCategory.Error);
+  if (diagnostics.length > 0) throw new CompileError(shown(dir), diagnostics.map((d) => formatDiagnostic(ts, d)));
+  fs.mkdirSync(outDir, { recursive: true });
+  const emitted = program.emit(undefined, (file, text, bom) => {
+    // The harness files the learner's code names are types only: their JavaScript is not needed.
+    if (within(outDir, file) || file === options.tsBuildInfoFile) ts.sys.writeFile(file, text, bom);
+  });
+  const emitErrors = emitted.diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);
+  if (emitErrors.length > 0) throw new CompileError(shown(dir), emitErrors.map((d) => formatDiagnostic(ts, d)));
+  // The compiled files are CommonJS wherever the cache sits.
+  fs.writeFileSync(path.join(outRoot, 'package.json'), '{ "type": "commonjs" }\n');
+  fs.writeFileSync(stampFile, stamp);
+  return { dir: outDir, cacheDir, relative, rebuilt: true };
+}
+
+function formatDiagnostic(ts: typeof TS, d: TS.Diagnostic): string {
+  const message = ts.flattenDiagnosticMessageText(d.messageText, '\n  ');
+  if (d.file && d.start !== undefined) {
+    const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+    return `${shown(d.file.fileName)}:${line + 1}:${character + 1} error TS${d.code}: ${message}`;
+  }
+  return `error TS${d.code}: ${message}`;
+}

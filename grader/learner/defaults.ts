@@ -1,0 +1,40 @@
+// Which implementation `npm run grade` grades when no --impl is given, so that a learner can make
+// their own folder the default once: the environment variable DSLAB_IMPL, else the project-local
+// file dslab.json ({ "impl": "mylab", "reference": "raft" }), else the reference (src/), else, in
+// the student edition, the starter kit.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UsageError } from '../select';
+import { PROJECT_ROOT } from './compile';
+
+export const CONFIG_FILE = 'dslab.json';
+
+export interface ImplDefault {
+  impl: string;
+  /** Layers to take from the reference (dslab.json's "reference"). */
+  reference?: string;
+  /** Where the choice came from, for the grader's first line. */
+  from: string;
+}
+
+export function defaultImpl(env: NodeJS.ProcessEnv = process.env, root: string = PROJECT_ROOT): ImplDefault {
+  if (env.DSLAB_IMPL) return { impl: env.DSLAB_IMPL, from: 'DSLAB_IMPL' };
+  const file = path.join(root, CONFIG_FILE);
+  if (fs.existsSync(file)) {
+    let config: unknown;
+    try {
+      config = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new UsageError(`${file} is not valid JSON (${(error as Error).message}); write e.g. { "impl": "mylab" }`);
+    }
+    const c = config as { impl?: unknown; reference?: unknown };
+    if (typeof config !== 'object' || config === null || typeof c.impl !== 'string' || (c.reference !== undefined && typeof c.reference !== 'string')) {
+      throw new UsageError(`${file} must look like { "impl": "mylab" } or { "impl": "mylab", "reference": "raft" }`);
+    }
+    // Relative to the project, wherever the grader is started from.
+    const impl = path.isAbsolute(c.impl) ? c.impl : path.relative(process.cwd(), path.join(root, c.impl)) || '.';
+    return { impl, ...(c.reference ? { reference: c.reference } : {}), from: CONFIG_FILE };
+  }
+  if (fs.existsSync(path.join(root, 'src'))) return { impl: 'src', from: 'the reference implementation' };
+  return { impl: 'starter', from: 'the starter kit (make your own copy with npm run new-lab)' };
+}

@@ -1,0 +1,67 @@
+// --reference LAYER[,LAYER]: a learner's compiled layers with some layers taken from the reference
+// implementation instead, e.g. their key/value service on the reference Raft. The mix is a copy of
+// the learner's compiled folder in which each referenced layer is a one-line module re-exporting
+// the reference's, so the learner's `import { makeRaft } from '../raft'` gets the reference Raft.
+// (A referenced layer brings its own reference lower layers: the reference kvraft runs on the
+// reference Raft.)
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { LayerName } from '../../harness/impl';
+import type { Compiled } from './compile';
+import { UsageError } from '../select';
+
+export const LAYERS: readonly LayerName[] = ['raft', 'kvraft', 'shardctrler', 'shardkv'];
+
+/** Written into a mix: the folders whose modules a worker must also load afresh for every run. */
+export const MIX_MANIFEST = 'dslab-mix.json';
+
+interface Manifest {
+  reference: Partial<Record<LayerName, string>>;
+}
+
+/** Parses "raft" or "raft,shardctrler" (repeatable). */
+export function parseLayers(text: string): LayerName[] {
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = names.filter((n) => !(LAYERS as readonly string[]).includes(n));
+  if (bad.length > 0 || names.length === 0) throw new UsageError(`bad --reference "${text}": give layers separated by commas, from ${LAYERS.join(', ')}`);
+  return names as LayerName[];
+}
+
+/**
+ * Builds (afresh) the mix of `compiled` with `reference` layers from `referenceDir` (compiled, laid
+ * out like src/) and returns its directory.
+ */
+export function mixWithReference(compiled: Compiled, reference: readonly LayerName[], referenceDir: string): string {
+  const layers = [...new Set(reference)].sort((a, b) => LAYERS.indexOf(a) - LAYERS.indexOf(b));
+  // Same depth below the cache folder as the compiled output: the copied source maps' relative
+  // paths to the learner's .ts files stay right.
+  const mixRoot = path.join(compiled.cacheDir, `mix-${layers.join('+')}`);
+  const mixDir = path.join(mixRoot, compiled.relative);
+  fs.rmSync(mixRoot, { recursive: true, force: true });
+  fs.mkdirSync(mixDir, { recursive: true });
+  fs.cpSync(compiled.dir, mixDir, { recursive: true, filter: (src) => !layers.some((l) => src === path.join(compiled.dir, l)) });
+  fs.copyFileSync(path.join(compiled.cacheDir, 'out', 'package.json'), path.join(mixRoot, 'package.json'));
+  const manifest: Manifest = { reference: {} };
+  for (const layer of layers) {
+    const target = path.join(referenceDir, layer);
+    if (!fs.existsSync(path.join(target, 'index.js'))) throw new Error(`the reference implementation has no compiled ${layer} layer (${target}): run npm run build`);
+    fs.mkdirSync(path.join(mixDir, layer));
+    fs.writeFileSync(path.join(mixDir, layer, 'index.js'), `// --reference ${layer}: the reference implementation's layer.\nmodule.exports = require(${JSON.stringify(target)});\n`);
+    manifest.reference[layer] = target;
+  }
+  fs.writeFileSync(path.join(mixDir, MIX_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  return mixDir;
+}
+
+/**
+ * The folders whose modules make up an implementation: itself, and for a mix the reference layers
+ * it points to (a worker drops them all from the module cache between runs).
+ */
+export function implementationRoots(implDir: string): string[] {
+  const file = path.join(implDir, MIX_MANIFEST);
+  if (!fs.existsSync(file)) return [implDir];
+  const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest;
+  // The whole reference folder: a referenced kvraft loads the reference raft beside it.
+  const referenceRoots = Object.values(manifest.reference).map((dir) => path.dirname(dir));
+  return [implDir, ...new Set(referenceRoots)];
+}

@@ -1,0 +1,203 @@
+// The learner's path from zero: npm run new-lab, grading the untouched kit (every test fails at once
+// with a "not implemented" message that names the file and method), a type error (file:line:col,
+// exit status 2), and the kit's 2A hooks filled with a minimal election passing 2A end to end.
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { compileLearnerDir } from '../../grader/learner/compile';
+import { grade as gradeWithFixtures, readResults, ROOT } from '../grader/helpers';
+import { cleanup, fill, newLab, tempDir } from './helpers';
+
+/** The grader as a learner runs it: the lab suites only, without the grader's own fixture tests. */
+const grade = (args: string[]) => gradeWithFixtures(args, { GRADE_EXTRA_SCENARIOS: '' });
+
+describe('learner: the starter kit and npm run new-lab', function () {
+  this.timeout(120_000);
+  const dirs: string[] = [];
+  const fresh = (name: string) => {
+    const dir = path.join(tempDir(name), 'mylab');
+    dirs.push(path.dirname(dir), dir);
+    return dir;
+  };
+  after(() => cleanup(...dirs));
+
+  it('new-lab copies the kit, prints the next commands and never overwrites', () => {
+    const dir = fresh('newlab');
+    const out = newLab(dir);
+    expect(fs.existsSync(path.join(dir, 'raft', 'raft.ts'))).to.equal(true);
+    expect(fs.existsSync(path.join(dir, 'kvraft', 'server.ts'))).to.equal(true);
+    expect(out).to.include(`npm run grade -- lab2a --impl ${dir}`);
+    expect(out).to.include(`npm run grade -- replay TestInitialElection2A --seed 1 --impl ${dir} --trace`);
+    fs.writeFileSync(path.join(dir, 'raft', 'raft.ts'), '// my work\n');
+    expect(() => newLab(dir)).to.throw(/already exists and is not an empty directory: new-lab never overwrites/);
+    expect(fs.readFileSync(path.join(dir, 'raft', 'raft.ts'), 'utf8')).to.equal('// my work\n');
+  });
+
+  it('grading the untouched kit fails every 2A test at once, naming the file and method, at its .ts line', async () => {
+    const dir = fresh('untouched');
+    newLab(dir);
+    const json = path.join(path.dirname(dir), 'r.json');
+    const r = await grade(['lab2a', '--impl', dir, '--seed', '1', '-p', '2', '--json', json, '--out', path.join(path.dirname(dir), 'out'), '-q']);
+    expect(r.code, r.stderr).to.equal(1);
+    const file = readResults(json);
+    expect(file.results.length).to.equal(3);
+    for (const run of file.results) {
+      expect(run.status).to.equal('failed');
+      expect(run.error).to.match(/^raft\/raft\.ts: getState\(\) is not implemented yet \(part 2A\)/);
+      // At once: not after a virtual timeout.
+      expect(run.virtualMs).to.be.below(2000);
+    }
+    // The stack, mapped back through the source maps, names the learner's own line.
+    const line = fs.readFileSync(path.join(dir, 'raft', 'raft.ts'), 'utf8').split('\n').findIndex((l) => l.includes('getState() is not implemented')) + 1;
+    expect(r.stdout).to.include(`at:     ${dir}/raft/raft.ts:${line}:`);
+  });
+
+  it('a type error stops grading with file:line:col and exit status 2', async () => {
+    const dir = fresh('typeerror');
+    newLab(dir);
+    fill(dir, 'raft/raft.ts', [['  currentTerm = 0;', "  currentTerm: number = 'zero';"]]);
+    const r = await grade(['lab2a', '--impl', dir, '--seed', '1', '-q']);
+    expect(r.code).to.equal(2);
+    const line = fs.readFileSync(path.join(dir, 'raft', 'raft.ts'), 'utf8').split('\n').findIndex((l) => l.includes("'zero'")) + 1;
+    expect(r.stderr).to.include(`${dir}/raft/raft.ts:${line}:3 error TS2322: Type 'string' is not assignable to type 'number'.`);
+    expect(r.stderr).to.include(`1 type error in ${dir}`);
+    expect(r.stdout).to.not.include('Score');
+  });
+
+  it('compiles once: an unchanged directory is not compiled again, a changed one is', () => {
+    const dir = fresh('cache');
+    newLab(dir);
+    expect(compileLearnerDir(dir).rebuilt).to.equal(true);
+    expect(compileLearnerDir(dir).rebuilt).to.equal(false);
+    const file = path.join(dir, 'raft', 'raft.ts');
+    fs.appendFileSync(file, '\n// a change\n');
+    expect(compileLearnerDir(dir).rebuilt).to.equal(true);
+  });
+
+  it('code that reaches outside the directory is refused, naming the file', async () => {
+    const dir = fresh('outside');
+    newLab(dir);
+    fs.writeFileSync(path.join(dir, 'raft', 'sneaky.ts'), `export { allTests } from '${path.join(ROOT, 'grader', 'select').split(path.sep).join('/')}';\n`);
+    const r = await grade(['lab2a', '--impl', dir, '--seed', '1', '-q']);
+    expect(r.code, r.stderr).to.equal(2);
+    expect(r.stderr).to.match(/imports code from outside itself \(.*grader\/select\.ts/);
+  });
+
+  it("the kit's 2A hooks filled with a minimal election pass 2A", async () => {
+    const dir = fresh('election');
+    newLab(dir);
+    fillElection(dir);
+    const json = path.join(path.dirname(dir), 'r.json');
+    const r = await grade(['lab2a', '--impl', dir, '--seed', '1', '-n', '2', '-p', '2', '--json', json, '--out', path.join(path.dirname(dir), 'out'), '-q']);
+    expect(r.code, `${r.stdout}\n${r.stderr}`).to.equal(0);
+    expect(readResults(json).results.filter((x) => x.status === 'passed').length).to.equal(6);
+  });
+
+  it('3A on the kit (2A filled in) fails at once with the clerk\'s not-implemented message', async () => {
+    const dir = fresh('kv');
+    newLab(dir);
+    fillElection(dir);
+    const json = path.join(path.dirname(dir), 'r.json');
+    const r = await grade(['lab3a', '--run', '^TestBasic3A$', '--impl', dir, '--seed', '1', '--json', json, '--out', path.join(path.dirname(dir), 'out'), '-q']);
+    expect(r.code, r.stderr).to.equal(1);
+    const [run] = readResults(json).results;
+    expect(run.error).to.match(/^client \d+: kvraft\/client\.ts: (get|putAppend)\(\) is not implemented yet \(part 3A/);
+    expect(run.virtualMs).to.be.below(2000);
+  });
+});
+
+/**
+ * Test-only code: the smallest election that passes 2A, written into the kit's own hooks (every
+ * edit must match the kit's text, so a kit that loses a hook fails here).
+ */
+export function fillElection(dir: string): void {
+  fill(dir, 'raft/messages.ts', [
+    ["  // Your data here (2A, 2B): the rest of Figure 2's RequestVote arguments.", '  candidateId: number;\n  lastLogIndex: number;\n  lastLogTerm: number;'],
+    ['export interface RequestVoteReply {\n  term: number;\n  // Your data here (2A).', 'export interface RequestVoteReply {\n  term: number;\n  voteGranted: boolean;'],
+    ["  // Your data here (2A, 2B): the rest of Figure 2's AppendEntries arguments.", '  leaderId: number;'],
+    ['  // Your data here (2A, 2B; 2C: a hint for backing up nextIndex faster).', '  success: boolean;'],
+  ]);
+  fill(dir, 'raft/raft.ts', [
+    [
+      '  // Your data here (2A, 2B, 2C, 2D): e.g. when this peer last heard from a leader.',
+      `  lastHeard = 0;
+  electionTimeout = 0;
+
+  resetElectionTimer(): void {
+    this.lastHeard = this.runtime.now();
+    this.electionTimeout = 400 + this.runtime.randomInt(400);
+  }
+
+  followTerm(term: number): void {
+    this.currentTerm = term;
+    this.votedFor = -1;
+    this.role = 'follower';
+  }
+
+  startElection(): void {
+    this.currentTerm++;
+    this.role = 'candidate';
+    this.votedFor = this.me;
+    this.resetElectionTimer();
+    const term = this.currentTerm;
+    let votes = 1;
+    const last = this.log.length - 1;
+    const args: RequestVoteArgs = { term, candidateId: this.me, lastLogIndex: last, lastLogTerm: this.log[last].term };
+    this.peers.forEach((peer, j) => {
+      if (j === this.me) return;
+      void peer.call<RequestVoteReply>('Raft.RequestVote', args).then((reply) => {
+        if (!reply || this.dead) return;
+        if (reply.term > this.currentTerm) return this.followTerm(reply.term);
+        if (this.role !== 'candidate' || this.currentTerm !== term || !reply.voteGranted) return;
+        if (++votes * 2 > this.peers.length) {
+          this.role = 'leader';
+          void this.heartbeats(term);
+        }
+      });
+    });
+  }
+
+  async heartbeats(term: number): Promise<void> {
+    while (!this.dead && this.role === 'leader' && this.currentTerm === term) {
+      const args: AppendEntriesArgs = { term, leaderId: this.me };
+      this.peers.forEach((peer, j) => {
+        if (j === this.me) return;
+        void peer.call<AppendEntriesReply>('Raft.AppendEntries', args).then((reply) => {
+          if (reply && reply.term > this.currentTerm) this.followTerm(reply.term);
+        });
+      });
+      await this.runtime.sleep(100, 'heartbeat');
+    }
+  }`,
+    ],
+    ['    // Your initialization code here (2A, 2B, 2C).', '    this.resetElectionTimer();'],
+    [
+      "    // Your code here (2A).\n    throw new Error('raft/raft.ts: getState() is not implemented yet (part 2A)');",
+      "    return { term: this.currentTerm, isLeader: this.role === 'leader' };",
+    ],
+    [
+      "    // Your code here (2A, 2B).\n    throw new Error('raft/raft.ts: requestVote() is not implemented yet (part 2A)');",
+      `    if (args.term > this.currentTerm) this.followTerm(args.term);
+    const last = this.log.length - 1;
+    const upToDate = args.lastLogTerm > this.log[last].term || (args.lastLogTerm === this.log[last].term && args.lastLogIndex >= last);
+    const grant = args.term === this.currentTerm && (this.votedFor === -1 || this.votedFor === args.candidateId) && upToDate;
+    if (grant) {
+      this.votedFor = args.candidateId;
+      this.resetElectionTimer();
+    }
+    return { term: this.currentTerm, voteGranted: grant };`,
+    ],
+    [
+      "    // Your code here (2A, 2B).\n    throw new Error('raft/raft.ts: appendEntries() is not implemented yet (part 2A)');",
+      `    if (args.term < this.currentTerm) return { term: this.currentTerm, success: false };
+    if (args.term > this.currentTerm) this.followTerm(args.term);
+    this.role = 'follower';
+    this.resetElectionTimer();
+    return { term: this.currentTerm, success: true };`,
+    ],
+    [
+      '      // Your code here (2A): check whether an election should be started.',
+      "      if (this.role !== 'leader' && this.runtime.now() - this.lastHeard >= this.electionTimeout) this.startElection();",
+    ],
+  ]);
+}

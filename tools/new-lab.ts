@@ -1,0 +1,80 @@
+// npm run new-lab [DIR]: copies the starter kit (starter/) to DIR (default mylab/, inside or outside
+// the project), refusing to overwrite anything, and prints what to do next. The grader compiles
+// DIR itself (npm run grade -- lab2a --impl DIR): nothing else to set up.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+const STARTER = path.join(PROJECT_ROOT, 'starter');
+
+/** Shell-safe as typed (relative to the project when inside it, as npm run works from there). */
+function shown(dir: string): string {
+  const rel = path.relative(process.cwd(), dir);
+  const text = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : dir;
+  return /^[\w./@:+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** How dslab.json names dir: relative to the project when inside it. */
+function fromProject(dir: string): string {
+  const rel = path.relative(PROJECT_ROOT, dir);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : dir;
+}
+
+/** For the learner's editor only: the grader type-checks with its own settings. */
+function editorConfig(dir: string): string {
+  const harness = path.relative(dir, path.join(PROJECT_ROOT, 'harness')).split(path.sep).join('/');
+  const config = {
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'node20',
+      moduleResolution: 'node16',
+      lib: ['ES2023'],
+      types: [],
+      strict: true,
+      noEmit: true,
+      paths: { 'dslab/harness/*': [`${harness}/*`] },
+    },
+    include: ['**/*.ts'],
+  };
+  return `// For your editor only: npm run grade compiles this folder with the same settings on its own.\n${JSON.stringify(config, null, 2)}\n`;
+}
+
+export function newLab(arg: string): string[] {
+  const dir = path.resolve(arg);
+  if (fs.existsSync(dir) && (!fs.statSync(dir).isDirectory() || fs.readdirSync(dir).length > 0)) {
+    throw new Error(`${arg} already exists and is not an empty directory: new-lab never overwrites; choose another DIR (npm run new-lab -- DIR) or move it away`);
+  }
+  if (!fs.existsSync(STARTER)) throw new Error(`the starter kit is missing (${STARTER}): this copy of the project is incomplete`);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.cpSync(STARTER, dir, { recursive: true, errorOnExist: true, force: false });
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), editorConfig(dir));
+  const layers = fs.readdirSync(STARTER).filter((f) => fs.statSync(path.join(STARTER, f)).isDirectory());
+  const d = shown(dir);
+  return [
+    `Created ${d}/ from the starter kit (${layers.map((l) => `${l}/`).join(', ')}). Next:`,
+    '',
+    `  $EDITOR ${d}/raft/raft.ts                  # write the parts marked "Your code here (2A)"`,
+    `  npm run grade -- lab2a --impl ${d}         # type-check, compile and grade part 2A`,
+    `  npm run grade -- replay TestInitialElection2A --seed 1 --impl ${d} --trace   # one run, event by event`,
+    '',
+    `To grade ${d} without --impl: write ${JSON.stringify({ impl: fromProject(dir) })} to dslab.json in the project, or export DSLAB_IMPL=${d}.`,
+    'The parts in order: 2A 2B 2C 2D (raft/), then 3A 3B (kvraft/); see README.md, "The learner\'s path".',
+  ];
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  if (args.length > 1 || args.some((a) => a.startsWith('-'))) {
+    process.stderr.write('usage: npm run new-lab [DIR]   (default DIR: mylab)\n');
+    process.exitCode = 2;
+    return;
+  }
+  try {
+    for (const line of newLab(args[0] ?? 'mylab')) console.log(line);
+  } catch (error) {
+    process.stderr.write(`new-lab: ${(error as Error).message}\n`);
+    process.exitCode = 2;
+  }
+}
+
+if (require.main === module) main();
