@@ -1,0 +1,96 @@
+// --reference: a learner's key/value service graded on the reference Raft instead of their own.
+// The "learner" here is a copy of the reference's raft/ and kvraft/ sources laid out as new-lab
+// lays out a kit (imports of the harness through dslab/harness), with one bug put into the Raft:
+// its log is never persisted. The key/value service on that Raft loses acknowledged writes when
+// every server restarts; the same service on the reference Raft keeps them.
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_IMPL_DIR } from '../../harness/impl';
+import { grade as gradeWithFixtures, readResults, ROOT } from '../grader/helpers';
+import { cleanup, fill, newLab, tempDir } from './helpers';
+
+const grade = (args: string[]) => gradeWithFixtures(args, { GRADE_EXTRA_SCENARIOS: '' });
+
+/** Copies src/LAYER into dir/LAYER as a learner's sources (harness imports through dslab/harness). */
+function copyReferenceLayer(layer: string, dir: string): void {
+  const from = path.join(ROOT, 'src', layer);
+  fs.mkdirSync(path.join(dir, layer), { recursive: true });
+  for (const file of fs.readdirSync(from).filter((f) => f.endsWith('.ts'))) {
+    const text = fs.readFileSync(path.join(from, file), 'utf8').replaceAll("from '../../harness/", "from 'dslab/harness/");
+    fs.writeFileSync(path.join(dir, layer, file), text);
+  }
+}
+
+/** Written into the copied raft/index.ts: the buggy variant impls/raft-no-persist-log, as a learner's bug. */
+const NO_PERSISTED_LOG = `import type { PersistentState } from './state';
+
+class NoPersistLog extends Raft {
+  protected override persistentState(): PersistentState {
+    return { ...super.persistentState(), entryBlocks: [] };
+  }
+}
+
+export const makeRaft: MakeRaft = makeRaftWith(NoPersistLog);`;
+
+describe('learner: --reference mixes in the reference layers', function () {
+  this.timeout(180_000);
+  let root: string;
+  let dir: string;
+  before(() => {
+    root = tempDir('reference');
+    dir = path.join(root, 'mylab');
+    copyReferenceLayer('raft', dir);
+    copyReferenceLayer('kvraft', dir);
+    fill(dir, 'raft/index.ts', [['export const makeRaft: MakeRaft = makeRaftWith(Raft);', NO_PERSISTED_LOG]]);
+  });
+  after(() => cleanup(root));
+
+  const TEST = ['lab3a', '--run', '^TestPersistOneClient3A$', '--seed', '1', '-n', '2', '-p', '2', '-q'];
+
+  it('a key/value service on a broken Raft fails; the same service on the reference Raft passes', async () => {
+    const own = await grade([...TEST, '--impl', dir, '--json', path.join(root, 'own.json'), '--out', path.join(root, 'out-own')]);
+    expect(own.code, `${own.stdout}\n${own.stderr}`).to.equal(1);
+    for (const r of readResults(path.join(root, 'own.json')).results) {
+      expect(r.status).to.equal('failed');
+      // Writes acknowledged before every server restarted are gone.
+      expect(r.error).to.match(/get wrong value/);
+    }
+    expect(own.stderr).to.include(`implementation ${dir},`);
+
+    const mixed = await grade([...TEST, '--impl', dir, '--reference', 'raft', '--json', path.join(root, 'mixed.json'), '--out', path.join(root, 'out-mixed')]);
+    expect(mixed.code, `${mixed.stdout}\n${mixed.stderr}`).to.equal(0);
+    // The report says which layer came from where.
+    expect(mixed.stderr).to.include(`implementation ${dir} (raft: reference, kvraft: yours)`);
+    expect(mixed.stdout).to.include(`implementation ${dir} with the reference raft`);
+    const file = readResults(path.join(root, 'mixed.json'));
+    expect(file.reference).to.deep.equal(['raft']);
+    expect(file.results.map((r) => r.status)).to.deep.equal(['passed', 'passed']);
+  });
+
+  it('the replay command of a mixed run repeats the mix', async () => {
+    const r = await grade(['replay', 'TestPersistOneClient3A', '--seed', '1', '--impl', dir, '--reference', 'raft']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.include('raft: reference, kvraft: yours');
+    expect(r.stdout).to.include('PASS');
+  });
+
+  it('a learner\'s kvraft on the reference Raft reaches their own code (the kit\'s clerk)', async () => {
+    const kit = path.join(root, 'kit');
+    newLab(kit);
+    const json = path.join(root, 'kit.json');
+    const r = await grade(['lab3a', '--run', '^TestBasic3A$', '--seed', '1', '--impl', kit, '--reference', 'raft', '--json', json, '--out', path.join(root, 'out-kit'), '-q']);
+    expect(r.code, r.stderr).to.equal(1);
+    expect(readResults(json).results[0].error).to.match(/kvraft\/client\.ts: (get|putAppend)\(\) is not implemented yet \(part 3A/);
+  });
+
+  it('refuses --reference for an implementation without TypeScript sources, and unknown layers', async () => {
+    expect(fs.existsSync(path.join(DEFAULT_IMPL_DIR, 'raft', 'index.js'))).to.equal(true);
+    const compiled = await grade(['lab3a', '--impl', path.join(ROOT, 'dist', 'src'), '--reference', 'raft', '-q']);
+    expect(compiled.code).to.equal(2);
+    expect(compiled.stderr).to.include('--reference needs --impl to name a directory of TypeScript sources');
+    const bad = await grade(['lab3a', '--impl', dir, '--reference', 'rafts', '-q']);
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.include('bad --reference "rafts": give layers separated by commas, from raft, kvraft, shardctrler, shardkv');
+  });
+});
