@@ -209,7 +209,7 @@ function chooseImpl(impl: string | undefined, reference: LayerName[] | undefined
   if (impl !== undefined) return { impl, ...(reference ? { reference } : {}) };
   const d = defaultImpl();
   const ref = reference ?? (d.reference ? parseLayers(d.reference) : undefined);
-  return { impl: d.impl, ...(ref ? { reference: ref } : {}), ...(d.from !== 'the reference implementation' ? { implFrom: d.from } : {}) };
+  return { impl: d.impl, ...(ref ? { reference: ref } : {}), ...(d.from ? { implFrom: d.from } : {}) };
 }
 
 async function main(): Promise<void> {

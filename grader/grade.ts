@@ -91,7 +91,7 @@ export async function grade(o: GradeOptions): Promise<number> {
   const jobs = applyShard(allJobs, o.shard);
   const parallel = Math.max(1, Math.min(o.parallel, jobs.length));
   const impl: ImplChoice = { arg: o.impl, dir: implDir, ...(reference.length > 0 ? { reference } : {}) };
-  const implText = `implementation ${o.impl}${o.implFrom ? ` (from ${o.implFrom})` : ''}${reference.length > 0 ? ` (${describeLayers(layersFor(p.parts), reference)})` : ''}`;
+  const implText = `implementation ${o.impl}${o.implFrom ? ` (${o.implFrom})` : ''}${reference.length > 0 ? ` (${describeLayers(layersFor(p.parts), reference)})` : ''}`;
   const seeds = o.runs === 1 ? `seed ${p.seed}` : `seeds ${p.seed}..${p.seed + o.runs - 1}`;
   const shardText = o.shard ? ` (shard ${o.shard.index}/${o.shard.count}: ${jobs.length} of ${allJobs.length})` : '';
   process.stderr.write(

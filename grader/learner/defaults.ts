@@ -13,12 +13,12 @@ export interface ImplDefault {
   impl: string;
   /** Layers to take from the reference (dslab.json's "reference"). */
   reference?: string;
-  /** Where the choice came from, for the grader's first line. */
-  from: string;
+  /** Where the choice came from, for the grader's first line ("from dslab.json"); none for src. */
+  from?: string;
 }
 
 export function defaultImpl(env: NodeJS.ProcessEnv = process.env, root: string = PROJECT_ROOT): ImplDefault {
-  if (env.DSLAB_IMPL) return { impl: env.DSLAB_IMPL, from: 'DSLAB_IMPL' };
+  if (env.DSLAB_IMPL) return { impl: env.DSLAB_IMPL, from: 'from DSLAB_IMPL' };
   const file = path.join(root, CONFIG_FILE);
   if (fs.existsSync(file)) {
     let config: unknown;
@@ -33,8 +33,8 @@ export function defaultImpl(env: NodeJS.ProcessEnv = process.env, root: string =
     }
     // Relative to the project, wherever the grader is started from.
     const impl = path.isAbsolute(c.impl) ? c.impl : path.relative(process.cwd(), path.join(root, c.impl)) || '.';
-    return { impl, ...(c.reference ? { reference: c.reference } : {}), from: CONFIG_FILE };
+    return { impl, ...(c.reference ? { reference: c.reference } : {}), from: `from ${CONFIG_FILE}` };
   }
-  if (fs.existsSync(path.join(root, 'src'))) return { impl: 'src', from: 'the reference implementation' };
-  return { impl: 'starter', from: 'the starter kit (make your own copy with npm run new-lab)' };
+  if (fs.existsSync(path.join(root, 'src'))) return { impl: 'src' };
+  return { impl: 'starter', from: 'the starter kit: npm run new-lab makes your own copy' };
 }

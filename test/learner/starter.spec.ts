@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compileLearnerDir } from '../../grader/learner/compile';
+import { defaultImpl } from '../../grader/learner/defaults';
 import { grade as gradeWithFixtures, readResults, ROOT } from '../grader/helpers';
 import { cleanup, fill, newLab, tempDir } from './helpers';
 
@@ -62,6 +63,23 @@ describe('learner: the starter kit and npm run new-lab', function () {
     expect(r.stderr).to.include(`${dir}/raft/raft.ts:${line}:3 error TS2322: Type 'string' is not assignable to type 'number'.`);
     expect(r.stderr).to.include(`1 type error in ${dir}`);
     expect(r.stdout).to.not.include('Score');
+  });
+
+  it('DSLAB_IMPL, else dslab.json, makes a folder the default implementation', async () => {
+    const dir = fresh('default');
+    newLab(dir);
+    const r = await gradeWithFixtures(['lab2a', '--seed', '1', '-q'], { GRADE_EXTRA_SCENARIOS: '', DSLAB_IMPL: dir });
+    expect(r.code, r.stderr).to.equal(1);
+    expect(r.stderr).to.include(`implementation ${dir} (from DSLAB_IMPL)`);
+    expect(r.stdout).to.include('raft/raft.ts: getState() is not implemented yet (part 2A)');
+
+    const project = path.dirname(dir);
+    expect(defaultImpl({}, project)).to.deep.equal({ impl: 'starter', from: 'the starter kit: npm run new-lab makes your own copy' });
+    fs.writeFileSync(path.join(project, 'dslab.json'), JSON.stringify({ impl: 'mylab', reference: 'raft' }));
+    expect(defaultImpl({}, project)).to.deep.equal({ impl: path.relative(process.cwd(), dir), reference: 'raft', from: 'from dslab.json' });
+    expect(defaultImpl({ DSLAB_IMPL: '/elsewhere' }, project).impl).to.equal('/elsewhere');
+    fs.writeFileSync(path.join(project, 'dslab.json'), '{ "impl": 3 }');
+    expect(() => defaultImpl({}, project)).to.throw(/dslab\.json must look like \{ "impl": "mylab" \}/);
   });
 
   it('compiles once: an unchanged directory is not compiled again, a changed one is', () => {
