@@ -58,7 +58,7 @@ export function newLab(arg: string): string[] {
     `  npm run grade -- replay TestInitialElection2A --seed 1 --impl ${d} --trace   # one run, event by event`,
     '',
     `To grade ${d} without --impl: write ${JSON.stringify({ impl: fromProject(dir) })} to dslab.json in the project, or export DSLAB_IMPL=${d}.`,
-    'The parts in order: 2A 2B 2C 2D (raft/), then 3A 3B (kvraft/); see README.md, "The learner\'s path".',
+    'The parts in order: 2A 2B 2C 2D (raft/), 3A 3B (kvraft/), 4A (shardctrler/); see README.md, "The learner\'s path".',
   ];
 }
 

@@ -18,6 +18,8 @@ export const EXCLUDED_TESTS = [
   'test/labs.spec.ts', // every lab test on the reference
   'test/raft/', // the reference Raft's rules, mini cluster and buggy variants
   'test/kvraft/', // the reference key/value service and its variants
+  'test/shardctrler/rebalance.spec.ts', // the reference controller's rebalance
+  'test/shardctrler/smoke.spec.ts', // the reference controller on the 4A suite
   'test/learner/reference.spec.ts', // --reference needs the reference
   'test/learner/student.spec.ts', // packs this edition
 ];
@@ -65,7 +67,7 @@ ${sections(readme, README_SECTIONS)}
 `;
 }
 
-/** Code in the edition that still imports the reference: a packing mistake, named. */
+/** Code in the edition that still imports or loads the reference: a packing mistake, named. */
 function referenceImports(dir: string, files: string[]): string[] {
   const bad: string[] = [];
   for (const file of files.filter((f) => f.endsWith('.ts'))) {
@@ -74,6 +76,8 @@ function referenceImports(dir: string, files: string[]): string[] {
       const target = path.relative(dir, path.resolve(path.dirname(path.join(dir, file)), m[1]));
       if (m[1].startsWith('.') && /^(src|impls|bench)(\/|$)/.test(target)) bad.push(`${file} imports ${m[1]}`);
     }
+    // The loader's default is the reference (dist/src).
+    if (/new Implementation\(\)/.test(text)) bad.push(`${file} loads the reference (new Implementation())`);
   }
   return bad;
 }

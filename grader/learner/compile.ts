@@ -38,13 +38,17 @@ export interface Compiled {
 
 /** Every .ts file under dir (skipping node_modules and dot folders), sorted. */
 export function typeScriptFiles(dir: string): string[] {
+  return filesEnding(dir, '.ts');
+}
+
+function filesEnding(dir: string, ext: string): string[] {
   const found: string[] = [];
   const walk = (d: string) => {
     for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const full = path.join(d, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && entry.name.endsWith('.ts')) found.push(full);
+      else if (entry.isFile() && entry.name.endsWith(ext)) found.push(full);
     }
   };
   walk(dir);
@@ -169,6 +173,14 @@ export function compileLearnerDir(dir: string): Compiled {
   });
   const emitErrors = emitted.diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);
   if (emitErrors.length > 0) throw new CompileError(shown(dir), emitErrors.map((d) => formatDiagnostic(ts, d)));
+  // From the harness, types only: a value (a constant, a function) would be a require() of a module
+  // that does not exist at run time. Said here, with the file, rather than as a failure in every run.
+  const runtimeImports = filesEnding(outDir, '.js')
+    .filter((f) => /require\("dslab\//.test(fs.readFileSync(f, 'utf8')))
+    .map((f) => shown(path.join(dir, path.relative(outDir, f)).replace(/\.js$/, '.ts')));
+  if (runtimeImports.length > 0) {
+    throw new Error(`${runtimeImports.join(', ')} import${runtimeImports.length === 1 ? 's' : ''} a value from dslab/harness: import only types from the harness (import type ...); everything else is handed to your constructor, and constants such as NShards have a copy in the kit's common.ts`);
+  }
   // The compiled files are CommonJS wherever the cache sits.
   fs.writeFileSync(path.join(outRoot, 'package.json'), '{ "type": "commonjs" }\n');
   fs.writeFileSync(stampFile, stamp);

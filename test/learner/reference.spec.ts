@@ -85,6 +85,17 @@ describe('learner: --reference mixes in the reference layers', function () {
     expect(readResults(json).results[0].error).to.match(/kvraft\/client\.ts: (get|putAppend)\(\) is not implemented yet \(part 3A/);
   });
 
+  it('a learner\'s shard controller on the reference Raft reaches their own code (the kit\'s clerk)', async () => {
+    const kit = path.join(root, 'kit4a');
+    newLab(kit);
+    const json = path.join(root, 'kit4a.json');
+    const r = await grade(['lab4a', '--seed', '1', '--impl', kit, '--reference', 'raft', '--json', json, '--out', path.join(root, 'out-kit4a'), '-q']);
+    expect(r.code, r.stderr).to.equal(1);
+    const results = readResults(json).results;
+    expect(results.length).to.be.above(0);
+    for (const run of results) expect(run.error).to.match(/shardctrler\/client\.ts: (query|join|leave|move)\(\) is not implemented yet \(part 4A\)/);
+  });
+
   it('refuses --reference for an implementation without TypeScript sources, and unknown layers', async () => {
     expect(fs.existsSync(path.join(DEFAULT_IMPL_DIR, 'raft', 'index.js'))).to.equal(true);
     const compiled = await grade(['lab3a', '--impl', path.join(ROOT, 'dist', 'src'), '--reference', 'raft', '-q']);

@@ -27,6 +27,7 @@ describe('learner: the starter kit and npm run new-lab', function () {
     const out = newLab(dir);
     expect(fs.existsSync(path.join(dir, 'raft', 'raft.ts'))).to.equal(true);
     expect(fs.existsSync(path.join(dir, 'kvraft', 'server.ts'))).to.equal(true);
+    expect(fs.existsSync(path.join(dir, 'shardctrler', 'server.ts'))).to.equal(true);
     expect(out).to.include(`npm run grade -- lab2a --impl ${dir}`);
     expect(out).to.include(`npm run grade -- replay TestInitialElection2A --seed 1 --impl ${dir} --trace`);
     fs.writeFileSync(path.join(dir, 'raft', 'raft.ts'), '// my work\n');
@@ -99,6 +100,15 @@ describe('learner: the starter kit and npm run new-lab', function () {
     const r = await grade(['lab2a', '--impl', dir, '--seed', '1', '-q']);
     expect(r.code, r.stderr).to.equal(2);
     expect(r.stderr).to.match(/imports code from outside itself \(.*grader\/select\.ts/);
+  });
+
+  it('a value imported from the harness is refused at compile time, naming the file', async () => {
+    const dir = fresh('value');
+    newLab(dir);
+    fs.writeFileSync(path.join(dir, 'shardctrler', 'shards.ts'), "import { NShards } from 'dslab/harness/contracts/shardctrler';\nexport const shards = NShards;\n");
+    const r = await grade(['lab2a', '--impl', dir, '--seed', '1', '-q']);
+    expect(r.code, r.stderr).to.equal(2);
+    expect(r.stderr).to.include(`${dir}/shardctrler/shards.ts imports a value from dslab/harness: import only types`);
   });
 
   it("the kit's 2A hooks filled with a minimal election pass 2A", async () => {
