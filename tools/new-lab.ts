@@ -22,14 +22,16 @@ function fromProject(dir: string): string {
 
 /** For the learner's editor only: the grader type-checks with its own settings. */
 function editorConfig(dir: string): string {
-  const harness = path.relative(dir, path.join(PROJECT_ROOT, 'harness')).split(path.sep).join('/');
+  const rel = (to: string) => path.relative(dir, path.join(PROJECT_ROOT, to)).split(path.sep).join('/');
+  const harness = rel('harness');
   const config = {
     compilerOptions: {
       target: 'ES2022',
       module: 'node20',
       moduleResolution: 'node16',
       lib: ['ES2023'],
-      types: [],
+      types: ['node'],
+      typeRoots: [rel('node_modules/@types')],
       strict: true,
       noEmit: true,
       paths: { 'dslab/harness/*': [`${harness}/*`] },
@@ -58,7 +60,7 @@ export function newLab(arg: string): string[] {
     `  npm run grade -- replay TestInitialElection2A --seed 1 --impl ${d} --trace   # one run, event by event`,
     '',
     `To grade ${d} without --impl: write ${JSON.stringify({ impl: fromProject(dir) })} to dslab.json in the project, or export DSLAB_IMPL=${d}.`,
-    'The parts in order: 2A 2B 2C 2D (raft/), 3A 3B (kvraft/), 4A (shardctrler/); see README.md, "The learner\'s path".',
+    'The parts in order: 2A 2B 2C 2D (raft/), 3A 3B (kvraft/), 4A (shardctrler/), 4B (shardkv/); see README.md, "The learner\'s path".',
   ];
 }
 

@@ -20,6 +20,9 @@ export const EXCLUDED_TESTS = [
   'test/kvraft/', // the reference key/value service and its variants
   'test/shardctrler/rebalance.spec.ts', // the reference controller's rebalance
   'test/shardctrler/smoke.spec.ts', // the reference controller on the 4A suite
+  'test/shardctrler/variants.spec.ts', // the buggy controllers in impls/
+  'test/shardkv/', // the reference sharded service's state and its buggy variants
+  'test/support/variants.ts', // the variants specs' runner (impls/ against the reference)
   'test/learner/reference.spec.ts', // --reference needs the reference
   'test/learner/student.spec.ts', // packs this edition
 ];

@@ -121,12 +121,15 @@ export function compileLearnerDir(dir: string): Compiled {
   const ts = require('typescript') as typeof TS;
   const parsed = ts.convertCompilerOptionsFromJson(
     {
-      // The project's own settings (tsconfig.json), without Node's types: code under test does no I/O.
+      // The project's own settings (tsconfig.json). Node's types are there for the harness's
+      // contracts (key2shard uses Buffer); the lint rules and the simulator keep code under test
+      // away from Node's I/O and clocks.
       target: 'ES2022',
       module: 'node20',
       moduleResolution: 'node16',
       lib: ['ES2023'],
-      types: [],
+      types: ['node'],
+      typeRoots: [path.join(PROJECT_ROOT, 'node_modules', '@types')],
       strict: true,
       noImplicitOverride: true,
       noFallthroughCasesInSwitch: true,

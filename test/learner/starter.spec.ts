@@ -6,6 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compileLearnerDir } from '../../grader/learner/compile';
 import { defaultImpl } from '../../grader/learner/defaults';
+import { key2shard } from '../../harness/contracts/shardkv';
+import { key2shard as kitKey2shard } from '../../starter/shardkv/common';
 import { grade as gradeWithFixtures, readResults, ROOT } from '../grader/helpers';
 import { cleanup, fill, newLab, tempDir } from './helpers';
 
@@ -28,6 +30,7 @@ describe('learner: the starter kit and npm run new-lab', function () {
     expect(fs.existsSync(path.join(dir, 'raft', 'raft.ts'))).to.equal(true);
     expect(fs.existsSync(path.join(dir, 'kvraft', 'server.ts'))).to.equal(true);
     expect(fs.existsSync(path.join(dir, 'shardctrler', 'server.ts'))).to.equal(true);
+    expect(fs.existsSync(path.join(dir, 'shardkv', 'server.ts'))).to.equal(true);
     expect(out).to.include(`npm run grade -- lab2a --impl ${dir}`);
     expect(out).to.include(`npm run grade -- replay TestInitialElection2A --seed 1 --impl ${dir} --trace`);
     fs.writeFileSync(path.join(dir, 'raft', 'raft.ts'), '// my work\n');
@@ -81,6 +84,10 @@ describe('learner: the starter kit and npm run new-lab', function () {
     expect(defaultImpl({ DSLAB_IMPL: '/elsewhere' }, project).impl).to.equal('/elsewhere');
     fs.writeFileSync(path.join(project, 'dslab.json'), '{ "impl": 3 }');
     expect(() => defaultImpl({}, project)).to.throw(/dslab\.json must look like \{ "impl": "mylab" \}/);
+  });
+
+  it("the kit's key2shard is the contract's (the tests place keys with the contract's)", () => {
+    for (const key of ['', '0', '9', 'a', 'key', 'é', '日本', '😀', '\u007f', '\u0080']) expect(kitKey2shard(key), JSON.stringify(key)).to.equal(key2shard(key));
   });
 
   it('compiles once: an unchanged directory is not compiled again, a changed one is', () => {
