@@ -51,7 +51,7 @@ describe('grader: determinism and faulty implementations (end to end)', function
   const cases = [
     { impl: 'throws', tests: ['TestGraderElection2A', 'TestInitialElection2A'], status: 'failed', error: /mini raft peer 0: injected failure at \d+ ms/, args: [] as string[] },
     // The failure names what was being made, for which server, and keeps the stack into the code.
-    { impl: 'ctor', tests: ['TestGraderElection2A', 'TestInitialElection2A'], status: 'failed', error: /^makeRaft\(\) for server 2 threw: Cannot read properties of undefined \(reading 'term'\)\n(?:.*\n)*\s+at new MiniRaft \(.*mini\/raft\/index\.js:\d+:\d+\)/, args: [] },
+    { impl: 'ctor', tests: ['TestGraderElection2A', 'TestInitialElection2A'], status: 'failed', error: /^makeRaft\(\) for server 2 threw: Cannot read properties of undefined \(reading 'term'\)\n(?:.*\n)*\s+at new MiniRaft \(.*mini\/raft\/index\.ts:\d+:\d+\)/, args: [] },
     { impl: 'spin', tests: ['TestGraderElection2A', 'TestInitialElection2A'], status: 'hung', error: /stopped responding .* a synchronous loop/, args: ['--timeout', '3', '--traces', '1'] },
     // Slow but not stuck: the simulator stops it between two events, and the worker lives on.
     { impl: 'slow', tests: ['TestGraderElection2A'], status: 'hung', error: /^real-time limit of 2s reached at virtual time \d+\.\d+s \(seed \d\)/, args: ['--timeout', '2', '--traces', '0'] },
