@@ -251,44 +251,31 @@ const minimalAgain = ctrlerTest('TestMinimalAgain', 'Test: Minimal transfers aft
 
 // ---- ours -----------------------------------------------------------------------------------
 
-// Ours: the history of a long churn, judged by what clients observed (see shardctrler-history-check.ts).
-const churnTitle = 'Test: concurrent join/leave/move/query, unreliable net, partitions, restarts (4A, ours)';
-const unreliableChurn = ctrlerTest(
-  'TestUnreliableChurn4A',
-  churnTitle,
-  async (cfg) => {
-    await phase(cfg, churnTitle.slice('Test: '.length), async () => {
-      const configs = await churn(cfg, { nclerks: 5, seconds: 10, partitions: true, crashes: true });
-      checkCtrlerHistory(cfg.history.operations, configs);
-    });
-  },
-  5,
-  true,
-);
+/** One of ours: one phase titled `name`, on 5 servers and an unreliable network. */
+function oursTest(test: string, name: string, body: (cfg: CtrlerCluster) => Promise<void>): Scenario {
+  return ctrlerTest(test, `Test: ${name}`, (cfg) => phase(cfg, name, () => body(cfg)), 5, true);
+}
 
-// Ours: after a churn, every replica, once it leads, serves the very configurations the others do.
-const agreeTitle = 'Test: every replica serves the same configurations after churn (4A, ours)';
-const replicasAgree = ctrlerTest(
-  'TestReplicasAgree4A',
-  agreeTitle,
-  async (cfg) => {
-    await phase(cfg, agreeTitle.slice('Test: '.length), async () => {
-      const configs = await churn(cfg, { nclerks: 5, seconds: 5, partitions: false, crashes: true });
-      // The faults are over: what is compared now is state, so reads need not crawl through losses.
-      cfg.net.setReliable(true);
-      for (const i of cfg.all) {
-        await makeLeader(cfg, i);
-        const served = await readAll(cfg.makeClient([i]));
-        if (served.length !== configs.length) fail(`server ${i} serves ${served.length} configurations, the cluster ${configs.length}`);
-        served.forEach((c, k) => {
-          const difference = configDifference(c, configs[k]);
-          if (difference) fail(`server ${i} serves configuration ${k} differently: ${difference}`);
-        });
-      }
+// The history of a long churn, judged by what clients observed (see shardctrler-history-check.ts).
+const unreliableChurn = oursTest('TestUnreliableChurn4A', 'concurrent join/leave/move/query, unreliable net, partitions, restarts (4A, ours)', async (cfg) => {
+  const configs = await churn(cfg, { nclerks: 5, seconds: 10, partitions: true, crashes: true });
+  checkCtrlerHistory(cfg.history.operations, configs);
+});
+
+// After a churn, every replica, once it leads, serves the very configurations the others do.
+const replicasAgree = oursTest('TestReplicasAgree4A', 'every replica serves the same configurations after churn (4A, ours)', async (cfg) => {
+  const configs = await churn(cfg, { nclerks: 5, seconds: 5, partitions: false, crashes: true });
+  // The faults are over: what is compared now is state, so reads need not crawl through losses.
+  cfg.net.setReliable(true);
+  for (const i of cfg.all) {
+    await makeLeader(cfg, i);
+    const served = await readAll(cfg.makeClient([i]));
+    if (served.length !== configs.length) fail(`server ${i} serves ${served.length} configurations, the cluster ${configs.length}`);
+    served.forEach((c, k) => {
+      const difference = configDifference(c, configs[k]);
+      if (difference) fail(`server ${i} serves configuration ${k} differently: ${difference}`);
     });
-  },
-  5,
-  true,
-);
+  }
+});
 
 export const scenarios: Scenario[] = [basic, multi, minimalAgain, unreliableChurn, replicasAgree];
