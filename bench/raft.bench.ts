@@ -19,7 +19,7 @@ interface GoFigures {
 }
 
 /** From ../shared/spec/go-reference-figures.md ("Passed" line: time, rpcs, bytes, commands). */
-const GO_TESTS: Record<string, GoFigures> = {
+export const GO_TESTS: Record<string, GoFigures> = {
   TestInitialElection2A: { s: 3.0, rpcs: 56, bytes: 15494, cmds: 0 },
   TestReElection2A: { s: 4.5, rpcs: 114, bytes: 22972, cmds: 0 },
   TestManyElections2A: { s: 5.5, rpcs: 547, bytes: 110563, cmds: 0 },

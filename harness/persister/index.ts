@@ -8,6 +8,8 @@ const EMPTY = new Uint8Array(0);
 export class Persister implements PersisterApi {
   private raftState: Uint8Array = EMPTY;
   private snapshot: Uint8Array = EMPTY;
+  /** Called after every save (the fixtures' crash points); copies do not inherit it. */
+  afterSave: (() => void) | undefined;
 
   save(raftState: Uint8Array, snapshot: Uint8Array | null): void {
     if (!(raftState instanceof Uint8Array)) throw new TypeError('Persister.save: raftState must be a Uint8Array (encode it with the codec)');
@@ -17,6 +19,7 @@ export class Persister implements PersisterApi {
     // the bytes are equal (a compare costs less than a copy and leaves no garbage).
     if (!snapshot) this.snapshot = EMPTY;
     else if (!sameBytes(snapshot, this.snapshot)) this.snapshot = snapshot.slice();
+    this.afterSave?.();
   }
 
   /** Alias of save(raftState, current snapshot), for implementations written against the 2022 API. */

@@ -1,9 +1,10 @@
 // The unreliable network's numbers, measured over many calls and compared with the spec
-// (raft-harness.md §1.5). Tolerances are about 4.5 standard deviations, so a correct network
+// (raft-harness.md §1.5), with the latency beyond labrpc switched off, and then the latency alone. Tolerances are about 4.5 standard deviations, so a correct network
 // fails one of these checks far less than once in 10,000 runs; they are deterministic per seed.
 import { expect } from 'chai';
 import { Simulator } from '../../harness/sim/simulator';
 import { Network, Server, Service } from '../../harness/rpc';
+import { LATENCY_MAX_MS, LATENCY_MIN_MS } from '../../harness/rpc/network';
 
 const CALLS = 20_000;
 
@@ -16,9 +17,10 @@ interface Sample {
   failureDelays: number[];
 }
 
-async function measure(opts: { reliable: boolean; longReordering?: boolean; deliverable?: boolean; longDelays?: boolean }): Promise<Sample> {
+async function measure(opts: { reliable: boolean; longReordering?: boolean; deliverable?: boolean; longDelays?: boolean; latency?: boolean }): Promise<Sample> {
   const sim = new Simulator(11);
   const net = new Network(sim);
+  if (!opts.latency) net.setLatency(0, 0);
   net.setReliable(opts.reliable);
   net.setLongReordering(opts.longReordering ?? false);
   net.setLongDelays(opts.longDelays ?? false);
@@ -100,6 +102,27 @@ describe('unreliable network statistics (20,000 calls each)', function () {
     expect(mean(held)).to.be.closeTo(699.75, (4.5 * 441) / Math.sqrt(held.length));
     // Skewed toward short delays: more than half are under 600 ms.
     expect(held.filter((d) => d < 600).length / held.length).to.be.greaterThan(0.5);
+  });
+
+  it(`latency (ours): every delivered request and reply takes U[${LATENCY_MIN_MS}..${LATENCY_MAX_MS}] ms, independently`, async () => {
+    const s = await measure({ reliable: true, latency: true });
+    expect(s.succeeded).to.equal(CALLS);
+    const span = LATENCY_MAX_MS - LATENCY_MIN_MS + 1;
+    for (const delays of [s.deliveryDelays, s.replyDelays]) {
+      expect(Math.min(...delays)).to.equal(LATENCY_MIN_MS);
+      expect(Math.max(...delays)).to.equal(LATENCY_MAX_MS);
+      const counts = new Array(span).fill(0);
+      for (const d of delays) counts[d - LATENCY_MIN_MS]++;
+      const expected = delays.length / span;
+      for (const c of counts) expect(c).to.be.closeTo(expected, 4.5 * Math.sqrt(expected));
+    }
+    // Independent: a reply's latency does not follow its request's (else no two messages would overtake).
+    const same = s.deliveryDelays.filter((d, k) => d === s.replyDelays[k]).length;
+    expect(same / CALLS).to.be.closeTo(1 / span, tol(1 / span, CALLS));
+    // Unreliable: the short delay comes on top of the latency.
+    const u = await measure({ reliable: false, latency: true });
+    expect(Math.min(...u.deliveryDelays)).to.equal(LATENCY_MIN_MS);
+    expect(Math.max(...u.deliveryDelays)).to.equal(LATENCY_MAX_MS + 26);
   });
 
   it('undeliverable calls fail after U[0..6999] ms with long delays, U[0..99] ms without', async () => {

@@ -3,19 +3,22 @@
 // failure is the bug's). The full matrix (which tests catch which bug, within how many seeds) is in
 // impls/README.md.
 import { describeVariants, type VariantCase } from '../support/variants';
+import { scenarios as ours } from '../../labs/ours/raft-crash-points';
 
 const CASES: VariantCase[] = [
-  { variant: 'raft-commit-old-term', base: 'impls/raft-textbook', test: 'TestFigure82C', seed: 3, expect: /apply error: commit index/ },
+  { variant: 'raft-commit-old-term', base: 'impls/raft-textbook', test: 'TestFigure8Unreliable2C', seed: 13, expect: /apply error: commit index/ },
   { variant: 'raft-snapshot-off-by-one', test: 'TestSnapshotInstall2D', seed: 1, expect: /snapshot doesn't match m.SnapshotIndex/ },
   { variant: 'raft-slow-backup', test: 'TestFigure8Unreliable2C', seed: 1, expect: /failed to reach agreement/ },
   // The leader-completeness oracle fires before the appliers see the divergence.
   { variant: 'raft-no-persist-log', test: 'TestPersist12C', seed: 1, expect: /^leader completeness: server \d, leader of term \d+/ },
   { variant: 'raft-fixed-election-timeout', base: 'impls/raft-textbook', test: 'TestInitialElection2A', seed: 1, expect: /expected one leader, got none/ },
-  { variant: 'raft-truncate-on-stale-append', base: 'impls/raft-textbook-eager', test: 'TestFigure8Unreliable2C', seed: 1, expect: /^leader completeness: server \d, leader of term \d+/ },
+  { variant: 'raft-truncate-on-stale-append', base: 'impls/raft-textbook-eager', test: 'TestFigure8Unreliable2C', seed: 4, expect: /apply error: commit index/ },
   { variant: 'raft-no-reset-on-append', base: 'impls/raft-textbook', test: 'TestRPCBytes2B', seed: 1, expect: /failed to reach agreement/ },
   // Caught by the safety oracles (harness/fixtures/raft-oracle.ts), not by the original checks.
   { variant: 'raft-no-persist-term', test: 'TestPersist12C', seed: 1, expect: /^term monotonicity: server \d's term went from \d+ .* down to 0/ },
   { variant: 'raft-forget-vote', base: 'impls/raft-textbook', test: 'TestUnreliableAgree2C', seed: 1, expect: /^election safety: servers \d and \d both led term \d+/ },
+  // Our crash-point scenario (labs/ours): the voter crashes right after voting, between two halves.
+  { variant: 'raft-no-persist-votedfor', base: 'impls/raft-textbook', test: 'TestVoteCrashRestart2C', seed: 1, expect: /^election safety: servers 4 and 2 both led term 2/ },
 ];
 
-describeVariants('buggy Raft variants are caught by the suites', CASES);
+describeVariants('buggy Raft variants are caught by the suites', CASES, ours);

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import * as path from 'node:path';
 import { findScenario } from '../../labs';
 import { Implementation } from '../../harness/impl';
-import { runScenario } from '../../harness/scenario';
+import { runScenario, type Scenario } from '../../harness/scenario';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -20,14 +20,15 @@ export interface VariantCase {
   expect: RegExp;
 }
 
-export function describeVariants(title: string, cases: readonly VariantCase[]): void {
+/** `extra`: scenarios outside the course's registry (labs/ours) that cases may name. */
+export function describeVariants(title: string, cases: readonly VariantCase[], extra: readonly Scenario[] = []): void {
   describe(title, function () {
     this.timeout(60_000);
     for (const c of cases) {
       const baseDir = c.base ?? 'src';
       const baseName = baseDir === 'src' ? 'the reference' : baseDir;
       it(`${c.variant}: fails ${c.test} on seed ${c.seed}; ${baseName} passes it`, async () => {
-        const scenario = findScenario(c.test);
+        const scenario = findScenario(c.test) ?? extra.find((s) => s.name === c.test);
         expect(scenario, `no scenario ${c.test}`).to.not.equal(undefined);
         const base = await runScenario(scenario!, { seed: c.seed, impl: new Implementation(path.join(ROOT, baseDir)) });
         expect(base.passed, `${baseName} should pass: ${base.error?.split('\n')[0]}`).to.equal(true);
