@@ -203,6 +203,7 @@ describe('simulator', () => {
     it('names the blocked RPC call and what its handler waits for', async () => {
       const sim = new Simulator(1);
       const net = new Network(sim);
+      net.setLatency(0, 0); // exact times in the report below
       const server = sim.node('kv1');
       const lock = server.signal('the apply loop to release the state lock');
       net.addServer('kv1', new Server().addService(new Service('KV', { Get: async () => (await lock.wait(), { value: 'x' }) })));
