@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// npm run grade -- [LAB...] [options] | replay | compare | merge | list
-// npx dslab grade [LAB...] [options] | replay | compare | merge | list   (the package's bin; no --)
-// Command-line wiring only; the work is in grade.ts, replay.ts, compare.ts and merge.ts. Bad input
+// npm run grade -- [LAB...] [options] | replay | shrink | compare | merge | list
+// npx dslab grade [LAB...] [options] | replay | shrink | compare | merge | list   (the package's bin; no --)
+// Command-line wiring only; the work is in grade.ts, replay.ts, shrink.ts, compare.ts and merge.ts. Bad input
 // of any kind is one line on stderr and exit status 2.
 import type { LayerName } from '../harness/impl';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { LAB_PARTS } from '../harness/scenario';
 import { grade, defaultParallel } from './grade';
 import { replay, parseKinds, parseTopics } from './replay';
+import { printShrink, shrink, SHRINKABLE } from './shrink';
 import { TRACE_KINDS } from './columns';
 import { compare } from './compare';
 import { merge } from './merge';
@@ -144,6 +145,20 @@ Examples:
           timeoutS: o.timeout,
         }),
       );
+    });
+
+  program
+    .command('shrink')
+    .description(`search for a smaller fault schedule that fails a failing swarm run the same way (${SHRINKABLE}); prints it and the command that replays it`)
+    .argument('<TEST>', `the swarm test, ${SHRINKABLE}`)
+    .addOption(seedOpt('the failing seed').makeOptionMandatory())
+    .option('--impl <DIR>', 'implementation, laid out like src/', 'src')
+    .addOption(new Option('--budget <S>', 'real seconds the search may take').default(120).argParser(arg((t) => parseSeconds(t, '--budget'))))
+    .action(async (test: string, o) => {
+      const log = (line: string) => console.log(line);
+      const result = await shrink({ test, seed: o.seed, implArg: o.impl, budgetS: o.budget, log });
+      printShrink(result, log);
+      setExit(0);
     });
 
   program

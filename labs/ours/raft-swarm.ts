@@ -269,4 +269,9 @@ export const TestSwarmRaft2C: Scenario = {
   run: (t) => runPlan(t, planFor(t.seed)),
 };
 
+/** The swarm test running a given plan instead of its seed's own (for shrinking). */
+export function swarmWithPlan(plan: SwarmPlan): Scenario {
+  return { ...TestSwarmRaft2C, run: (t) => runPlan(t, plan) };
+}
+
 export const scenarios: Scenario[] = [TestSwarmRaft2C];
