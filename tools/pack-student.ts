@@ -29,7 +29,7 @@ export const EXCLUDED_TESTS = [
 ];
 
 /** README.md sections that make the learners' README, in this order. */
-const README_SECTIONS = ["The learner's path", 'Grading: `npm run grade`', 'Writing code that obeys the determinism contract'];
+const README_SECTIONS = ["The learner's path", 'The parts', 'Grading: `npm run grade`', 'Writing code that obeys the determinism contract'];
 
 function included(file: string): boolean {
   if (!INCLUDED.some((entry) => file === entry || file.startsWith(`${entry}/`))) return false;
