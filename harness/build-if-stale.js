@@ -5,8 +5,8 @@
 // dwarfed a check-history run; comparing modification times takes a few milliseconds.
 // The record is the start time of the last successful compile through this file, so after a plain
 // `npm run build` the next run compiles once more.
-// Sources: every file and folder under the tsconfig's include folders (a deleted or renamed file
-// changes its folder's time), tsconfig.json and the package files (new dependency types).
+// Sources: every .ts file and folder under the include folders read from tsconfig.json (a
+// deleted or renamed file changes its folder's time), tsconfig.json and the package files.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -14,7 +14,16 @@ const { spawnSync } = require('node:child_process');
 
 const ROOT = path.resolve(__dirname, '..');
 const STAMP = path.join(ROOT, 'dist', '.build-stamp');
-const INCLUDE = ['harness', 'labs', 'src', 'grader', 'test', 'bench', 'impls', 'starter', 'tools'];
+/** The tsconfig's include folders (a plain JSON list of folders of this project), or undefined. */
+function includeFolders() {
+  try {
+    const include = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8')).include;
+    if (Array.isArray(include) && include.every((d) => typeof d === 'string' && !/[*?]/.test(d))) return include;
+  } catch {
+    // unreadable: compile, and let tsc say what is wrong
+  }
+  return undefined;
+}
 const FILES = ['tsconfig.json', 'package.json', 'package-lock.json'];
 
 /** The newest modification time (ms) under `dir`, folders included. */
@@ -44,8 +53,10 @@ function lastBuildStart() {
 }
 
 function newestSource() {
+  const include = includeFolders();
+  if (!include) return Infinity;
   let newest = 0;
-  for (const dir of INCLUDE) newest = Math.max(newest, newestUnder(path.join(ROOT, dir)));
+  for (const dir of include) newest = Math.max(newest, newestUnder(path.join(ROOT, dir)));
   for (const file of FILES) {
     try {
       newest = Math.max(newest, fs.statSync(path.join(ROOT, file)).mtimeMs);

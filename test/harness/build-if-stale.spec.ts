@@ -13,8 +13,8 @@ describe('harness/build-if-stale.js', () => {
   let root: string;
   const runs = () => (fs.existsSync(path.join(root, 'tsc-runs')) ? fs.readFileSync(path.join(root, 'tsc-runs'), 'utf8').length : 0);
   const preload = () => spawnSync(process.execPath, ['-r', path.join(root, 'harness', 'build-if-stale.js'), '-e', '0'], { cwd: root, encoding: 'utf8' });
-  // mtimes a little in the future, so that "newer than the last build" does not hinge on the clock's resolution.
-  const touch = (file: string, ahead = 2000) => fs.utimesSync(file, new Date(), new Date(Date.now() + ahead));
+  // A change now: later than the start of any compile so far (each preload takes milliseconds).
+  const touch = (file: string) => fs.utimesSync(file, new Date(), new Date());
 
   beforeEach(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'build-if-stale-'));
@@ -22,7 +22,9 @@ describe('harness/build-if-stale.js', () => {
     fs.mkdirSync(path.join(root, 'dist'));
     fs.copyFileSync(SCRIPT, path.join(root, 'harness', 'build-if-stale.js'));
     fs.writeFileSync(path.join(root, 'harness', 'a.ts'), 'export const a = 1;\n');
-    fs.writeFileSync(path.join(root, 'tsconfig.json'), '{}\n');
+    fs.mkdirSync(path.join(root, 'tools'));
+    fs.writeFileSync(path.join(root, 'tools', 'b.ts'), 'export const b = 1;\n');
+    fs.writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify({ include: ['harness', 'tools'] }));
     // The stand-in compiler: appends a mark per run; exits with TSC_STATUS if the file says so.
     const bin = path.join(root, 'node_modules', 'typescript', 'bin');
     fs.mkdirSync(bin, { recursive: true });
@@ -44,9 +46,21 @@ describe('harness/build-if-stale.js', () => {
     touch(path.join(root, 'harness', 'a.ts'));
     expect(preload().status).to.equal(0);
     expect(runs()).to.equal(2);
-    touch(path.join(root, 'tsconfig.json'), 4000);
+    touch(path.join(root, 'tsconfig.json'));
     preload();
     expect(runs()).to.equal(3);
+  });
+
+  it('watches the folders tsconfig.json includes', () => {
+    preload();
+    touch(path.join(root, 'tools', 'b.ts'));
+    preload();
+    expect(runs()).to.equal(2);
+    fs.mkdirSync(path.join(root, 'other'));
+    fs.writeFileSync(path.join(root, 'other', 'c.ts'), '');
+    touch(path.join(root, 'other', 'c.ts'));
+    preload();
+    expect(runs()).to.equal(2);
   });
 
   it('compiles when a source is deleted (its folder changes)', () => {
