@@ -61,8 +61,8 @@ export async function run(): Promise<string> {
       ` Load average ${load0.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end (a shared machine; CPU time is the steadier figure).`,
     '',
     'Reading the columns: the original tests wait on nothing but their own operations, so their virtual time is the',
-    "operations' cost (each commits through Raft, which batches start() for 5 ms; the fixture adds 1 ms to each clerk",
-    "reply) plus elections: the first leader, new leaders after TestBasic's restarts and TestMulti's leader shutdown.",
+    "operations' cost (each commits through Raft, which batches start() for 5 ms, over a network where every message",
+    "takes 1-5 ms) plus elections: the first leader, new leaders after TestBasic's restarts and TestMulti's leader shutdown.",
     'Our churn tests run for a fixed virtual time (10 s and 5 s of clerks), then heal, read every configuration back',
     'and, in TestReplicasAgree4A, hold elections until each server has led.',
   ];
