@@ -3,7 +3,8 @@
 // failure is the bug's). The full matrix (which tests catch which bug, within how many seeds) is in
 // impls/README.md.
 import { describeVariants, type VariantCase } from '../support/variants';
-import { scenarios as ours } from '../../labs/ours/raft-crash-points';
+import { scenarios as crashPoints } from '../../labs/ours/raft-crash-points';
+import { scenarios as elections } from '../../labs/ours/raft-elections';
 
 const CASES: VariantCase[] = [
   { variant: 'raft-commit-old-term', base: 'impls/raft-textbook', test: 'TestFigure8Unreliable2C', seed: 13, expect: /apply error: commit index/ },
@@ -19,6 +20,13 @@ const CASES: VariantCase[] = [
   { variant: 'raft-forget-vote', base: 'impls/raft-textbook', test: 'TestUnreliableAgree2C', seed: 1, expect: /^election safety: servers \d and \d both led term \d+/ },
   // Our crash-point scenario (labs/ours): the voter crashes right after voting, between two halves.
   { variant: 'raft-no-persist-votedfor', base: 'impls/raft-textbook', test: 'TestVoteCrashRestart2C', seed: 1, expect: /^election safety: servers 4 and 2 both led term 2/ },
+  // Our stable-term test (labs/ours/raft-elections.ts): a voter's timer fires just after it voted.
+  { variant: 'raft-no-reset-on-vote', base: 'impls/raft-textbook', test: 'TestStableTerm2A', seed: 4, expect: /^stable term: server 4 reached term 2 at 0\.370s, after server 5 was seen leading term 1/ },
+  // One variant per oracle class that had none.
+  { variant: 'raft-leader-overwrites', test: 'TestConcurrentStarts2B', seed: 1, expect: /^leader append-only: server \d, leader of term \d+/ },
+  { variant: 'raft-apply-twice', test: 'TestBasicAgree2B', seed: 1, expect: /^apply error: monotonic apply: server \d applied index 1 right after index 1/ },
+  // The follower's own check (kept in the variants) stops it before the appliers see the overwrite.
+  { variant: 'raft-accept-stale-term', base: 'impls/raft-textbook', test: 'TestRejoin2B', seed: 1, expect: /would truncate committed entry 2/ },
 ];
 
-describeVariants('buggy Raft variants are caught by the suites', CASES, ours);
+describeVariants('buggy Raft variants are caught by the suites', CASES, [...crashPoints, ...elections]);

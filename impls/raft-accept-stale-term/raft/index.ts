@@ -1,0 +1,15 @@
+// Buggy variant: a follower accepts AppendEntries from a leader of a lower term (it skips the
+// "reply false if term < currentTerm" rule of Figure 2) and answers with its own term. A deposed
+// leader that has not heard of the new term yet can then overwrite entries the new leader has
+// committed. (A current leader still refuses them: the reference would stop on its own check.)
+import { makeRaftWith } from '../../../src/raft';
+import type { AppendEntriesArgs, AppendEntriesReply } from '../../../src/raft/messages';
+import { TextbookRaft } from '../../raft-textbook/raft';
+
+class AcceptStaleTerm extends TextbookRaft {
+  override appendEntries(args: AppendEntriesArgs): AppendEntriesReply {
+    return super.appendEntries(args.term < this.currentTerm && this.role !== 'leader' ? { ...args, term: this.currentTerm } : args);
+  }
+}
+
+export const makeRaft = makeRaftWith(AcceptStaleTerm);
