@@ -110,6 +110,7 @@ export async function replay(options: ReplayOptions): Promise<number> {
     realTimeLimitMs: timeoutMs,
     captureConsole: true,
     exactConsoleNodes: true,
+    keepRpcData: Boolean(options.rpc),
     onTrace: (r) => {
       lastTime = r.time;
       dog.record(r.time, formatRecord(r));

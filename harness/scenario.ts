@@ -55,6 +55,8 @@ export interface RunOptions {
   impl: Implementation;
   keepTrace?: boolean;
   onTrace?: (record: TraceRecord) => void;
+  /** RPC records carry their message's bytes (for --rpc); see SimulatorOptions. */
+  keepRpcData?: boolean;
   outDir?: string;
   /** Echo test output lines as they happen. */
   onLog?: (line: string) => void;
@@ -95,7 +97,7 @@ export interface RunResult {
 export const DEFAULT_VIRTUAL_TIME_LIMIT_MS = 150_000;
 
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunResult> {
-  const sim = new Simulator(options.seed, { keepTrace: options.keepTrace, onTrace: options.onTrace });
+  const sim = new Simulator(options.seed, { keepTrace: options.keepTrace, onTrace: options.onTrace, keepRpcData: options.keepRpcData });
   const output: string[] = [];
   const ctx: TestContext = {
     test: scenario.name,

@@ -6,12 +6,19 @@
 // Accepted: null, booleans, finite numbers, strings, Uint8Array, arrays (dense), and plain
 // objects (prototype Object.prototype or null). The wire format is MessagePack; the same value
 // always encodes to the same bytes (properties in insertion order).
+//
+// Two fast paths do the common work in one walk each (writer.ts: encode; copy.ts: an RPC's message
+// as a copy and a byte count, no bytes). Whatever they do not take goes the library's way: a
+// validation walk (validate.ts, which words every error) and @msgpack/msgpack's encoder. Both
+// paths give the same bytes; test/harness/codec-fast.spec.ts compares them on random values.
 import { Decoder, Encoder } from '@msgpack/msgpack';
 import type { Codec } from '../api';
+import { copyForWire } from './copy';
+import { UNUSUAL } from './format';
+import { validate } from './validate';
+import { write } from './writer';
 
-export class CodecError extends Error {
-  override name = 'CodecError';
-}
+export { CodecError, validate } from './validate';
 
 const encoder = new Encoder({ ignoreUndefined: false, forceIntegerToFloat: false });
 /**
@@ -47,92 +54,87 @@ class KeyCache {
 
 const decoder = new Decoder({ keyDecoder: new KeyCache() });
 
-/** Throws a CodecError naming the first part of `value` that cannot cross a wire faithfully. */
-export function validate(value: unknown, path = 'value'): void {
-  const problem = findProblem(value, new Set());
-  if (problem) throw new CodecError(`${path}${problem.trail.reverse().join('')}: ${problem.reason}`);
-}
-
-/** What cannot be sent and where: the steps from the root (`.key`, `[3]`), innermost first. */
-interface Problem {
-  trail: string[];
-  reason: string;
-}
-
-// Every RPC and every save passes through here: a sendable value costs no strings at all; the
-// trail is built only on the way back out of a failure.
-function findProblem(value: unknown, ancestors: Set<object>): Problem | undefined {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return undefined;
-    case 'number':
-      return Number.isFinite(value) ? undefined : problem(`${value} cannot be sent (only finite numbers can)`);
-    case 'undefined':
-      return problem('undefined cannot be sent; use null, or leave the property out');
-    case 'function':
-      return problem('a function cannot be sent');
-    case 'symbol':
-      return problem('a symbol cannot be sent');
-    case 'bigint':
-      return problem('a bigint cannot be sent; send it as a string or a safe-integer number');
-    case 'object':
-      break;
-  }
-  if (value === null) return undefined;
-  const obj = value as object;
-  if (obj instanceof Uint8Array) {
-    return obj.constructor === Uint8Array ? undefined : problem(`a ${obj.constructor.name} would arrive as a plain Uint8Array; send new Uint8Array(value)`);
-  }
-  if (ancestors.has(obj)) return problem('a cyclic structure cannot be sent');
-  ancestors.add(obj);
-  if (Array.isArray(obj)) {
-    for (let i = 0; i < obj.length; i++) {
-      const inner = i in obj ? findProblem(obj[i], ancestors) : problem('a sparse array (hole at this index) cannot be sent');
-      if (inner) return within(inner, `[${i}]`);
-    }
-  } else {
-    const proto = Object.getPrototypeOf(obj);
-    if (proto !== Object.prototype && proto !== null) {
-      return problem(`${describeInstance(obj)} cannot be sent; send a plain object or array with its data instead`);
-    }
-    if (Object.getOwnPropertySymbols(obj).length > 0) return problem('properties keyed by symbols cannot be sent');
-    for (const key of Object.keys(obj)) {
-      const inner = findProblem((obj as Record<string, unknown>)[key], ancestors);
-      if (inner) return within(inner, `.${key}`);
-    }
-  }
-  ancestors.delete(obj);
-  return undefined;
-}
-
-function problem(reason: string): Problem {
-  return { trail: [], reason };
-}
-
-function within(inner: Problem, step: string): Problem {
-  inner.trail.push(step);
-  return inner;
-}
-
-function describeInstance(obj: object): string {
-  if (obj instanceof Map) return 'a Map';
-  if (obj instanceof Set) return 'a Set';
-  if (obj instanceof Date) return 'a Date';
-  if (ArrayBuffer.isView(obj)) return `a ${obj.constructor.name}`;
-  const name = (obj as { constructor?: { name?: string } }).constructor?.name;
-  return name ? `an instance of class ${name} (its prototype would be lost)` : 'an object with a custom prototype';
+/** The library's path: validation (which throws the CodecError), then @msgpack/msgpack. */
+export function encodeSlowly(value: unknown, path = 'value'): Uint8Array {
+  validate(value, path);
+  return encoder.encode(value);
 }
 
 /** Encodes `value`, or throws a CodecError naming what cannot be sent. `path` names the root. */
 export function encode(value: unknown, path = 'value'): Uint8Array {
-  validate(value, path);
-  return encoder.encode(value);
+  try {
+    return write(value);
+  } catch (error) {
+    if (error !== UNUSUAL) throw error;
+    return encodeSlowly(value, path);
+  }
 }
 
 /** Decodes bytes produced by encode(); the result shares nothing with any other value. */
 export function decode<T = unknown>(bytes: Uint8Array): T {
   return decoder.decode(bytes) as T;
+}
+
+/**
+ * A message on its way: what decode(encode(value)) would give the receiver, the length of
+ * encode(value), and the bytes themselves only if someone asks (a trace that shows messages).
+ */
+export interface Parcel {
+  readonly byteLength: number;
+  /** The encoded message (computed on the first call; ask before open()). */
+  bytes(): Uint8Array;
+  /** The receiver's copy: call once. */
+  open(): unknown;
+}
+
+/**
+ * Packs `value` for one hop, or throws a CodecError naming what cannot be sent (`path` names the
+ * root). Same checks, same byte count and same received value as encode() then decode() at the
+ * other end, including a decode error there (a value that encodes but cannot be decoded travels
+ * as bytes).
+ */
+export function pack(value: unknown, path = 'value'): Parcel {
+  try {
+    const { copy, byteLength } = copyForWire(value);
+    return new CopyParcel(copy, byteLength);
+  } catch (error) {
+    if (error !== UNUSUAL) throw error;
+    return new BytesParcel(encode(value, path));
+  }
+}
+
+class CopyParcel implements Parcel {
+  private encoded: Uint8Array | undefined;
+  private opened = false;
+
+  constructor(private readonly value: unknown, readonly byteLength: number) {}
+
+  bytes(): Uint8Array {
+    if (this.opened && !this.encoded) throw new Error('Parcel.bytes(): the receiver may have changed the message; ask before open()');
+    return (this.encoded ??= encode(this.value));
+  }
+
+  open(): unknown {
+    if (this.opened) throw new Error('Parcel.open(): a message is received once');
+    this.opened = true;
+    return this.value;
+  }
+}
+
+class BytesParcel implements Parcel {
+  constructor(private readonly encoded: Uint8Array) {}
+
+  get byteLength(): number {
+    return this.encoded.length;
+  }
+
+  bytes(): Uint8Array {
+    return this.encoded;
+  }
+
+  open(): unknown {
+    return decode(this.encoded);
+  }
 }
 
 export const codec: Codec = { encode: (value) => encode(value), decode };

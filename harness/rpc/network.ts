@@ -5,6 +5,8 @@
 //   unconnected, and is connected to a server *name* that is looked up per call.
 // - call(method, args) encodes args at once (a value that cannot be encoded is the caller's bug and
 //   rejects), counts 1 RPC and the args' bytes, and always settles, to the decoded reply or to null.
+//   ("Encodes": packs, see the codec: the receiver gets exactly what decoding the bytes would give,
+//   and the bytes are counted exactly, but they are only produced when a trace shows messages.)
 // - Whether the end is enabled and connected, the server present, and the network reliable or
 //   long-reordering are read once, when the call is made.
 // - Deliverable call, unreliable: wait U[0..26] ms; lose the request with p = 0.1 (the handler never
@@ -26,7 +28,7 @@
 // messages. Independent draws per message also let two messages on one link overtake each other.
 // setLatency(0, 0) gives labrpc's exact timing (used by the network's own tests).
 import type { ClientEnd, Handler } from '../api';
-import { decode, encode } from '../codec';
+import { pack, type Parcel } from '../codec';
 import type { NodeRuntime, Simulator } from '../sim/simulator';
 import type { Rng } from '../sim/rng';
 
@@ -162,16 +164,16 @@ export class Network {
   }
 
   /** Carries one call through the network; `settle` is called exactly once (or never, if the caller crashed). */
-  process(end: NetEnd, method: string, argsBytes: Uint8Array, settle: (reply: Uint8Array | null, why: string) => void): number {
+  process(end: NetEnd, method: string, args: Parcel, settle: (reply: Parcel | null, why: string) => void): number {
     const id = ++this.callSeq;
     this.rpcTotal++;
-    this.bytesTotal += argsBytes.length;
+    this.bytesTotal += args.byteLength;
     const state = this.endState(end.name);
     const serverName = state.server;
     const server = serverName === undefined ? undefined : this.servers.get(serverName);
     const reliable = this.reliable;
     const longReordering = this.longReordering;
-    this.sim.record('send', end.ownerName, `#${id} ${method} -> ${serverName ?? '?'} ${argsBytes.length}B`, undefined, argsBytes);
+    this.sim.record('send', end.ownerName, `#${id} ${method} -> ${serverName ?? '?'} ${args.byteLength}B`, undefined, args);
 
     if (!state.enabled || serverName === undefined || !server) {
       const delay = this.longDelays ? this.rng.int(LONG_FAILURE_DELAY_MS) : this.rng.int(SHORT_FAILURE_DELAY_MS);
@@ -186,7 +188,7 @@ export class Network {
         settle(null, 'request lost');
         return;
       }
-      this.sim.record('deliver', serverName, `#${id} ${method}`, undefined, argsBytes);
+      this.sim.record('deliver', serverName, `#${id} ${method}`, undefined, args);
       let finished = false;
       let poll: { cancel(): void } | undefined;
       // Listed in blocked reports until the handler replies or the call is abandoned: a handler
@@ -212,7 +214,7 @@ export class Network {
         );
       };
       schedulePoll();
-      this.sim.runAs(serverName, () => server.dispatch(method, argsBytes, serverName)).then((replyBytes) => {
+      this.sim.runAs(serverName, () => server.dispatch(method, args, serverName)).then((reply) => {
         if (finished) return; // abandoned by a dead-server poll
         finished = true;
         removeHandlerWait();
@@ -231,8 +233,8 @@ export class Network {
             why = 'reordered';
           }
           const arrive = () => {
-            this.bytesTotal += replyBytes.length;
-            settle(replyBytes, why);
+            this.bytesTotal += reply.byteLength;
+            settle(reply, why);
           };
           if (delay === 0) arrive();
           else this.sim.schedule(delay, arrive);
@@ -274,9 +276,9 @@ class NetEnd implements ClientEnd {
     const net = this.net;
     const sim = net.sim;
     // Encoding errors are the caller's bug: they reject the call rather than count as a lost message.
-    let argsBytes: Uint8Array;
+    let parcel: Parcel;
     try {
-      argsBytes = encode(args, 'args');
+      parcel = pack(args, 'args');
     } catch (error) {
       return Promise.reject(error);
     }
@@ -285,15 +287,15 @@ class NetEnd implements ClientEnd {
     if (owner?.crashed) return new Promise(() => {});
     return new Promise<Reply | null>((resolve) => {
       let removeWait = () => {};
-      const id = net.process(this, serviceMethod, argsBytes, (replyBytes, why) => {
+      const id = net.process(this, serviceMethod, parcel, (reply, why) => {
         removeWait();
         if (owner?.crashed) return;
-        if (replyBytes === null) {
+        if (reply === null) {
           sim.record('drop', this.ownerName, `#${id} ${serviceMethod}: ${why}`);
           resolve(null);
         } else {
-          sim.record('reply', this.ownerName, `#${id} ${serviceMethod} ${replyBytes.length}B${why ? ` (${why})` : ''}`, undefined, replyBytes);
-          resolve(decode<Reply>(replyBytes));
+          sim.record('reply', this.ownerName, `#${id} ${serviceMethod} ${reply.byteLength}B${why ? ` (${why})` : ''}`, undefined, reply);
+          resolve(reply.open() as Reply);
         }
       });
       const to = net.serverOf(this.name);
@@ -333,7 +335,7 @@ export class Server {
     return this;
   }
 
-  async dispatch(serviceMethod: string, argsBytes: Uint8Array, serverName: string): Promise<Uint8Array> {
+  async dispatch(serviceMethod: string, args: Parcel, serverName: string): Promise<Parcel> {
     this.count++;
     const dot = serviceMethod.lastIndexOf('.');
     const serviceName = serviceMethod.slice(0, dot);
@@ -348,13 +350,13 @@ export class Server {
     }
     let reply: unknown;
     try {
-      reply = await handler(decode(argsBytes));
+      reply = await handler(args.open());
     } catch (error) {
       const e = error instanceof Error ? error : new Error(String(error));
       e.message = `handler ${serviceMethod} on server ${serverName} threw: ${e.message}`;
       throw e;
     }
     if (reply === null) throw new Error(`handler ${serviceMethod} on server ${serverName} returned null: a handler returns a reply object (null is how a call reports failure)`);
-    return encode(reply === undefined ? {} : reply, 'reply');
+    return pack(reply === undefined ? {} : reply, 'reply');
   }
 }

@@ -8,7 +8,7 @@
 // what is blocked.
 import { EventQueue, type QueuedEvent } from './queue';
 import { Rng } from './rng';
-import { Trace, type TraceKind, type TraceRecord } from './trace';
+import { Trace, type MessageBytes, type TraceKind, type TraceRecord } from './trace';
 import { installGuard, real, realNow } from './guard';
 import type { Codec, LogTopic, Runtime, Signal, Timer } from '../api';
 import { codec } from '../codec';
@@ -75,6 +75,11 @@ export interface SimulatorOptions {
   keepTrace?: boolean;
   /** Called with each trace record as it happens. */
   onTrace?: (record: TraceRecord) => void;
+  /**
+   * Give RPC records their message's bytes (TraceRecord.data, for display with --rpc). Off, a
+   * message's bytes are never produced: only counted.
+   */
+  keepRpcData?: boolean;
 }
 
 /**
@@ -137,7 +142,7 @@ export class Simulator {
 
   constructor(readonly seed: number, options: SimulatorOptions = {}) {
     if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`bad seed ${seed}: a seed is a non-negative safe integer`);
-    this.trace = new Trace(options.keepTrace ?? false, options.onTrace);
+    this.trace = new Trace(options.keepTrace ?? false, options.onTrace, options.keepRpcData ?? false);
   }
 
   now(): number {

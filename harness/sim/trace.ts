@@ -24,9 +24,14 @@ export interface TraceRecord {
   topic?: string;
   /**
    * An RPC's encoded arguments (send, deliver) or reply (reply), for display with --rpc. Not part
-   * of the fingerprint (the detail line already is), and only kept when records are.
+   * of the fingerprint (the detail line already is), and only kept when asked for (keepRpcData).
    */
   data?: Uint8Array;
+}
+
+/** A message whose bytes are produced only if a trace keeps them (the codec's Parcel). */
+export interface MessageBytes {
+  bytes(): Uint8Array;
 }
 
 const FLUSH_EVERY = 2048;
@@ -41,11 +46,11 @@ export class Trace {
   private recentPos = 0;
   count = 0;
 
-  constructor(keepAll: boolean, private readonly sink?: (record: TraceRecord) => void) {
+  constructor(keepAll: boolean, private readonly sink?: (record: TraceRecord) => void, private readonly keepRpcData = false) {
     this.records = keepAll ? [] : undefined;
   }
 
-  record(time: number, kind: TraceKind, node: string, detail: string, topic?: string, data?: Uint8Array): void {
+  record(time: number, kind: TraceKind, node: string, detail: string, topic?: string, data?: Uint8Array | MessageBytes): void {
     if (this.fingerprintValue !== undefined) return; // finished: late activity is not part of the run
     this.count++;
     // A console line's node depends on how exactly it was attributed (see exactConsoleNodes): not
@@ -60,7 +65,7 @@ export class Trace {
     }
     if (this.records || this.sink) {
       const rec: TraceRecord = topic === undefined ? { time, kind, node, detail } : { time, kind, node, detail, topic };
-      if (data !== undefined) rec.data = data;
+      if (data !== undefined && this.keepRpcData) rec.data = data instanceof Uint8Array ? data : data.bytes();
       this.records?.push(rec);
       this.sink?.(rec);
     }
