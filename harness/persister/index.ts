@@ -3,36 +3,64 @@
 // the caller nor a later crash can change what was saved.
 import type { PersisterApi } from '../api';
 
-const EMPTY = new Uint8Array(0);
+/**
+ * One stored byte string, kept in a buffer of its own that later saves overwrite in place: Raft
+ * saves its whole state many times a second, and a fresh array per save was garbage at once.
+ */
+class Slot {
+  private buffer = new Uint8Array(0);
+  length = 0;
+
+  /** Stores a copy of `bytes`. */
+  set(bytes: Uint8Array): void {
+    if (bytes.length > this.buffer.length) this.buffer = new Uint8Array(Math.max(bytes.length, Math.ceil(this.buffer.length * 1.5)));
+    this.buffer.set(bytes);
+    this.length = bytes.length;
+  }
+
+  equals(bytes: Uint8Array): boolean {
+    return bytes.length === this.length && Buffer.compare(bytes, this.buffer.subarray(0, this.length)) === 0;
+  }
+
+  /** A copy of what is stored. */
+  read(): Uint8Array {
+    return this.buffer.slice(0, this.length);
+  }
+
+  copy(): Slot {
+    const slot = new Slot();
+    slot.set(this.buffer.subarray(0, this.length));
+    return slot;
+  }
+}
 
 export class Persister implements PersisterApi {
-  private raftState: Uint8Array = EMPTY;
-  private snapshot: Uint8Array = EMPTY;
+  private raftState = new Slot();
+  private snapshot = new Slot();
   /** Called after every save (the fixtures' crash points); copies do not inherit it. */
   afterSave: (() => void) | undefined;
 
   save(raftState: Uint8Array, snapshot: Uint8Array | null): void {
     if (!(raftState instanceof Uint8Array)) throw new TypeError('Persister.save: raftState must be a Uint8Array (encode it with the codec)');
     if (snapshot !== null && !(snapshot instanceof Uint8Array)) throw new TypeError('Persister.save: snapshot must be a Uint8Array or null');
-    this.raftState = raftState.slice();
-    // Raft re-saves the same snapshot with every change to its state: keep the stored copy when
-    // the bytes are equal (a compare costs less than a copy and leaves no garbage).
-    if (!snapshot) this.snapshot = EMPTY;
-    else if (!sameBytes(snapshot, this.snapshot)) this.snapshot = snapshot.slice();
+    this.raftState.set(raftState);
+    // Raft re-saves the same snapshot with every change to its state: a compare costs less than a copy.
+    if (!snapshot) this.snapshot.length = 0;
+    else if (!this.snapshot.equals(snapshot)) this.snapshot.set(snapshot);
     this.afterSave?.();
   }
 
   /** Alias of save(raftState, current snapshot), for implementations written against the 2022 API. */
   saveRaftState(raftState: Uint8Array): void {
-    this.save(raftState, this.snapshot);
+    this.save(raftState, this.snapshot.length === 0 ? null : this.snapshot.read());
   }
 
   readRaftState(): Uint8Array {
-    return this.raftState.slice();
+    return this.raftState.read();
   }
 
   readSnapshot(): Uint8Array {
-    return this.snapshot.slice();
+    return this.snapshot.read();
   }
 
   raftStateSize(): number {
@@ -46,13 +74,8 @@ export class Persister implements PersisterApi {
   /** A separate persister with the same contents; later saves to either do not affect the other. */
   copy(): Persister {
     const p = new Persister();
-    // Stored arrays are never mutated in place, so sharing them between copies is safe.
-    p.raftState = this.raftState;
-    p.snapshot = this.snapshot;
+    p.raftState = this.raftState.copy();
+    p.snapshot = this.snapshot.copy();
     return p;
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.compare(a, b) === 0;
 }
