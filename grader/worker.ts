@@ -9,7 +9,7 @@ import { Simulator } from '../harness/sim/simulator';
 import { Implementation } from '../harness/impl';
 import { formatRecord, type TraceRecord } from '../harness/sim/trace';
 import { rpcText } from '../harness/rpc/abbrev';
-import { real } from '../harness/sim/guard';
+import { real, realNow } from '../harness/sim/guard';
 import { allTests } from './select';
 import { implementationRoots } from './learner/mix';
 import { capError, HEARTBEAT_MS, type FromWorker, type ToWorker, type WorkerJob, type WorkerResult } from './protocol';
@@ -24,6 +24,22 @@ let nextBeatAt = 0;
 
 /** Virtual milliseconds between heartbeats sent from inside a run (besides the timed ones). */
 const BEAT_EVERY_VIRTUAL_MS = 100;
+/**
+ * Real milliseconds between two blocked lists in those heartbeats. Listing costs a walk and a sort
+ * of every wait; at every 100 virtual ms it took 9% of a fast key/value run. A list at most this
+ * old is what the parent shows for a run stopped by a synchronous loop.
+ */
+const BLOCKED_EVERY_REAL_MS = 25;
+let blockedAt = -Infinity;
+
+/** What the running simulation's nodes wait for, if the last list is older than `minAgeMs`. */
+function blockedList(minAgeMs: number): string[] | undefined {
+  const sim = Simulator.active;
+  const now = realNow();
+  if (!sim || now - blockedAt < minAgeMs) return undefined;
+  blockedAt = now;
+  return sim.blocked();
+}
 
 /** Runs one job; with job.tracePath, streams every trace record to that file as it happens. */
 async function runJob(job: WorkerJob, byName: Map<string, Scenario>): Promise<WorkerResult> {
@@ -34,6 +50,7 @@ async function runJob(job: WorkerJob, byName: Map<string, Scenario>): Promise<Wo
   const writer = job.tracePath ? new TraceWriter(`${job.tracePath}.partial`, job.traceHeader ?? []) : undefined;
   lastVirtualMs = 0;
   nextBeatAt = BEAT_EVERY_VIRTUAL_MS;
+  blockedAt = -Infinity;
   const result = await runScenario(scenario, {
     seed: job.seed,
     impl,
@@ -42,6 +59,7 @@ async function runJob(job: WorkerJob, byName: Map<string, Scenario>): Promise<Wo
     captureConsole: true,
     // A saved trace is read by a person: name the node of each console line exactly.
     exactConsoleNodes: writer !== undefined,
+    keepRpcData: writer !== undefined,
     ...(job.realTimeLimitMs !== undefined ? { realTimeLimitMs: job.realTimeLimitMs } : {}),
     onTrace: (record) => {
       lastVirtualMs = record.time;
@@ -49,7 +67,8 @@ async function runJob(job: WorkerJob, byName: Map<string, Scenario>): Promise<Wo
       // and the parent should still know how far it got.
       if (record.time >= nextBeatAt) {
         nextBeatAt = record.time + BEAT_EVERY_VIRTUAL_MS;
-        send({ type: 'beat', id: job.id, virtualMs: record.time, blocked: Simulator.active?.blocked() });
+        const blocked = blockedList(BLOCKED_EVERY_REAL_MS);
+        send({ type: 'beat', id: job.id, virtualMs: record.time, ...(blocked ? { blocked } : {}) });
       }
       writer?.add(record);
     },
@@ -152,8 +171,8 @@ function main(): void {
   const byName = new Map(allTests().map((s) => [s.name, s]));
   // The real timer, kept by the guard: a run's traps on setInterval do not apply to it.
   real.setInterval(() => {
-    const sim = currentId === undefined ? undefined : Simulator.active;
-    send({ type: 'beat', id: currentId, virtualMs: lastVirtualMs, ...(sim ? { blocked: sim.blocked() } : {}) });
+    const blocked = currentId === undefined ? undefined : blockedList(0);
+    send({ type: 'beat', id: currentId, virtualMs: lastVirtualMs, ...(blocked ? { blocked } : {}) });
   }, HEARTBEAT_MS);
   process.on('message', (message: ToWorker) => {
     if (message.type !== 'run') return;

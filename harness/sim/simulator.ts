@@ -216,7 +216,7 @@ export class Simulator {
     return () => this.waits.delete(wait);
   }
 
-  record(kind: TraceKind, node: string, detail: string, topic?: string, data?: Uint8Array): void {
+  record(kind: TraceKind, node: string, detail: string, topic?: string, data?: Uint8Array | MessageBytes): void {
     this.trace.record(this.nowMs, kind, node, detail, topic, data);
   }
 
@@ -426,12 +426,16 @@ function rank(what: string): number {
   return what.startsWith('handler ') ? 0 : what.startsWith('waiting for ') ? 1 : 2;
 }
 
+// localeCompare with options builds a collator on every call: a grade worker lists what is blocked
+// several times a second, and that sort cost more than the list itself.
+const byNumber = new Intl.Collator(undefined, { numeric: true }).compare;
+
 /** One line per node, harness nodes first, the same item repeated shown once with a count. */
 function blockedLines(byNode: Map<string, string[]>): string[] {
-  const nodes = [...byNode.keys()].sort((a, b) => Number(HARNESS_NODES.has(b)) - Number(HARNESS_NODES.has(a)) || a.localeCompare(b, undefined, { numeric: true }));
+  const nodes = [...byNode.keys()].sort((a, b) => Number(HARNESS_NODES.has(b)) - Number(HARNESS_NODES.has(a)) || byNumber(a, b));
   const lines = nodes.map((node) => {
     const counts = new Map<string, number>();
-    const whats = byNode.get(node)!.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b, undefined, { numeric: true }));
+    const whats = byNode.get(node)!.sort((a, b) => rank(a) - rank(b) || byNumber(a, b));
     for (const what of whats) counts.set(what, (counts.get(what) ?? 0) + 1);
     const items = [...counts].map(([what, n]) => (n > 1 ? `${what} (x${n})` : what));
     let line = `${node}: ${items[0]}`;
