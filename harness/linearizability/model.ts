@@ -12,7 +12,8 @@ export interface Model<S, I, O> {
   /**
    * The state after `input` produced `output` in `state`, or `undefined` if that output is
    * impossible there. `output` is `undefined` for an operation that never returned: any output is
-   * acceptable, and the operation's effect (if any) happens.
+   * acceptable, and the operation's effect (if any) happens, so such a step is never illegal (the
+   * search relies on it, and on two such operations with inputs of the same JSON being alike).
    */
   step(state: S, input: I, output: O | undefined): S | undefined;
   /**

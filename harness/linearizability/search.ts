@@ -9,6 +9,10 @@ export type SearchStatus = 'running' | 'ok' | 'illegal' | 'cancelled';
 
 const HEAD = 0;
 
+function hasBit(bits: Uint32Array, i: number): boolean {
+  return (bits[i >>> 5] & (1 << (i & 31))) !== 0;
+}
+
 export class PartitionSearch<S, I, O> {
   // Nodes 1..2m are the entries in time order; 0 is the head and 2m+1 the tail sentinel.
   private readonly next: Int32Array;
@@ -23,6 +27,7 @@ export class PartitionSearch<S, I, O> {
   private readonly bits: Uint32Array;
   private readonly cache: MemoCache<S>;
   private readonly hash: (state: S) => number;
+  private readonly equal: ((a: S, b: S) => boolean) | undefined;
   // The stack of linearized calls, with the state and its hash before each.
   private readonly stackNode: Int32Array;
   private readonly stackState: (S | undefined)[];
@@ -39,6 +44,22 @@ export class PartitionSearch<S, I, O> {
    * not prune, so the report's longest prefixes are those of the full search.
    */
   private readonly readOnly: Uint8Array;
+  /**
+   * Per operation, 1 if it never returned (its output is unknown, so any step of it is legal) and
+   * the search may prune around it; only outside verbose mode. Such an operation is not linearized
+   * where it would leave the state as it is: if (S + x, s) can be completed, so can (S, s), with x
+   * moved to the end (nothing waits on its return, and it is legal anywhere). And once every
+   * operation that returned is linearized, the rest (all open) are linearized in call order and
+   * the partition is done.
+   */
+  private readonly open: Uint8Array;
+  /**
+   * Per open operation, 1 + the previous open operation with the same input (call order), or 0.
+   * Such twins are interchangeable: any linearization can swap them so that they take effect in
+   * call order (the earlier call is available whenever the later one is), so the search never
+   * linearizes an open operation before its twin.
+   */
+  private readonly twin: Int32Array;
   private depth = 0;
   private cursor: number;
   private state: S;
@@ -88,6 +109,7 @@ export class PartitionSearch<S, I, O> {
     this.bits = new Uint32Array(words);
     this.cache = new MemoCache<S>(words, model.equal ? (a, b) => model.equal!(a, b) : undefined);
     this.hash = model.hash ? (state) => model.hash!(state) : () => 0;
+    this.equal = model.equal ? (a, b) => model.equal!(a, b) : undefined;
     this.stackNode = new Int32Array(m);
     this.stackState = new Array<S | undefined>(m);
     this.stackHash = new Int32Array(m);
@@ -95,6 +117,9 @@ export class PartitionSearch<S, I, O> {
     if (!verbose && model.readOnly) {
       for (let op = 0; op < m; op++) this.readOnly[op] = model.readOnly(operations[op].input, operations[op].output) ? 1 : 0;
     }
+    this.open = new Uint8Array(m);
+    this.twin = new Int32Array(m);
+    if (!verbose) this.markOpen(operations, order, m);
     this.cursor = this.next[HEAD];
     this.state = model.init();
     this.stateHash = this.hash(this.state);
@@ -105,8 +130,8 @@ export class PartitionSearch<S, I, O> {
   /** Runs at most `budget` iterations; the status says whether it finished. */
   run(budget: number): SearchStatus {
     if (this.status !== 'running') return this.status;
-    const { next, prev, match, opOf, zobrist, bits, inputs, outputs, model, cache, tail, stackNode, stackState, stackHash, readOnly } = this;
-    const hash = this.hash;
+    const { next, prev, match, opOf, zobrist, bits, inputs, outputs, model, cache, tail, stackNode, stackState, stackHash, readOnly, open, twin } = this;
+    const { hash, equal } = this;
     const verbose = this.longest !== undefined;
     let { cursor, state, stateHash, bitsHash, depth } = this;
     let left = budget;
@@ -115,9 +140,17 @@ export class PartitionSearch<S, I, O> {
       const r = match[cursor];
       if (r !== 0) {
         const op = opOf[cursor];
+        if (open[op] === 1 && twin[op] !== 0 && !hasBit(bits, twin[op] - 1)) {
+          cursor = next[cursor]; // its twin goes first (see twin)
+          continue;
+        }
         const after = model.step(state, inputs[op], outputs[op]);
         if (after !== undefined) {
           const afterHash = after === state ? stateHash : hash(after);
+          if (open[op] === 1 && (after === state || (afterHash === stateHash && equal !== undefined && equal(after, state)))) {
+            cursor = next[cursor]; // changes nothing here: see open
+            continue;
+          }
           const afterBitsHash = bitsHash ^ zobrist[op];
           bits[op >>> 5] |= 1 << (op & 31);
           const added = cache.insertIfAbsent(bits, afterBitsHash, after, afterHash);
@@ -145,6 +178,12 @@ export class PartitionSearch<S, I, O> {
         }
         cursor = next[cursor];
       } else {
+        if (cursor !== tail && open[opOf[cursor]] === 1) {
+          // Every operation that returned is linearized; the rest never returned: see open.
+          depth = this.finish(state, depth);
+          state = this.state;
+          break;
+        }
         // The earliest pending return: nothing called after it can be linearized before it.
         if (depth === 0) {
           this.status = 'illegal';
@@ -211,6 +250,50 @@ export class PartitionSearch<S, I, O> {
 
   get cacheEntries(): number {
     return this.cache.size;
+  }
+
+  /** Marks the open operations and links each to its earlier twin (`order`: entries in list order). */
+  private markOpen(operations: readonly Operation<I, O>[], order: readonly number[], m: number): void {
+    const lastWithInput = new Map<string, number>();
+    for (const e of order) {
+      if (e >= m || operations[e].return !== Infinity || operations[e].output !== undefined) continue;
+      this.open[e] = 1;
+      let key: string | undefined;
+      try {
+        key = JSON.stringify(operations[e].input);
+      } catch {
+        key = undefined; // not plain data: no twin
+      }
+      if (key === undefined) continue;
+      const before = lastWithInput.get(key);
+      if (before !== undefined) this.twin[e] = before + 1;
+      lastWithInput.set(key, e);
+    }
+  }
+
+  /**
+   * Linearizes the remaining (open) operations in list order after the stack; returns the new
+   * depth. Their outputs are unknown, so every step must be legal: a model that refuses one breaks
+   * its contract (Model.step).
+   */
+  private finish(state: S, depth: number): number {
+    const { next, prev, match, opOf, tail } = this;
+    for (let c = next[HEAD]; c !== tail; c = next[HEAD]) {
+      const op = opOf[c];
+      const after = this.model.step(state, this.inputs[op], undefined);
+      if (after === undefined) {
+        throw new Error(`model ${this.model.name}: step refused an operation whose output is unknown (${JSON.stringify(this.inputs[op])}); with no output, any step must be legal`);
+      }
+      this.stackNode[depth++] = c;
+      state = after;
+      const r = match[c];
+      next[prev[c]] = next[c];
+      prev[next[c]] = prev[c];
+      next[prev[r]] = next[r];
+      prev[next[r]] = prev[r];
+    }
+    this.state = state;
+    return depth;
   }
 
   private stackIds(depth: number): Int32Array {

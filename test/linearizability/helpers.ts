@@ -2,7 +2,7 @@
 // seeded history generator and small history builders.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { KvInput, KvOutput, Model, Operation } from '../../harness/linearizability';
+import type { CasInput, CasOutput, CasState, KvInput, KvOutput, Model, Operation } from '../../harness/linearizability';
 
 /** The repository root (this file runs from dist/test/linearizability). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -103,4 +103,100 @@ export function randomKvHistory(seed: number, clients: number, perClient: number
     }
   }
   return ops.map(({ at: _at, ...op }) => op);
+}
+
+/**
+ * A linearizable history with crashed clients, in the shape of the etcd Jepsen logs: a crashed
+ * operation never returns (output unknown); it takes effect at a random point after its call or
+ * (half the time) never, and its client carries on under a new id. `op(random, client, i)` draws
+ * an input; `apply(state, input)` gives the output and the next state when the operation takes
+ * effect. Small value ranges make crashed operations repeat each other (twins).
+ */
+function randomCrashHistory<S, I, O>(
+  seed: number,
+  clients: number,
+  perClient: number,
+  crashRate: number,
+  init: S,
+  draw: (random: () => number, client: number, i: number) => I,
+  apply: (state: S, input: I) => [O, S],
+): Operation<I, O>[] {
+  const random = mulberry32(seed);
+  const ops: (Operation<I, O> & { at: number })[] = [];
+  let nextId = clients;
+  for (let c = 0; c < clients; c++) {
+    let id = c;
+    let t = random() * 10;
+    for (let i = 0; i < perClient; i++) {
+      const call = t;
+      const input = draw(random, c, i);
+      if (random() < crashRate) {
+        const at = random() < 0.5 ? call + random() * 60 : Infinity;
+        ops.push({ clientId: id, input, call: Math.round(call * 10), at, output: undefined, return: Infinity });
+        id = nextId++;
+        t = call + random() * 5;
+        continue;
+      }
+      const at = call + random() * 20;
+      const ret = at + random() * 20;
+      t = ret + random() * 5;
+      ops.push({ clientId: id, input, call: Math.round(call * 10), at, output: undefined, return: Math.round(ret * 10) });
+    }
+  }
+  let state = init;
+  for (const op of [...ops].sort((a, b) => a.at - b.at)) {
+    if (op.at === Infinity) break;
+    const [output, next] = apply(state, op.input);
+    if (op.return !== Infinity) op.output = output;
+    state = next;
+  }
+  return ops.map(({ at: _at, ...op }) => op);
+}
+
+/** A linearizable cas-register history (values 0..values-1) with crashed clients. */
+export function randomCasHistory(seed: number, clients: number, perClient: number, values: number, crashRate: number): Operation<CasInput, CasOutput>[] {
+  const value = (random: () => number) => Math.floor(random() * values);
+  return randomCrashHistory<CasState, CasInput, CasOutput>(
+    seed,
+    clients,
+    perClient,
+    crashRate,
+    null,
+    (random) => {
+      const x = random();
+      return x < 0.4 ? { op: 'read' } : x < 0.7 ? { op: 'write', arg1: value(random) } : { op: 'cas', arg1: value(random), arg2: value(random) };
+    },
+    (state, input) => {
+      if (input.op === 'read') return [state === null ? { exists: false } : { exists: true, value: state }, state];
+      if (input.op === 'write') return [{}, input.arg1!];
+      return state === input.arg1 ? [{ ok: true }, input.arg2!] : [{ ok: false }, state];
+    },
+  );
+}
+
+/** A linearizable kv history with crashed clients; puts draw from a few values and deletes repeat. */
+export function randomKvCrashHistory(seed: number, clients: number, perClient: number, keys: number, crashRate: number): KvOp[] {
+  return randomCrashHistory<Map<string, string>, KvInput, KvOutput>(
+    seed,
+    clients,
+    perClient,
+    crashRate,
+    new Map(),
+    (random, c, i) => {
+      const key = `k${Math.floor(random() * keys)}`;
+      const x = random();
+      if (x < 0.4) return { op: 'get', key };
+      if (x < 0.65) return { op: 'append', key, value: `${c}.${i};` };
+      if (x < 0.9) return { op: 'put', key, value: `v${Math.floor(random() * 3)}` };
+      return { op: 'delete', key };
+    },
+    (store, input) => {
+      const next = new Map(store);
+      if (input.op === 'get') return [{ value: store.get(input.key) ?? '' }, store];
+      if (input.op === 'put') next.set(input.key, input.value!);
+      else if (input.op === 'append') next.set(input.key, (store.get(input.key) ?? '') + input.value!);
+      else next.delete(input.key);
+      return [{}, next];
+    },
+  );
 }
