@@ -52,7 +52,7 @@ function build(setExit: (code: number) => void): Command {
   program
     .description('Grade an implementation on the lab suites: many seeds per test, in parallel worker processes, in virtual time.')
     .enablePositionalOptions()
-    .argument('[LAB...]', 'lab2a ... lab4b (or 2a), a whole lab (lab2, lab3, lab4) or all (the default)')
+    .argument('[LAB...]', 'lab2a ... lab4b (or 2a), a whole lab (lab2, lab3, lab4) or all (the default); swarm: our swarm tests (not in all, not scored)')
     .option('--run <REGEX>', 'only tests whose names match, like go test -run')
     .addOption(runsOpt())
     .addOption(parallelOpt())
@@ -82,7 +82,9 @@ Examples:
   npm run grade -- replay TestBackup2B --seed 17 --trace
   npm run grade -- compare --impl src --impl impls/raft-no-persist-votedfor lab2c -n 10
   npm run grade -- all -n 20 --seed 1 --shard 1/4 --json s1.json   (one machine of four)
-  npm run grade -- merge s1.json s2.json s3.json s4.json`,
+  npm run grade -- merge s1.json s2.json s3.json s4.json
+  npm run grade -- swarm -n 500 --seed 1              the swarm tests (ours, not scored)
+  npm run grade -- shrink TestSwarmKV --seed 3 --impl impls/kvraft-no-dedup`,
     )
     .action(async (labs: string[] | undefined, o) => {
       const impl = chooseImpl(o.impl, o.reference);
@@ -149,8 +151,8 @@ Examples:
 
   program
     .command('shrink')
-    .description(`search for a smaller fault schedule that fails a failing swarm run the same way (${SHRINKABLE}); prints it and the command that replays it`)
-    .argument('<TEST>', `the swarm test, ${SHRINKABLE}`)
+    .description(`search for a smaller fault schedule that fails a failing swarm run the same way (${SHRINKABLE.join(', ')}); prints it and the command that replays it`)
+    .argument('<TEST>', `a swarm test: ${SHRINKABLE.join(' or ')}`)
     .addOption(seedOpt('the failing seed').makeOptionMandatory())
     .option('--impl <DIR>', 'implementation, laid out like src/', 'src')
     .addOption(new Option('--budget <S>', 'real seconds the search may take').default(120).argParser(arg((t) => parseSeconds(t, '--budget'))))

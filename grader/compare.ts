@@ -1,7 +1,7 @@
 // `grade compare --impl A --impl B [LAB...]`: both implementations on the same tests and seeds,
 // side by side (pass rate, virtual time, RPCs, bytes, real time), with a verdict per lab part.
 import chalk from 'chalk';
-import { LAB_PARTS } from '../harness/scenario';
+import { ALL_PARTS } from '../harness/scenario';
 import { applyShard, layersFor, makeJobs, UsageError } from './select';
 import { checkImpl } from './impls';
 import { checkWritableFile, writeJsonAtomic } from './results';
@@ -28,7 +28,7 @@ export interface CompareOptions {
 export async function compare(o: CompareOptions): Promise<number> {
   if (o.impls.length !== 2) throw new UsageError(`compare needs exactly two implementations: --impl A --impl B (got ${o.impls.length})`);
   const p = plan(o.labs, o.run, o.seed);
-  const impls: ImplChoice[] = o.impls.map((arg, i) => ({ arg, dir: checkImpl(arg, layersFor(p.parts)), label: i === 0 ? 'A' : 'B' }));
+  const impls: ImplChoice[] = o.impls.map((arg, i) => ({ arg, dir: checkImpl(arg, layersFor(p.parts, p.tests)), label: i === 0 ? 'A' : 'B' }));
   if (o.json) checkWritableFile(o.json, '--json');
   const jobs = applyShard(makeJobs(p.tests, p.seed, o.runs), undefined);
   const parallel = Math.max(1, Math.min(o.parallel, jobs.length * 2));
@@ -69,7 +69,7 @@ export async function compare(o: CompareOptions): Promise<number> {
   const out: string[] = ['', `A = ${impls[0].arg}   B = ${impls[1].arg}   (same seeds for both: ${p.seed}..${p.seed + o.runs - 1})`, ''];
   out.push(compareTable(a, b));
   out.push('', chalk.bold('Verdict per lab part:'));
-  for (const part of LAB_PARTS) {
+  for (const part of ALL_PARTS) {
     const pa = a.filter((s) => s.part === part);
     if (pa.length === 0) continue;
     out.push(`  ${part}: ${verdictLine(pa, b.filter((s) => s.part === part))}`);

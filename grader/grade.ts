@@ -84,14 +84,14 @@ export async function grade(o: GradeOptions): Promise<number> {
     throw new UsageError('--shard needs --seed, so that every shard grades the same seeds (e.g. --seed 1000 --shard 1/4)');
   }
   const reference = o.reference ?? [];
-  const implDir = checkImpl(o.impl, layersFor(p.parts), reference);
+  const implDir = checkImpl(o.impl, layersFor(p.parts, p.tests), reference);
   if (o.json) checkWritableFile(o.json, '--json');
   checkWritableDir(o.out, '--out');
   const allJobs = makeJobs(p.tests, p.seed, o.runs);
   const jobs = applyShard(allJobs, o.shard);
   const parallel = Math.max(1, Math.min(o.parallel, jobs.length));
   const impl: ImplChoice = { arg: o.impl, dir: implDir, ...(reference.length > 0 ? { reference } : {}) };
-  const implText = `implementation ${o.impl}${o.implFrom ? ` (${o.implFrom})` : ''}${reference.length > 0 ? ` (${describeLayers(layersFor(p.parts), reference)})` : ''}`;
+  const implText = `implementation ${o.impl}${o.implFrom ? ` (${o.implFrom})` : ''}${reference.length > 0 ? ` (${describeLayers(layersFor(p.parts, p.tests), reference)})` : ''}`;
   const seeds = o.runs === 1 ? `seed ${p.seed}` : `seeds ${p.seed}..${p.seed + o.runs - 1}`;
   const shardText = o.shard ? ` (shard ${o.shard.index}/${o.shard.count}: ${jobs.length} of ${allJobs.length})` : '';
   process.stderr.write(

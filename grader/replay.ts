@@ -84,12 +84,12 @@ class Output {
 export async function replay(options: ReplayOptions): Promise<number> {
   const scenario = findTest(options.test);
   const reference = options.reference ?? [];
-  const dir = checkImpl(options.implArg, layersFor([scenario.part]), reference);
+  const dir = checkImpl(options.implArg, layersFor([scenario.part], [scenario]), reference);
   // Stack traces name the implementation's TypeScript lines, not the compiled JavaScript.
   process.setSourceMapsEnabled(true);
   const impl = new Implementation(dir);
   const out = new Output(options.trace && !options.columns);
-  const layers = reference.length > 0 ? `; ${describeLayers(layersFor([scenario.part]), reference)}` : '';
+  const layers = reference.length > 0 ? `; ${describeLayers(layersFor([scenario.part], [scenario]), reference)}` : '';
   out.line(chalk.bold(`replay ${scenario.name} seed ${options.seed} (${scenario.description}), implementation ${options.implArg} (${impl.dir}${layers}), Node ${process.version}`));
   const kept: TraceRecord[] = [];
   let lastTime = 0;

@@ -3,11 +3,12 @@
 // lab part. The exit status is 0 only if every expected run ran and passed.
 import * as path from 'node:path';
 import chalk from 'chalk';
-import { LAB_PARTS, type LabPart } from '../harness/scenario';
+import { LAB_PARTS, OWN_PARTS, type LabPart } from '../harness/scenario';
 import { firstLine, type RunRecord } from './protocol';
 import type { GradeFile } from './results';
 import { POINTS } from './select';
-import { replayCommand } from './session';
+import { replayCommand, shellQuote } from './session';
+import { SHRINKABLE } from './shrink';
 import { compact, max, mean, percent, secondsText, table } from './table';
 
 /** The project's root (this file runs from dist/grader). */
@@ -131,6 +132,13 @@ export function scoreLines(file: GradeFile, summaries: readonly TestSummary[]): 
     lines.push(`  ${good === mine.length ? chalk.green(text) : chalk.red(text)}`);
   }
   lines.push(`  total ${earned.toFixed(1)} / ${possible.toFixed(1)} for what was graded (all eight parts: 100)`);
+  for (const part of OWN_PARTS) {
+    const mine = summaries.filter((s) => s.part === part);
+    if (mine.length === 0) continue;
+    const good = mine.filter((s) => verdict(s) === 'ok' && s.runs === expectedRunsOf(file, s.name)).length;
+    const text = `${part}  (ours, not scored)   ${good}/${mine.length} tests passed every run`;
+    lines.push(`  ${good === mine.length ? chalk.green(text) : chalk.red(text)}`);
+  }
   return lines;
 }
 
@@ -152,6 +160,8 @@ function failureBlock(r: RunRecord, implArg: string, timeoutS: number | undefine
   // A hung run replays under the same watchdog limits, so that it ends the same way.
   const timeout = r.status === 'hung' && timeoutS !== undefined && timeoutS !== DEFAULT_TIMEOUT_S ? ` --timeout ${timeoutS}` : '';
   lines.push(`    replay: ${replayCommand(r.test, r.seed, implArg, reference)}${timeout}`);
+  // A swarm failure can be cut down to a smaller fault schedule (the reference layers are not mixed in there).
+  if (SHRINKABLE.includes(r.test) && r.status === 'failed' && !reference?.length) lines.push(`    shrink: npm run grade -- shrink ${r.test} --seed ${r.seed} --impl ${shellQuote(implArg)}`);
   if (r.trace) lines.push(`    trace:  ${shortPath(r.trace)}`);
   for (const a of r.artefacts ?? []) lines.push(`    ${artefactLine(a)}`);
   if (r.note) lines.push(`    ${chalk.yellow('note')}: ${r.note}`);

@@ -2,8 +2,9 @@
 // Everything here is pure and throws UsageError (exit status 2) on bad input, with a message that
 // says what to type instead.
 import * as path from 'node:path';
-import { LAB_PARTS, type LabPart, type Scenario } from '../harness/scenario';
+import { ALL_PARTS, LAB_PARTS, OWN_PARTS, type CoursePart, type LabPart, type Scenario } from '../harness/scenario';
 import { scenariosByPart } from '../labs';
+import { swarmLayers } from '../labs/swarm';
 import { MAX_SEED, parseSeed } from '../harness/sim/rng';
 import type { LayerName } from '../harness/impl';
 
@@ -14,9 +15,9 @@ export class UsageError extends Error {
 
 /**
  * Points per lab part for the score line. 100 in all, weighted roughly by the work each part
- * takes; a part's points are shared equally by its tests.
+ * takes; a part's points are shared equally by its tests. Our own parts (swarm) score nothing.
  */
-export const POINTS: Readonly<Record<LabPart, number>> = {
+export const POINTS: Readonly<Record<CoursePart, number>> = {
   '2A': 5,
   '2B': 10,
   '2C': 10,
@@ -43,7 +44,7 @@ export function registry(): Readonly<Record<LabPart, readonly Scenario[]>> {
   }
   if (!Array.isArray(mod.scenarios)) throw new UsageError(`GRADE_EXTRA_SCENARIOS=${extra} does not export an array named scenarios`);
   const merged = {} as Record<LabPart, Scenario[]>;
-  for (const part of LAB_PARTS) merged[part] = [...scenariosByPart[part], ...mod.scenarios.filter((s) => s.part === part)];
+  for (const part of ALL_PARTS) merged[part] = [...scenariosByPart[part], ...mod.scenarios.filter((s) => s.part === part)];
   return merged;
 }
 
@@ -52,22 +53,22 @@ function firstLineOf(text: string): string {
 }
 
 export function allTests(reg = registry()): Scenario[] {
-  return LAB_PARTS.flatMap((part) => reg[part]);
+  return ALL_PARTS.flatMap((part) => reg[part] ?? []);
 }
 
-/** `lab2a`, `2A`, `LAB2A` -> 2A; `lab2`, `2` -> 2A..2D; `all` -> every part. */
+/** `lab2a`, `2A`, `LAB2A` -> 2A; `lab2`, `2` -> 2A..2D; `all` -> every course part; `swarm` -> ours. */
 export function parseLabs(args: readonly string[]): LabPart[] {
   const parts = new Set<LabPart>();
   for (const arg of args.length === 0 ? ['all'] : args) {
     const word = arg.trim().toLowerCase().replace(/^lab/, '');
     if (word === 'all') LAB_PARTS.forEach((p) => parts.add(p));
     else if (/^[234]$/.test(word)) LAB_PARTS.filter((p) => p.startsWith(word)).forEach((p) => parts.add(p));
-    else if ((LAB_PARTS as readonly string[]).includes(word.toUpperCase())) parts.add(word.toUpperCase() as LabPart);
+    else if ((ALL_PARTS as readonly string[]).includes(word.toUpperCase())) parts.add(word.toUpperCase() as LabPart);
     else {
-      throw new UsageError(`unknown lab "${arg}": name a part (lab2a ... lab4b, or 2a), a whole lab (lab2, lab3, lab4) or all`);
+      throw new UsageError(`unknown lab "${arg}": name a part (lab2a ... lab4b, or 2a), a whole lab (lab2, lab3, lab4), all, or ${OWN_PARTS.map((p) => p.toLowerCase()).join(', ')} (ours, not scored)`);
     }
   }
-  return LAB_PARTS.filter((p) => parts.has(p));
+  return ALL_PARTS.filter((p) => parts.has(p));
 }
 
 export interface Selection {
@@ -106,10 +107,16 @@ export function selectTests(parts: readonly LabPart[], run: string | undefined, 
   return { parts: parts.filter((p) => tests.some((t) => t.part === p)), tests, empty };
 }
 
-/** The implementation layers a set of parts needs, for checkImplementationDir. */
-export function layersFor(parts: readonly LabPart[]): LayerName[] {
+/**
+ * The implementation layers a set of parts needs, for checkImplementationDir; for the swarm part,
+ * those of the selected `tests` (all of its tests' if not given).
+ */
+export function layersFor(parts: readonly LabPart[], tests?: readonly { name: string }[]): LayerName[] {
   const layers = new Set<LayerName>(['raft']);
   for (const p of parts) {
+    if (p === 'SWARM') {
+      for (const name of tests ? tests.map((t) => t.name) : Object.keys(swarmLayers)) for (const l of swarmLayers[name] ?? []) layers.add(l);
+    }
     if (p.startsWith('3')) layers.add('kvraft');
     if (p.startsWith('4')) layers.add('shardctrler');
     if (p === '4B') layers.add('shardkv');

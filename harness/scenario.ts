@@ -6,8 +6,14 @@ import type { Rng } from './sim/rng';
 import type { TraceRecord } from './sim/trace';
 import { realNow } from './sim/guard';
 
-export type LabPart = '2A' | '2B' | '2C' | '2D' | '3A' | '3B' | '4A' | '4B';
-export const LAB_PARTS: readonly LabPart[] = ['2A', '2B', '2C', '2D', '3A', '3B', '4A', '4B'];
+/** The course's parts: scored, and what `all` grades. */
+export type CoursePart = '2A' | '2B' | '2C' | '2D' | '3A' | '3B' | '4A' | '4B';
+export const LAB_PARTS: readonly CoursePart[] = ['2A', '2B', '2C', '2D', '3A', '3B', '4A', '4B'];
+/** Parts of ours beyond the course (the swarm tests): graded when named, never scored. */
+export type OwnPart = 'SWARM';
+export const OWN_PARTS: readonly OwnPart[] = ['SWARM'];
+export type LabPart = CoursePart | OwnPart;
+export const ALL_PARTS: readonly LabPart[] = [...LAB_PARTS, ...OWN_PARTS];
 
 /** The closing statistics of a test, as the course prints them. */
 export interface TestStats {

@@ -24,6 +24,7 @@ export const EXCLUDED_TESTS = [
   'test/shardkv/', // the reference sharded service's state and its buggy variants
   'test/support/variants.ts', // the variants specs' runner (impls/ against the reference)
   'test/grader/shrink.spec.ts', // shrinks a buggy variant's failing swarm seed (impls/)
+  'test/grader/swarm-part.spec.ts', // grades a buggy key/value service on the swarm (impls/)
   'test/learner/reference.spec.ts', // --reference needs the reference
   'test/learner/student.spec.ts', // packs this edition
 ];

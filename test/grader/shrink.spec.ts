@@ -4,7 +4,15 @@ import * as path from 'node:path';
 import { Implementation } from '../../harness/impl';
 import { runScenario } from '../../harness/scenario';
 import { failureKind, shrink } from '../../grader/shrink';
-import { swarmWithPlan } from '../../labs/ours/raft-swarm';
+import { swarmWithPlan, type SwarmPlan } from '../../labs/ours/raft-swarm';
+import { finish, start } from './helpers';
+
+/** Runs a printed `SWARM_PLAN='...' npm run grade -- ARGS` line through the compiled grader, as printed. */
+function runPrinted(command: string): ReturnType<typeof finish> {
+  const m = /^SWARM_PLAN='([^']*)' npm run grade -- (.*)$/.exec(command);
+  expect(m, command).to.not.equal(null);
+  return finish(start(m![2].split(' '), { SWARM_PLAN: m![1] }));
+}
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -13,21 +21,35 @@ describe('grade shrink (swarm schedules)', function () {
 
   it('shrinks raft-no-persist-votedfor on seed 19 to at most a handful of faults that still break election safety', async () => {
     const impl = path.join(ROOT, 'impls', 'raft-no-persist-votedfor');
-    const r = await shrink({ test: 'TestSwarmRaft2C', seed: 19, implArg: impl, budgetS: 60 });
+    const r = await shrink({ test: 'TestSwarmRaft', seed: 19, implArg: impl, budgetS: 60 });
     expect(r.kind).to.equal('election safety');
     expect(r.original.faults.length).to.be.greaterThan(10);
     expect(r.smallest.faults.length).to.be.at.most(5);
-    expect(r.command).to.match(/^SWARM_PLAN='\{.*\}' GRADE_EXTRA_SCENARIOS=dist\/labs\/ours\/raft-swarm\.js npm run grade -- replay TestSwarmRaft2C --seed 19 --impl /);
-    const again = await runScenario(swarmWithPlan(r.smallest), { seed: 19, impl: new Implementation(impl) });
+    expect(r.command).to.match(/^SWARM_PLAN='\{.*\}' npm run grade -- replay TestSwarmRaft --seed 19 --impl /);
+    const again = await runScenario(swarmWithPlan(r.smallest as SwarmPlan), { seed: 19, impl: new Implementation(impl) });
     expect(failureKind(again.error ?? '')).to.equal('election safety');
+    // The printed command replays it, as printed.
+    const replayed = await runPrinted(r.command);
+    expect(replayed.stdout).to.match(/election safety/);
+    expect(replayed.stdout).to.match(new RegExp(`swarm faults \\(${r.smallest.faults.length}\\)`));
+  });
+
+  it('shrinks a key/value swarm failure (kvraft-no-dedup, seed 1) and its printed command replays it', async () => {
+    const impl = path.join(ROOT, 'impls', 'kvraft-no-dedup');
+    const r = await shrink({ test: 'TestSwarmKV', seed: 1, implArg: impl, budgetS: 60 });
+    expect(r.kind).to.equal('exactly-once');
+    expect(r.smallest.knobs.clients).to.be.at.least(1);
+    expect(r.smallest.knobs.chaosMs).to.be.below(r.original.knobs.chaosMs);
+    const replayed = await runPrinted(r.command);
+    expect(replayed.stdout).to.match(/exactly-once: .* a write was applied twice/);
   });
 
   it('refuses a test that is not the swarm, and a seed that passes', async () => {
     let error: unknown;
     await shrink({ test: 'TestBackup2B', seed: 1, implArg: 'src', budgetS: 5 }).catch((e: unknown) => (error = e));
-    expect(String(error)).to.match(/grade shrink works on TestSwarmRaft2C/);
+    expect(String(error)).to.match(/grade shrink works on TestSwarmRaft and TestSwarmKV/);
     error = undefined;
-    await shrink({ test: 'TestSwarmRaft2C', seed: 1, implArg: path.join(ROOT, 'src'), budgetS: 5 }).catch((e: unknown) => (error = e));
+    await shrink({ test: 'TestSwarmRaft', seed: 1, implArg: path.join(ROOT, 'src'), budgetS: 5 }).catch((e: unknown) => (error = e));
     expect(String(error)).to.match(/passes with .*: there is no failure to shrink/);
   });
 

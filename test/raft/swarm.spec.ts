@@ -6,10 +6,10 @@ import * as path from 'node:path';
 import { Implementation } from '../../harness/impl';
 import { runScenario } from '../../harness/scenario';
 import { Rng } from '../../harness/sim/rng';
-import { describeKnobs, drawKnobs, scenarios } from '../../labs/ours/raft-swarm';
+import { describeKnobs, drawKnobs, TestSwarmRaft } from '../../labs/ours/raft-swarm';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
-const swarm = scenarios[0];
+const swarm = TestSwarmRaft;
 
 describe('Raft swarm (ours)', function () {
   this.timeout(120_000);
