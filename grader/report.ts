@@ -131,7 +131,10 @@ export function scoreLines(file: GradeFile, summaries: readonly TestSummary[]): 
     const text = `${part}  ${points.toFixed(1).padStart(5)} / ${POINTS[part]}   ${good}/${mine.length} tests passed every run${of}`;
     lines.push(`  ${good === mine.length ? chalk.green(text) : chalk.red(text)}`);
   }
-  lines.push(`  total ${earned.toFixed(1)} / ${possible.toFixed(1)} for what was graded (all eight parts: 100)`);
+  // Only our own parts graded: no course total to speak of.
+  if (lines.length > 0 || !summaries.some((s) => (OWN_PARTS as readonly string[]).includes(s.part))) {
+    lines.push(`  total ${earned.toFixed(1)} / ${possible.toFixed(1)} for what was graded (all eight parts: 100)`);
+  }
   for (const part of OWN_PARTS) {
     const mine = summaries.filter((s) => s.part === part);
     if (mine.length === 0) continue;

@@ -31,7 +31,7 @@ describe('grade swarm (our part, not scored)', function () {
     const r = await finish(start(['swarm', '--run', 'KV', '--seed', '1', '-n', '1', '-q', '--impl', impl, '--out', fs.mkdtempSync(path.join(os.tmpdir(), 'grade-swarm-'))]));
     expect(r.code).to.equal(1);
     expect(r.stdout).to.match(/SWARM {2}\(ours, not scored\) {3}0\/1 tests passed every run/);
-    expect(r.stdout).to.match(/total 0\.0 \/ 0\.0 for what was graded/);
+    expect(r.stdout).to.not.match(/total .* for what was graded/);
     const replayLine = /replay: .*/.exec(r.stdout)![0];
     expect(replayLine).to.equal(`replay: npm run grade -- replay TestSwarmKV --seed 1 --impl ${impl} --trace`);
     const replayed = await runPrinted(replayLine.replace(/ --trace$/, ''));
