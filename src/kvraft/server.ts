@@ -100,7 +100,7 @@ export class KVServerImpl implements KVServerContract {
   }
 
   protected encodeImage(index: number): Uint8Array {
-    return this.runtime.codec.encode(this.store.image(index));
+    return this.store.encodeImage(this.runtime.codec, index);
   }
 
   private restoreFromBytes(bytes: Uint8Array): void {

@@ -1,6 +1,7 @@
 // The replicated state machine: the key/value map plus the duplicate-detection table. Every
 // replica applies the same ops in the same order, so every replica holds the same store.
 import type { Codec } from '../../harness/api';
+import { Frame, PairEncodings } from '../common/frame';
 import { ErrNoKey, OK, type Op, type OpResult } from './common';
 
 /** What a snapshot holds; the duplicate table must travel with the data it protects. */
@@ -17,6 +18,8 @@ export class KVStore {
   /** The highest seq of a write applied for each client. A clerk sends one op at a time with
    * increasing seqs, so any write with seq <= this has already been applied. */
   readonly sessions = new Map<number, number>();
+  /** The data's pairs as last encoded, for snapshots (see encodeImage). */
+  private readonly encodedData = new PairEncodings();
 
   isDuplicate(clientId: number, seq: number): boolean {
     const last = this.sessions.get(clientId);
@@ -52,6 +55,22 @@ export class KVStore {
 
   image(index: number, withSessions = true): StoreImage {
     return { index, data: [...this.data], sessions: withSessions ? [...this.sessions] : [] };
+  }
+
+  /**
+   * The same bytes as codec.encode(this.image(index)), but only the pairs whose value changed
+   * since the last call are encoded again (a store of long appended values is mostly unchanged
+   * between two snapshots).
+   */
+  encodeImage(codec: Codec, index: number): Uint8Array {
+    const frame = new Frame(codec).map(3).items(['index', index, 'data']);
+    this.writeData(frame, codec);
+    return frame.items(['sessions', [...this.sessions]]).bytes();
+  }
+
+  /** Appends `[...this.data]` to `frame`, encoding only the pairs changed since the last time. */
+  writeData(frame: Frame, codec: Codec): void {
+    this.encodedData.write(frame, codec, this.data);
   }
 
   restore(image: StoreImage): void {

@@ -1,19 +1,17 @@
 // The Raft log with an offset for compaction: indices are the paper's (the first command is 1),
 // entries through lastIncludedIndex live only in the snapshot, and only the term of the last of
 // them (lastIncludedTerm) is remembered, for the consistency check at the boundary.
+import type { Codec } from '../../harness/api';
+import type { EncodedArray } from '../common/frame';
+import { LogEncoding } from './log-encoding';
 import type { Entry } from './messages';
 
-/**
- * Entries are persisted in blocks of this many, aligned on absolute indices. The encoding of a
- * complete block is cached, so saving the state after an append re-encodes at most two partial
- * blocks rather than the whole log (a long 2C log would otherwise cost O(n) per append).
- */
-export const PERSIST_BLOCK = 32;
+export { PERSIST_BLOCK } from './log-encoding';
 
 export class RaftLog {
   private entries: Entry[];
-  /** Block number -> encoding of that complete block. */
-  private readonly blockCache = new Map<number, Uint8Array>();
+  /** The entries' encodings kept for the next save (told of every change below). */
+  private readonly encoding: LogEncoding;
 
   constructor(
     private includedIndex = 0,
@@ -21,6 +19,7 @@ export class RaftLog {
     entries: Entry[] = [],
   ) {
     this.entries = entries;
+    this.encoding = new LogEncoding(includedIndex + 1);
   }
 
   /** The last index covered by the snapshot (0 if none). */
@@ -59,6 +58,10 @@ export class RaftLog {
     return this.at(index)[1];
   }
 
+  entry(index: number): Entry {
+    return this.at(index);
+  }
+
   /** Held entries from `from` (> lastIncludedIndex) through `to` (inclusive, default: the end). */
   slice(from: number, to = this.lastIndex): Entry[] {
     if (!Number.isInteger(from) || from <= this.includedIndex || from > this.lastIndex + 1) {
@@ -76,7 +79,7 @@ export class RaftLog {
     if (index <= this.includedIndex) throw new Error(`RaftLog: cannot truncate at ${index}: entries through ${this.includedIndex} are in the snapshot`);
     if (index > this.lastIndex) return;
     this.entries.length = index - this.includedIndex - 1;
-    this.forgetBlocks((b) => b >= blockOf(index));
+    this.encoding.dropFrom(index);
   }
 
   /** Discards entries through `index`, which must be held, keeping the suffix after it. */
@@ -85,7 +88,7 @@ export class RaftLog {
     this.entries = this.entries.slice(index - this.includedIndex);
     this.includedIndex = index;
     this.includedTerm = term;
-    this.forgetBlocks((b) => b <= blockOf(index));
+    this.encoding.dropThrough(index);
   }
 
   /** Replaces the whole log by a snapshot boundary and no entries. */
@@ -93,7 +96,7 @@ export class RaftLog {
     this.entries = [];
     this.includedIndex = index;
     this.includedTerm = term;
-    this.blockCache.clear();
+    this.encoding.reset(index);
   }
 
   /** The first index of the run of entries with term(index) that ends at `index`. */
@@ -114,27 +117,9 @@ export class RaftLog {
     return -1;
   }
 
-  /** The held entries, encoded in blocks for persistence (decode each and concatenate). */
-  encodedBlocks(encode: (entries: Entry[]) => Uint8Array): Uint8Array[] {
-    const blocks: Uint8Array[] = [];
-    for (let from = this.includedIndex + 1; from <= this.lastIndex; ) {
-      const b = blockOf(from);
-      const blockEnd = (b + 1) * PERSIST_BLOCK;
-      const to = Math.min(blockEnd, this.lastIndex);
-      const complete = from === b * PERSIST_BLOCK + 1 && to === blockEnd;
-      let bytes = complete ? this.blockCache.get(b) : undefined;
-      if (!bytes) {
-        bytes = encode(this.slice(from, to));
-        if (complete) this.blockCache.set(b, bytes);
-      }
-      blocks.push(bytes);
-      from = to + 1;
-    }
-    return blocks;
-  }
-
-  private forgetBlocks(stale: (block: number) => boolean): void {
-    for (const b of [...this.blockCache.keys()]) if (stale(b)) this.blockCache.delete(b);
+  /** The held entries for persistence, in blocks (see log-encoding.ts). */
+  encodedBlocks(codec: Codec): EncodedArray {
+    return this.encoding.blocks(this, codec);
   }
 
   private at(index: number): Entry {
@@ -143,8 +128,4 @@ export class RaftLog {
     }
     return this.entries[index - this.includedIndex - 1];
   }
-}
-
-function blockOf(index: number): number {
-  return Math.floor((index - 1) / PERSIST_BLOCK);
 }

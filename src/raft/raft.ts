@@ -168,7 +168,7 @@ export class Raft implements RaftPeer {
       votedFor: this.votedFor,
       lastIncludedIndex: this.log.lastIncludedIndex,
       lastIncludedTerm: this.log.lastIncludedTerm,
-      entryBlocks: this.log.encodedBlocks((entries) => this.rt.codec.encode(entries)),
+      entryBlocks: this.log.encodedBlocks(this.rt.codec),
     };
   }
 

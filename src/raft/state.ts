@@ -1,8 +1,10 @@
 // What Figure 2 marks persistent (currentTerm, votedFor, log), plus the snapshot's boundary,
 // encoded compactly as one array. The log's entries are [term, command] pairs, stored as a list of
 // separately encoded blocks (see PERSIST_BLOCK in log.ts) so that a save after an append does not
-// re-encode the whole log. The snapshot bytes are saved beside this in the same persister.save().
+// re-encode the whole log: the log keeps its blocks' encodings and they go into the state as they
+// are (common/frame.ts). The snapshot bytes are saved beside this in the same persister.save().
 import type { Codec } from '../../harness/api';
+import { Frame, type EncodedArray } from '../common/frame';
 import type { Entry } from './messages';
 
 export interface PersistentState {
@@ -11,8 +13,8 @@ export interface PersistentState {
   votedFor: number;
   lastIncludedIndex: number;
   lastIncludedTerm: number;
-  /** Entries after lastIncludedIndex, as encoded blocks of Entry[]. */
-  entryBlocks: Uint8Array[];
+  /** Entries after lastIncludedIndex: an array of byte strings, each an encoded block of Entry[]. */
+  entryBlocks: EncodedArray;
 }
 
 export interface RestoredState {
@@ -25,9 +27,10 @@ export interface RestoredState {
 
 type Encoded = [currentTerm: number, votedFor: number, lastIncludedIndex: number, lastIncludedTerm: number, entryBlocks: Uint8Array[]];
 
+/** The codec's encoding of the Encoded array, assembled without encoding the blocks again. */
 export function encodeState(codec: Codec, s: PersistentState): Uint8Array {
-  const value: Encoded = [s.currentTerm, s.votedFor, s.lastIncludedIndex, s.lastIncludedTerm, s.entryBlocks];
-  return codec.encode(value);
+  const frame = new Frame(codec).array(5).items([s.currentTerm, s.votedFor, s.lastIncludedIndex, s.lastIncludedTerm]);
+  return frame.encodedArray(s.entryBlocks).bytes();
 }
 
 /** The saved state, or undefined for a fresh boot (nothing saved yet). */

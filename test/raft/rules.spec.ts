@@ -15,6 +15,8 @@ import {
 } from '../../src/raft/rules';
 import { decodeState, encodeState } from '../../src/raft/state';
 import { codec } from '../../harness/codec';
+import type { Codec } from '../../harness/api';
+import { Frame } from '../../src/common/frame';
 
 /** A log holding entries with these terms at indices 1, 2, ... (commands are `c<index>`). */
 function logOf(terms: number[], from = 0, fromTerm = 0): RaftLog {
@@ -91,24 +93,69 @@ describe('raft log', () => {
     expect(log.lastIndexOfTerm(7)).to.equal(-1);
   });
 
-  it('persists in cached blocks that decode to exactly the held entries', () => {
-    const n = 3 * PERSIST_BLOCK + 5;
-    const log = logOf(Array.from({ length: n }, (_, i) => 1 + Math.floor(i / 10)));
-    const encode = (e: Entry[]) => codec.encode(e);
-    const roundTrip = () => {
-      const bytes = encodeState(codec, { currentTerm: 9, votedFor: 2, lastIncludedIndex: log.lastIncludedIndex, lastIncludedTerm: log.lastIncludedTerm, entryBlocks: log.encodedBlocks(encode) });
-      const s = decodeState(codec, bytes)!;
-      expect(s.entries.length).to.equal(log.length);
-      expect(s.entries.map((e) => e[1])).to.deep.equal(log.slice(log.lastIncludedIndex + 1).map((e) => e[1]));
-      return s;
+  it('persists in kept blocks: the same bytes as encoding every block again, through appends, compaction, truncation and reset', () => {
+    // What the state was before the log kept its blocks' encodings: every block encoded on each save.
+    const plainState = (log: RaftLog) => {
+      const blocks: Uint8Array[] = [];
+      for (let from = log.lastIncludedIndex + 1; from <= log.lastIndex; ) {
+        const to = Math.min(Math.ceil(from / PERSIST_BLOCK) * PERSIST_BLOCK, log.lastIndex);
+        blocks.push(codec.encode(log.slice(from, to)));
+        from = to + 1;
+      }
+      return codec.encode([9, 2, log.lastIncludedIndex, log.lastIncludedTerm, blocks]);
     };
-    roundTrip();
-    log.compact(PERSIST_BLOCK + 3); // drops a block and a half
-    roundTrip();
-    log.truncateFrom(2 * PERSIST_BLOCK + 7);
-    log.append([99, 'new']);
-    const s = roundTrip();
-    expect(s.entries[s.entries.length - 1]).to.deep.equal([99, 'new']);
+    const log = new RaftLog();
+    const save = () => {
+      const bytes = encodeState(codec, { currentTerm: 9, votedFor: 2, lastIncludedIndex: log.lastIncludedIndex, lastIncludedTerm: log.lastIncludedTerm, entryBlocks: log.encodedBlocks(codec) });
+      expect(bytes).to.deep.equal(plainState(log));
+      const s = decodeState(codec, bytes)!;
+      expect(s.entries).to.deep.equal(log.length === 0 ? [] : log.slice(log.lastIncludedIndex + 1));
+    };
+    // A fixed pseudo-random walk (LCG) over the log's changes, saving after each.
+    let x = 7;
+    const rand = (n: number) => (x = (x * 1103515245 + 12345) % 2 ** 31) % n;
+    let term = 1;
+    for (let step = 0; step < 150; step++) {
+      const r = rand(100);
+      if (r < 70) {
+        // Commands of very different sizes, so that some blocks pass 256 and 65,536 bytes.
+        const size = rand(10) === 0 ? 3000 : rand(40);
+        log.append(...Array.from({ length: 1 + rand(40) }, (_, i): Entry => [term, `${step}.${i}:${'x'.repeat(size)}`]));
+      } else if (r < 80 && log.length > 0) {
+        log.compact(log.lastIncludedIndex + 1 + rand(log.length));
+      } else if (r < 90 && log.length > 0) {
+        log.truncateFrom(log.lastIncludedIndex + 1 + rand(log.length));
+        term++;
+      } else if (r < 92) {
+        log.reset(log.lastIndex + rand(50), term);
+      }
+      save();
+    }
+    expect(log.lastIndex).to.be.above(5 * PERSIST_BLOCK);
     expect(decodeState(codec, new Uint8Array(0))).to.equal(undefined);
+  });
+
+  it('each entry is encoded once, at the first save that holds it', () => {
+    let encodes = 0;
+    const counting: Codec = { encode: (v) => (encodes++, codec.encode(v)), decode: codec.decode };
+    new Frame(counting); // checks the codec's framing once, with encodes of its own
+    const log = logOf(Array.from({ length: 10 * PERSIST_BLOCK + 5 }, () => 1));
+    const encodesOfSave = () => {
+      encodes = 0;
+      log.encodedBlocks(counting);
+      return encodes;
+    };
+    expect(encodesOfSave()).to.equal(10 * PERSIST_BLOCK + 5);
+    expect(encodesOfSave()).to.equal(0);
+    log.append([1, 'a'], [1, 'b']);
+    expect(encodesOfSave()).to.equal(2);
+    log.compact(3 * PERSIST_BLOCK + 7);
+    expect(encodesOfSave()).to.equal(0);
+    log.truncateFrom(6 * PERSIST_BLOCK + 2);
+    log.append(...Array.from({ length: 2 * PERSIST_BLOCK }, (): Entry => [2, 'c']));
+    expect(encodesOfSave()).to.equal(2 * PERSIST_BLOCK);
+    log.reset(log.lastIndex + 3, 2);
+    log.append([2, 'd']);
+    expect(encodesOfSave()).to.equal(1);
   });
 });
