@@ -3,11 +3,11 @@
 // linearizability checker's real time, the speed tests' operations per virtual second, and the
 // whole run's real and CPU time. Run with `npm run bench -- kvraft`.
 import * as os from 'node:os';
-import { observeChecks } from '../harness/fixtures/kv-check';
 import { SPEED_OPS } from '../harness/fixtures/kv-generic';
 import { Implementation } from '../harness/impl';
-import { runScenario, type RunResult } from '../harness/scenario';
+import { runScenario } from '../harness/scenario';
 import { findScenario, scenariosByPart } from '../labs';
+import { fmt, runWithChecks } from './kv-runs';
 import { profileLayers, type LayerTime } from './profile';
 
 export const title = 'Key/value service 3A–3B';
@@ -47,38 +47,12 @@ export const GO: Record<string, { wall: number; time: number; peers: number; rpc
 /** Wall and CPU seconds of the Go solution's whole 3A and 3B runs. */
 const GO_TOTAL = { wall: 256.7 + 154.7, cpu: 127.1 + 46.4 };
 
-interface Row {
-  result: RunResult;
-  checkMs: number;
-  checkedOps: number;
-}
-
-function fmt(n: number | undefined, digits = 0): string {
-  return n === undefined ? '—' : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-}
-
 export async function run(): Promise<string> {
   const impl = new Implementation();
-  const rows: Row[] = [];
-  let check = { ms: 0, ops: 0 };
-  observeChecks((o) => {
-    check.ms += o.elapsedMs;
-    check.ops += o.operations;
-  });
   const load0 = os.loadavg()[0];
   const cpu0 = process.cpuUsage();
   const wall0 = performance.now();
-  try {
-    for (const part of ['3A', '3B'] as const) {
-      for (const scenario of scenariosByPart[part]) {
-        check = { ms: 0, ops: 0 };
-        const result = await runScenario(scenario, { seed: SEED, impl });
-        rows.push({ result, checkMs: check.ms, checkedOps: check.ops });
-      }
-    }
-  } finally {
-    observeChecks(undefined);
-  }
+  const rows = await runWithChecks([...scenariosByPart['3A'], ...scenariosByPart['3B']], SEED, impl);
   const wall = (performance.now() - wall0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   // Where the time goes, in the tests that cost the most (run again, same seed, under the profiler).

@@ -4,11 +4,10 @@
 // real and CPU time beside the Go solution's (../shared/spec/go-reference-figures.md, copied
 // below). Run with `npm run bench -- shardkv`.
 import * as os from 'node:os';
-import { observeChecks } from '../harness/fixtures/kv-check';
 import { Implementation } from '../harness/impl';
-import { runScenario, type RunResult } from '../harness/scenario';
 import { scenariosByPart } from '../labs';
 import { CHALLENGE1_MAX_BYTES } from '../labs/lab4b';
+import { fmt, runWithChecks } from './kv-runs';
 
 export const title = 'Sharded key/value service 4B (and 4A+4B together)';
 export const order = 40;
@@ -26,43 +25,14 @@ const GO_4B = {
 };
 const GO_4A = { wall: 3.0, cpu: 0.5 };
 
-interface Row {
-  result: RunResult;
-  checkMs: number;
-  checkedOps: number;
-}
-
-function fmt(n: number | undefined, digits = 0): string {
-  return n === undefined ? '—' : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-}
-
-async function runPart(part: '4A' | '4B', impl: Implementation): Promise<Row[]> {
-  const rows: Row[] = [];
-  let check = { ms: 0, ops: 0 };
-  observeChecks((o) => {
-    check.ms += o.elapsedMs;
-    check.ops += o.operations;
-  });
-  try {
-    for (const scenario of scenariosByPart[part]) {
-      check = { ms: 0, ops: 0 };
-      const result = await runScenario(scenario, { seed: SEED, impl });
-      rows.push({ result, checkMs: check.ms, checkedOps: check.ops });
-    }
-  } finally {
-    observeChecks(undefined);
-  }
-  return rows;
-}
-
 export async function run(): Promise<string> {
   const impl = new Implementation();
   const load0 = os.loadavg()[0];
   const cpu0 = process.cpuUsage();
   const wall0 = performance.now();
-  const rows4a = await runPart('4A', impl);
+  const rows4a = await runWithChecks(scenariosByPart['4A'], SEED, impl);
   const wall4a = (performance.now() - wall0) / 1000;
-  const rows = await runPart('4B', impl);
+  const rows = await runWithChecks(scenariosByPart['4B'], SEED, impl);
   const wall = (performance.now() - wall0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const cpuS = (cpu.user + cpu.system) / 1e6;
