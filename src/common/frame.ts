@@ -23,8 +23,9 @@ interface HeaderKind {
 
 const ARRAY: HeaderKind = { fix: 0x90, fixLimit: 16, u16: 0xdc, u32: 0xdd };
 const MAP: HeaderKind = { fix: 0x80, fixLimit: 16, u16: 0xde, u32: 0xdf };
-/** Byte strings have an 8-bit form instead of a fix form. */
+/** Byte strings have an 8-bit form instead of a fix form; strings have both. */
 const BIN = { u8: 0xc4, u16: 0xc5, u32: 0xc6 };
+const STR = { fix: 0xa0, fixLimit: 32, u8: 0xd9, u16: 0xda, u32: 0xdb };
 
 /** An array given as its length and its elements' encodings, in pieces to be joined in order. */
 export interface EncodedArray {
@@ -61,6 +62,16 @@ export class Frame {
     this.binHeader(inner.size);
     for (const part of inner.parts) this.encoded(part);
     return this;
+  }
+
+  /** A string given as its UTF-8 bytes (see utf8Of): its header, then the bytes. */
+  str(utf8: Uint8Array): this {
+    const n = utf8.length;
+    if (n < STR.fixLimit) this.encoded(Uint8Array.of(STR.fix + n));
+    else if (n < 0x100) this.encoded(Uint8Array.of(STR.u8, n));
+    else if (n < 0x10000) this.encoded(Uint8Array.of(STR.u16, n >>> 8, n & 0xff));
+    else this.encoded(u32Header(STR.u32, n));
+    return this.encoded(utf8);
   }
 
   /** A value, encoded now by the codec. */
@@ -204,58 +215,43 @@ export class FramedRun {
   }
 }
 
-/**
- * Remembers the encoding of each [key, value] pair of a string map while its value stays the same,
- * so that encoding the map's pairs again costs only the pairs that changed. A value counts as
- * changed unless it equals the remembered one, so whoever changes the map need not say so.
- */
-export class PairEncodings {
-  private readonly cache = new Map<string, { value: string; bytes: Uint8Array }>();
-
-  /** Appends `[...map]` (an array of [key, value] pairs, in the map's order) to `frame`. */
-  write(frame: Frame, codec: Codec, map: ReadonlyMap<string, string>): void {
-    frame.array(map.size);
-    for (const [key, value] of map) {
-      let hit = this.cache.get(key);
-      if (hit?.value !== value) {
-        hit = { value, bytes: codec.encode([key, value]) };
-        this.cache.set(key, hit);
-      }
-      frame.encoded(hit.bytes);
-    }
-    // Forget deleted keys (only when there are some: most saves delete nothing).
-    if (this.cache.size > map.size) for (const key of [...this.cache.keys()]) if (!map.has(key)) this.cache.delete(key);
-  }
+/** The UTF-8 bytes of `s` as the codec writes them (its encoding without the string header). */
+export function utf8Of(codec: Codec, s: string): Uint8Array {
+  const bytes = codec.encode(s);
+  const tag = bytes[0];
+  const headerLength = tag >= STR.fix && tag < STR.fix + STR.fixLimit ? 1 : tag === STR.u8 ? 2 : tag === STR.u16 ? 3 : tag === STR.u32 ? 5 : -1;
+  if (headerLength < 0) throw new Error(`utf8Of: the codec encoded a string with tag 0x${tag.toString(16)}, not a MessagePack string header`);
+  return bytes.subarray(headerLength);
 }
 
 const checked = new WeakSet<Codec>();
 
 /**
- * Throws unless `codec` frames arrays, maps and byte strings as MessagePack does (then a Frame
+ * Throws unless `codec` frames arrays, maps, strings and byte strings as MessagePack does (then a Frame
  * assembles the same bytes as the codec's encoding of the whole value). Checked once per codec, on
  * a sample with every header size a Frame writes or strips but the 32-bit ones.
  */
 function checkFraming(codec: Codec): void {
   if (checked.has(codec)) return;
-  const pairs = new Map(Array.from({ length: 17 }, (_, i) => [`k${i}`, 'v'.repeat(i * 20)]));
+  const strings = [0, 31, 32, 255, 256].map((n) => 'é'.repeat(n >> 1) + 'v'.repeat(n & 1));
   const blobs = [new Uint8Array(3).fill(1), new Uint8Array(300).fill(2), new Uint8Array(0)];
   const wide = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`p${i}`, i]));
-  const sample = { none: [], pairs: [...pairs], blobs, wide };
+  const sample = { none: [], strings, blobs, wide, long: Array.from({ length: 17 }, (_, i) => i) };
   checked.add(codec); // the Frames below must not check again
-  let same = false;
+  let problem = 'its bytes differ';
   try {
-    const frame = new Frame(codec).map(4).items(['none', []]).value('pairs');
-    new PairEncodings().write(frame, codec, pairs);
+    const frame = new Frame(codec).map(5).items(['none', []]).value('strings').array(strings.length);
+    for (const s of strings) frame.str(utf8Of(codec, s));
     frame.value('blobs').array(blobs.length);
     for (const b of blobs) frame.bin(b);
     frame.value('wide').map(16).items(Object.entries(wide).flat());
-    same = sameBytes(frame.bytes(), codec.encode(sample));
-  } finally {
-    if (!same) checked.delete(codec);
+    frame.value('long').array(17).items(sample.long);
+    if (sameBytes(frame.bytes(), codec.encode(sample))) return;
+  } catch (e) {
+    problem = e instanceof Error ? e.message : String(e);
   }
-  if (!same) {
-    throw new Error('src/common/frame.ts: the injected codec does not frame arrays, maps and byte strings as MessagePack does; the reference assembles its persisted state and snapshots from MessagePack frames');
-  }
+  checked.delete(codec);
+  throw new Error(`src/common/frame.ts: the injected codec does not frame arrays, maps and strings as MessagePack does (${problem}); the reference assembles its persisted state and snapshots from MessagePack frames`);
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -4,15 +4,27 @@
 import { expect } from 'chai';
 import type { Codec } from '../../harness/api';
 import { codec } from '../../harness/codec';
-import { Frame, FramedRun, PairEncodings } from '../../src/common/frame';
+import { Frame, FramedRun, utf8Of } from '../../src/common/frame';
+import { PairEncodings } from '../../src/common/pair-encodings';
 
-/** Lengths on both sides of each header size: fix form, 8/16-bit, 32-bit. */
-const LENGTHS = [0, 1, 15, 16, 255, 256, 65535, 65536, 70000];
+/** Lengths on both sides of each header size's limits: fix form (16 or 32), 8-, 16- and 32-bit. */
+const LENGTHS = [0, 1, 15, 16, 31, 32, 255, 256, 65535, 65536];
 
-function counting(): Codec & { encodes: number } {
-  const c = { encodes: 0, encode: (v: unknown) => (c.encodes++, codec.encode(v)), decode: codec.decode };
+/** The harness's codec, counting the values it encodes and the characters of the strings among them. */
+function counting(): Codec & { encodes: number; chars: number } {
+  const c = {
+    encodes: 0,
+    chars: 0,
+    encode: (v: unknown) => {
+      c.encodes++;
+      if (typeof v === 'string') c.chars += v.length;
+      return codec.encode(v);
+    },
+    decode: codec.decode,
+  };
   new Frame(c); // checks the codec's framing once, with encodes of its own
   c.encodes = 0;
+  c.chars = 0;
   return c;
 }
 
@@ -29,6 +41,9 @@ describe('common/frame', () => {
 
       const object = Object.fromEntries(values.map((v, i) => [`k${i}`, v]));
       expect(new Frame(codec).map(n).items(Object.entries(object).flat()).bytes(), `map of ${n}`).to.deep.equal(codec.encode(object));
+
+      const text = 'é'.repeat(n >> 1) + 'v'.repeat(n & 1); // n bytes of UTF-8
+      expect(new Frame(codec).str(utf8Of(codec, text)).bytes(), `str of ${n}`).to.deep.equal(codec.encode(text));
 
       const blob = new Uint8Array(n).fill(7);
       expect(new Frame(codec).bin(blob).bytes(), `bin of ${n}`).to.deep.equal(codec.encode(blob));
@@ -58,7 +73,7 @@ describe('common/frame', () => {
       encode: (v) => new TextEncoder().encode(JSON.stringify(v, (_, x: unknown) => (x instanceof Uint8Array ? [...x] : x))),
       decode: <T>(b: Uint8Array) => JSON.parse(new TextDecoder().decode(b)) as T,
     };
-    expect(() => new Frame(json)).to.throw(/the injected codec does not frame arrays, maps and byte strings as MessagePack does/);
+    expect(() => new Frame(json)).to.throw(/the injected codec does not frame arrays, maps and strings as MessagePack does/);
     expect(() => new Frame(json)).to.throw(/does not frame/); // still refused: a failed check is not remembered as passed
   });
 
@@ -74,14 +89,45 @@ describe('common/frame', () => {
       };
       let x = 11;
       const rand = (n: number) => (x = (x * 1103515245 + 12345) % 2 ** 31) % n;
-      for (let step = 0; step < 300; step++) {
+      // Appended pieces: ASCII, two-, three- and four-byte characters, and lone surrogates (which
+      // the codec writes differently in short and long strings, and which can pair up with the
+      // next piece).
+      const pieces = ['x 1 y', 'é', '€uro', '😀', '\ud83d', '\ude00', 'a\udc00b', 'z'.repeat(70)];
+      for (let step = 0; step < 600; step++) {
         const key = `key${rand(20)}`;
         const r = rand(10);
-        if (r < 6) map.set(key, (map.get(key) ?? '') + `x ${step} y`);
-        else if (r < 8) map.set(key, `v${step}`);
+        if (r < 7) map.set(key, (map.get(key) ?? '') + pieces[rand(pieces.length)] + step);
+        else if (r < 8) map.set(key, `v${step}${map.get(key) ?? ''}`); // longer, changed at the start
+        else if (r < 9) map.set(key, (map.get(key) ?? '').slice(1)); // changed, not at the end
         else map.delete(key);
-        expect(encodeNow()).to.deep.equal(codec.encode([...map]));
+        expect(encodeNow(), `step ${step}`).to.deep.equal(codec.encode([...map]));
       }
+    });
+
+    it('encodes only the new end of a value that grew at its end', () => {
+      const c = counting();
+      const pairs = new PairEncodings();
+      const map = new Map([['k', 'x'.repeat(1000)]]);
+      const write = () => {
+        c.encodes = 0;
+        c.chars = 0;
+        const frame = new Frame(c);
+        pairs.write(frame, c, map);
+        expect(frame.bytes()).to.deep.equal(codec.encode([...map]));
+      };
+      write();
+      map.set('k', map.get('k') + 'y'.repeat(10));
+      write();
+      expect([c.encodes, c.chars]).to.deep.equal([1, 10]);
+      map.set('k', map.get('k') + '\ud83d'); // a lone surrogate: the key and the whole value again
+      write();
+      expect([c.encodes, c.chars]).to.deep.equal([2, 1 + 1011]);
+      map.set('k', map.get('k') + '\ude00'); // which this completes: whole again, and well-formed
+      write();
+      expect([c.encodes, c.chars]).to.deep.equal([2, 1 + 1012]);
+      map.set('k', map.get('k') + '€');
+      write();
+      expect([c.encodes, c.chars]).to.deep.equal([1, 1]);
     });
 
     it('encodes again only the pairs whose value changed', () => {
@@ -93,14 +139,15 @@ describe('common/frame', () => {
         pairs.write(new Frame(c), c, map);
         return c.encodes;
       };
-      expect(encodes()).to.equal(50);
+      // A new pair costs two encodes (key, value); a value that grew at its end, one (the new end).
+      expect(encodes()).to.equal(2 * 50);
       expect(encodes()).to.equal(0);
       map.set('k3', map.get('k3') + 'w');
       map.set('k9', 'new');
       map.delete('k7');
-      expect(encodes()).to.equal(2);
+      expect(encodes()).to.equal(1 + 2);
       map.set('k7', 'v'.repeat(100)); // back, as the last pair: equal to the forgotten value, still encoded again
-      expect(encodes()).to.equal(1);
+      expect(encodes()).to.equal(2);
     });
   });
 
