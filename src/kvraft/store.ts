@@ -1,8 +1,8 @@
 // The replicated state machine: the key/value map plus the duplicate-detection table. Every
 // replica applies the same ops in the same order, so every replica holds the same store.
 import type { Codec } from '../../harness/api';
-import { Frame } from '../common/frame';
-import { PairEncodings } from '../common/pair-encodings';
+import { Frame } from '../raft';
+import { PairEncodings } from './pair-encodings';
 import { ErrNoKey, OK, type Op, type OpResult } from './common';
 
 /** What a snapshot holds; the duplicate table must travel with the data it protects. */

@@ -3,11 +3,11 @@
 //
 // Raft saves after nearly every change to its log and hands the persister the whole log each time,
 // so the encodings are kept between saves: each entry is encoded once, and each complete block is
-// framed once into one buffer (common/frame.ts). A save then frames only the block a snapshot cut
+// framed once into one buffer (frame.ts). A save then frames only the block a snapshot cut
 // and the unfinished last one, from entry encodings it already has, and copies the rest in one
 // piece. The bytes are those of encoding every block again (test/raft/rules.spec.ts checks).
 import type { Codec } from '../../harness/api';
-import { Frame, FramedRun, type EncodedArray } from '../common/frame';
+import { Frame, FramedRun, type EncodedArray } from './frame';
 import type { Entry } from './messages';
 
 export const PERSIST_BLOCK = 32;

@@ -2,7 +2,7 @@
 // entries through lastIncludedIndex live only in the snapshot, and only the term of the last of
 // them (lastIncludedTerm) is remembered, for the consistency check at the boundary.
 import type { Codec } from '../../harness/api';
-import type { EncodedArray } from '../common/frame';
+import type { EncodedArray } from './frame';
 import { LogEncoding } from './log-encoding';
 import type { Entry } from './messages';
 

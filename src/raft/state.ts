@@ -2,9 +2,9 @@
 // encoded compactly as one array. The log's entries are [term, command] pairs, stored as a list of
 // separately encoded blocks (see PERSIST_BLOCK in log.ts) so that a save after an append does not
 // re-encode the whole log: the log keeps its blocks' encodings and they go into the state as they
-// are (common/frame.ts). The snapshot bytes are saved beside this in the same persister.save().
+// are (frame.ts). The snapshot bytes are saved beside this in the same persister.save().
 import type { Codec } from '../../harness/api';
-import { Frame, type EncodedArray } from '../common/frame';
+import { Frame, type EncodedArray } from './frame';
 import type { Entry } from './messages';
 
 export interface PersistentState {

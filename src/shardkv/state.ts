@@ -13,7 +13,7 @@
 // in the configuration just before. Each shard is served as soon as it is here, whatever the others
 // are doing (challenge 2).
 import type { Codec } from '../../harness/api';
-import { Frame } from '../common/frame';
+import { Frame } from '../raft';
 import { KVStore, type Op } from '../kvraft';
 import { ErrNotReady, ErrWrongGroup, key2shard, NSHARDS, OK, ZERO_CONFIG, type Config, type Err, type ShardImage } from './common';
 

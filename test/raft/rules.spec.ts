@@ -16,7 +16,7 @@ import {
 import { decodeState, encodeState } from '../../src/raft/state';
 import { codec } from '../../harness/codec';
 import type { Codec } from '../../harness/api';
-import { Frame } from '../../src/common/frame';
+import { Frame } from '../../src/raft/frame';
 
 /** A log holding entries with these terms at indices 1, 2, ... (commands are `c<index>`). */
 function logOf(terms: number[], from = 0, fromTerm = 0): RaftLog {

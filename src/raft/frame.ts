@@ -10,7 +10,8 @@
 // the codec produces for the whole value: what is saved, and every trace, stay the same.
 //
 // Values are encoded by the injected codec only; this module writes headers and copies bytes. A
-// Frame checks, once per codec, that the codec frames values as MessagePack does.
+// Frame checks, once per codec, that the codec frames values as MessagePack does. It lives with
+// Raft, the first layer that needs it; the key/value services (which build on Raft) use it too.
 import type { Codec } from '../../harness/api';
 
 /** MessagePack's header forms for a length: in the first byte (below fixLimit), 16 or 32 bits. */
@@ -251,7 +252,7 @@ function checkFraming(codec: Codec): void {
     problem = e instanceof Error ? e.message : String(e);
   }
   checked.delete(codec);
-  throw new Error(`src/common/frame.ts: the injected codec does not frame arrays, maps and strings as MessagePack does (${problem}); the reference assembles its persisted state and snapshots from MessagePack frames`);
+  throw new Error(`src/raft/frame.ts: the injected codec does not frame arrays, maps and strings as MessagePack does (${problem}); the reference assembles its persisted state and snapshots from MessagePack frames`);
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -3,9 +3,9 @@
 // nothing for a pair whose value is unchanged, and only the new end of a value that grew by an
 // Append (the usual change: the course's clients append to their keys, so values grow long).
 // Whether a value changed is found by comparing it with the remembered one, so whoever changes
-// the map need not say so. The bytes are the codec's (test/common/frame.spec.ts checks).
+// the map need not say so. The bytes are the codec's (test/kvraft/pair-encodings.spec.ts checks).
 import type { Codec } from '../../harness/api';
-import { Frame, utf8Of } from './frame';
+import { Frame, utf8Of } from '../raft';
 
 const isWellFormed = (String.prototype as unknown as { isWellFormed(this: string): boolean }).isWellFormed;
 
