@@ -4,13 +4,16 @@
 // for several files, the highest.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { parseArgs } from 'node:util';
 import { checkOperations, type Verdict } from './check';
 import { HistoryFormatError, parseHistory, type ModelName } from './formats';
 import type { Model } from './model';
 import { casRegisterModel } from './models/cas-register';
 import { kvModel } from './models/kv';
-import { writeHtmlReport } from './report';
+
+// Start-up is part of every run's cost (the bench compares whole processes with porcupine), so this
+// file loads only what checking needs: Node's own argument parser rather than commander (which
+// loads child_process and net), and the HTML report only when --html asks for it.
 
 export const EXIT = { ok: 0, illegal: 1, unknown: 2, badInput: 3 } as const;
 
@@ -30,35 +33,81 @@ interface Io {
 
 const defaultIo: Io = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') };
 
-function seconds(value: string): number {
-  const s = Number(value);
-  if (!Number.isFinite(s) || s < 0) throw new InvalidArgumentError('expected a number of seconds (0: no limit)');
-  return s;
+const USAGE = `Usage: check-history [options] <files...>
+
+Check recorded histories for linearizability.
+
+Arguments:
+  files                history files: JSON Lines (see harness/linearizability/README.md),
+                       Jepsen etcd logs, EDN key/value logs
+
+Options:
+  --model <model>      model to check against (default: the one the format implies)
+                       (choices: ${Object.keys(MODELS).join(', ')})
+  --no-partition       check each history as a whole instead of per key
+  --timeout <seconds>  give up with "unknown" after this long per file (0: no limit)
+  --html <out>         write an HTML report: a file for one history, a directory for several
+  -h, --help           display this help`;
+
+class UsageError extends Error {}
+
+/** The options and files of `argv`; throws UsageError with what is wrong. */
+function parseCommandLine(argv: readonly string[]): { help: boolean; files: string[]; options: Options } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        model: { type: 'string' },
+        'no-partition': { type: 'boolean' },
+        timeout: { type: 'string' },
+        html: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { help: true, files: [], options: { partition: true } };
+  const model = values.model;
+  if (model !== undefined && !(model in MODELS)) {
+    throw new UsageError(`option '--model <model>' argument '${model}' is invalid. Allowed choices are ${Object.keys(MODELS).join(', ')}.`);
+  }
+  let timeout: number | undefined;
+  if (values.timeout !== undefined) {
+    timeout = Number(values.timeout);
+    if (values.timeout.trim() === '' || !Number.isFinite(timeout) || timeout < 0) {
+      throw new UsageError(`option '--timeout <seconds>' argument '${values.timeout}' is invalid: expected a number of seconds (0: no limit)`);
+    }
+  }
+  if (positionals.length === 0) throw new UsageError("missing required argument 'files'");
+  return {
+    help: false,
+    files: positionals,
+    options: { model: model as ModelName | undefined, partition: !values['no-partition'], timeout, html: values.html },
+  };
 }
 
 /** Runs the CLI on `argv` (without node and the script) and returns the exit status. */
 export function main(argv: readonly string[], io: Io = defaultIo): number {
-  const program = new Command('check-history')
-    .description('Check recorded histories for linearizability.')
-    .argument('<files...>', 'history files: JSON Lines (see harness/linearizability/README.md), Jepsen etcd logs, EDN key/value logs')
-    .addOption(new Option('--model <model>', 'model to check against (default: the one the format implies)').choices(Object.keys(MODELS)))
-    .option('--no-partition', 'check each history as a whole instead of per key')
-    .option('--timeout <seconds>', 'give up with "unknown" after this long per file (0: no limit)', seconds)
-    .option('--html <out>', 'write an HTML report: a file for one history, a directory for several')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
-  let files: string[];
-  let options: Options;
+  let command;
   try {
-    program.parse(argv, { from: 'user' });
-    files = program.args;
-    options = program.opts<Options>();
+    command = parseCommandLine(argv);
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
-    throw e;
+    if (!(e instanceof UsageError)) throw e;
+    io.err(`error: ${e.message}`);
+    io.err("Run 'npm run check-history -- --help' for the options.");
+    return EXIT.badInput;
+  }
+  if (command.help) {
+    io.out(USAGE);
+    return EXIT.ok;
   }
   let status: number = EXIT.ok;
-  for (const file of files) status = Math.max(status, checkFile(file, files.length, options, io));
+  for (const file of command.files) status = Math.max(status, checkFile(file, command.files.length, command.options, io));
   return status;
 }
 
@@ -87,6 +136,7 @@ function checkFile(file: string, fileCount: number, options: Options, io: Io): n
   io.out(`${file}: ${result.verdict} (${Math.round(result.elapsedMs)} ms)`);
   if (options.html) {
     const out = fileCount === 1 ? options.html : path.join(options.html, `${path.basename(file)}.html`);
+    const { writeHtmlReport } = require('./report') as typeof import('./report');
     io.err(`${file}: report ${writeHtmlReport(result, out)}`);
   }
   return exitFor(result.verdict);

@@ -30,7 +30,9 @@ export const JSONL_HEADER = 'dslab-history/1';
 
 /** `model` overrides the one the content implies (and the JSON Lines header's). */
 export function parseHistory(text: string, model?: ModelName): ParsedHistory {
-  const lines = text.split(/\r?\n/);
+  // Split on \n alone (faster than a pattern): a \r left at a line's end is white space to every
+  // line format below.
+  const lines = text.split('\n');
   const first = lines.findIndex((l) => l.trim() !== '');
   if (first < 0) throw new HistoryFormatError(undefined, 'empty file: no history');
   const head = lines[first].trim();
@@ -40,31 +42,39 @@ export function parseHistory(text: string, model?: ModelName): ParsedHistory {
   throw new HistoryFormatError(first + 1, 'unrecognized format (expected JSON Lines, a Jepsen etcd log or an EDN key/value log)');
 }
 
-/** Pairs invokes with completions by process, as the fixture formats require. */
+/**
+ * Pairs invokes with completions by process, as the fixture formats require, straight into
+ * operations: times are event positions (as eventsToOperations gives), and a call still open at
+ * the end never returned: its outcome is unknown.
+ */
 class ProcessPairing<I, O> {
-  readonly events: HistoryEvent<I, O>[] = [];
-  private readonly open = new Map<number, { id: number; line: number }>();
-  private nextId = 0;
+  readonly operations: Operation<unknown, unknown>[] = [];
+  private readonly open = new Map<number, Operation<I, O>>();
+  private readonly openLine = new Map<number, number>();
+  private time = 0;
 
   call(process: number, input: I, line: number): void {
-    const pending = this.open.get(process);
-    if (pending) throw new HistoryFormatError(line, `process ${process} invokes again while its call on line ${pending.line} is open`);
-    const id = this.nextId++;
-    this.open.set(process, { id, line });
-    this.events.push({ clientId: process, kind: 'call', id, value: input });
+    const pending = this.openLine.get(process);
+    if (pending !== undefined) throw new HistoryFormatError(line, `process ${process} invokes again while its call on line ${pending} is open`);
+    const op: Operation<I, O> = { clientId: process, input, call: this.time++, output: undefined, return: Infinity };
+    this.open.set(process, op);
+    this.openLine.set(process, line);
+    this.operations.push(op as Operation<unknown, unknown>);
   }
 
   complete(process: number, output: O, line: number): void {
-    const pending = this.open.get(process);
-    if (!pending) throw new HistoryFormatError(line, `process ${process} completes an operation it never invoked`);
+    const op = this.open.get(process);
+    if (!op) throw new HistoryFormatError(line, `process ${process} completes an operation it never invoked`);
     this.open.delete(process);
-    this.events.push({ clientId: process, kind: 'return', id: pending.id, value: output });
+    this.openLine.delete(process);
+    op.output = output;
+    op.return = this.time++;
   }
+}
 
-  /** Calls still open at the end never returned: their outcome is unknown. */
-  operations(): Operation<I, O>[] {
-    return eventsToOperations(this.events);
-  }
+/** A line with only white space (cheap for the usual line, which starts with a visible character). */
+function blank(raw: string): boolean {
+  return raw.length === 0 || (raw.charCodeAt(0) <= 32 && raw.trim() === '');
 }
 
 const JEPSEN_LINE = /^INFO\s+jepsen\.util\s+-\s+(\d+)\s+:(invoke|ok|fail|info)\s+:(read|write|cas)\s+(nil|\d+|\[\d+\s+\d+\]|:timed-out)\s*$/;
@@ -81,8 +91,7 @@ function parseJepsen(lines: string[]): Operation<unknown, unknown>[] {
     const [type, f, value] = [m[2], m[3], m[4]];
     const int = /^\d+$/.test(value) ? Number(value) : undefined;
     const pair = /^\[(\d+)\s+(\d+)\]$/.exec(value);
-    const shape = `:${type} :${f} ${value}`;
-    const bad = () => new HistoryFormatError(line, `unexpected Jepsen operation ${JSON.stringify(shape)}`);
+    const bad = () => new HistoryFormatError(line, `unexpected Jepsen operation ${JSON.stringify(`:${type} :${f} ${value}`)}`);
     if (type === 'info') return; // outcome unknown: the call stays open
     if (type === 'invoke') {
       if (f === 'read' && value === 'nil') pairing.call(process, { op: 'read' }, line);
@@ -102,28 +111,98 @@ function parseJepsen(lines: string[]): Operation<unknown, unknown>[] {
       throw bad();
     }
   });
-  return pairing.operations() as Operation<unknown, unknown>[];
+  return pairing.operations;
 }
 
 const KV_EDN_LINE = /\{:process (\d+), :type :(invoke|ok), :f :(get|put|append|delete), :key "([^"]*)", :value (nil|"[^"]*")\}/;
 
+/** The fields of one EDN line, filled by scanKvEdn (one object, reused: no allocation per line). */
+const ednLine = { process: 0, invoke: false, f: 'get' as KvInput['op'], key: '', value: undefined as string | undefined };
+const EDN_OPS: KvInput['op'][] = ['get', 'put', 'append', 'delete'];
+
+/**
+ * Reads a line in the layout KV_EDN_LINE matches, from its first character, into ednLine; false if
+ * it is not exactly that (the pattern then decides). Where it succeeds, the pattern would match
+ * the same fields: it reads them by the same rules, without the pattern's cost per line.
+ */
+function scanKvEdn(raw: string): boolean {
+  if (!raw.startsWith('{:process ')) return false;
+  let i = 10;
+  let process = 0;
+  const digits = i;
+  for (let c = raw.charCodeAt(i); c >= 48 && c <= 57 && i - digits < 15; c = raw.charCodeAt(++i)) process = process * 10 + (c - 48);
+  if (i === digits || !raw.startsWith(', :type :', i)) return false;
+  i += 9;
+  if (raw.startsWith('invoke, :f :', i)) {
+    ednLine.invoke = true;
+    i += 12;
+  } else if (raw.startsWith('ok, :f :', i)) {
+    ednLine.invoke = false;
+    i += 8;
+  } else {
+    return false;
+  }
+  const f = EDN_OPS.find((name) => raw.startsWith(name, i) && raw.startsWith(', :key "', i + name.length));
+  if (f === undefined) return false;
+  i += f.length + 8;
+  const keyEnd = raw.indexOf('"', i);
+  if (keyEnd < 0 || !raw.startsWith(', :value ', keyEnd + 1)) return false;
+  ednLine.key = raw.slice(i, keyEnd);
+  i = keyEnd + 10;
+  if (raw.startsWith('nil}', i)) {
+    ednLine.value = undefined;
+  } else {
+    const valueEnd = raw.charCodeAt(i) === 34 ? raw.indexOf('"', i + 1) : -1;
+    if (valueEnd < 0 || raw.charCodeAt(valueEnd + 1) !== 125) return false;
+    ednLine.value = raw.slice(i + 1, valueEnd);
+  }
+  ednLine.process = process;
+  ednLine.f = f;
+  return true;
+}
+
+/** The pattern's reading of a line into ednLine (any layout it matches); throws if none. */
+function matchKvEdn(raw: string, line: number): void {
+  const m = KV_EDN_LINE.exec(raw);
+  if (!m) throw new HistoryFormatError(line, `not an EDN key/value log line: ${JSON.stringify(raw.trim())}`);
+  ednLine.process = Number(m[1]);
+  ednLine.invoke = m[2] === 'invoke';
+  ednLine.f = m[3] as KvInput['op'];
+  ednLine.key = m[4];
+  ednLine.value = m[5] === 'nil' ? undefined : m[5].slice(1, -1);
+}
+
 function parseKvEdn(lines: string[]): Operation<unknown, unknown>[] {
   const pairing = new ProcessPairing<KvInput, KvOutput>();
-  lines.forEach((raw, i) => {
-    if (raw.trim() === '') return;
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i];
+    if (blank(raw)) continue;
     const line = i + 1;
-    const m = KV_EDN_LINE.exec(raw);
-    if (!m) throw new HistoryFormatError(line, `not an EDN key/value log line: ${JSON.stringify(raw.trim())}`);
-    const [process, type, f, key, raw5] = [Number(m[1]), m[2], m[3] as KvInput['op'], m[4], m[5]];
-    const value = raw5 === 'nil' ? undefined : raw5.slice(1, -1);
-    if (type === 'invoke') {
+    if (!scanKvEdn(raw)) matchKvEdn(raw, line);
+    const { process, f, key, value } = ednLine;
+    if (ednLine.invoke) {
       if ((f === 'put' || f === 'append') && value === undefined) throw new HistoryFormatError(line, `${f} of nil`);
       pairing.call(process, f === 'put' || f === 'append' ? { op: f, key, value: value! } : { op: f, key }, line);
     } else {
       pairing.complete(process, f === 'get' ? { value: value ?? '' } : {}, line);
     }
-  });
-  return pairing.operations() as Operation<unknown, unknown>[];
+  }
+  return pairing.operations;
+}
+
+/** For the specs: the fast reading of one EDN line, or undefined where the pattern decides. */
+export function scanKvEdnLine(raw: string): typeof ednLine | undefined {
+  return scanKvEdn(raw) ? { ...ednLine } : undefined;
+}
+
+/** For the specs: the pattern's reading of one EDN line, or undefined if it does not match. */
+export function matchKvEdnLine(raw: string): typeof ednLine | undefined {
+  try {
+    matchKvEdn(raw, 0);
+  } catch {
+    return undefined;
+  }
+  return { ...ednLine };
 }
 
 function parseJsonl(lines: string[], override: ModelName | undefined): ParsedHistory {

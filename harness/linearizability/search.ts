@@ -13,6 +13,45 @@ function hasBit(bits: Uint32Array, i: number): boolean {
   return (bits[i >>> 5] & (1 << (i & 31))) !== 0;
 }
 
+/**
+ * Entries in time order (entry e < m is the call of operation e, e >= m the return of e - m); at
+ * equal times calls first, which makes intervals closed (an operation returning at t overlaps one
+ * called at t), then by operation. Calls and returns are each sorted (usually already in order:
+ * a recorded history lists operations by call) and then merged, instead of one sort of both.
+ */
+export function entryOrder(operations: readonly Operation<unknown, unknown>[]): Int32Array {
+  const m = operations.length;
+  const callTime = new Float64Array(m);
+  const returnTime = new Float64Array(m);
+  for (let op = 0; op < m; op++) {
+    callTime[op] = operations[op].call;
+    returnTime[op] = operations[op].return;
+  }
+  const calls = sortedBy(callTime);
+  const returns = sortedBy(returnTime);
+  const order = new Int32Array(2 * m);
+  let c = 0;
+  let r = 0;
+  for (let i = 0; i < 2 * m; i++) {
+    if (r === m || (c < m && !(callTime[calls[c]] > returnTime[returns[r]]))) order[i] = calls[c++];
+    else order[i] = m + returns[r++];
+  }
+  return order;
+}
+
+/** Indices 0..n-1 by time, ties by index. */
+function sortedBy(time: Float64Array): Int32Array {
+  const n = time.length;
+  const index = new Int32Array(n);
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
+    index[i] = i;
+    if (i > 0 && !(time[i - 1] <= time[i])) sorted = false;
+  }
+  if (!sorted) index.sort((a, b) => time[a] - time[b] || a - b);
+  return index;
+}
+
 export class PartitionSearch<S, I, O> {
   // Nodes 1..2m are the entries in time order; 0 is the head and 2m+1 the tail sentinel.
   private readonly next: Int32Array;
@@ -85,9 +124,7 @@ export class PartitionSearch<S, I, O> {
     this.opOf = new Int32Array(2 * m + 2);
     // Entry e < m is the call of op e, e >= m the return of op e - m. Equal times: calls first,
     // which makes intervals closed (an op returning at t overlaps one called at t).
-    const order = Array.from({ length: 2 * m }, (_, e) => e);
-    const time = (e: number) => (e < m ? operations[e].call : operations[e - m].return);
-    order.sort((a, b) => time(a) - time(b) || Number(a >= m) - Number(b >= m) || a - b);
+    const order = entryOrder(operations);
     const nodeOfEntry = new Int32Array(2 * m);
     order.forEach((e, i) => (nodeOfEntry[e] = i + 1));
     for (let n = 0; n <= 2 * m; n++) {
@@ -253,7 +290,7 @@ export class PartitionSearch<S, I, O> {
   }
 
   /** Marks the open operations and links each to its earlier twin (`order`: entries in list order). */
-  private markOpen(operations: readonly Operation<I, O>[], order: readonly number[], m: number): void {
+  private markOpen(operations: readonly Operation<I, O>[], order: Int32Array, m: number): void {
     const lastWithInput = new Map<string, number>();
     for (const e of order) {
       if (e >= m || operations[e].return !== Infinity || operations[e].output !== undefined) continue;

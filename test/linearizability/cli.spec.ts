@@ -89,6 +89,26 @@ describe('linearizability: check-history CLI', function () {
     expect(run('--timeout', 'soon', 'x').status).to.equal(3);
   });
 
+  it('--help prints the usage and exits 0; a bad command line says what is wrong and exits 3', () => {
+    const help = run('--help');
+    expect(help.status).to.equal(0);
+    expect(help.stdout).to.match(/^Usage: check-history \[options\] <files\.\.\.>/);
+    expect(help.stdout).to.contain('--no-partition');
+    const cases: [string[], string][] = [
+      [[], "missing required argument 'files'"],
+      [['--model', 'nope', 'x'], "argument 'nope' is invalid. Allowed choices are kv, cas-register"],
+      [['--timeout=-1', 'x'], 'expected a number of seconds'],
+      [['--frob', 'x'], "Unknown option '--frob'"],
+      [['x', '--timeout'], "Option '--timeout <value>' argument missing"],
+    ];
+    for (const [args, message] of cases) {
+      const r = run(...args);
+      expect(r.status, args.join(' ')).to.equal(3);
+      expect(r.stderr, args.join(' ')).to.contain(message);
+      expect(r.stderr).to.contain('--help');
+    }
+  });
+
   it('several files: one line each, and the worst exit status', () => {
     requireFixtures();
     const ok = path.join(FIXTURES, 'jepsen', 'etcd_002.log');

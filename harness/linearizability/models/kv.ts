@@ -28,6 +28,8 @@ interface Text {
   readonly length: number;
   /** FNV-1a of the whole text, extended link by link. */
   readonly hash: number;
+  /** The last string found to be this text (a get's output is checked against the same text often). */
+  spelled: string | undefined;
 }
 
 export interface KvState {
@@ -51,18 +53,20 @@ function cellHash(key: string, valueHash: number): number {
 }
 
 function extend(parent: Text | undefined, chunk: string): Text {
-  return { parent, chunk, length: (parent?.length ?? 0) + chunk.length, hash: fnv(parent?.hash ?? FNV_OFFSET, chunk) };
+  return { parent, chunk, length: (parent?.length ?? 0) + chunk.length, hash: fnv(parent?.hash ?? FNV_OFFSET, chunk), spelled: undefined };
 }
 
 /** Does `text` spell `s`? Compares chunk by chunk from the end, without building the text. */
 function spells(text: Text | undefined, s: string): boolean {
   if (text === undefined) return s === '';
   if (text.length !== s.length) return false;
+  if (text.spelled === s) return true;
   let end = s.length;
   for (let t: Text | undefined = text; t; t = t.parent) {
     end -= t.chunk.length;
     if (!s.startsWith(t.chunk, end)) return false;
   }
+  text.spelled = s;
   return true;
 }
 

@@ -1,0 +1,97 @@
+// The checker's start-up fast paths against the plain versions they replace: the EDN line scanner
+// against the line pattern, parsing straight into operations against pairing events first, and the
+// search's merged entry order against one sort of all calls and returns.
+import * as fs from 'node:fs';
+import { expect } from 'chai';
+import { eventsToOperations, parseHistory, type HistoryEvent, type Operation } from '../../harness/linearizability';
+import { matchKvEdnLine, scanKvEdnLine } from '../../harness/linearizability/formats';
+import { entryOrder } from '../../harness/linearizability/search';
+import { kvHistoryPair } from '../../bench/kv-histories';
+import { kvFiles, requireFixtures } from './helpers';
+
+/** The plain reading of an EDN log: the pattern on every line, events paired by process, then operations. */
+function plainKvEdn(text: string): Operation<unknown, unknown>[] {
+  const events: HistoryEvent<unknown, unknown>[] = [];
+  const open = new Map<number, number>();
+  let id = 0;
+  for (const raw of text.split(/\r?\n/)) {
+    if (raw.trim() === '') continue;
+    const l = matchKvEdnLine(raw)!;
+    if (l.invoke) {
+      open.set(l.process, id);
+      events.push({ clientId: l.process, kind: 'call', id: id++, value: l.f === 'put' || l.f === 'append' ? { op: l.f, key: l.key, value: l.value } : { op: l.f, key: l.key } });
+    } else {
+      events.push({ clientId: l.process, kind: 'return', id: open.get(l.process)!, value: l.f === 'get' ? { value: l.value ?? '' } : {} });
+      open.delete(l.process);
+    }
+  }
+  return eventsToOperations(events);
+}
+
+function mulberry32(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('linearizability: start-up fast paths', () => {
+  it('the EDN scanner reads every line as the pattern does, and leaves other layouts to it', () => {
+    requireFixtures();
+    const lines = kvFiles().flatMap(({ file }) => fs.readFileSync(file, 'utf8').split('\n'));
+    lines.push(
+      '{:process 3, :type :invoke, :f :put, :key "a b, :c", :value "x, :value \\"}"}',
+      '{:process 12, :type :ok, :f :get, :key "", :value ""}',
+      '{:process 0, :type :ok, :f :get, :key "k", :value nil} trailing',
+      '  {:process 1, :type :invoke, :f :append, :key "k", :value "v"}',
+      'junk {:process 1, :type :ok, :f :append, :key "k", :value "v"}',
+      '{:process 1, :type :invoke, :f :get, :key "k", :value nil',
+      '{:process 1, :type :fail, :f :get, :key "k", :value nil}',
+      '{:process 1, :type :invoke, :f :cas, :key "k", :value nil}',
+      '{:process 99999999999999999999, :type :invoke, :f :get, :key "k", :value nil}',
+      '{:process , :type :invoke, :f :get, :key "k", :value nil}',
+      '{:process 1, :type :invoke, :f :put, :key "k", :value "v"\r',
+      '{:process 1, :type :invoke, :f :put, :key "k", :value "v"}\r',
+    );
+    let scanned = 0;
+    for (const line of lines) {
+      const fast = scanKvEdnLine(line);
+      if (fast === undefined) continue;
+      scanned++;
+      expect(fast, line).to.deep.equal(matchKvEdnLine(line));
+    }
+    expect(scanned).to.be.greaterThan(lines.length * 0.9);
+    // The pattern still reads what the scanner leaves to it.
+    expect(scanKvEdnLine(lines.at(-8)!)).to.equal(undefined);
+    expect(matchKvEdnLine(lines.at(-8)!)).to.include({ process: 1, f: 'append', value: 'v', invoke: false });
+  });
+
+  it('parses EDN logs into the operations that pairing events gives', () => {
+    requireFixtures();
+    const texts = kvFiles().map(({ file }) => fs.readFileSync(file, 'utf8'));
+    const pair = kvHistoryPair({ name: 'small', clients: 5, perClient: 200, keys: 3, seed: 9 });
+    texts.push(pair.ok, pair.bad, pair.ok.replace(/\n/g, '\r\n'));
+    // An operation that never completes stays open.
+    texts.push('{:process 0, :type :invoke, :f :put, :key "k", :value "1"}\n{:process 1, :type :invoke, :f :get, :key "k", :value nil}\n{:process 1, :type :ok, :f :get, :key "k", :value "1"}\n');
+    for (const text of texts) expect(parseHistory(text).operations).to.deep.equal(plainKvEdn(text));
+  });
+
+  it('orders calls and returns as one sort of both would (time, calls first, operation)', () => {
+    const random = mulberry32(7);
+    for (let trial = 0; trial < 200; trial++) {
+      const m = 1 + Math.floor(random() * 40);
+      const grain = 1 + Math.floor(random() * 10); // coarse times: many ties
+      const ops = Array.from({ length: m }, () => {
+        const call = Math.floor(random() * 50 / grain) * grain;
+        const ret = random() < 0.15 ? Infinity : call + Math.floor(random() * 30 / grain) * grain;
+        return { clientId: 0, input: null, call, output: null, return: ret };
+      });
+      if (trial % 2 === 0) ops.sort((a, b) => a.call - b.call); // as recorded: by call
+      const time = (e: number) => (e < m ? ops[e].call : ops[e - m].return);
+      const expected = Array.from({ length: 2 * m }, (_, e) => e).sort((a, b) => time(a) - time(b) || Number(a >= m) - Number(b >= m) || a - b);
+      expect(Array.from(entryOrder(ops)), `trial ${trial}`).to.deep.equal(expected);
+    }
+  });
+});
