@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { casRegisterModel, checkOperations, kvModel, parseHistory, type Model, type Operation } from '../harness/linearizability';
-import { fixturesDir, porcupineBenchmarks, sideBySide, type SideBySideRow } from './porcupine';
+import { fixturesDir, porcupineBenchmarks, ROUNDS, sideBySide, type SideBySideRow } from './porcupine';
 
 export const title = 'Linearizability checker';
 export const order = 40;
@@ -96,19 +96,21 @@ const sec = (t: { wall: number; cpu: number }) => `${t.wall.toFixed(2)} s (${t.c
 const times = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 
 function sideBySideTable(rows: SideBySideRow[], withBefore: boolean): string[] {
+  const ratio = (t: { wall: number; cpu: number }, p: { wall: number; cpu: number }) => `${times(t.wall, p.wall)} (${times(t.cpu, p.cpu)})`;
   return [
     'Each workload as a whole process, side by side in this run: porcupine\'s own tests (its `go test -c` binary, `-test.run ...`: parsing',
-    'and checking, its verdicts asserted) against `npm run check-history -- FILES` (npm, Node start, parsing, checking). Median of 3 rounds',
-    '(1 for the unpartitioned logs), rounds alternating; wall seconds, with CPU seconds (user + system, all threads) in brackets.',
-    'Ratios below 1: we are faster. "before": the checker and npm script before this change (its script ran `tsc -p` first).',
+    'and checking, its verdicts asserted) against `npm run check-history -- FILES` (npm, Node start, parsing, checking) and the same',
+    'without npm (`node dist/harness/linearizability/cli.js FILES`). Median of ' + `${ROUNDS}` + ' rounds (1 for the unpartitioned logs), rounds',
+    'alternating; wall seconds, with CPU seconds (user + system, all threads) in brackets. Ratios below 1: we are faster.',
+    ...(withBefore ? ['"before": `npm run check-history` of the commit named below the table, measured in the same rounds.'] : []),
     '',
-    `| Workload | porcupine | ours${withBefore ? ' | before' : ''} | ours / porcupine, wall (CPU)${withBefore ? ' | before / porcupine, wall (CPU)' : ''} | verdicts |`,
-    `|---|---|---|${withBefore ? '---|' : ''}---|${withBefore ? '---|' : ''}---|`,
+    `| Workload | porcupine | ours, npm | ours, node${withBefore ? ' | before, npm' : ''} | npm / porcupine, wall (CPU) | node / porcupine, wall (CPU)${withBefore ? ' | before / porcupine, wall (CPU)' : ''} | verdicts |`,
+    `|---|---|---|---|${withBefore ? '---|' : ''}---|---|${withBefore ? '---|' : ''}---|`,
     ...rows.map((r) => {
-      const cells = [r.name, sec(r.porcupine), sec(r.ours)];
+      const cells = [r.name, sec(r.porcupine), sec(r.ours), sec(r.oursNode)];
       if (withBefore) cells.push(sec(r.before!));
-      cells.push(`${times(r.ours.wall, r.porcupine.wall)} (${times(r.ours.cpu, r.porcupine.cpu)})`);
-      if (withBefore) cells.push(`${times(r.before!.wall, r.porcupine.wall)} (${times(r.before!.cpu, r.porcupine.cpu)})`);
+      cells.push(ratio(r.ours, r.porcupine), ratio(r.oursNode, r.porcupine));
+      if (withBefore) cells.push(ratio(r.before!, r.porcupine));
       cells.push(r.agree ? 'all as expected' : '**differ**');
       return `| ${cells.join(' | ')} |`;
     }),

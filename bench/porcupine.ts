@@ -1,6 +1,7 @@
 // Side by side with porcupine (the Go checker), in one run: each workload as a whole process,
 // porcupine's own tests against `npm run check-history` (process start, parsing and checking
-// included), rounds alternating so a busy neighbour hurts both alike. Only run when
+// included; and the same without npm, `node dist/harness/linearizability/cli.js`), rounds
+// alternating so a busy neighbour hurts both alike. Only run when
 // PORCUPINE_TEST names porcupine's test binary, built out of tree from its public repository:
 //   git clone https://github.com/anishathalye/porcupine && cd porcupine && go test -c -o porcupine.test
 // (no external modules). Its tests read `test_data/...` from their working directory: we give
@@ -16,6 +17,9 @@ import { kvHistoryPair, type KvHistoryShape } from './kv-histories';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const FIXTURES = path.join(ROOT, 'test', 'data', 'porcupine');
+const CLI = path.join(ROOT, 'dist', 'harness', 'linearizability', 'cli.js');
+/** Rounds per workload (the unpartitioned logs, 25 s for porcupine, get one). */
+export const ROUNDS = 5;
 
 interface Timing {
   wall: number;
@@ -36,7 +40,10 @@ interface Workload {
 export interface SideBySideRow {
   name: string;
   porcupine: Timing;
+  /** `npm run check-history -- FILES`, npm's start included. */
   ours: Timing;
+  /** `node dist/harness/linearizability/cli.js FILES`: the same run without npm. */
+  oursNode: Timing;
   before?: Timing;
   /** Both checkers gave the expected verdicts (porcupine's tests passed; our statuses). */
   agree: boolean;
@@ -97,14 +104,14 @@ function workloads(scratch: string): Workload[] {
       .sort()
       .map((f) => path.join(FIXTURES, 'kv', f));
   const list: Workload[] = [
-    { name: '102 etcd logs (cas-register)', porcupineRun: '^TestEtcdJepsen', porcupineDir: data, ours: jepsen, rounds: 3 },
-    { name: '6 kv logs, partitioned by key', porcupineRun: '^TestKv(1Client|10Clients|50Clients)(Ok|Bad)$', porcupineDir: data, ours: kv(/^c\d+-(ok|bad)\.txt$/), rounds: 3 },
+    { name: '102 etcd logs (cas-register)', porcupineRun: '^TestEtcdJepsen', porcupineDir: data, ours: jepsen, rounds: ROUNDS },
+    { name: '6 kv logs, partitioned by key', porcupineRun: '^TestKv(1Client|10Clients|50Clients)(Ok|Bad)$', porcupineDir: data, ours: kv(/^c\d+-(ok|bad)\.txt$/), rounds: ROUNDS },
     { name: 'kv logs c01, c10 unpartitioned', porcupineRun: '^TestKvNoPartition', porcupineDir: data, ours: ['--no-partition', ...kv(/^c(01|10)-(ok|bad)\.txt$/)], rounds: 1 },
   ];
   for (const shape of GENERATED) {
     const dir = testDataDir(scratch, `generated-${shape.seed}`, kvHistoryPair(shape));
     const files = ['c50-ok.txt', 'c50-bad.txt'].map((f) => path.join(dir, 'test_data', 'kv', f));
-    list.push({ name: `generated kv, ${shape.name}, legal + stale read`, porcupineRun: '^TestKv50Clients(Ok|Bad)$', porcupineDir: dir, ours: files, rounds: 3 });
+    list.push({ name: `generated kv, ${shape.name}, legal + stale read`, porcupineRun: '^TestKv50Clients(Ok|Bad)$', porcupineDir: dir, ours: files, rounds: ROUNDS });
   }
   return list;
 }
@@ -121,22 +128,26 @@ export function sideBySide(porcupineTest: string, before: string | undefined, lo
   try {
     const rows: SideBySideRow[] = [];
     for (const w of workloads(scratch)) {
-      const runs: { porcupine: Timing[]; ours: Timing[]; before: Timing[] } = { porcupine: [], ours: [], before: [] };
+      const runs: { porcupine: Timing[]; ours: Timing[]; oursNode: Timing[]; before: Timing[] } = { porcupine: [], ours: [], oursNode: [], before: [] };
       for (let round = 0; round < w.rounds; round++) {
         runs.porcupine.push(timed(porcupineTest, ['-test.run', w.porcupineRun, '-test.count=1'], w.porcupineDir));
         runs.ours.push(timed('npm', ['run', '-s', 'check-history', '--', ...w.ours], ROOT));
+        runs.oursNode.push(timed(process.execPath, [CLI, ...w.ours], ROOT));
         if (before) runs.before.push(timed('npm', ['run', '-s', 'check-history', '--', ...w.ours], before));
       }
       const row: SideBySideRow = {
         name: w.name,
         porcupine: medianTiming(runs.porcupine),
         ours: medianTiming(runs.ours),
+        oursNode: medianTiming(runs.oursNode),
         ...(before ? { before: medianTiming(runs.before) } : {}),
         agree: false,
       };
       const want = expectedStatus(w);
-      row.agree = row.porcupine.status === 0 && runs.ours.every((t) => t.status === want) && runs.before.every((t) => t.status === want);
-      log(`  ${w.name}: porcupine ${row.porcupine.wall} s, ours ${row.ours.wall} s${row.before ? `, before ${row.before.wall} s` : ''}${row.agree ? '' : ' (VERDICTS DIFFER)'}`);
+      row.agree = row.porcupine.status === 0 && [...runs.ours, ...runs.oursNode, ...runs.before].every((t) => t.status === want);
+      log(
+        `  ${w.name}: porcupine ${row.porcupine.wall} s, ours ${row.ours.wall} s (node ${row.oursNode.wall} s)${row.before ? `, before ${row.before.wall} s` : ''}${row.agree ? '' : ' (VERDICTS DIFFER)'}`,
+      );
       rows.push(row);
     }
     return rows;
