@@ -2,7 +2,8 @@
 // generated key/value histories. With PORCUPINE_TEST set (porcupine's test binary, see
 // bench/porcupine.ts), porcupine runs side by side in the same run and the ratios are measured;
 // without it, the section shows our own figures only. CHECKER_BEFORE (another checkout, built)
-// adds its `npm run check-history` as "before".
+// adds its `npm run check-history` as "before" (CHECKER_BEFORE_LABEL says which commit it is), and
+// its search iterations on the same files.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -88,7 +89,7 @@ export async function run(): Promise<string> {
   } else {
     lines.push('(Run with PORCUPINE_TEST=path/to/porcupine.test to measure porcupine side by side: see bench/porcupine.ts.)', '');
   }
-  lines.push(...inProcess(porcupine, load0));
+  lines.push(...inProcess(porcupine, before, load0));
   return lines.join('\n');
 }
 
@@ -102,7 +103,7 @@ function sideBySideTable(rows: SideBySideRow[], withBefore: boolean): string[] {
     'and checking, its verdicts asserted) against `npm run check-history -- FILES` (npm, Node start, parsing, checking) and the same',
     'without npm (`node dist/harness/linearizability/cli.js FILES`). Median of ' + `${ROUNDS}` + ' rounds (1 for the unpartitioned logs), rounds',
     'alternating; wall seconds, with CPU seconds (user + system, all threads) in brackets. Ratios below 1: we are faster.',
-    ...(withBefore ? ['"before": `npm run check-history` of the commit named below the table, measured in the same rounds.'] : []),
+    ...(withBefore ? [`"before": \`npm run check-history\` of ${process.env.CHECKER_BEFORE_LABEL ?? 'another checkout'}, measured in the same rounds.`] : []),
     '',
     `| Workload | porcupine | ours, npm | ours, node${withBefore ? ' | before, npm' : ''} | npm / porcupine, wall (CPU) | node / porcupine, wall (CPU)${withBefore ? ' | before / porcupine, wall (CPU)' : ''} | verdicts |`,
     `|---|---|---|---|${withBefore ? '---|' : ''}---|---|${withBefore ? '---|' : ''}---|`,
@@ -117,7 +118,14 @@ function sideBySideTable(rows: SideBySideRow[], withBefore: boolean): string[] {
   ];
 }
 
-function inProcess(porcupine: string | undefined, load0: number): string[] {
+/** Search iterations of another checkout's checker (CHECKER_BEFORE) on the same files: machine-independent effort. */
+function iterationsOf(checkout: string, family: 'etcd' | 'kv', cases: Case[]): number {
+  const lib = require(path.join(checkout, 'dist', 'harness', 'linearizability')) as typeof import('../harness/linearizability');
+  const model: Model<any, any, any> = family === 'etcd' ? lib.casRegisterModel : lib.kvModel;
+  return cases.reduce((sum, c) => sum + lib.checkOperations(model, c.ops).partitions.reduce((n, p) => n + p.iterations, 0), 0);
+}
+
+function inProcess(porcupine: string | undefined, before: string | undefined, load0: number): string[] {
   const etcd = load(path.join(FIXTURES, 'jepsen'), (f) => /^etcd_\d+\.log$/.test(f) && f !== 'etcd_095.log');
   const kvAll = load(path.join(FIXTURES, 'kv'), (f) => /^c\d+-(ok|bad)\.txt$/.test(f));
   const e = measure(casRegisterModel, etcd, false);
@@ -144,10 +152,10 @@ function inProcess(porcupine: string | undefined, load0: number): string[] {
     'benchmarks on the same files (`-test.bench`, 5 iterations each, ns/op summed), run just after ours. Load average',
     `${load0.toFixed(1)} on ${os.cpus().length} CPUs when this section started; the warm pass's process CPU time is in brackets.`,
     '',
-    '| Family | Files | Cold total | Warm total (CPU) | Slowest (warm) | Search iterations | Go, warm (check only) |',
+    `| Family | Files | Cold total | Warm total (CPU) | Slowest (warm) | Search iterations${before ? ' (before)' : ''} | Go, warm (check only) |`,
     '|---|---|---|---|---|---|---|',
-    `| etcd Jepsen logs, cas-register | ${etcd.length} | ${s(e.cold.total)} | ${s(e.warm.total)} (${s(e.warm.cpu)}) | ${s(e.warm.slowest.ms)} (${e.warm.slowest.name}) | ${e.warm.iterations} | ${goEtcd} |`,
-    `| kv logs, partitioned by key | ${kvAll.length} | ${s(kp.cold.total)} | ${s(kp.warm.total)} (${s(kp.warm.cpu)}) | ${s(kp.warm.slowest.ms)} (${kp.warm.slowest.name}) | ${kp.warm.iterations} | ${goKv} |`,
+    `| etcd Jepsen logs, cas-register | ${etcd.length} | ${s(e.cold.total)} | ${s(e.warm.total)} (${s(e.warm.cpu)}) | ${s(e.warm.slowest.ms)} (${e.warm.slowest.name}) | ${e.warm.iterations}${before ? ` (${iterationsOf(before, 'etcd', etcd)})` : ''} | ${goEtcd} |`,
+    `| kv logs, partitioned by key | ${kvAll.length} | ${s(kp.cold.total)} | ${s(kp.warm.total)} (${s(kp.warm.cpu)}) | ${s(kp.warm.slowest.ms)} (${kp.warm.slowest.name}) | ${kp.warm.iterations}${before ? ` (${iterationsOf(before, 'kv', kvAll)})` : ''} | ${goKv} |`,
     '',
     'The 50-client kv logs are not checked unpartitioned: searched as a whole they reach the default memory limit (2 GiB) and end',
     '"unknown" (porcupine\'s own tests skip them too).',
