@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { eventsToOperations, parseHistory, type HistoryEvent, type Operation } from '../../harness/linearizability';
 import { matchKvEdnLine, scanKvEdnLine } from '../../harness/linearizability/formats';
 import { entryOrder } from '../../harness/linearizability/search';
-import { kvFiles, requireFixtures } from './helpers';
+import { kvFiles, mulberry32, requireFixtures } from './helpers';
 
 /** The plain reading of an EDN log: the pattern on every line, events paired by process, then operations. */
 function plainKvEdn(text: string): Operation<unknown, unknown>[] {
@@ -25,15 +25,6 @@ function plainKvEdn(text: string): Operation<unknown, unknown>[] {
     }
   }
   return eventsToOperations(events);
-}
-
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** An EDN log of `events` random invokes and completions by `processes` processes (verdicts do not matter here). */

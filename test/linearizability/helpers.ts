@@ -61,7 +61,8 @@ export const registerModel: Model<number, RegisterInput, number> = {
   step: (state, input, output) => (input.op === 'put' ? input.value : output === undefined || output === state ? state : undefined),
 };
 
-function mulberry32(seed: number): () => number {
+/** A small seeded generator (mulberry32): the specs' random histories. */
+export function mulberry32(seed: number): () => number {
   return () => {
     seed = (seed + 0x6d2b79f5) | 0;
     let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
