@@ -21,21 +21,40 @@ const GO_TESTS_2A_2B = 3 + 8;
 interface Measured {
   file: GradeFile;
   wallS: number;
+  /** CPU seconds of the grade process and its workers (Linux only). */
+  cpuS: number | undefined;
   command: string;
 }
 
-function gradeOnce(labs: string[], runs: number, json: string): Promise<Measured> {
-  const args = [...labs, '-n', String(runs), '--seed', '1', '-q', '--json', json, '--out', path.join(path.dirname(json), 'out')];
+function gradeOnce(labs: string[], runs: number, json: string, extra: string[] = [], cli = CLI): Promise<Measured> {
+  const args = [...labs, '-n', String(runs), '--seed', '1', '-q', ...extra, '--json', json, '--out', path.join(path.dirname(json), 'out')];
   const started = performance.now();
+  const cpu0 = childrenCpuS();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CI: 'true' } });
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CI: 'true' } });
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0 && code !== 1) return reject(new Error(`grade ${args.join(' ')} exited with ${code}`));
       const file = JSON.parse(fs.readFileSync(json, 'utf8')) as GradeFile;
-      resolve({ file, wallS: (performance.now() - started) / 1000, command: `npm run grade -- ${args.slice(0, -4).join(' ')}` });
+      const cpu1 = childrenCpuS();
+      resolve({ file, wallS: (performance.now() - started) / 1000, cpuS: cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0, command: `npm run grade -- ${args.slice(0, -4).join(' ')}` });
     });
   });
+}
+
+/**
+ * CPU seconds (user + system) of this process's finished children and theirs (a grade process
+ * and its workers), from /proc (Linux); undefined elsewhere.
+ */
+function childrenCpuS(): number | undefined {
+  try {
+    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 16 and 17 of stat(5), cutime and cstime, in clock ticks (100 per second on Linux).
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 function row(scope: string, m: Measured, cores: number): string {
@@ -94,8 +113,74 @@ export async function run(): Promise<string> {
       const which = [...new Set(notPassed.map((r) => `${r.test} (${r.status})`))].join(', ');
       lines.push(`| ${part} | ${tests} | ${rs.length} | ${notPassed.length}${which ? `: ${which}` : ''} | ${real.toFixed(0)} | ${Math.max(...done.map((r) => r.realMs)).toFixed(0)} | ${(virt / 1000).toFixed(1)} | ${(virt / real).toFixed(0)}x |`);
     }
+    const base = process.env.GRADE_BENCH_BASE;
+    if (base) lines.push('', ...(await beforeAfter(base, tmp)));
     return lines.join('\n');
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** Groups of parts timed one worker at a time (CPU is the steadier figure on a shared machine). */
+const GROUPS = [['2a', '2b', '2c', '2d'], ['3a', '3b'], ['4a', '4b']];
+const ROUNDS = 2;
+
+/**
+ * GRADE_BENCH_BASE=<a checkout of an older commit, built>: that build and this one side by side,
+ * alternating, ROUNDS rounds: CPU of each group of parts with one worker, wall time of `all` with
+ * the default workers, and the slowest 3A/3B runs' virtual/real in a worker.
+ */
+async function beforeAfter(baseDir: string, tmp: string): Promise<string[]> {
+  const baseCli = path.join(path.resolve(baseDir), 'dist', 'grader', 'cli.js');
+  if (!fs.existsSync(baseCli)) throw new Error(`GRADE_BENCH_BASE=${baseDir}: no ${baseCli}; build that checkout first (npm run build there)`);
+  const builds = [
+    { name: 'before', cli: baseCli },
+    { name: 'after', cli: CLI },
+  ];
+  const cpu = new Map<string, number[]>();
+  const wall = new Map<string, number[]>();
+  const slow = new Map<string, RunRecord[]>();
+  const add = <T>(m: Map<string, T[]>, k: string, v: T) => m.set(k, [...(m.get(k) ?? []), v]);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const b of builds) {
+      for (const g of GROUPS) {
+        const m = await gradeOnce(g, 1, path.join(tmp, `${b.name}-${g.join('')}-${r}.json`), ['-p', '1'], b.cli);
+        add(cpu, `${b.name} ${g.join(' ')}`, m.cpuS ?? NaN);
+        if (g.includes('3a')) for (const rec of m.file.results) add(slow, `${b.name} ${rec.test}`, rec);
+      }
+      const all = await gradeOnce(['all'], 1, path.join(tmp, `${b.name}-all-${r}.json`), [], b.cli);
+      add(wall, b.name, all.wallS);
+      add(cpu, `${b.name} all`, all.cpuS ?? NaN);
+    }
+  }
+  const fmt = (xs: number[] | undefined) => (xs ?? []).map((x) => x.toFixed(1)).join(', ');
+  const min = (xs: number[] | undefined) => Math.min(...(xs ?? [NaN]));
+  const lines = [
+    `### Before and after (GRADE_BENCH_BASE=${path.basename(path.resolve(baseDir))})`,
+    '',
+    `The build in GRADE_BENCH_BASE ("before") and this one ("after"), alternating, ${ROUNDS} rounds, seed 1, one run per test. ` +
+      'CPU: the grade process and its workers (user + system). Load average at the end: ' +
+      `${os.loadavg()[0].toFixed(1)}; on a shared machine wall times vary run to run, CPU less.`,
+    '',
+    '| command | before CPU s | after CPU s | after/before (best of each) |',
+    '|---|---|---|---:|',
+  ];
+  for (const g of [...GROUPS.map((x) => x.join(' ')), 'all']) {
+    const before = cpu.get(`before ${g}`);
+    const after = cpu.get(`after ${g}`);
+    const cmd = g === 'all' ? 'npm run grade -- all -n 1 --seed 1 (2 workers)' : `npm run grade -- ${g} -n 1 --seed 1 -p 1`;
+    lines.push(`| \`${cmd}\` | ${fmt(before)} | ${fmt(after)} | ${(min(after) / min(before)).toFixed(2)} |`);
+  }
+  lines.push(`| wall s of \`npm run grade -- all -n 1 --seed 1\` (2 workers) | ${fmt(wall.get('before'))} | ${fmt(wall.get('after'))} | ${(min(wall.get('after')) / min(wall.get('before'))).toFixed(2)} |`);
+  // The slowest 3A/3B tests after, by their best real time in a worker.
+  const best = (k: string) => (slow.get(k) ?? []).reduce<RunRecord | undefined>((a, x) => (!a || x.realMs < a.realMs ? x : a), undefined);
+  const tests = [...new Set([...slow.keys()].filter((k) => k.startsWith('after ')).map((k) => k.slice(6)))];
+  const ranked = tests.map((t) => ({ t, after: best(`after ${t}`)!, before: best(`before ${t}`) })).sort((a, b) => b.after.realMs - a.after.realMs);
+  lines.push('', 'The slowest 3A/3B runs in a worker (`-p 1`), best real time of the rounds:', '');
+  lines.push('| test | virtual s | before real ms | before virtual/real | after real ms | after virtual/real |', '|---|---:|---:|---:|---:|---:|');
+  for (const { t, after, before } of ranked.slice(0, 6)) {
+    const b = before ? `${before.realMs.toFixed(0)} | ${(before.virtualMs / before.realMs).toFixed(0)}x` : '— | —';
+    lines.push(`| ${t} | ${(after.virtualMs / 1000).toFixed(1)} | ${b} | ${after.realMs.toFixed(0)} | ${(after.virtualMs / after.realMs).toFixed(0)}x |`);
+  }
+  return lines;
 }

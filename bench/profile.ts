@@ -18,7 +18,7 @@ const LAYERS: [name: string, test: (fn: string, url: string) => boolean][] = [
   ['garbage collection', (fn) => fn === '(garbage collector)'],
   ['idle, event loop', (fn) => fn === '(idle)' || fn === '(program)'],
   ['MessagePack encode/decode (library)', (_, url) => url.includes('@msgpack/msgpack')],
-  ['codec validation (harness/codec)', (_, url) => url.includes('/harness/codec/')],
+  ['codec: checks, writer, copies (harness/codec)', (_, url) => url.includes('/harness/codec/')],
   ['persister copies (harness/persister)', (_, url) => url.includes('/harness/persister/')],
   ['simulator, trace (harness/sim)', (_, url) => url.includes('/harness/sim/')],
   ['network (harness/rpc)', (_, url) => url.includes('/harness/rpc/')],
