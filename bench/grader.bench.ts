@@ -31,7 +31,9 @@ function gradeOnce(labs: string[], runs: number, json: string, extra: string[] =
   const started = performance.now();
   const cpu0 = childrenCpuS();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CI: 'true' } });
+    // From the root of the build the CLI belongs to: that is where its default implementation (src) is.
+    const cwd = path.resolve(path.dirname(cli), '..', '..');
+    const child = spawn(process.execPath, [cli, ...args], { cwd, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CI: 'true' } });
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0 && code !== 1) return reject(new Error(`grade ${args.join(' ')} exited with ${code}`));
