@@ -18,6 +18,7 @@
 import type { ClientEnd, Handler, PersisterApi, Runtime, Timer } from '../../harness/api';
 import type { ApplyMsg, ApplySink, RaftPeer, StartResult } from '../../harness/contracts/raft';
 import { Applier, type SnapshotToDeliver } from './applier';
+import { ReusedBuffer } from './frame';
 import { LeaderState } from './leader';
 import { RaftLog } from './log';
 import type { AppendEntriesArgs, AppendEntriesReply, Entry, InstallSnapshotArgs, InstallSnapshotReply, RequestVoteArgs, RequestVoteReply } from './messages';
@@ -69,6 +70,7 @@ export class Raft implements RaftPeer {
   private preVotes = { term: 0, granted: new Set<number>() };
   /** The leader appended entries that are not saved yet. */
   private unsavedEntries = false;
+  private readonly saveBuffer = new ReusedBuffer();
 
   readonly handlers: Readonly<Record<string, Handler>>;
 
@@ -142,7 +144,8 @@ export class Raft implements RaftPeer {
 
   /** Saves the persistent state with the current snapshot (never null once one exists). */
   protected persist(): void {
-    this.persister.save(encodeState(this.rt.codec, this.persistentState()), this.snapshotData);
+    // The persister keeps a copy of what it is given, so the state is assembled in one buffer for every save.
+    this.persister.save(encodeState(this.rt.codec, this.persistentState(), this.saveBuffer), this.snapshotData);
     this.unsavedEntries = false;
     // A leader counts towards a commit only the entries it has saved.
     if (this.leader) this.leader.matchIndex[this.me] = this.log.lastIndex;

@@ -4,7 +4,7 @@
 // re-encode the whole log: the log keeps its blocks' encodings and they go into the state as they
 // are (frame.ts). The snapshot bytes are saved beside this in the same persister.save().
 import type { Codec } from '../../harness/api';
-import { Frame, type EncodedArray } from './frame';
+import { Frame, type EncodedArray, type ReusedBuffer } from './frame';
 import type { Entry } from './messages';
 
 export interface PersistentState {
@@ -27,10 +27,14 @@ export interface RestoredState {
 
 type Encoded = [currentTerm: number, votedFor: number, lastIncludedIndex: number, lastIncludedTerm: number, entryBlocks: Uint8Array[]];
 
-/** The codec's encoding of the Encoded array, assembled without encoding the blocks again. */
-export function encodeState(codec: Codec, s: PersistentState): Uint8Array {
+/**
+ * The codec's encoding of the Encoded array, assembled without encoding the blocks again: a new
+ * array, or, given `into`, a view of that buffer valid until its next use.
+ */
+export function encodeState(codec: Codec, s: PersistentState, into?: ReusedBuffer): Uint8Array {
   const frame = new Frame(codec).array(5).items([s.currentTerm, s.votedFor, s.lastIncludedIndex, s.lastIncludedTerm]);
-  return frame.encodedArray(s.entryBlocks).bytes();
+  frame.encodedArray(s.entryBlocks);
+  return into ? into.hold(frame) : frame.bytes();
 }
 
 /** The saved state, or undefined for a fresh boot (nothing saved yet). */

@@ -16,7 +16,7 @@ import {
 import { decodeState, encodeState } from '../../src/raft/state';
 import { codec } from '../../harness/codec';
 import type { Codec } from '../../harness/api';
-import { Frame } from '../../src/raft/frame';
+import { Frame, ReusedBuffer } from '../../src/raft/frame';
 
 /** A log holding entries with these terms at indices 1, 2, ... (commands are `c<index>`). */
 function logOf(terms: number[], from = 0, fromTerm = 0): RaftLog {
@@ -105,8 +105,12 @@ describe('raft log', () => {
       return codec.encode([9, 2, log.lastIncludedIndex, log.lastIncludedTerm, blocks]);
     };
     const log = new RaftLog();
+    const reused = new ReusedBuffer();
+    let saves = 0;
     const save = () => {
-      const bytes = encodeState(codec, { currentTerm: 9, votedFor: 2, lastIncludedIndex: log.lastIncludedIndex, lastIncludedTerm: log.lastIncludedTerm, entryBlocks: log.encodedBlocks(codec) });
+      // Every other save into one reused buffer, as Raft saves: the same bytes either way.
+      const into = saves++ % 2 === 0 ? reused : undefined;
+      const bytes = encodeState(codec, { currentTerm: 9, votedFor: 2, lastIncludedIndex: log.lastIncludedIndex, lastIncludedTerm: log.lastIncludedTerm, entryBlocks: log.encodedBlocks(codec) }, into);
       expect(bytes).to.deep.equal(plainState(log));
       const s = decodeState(codec, bytes)!;
       expect(s.entries).to.deep.equal(log.length === 0 ? [] : log.slice(log.lastIncludedIndex + 1));
