@@ -16,38 +16,25 @@ export const PERSIST_BLOCK = 32;
 export interface HeldEntries {
   readonly lastIncludedIndex: number;
   readonly lastIndex: number;
-  entry(index: number): Entry;
+  slice(from: number, to: number): Entry[];
 }
 
 export class LogEncoding {
-  /** The encodings of entries firstIndex, firstIndex + 1, ...: a prefix of the held entries. */
-  private entryBytes: Uint8Array[] = [];
-  private firstIndex: number;
   /** The complete blocks after the snapshot, from the first on, each framed as a byte string. */
   private readonly completeBlocks = new FramedRun();
 
-  /** For a log whose entries start at `firstIndex`. */
-  constructor(firstIndex: number) {
-    this.firstIndex = firstIndex;
-  }
-
   /** The log dropped `index` and every later entry (a conflict with the leader's). */
   dropFrom(index: number): void {
-    this.entryBytes.length = clamp(index - this.firstIndex, 0, this.entryBytes.length);
     this.completeBlocks.dropFrom(blockOf(index));
   }
 
   /** The log discarded its entries through `index` (compacted into a snapshot). */
   dropThrough(index: number): void {
-    this.entryBytes = this.entryBytes.slice(clamp(index + 1 - this.firstIndex, 0, this.entryBytes.length));
-    this.firstIndex = index + 1;
     this.completeBlocks.dropBefore(blockOf(index) + 1);
   }
 
-  /** The log now starts after `index` with no entries, or different ones. */
-  reset(index: number): void {
-    this.entryBytes = [];
-    this.firstIndex = index + 1;
+  /** The log now starts after a snapshot, with no entries. */
+  reset(): void {
     this.completeBlocks.clear();
   }
 
@@ -58,7 +45,7 @@ export class LogEncoding {
     if (from <= log.lastIndex && (from - 1) % PERSIST_BLOCK !== 0) {
       // The block the snapshot cut.
       const to = Math.min((blockOf(from) + 1) * PERSIST_BLOCK, log.lastIndex);
-      out.elements.push(this.block(log, codec, from, to).bytes());
+      out.elements.push(block(log, codec, from, to).bytes());
       out.length++;
       from = to + 1;
     }
@@ -67,7 +54,7 @@ export class LogEncoding {
       const first = blockOf(from);
       this.completeBlocks.startAt(first);
       for (let b = this.completeBlocks.next; b < first + complete; b++) {
-        this.completeBlocks.push(this.block(log, codec, b * PERSIST_BLOCK + 1, (b + 1) * PERSIST_BLOCK));
+        this.completeBlocks.push(block(log, codec, b * PERSIST_BLOCK + 1, (b + 1) * PERSIST_BLOCK));
       }
       out.elements.push(this.completeBlocks.head(complete));
       out.length += complete;
@@ -75,35 +62,18 @@ export class LogEncoding {
     }
     if (from <= log.lastIndex) {
       // The unfinished last block.
-      out.elements.push(this.block(log, codec, from, log.lastIndex).bytes());
+      out.elements.push(block(log, codec, from, log.lastIndex).bytes());
       out.length++;
     }
     return out;
   }
+}
 
-  /** Entries from..to as one block: a byte string holding the encoding of Entry[]. */
-  private block(log: HeldEntries, codec: Codec, from: number, to: number): Frame {
-    const entries = new Frame(codec).array(to - from + 1);
-    for (let i = from; i <= to; i++) entries.encoded(this.entryEncoding(log, codec, i));
-    return new Frame(codec).binOf(entries);
-  }
-
-  private entryEncoding(log: HeldEntries, codec: Codec, index: number): Uint8Array {
-    if (this.firstIndex !== log.lastIncludedIndex + 1) {
-      throw new Error(`LogEncoding: kept encodings start at ${this.firstIndex} but the log at ${log.lastIncludedIndex + 1} (a change to the log was not reported)`);
-    }
-    // Entries are encoded in order, so the kept ones stay a prefix of the log.
-    while (this.firstIndex + this.entryBytes.length <= index) {
-      this.entryBytes.push(codec.encode(log.entry(this.firstIndex + this.entryBytes.length)));
-    }
-    return this.entryBytes[index - this.firstIndex];
-  }
+/** Entries from..to as one block: a byte string holding the encoding of Entry[]. */
+function block(log: HeldEntries, codec: Codec, from: number, to: number): Frame {
+  return new Frame(codec).bin(codec.encode(log.slice(from, to)));
 }
 
 function blockOf(index: number): number {
   return Math.floor((index - 1) / PERSIST_BLOCK);
-}
-
-function clamp(x: number, lo: number, hi: number): number {
-  return Math.max(lo, Math.min(hi, x));
 }

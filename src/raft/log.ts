@@ -19,7 +19,7 @@ export class RaftLog {
     entries: Entry[] = [],
   ) {
     this.entries = entries;
-    this.encoding = new LogEncoding(includedIndex + 1);
+    this.encoding = new LogEncoding();
   }
 
   /** The last index covered by the snapshot (0 if none). */
@@ -58,10 +58,6 @@ export class RaftLog {
     return this.at(index)[1];
   }
 
-  entry(index: number): Entry {
-    return this.at(index);
-  }
-
   /** Held entries from `from` (> lastIncludedIndex) through `to` (inclusive, default: the end). */
   slice(from: number, to = this.lastIndex): Entry[] {
     if (!Number.isInteger(from) || from <= this.includedIndex || from > this.lastIndex + 1) {
@@ -96,7 +92,7 @@ export class RaftLog {
     this.entries = [];
     this.includedIndex = index;
     this.includedTerm = term;
-    this.encoding.reset(index);
+    this.encoding.reset();
   }
 
   /** The first index of the run of entries with term(index) that ends at `index`. */
