@@ -1,7 +1,7 @@
 // The grader's throughput: `grade` run as a learner runs it (workers = cores), on 2A+2B and on
 // every suite that exists, with runs per minute per core, next to the original Go suite's real
 // time for 2A+2B. GRADE_BENCH_RUNS sets -n (default 5; the figure the issue asks for is 20).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -127,6 +127,18 @@ export async function run(): Promise<string> {
 const GROUPS = [['2a', '2b', '2c', '2d'], ['3a', '3b'], ['4a', '4b']];
 const ROUNDS = 2;
 
+/** A base build named so a reader can find it again: its commit if it is a git checkout, else its folder. */
+function describeBuild(dir: string): string {
+  const git = (...args: string[]) => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  try {
+    // A copy inside some other checkout is not that checkout's commit.
+    if (fs.realpathSync(git('rev-parse', '--show-toplevel')) === fs.realpathSync(dir)) return `commit ${git('rev-parse', '--short', 'HEAD')}`;
+  } catch {
+    // not in a git checkout at all
+  }
+  return `folder ${path.basename(path.resolve(dir))} (not a git checkout of its own)`;
+}
+
 /**
  * GRADE_BENCH_BASE=<a checkout of an older commit, built>: that build and this one side by side,
  * alternating, ROUNDS rounds: CPU of each group of parts with one worker, wall time of `all` with
@@ -158,7 +170,7 @@ async function beforeAfter(baseDir: string, tmp: string): Promise<string[]> {
   const fmt = (xs: number[] | undefined) => (xs ?? []).map((x) => x.toFixed(1)).join(', ');
   const min = (xs: number[] | undefined) => Math.min(...(xs ?? [NaN]));
   const lines = [
-    `### Before and after (GRADE_BENCH_BASE=${path.basename(path.resolve(baseDir))})`,
+    `### Before and after (GRADE_BENCH_BASE: ${describeBuild(baseDir)})`,
     '',
     `The build in GRADE_BENCH_BASE ("before") and this one ("after"), alternating, ${ROUNDS} rounds, seed 1, one run per test. ` +
       'CPU: the grade process and its workers (user + system). Load average at the end: ' +
