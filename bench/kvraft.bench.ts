@@ -119,8 +119,8 @@ export async function run(): Promise<string> {
     '',
     'Raft saves its whole state (log included) in every persister.save(), as the course\'s persister requires, and the',
     'service puts its whole store in every snapshot. The reference keeps the encodings of what did not change since the',
-    'last save (each log entry and complete block, src/raft/log-encoding.ts; each [key, value] pair, and the new end of a',
-    'value that grew by an Append, src/kvraft/pair-encodings.ts) and assembles the same bytes from them (src/raft/frame.ts),',
+    'last save (each complete block of 32 log entries, src/raft/log-encoding.ts; each [key, value] pair whose value is',
+    'unchanged, src/kvraft/pair-encodings.ts) and assembles the same bytes from them (src/raft/frame.ts),',
     'so with long logs or large values the cost left is in allocating and copying the saved bytes and in the messages:',
     `MessagePack, the persister's copies and garbage collection together take ${profiles
       .map((p) => `${fmt(100 * p.layers.filter((l) => BYTES_LAYERS.includes(l.layer)).reduce((a, l) => a + l.share, 0), 0)}% (${p.test})`)

@@ -2,10 +2,10 @@
 // an Entry[] encoded as a byte string (state.ts puts the array of blocks in the saved state).
 //
 // Raft saves after nearly every change to its log and hands the persister the whole log each time,
-// so the encodings are kept between saves: each entry is encoded once, and each complete block is
-// framed once into one buffer (frame.ts). A save then frames only the block a snapshot cut
-// and the unfinished last one, from entry encodings it already has, and copies the rest in one
-// piece. The bytes are those of encoding every block again (test/raft/rules.spec.ts checks).
+// so the encodings are kept between saves: each complete block is encoded and framed once into one
+// buffer (frame.ts). A save encodes again only the block a snapshot cut and the unfinished last
+// one (at most 2 × 31 entries) and copies the rest in one piece. The bytes are those of encoding
+// every block again (test/raft/rules.spec.ts checks).
 import type { Codec } from '../../harness/api';
 import { Frame, FramedRun, type EncodedArray } from './frame';
 import type { Entry } from './messages';
