@@ -85,6 +85,7 @@ export async function run(): Promise<string> {
       `| ${r.test}${go ? '' : ' (ours)'}${status} | ${fmt(r.virtualMs / 1000, 1)} | ${go ? fmt(go.time, 1) : '—'} | ${fmt(r.stats?.rpcs)} | ${go ? fmt(go.rpcs) : '—'} | ${fmt(r.stats?.commands)} | ${go ? fmt(go.ops) : '—'} | ${fmt(r.realMs)} | ${checker} |`,
     );
   }
+  lines.push(...rpcsAboveGo(rows.map((r) => r.result)));
   lines.push('', '**Speed tests** (1000 appends from one clerk; the bound is 100/3 ms per operation in virtual time):', '');
   for (const r of rows.filter((x) => /^TestSpeed3[AB]$/.test(x.result.test))) {
     const m = r.result.output.join('\n').match(/(\d+) appends in ([\d.]+) virtual s/);
@@ -127,4 +128,27 @@ export async function run(): Promise<string> {
       .join(' and ')}.`,
   );
   return lines.join('\n');
+}
+
+/**
+ * The tests whose RPC total is above the Go solution's, per operation as well: these tests run
+ * their clerks for a fixed time (the original bounds no RPC count in them), so a total grows with
+ * the operations done.
+ */
+function rpcsAboveGo(results: { test: string; stats?: { rpcs: number; commands: number } }[]): string[] {
+  const above = results.filter((r) => GO[r.test] && (r.stats?.rpcs ?? 0) > GO[r.test].rpcs);
+  if (above.length === 0) return ['', "**RPC totals**: every ported test is at or below the Go solution's."];
+  const perOp = (rpcs: number, ops: number) => (ops > 0 ? rpcs / ops : Infinity);
+  const items = above.map((r) => {
+    const go = GO[r.test];
+    const ours = perOp(r.stats!.rpcs, r.stats!.commands);
+    return `${r.test} ${fmt(r.stats!.rpcs)} against ${fmt(go.rpcs)} (${fmt(ours, 1)} per operation against Go's ${fmt(perOp(go.rpcs, go.ops), 1)})`;
+  });
+  const worsePerOp = above.filter((r) => perOp(r.stats!.rpcs, r.stats!.commands) > perOp(GO[r.test].rpcs, GO[r.test].ops));
+  return [
+    '',
+    `**RPC totals above the Go solution's**: ${items.join('; ')}. These tests run their clerks for a fixed time and bound no RPC count, ` +
+      'so a total grows with the operations done; ' +
+      (worsePerOp.length === 0 ? 'per operation each is below Go.' : `per operation ${worsePerOp.map((r) => r.test).join(', ')} ${worsePerOp.length === 1 ? 'is' : 'are'} above Go too.`),
+  ];
 }
