@@ -89,15 +89,20 @@ function writeString(s: string): void {
 
 function writeStringHeader(length: number): void {
   if (length < 32) bytes[pos++] = 0xa0 + length;
-  else if (length < 0x100) {
-    bytes[pos++] = 0xd9;
+  else writeLengthHeader(length, 0xd9);
+}
+
+/** A str or bin header past the fix forms: `code8` (str8, bin8) and the two codes after it take 1, 2 and 4 length bytes. */
+function writeLengthHeader(length: number, code8: number): void {
+  if (length < 0x100) {
+    bytes[pos++] = code8;
     bytes[pos++] = length;
   } else if (length < 0x10000) {
-    bytes[pos++] = 0xda;
+    bytes[pos++] = code8 + 1;
     view.setUint16(pos, length);
     pos += 2;
   } else {
-    bytes[pos++] = 0xdb;
+    bytes[pos++] = code8 + 2;
     view.setUint32(pos, length);
     pos += 4;
   }
@@ -178,18 +183,7 @@ function writeBinary(b: Uint8Array): void {
   if (b.constructor !== Uint8Array) throw UNUSUAL;
   const n = b.length;
   ensure(5 + n);
-  if (n < 0x100) {
-    bytes[pos++] = 0xc4;
-    bytes[pos++] = n;
-  } else if (n < 0x10000) {
-    bytes[pos++] = 0xc5;
-    view.setUint16(pos, n);
-    pos += 2;
-  } else {
-    bytes[pos++] = 0xc6;
-    view.setUint32(pos, n);
-    pos += 4;
-  }
+  writeLengthHeader(n, 0xc4);
   bytes.set(b, pos);
   pos += n;
 }
