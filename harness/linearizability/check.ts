@@ -70,7 +70,7 @@ export function checkOperations<S, I, O>(
       : model.partition(operations);
   const verbose = options.verbose ?? false;
   const memoryLimit = options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT;
-  const searches = partitions.map((p) => new PartitionSearch(model, p.operations, verbose));
+  const searches = partitions.map((p) => new PartitionSearch(p.model ?? model, p.operations, verbose));
   const deadline = options.timeoutMs ? started + options.timeoutMs : Infinity;
   let stopAt = deadline;
   let illegal = false;

@@ -29,11 +29,14 @@ export class MemoCache<S> {
   private states: S[] = [];
   size = 0;
 
+  private readonly compared: boolean;
+
   constructor(
     private readonly words: number,
-    /** Absent: states are primitives compared with ===. */
-    private readonly equal: ((a: S, b: S) => boolean) | undefined,
+    /** The model's `equal` (called as its method); without one, states are compared with ===. */
+    private readonly model: { equal?(a: S, b: S): boolean },
   ) {
+    this.compared = model.equal !== undefined;
     this.store = new Uint32Array(1024 * words);
   }
 
@@ -57,7 +60,7 @@ export class MemoCache<S> {
           break;
         }
       }
-      if (same && (this.states[i] === state || (this.equal !== undefined && this.equal(this.states[i], state)))) return false;
+      if (same && (this.states[i] === state || (this.compared && this.model.equal!(this.states[i], state)))) return false;
     }
     const i = this.size++;
     if (i === this.keys.length) this.growEntries();

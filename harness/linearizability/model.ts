@@ -60,6 +60,13 @@ export interface Partition<I, O> {
   /** What the operations share, e.g. `key "3"`; empty for an unpartitioned history. */
   label: string;
   operations: Operation<I, O>[];
+  /**
+   * Optional: a model the search uses for this partition instead of the history's, because it is
+   * cheaper on what the partition holds (kv: a single key). It must give the same verdicts as the
+   * history's model on these operations; reports replay states with the history's model. Its
+   * state type is its own, hence `any`.
+   */
+  model?: Model<any, I, O>;
 }
 
 /** Groups operations by `keyOf`, in byte-wise key order, keeping their order inside a group. */

@@ -65,8 +65,10 @@ export class PartitionSearch<S, I, O> {
   private readonly zobrist: Int32Array;
   private readonly bits: Uint32Array;
   private readonly cache: MemoCache<S>;
-  private readonly hash: (state: S) => number;
-  private readonly equal: ((a: S, b: S) => boolean) | undefined;
+  // Whether the model has hash and equal: they are called as its methods, not through closures
+  // made per search, which would make each partition's calls a new target for the JIT.
+  private readonly hashed: boolean;
+  private readonly compared: boolean;
   // The stack of linearized calls, with the state and its hash before each.
   private readonly stackNode: Int32Array;
   private readonly stackState: (S | undefined)[];
@@ -144,9 +146,9 @@ export class PartitionSearch<S, I, O> {
     this.zobrist = zobristWords(m);
     const words = Math.ceil(m / 32);
     this.bits = new Uint32Array(words);
-    this.cache = new MemoCache<S>(words, model.equal ? (a, b) => model.equal!(a, b) : undefined);
-    this.hash = model.hash ? (state) => model.hash!(state) : () => 0;
-    this.equal = model.equal ? (a, b) => model.equal!(a, b) : undefined;
+    this.cache = new MemoCache<S>(words, model);
+    this.hashed = model.hash !== undefined;
+    this.compared = model.equal !== undefined;
     this.stackNode = new Int32Array(m);
     this.stackState = new Array<S | undefined>(m);
     this.stackHash = new Int32Array(m);
@@ -159,7 +161,7 @@ export class PartitionSearch<S, I, O> {
     if (!verbose) this.markOpen(operations, order, m);
     this.cursor = this.next[HEAD];
     this.state = model.init();
-    this.stateHash = this.hash(this.state);
+    this.stateHash = this.hashed ? model.hash!(this.state) : 0;
     this.longest = verbose ? new Array<Int32Array | undefined>(m) : undefined;
     if (m === 0) this.status = 'ok';
   }
@@ -168,7 +170,7 @@ export class PartitionSearch<S, I, O> {
   run(budget: number): SearchStatus {
     if (this.status !== 'running') return this.status;
     const { next, prev, match, opOf, zobrist, bits, inputs, outputs, model, cache, tail, stackNode, stackState, stackHash, readOnly, open, twin } = this;
-    const { hash, equal } = this;
+    const { hashed, compared } = this;
     const verbose = this.longest !== undefined;
     let { cursor, state, stateHash, bitsHash, depth } = this;
     let left = budget;
@@ -183,8 +185,8 @@ export class PartitionSearch<S, I, O> {
         }
         const after = model.step(state, inputs[op], outputs[op]);
         if (after !== undefined) {
-          const afterHash = after === state ? stateHash : hash(after);
-          if (open[op] === 1 && (after === state || (afterHash === stateHash && equal !== undefined && equal(after, state)))) {
+          const afterHash = after === state ? stateHash : hashed ? model.hash!(after) : 0;
+          if (open[op] === 1 && (after === state || (afterHash === stateHash && compared && model.equal!(after, state)))) {
             cursor = next[cursor]; // changes nothing here: see open
             continue;
           }

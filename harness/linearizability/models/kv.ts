@@ -2,10 +2,13 @@
 // is right with or without partitioning by key (a partition's map just holds one key).
 // A missing key reads as "", and "" is stored as absence, so delete and put(k, "") are one state.
 //
+// A partition holds one key: its search uses KvKeyModel (kv-key.ts), whose states are cheaper.
+//
 // A value is kept as the chain of writes that built it (put starts a chain, append adds a link)
 // and is never concatenated: the search creates millions of states, and a state must cost O(1)
 // time and memory however long its values grow (appends make them kilobytes long).
 import { partitionBy, type Model } from '../model';
+import { KvKeyModel } from './kv-key';
 
 export type KvOp = 'get' | 'put' | 'append' | 'delete';
 
@@ -134,7 +137,8 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
     return a.keys.every((key, i) => sameText(a.texts[i], lookup(b, key)));
   },
   hash: (state) => state.hash,
-  partition: (operations) => partitionBy(operations, (input) => input.key, (key) => `key ${JSON.stringify(key)}`),
+  partition: (operations) =>
+    partitionBy(operations, (input) => input.key, (key) => `key ${JSON.stringify(key)}`).map((p) => ({ ...p, model: new KvKeyModel(p.operations[0].input.key, kvModel) })),
   describeOperation(input, output) {
     const k = JSON.stringify(input.key);
     switch (input.op) {
@@ -154,3 +158,4 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
     return `{${keys.map((k) => `${JSON.stringify(k)}: ${JSON.stringify(textOf(lookup(state, k)))}`).join(', ')}}`;
   },
 };
+
