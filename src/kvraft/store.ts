@@ -41,9 +41,13 @@ export class KVStore {
       case 'Put':
         this.data.set(op.key, op.value);
         break;
-      case 'Append':
-        this.data.set(op.key, (this.data.get(op.key) ?? '') + op.value);
+      case 'Append': {
+        const from = this.data.get(op.key) ?? '';
+        const to = from + op.value;
+        this.data.set(op.key, to);
+        this.encodedData.appended(op.key, from, to, op.value);
         break;
+      }
       case 'Delete':
         this.data.delete(op.key);
         break;

@@ -26,6 +26,8 @@ const ARRAY: HeaderKind = { fix: 0x90, fixLimit: 16, u16: 0xdc, u32: 0xdd };
 const MAP: HeaderKind = { fix: 0x80, fixLimit: 16, u16: 0xde, u32: 0xdf };
 /** Byte strings have an 8-bit form instead of a fix form. */
 const BIN = { u8: 0xc4, u16: 0xc5, u32: 0xc6 };
+/** Text strings have both: a fix form for up to 31 bytes, then 8, 16 and 32 bits. */
+const STR = { fix: 0xa0, fixLimit: 32, u8: 0xd9, u16: 0xda, u32: 0xdb };
 
 /** An array given as its length and its elements' encodings, in pieces to be joined in order. */
 export interface EncodedArray {
@@ -83,6 +85,12 @@ export class Frame {
     return this;
   }
 
+  /** Adds this value to `a` as its next element, by reference to the parts (no copy). */
+  addTo(a: EncodedArray): void {
+    for (const part of this.parts) a.elements.push(part);
+    a.length++;
+  }
+
   /** A whole array whose elements are already encoded. */
   encodedArray(a: EncodedArray): this {
     this.array(a.length);
@@ -122,6 +130,32 @@ function header(kind: HeaderKind, n: number): Uint8Array {
   if (n < kind.fixLimit) return Uint8Array.of(kind.fix + n);
   if (n < 0x10000) return Uint8Array.of(kind.u16, n >>> 8, n & 0xff);
   return u32Header(kind.u32, n);
+}
+
+/** The size of the header of a text string of `n` UTF-8 bytes. */
+export function stringHeaderSize(n: number): number {
+  return n < STR.fixLimit ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 5;
+}
+
+/** Writes the header of a text string of `n` UTF-8 bytes into `target` at `at` (stringHeaderSize(n) bytes). */
+export function writeStringHeader(target: Uint8Array, at: number, n: number): void {
+  if (n < STR.fixLimit) target[at] = STR.fix + n;
+  else if (n < 0x100) target.set([STR.u8, n], at);
+  else if (n < 0x10000) target.set([STR.u16, n >>> 8, n & 0xff], at);
+  else target.set(u32Header(STR.u32, n), at);
+}
+
+/** The size of the string header that starts with `tag` (the first byte of a string's encoding). */
+export function stringHeaderSizeOf(tag: number): number {
+  const size = tag >= STR.fix && tag < STR.fix + STR.fixLimit ? 1 : tag === STR.u8 ? 2 : tag === STR.u16 ? 3 : tag === STR.u32 ? 5 : 0;
+  if (size === 0) throw new Error(`src/raft/frame.ts: the injected codec encoded a string with the tag 0x${tag.toString(16)}, not a MessagePack string's`);
+  return size;
+}
+
+/** The UTF-8 bytes of `s` as the codec writes them: its encoding of `s` without the header (a view). */
+export function stringBody(codec: Codec, s: string): Uint8Array {
+  const encoded = codec.encode(s);
+  return encoded.subarray(stringHeaderSizeOf(encoded[0]));
 }
 
 function u32Header(tag: number, n: number): Uint8Array {
@@ -173,18 +207,27 @@ export class FramedRun {
     this.firstId = id;
   }
 
-  /** Appends element number `next`. */
-  push(element: Frame): void {
+  /** Appends element number `next`: a Frame's bytes, or bytes already encoded. */
+  push(element: Frame | Uint8Array): void {
     if (this.end + element.length > this.buffer.length) this.grow(element.length);
     const at = this.end;
-    element.copyTo(this.buffer, at);
+    if (element instanceof Uint8Array) this.buffer.set(element, at);
+    else element.copyTo(this.buffer, at);
     this.ends.push(at + element.length);
   }
 
   /** The first `n` elements' bytes: a view, valid until the run next changes. */
   head(n: number): Uint8Array {
     if (n > this.count) throw new RangeError(`FramedRun: ${n} elements asked for, ${this.count} held`);
-    return this.buffer.subarray(this.start, n === 0 ? this.start : this.ends[n - 1]);
+    return this.between(this.firstId, this.firstId + n);
+  }
+
+  /** Elements `from` to `to` (exclusive), all held: their bytes as a view, valid until the run next changes. */
+  between(from: number, to: number): Uint8Array {
+    if (from < this.firstId || to > this.next || from > to) throw new RangeError(`FramedRun: elements ${from}..${to - 1} asked for, ${this.firstId}..${this.next - 1} held`);
+    const i = from - this.firstId;
+    const j = to - this.firstId;
+    return this.buffer.subarray(i === 0 ? this.start : this.ends[i - 1], j === 0 ? this.start : this.ends[j - 1]);
   }
 
   clear(): void {
@@ -225,24 +268,33 @@ const checked = new WeakSet<Codec>();
 
 /**
  * Throws unless `codec` frames arrays, maps and byte strings as MessagePack does (then a Frame
- * assembles the same bytes as the codec's encoding of the whole value). Checked once per codec, on
- * a sample with every header size a Frame writes or strips but the 32-bit ones.
+ * assembles the same bytes as the codec's encoding of the whole value), and text strings too (for
+ * stringBody and writeStringHeader). Checked once per codec, on a sample with every header size a
+ * Frame writes or strips but the 32-bit ones.
  */
 function checkFraming(codec: Codec): void {
   if (checked.has(codec)) return;
   const pairs = Array.from({ length: 3 }, (_, i) => [`k${i}`, 'v'.repeat(i * 200)]);
   const blobs = [new Uint8Array(3).fill(1), new Uint8Array(300).fill(2), new Uint8Array(0)];
   const wide = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`p${i}`, i]));
-  const sample = { none: [], pairs, blobs, wide, long: Array.from({ length: 17 }, (_, i) => i) };
+  const texts = ['', 'a'.repeat(31), 'é'.repeat(16), 'b'.repeat(255), '€'.repeat(100)];
+  const sample = { none: [], pairs, blobs, wide, long: Array.from({ length: 17 }, (_, i) => i), texts };
   checked.add(codec); // the Frames below must not check again
   let problem = 'its bytes differ';
   try {
-    const frame = new Frame(codec).map(5).items(['none', []]).value('pairs').array(pairs.length);
+    const frame = new Frame(codec).map(6).items(['none', []]).value('pairs').array(pairs.length);
     for (const p of pairs) frame.value(p);
     frame.value('blobs').array(blobs.length);
     for (const b of blobs) frame.bin(b);
     frame.value('wide').map(16).items(Object.entries(wide).flat());
     frame.value('long').array(17).items(sample.long);
+    frame.value('texts').array(texts.length);
+    for (const t of texts) {
+      const body = stringBody(codec, t);
+      const header = new Uint8Array(stringHeaderSize(body.length));
+      writeStringHeader(header, 0, body.length);
+      frame.encoded(header).encoded(body);
+    }
     if (sameBytes(frame.bytes(), codec.encode(sample))) return;
   } catch (e) {
     problem = e instanceof Error ? e.message : String(e);

@@ -146,7 +146,7 @@ describe('raft log', () => {
     expect(decodeState(codec, new Uint8Array(0))).to.equal(undefined);
   });
 
-  it('a save encodes only the blocks it cannot take from earlier saves', () => {
+  it('a save encodes only the entries no earlier save encoded', () => {
     let encodes = 0;
     const counting: Codec = { encode: (v) => (encodes++, codec.encode(v)), decode: codec.decode };
     new Frame(counting); // checks the codec's framing once, with encodes of its own
@@ -156,15 +156,16 @@ describe('raft log', () => {
       log.encodedBlocks(counting);
       return encodes;
     };
-    expect(encodesOfSave()).to.equal(11); // the first save encodes every block
+    expect(encodesOfSave()).to.equal(10 * PERSIST_BLOCK + 5); // the first save encodes every entry
+    expect(encodesOfSave()).to.equal(0);
     log.append([1, 'a'], [1, 'b']);
-    expect(encodesOfSave()).to.equal(1); // the unfinished last block
+    expect(encodesOfSave()).to.equal(2); // the new ones
     log.compact(3 * PERSIST_BLOCK + 7);
-    expect(encodesOfSave()).to.equal(2); // the block the snapshot cut, and the last
+    expect(encodesOfSave()).to.equal(0); // the block the snapshot cut is framed from kept entries
     log.truncateFrom(6 * PERSIST_BLOCK + 2);
-    expect(encodesOfSave()).to.equal(2); // the block the snapshot cut, and the one the truncation cut
+    expect(encodesOfSave()).to.equal(0); // so is the one the truncation cut
     log.append(...Array.from({ length: 2 * PERSIST_BLOCK }, (): Entry => [2, 'c']));
-    expect(encodesOfSave()).to.equal(4); // the block the snapshot cut, two blocks completed since, and the last
+    expect(encodesOfSave()).to.equal(2 * PERSIST_BLOCK); // the appended entries only, though two blocks completed
     log.reset(log.lastIndex + 3, 2);
     log.append([2, 'd']);
     expect(encodesOfSave()).to.equal(1);
