@@ -4,18 +4,24 @@
 
 /** Deterministic random words, one per operation, for the incremental bitset hash. */
 export function zobristWords(count: number): Int32Array {
-  const words = new Int32Array(count);
-  let x = 0x9e3779b9;
-  for (let i = 0; i < count; i++) {
-    // splitmix32
-    x = (x + 0x9e3779b9) | 0;
-    let z = x;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    words[i] = z ^ (z >>> 16);
+  // Word i is the same for every partition: generated once, grown on demand.
+  if (count > zobrist.length) {
+    const words = new Int32Array(Math.max(count, 2 * zobrist.length));
+    let x = 0x9e3779b9;
+    for (let i = 0; i < words.length; i++) {
+      // splitmix32
+      x = (x + 0x9e3779b9) | 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      words[i] = z ^ (z >>> 16);
+    }
+    zobrist = words;
   }
-  return words;
+  return zobrist.subarray(0, count);
 }
+
+let zobrist = new Int32Array(0);
 
 /**
  * An open hash table with chaining, laid out in flat typed arrays: entry i's bitset lives in

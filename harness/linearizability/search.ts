@@ -44,13 +44,28 @@ function sortedBy(time: Float64Array): Int32Array {
   const n = time.length;
   const index = new Int32Array(n);
   let sorted = true;
+  let packable = n <= PACK;
   for (let i = 0; i < n; i++) {
     index[i] = i;
-    if (i > 0 && !(time[i - 1] <= time[i])) sorted = false;
+    const t = time[i];
+    if (i > 0 && !(time[i - 1] <= t)) sorted = false;
+    if (!(t === Infinity || (Number.isInteger(t) && t >= 0 && t < MAX_PACKED_TIME))) packable = false;
   }
-  if (!sorted) index.sort((a, b) => time[a] - time[b] || a - b);
+  if (sorted) return index;
+  if (!packable) return index.sort((a, b) => time[a] - time[b] || a - b);
+  // Times of recorded histories (event positions, virtual milliseconds) are small integers: each
+  // index rides in the low bits of its time, and the typed array's own sort (no comparator to
+  // call, which a cold start runs in the interpreter) orders them, ties by index.
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = (time[i] === Infinity ? MAX_PACKED_TIME : time[i]) * PACK + i;
+  keys.sort();
+  for (let i = 0; i < n; i++) index[i] = keys[i] % PACK;
   return index;
 }
+
+/** Indices below PACK fit in the low bits of a packed sort key; times below MAX_PACKED_TIME (and Infinity, as that) above them. */
+const PACK = 2 ** 21;
+const MAX_PACKED_TIME = 2 ** 31;
 
 export class PartitionSearch<S, I, O> {
   // Nodes 1..2m are the entries in time order; 0 is the head and 2m+1 the tail sentinel.
@@ -128,7 +143,7 @@ export class PartitionSearch<S, I, O> {
     // which makes intervals closed (an op returning at t overlaps one called at t).
     const order = entryOrder(operations);
     const nodeOfEntry = new Int32Array(2 * m);
-    order.forEach((e, i) => (nodeOfEntry[e] = i + 1));
+    for (let i = 0; i < 2 * m; i++) nodeOfEntry[order[i]] = i + 1;
     for (let n = 0; n <= 2 * m; n++) {
       this.next[n] = n + 1;
       this.prev[n + 1] = n;
@@ -294,7 +309,8 @@ export class PartitionSearch<S, I, O> {
   /** Marks the open operations and links each to its earlier twin (`order`: entries in list order). */
   private markOpen(operations: readonly Operation<I, O>[], order: Int32Array, m: number): void {
     const lastWithInput = new Map<string, number>();
-    for (const e of order) {
+    for (let i = 0; i < order.length; i++) {
+      const e = order[i];
       if (e >= m || operations[e].return !== Infinity || operations[e].output !== undefined) continue;
       this.open[e] = 1;
       let key: string | undefined;

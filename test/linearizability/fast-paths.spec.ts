@@ -95,12 +95,14 @@ describe('linearizability: start-up fast paths', () => {
     for (let trial = 0; trial < 200; trial++) {
       const m = 1 + Math.floor(random() * 40);
       const grain = 1 + Math.floor(random() * 10); // coarse times: many ties
+      // Small integer times are sorted as packed keys; fractional and huge ones by comparison.
+      const [scale, offset] = [[1, 0], [0.25, 0], [1, 2 ** 31 - 30]][trial % 3];
       const ops = Array.from({ length: m }, () => {
-        const call = Math.floor(random() * 50 / grain) * grain;
-        const ret = random() < 0.15 ? Infinity : call + Math.floor(random() * 30 / grain) * grain;
+        const call = Math.floor((random() * 50) / grain) * grain * scale + offset;
+        const ret = random() < 0.15 ? Infinity : call + Math.floor((random() * 30) / grain) * grain * scale;
         return { clientId: 0, input: null, call, output: null, return: ret };
       });
-      if (trial % 2 === 0) ops.sort((a, b) => a.call - b.call); // as recorded: by call
+      if (trial % 4 < 2) ops.sort((a, b) => a.call - b.call); // as recorded: by call
       const time = (e: number) => (e < m ? ops[e].call : ops[e - m].return);
       const expected = Array.from({ length: 2 * m }, (_, e) => e).sort((a, b) => time(a) - time(b) || Number(a >= m) - Number(b >= m) || a - b);
       expect(Array.from(entryOrder(ops)), `trial ${trial}`).to.deep.equal(expected);

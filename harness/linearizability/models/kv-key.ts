@@ -18,6 +18,11 @@ function fnv(h: number, text: string): number {
   return h;
 }
 
+/** kvModel's and KvKeyModel's readOnly: a get, or an append of nothing. */
+export function kvReadOnly(input: KvInput): boolean {
+  return input.op === 'get' || (input.op === 'append' && !input.value);
+}
+
 /** Id 0: the empty value (a missing key reads as "", and "" is stored as absence). */
 const EMPTY = 0;
 
@@ -131,8 +136,8 @@ export class KvKeyModel implements Model<number, KvInput, KvOutput> {
     }
   }
 
-  readOnly(input: KvInput, output: KvOutput | undefined): boolean {
-    return this.base.readOnly!(input, output);
+  readOnly(input: KvInput): boolean {
+    return kvReadOnly(input);
   }
 
   equal(a: number, b: number): boolean {

@@ -8,7 +8,7 @@
 // and is never concatenated: the search creates millions of states, and a state must cost O(1)
 // time and memory however long its values grow (appends make them kilobytes long).
 import { partitionBy, type Model } from '../model';
-import { KvKeyModel } from './kv-key';
+import { KvKeyModel, kvReadOnly } from './kv-key';
 
 export type KvOp = 'get' | 'put' | 'append' | 'delete';
 
@@ -129,7 +129,7 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
         return undefined;
     }
   },
-  readOnly: (input) => input.op === 'get' || (input.op === 'append' && !input.value),
+  readOnly: kvReadOnly,
   equal(a, b) {
     if (a === b) return true;
     if (a.hash !== b.hash || a.keys.length !== b.keys.length) return false;
