@@ -33,6 +33,8 @@ const STR = { fix: 0xa0, fixLimit: 32, u8: 0xd9, u16: 0xda, u32: 0xdb };
 export interface EncodedArray {
   length: number;
   elements: Uint8Array[];
+  /** Which piece, if any, is all of a FramedRun's elements (see FramedRun.around). */
+  run?: { piece: number; of: FramedRun };
 }
 
 /** Collects the parts of one value in order; bytes() joins them into one new array. */
@@ -184,9 +186,11 @@ export class ReusedBuffer {
  * elements (Raft: block numbers); the run grows at its end and shrinks at either end.
  */
 export class FramedRun {
+  /** Room kept before the elements of a new buffer, for what around() writes before them. */
+  private static readonly FRONT = 64;
   private buffer = new Uint8Array(4096);
   /** Where the first element starts in the buffer. */
-  private start = 0;
+  private start = FramedRun.FRONT;
   /** Where each element ends in the buffer, in order. */
   private ends: number[] = [];
   private firstId = 0;
@@ -232,7 +236,22 @@ export class FramedRun {
 
   clear(): void {
     this.ends = [];
-    this.start = 0;
+    this.start = FramedRun.FRONT;
+  }
+
+  /**
+   * The bytes of `before`, every element, then `after`, as one view of the run's buffer (written
+   * around the elements, where nothing is kept), so that a value whose bulk is the run is
+   * assembled without copying the run; undefined if `before` does not fit in front of it. The view
+   * is valid until the run next changes.
+   */
+  around(before: Frame, after: Frame): Uint8Array | undefined {
+    if (before.length > this.start) return undefined;
+    if (this.end + after.length > this.buffer.length) this.grow(after.length);
+    const from = this.start - before.length;
+    before.copyTo(this.buffer, from);
+    after.copyTo(this.buffer, this.end);
+    return this.buffer.subarray(from, this.end + after.length);
   }
 
   /** Drops element `id` and every later one. */
@@ -253,13 +272,14 @@ export class FramedRun {
     return this.count > 0 ? this.ends[this.count - 1] : this.start;
   }
 
-  /** Moves the elements to the start of a buffer with room for `extra` more bytes. */
+  /** Moves the elements to the front room of a buffer with room for `extra` more bytes after them. */
   private grow(extra: number): void {
     const live = this.buffer.subarray(this.start, this.end);
-    const next = new Uint8Array(Math.max(4096, 2 * (live.length + extra)));
-    next.set(live);
-    this.ends = this.ends.map((e) => e - this.start);
-    this.start = 0;
+    const next = new Uint8Array(FramedRun.FRONT + Math.max(4096, 2 * (live.length + extra)));
+    next.set(live, FramedRun.FRONT);
+    const shift = FramedRun.FRONT - this.start;
+    this.ends = this.ends.map((e) => e + shift);
+    this.start = FramedRun.FRONT;
     this.buffer = next;
   }
 }

@@ -63,6 +63,7 @@ export class LogEncoding {
       for (let b = this.completeBlocks.next; b < first + complete; b++) {
         this.completeBlocks.push(this.block(codec, b * PERSIST_BLOCK + 1, (b + 1) * PERSIST_BLOCK));
       }
+      if (complete === this.completeBlocks.count) out.run = { piece: out.elements.length, of: this.completeBlocks };
       out.elements.push(this.completeBlocks.head(complete));
       out.length += complete;
       from += complete * PERSIST_BLOCK;

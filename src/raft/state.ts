@@ -29,11 +29,26 @@ type Encoded = [currentTerm: number, votedFor: number, lastIncludedIndex: number
 
 /**
  * The codec's encoding of the Encoded array, assembled without encoding the blocks again: a new
- * array, or, given `into`, a view of that buffer valid until its next use.
+ * array, or, given `into`, a view valid until the next save or change to the log (of `into`, or
+ * of the log's own buffer of complete blocks).
  */
 export function encodeState(codec: Codec, s: PersistentState, into?: ReusedBuffer): Uint8Array {
-  const frame = new Frame(codec).array(5).items([s.currentTerm, s.votedFor, s.lastIncludedIndex, s.lastIncludedTerm]);
-  frame.encodedArray(s.entryBlocks);
+  const head = () => new Frame(codec).array(5).items([s.currentTerm, s.votedFor, s.lastIncludedIndex, s.lastIncludedTerm]);
+  const blocks = s.entryBlocks;
+  if (into && blocks.run) {
+    // The log's complete blocks are most of the state: the rest is written around them, in their
+    // buffer, instead of copying them into `into`.
+    const { piece, of } = blocks.run;
+    const before = head().array(blocks.length);
+    const after = new Frame(codec);
+    blocks.elements.forEach((bytes, i) => {
+      if (i < piece) before.encoded(bytes);
+      else if (i > piece) after.encoded(bytes);
+    });
+    const bytes = of.around(before, after);
+    if (bytes) return bytes;
+  }
+  const frame = head().encodedArray(blocks);
   return into ? into.hold(frame) : frame.bytes();
 }
 

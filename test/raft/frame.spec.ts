@@ -95,6 +95,14 @@ describe('raft/frame', () => {
       expect(run.head(70)).to.deep.equal(expected(range(20, 90), size));
       expect(() => run.head(71)).to.throw(RangeError, /71 elements asked for, 70 held/);
 
+      // around(): what goes before and after, written in the run's own buffer around the elements.
+      const before = new Frame(codec).array(71).bin(Uint8Array.of(1, 2));
+      const after = element(999, 5000); // past the buffer's end: it grows
+      const whole = new Frame(codec).array(71).bin(Uint8Array.of(1, 2)).encoded(run.head(70)).encoded(after.bytes()).bytes();
+      expect(run.around(before, after)).to.deep.equal(whole);
+      expect(run.around(before, new Frame(codec))).to.deep.equal(whole.subarray(0, whole.length - after.length));
+      expect(run.head(70)).to.deep.equal(expected(range(20, 90), size)); // the elements are left as they were
+      expect(run.around(new Frame(codec).bin(new Uint8Array(200)), after)).to.equal(undefined); // no room in front
       run.startAt(20); // already starts there: kept
       expect(run.count).to.equal(70);
       run.startAt(21); // does not: emptied, numbered from 21
