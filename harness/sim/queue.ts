@@ -15,15 +15,18 @@ export class EventQueue<E extends QueuedEvent> {
   }
 
   push(event: E): void {
+    // Sift up by moving parents down into the hole, then place the event once (no swaps: a
+    // destructuring swap allocated an array per step in the hottest loop of a run).
     const heap = this.heap;
+    let i = heap.length;
     heap.push(event);
-    let i = heap.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!before(heap[i], heap[parent])) break;
-      [heap[i], heap[parent]] = [heap[parent], heap[i]];
+      if (!before(event, heap[parent])) break;
+      heap[i] = heap[parent];
       i = parent;
     }
+    heap[i] = event;
   }
 
   /** The queued events, in no particular order. */
@@ -40,19 +43,20 @@ export class EventQueue<E extends QueuedEvent> {
     if (heap.length === 0) return undefined;
     const top = heap[0];
     const last = heap.pop() as E;
-    if (heap.length > 0) {
-      heap[0] = last;
+    const n = heap.length;
+    if (n > 0) {
+      // Sift `last` down from the root, moving the smaller child up into the hole.
       let i = 0;
       for (;;) {
         const left = 2 * i + 1;
+        if (left >= n) break;
         const right = left + 1;
-        let smallest = i;
-        if (left < heap.length && before(heap[left], heap[smallest])) smallest = left;
-        if (right < heap.length && before(heap[right], heap[smallest])) smallest = right;
-        if (smallest === i) break;
-        [heap[i], heap[smallest]] = [heap[smallest], heap[i]];
-        i = smallest;
+        const child = right < n && before(heap[right], heap[left]) ? right : left;
+        if (!before(heap[child], last)) break;
+        heap[i] = heap[child];
+        i = child;
       }
+      heap[i] = last;
     }
     return top;
   }
