@@ -9,6 +9,7 @@
 // time and memory however long its values grow (appends make them kilobytes long).
 import { partitionBy, type Model } from '../model';
 import { KvKeyModel, kvReadOnly } from './kv-key';
+import { extend, fnv, FNV_OFFSET, sameText, spells, textOf, type Text } from './kv-text';
 
 export type KvOp = 'get' | 'put' | 'append' | 'delete';
 
@@ -24,17 +25,6 @@ export interface KvOutput {
   value?: string;
 }
 
-/** A non-empty value: `parent`'s text followed by `chunk`. */
-interface Text {
-  readonly parent: Text | undefined;
-  readonly chunk: string;
-  readonly length: number;
-  /** FNV-1a of the whole text, extended link by link. */
-  readonly hash: number;
-  /** The last string found to be this text (a get's output is checked against the same text often). */
-  spelled: string | undefined;
-}
-
 export interface KvState {
   /** Keys with a non-empty value; shared between states while the key set does not change. */
   readonly keys: readonly string[];
@@ -43,51 +33,9 @@ export interface KvState {
   readonly hash: number;
 }
 
-const FNV_OFFSET = 0x811c9dc5;
-
-function fnv(h: number, text: string): number {
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h;
-}
-
 function cellHash(key: string, valueHash: number): number {
   const h = Math.imul(fnv(FNV_OFFSET, key) ^ Math.imul(valueHash, 0x85ebca6b), 0xc2b2ae35);
   return h ^ (h >>> 15);
-}
-
-function extend(parent: Text | undefined, chunk: string): Text {
-  return { parent, chunk, length: (parent?.length ?? 0) + chunk.length, hash: fnv(parent?.hash ?? FNV_OFFSET, chunk), spelled: undefined };
-}
-
-/** Does `text` spell `s`? Compares chunk by chunk from the end, without building the text. */
-function spells(text: Text | undefined, s: string): boolean {
-  if (text === undefined) return s === '';
-  if (text.length !== s.length) return false;
-  if (text.spelled === s) return true;
-  let end = s.length;
-  for (let t: Text | undefined = text; t; t = t.parent) {
-    end -= t.chunk.length;
-    if (!s.startsWith(t.chunk, end)) return false;
-  }
-  text.spelled = s;
-  return true;
-}
-
-function sameText(a: Text | undefined, b: Text | undefined): boolean {
-  while (a !== b) {
-    if (a === undefined || b === undefined || a.length !== b.length || a.hash !== b.hash) return false;
-    // Usually both were built by the same writes; otherwise compare the spelled-out texts.
-    if (a.chunk !== b.chunk) return spells(a, textOf(b));
-    a = a.parent;
-    b = b.parent;
-  }
-  return true;
-}
-
-function textOf(text: Text | undefined): string {
-  const chunks: string[] = [];
-  for (let t = text; t; t = t.parent) chunks.push(t.chunk);
-  return chunks.reverse().join('');
 }
 
 const EMPTY: KvState = { keys: [], texts: [], hash: 0 };
