@@ -9,15 +9,15 @@ import type { Codec } from '../../harness/api';
 import { stringBody, stringHeaderSize, stringHeaderSizeOf, writeStringHeader, type Frame } from '../raft';
 
 /** One pair's encoding, in `buffer` up to `length`, with room after it for appended bytes. */
-interface KeptPair {
-  value: string;
+interface KeptPair<V> {
+  value: V;
   buffer: Uint8Array;
   length: number;
-  /** Where the value's string header starts, and its size (the value's UTF-8 bytes follow it). */
+  /** Where a string value's header starts, and its size (the value's UTF-8 bytes follow it). */
   valueAt: number;
   headerSize: number;
-  /** Whether the value holds no UTF-16 surrogate (see extend). */
-  noSurrogates: boolean;
+  /** Whether the value is a string that holds no UTF-16 surrogate (one that extend() can grow). */
+  extensible: boolean;
 }
 
 /** Any UTF-16 surrogate, paired or not. */
@@ -30,15 +30,16 @@ interface Growth {
   added: string;
 }
 
-export class PairEncodings {
-  private readonly kept = new Map<string, KeptPair>();
-  private readonly growths = new Map<string, Growth>();
+/** Pairs of a map from keys to strings (appended() applies) or to other values (numbers: a duplicate table). */
+export class PairEncodings<K = string, V = string> {
+  private readonly kept = new Map<K, KeptPair<V>>();
+  private readonly growths = new Map<K, Growth>();
 
   /**
    * Tells that `key`'s value went from `from` to `to`, which is `from + added` (optional: without
    * it the pair is encoded again whole). Remembered from the first write() on, until the next.
    */
-  appended(key: string, from: string, to: string, added: string): void {
+  appended(key: K, from: string, to: string, added: string): void {
     if (this.kept.size === 0) return;
     const g = this.growths.get(key);
     if (g !== undefined && g.to === from) {
@@ -51,7 +52,7 @@ export class PairEncodings {
    * Appends `[...map]` (an array of [key, value] pairs, in the map's order) to `frame`, as views of
    * kept buffers: copy the frame's bytes before the next write.
    */
-  write(frame: Frame, codec: Codec, map: ReadonlyMap<string, string>): void {
+  write(frame: Frame, codec: Codec, map: ReadonlyMap<K, V>): void {
     frame.array(map.size);
     for (const [key, value] of map) {
       let pair = this.kept.get(key);
@@ -70,18 +71,19 @@ export class PairEncodings {
   }
 }
 
-function encodePair(codec: Codec, key: string, value: string): KeptPair {
+function encodePair<K, V>(codec: Codec, key: K, value: V): KeptPair<V> {
   const buffer = codec.encode([key, value]);
+  if (typeof value !== 'string') return { value, buffer, length: buffer.length, valueAt: -1, headerSize: 0, extensible: false };
   const valueAt = 1 + codec.encode(key).length; // after the header of a 2-element array and the key
-  return { value, buffer, length: buffer.length, valueAt, headerSize: stringHeaderSizeOf(buffer[valueAt]), noSurrogates: !SURROGATE.test(value) };
+  return { value, buffer, length: buffer.length, valueAt, headerSize: stringHeaderSizeOf(buffer[valueAt]), extensible: !SURROGATE.test(value) };
 }
 
 /**
  * Writes the end that `value` added to the pair's kept value, if `growth` says that is all that
  * changed and the value's header keeps its size; false if the pair must be encoded again.
  */
-function extend(codec: Codec, pair: KeptPair, value: string, growth: Growth | undefined): boolean {
-  if (growth === undefined || !pair.noSurrogates || growth.from !== pair.value || growth.to !== value) return false;
+function extend<V>(codec: Codec, pair: KeptPair<V>, value: V, growth: Growth | undefined): boolean {
+  if (growth === undefined || !pair.extensible || growth.from !== pair.value || growth.to !== value) return false;
   const added = growth.added;
   // Only text without surrogates is written the same, byte for byte, whole or in pieces: a pair
   // split between the two pieces joins into one character, and the codec (as @msgpack/msgpack

@@ -19,8 +19,9 @@ export class KVStore {
   /** The highest seq of a write applied for each client. A clerk sends one op at a time with
    * increasing seqs, so any write with seq <= this has already been applied. */
   readonly sessions = new Map<number, number>();
-  /** The data's pairs as last encoded, for snapshots (see encodeImage). */
+  /** The data's and the sessions' pairs as last encoded, for snapshots (see encodeImage). */
   private readonly encodedData = new PairEncodings();
+  private readonly encodedSessions = new PairEncodings<number, number>();
 
   isDuplicate(clientId: number, seq: number): boolean {
     const last = this.sessions.get(clientId);
@@ -64,13 +65,15 @@ export class KVStore {
 
   /**
    * The same bytes as codec.encode(this.image(index)), but only the pairs whose value changed
-   * since the last call are encoded again (a store of long appended values is mostly unchanged
-   * between two snapshots).
+   * since the last call are encoded again (a store of long appended values, and the duplicate
+   * table of many clerks, are mostly unchanged between two snapshots).
    */
   encodeImage(codec: Codec, index: number): Uint8Array {
     const frame = new Frame(codec).map(3).items(['index', index, 'data']);
     this.writeData(frame, codec);
-    return frame.items(['sessions', [...this.sessions]]).bytes();
+    frame.value('sessions');
+    this.encodedSessions.write(frame, codec, this.sessions);
+    return frame.bytes();
   }
 
   /** Appends `[...this.data]` to `frame`, encoding only the pairs changed since the last time. */

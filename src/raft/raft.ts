@@ -18,7 +18,6 @@
 import type { ClientEnd, Handler, PersisterApi, Runtime, Timer } from '../../harness/api';
 import type { ApplyMsg, ApplySink, RaftPeer, StartResult } from '../../harness/contracts/raft';
 import { Applier, type SnapshotToDeliver } from './applier';
-import { ReusedBuffer } from './frame';
 import { LeaderState } from './leader';
 import { RaftLog } from './log';
 import type { AppendEntriesArgs, AppendEntriesReply, Entry, InstallSnapshotArgs, InstallSnapshotReply, RequestVoteArgs, RequestVoteReply } from './messages';
@@ -35,7 +34,7 @@ import {
   nextIndexAfterConflict,
   randomElectionTimeout,
 } from './rules';
-import { decodeState, encodeState, type PersistentState } from './state';
+import { decodeState, encodeState, SaveBuffer, type PersistentState } from './state';
 
 export type Role = 'follower' | 'candidate' | 'leader';
 
@@ -70,7 +69,7 @@ export class Raft implements RaftPeer {
   private preVotes = { term: 0, granted: new Set<number>() };
   /** The leader appended entries that are not saved yet. */
   private unsavedEntries = false;
-  private readonly saveBuffer = new ReusedBuffer();
+  private readonly saveBuffer = new SaveBuffer();
 
   readonly handlers: Readonly<Record<string, Handler>>;
 

@@ -4,7 +4,7 @@
 // re-encode the whole log: the log keeps its blocks' encodings and they go into the state as they
 // are (frame.ts). The snapshot bytes are saved beside this in the same persister.save().
 import type { Codec } from '../../harness/api';
-import { Frame, type EncodedArray, type ReusedBuffer } from './frame';
+import { Frame, ReusedBuffer, type EncodedArray } from './frame';
 import type { Entry } from './messages';
 
 export interface PersistentState {
@@ -28,12 +28,35 @@ export interface RestoredState {
 type Encoded = [currentTerm: number, votedFor: number, lastIncludedIndex: number, lastIncludedTerm: number, entryBlocks: Uint8Array[]];
 
 /**
+ * What one Raft peer's saves reuse: a buffer to assemble the state in, and the encoding of the
+ * state's four numbers, which most saves leave as they were.
+ */
+export class SaveBuffer {
+  readonly buffer = new ReusedBuffer();
+  private numbers: number[] = [];
+  private encoded: Uint8Array | undefined;
+
+  /** The encoding of `numbers` as consecutive array elements (no array header). */
+  items(codec: Codec, numbers: number[]): Uint8Array {
+    if (this.encoded === undefined || numbers.some((n, i) => n !== this.numbers[i])) {
+      this.numbers = numbers;
+      this.encoded = new Frame(codec).items(numbers).bytes();
+    }
+    return this.encoded;
+  }
+}
+
+/**
  * The codec's encoding of the Encoded array, assembled without encoding the blocks again: a new
  * array, or, given `into`, a view valid until the next save or change to the log (of `into`, or
  * of the log's own buffer of complete blocks).
  */
-export function encodeState(codec: Codec, s: PersistentState, into?: ReusedBuffer): Uint8Array {
-  const head = () => new Frame(codec).array(5).items([s.currentTerm, s.votedFor, s.lastIncludedIndex, s.lastIncludedTerm]);
+export function encodeState(codec: Codec, s: PersistentState, into?: SaveBuffer): Uint8Array {
+  const numbers = [s.currentTerm, s.votedFor, s.lastIncludedIndex, s.lastIncludedTerm];
+  const head = () => {
+    const frame = new Frame(codec).array(5);
+    return into ? frame.encoded(into.items(codec, numbers)) : frame.items(numbers);
+  };
   const blocks = s.entryBlocks;
   if (into && blocks.run) {
     // The log's complete blocks are most of the state: the rest is written around them, in their
@@ -49,7 +72,7 @@ export function encodeState(codec: Codec, s: PersistentState, into?: ReusedBuffe
     if (bytes) return bytes;
   }
   const frame = head().encodedArray(blocks);
-  return into ? into.hold(frame) : frame.bytes();
+  return into ? into.buffer.hold(frame) : frame.bytes();
 }
 
 /** The saved state, or undefined for a fresh boot (nothing saved yet). */

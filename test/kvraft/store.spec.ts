@@ -52,7 +52,8 @@ describe('kvraft store', () => {
   it('encodeImage gives the bytes of encoding the whole image, snapshot after snapshot', () => {
     const s = new KVStore();
     let x = 5;
-    const rand = (n: number) => (x = (x * 1103515245 + 12345) % 2 ** 31) % n;
+    // The LCG's high bits (its low bits repeat with short periods).
+    const rand = (n: number) => Math.floor(((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
     const kinds: Op['kind'][] = ['Append', 'Append', 'Append', 'Put', 'Delete', 'Get'];
     for (let seq = 1; seq <= 400; seq++) {
       applyAll(s, [op(kinds[rand(kinds.length)], `k${rand(12)}`, `x ${seq} y`, rand(4), seq)]);

@@ -13,10 +13,10 @@ import {
   ELECTION_TIMEOUT_MAX_MS,
   ELECTION_TIMEOUT_MIN_MS,
 } from '../../src/raft/rules';
-import { decodeState, encodeState } from '../../src/raft/state';
+import { decodeState, encodeState, SaveBuffer } from '../../src/raft/state';
 import { codec } from '../../harness/codec';
 import type { Codec } from '../../harness/api';
-import { Frame, ReusedBuffer } from '../../src/raft/frame';
+import { Frame } from '../../src/raft/frame';
 
 /** A log holding entries with these terms at indices 1, 2, ... (commands are `c<index>`). */
 function logOf(terms: number[], from = 0, fromTerm = 0): RaftLog {
@@ -102,15 +102,16 @@ describe('raft log', () => {
         blocks.push(codec.encode(log.slice(from, to)));
         from = to + 1;
       }
-      return codec.encode([9, 2, log.lastIncludedIndex, log.lastIncludedTerm, blocks]);
+      return codec.encode([term, 2, log.lastIncludedIndex, log.lastIncludedTerm, blocks]);
     };
     const log = new RaftLog();
-    const reused = new ReusedBuffer();
+    const reused = new SaveBuffer();
     let saves = 0;
     const save = () => {
       // Every other save into one reused buffer, as Raft saves: the same bytes either way.
       const into = saves++ % 2 === 0 ? reused : undefined;
-      const bytes = encodeState(codec, { currentTerm: 9, votedFor: 2, lastIncludedIndex: log.lastIncludedIndex, lastIncludedTerm: log.lastIncludedTerm, entryBlocks: log.encodedBlocks(codec) }, into);
+      // The term changes along the walk: the reused buffer's kept numbers must follow.
+      const bytes = encodeState(codec, { currentTerm: term, votedFor: 2, lastIncludedIndex: log.lastIncludedIndex, lastIncludedTerm: log.lastIncludedTerm, entryBlocks: log.encodedBlocks(codec) }, into);
       expect(bytes).to.deep.equal(plainState(log));
       const s = decodeState(codec, bytes)!;
       expect(s.entries).to.deep.equal(log.length === 0 ? [] : log.slice(log.lastIncludedIndex + 1));
