@@ -5,6 +5,7 @@ import type { Codec } from '../../harness/api';
 import type { EncodedArray } from './frame';
 import { LogEncoding } from './log-encoding';
 import type { Entry } from './messages';
+import type { SavedBlock } from './state';
 
 export { PERSIST_BLOCK } from './log-encoding';
 
@@ -13,13 +14,16 @@ export class RaftLog {
   /** The entries' encodings kept for the next save (told of every change below). */
   private readonly encoding: LogEncoding;
 
+  /** `savedBlocks`: the entries' blocks as a restart read them from the persister (see LogEncoding.keep). */
   constructor(
     private includedIndex = 0,
     private includedTerm = 0,
     entries: Entry[] = [],
+    savedBlocks: readonly SavedBlock[] = [],
   ) {
     this.entries = entries;
     this.encoding = new LogEncoding();
+    this.encoding.keep(savedBlocks);
   }
 
   /** The last index covered by the snapshot (0 if none). */

@@ -186,7 +186,7 @@ export class Raft implements RaftPeer {
     }
     // The service restores the snapshot itself at restart; we resume applying after it.
     this.commitIndex = state.lastIncludedIndex;
-    const log = new RaftLog(state.lastIncludedIndex, state.lastIncludedTerm, state.entries);
+    const log = new RaftLog(state.lastIncludedIndex, state.lastIncludedTerm, state.entries, state.savedBlocks);
     this.rt.log('persist', `restored term ${this.currentTerm} vote ${this.votedFor} log ${log.lastIncludedIndex}+${log.length}`);
     return log;
   }

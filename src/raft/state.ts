@@ -23,6 +23,15 @@ export interface RestoredState {
   lastIncludedIndex: number;
   lastIncludedTerm: number;
   entries: Entry[];
+  /** The blocks as saved, for the log to keep instead of encoding its entries again. */
+  savedBlocks: SavedBlock[];
+}
+
+/** One saved block: `count` entries from index `first` on, encoded as Entry[]. */
+export interface SavedBlock {
+  first: number;
+  count: number;
+  bytes: Uint8Array;
 }
 
 type Encoded = [currentTerm: number, votedFor: number, lastIncludedIndex: number, lastIncludedTerm: number, entryBlocks: Uint8Array[]];
@@ -83,6 +92,12 @@ export function decodeState(codec: Codec, bytes: Uint8Array): RestoredState | un
     throw new Error(`raft: persisted state is not [term, votedFor, lastIncludedIndex, lastIncludedTerm, blocks] (${bytes.length} bytes)`);
   }
   const [currentTerm, votedFor, lastIncludedIndex, lastIncludedTerm, blocks] = value;
-  const entries = blocks.flatMap((b) => codec.decode<Entry[]>(b));
-  return { currentTerm, votedFor, lastIncludedIndex, lastIncludedTerm, entries };
+  const entries: Entry[] = [];
+  const savedBlocks: SavedBlock[] = [];
+  for (const bytes of blocks) {
+    const block = codec.decode<Entry[]>(bytes);
+    savedBlocks.push({ first: lastIncludedIndex + entries.length + 1, count: block.length, bytes });
+    for (const e of block) entries.push(e);
+  }
+  return { currentTerm, votedFor, lastIncludedIndex, lastIncludedTerm, entries, savedBlocks };
 }

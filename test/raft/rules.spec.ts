@@ -104,7 +104,8 @@ describe('raft log', () => {
       }
       return codec.encode([term, 2, log.lastIncludedIndex, log.lastIncludedTerm, blocks]);
     };
-    const log = new RaftLog();
+    let log = new RaftLog();
+    let restarts = 0;
     const reused = new SaveBuffer();
     let saves = 0;
     const save = () => {
@@ -115,6 +116,11 @@ describe('raft log', () => {
       expect(bytes).to.deep.equal(plainState(log));
       const s = decodeState(codec, bytes)!;
       expect(s.entries).to.deep.equal(log.length === 0 ? [] : log.slice(log.lastIncludedIndex + 1));
+      // Now and then a restart: the log comes back from what was saved, keeping the saved blocks.
+      if (rand(8) === 0) {
+        log = new RaftLog(s.lastIncludedIndex, s.lastIncludedTerm, s.entries, s.savedBlocks);
+        restarts++;
+      }
     };
     // A fixed pseudo-random walk (LCG) over the log's changes, saving after each.
     let x = 7;
@@ -137,6 +143,7 @@ describe('raft log', () => {
       save();
     }
     expect(log.lastIndex).to.be.above(5 * PERSIST_BLOCK);
+    expect(restarts).to.be.above(10);
     // A snapshot installed inside the first kept block: the same block numbers hold other entries now.
     log.reset(log.lastIndex + 10, term);
     log.append(...Array.from({ length: 3 * PERSIST_BLOCK }, (_, i): Entry => [term, `a${i}`]));
@@ -167,6 +174,12 @@ describe('raft log', () => {
     expect(encodesOfSave()).to.equal(0); // so is the one the truncation cut
     log.append(...Array.from({ length: 2 * PERSIST_BLOCK }, (): Entry => [2, 'c']));
     expect(encodesOfSave()).to.equal(2 * PERSIST_BLOCK); // the appended entries only, though two blocks completed
+    // A restart keeps the saved complete blocks: its first save encodes the entries after them only.
+    const saved = decodeState(counting, encodeState(counting, { currentTerm: 2, votedFor: 0, lastIncludedIndex: log.lastIncludedIndex, lastIncludedTerm: log.lastIncludedTerm, entryBlocks: log.encodedBlocks(counting) }))!;
+    const restarted = new RaftLog(saved.lastIncludedIndex, saved.lastIncludedTerm, saved.entries, saved.savedBlocks);
+    encodes = 0;
+    restarted.encodedBlocks(counting);
+    expect(encodes).to.equal(1 + (restarted.lastIndex % PERSIST_BLOCK)); // the cut block whole, and the last block's entries
     log.reset(log.lastIndex + 3, 2);
     log.append([2, 'd']);
     expect(encodesOfSave()).to.equal(1);
