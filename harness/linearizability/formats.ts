@@ -116,9 +116,17 @@ function parseJepsen(lines: string[]): Operation<unknown, unknown>[] {
 
 const KV_EDN_LINE = /\{:process (\d+), :type :(invoke|ok), :f :(get|put|append|delete), :key "([^"]*)", :value (nil|"[^"]*")\}/;
 
+/** The operation name at `i` (by its first letter: no closure or search per line), if it is one. */
+function ednOp(raw: string, i: number): KvInput['op'] | undefined {
+  const f = EDN_OP_BY_LETTER[raw.charCodeAt(i) - 97];
+  return f !== undefined && raw.startsWith(f, i) ? f : undefined;
+}
+
 /** The fields of one EDN line, filled by scanKvEdn (one object, reused: no allocation per line). */
 const ednLine = { process: 0, invoke: false, f: 'get' as KvInput['op'], key: '', value: undefined as string | undefined };
 const EDN_OPS: KvInput['op'][] = ['get', 'put', 'append', 'delete'];
+/** EDN_OPS by first letter - 'a' (each starts with a different letter). */
+const EDN_OP_BY_LETTER: (KvInput['op'] | undefined)[] = Array.from({ length: 26 }, (_, c) => EDN_OPS.find((name) => name.charCodeAt(0) === 97 + c));
 
 /**
  * Reads a line in the layout KV_EDN_LINE matches, from its first character, into ednLine; false if
@@ -142,8 +150,8 @@ function scanKvEdn(raw: string): boolean {
   } else {
     return false;
   }
-  const f = EDN_OPS.find((name) => raw.startsWith(name, i) && raw.startsWith(', :key "', i + name.length));
-  if (f === undefined) return false;
+  const f = ednOp(raw, i);
+  if (f === undefined || !raw.startsWith(', :key "', i + f.length)) return false;
   i += f.length + 8;
   const keyEnd = raw.indexOf('"', i);
   if (keyEnd < 0 || !raw.startsWith(', :value ', keyEnd + 1)) return false;

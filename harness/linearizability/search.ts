@@ -67,6 +67,43 @@ function sortedBy(time: Float64Array): Int32Array {
 const PACK = 2 ** 21;
 const MAX_PACKED_TIME = 2 ** 31;
 
+// The constructor's loops over the operations live in these small functions: the constructor runs
+// once per partition, and with its loops inside, the JIT compiled it whole (a large function) as
+// soon as a history had a few dozen partitions.
+
+/** The doubly linked list of entries in `order` (nodes 1..2m; 0 the head, 2m+1 the tail), and per call node its return node and operation. */
+function linkEntries(operations: readonly Operation<unknown, unknown>[], order: Int32Array) {
+  const m = operations.length;
+  const next = new Int32Array(2 * m + 2);
+  const prev = new Int32Array(2 * m + 2);
+  const match = new Int32Array(2 * m + 2);
+  const opOf = new Int32Array(2 * m + 2);
+  const nodeOfEntry = new Int32Array(2 * m);
+  for (let i = 0; i < 2 * m; i++) nodeOfEntry[order[i]] = i + 1;
+  for (let n = 0; n <= 2 * m; n++) {
+    next[n] = n + 1;
+    prev[n + 1] = n;
+  }
+  for (let op = 0; op < m; op++) {
+    if (!(operations[op].call <= operations[op].return)) {
+      throw new Error(`operation ${op} returns (${operations[op].return}) before its call (${operations[op].call})`);
+    }
+    const c = nodeOfEntry[op];
+    const r = nodeOfEntry[op + m];
+    match[c] = r;
+    opOf[c] = op;
+    opOf[r] = op;
+  }
+  return { next, prev, match, opOf };
+}
+
+/** Per operation, 1 if the model calls it read-only. */
+function readOnlyFlags<I, O>(model: Model<unknown, I, O>, operations: readonly Operation<I, O>[]): Uint8Array {
+  const flags = new Uint8Array(operations.length);
+  for (let op = 0; op < operations.length; op++) flags[op] = model.readOnly!(operations[op].input, operations[op].output) ? 1 : 0;
+  return flags;
+}
+
 export class PartitionSearch<S, I, O> {
   // Nodes 1..2m are the entries in time order; 0 is the head and 2m+1 the tail sentinel.
   private readonly next: Int32Array;
@@ -135,29 +172,10 @@ export class PartitionSearch<S, I, O> {
     this.inputs = operations.map((op) => op.input);
     this.outputs = operations.map((op) => op.output);
     this.tail = 2 * m + 1;
-    this.next = new Int32Array(2 * m + 2);
-    this.prev = new Int32Array(2 * m + 2);
-    this.match = new Int32Array(2 * m + 2);
-    this.opOf = new Int32Array(2 * m + 2);
     // Entry e < m is the call of op e, e >= m the return of op e - m. Equal times: calls first,
     // which makes intervals closed (an op returning at t overlaps one called at t).
     const order = entryOrder(operations);
-    const nodeOfEntry = new Int32Array(2 * m);
-    for (let i = 0; i < 2 * m; i++) nodeOfEntry[order[i]] = i + 1;
-    for (let n = 0; n <= 2 * m; n++) {
-      this.next[n] = n + 1;
-      this.prev[n + 1] = n;
-    }
-    for (let op = 0; op < m; op++) {
-      if (!(operations[op].call <= operations[op].return)) {
-        throw new Error(`operation ${op} returns (${operations[op].return}) before its call (${operations[op].call})`);
-      }
-      const c = nodeOfEntry[op];
-      const r = nodeOfEntry[op + m];
-      this.match[c] = r;
-      this.opOf[c] = op;
-      this.opOf[r] = op;
-    }
+    ({ next: this.next, prev: this.prev, match: this.match, opOf: this.opOf } = linkEntries(operations, order));
     this.zobrist = zobristWords(m);
     const words = Math.ceil(m / 32);
     this.bits = new Uint32Array(words);
@@ -167,10 +185,7 @@ export class PartitionSearch<S, I, O> {
     this.stackNode = new Int32Array(m);
     this.stackState = new Array<S | undefined>(m);
     this.stackHash = new Int32Array(m);
-    this.readOnly = new Uint8Array(m);
-    if (!verbose && model.readOnly) {
-      for (let op = 0; op < m; op++) this.readOnly[op] = model.readOnly(operations[op].input, operations[op].output) ? 1 : 0;
-    }
+    this.readOnly = !verbose && model.readOnly ? readOnlyFlags(model, operations) : new Uint8Array(m);
     this.open = new Uint8Array(m);
     this.twin = new Int32Array(m);
     if (!verbose) this.markOpen(operations, order, m);
