@@ -30,16 +30,21 @@ export const JSONL_HEADER = 'dslab-history/1';
 
 /** `model` overrides the one the content implies (and the JSON Lines header's). */
 export function parseHistory(text: string, model?: ModelName): ParsedHistory {
-  // Split on \n alone (faster than a pattern): a \r left at a line's end is white space to every
+  // Lines end at \n alone (faster than a pattern): a \r left at a line's end is white space to every
   // line format below.
-  const lines = text.split('\n');
-  const first = lines.findIndex((l) => l.trim() !== '');
-  if (first < 0) throw new HistoryFormatError(undefined, 'empty file: no history');
-  const head = lines[first].trim();
-  if (/^INFO\s+jepsen\.util\b/.test(head)) return { format: 'jepsen', model: model ?? 'cas-register', operations: parseJepsen(lines) };
-  if (head.startsWith('{:')) return { format: 'kv-edn', model: model ?? 'kv', operations: parseKvEdn(lines) };
-  if (head.startsWith('{')) return parseJsonl(lines, model);
-  throw new HistoryFormatError(first + 1, 'unrecognized format (expected JSON Lines, a Jepsen etcd log or an EDN key/value log)');
+  let first = 1;
+  let head = '';
+  for (let start = 0; start < text.length && head === ''; first++) {
+    const end = lineEnd(text, start);
+    head = text.slice(start, end).trim();
+    start = end + 1;
+  }
+  if (head === '') throw new HistoryFormatError(undefined, 'empty file: no history');
+  first--;
+  if (/^INFO\s+jepsen\.util\b/.test(head)) return { format: 'jepsen', model: model ?? 'cas-register', operations: parseJepsen(text.split('\n')) };
+  if (head.startsWith('{:')) return { format: 'kv-edn', model: model ?? 'kv', operations: parseKvEdn(text) };
+  if (head.startsWith('{')) return parseJsonl(text.split('\n'), model);
+  throw new HistoryFormatError(first, 'unrecognized format (expected JSON Lines, a Jepsen etcd log or an EDN key/value log)');
 }
 
 /**
@@ -72,9 +77,15 @@ class ProcessPairing<I, O> {
   }
 }
 
-/** A line with only white space (cheap for the usual line, which starts with a visible character). */
-function blank(raw: string): boolean {
-  return raw.length === 0 || (raw.charCodeAt(0) <= 32 && raw.trim() === '');
+/** Where the line starting at `start` ends: its \n, or the end of the text. */
+function lineEnd(text: string, start: number): number {
+  const end = text.indexOf('\n', start);
+  return end < 0 ? text.length : end;
+}
+
+/** Text [start, end) is only white space (cheap for the usual line, which starts with a visible character). */
+function blank(text: string, start: number, end: number): boolean {
+  return start === end || (text.charCodeAt(start) <= 32 && text.slice(start, end).trim() === '');
 }
 
 const JEPSEN_LINE = /^INFO\s+jepsen\.util\s+-\s+(\d+)\s+:(invoke|ok|fail|info)\s+:(read|write|cas)\s+(nil|\d+|\[\d+\s+\d+\]|:timed-out)\s*$/;
@@ -133,36 +144,38 @@ const EDN_OP_BY_LETTER: (KvInput['op'] | undefined)[] = Array.from({ length: 26 
  * it is not exactly that (the pattern then decides). Where it succeeds, the pattern would match
  * the same fields: it reads them by the same rules, without the pattern's cost per line.
  */
-function scanKvEdn(raw: string): boolean {
-  if (!raw.startsWith('{:process ')) return false;
-  let i = 10;
+function scanKvEdn(text: string, start: number, end: number): boolean {
+  if (!text.startsWith('{:process ', start)) return false;
+  // The literals hold no newline, so none matches across the line's end; a quote searched for
+  // must be found before it.
+  let i = start + 10;
   let process = 0;
   const digits = i;
-  for (let c = raw.charCodeAt(i); c >= 48 && c <= 57 && i - digits < 15; c = raw.charCodeAt(++i)) process = process * 10 + (c - 48);
-  if (i === digits || !raw.startsWith(', :type :', i)) return false;
+  for (let c = text.charCodeAt(i); c >= 48 && c <= 57 && i - digits < 15; c = text.charCodeAt(++i)) process = process * 10 + (c - 48);
+  if (i === digits || !text.startsWith(', :type :', i)) return false;
   i += 9;
-  if (raw.startsWith('invoke, :f :', i)) {
+  if (text.startsWith('invoke, :f :', i)) {
     ednLine.invoke = true;
     i += 12;
-  } else if (raw.startsWith('ok, :f :', i)) {
+  } else if (text.startsWith('ok, :f :', i)) {
     ednLine.invoke = false;
     i += 8;
   } else {
     return false;
   }
-  const f = ednOp(raw, i);
-  if (f === undefined || !raw.startsWith(', :key "', i + f.length)) return false;
+  const f = ednOp(text, i);
+  if (f === undefined || !text.startsWith(', :key "', i + f.length)) return false;
   i += f.length + 8;
-  const keyEnd = raw.indexOf('"', i);
-  if (keyEnd < 0 || !raw.startsWith(', :value ', keyEnd + 1)) return false;
-  ednLine.key = raw.slice(i, keyEnd);
+  const keyEnd = text.indexOf('"', i);
+  if (keyEnd < 0 || keyEnd >= end || !text.startsWith(', :value ', keyEnd + 1)) return false;
+  ednLine.key = text.slice(i, keyEnd);
   i = keyEnd + 10;
-  if (raw.startsWith('nil}', i)) {
+  if (text.startsWith('nil}', i)) {
     ednLine.value = undefined;
   } else {
-    const valueEnd = raw.charCodeAt(i) === 34 ? raw.indexOf('"', i + 1) : -1;
-    if (valueEnd < 0 || raw.charCodeAt(valueEnd + 1) !== 125) return false;
-    ednLine.value = raw.slice(i + 1, valueEnd);
+    const valueEnd = text.charCodeAt(i) === 34 ? text.indexOf('"', i + 1) : -1;
+    if (valueEnd < 0 || valueEnd >= end || text.charCodeAt(valueEnd + 1) !== 125) return false;
+    ednLine.value = text.slice(i + 1, valueEnd);
   }
   ednLine.process = process;
   ednLine.f = f;
@@ -180,13 +193,15 @@ function matchKvEdn(raw: string, line: number): void {
   ednLine.value = m[5] === 'nil' ? undefined : m[5].slice(1, -1);
 }
 
-function parseKvEdn(lines: string[]): Operation<unknown, unknown>[] {
+/** Reads the text line by line without splitting it (the lines' strings were most of the garbage a large log made). */
+function parseKvEdn(text: string): Operation<unknown, unknown>[] {
   const pairing = new ProcessPairing<KvInput, KvOutput>();
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i];
-    if (blank(raw)) continue;
-    const line = i + 1;
-    if (!scanKvEdn(raw)) matchKvEdn(raw, line);
+  for (let start = 0, line = 1; start <= text.length; line++) {
+    const end = lineEnd(text, start);
+    const at = start;
+    start = end + 1;
+    if (blank(text, at, end)) continue;
+    if (!scanKvEdn(text, at, end)) matchKvEdn(text.slice(at, end), line);
     const { process, f, key, value } = ednLine;
     if (ednLine.invoke) {
       if ((f === 'put' || f === 'append') && value === undefined) throw new HistoryFormatError(line, `${f} of nil`);
@@ -200,7 +215,7 @@ function parseKvEdn(lines: string[]): Operation<unknown, unknown>[] {
 
 /** For the specs: the fast reading of one EDN line, or undefined where the pattern decides. */
 export function scanKvEdnLine(raw: string): typeof ednLine | undefined {
-  return scanKvEdn(raw) ? { ...ednLine } : undefined;
+  return scanKvEdn(raw, 0, raw.length) ? { ...ednLine } : undefined;
 }
 
 /** For the specs: the pattern's reading of one EDN line, or undefined if it does not match. */
