@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { casRegisterModel, checkOperations, kvModel, parseHistory, type Model, type Operation } from '../harness/linearizability';
-import { fixturesDir, porcupineBenchmarks, ROUNDS, sideBySide, type SideBySideRow } from './porcupine';
+import { fixturesDir, medianTiming, porcupineBenchmarks, ROUNDS, sideBySide, timed, type SideBySideRow, type Timing } from './porcupine';
 
 export const title = 'Linearizability checker';
 export const order = 40;
@@ -85,7 +85,8 @@ export async function run(): Promise<string> {
   const lines: string[] = [];
   if (porcupine) {
     console.log('side by side with porcupine, whole processes:');
-    lines.push(...sideBySideTable(sideBySide(porcupine, before, console.log), before !== undefined), '');
+    const rows = sideBySide(porcupine, before, console.log);
+    lines.push(...sideBySideTable(rows, before !== undefined), '', ...startCosts(rows), '');
   } else {
     lines.push('(Run with PORCUPINE_TEST=path/to/porcupine.test to measure porcupine side by side: see bench/porcupine.ts.)', '');
   }
@@ -116,6 +117,35 @@ function sideBySideTable(rows: SideBySideRow[], withBefore: boolean): string[] {
       return `| ${cells.join(' | ')} |`;
     }),
   ];
+}
+
+/**
+ * What every process of ours pays before checking anything, measured apart: npm's start (the npm
+ * column minus the node column) and Node's own (`node -e 0`). Where NODE_EXTRA_CA_CERTS is set
+ * (as on this lab's machines), Node loads those certificates at every start; porcupine's binary
+ * does not, so Node's start is also measured without it.
+ */
+function startCosts(rows: SideBySideRow[]): string[] {
+  const npm = rows.map((r) => r.ours.wall - r.oursNode.wall).sort((a, b) => a - b)[Math.floor((rows.length - 1) / 2)];
+  const node = (env: NodeJS.ProcessEnv) => {
+    const runs: Timing[] = [];
+    for (let i = 0; i < 2 * ROUNDS; i++) runs.push(timed(process.execPath, ['-e', '0'], os.tmpdir(), env));
+    return medianTiming(runs);
+  };
+  const withCerts = node(process.env);
+  const lines = [
+    `Start-up, apart: npm's own start (ours, npm minus ours, node; median over the workloads) ${npm.toFixed(2)} s; Node's own start`,
+    `(\`node -e 0\`, median of ${2 * ROUNDS}) ${sec(withCerts)}`,
+  ];
+  if (process.env.NODE_EXTRA_CA_CERTS !== undefined) {
+    const { NODE_EXTRA_CA_CERTS: _certs, ...env } = process.env;
+    const without = node(env);
+    lines[1] += `, of which ${(withCerts.wall - without.wall).toFixed(2)} s is reading the certificates NODE_EXTRA_CA_CERTS names`;
+    lines.push(`(set in this environment; \`node -e 0\` without it: ${sec(without)}).`);
+  } else {
+    lines[1] += '.';
+  }
+  return lines;
 }
 
 /** Search iterations of another checkout's checker (CHECKER_BEFORE) on the same files: machine-independent effort. */

@@ -21,7 +21,7 @@ const CLI = path.join(ROOT, 'dist', 'harness', 'linearizability', 'cli.js');
 /** Rounds per workload (the unpartitioned logs, 25 s for porcupine, get one). */
 export const ROUNDS = 5;
 
-interface Timing {
+export interface Timing {
   wall: number;
   cpu: number;
   status: number;
@@ -50,9 +50,9 @@ export interface SideBySideRow {
 }
 
 /** Wall and CPU (user + system, children included) seconds of one process, via /usr/bin/time. */
-function timed(command: string, args: string[], cwd: string): Timing {
+export function timed(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Timing {
   const out = path.join(os.tmpdir(), `bench-time-${process.pid}.txt`);
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S', '-o', out, command, ...args], { cwd, stdio: ['ignore', 'ignore', 'ignore'] });
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S', '-o', out, command, ...args], { cwd, env, stdio: ['ignore', 'ignore', 'ignore'] });
   const [wall, user, sys] = fs.readFileSync(out, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
   fs.rmSync(out, { force: true });
   return { wall, cpu: user + sys, status: r.status ?? -1 };
@@ -63,7 +63,7 @@ function median(xs: number[]): number {
   return s[Math.floor((s.length - 1) / 2)];
 }
 
-function medianTiming(ts: Timing[]): Timing {
+export function medianTiming(ts: Timing[]): Timing {
   return { wall: median(ts.map((t) => t.wall)), cpu: median(ts.map((t) => t.cpu)), status: Math.max(...ts.map((t) => t.status)) };
 }
 
