@@ -48,7 +48,7 @@ export interface OpResult {
  * fewer snapshots). */
 export type OpCommand = [kind: number, key: string, value: string, clientId: number, seq: number];
 
-const KINDS: readonly Op['kind'][] = ['Get', 'Put', 'Append', 'Delete'];
+const KINDS: readonly Op['kind'][] = Object.freeze(['Get', 'Put', 'Append', 'Delete'] as const);
 
 export function toCommand(op: Op): OpCommand {
   return [KINDS.indexOf(op.kind), op.key, op.value, op.clientId, op.seq];

@@ -9,7 +9,7 @@ import { ErrWrongLeader, fromCommand, OK, toCommand, type GetArgs, type GetReply
 import { PendingRequests } from './pending';
 import { KVStore, type StoreImage } from './store';
 
-const WRONG_LEADER: OpResult = { err: ErrWrongLeader, value: '' };
+const WRONG_LEADER: OpResult = Object.freeze({ err: ErrWrongLeader, value: '' });
 
 export class KVServerImpl implements KVServerContract {
   readonly raft: RaftPeer;

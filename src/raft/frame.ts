@@ -22,12 +22,13 @@ interface HeaderKind {
   u32: number;
 }
 
-const ARRAY: HeaderKind = { fix: 0x90, fixLimit: 16, u16: 0xdc, u32: 0xdd };
-const MAP: HeaderKind = { fix: 0x80, fixLimit: 16, u16: 0xde, u32: 0xdf };
+// Frozen: a module's constants must not be state a grade worker could carry from run to run.
+const ARRAY: HeaderKind = Object.freeze({ fix: 0x90, fixLimit: 16, u16: 0xdc, u32: 0xdd });
+const MAP: HeaderKind = Object.freeze({ fix: 0x80, fixLimit: 16, u16: 0xde, u32: 0xdf });
 /** Byte strings have an 8-bit form instead of a fix form. */
-const BIN = { u8: 0xc4, u16: 0xc5, u32: 0xc6 };
+const BIN = Object.freeze({ u8: 0xc4, u16: 0xc5, u32: 0xc6 });
 /** Text strings have both: a fix form for up to 31 bytes, then 8, 16 and 32 bits. */
-const STR = { fix: 0xa0, fixLimit: 32, u8: 0xd9, u16: 0xda, u32: 0xdb };
+const STR = Object.freeze({ fix: 0xa0, fixLimit: 32, u8: 0xd9, u16: 0xda, u32: 0xdb });
 
 /** An array given as its length and its elements' encodings, in pieces to be joined in order. */
 export interface EncodedArray {
@@ -42,9 +43,8 @@ export class Frame {
   private readonly parts: Uint8Array[] = [];
   private size = 0;
 
-  constructor(private readonly codec: Codec) {
-    checkFraming(codec);
-  }
+  /** `codec` must have passed checkFraming() (the Raft checks its runtime's codec when it is made). */
+  constructor(private readonly codec: Codec) {}
 
   /** The header of an array of `length` elements; append the elements next. */
   array(length: number): this {
@@ -291,22 +291,20 @@ export class FramedRun {
   }
 }
 
-const checked = new WeakSet<Codec>();
-
 /**
  * Throws unless `codec` frames arrays, maps and byte strings as MessagePack does (then a Frame
  * assembles the same bytes as the codec's encoding of the whole value), and text strings too (for
- * stringBody and writeStringHeader). Checked once per codec, on a sample with every header size a
- * Frame writes or strips but the 32-bit ones.
+ * stringBody and writeStringHeader). Checked on a sample with every header size a Frame writes or
+ * strips but the 32-bit ones, by each Raft server when it is made (its service's Frames use the
+ * same runtime's codec): a few microseconds per server, and no module-level cache that would
+ * outlive a run.
  */
-function checkFraming(codec: Codec): void {
-  if (checked.has(codec)) return;
+export function checkFraming(codec: Codec): void {
   const pairs = Array.from({ length: 3 }, (_, i) => [`k${i}`, 'v'.repeat(i * 200)]);
   const blobs = [new Uint8Array(3).fill(1), new Uint8Array(300).fill(2), new Uint8Array(0)];
   const wide = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`p${i}`, i]));
   const texts = ['', 'a'.repeat(31), 'é'.repeat(16), 'b'.repeat(255), '€'.repeat(100)];
   const sample = { none: [], pairs, blobs, wide, long: Array.from({ length: 17 }, (_, i) => i), texts };
-  checked.add(codec); // the Frames below must not check again
   let problem = 'its bytes differ';
   try {
     const frame = new Frame(codec).map(6).items(['none', []]).value('pairs').array(pairs.length);
@@ -326,7 +324,6 @@ function checkFraming(codec: Codec): void {
   } catch (e) {
     problem = e instanceof Error ? e.message : String(e);
   }
-  checked.delete(codec);
   throw new Error(`src/raft/frame.ts: the injected codec does not frame arrays, maps and byte strings as MessagePack does (${problem}); the reference assembles its persisted state and snapshots from MessagePack frames`);
 }
 

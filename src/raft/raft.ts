@@ -18,6 +18,7 @@
 import type { ClientEnd, Handler, PersisterApi, Runtime, Timer } from '../../harness/api';
 import type { ApplyMsg, ApplySink, RaftPeer, StartResult } from '../../harness/contracts/raft';
 import { Applier, type SnapshotToDeliver } from './applier';
+import { checkFraming } from './frame';
 import { LeaderState } from './leader';
 import { RaftLog } from './log';
 import type { AppendEntriesArgs, AppendEntriesReply, Entry, InstallSnapshotArgs, InstallSnapshotReply, RequestVoteArgs, RequestVoteReply } from './messages';
@@ -80,6 +81,7 @@ export class Raft implements RaftPeer {
     applySink: ApplySink,
     protected readonly rt: Runtime,
   ) {
+    checkFraming(rt.codec);
     this.log = this.restore();
     this.applier = new Applier(rt, `S${me}`, applySink, {
       log: this.log,

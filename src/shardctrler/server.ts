@@ -14,7 +14,7 @@ interface Outcome {
   config: Config | null;
 }
 
-const WRONG_LEADER: Outcome = { err: ErrWrongLeader, config: null };
+const WRONG_LEADER: Outcome = Object.freeze({ err: ErrWrongLeader, config: null });
 
 export class ShardCtrlerImpl implements ShardCtrler {
   readonly raft: RaftPeer;

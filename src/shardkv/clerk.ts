@@ -6,7 +6,7 @@
 import type { Runtime } from '../../harness/api';
 import type { MakeEnd, ShardKVClerk } from '../../harness/contracts/shardkv';
 import type { Clerk as CtrlerClerk } from '../../harness/contracts/shardctrler';
-import { EndCache, ErrNoKey, ErrWrongGroup, key2shard, OK, ZERO_CONFIG, type Config, type GetArgs, type GetReply, type PutAppendArgs, type PutAppendReply } from './common';
+import { EndCache, ErrNoKey, ErrWrongGroup, key2shard, OK, zeroConfig, type Config, type GetArgs, type GetReply, type PutAppendArgs, type PutAppendReply } from './common';
 
 /** The pause before asking the controller again (the course's 100 ms). */
 export const RETRY_MS = 100;
@@ -14,7 +14,7 @@ export const RETRY_MS = 100;
 export class ClerkImpl implements ShardKVClerk {
   readonly clientId: number;
   protected seq = 0;
-  protected config: Config = ZERO_CONFIG;
+  protected config: Config = zeroConfig();
   /** Per gid: the index in its server list of the server that last answered. */
   private readonly leaders = new Map<number, number>();
   private readonly ends: EndCache;

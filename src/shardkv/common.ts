@@ -30,7 +30,10 @@ export interface Config {
   groups: Record<string, string[]>;
 }
 
-export const ZERO_CONFIG: Config = { num: 0, shards: new Array<number>(NSHARDS).fill(0), groups: {} };
+/** The configuration before the first: a new object each time (a shared one would be module-level state). */
+export function zeroConfig(): Config {
+  return { num: 0, shards: new Array<number>(NSHARDS).fill(0), groups: {} };
+}
 
 // ---- client RPCs: as in the key/value service ----
 

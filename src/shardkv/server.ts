@@ -36,7 +36,7 @@ import {
 import { Migration } from './migration';
 import { GroupState, WRONG_GROUP, type GroupImage, type OpResult } from './state';
 
-const WRONG_LEADER: OpResult = { err: ErrWrongLeader, value: '' };
+const WRONG_LEADER: OpResult = Object.freeze({ err: ErrWrongLeader, value: '' });
 
 export interface ShardKVOptions {
   servers: ClientEnd[];

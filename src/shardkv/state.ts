@@ -15,7 +15,7 @@
 import type { Codec } from '../../harness/api';
 import { Frame } from '../raft';
 import { KVStore, type Op } from '../kvraft';
-import { ErrNotReady, ErrWrongGroup, key2shard, NSHARDS, OK, ZERO_CONFIG, type Config, type Err, type ShardImage } from './common';
+import { ErrNotReady, ErrWrongGroup, key2shard, NSHARDS, OK, zeroConfig, type Config, type Err, type ShardImage } from './common';
 
 export type ShardStatus = 'serving' | 'pulling' | 'leaving' | 'cleaning' | 'absent';
 
@@ -25,7 +25,7 @@ export interface OpResult {
   value: string;
 }
 
-export const WRONG_GROUP: OpResult = { err: ErrWrongGroup, value: '' };
+export const WRONG_GROUP: OpResult = Object.freeze({ err: ErrWrongGroup, value: '' });
 
 export class Shard {
   status: ShardStatus = 'absent';
@@ -55,9 +55,9 @@ export interface GroupImage {
 }
 
 export class GroupState {
-  config: Config = ZERO_CONFIG;
+  config: Config = zeroConfig();
   /** The configuration before `config`: who owned each shard we are pulling. */
-  prev: Config = ZERO_CONFIG;
+  prev: Config = zeroConfig();
   readonly shards: Shard[] = Array.from({ length: NSHARDS }, () => new Shard());
 
   constructor(readonly gid: number) {}
