@@ -9,7 +9,7 @@ import globals from 'globals';
 const timeAdvice = 'use the injected runtime (runtime.now, runtime.sleep, runtime.setTimer, runtime.random)';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'out/**', '.grade-out/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'out/**', '.grade-out/**', 'test/data/module-state/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -115,6 +115,7 @@ export async function run(): Promise<string> {
       const which = [...new Set(notPassed.map((r) => `${r.test} (${r.status})`))].join(', ');
       lines.push(`| ${part} | ${tests} | ${rs.length} | ${notPassed.length}${which ? `: ${which}` : ''} | ${real.toFixed(0)} | ${Math.max(...done.map((r) => r.realMs)).toFixed(0)} | ${(virt / 1000).toFixed(1)} | ${(virt / real).toFixed(0)}x |`);
     }
+    lines.push('', ...(await freshVsWarm(tmp)));
     const base = process.env.GRADE_BENCH_BASE;
     if (base) lines.push('', ...(await beforeAfter(base, tmp)));
     return lines.join('\n');
@@ -186,15 +187,84 @@ async function beforeAfter(baseDir: string, tmp: string): Promise<string[]> {
     lines.push(`| \`${cmd}\` | ${fmt(before)} | ${fmt(after)} | ${(min(after) / min(before)).toFixed(2)} |`);
   }
   lines.push(`| wall s of \`npm run grade -- all -n 1 --seed 1\` (2 workers) | ${fmt(wall.get('before'))} | ${fmt(wall.get('after'))} | ${(min(wall.get('after')) / min(wall.get('before'))).toFixed(2)} |`);
-  // The slowest 3A/3B tests after, by their best real time in a worker.
-  const best = (k: string) => (slow.get(k) ?? []).reduce<RunRecord | undefined>((a, x) => (!a || x.realMs < a.realMs ? x : a), undefined);
-  const tests = [...new Set([...slow.keys()].filter((k) => k.startsWith('after ')).map((k) => k.slice(6)))];
-  const ranked = tests.map((t) => ({ t, after: best(`after ${t}`)!, before: best(`before ${t}`) })).sort((a, b) => b.after.realMs - a.after.realMs);
-  lines.push('', 'The slowest 3A/3B runs in a worker (`-p 1`), best real time of the rounds:', '');
-  lines.push('| test | virtual s | before real ms | before virtual/real | after real ms | after virtual/real |', '|---|---:|---:|---:|---:|---:|');
+  lines.push('', 'The slowest 3A/3B runs in a worker (`-p 1`), best real time of the rounds:', '', ...slowest(slow, 'before', 'after'));
+  return lines;
+}
+
+/**
+ * The slowest tests of `b` (by their best real time in a worker), with their real ms and
+ * virtual/real under `a` and `b`: keys of `runs` are "<a or b> <test>".
+ */
+function slowest(runs: Map<string, RunRecord[]>, a: string, b: string): string[] {
+  const best = (k: string) => (runs.get(k) ?? []).reduce<RunRecord | undefined>((x, r) => (!x || r.realMs < x.realMs ? r : x), undefined);
+  const tests = [...new Set([...runs.keys()].filter((k) => k.startsWith(`${b} `)).map((k) => k.slice(b.length + 1)))];
+  const ranked = tests.map((t) => ({ t, after: best(`${b} ${t}`)!, before: best(`${a} ${t}`) })).sort((x, y) => y.after.realMs - x.after.realMs);
+  const lines = [`| test | virtual s | ${a} real ms | ${a} virtual/real | ${b} real ms | ${b} virtual/real |`, '|---|---:|---:|---:|---:|---:|'];
   for (const { t, after, before } of ranked.slice(0, 6)) {
-    const b = before ? `${before.realMs.toFixed(0)} | ${(before.virtualMs / before.realMs).toFixed(0)}x` : '— | —';
-    lines.push(`| ${t} | ${(after.virtualMs / 1000).toFixed(1)} | ${b} | ${after.realMs.toFixed(0)} | ${(after.virtualMs / after.realMs).toFixed(0)}x |`);
+    const x = before ? `${before.realMs.toFixed(0)} | ${(before.virtualMs / before.realMs).toFixed(0)}x` : '— | —';
+    lines.push(`| ${t} | ${(after.virtualMs / 1000).toFixed(1)} | ${x} | ${after.realMs.toFixed(0)} | ${(after.virtualMs / after.realMs).toFixed(0)}x |`);
   }
+  return lines;
+}
+
+/**
+ * This build with --fresh-modules (every run reloads the implementation, as before warm workers)
+ * and without (the reference has no module-level state: its modules stay loaded, JIT-warm),
+ * alternating, ROUNDS rounds: CPU and wall of 3A+3B on one worker and of `all` on the default
+ * workers, the slowest 3A/3B runs' virtual/real, and whether every fingerprint is the same.
+ */
+async function freshVsWarm(tmp: string): Promise<string[]> {
+  const modes = [
+    { name: 'fresh', extra: ['--fresh-modules'] },
+    { name: 'warm', extra: [] },
+  ];
+  const figures = new Map<string, number[]>();
+  const slow = new Map<string, RunRecord[]>();
+  const prints = new Map<string, Map<string, string | undefined>>();
+  const add = <T>(m: Map<string, T[]>, k: string, v: T) => m.set(k, [...(m.get(k) ?? []), v]);
+  let workers = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const m of modes) {
+      const kv = await gradeOnce(['3a', '3b'], 1, path.join(tmp, `${m.name}-3ab-${r}.json`), ['-p', '1', ...m.extra]);
+      add(figures, `${m.name} 3ab cpu`, kv.cpuS ?? NaN);
+      add(figures, `${m.name} 3ab wall`, kv.wallS);
+      for (const rec of kv.file.results) add(slow, `${m.name} ${rec.test}`, rec);
+      const all = await gradeOnce(['all'], 1, path.join(tmp, `${m.name}-all-${r}.json`), m.extra);
+      workers = all.file.parallel;
+      add(figures, `${m.name} all cpu`, all.cpuS ?? NaN);
+      add(figures, `${m.name} all wall`, all.wallS);
+      for (const rec of [...kv.file.results, ...all.file.results]) {
+        const key = `${rec.test}/${rec.seed}/${r}/${kv.file.results.includes(rec) ? '3ab' : 'all'}`;
+        prints.set(m.name, (prints.get(m.name) ?? new Map<string, string | undefined>()).set(key, rec.fingerprint));
+      }
+    }
+  }
+  const fresh = prints.get('fresh') ?? new Map<string, string | undefined>();
+  const warm = prints.get('warm') ?? new Map<string, string | undefined>();
+  const same = [...fresh].filter(([k, f]) => f !== undefined && warm.get(k) === f).length;
+  const fmt = (xs: number[] | undefined) => (xs ?? []).map((x) => x.toFixed(1)).join(', ');
+  const min = (xs: number[] | undefined) => Math.min(...(xs ?? [NaN]));
+  const lines = [
+    '### Fresh modules for every run against warm workers',
+    '',
+    `This build, \`--fresh-modules\` ("fresh": a worker loads the implementation afresh for every run) against the default ("warm": ` +
+      `src/ has no module-level state, so its modules stay loaded and JIT-warm in each worker), alternating, ${ROUNDS} rounds, seed 1. ` +
+      `CPU: the grade process and its workers. Fingerprints: ${same}/${fresh.size} runs the same in both modes. Load average at the end: ${os.loadavg()[0].toFixed(1)}.`,
+    '',
+    '| figure | fresh | warm | warm/fresh (best of each) |',
+    '|---|---|---|---:|',
+  ];
+  const rows: [string, string][] = [
+    ['CPU s of `npm run grade -- 3a 3b -n 1 --seed 1 -p 1`', '3ab cpu'],
+    ['wall s of `npm run grade -- 3a 3b -n 1 --seed 1 -p 1`', '3ab wall'],
+    [`CPU s of \`npm run grade -- all -n 1 --seed 1\` (${workers} workers)`, 'all cpu'],
+    [`wall s of \`npm run grade -- all -n 1 --seed 1\` (${workers} workers)`, 'all wall'],
+  ];
+  for (const [label, key] of rows) {
+    const f = figures.get(`fresh ${key}`);
+    const w = figures.get(`warm ${key}`);
+    lines.push(`| ${label} | ${fmt(f)} | ${fmt(w)} | ${(min(w) / min(f)).toFixed(2)} |`);
+  }
+  lines.push('', 'The slowest 3A/3B runs in a worker (`-p 1`), best real time of the rounds:', '', ...slowest(slow, 'fresh', 'warm'));
   return lines;
 }

@@ -39,6 +39,8 @@ const timeoutOpt = () =>
     .argParser(arg((t) => parseSeconds(t, '--timeout')));
 const memoryOpt = () =>
   new Option('--worker-memory <MB>', 'heap limit of each worker; a run past it is reported crashed (default: the machine\'s memory / (P+1), 512 to 4096)').argParser(arg((t) => parseCount(t, '--worker-memory', 64, 65_536)));
+const freshModulesOpt = () =>
+  new Option('--fresh-modules', "load the implementation's modules afresh for every run even when they hold no module-level state (by default such modules stay loaded, JIT-warm, in each worker)");
 const failuresOpt = () => new Option('--failures <N>', 'failures listed per test (0: all)').default(10).argParser(arg((t) => parseCount(t, '--failures', 0, 1_000_000)));
 
 const referenceOpt = () =>
@@ -68,6 +70,7 @@ function build(setExit: (code: number) => void): Command {
     .addOption(memoryOpt())
     .option('-q, --quiet', 'no live view, only the report')
     .option('--bail', 'stop at the first run that fails, and print the command that replays it')
+    .addOption(freshModulesOpt())
     .addHelpText(
       'after',
       `
@@ -105,6 +108,7 @@ Examples:
           workerMemoryMb: o.workerMemory,
           quiet: o.quiet,
           bail: Boolean(o.bail),
+          freshModules: Boolean(o.freshModules),
         }),
       );
     });
@@ -176,9 +180,22 @@ Examples:
     .addOption(timeoutOpt())
     .addOption(memoryOpt())
     .option('-q, --quiet', 'no live view')
+    .addOption(freshModulesOpt())
     .action(async (labs: string[] | undefined, o) => {
       setExit(
-        await compare({ labs: labs ?? [], run: o.run, runs: o.runs, parallel: o.parallel, seed: o.seed, impls: o.impl, json: o.json, timeoutS: o.timeout, workerMemoryMb: o.workerMemory, quiet: o.quiet }),
+        await compare({
+          labs: labs ?? [],
+          run: o.run,
+          runs: o.runs,
+          parallel: o.parallel,
+          seed: o.seed,
+          impls: o.impl,
+          json: o.json,
+          timeoutS: o.timeout,
+          workerMemoryMb: o.workerMemory,
+          quiet: o.quiet,
+          freshModules: Boolean(o.freshModules),
+        }),
       );
     });
 
@@ -208,7 +225,7 @@ Examples:
 }
 
 /** Options the grader takes that npm also reads as its own config when given before `--`. */
-const OPTION_NAMES = ['seed', 'runs', 'parallel', 'run', 'impl', 'reference', 'json', 'out', 'timeout', 'shard', 'failures', 'traces', 'quiet', 'bail', 'trace', 'columns', 'rpc', 'topics', 'only', 'nodes', 'from', 'to', 'width'];
+const OPTION_NAMES = ['seed', 'runs', 'parallel', 'run', 'impl', 'reference', 'json', 'out', 'timeout', 'shard', 'failures', 'traces', 'quiet', 'bail', 'fresh_modules', 'trace', 'columns', 'rpc', 'topics', 'only', 'nodes', 'from', 'to', 'width'];
 
 /**
  * `npm run grade lab2a -n 2 --seed 5` (no --): npm keeps the options for itself and passes
@@ -218,7 +235,7 @@ function npmHint(message: string): string {
   if (process.env.npm_lifecycle_event !== 'grade') return '';
   const eaten = OPTION_NAMES.filter((o) => process.env[`npm_config_${o}`] !== undefined);
   if (eaten.length === 0 && !/^unknown lab "[\d.]+"/.test(message)) return '';
-  return ` -- npm kept the options before "--" for itself${eaten.length ? ` (--${eaten.join(', --')})` : ''}: write npm run grade -- LAB [options], or npx dslab grade LAB [options]`;
+  return ` -- npm kept the options before "--" for itself${eaten.length ? ` (--${eaten.map((o) => o.replace(/_/g, '-')).join(', --')})` : ''}: write npm run grade -- LAB [options], or npx dslab grade LAB [options]`;
 }
 
 /** --impl and --reference as given, else the learner's default (DSLAB_IMPL, dslab.json), else src. */

@@ -11,6 +11,7 @@ import { makeView } from './progress';
 import { defaultWorkerMemory, plan, silenceFor } from './grade';
 import { compact, percent, secondsText, table } from './table';
 import { firstLine, type RunRecord } from './protocol';
+import { chooseModules } from './module-state';
 
 export interface CompareOptions {
   labs: string[];
@@ -23,12 +24,20 @@ export interface CompareOptions {
   timeoutS: number;
   workerMemoryMb?: number;
   quiet?: boolean;
+  freshModules?: boolean;
 }
 
 export async function compare(o: CompareOptions): Promise<number> {
   if (o.impls.length !== 2) throw new UsageError(`compare needs exactly two implementations: --impl A --impl B (got ${o.impls.length})`);
   const p = plan(o.labs, o.run, o.seed);
-  const impls: ImplChoice[] = o.impls.map((arg, i) => ({ arg, dir: checkImpl(arg, layersFor(p.parts, p.tests)), label: i === 0 ? 'A' : 'B' }));
+  const moduleNotes: string[] = [];
+  const impls: ImplChoice[] = o.impls.map((arg, i) => {
+    const dir = checkImpl(arg, layersFor(p.parts, p.tests));
+    const label = i === 0 ? 'A' : 'B';
+    const modules = chooseModules(dir, Boolean(o.freshModules));
+    if (!modules.warm) moduleNotes.push(`${label}: ${modules.note}`);
+    return { arg, dir, label, ...(modules.warm ? { warm: true } : {}) };
+  });
   if (o.json) checkWritableFile(o.json, '--json');
   const jobs = applyShard(makeJobs(p.tests, p.seed, o.runs), undefined);
   const parallel = Math.max(1, Math.min(o.parallel, jobs.length * 2));
@@ -75,6 +84,8 @@ export async function compare(o: CompareOptions): Promise<number> {
     out.push(`  ${part}: ${verdictLine(pa, b.filter((s) => s.part === part))}`);
   }
   out.push(...failureLines(session.records, impls));
+  const notes = [...moduleNotes, ...session.globals.map((g) => `globals left by ${g}`)];
+  if (notes.length > 0) out.push('', ...notes.map((n) => chalk.yellow(n)));
   const failures = (rs: RunRecord[]) => rs.filter((r) => r.status !== 'passed').length;
   out.push('', `${session.records.length} runs in ${(session.realMs / 1000).toFixed(1)}s real; failures: A ${failures(session.records.filter((r) => r.impl === 'A'))}, B ${failures(session.records.filter((r) => r.impl === 'B'))}${session.interrupted ? ' (interrupted)' : ''}`);
   if (o.json) out.push(`results: ${o.json}`);

@@ -13,6 +13,7 @@ import { renderReport, shortPath } from './report';
 import { runSession, type ImplChoice } from './session';
 import { makeView } from './progress';
 import { invocationDir, KEEP_RUNS, pruneInvocations } from './outdir';
+import { chooseModules } from './module-state';
 
 export interface GradeOptions {
   labs: string[];
@@ -34,6 +35,8 @@ export interface GradeOptions {
   workerMemoryMb?: number;
   quiet?: boolean;
   bail?: boolean;
+  /** Load the implementation's modules afresh for every run even when they have no module-level state. */
+  freshModules?: boolean;
 }
 
 export interface Plan {
@@ -90,7 +93,9 @@ export async function grade(o: GradeOptions): Promise<number> {
   const allJobs = makeJobs(p.tests, p.seed, o.runs);
   const jobs = applyShard(allJobs, o.shard);
   const parallel = Math.max(1, Math.min(o.parallel, jobs.length));
-  const impl: ImplChoice = { arg: o.impl, dir: implDir, ...(reference.length > 0 ? { reference } : {}) };
+  // Decided here, once, so that every worker agrees and the report says it once.
+  const modules = chooseModules(implDir, Boolean(o.freshModules));
+  const impl: ImplChoice = { arg: o.impl, dir: implDir, ...(reference.length > 0 ? { reference } : {}), ...(modules.warm ? { warm: true } : {}) };
   const implText = `implementation ${o.impl}${o.implFrom ? ` (${o.implFrom})` : ''}${reference.length > 0 ? ` (${describeLayers(layersFor(p.parts, p.tests), reference)})` : ''}`;
   const seeds = o.runs === 1 ? `seed ${p.seed}` : `seeds ${p.seed}..${p.seed + o.runs - 1}`;
   const shardText = o.shard ? ` (shard ${o.shard.index}/${o.shard.count}: ${jobs.length} of ${allJobs.length})` : '';
@@ -136,6 +141,8 @@ export async function grade(o: GradeOptions): Promise<number> {
     parallel,
     realMs: session.realMs,
     timeoutS: o.timeoutS,
+    modules: modules.note,
+    ...(session.globals.length > 0 ? { globals: session.globals } : {}),
     results: session.records,
   };
   if (o.json) writeJsonAtomic(o.json, file);

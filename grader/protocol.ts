@@ -55,6 +55,11 @@ export interface WorkerJob {
   tracePath?: string;
   /** Header lines written at the top of the trace file. */
   traceHeader?: string[];
+  /**
+   * Keep the implementation's modules loaded from the previous run in this worker (the parent found
+   * them free of module-level state: grader/module-state.ts); otherwise they are loaded afresh.
+   */
+  warm?: boolean;
 }
 
 export type ToWorker = { type: 'run'; job: WorkerJob };
@@ -63,6 +68,8 @@ export type ToWorker = { type: 'run'; job: WorkerJob };
 export interface WorkerResult extends Omit<RunResult, 'output' | 'trace'> {
   /** For trace jobs: the file written. */
   trace?: string;
+  /** Properties the run added to globalThis (removed after it, so the next run does not see them). */
+  leakedGlobals?: string[];
 }
 
 export type FromWorker =

@@ -260,6 +260,8 @@ export function renderReport(file: GradeFile, options: ReportOptions): { text: s
   else if (missing > 0) out.push(chalk.yellow(`incomplete: ${missing} of ${file.expectedRuns} runs are missing (merge every shard's results)`));
   const tally = `${file.results.length} runs: ${count('passed')} passed, ${count('failed')} failed, ${count('hung')} hung, ${count('crashed')} crashed`;
   const timing = `${(file.realMs / 1000).toFixed(1)}s real, ${file.parallel} worker${file.parallel === 1 ? '' : 's'}, ${perMinute} runs/min`;
+  if (file.modules?.startsWith('modules reloaded')) out.push(chalk.yellow(file.modules));
+  for (const g of file.globals ?? []) out.push(chalk.yellow(`globals left by the implementation: ${g}`));
   out.push(`${allPassed ? chalk.green.bold('PASS') : chalk.red.bold('FAIL')}  ${tally} (${timing}); first seed ${file.seed}`);
   return { text: out.join('\n'), exitCode: allPassed ? 0 : 1 };
 }

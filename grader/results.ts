@@ -37,6 +37,10 @@ export interface GradeFile {
   realMs: number;
   /** The --timeout used (seconds): a hung run replays under the same one. */
   timeoutS?: number;
+  /** Whether the implementation's modules stayed loaded between runs, and why not (grader/module-state.ts). */
+  modules?: string;
+  /** Runs that added properties to globalThis (removed after each run). */
+  globals?: string[];
   results: RunRecord[];
 }
 

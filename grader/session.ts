@@ -16,6 +16,8 @@ export interface ImplChoice {
   reference?: readonly string[];
   /** 'A' / 'B' in compare mode. */
   label?: string;
+  /** Its modules stay loaded between runs in a worker (found free of module-level state). */
+  warm?: boolean;
 }
 
 export interface SessionOptions {
@@ -42,6 +44,8 @@ export interface SessionResult {
   realMs: number;
   /** The grader could not run at all (a worker failed to start). */
   fatal?: string;
+  /** Runs that left properties on globalThis: one line per implementation, for the report. */
+  globals: string[];
 }
 
 /** The command that replays one run exactly. */
@@ -79,6 +83,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
   let interrupted = false;
   let bailed = false;
   let nextId = 1;
+  const leaks = new Map<ImplChoice, { runs: string[]; names: Set<string> }>();
 
   const onSigint = () => {
     interrupted = true;
@@ -92,6 +97,12 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
 
   const finish = (order: number, impl: ImplChoice, job: Job, outcome: Outcome) => {
     if (outcome.kind === 'aborted') return;
+    if (outcome.kind === 'result' && outcome.result.leakedGlobals) {
+      const leak = leaks.get(impl) ?? { runs: [], names: new Set<string>() };
+      leak.runs.push(`${job.test} seed ${job.seed}`);
+      for (const n of outcome.result.leakedGlobals) leak.names.add(n);
+      leaks.set(impl, leak);
+    }
     const record = toRecord(job, impl, outcome);
     records.push({ order, record });
     if (record.status !== 'passed') failed++;
@@ -123,7 +134,15 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
   try {
     await Promise.all(
       work.map(({ job, impl }, order) => {
-        const wj: WorkerJob = { id: nextId++, test: job.test, seed: job.seed, implDir: impl.dir, realTimeLimitMs: options.timeoutMs, ...(options.outDir ? { outDir: options.outDir } : {}) };
+        const wj: WorkerJob = {
+          id: nextId++,
+          test: job.test,
+          seed: job.seed,
+          implDir: impl.dir,
+          realTimeLimitMs: options.timeoutMs,
+          ...(options.outDir ? { outDir: options.outDir } : {}),
+          ...(impl.warm ? { warm: true } : {}),
+        };
         return pool.exec(wj).then((outcome) => finish(order, impl, job, outcome));
       }),
     );
@@ -140,7 +159,15 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
     ...(bailed ? { bailed } : {}),
     realMs: performance.now() - started,
     ...(pool.fatal ? { fatal: pool.fatal } : {}),
+    globals: [...leaks].map(([impl, leak]) => globalsNote(impl, leak.runs, [...leak.names])),
   };
+}
+
+function globalsNote(impl: ImplChoice, runs: string[], names: string[]): string {
+  const who = impl.label ? `${impl.label} (${impl.arg})` : impl.arg;
+  const shown = runs.slice(0, 3).join(', ') + (runs.length > 3 ? ` and ${runs.length - 3} more` : '');
+  const then = impl.warm ? '; the workers that saw it loaded modules afresh for every later run' : '';
+  return `${who}: ${runs.length} run${runs.length === 1 ? '' : 's'} (${shown}) added ${names.map((n) => `globalThis.${n}`).join(', ')}, removed after each run so that no later run sees it${then}; keep state in the objects your make...() functions return`;
 }
 
 function toRecord(job: Job, impl: ImplChoice, outcome: Exclude<Outcome, { kind: 'aborted' }>): RunRecord {
@@ -184,7 +211,7 @@ async function saveTrace(pool: Pool, id: number, record: RunRecord, impl: ImplCh
   } catch {
     return;
   }
-  const outcome = await pool.exec({ id, test: record.test, seed: record.seed, implDir: impl.dir, outDir, tracePath: file, traceHeader: header, realTimeLimitMs });
+  const outcome = await pool.exec({ id, test: record.test, seed: record.seed, implDir: impl.dir, outDir, tracePath: file, traceHeader: header, realTimeLimitMs, ...(impl.warm ? { warm: true } : {}) });
   if (outcome.kind === 'result') {
     if (outcome.result.trace) record.trace = outcome.result.trace;
     if (record.status === 'failed' && record.fingerprint && outcome.result.fingerprint !== record.fingerprint) {

@@ -8,6 +8,7 @@
 import chalk from 'chalk';
 import { Implementation, type LayerName } from '../harness/impl';
 import { runScenario, type Scenario } from '../harness/scenario';
+import { chooseModules, forgetModules } from './module-state';
 import * as raft from '../labs/ours/raft-swarm';
 import * as kv from '../labs/ours/kv-swarm';
 import { checkImpl } from './impls';
@@ -102,14 +103,18 @@ export interface ShrinkResult {
 export async function shrink(o: ShrinkOptions): Promise<ShrinkResult> {
   const family = FAMILIES[o.test];
   if (!family) throw new UsageError(`grade shrink works on ${SHRINKABLE.join(' and ')} (the swarm tests, whose faults are a schedule), not ${o.test}`);
-  const impl = new Implementation(checkImpl(o.implArg, family.layers));
+  const implDir = checkImpl(o.implArg, family.layers);
+  // Every attempt must be the run a fresh process makes: an implementation with module-level state
+  // is loaded afresh for each (grader/module-state.ts).
+  const warm = chooseModules(implDir, false).warm;
   const log = o.log ?? (() => {});
   const started = performance.now();
   const deadline = started + o.budgetS * 1000;
   let runs = 0;
   const failsWith = async (plan: Plan): Promise<string | undefined> => {
     runs++;
-    const r = await runScenario(family.withPlan(plan), { seed: o.seed, impl });
+    if (!warm) forgetModules(implDir);
+    const r = await runScenario(family.withPlan(plan), { seed: o.seed, impl: new Implementation(implDir) });
     return r.passed ? undefined : failureKind(r.error ?? '');
   };
   const original = family.drawPlan(o.seed);

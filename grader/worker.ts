@@ -1,7 +1,9 @@
 // A grader worker: a long-lived child process that runs one test run at a time, each in a fresh
-// simulation with freshly loaded implementation modules (so a run in a worker is exactly a run in
-// a new process, and `grade replay` reproduces it). While it works it sends a heartbeat with the
-// virtual time reached, so the parent can tell a busy loop from a slow run and say where it hung.
+// simulation, with the implementation's modules loaded afresh (so a run in a worker is exactly a run
+// in a new process, and `grade replay` reproduces it) unless the parent proved them free of
+// module-level state (job.warm): then they stay loaded and JIT-warm from run to run. What a run adds
+// to globalThis is removed after it. While it works it sends a heartbeat with the virtual time
+// reached, so the parent can tell a busy loop from a slow run and say where it hung.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runScenario, type Scenario } from '../harness/scenario';
@@ -11,7 +13,7 @@ import { formatRecord, type TraceRecord } from '../harness/sim/trace';
 import { rpcText } from '../harness/rpc/abbrev';
 import { real, realNow } from '../harness/sim/guard';
 import { allTests } from './select';
-import { implementationRoots } from './learner/mix';
+import { forgetModules } from './module-state';
 import { capError, HEARTBEAT_MS, type FromWorker, type ToWorker, type WorkerJob, type WorkerResult } from './protocol';
 
 function send(message: FromWorker): void {
@@ -19,6 +21,10 @@ function send(message: FromWorker): void {
 }
 
 let currentId: number | undefined;
+/** The implementation whose modules are loaded, kept from the last run (a warm job may reuse them). */
+let loadedDir: string | undefined;
+/** Set when a warm run left globals behind: this worker loads modules afresh from then on. */
+let noWarm = false;
 let lastVirtualMs = 0;
 let nextBeatAt = 0;
 
@@ -45,7 +51,11 @@ function blockedList(minAgeMs: number): string[] | undefined {
 async function runJob(job: WorkerJob, byName: Map<string, Scenario>): Promise<WorkerResult> {
   const scenario = byName.get(job.test);
   if (!scenario) throw new Error(`no test named ${job.test} in this worker's registry`);
-  for (const root of implementationRoots(job.implDir)) freshModules(root);
+  if (!job.warm || noWarm || loadedDir !== job.implDir) {
+    forgetModules(job.implDir);
+  }
+  loadedDir = job.implDir;
+  const globalsBefore = new Set(Reflect.ownKeys(globalThis));
   const impl = new Implementation(job.implDir);
   const writer = job.tracePath ? new TraceWriter(`${job.tracePath}.partial`, job.traceHeader ?? []) : undefined;
   lastVirtualMs = 0;
@@ -73,6 +83,8 @@ async function runJob(job: WorkerJob, byName: Map<string, Scenario>): Promise<Wo
       writer?.add(record);
     },
   });
+  const leakedGlobals = removeNewGlobals(globalsBefore);
+  if (leakedGlobals.length > 0 && job.warm) noWarm = true;
   if (writer) for (const a of result.artefacts) fs.rmSync(a, { force: true });
   const artefacts = writer ? [] : job.outDir ? result.artefacts.map((a) => collect(a, job.outDir!, job.test, job.seed)) : result.artefacts;
   let trace: string | undefined;
@@ -99,24 +111,19 @@ async function runJob(job: WorkerJob, byName: Map<string, Scenario>): Promise<Wo
     fingerprint: result.fingerprint,
     artefacts,
     ...(trace ? { trace } : {}),
+    ...(leakedGlobals.length > 0 ? { leakedGlobals } : {}),
   };
 }
 
-/** Forgets the implementation's modules, so module-level state never leaks from one run to the next. */
-function freshModules(implDir: string): void {
-  const prefix = implDir.endsWith(path.sep) ? implDir : implDir + path.sep;
-  const stale = new Set<NodeJS.Module>();
-  for (const key of Object.keys(require.cache)) {
-    if (!key.startsWith(prefix)) continue;
-    stale.add(require.cache[key]!);
-    delete require.cache[key];
-  }
-  // A module that required them keeps them in its `children` list: drop them there too, or every
-  // run's copy of the implementation stays reachable (a leak of a few hundred KB per run).
-  if (stale.size === 0) return;
-  for (const mod of Object.values(require.cache)) {
-    if (mod && mod.children.some((child) => stale.has(child))) mod.children = mod.children.filter((child) => !stale.has(child));
-  }
+/**
+ * Deletes the properties globalThis gained since `before` and returns their names: a global the
+ * implementation set from inside a function would otherwise outlive the run, with fresh modules or
+ * not. (A global it changed rather than added is not seen.)
+ */
+function removeNewGlobals(before: Set<string | symbol>): string[] {
+  const added = Reflect.ownKeys(globalThis).filter((k) => !before.has(k));
+  for (const k of added) Reflect.deleteProperty(globalThis, k);
+  return added.map(String);
 }
 
 /** Copies an artefact into the output directory (if it is not there already) under a name with the seed. */
