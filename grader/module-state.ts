@@ -484,6 +484,6 @@ function freshModules(implDir: string): void {
   // run's copy of the implementation stays reachable (a leak of a few hundred KB per run).
   if (stale.size === 0) return;
   for (const mod of Object.values(require.cache)) {
-    if (mod && mod.children.some((child) => stale.has(child))) mod.children = mod.children.filter((child) => !stale.has(child));
+    if (mod?.children?.some((child) => stale.has(child))) mod.children = mod.children.filter((child) => !stale.has(child));
   }
 }

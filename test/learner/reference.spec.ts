@@ -22,7 +22,12 @@ function copyReferenceLayer(layer: string, dir: string): void {
   }
 }
 
-/** Written into the copied raft/index.ts: the buggy variant impls/raft-no-persist-log, as a learner's bug. */
+/** The reference's makeRaft, as src/raft/index.ts declares it. */
+const REFERENCE_MAKE_RAFT = `export function makeRaft(peers: ClientEnd[], me: number, persister: PersisterApi, applySink: ApplySink, runtime: Runtime): RaftPeer {
+  return new Raft(peers, me, persister, applySink, runtime);
+}`;
+
+/** Written into the copied raft/index.ts in its place: the buggy variant impls/raft-no-persist-log, as a learner's bug. */
 const NO_PERSISTED_LOG = `import type { PersistentState } from './state';
 
 class NoPersistLog extends Raft {
@@ -42,7 +47,7 @@ describe('learner: --reference mixes in the reference layers', function () {
     dir = path.join(root, 'mylab');
     copyReferenceLayer('raft', dir);
     copyReferenceLayer('kvraft', dir);
-    fill(dir, 'raft/index.ts', [['export const makeRaft: MakeRaft = makeRaftWith(Raft);', NO_PERSISTED_LOG]]);
+    fill(dir, 'raft/index.ts', [[REFERENCE_MAKE_RAFT, NO_PERSISTED_LOG]]);
   });
   after(() => cleanup(root));
 
