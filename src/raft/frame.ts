@@ -188,16 +188,20 @@ export class ReusedBuffer {
 }
 
 /**
+ * Room a FramedRun keeps before the elements of a new buffer, for what around() writes before them
+ * (a module constant, not a static field: a class's own fields would be state shared by every run).
+ */
+const FRONT = 64;
+
+/**
  * Consecutive elements of one array, each already framed (the bytes of a Frame), kept in one
  * buffer so that the first n of them are copied into a Frame in one piece. The caller numbers the
  * elements (Raft: block numbers); the run grows at its end and shrinks at either end.
  */
 export class FramedRun {
-  /** Room kept before the elements of a new buffer, for what around() writes before them. */
-  private static readonly FRONT = 64;
   private buffer = new Uint8Array(4096);
   /** Where the first element starts in the buffer. */
-  private start = FramedRun.FRONT;
+  private start = FRONT;
   /** Where each element ends in the buffer, in order. */
   private ends: number[] = [];
   private firstId = 0;
@@ -243,7 +247,7 @@ export class FramedRun {
 
   clear(): void {
     this.ends = [];
-    this.start = FramedRun.FRONT;
+    this.start = FRONT;
   }
 
   /**
@@ -282,11 +286,11 @@ export class FramedRun {
   /** Moves the elements to the front room of a buffer with room for `extra` more bytes after them. */
   private grow(extra: number): void {
     const live = this.buffer.subarray(this.start, this.end);
-    const next = new Uint8Array(FramedRun.FRONT + Math.max(4096, 2 * (live.length + extra)));
-    next.set(live, FramedRun.FRONT);
-    const shift = FramedRun.FRONT - this.start;
+    const next = new Uint8Array(FRONT + Math.max(4096, 2 * (live.length + extra)));
+    next.set(live, FRONT);
+    const shift = FRONT - this.start;
     this.ends = this.ends.map((e) => e + shift);
-    this.start = FramedRun.FRONT;
+    this.start = FRONT;
     this.buffer = next;
   }
 }
