@@ -101,7 +101,7 @@ export class Frame {
   }
 
   private binHeader(n: number): this {
-    if (n < 0x100) return this.encoded(BIN_U8_HEADERS[n]);
+    if (n < 0x100) return this.encoded(Uint8Array.of(BIN.u8, n));
     if (n < 0x10000) return this.encoded(Uint8Array.of(BIN.u16, n >>> 8, n & 0xff));
     return this.encoded(u32Header(BIN.u32, n));
   }
@@ -127,16 +127,12 @@ export class Frame {
   }
 }
 
-/**
- * The one-byte headers and the 8-bit byte-string headers, made once: a Frame only reads its
- * parts, so they are shared (a save frames a few blocks, and allocated a header for each).
- */
-const FIX_HEADERS = new Map([ARRAY, MAP].map((kind) => [kind, Array.from({ length: kind.fixLimit }, (_, n) => Uint8Array.of(kind.fix + n))]));
-const BIN_U8_HEADERS = Array.from({ length: 0x100 }, (_, n) => Uint8Array.of(BIN.u8, n));
-
+// Headers are made per use, not kept in module-level tables shared by every Frame: an array of
+// bytes cannot be frozen, and a module's mutable values would be state a warm grade worker carries
+// from run to run (grader/module-state.ts).
 function header(kind: HeaderKind, n: number): Uint8Array {
   if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new RangeError(`Frame: ${n} is not a MessagePack length`);
-  if (n < kind.fixLimit) return FIX_HEADERS.get(kind)![n];
+  if (n < kind.fixLimit) return Uint8Array.of(kind.fix + n);
   if (n < 0x10000) return Uint8Array.of(kind.u16, n >>> 8, n & 0xff);
   return u32Header(kind.u32, n);
 }
