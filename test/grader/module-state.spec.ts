@@ -41,6 +41,15 @@ describe('grader: module-level state (warm workers)', function () {
       expect(verdict.modules).to.be.greaterThan(20);
     });
 
+    it('finds none in the buggy variants under impls/ either (their own modules; src/ is checked above)', function () {
+      const dir = path.join(ROOT, 'dist', 'impls');
+      if (!fs.existsSync(dir)) this.skip();
+      const variants = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory());
+      expect(variants.length).to.be.greaterThan(20);
+      const stateful = variants.flatMap((v) => checkModuleState(path.join(dir, v.name)).findings.map((f) => `${f.where} \`${f.what}\``));
+      expect(stateful).to.deep.equal([]);
+    });
+
     it('rejects each stateful form in a compiled fixture, naming file, line and declaration', () => {
       const cases: [string, RegExp][] = [
         ['top-level-let', /top-level-let\/raft\/index\.js:4 `let nextId` is module-level state/],

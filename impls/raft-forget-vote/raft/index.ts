@@ -1,7 +1,7 @@
 // Buggy variant: a server asked for its vote again in the same term forgets the vote it cast (or
 // the one it gave itself as a candidate) and judges the request afresh, so two candidates of one
 // term can both win: two leaders in one term.
-import { makeRaftWith } from '../../../src/raft';
+import { makeRaftWith, type MakeRaft } from '../../../src/raft';
 import type { RequestVoteArgs, RequestVoteReply } from '../../../src/raft/messages';
 import { TextbookRaft } from '../../raft-textbook/raft';
 
@@ -12,4 +12,5 @@ class ForgetVote extends TextbookRaft {
   }
 }
 
-export const makeRaft = makeRaftWith(ForgetVote);
+// A function, not makeRaftWith(ForgetVote) called when the module loads: no module-level state (grader/module-state.ts).
+export const makeRaft: MakeRaft = (...args) => makeRaftWith(ForgetVote)(...args);

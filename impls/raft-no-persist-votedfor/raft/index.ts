@@ -1,6 +1,6 @@
 // Buggy variant: votedFor is not persisted, so a server that crashes and restarts within a term can
 // vote a second time in that term (two leaders in one term become possible).
-import { makeRaftWith } from '../../../src/raft';
+import { makeRaftWith, type MakeRaft } from '../../../src/raft';
 import { TextbookRaft } from '../../raft-textbook/raft';
 import type { PersistentState } from '../../../src/raft/state';
 
@@ -10,4 +10,5 @@ class NoPersistVotedFor extends TextbookRaft {
   }
 }
 
-export const makeRaft = makeRaftWith(NoPersistVotedFor);
+// A function, not makeRaftWith(NoPersistVotedFor) called when the module loads: no module-level state (grader/module-state.ts).
+export const makeRaft: MakeRaft = (...args) => makeRaftWith(NoPersistVotedFor)(...args);

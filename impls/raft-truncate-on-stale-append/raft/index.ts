@@ -5,7 +5,7 @@
 // paced replication never does that, so this variant also sends eagerly, at once on every start()
 // however many calls are in flight, as many lab solutions do. That alone is harmless: it is what
 // impls/raft-textbook-eager does, and that passes.
-import { makeRaftWith } from '../../../src/raft';
+import { makeRaftWith, type MakeRaft } from '../../../src/raft';
 import type { Entry } from '../../../src/raft/messages';
 import { EagerTextbookRaft } from '../../raft-textbook-eager/raft';
 
@@ -17,4 +17,5 @@ class TruncateOnStaleAppend extends EagerTextbookRaft {
   }
 }
 
-export const makeRaft = makeRaftWith(TruncateOnStaleAppend);
+// A function, not makeRaftWith(TruncateOnStaleAppend) called when the module loads: no module-level state (grader/module-state.ts).
+export const makeRaft: MakeRaft = (...args) => makeRaftWith(TruncateOnStaleAppend)(...args);

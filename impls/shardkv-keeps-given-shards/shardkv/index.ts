@@ -1,7 +1,7 @@
 // Buggy variant (challenge 1): a group stops serving the shards it gave away but never deletes
 // their data, so its snapshots keep every shard it ever held. Only TestChallenge1Delete's size
 // bound can see this: nothing a client reads changes.
-import { GroupState, makeShardKVWith, ShardKVImpl } from '../../../src/shardkv';
+import { GroupState, makeShardKVWith, ShardKVImpl, type MakeShardKV } from '../../../src/shardkv';
 
 export { makeClerk } from '../../../src/shardkv';
 
@@ -15,4 +15,5 @@ class Server extends ShardKVImpl {
   }
 }
 
-export const makeShardKV = makeShardKVWith(Server);
+// A function, not makeShardKVWith(Server) called when the module loads: no module-level state (grader/module-state.ts).
+export const makeShardKV: MakeShardKV = (...args) => makeShardKVWith(Server)(...args);
