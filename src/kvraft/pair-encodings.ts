@@ -13,6 +13,8 @@ interface KeptPair<V> {
   value: V;
   buffer: Uint8Array;
   length: number;
+  /** buffer up to length, made when they change (a snapshot writes every pair). */
+  view: Uint8Array;
   /** Where a string value's header starts, and its size (the value's UTF-8 bytes follow it). */
   valueAt: number;
   headerSize: number;
@@ -63,7 +65,7 @@ export class PairEncodings<K = string, V = string> {
         pair = encodePair(codec, key, value);
         this.kept.set(key, pair);
       }
-      frame.encoded(pair.buffer.subarray(0, pair.length));
+      frame.encoded(pair.view);
     }
     this.growths.clear();
     // Forget deleted keys (only when there are some: most snapshots delete nothing).
@@ -73,9 +75,9 @@ export class PairEncodings<K = string, V = string> {
 
 function encodePair<K, V>(codec: Codec, key: K, value: V): KeptPair<V> {
   const buffer = codec.encode([key, value]);
-  if (typeof value !== 'string') return { value, buffer, length: buffer.length, valueAt: -1, headerSize: 0, extensible: false };
+  if (typeof value !== 'string') return { value, buffer, length: buffer.length, view: buffer, valueAt: -1, headerSize: 0, extensible: false };
   const valueAt = 1 + codec.encode(key).length; // after the header of a 2-element array and the key
-  return { value, buffer, length: buffer.length, valueAt, headerSize: stringHeaderSizeOf(buffer[valueAt]), extensible: !SURROGATE.test(value) };
+  return { value, buffer, length: buffer.length, view: buffer, valueAt, headerSize: stringHeaderSizeOf(buffer[valueAt]), extensible: !SURROGATE.test(value) };
 }
 
 /**
@@ -99,6 +101,7 @@ function extend<V>(codec: Codec, pair: KeptPair<V>, value: V, growth: Growth | u
   }
   pair.buffer.set(body, pair.length);
   pair.length += body.length;
+  pair.view = pair.buffer.subarray(0, pair.length);
   writeStringHeader(pair.buffer, pair.valueAt, total);
   pair.value = value;
   return true;

@@ -40,6 +40,13 @@ describe('raft rules', () => {
     expect(majorityMatchIndex([5, 3, 4])).to.equal(4);
     expect(majorityMatchIndex([9, 0, 0, 7, 8])).to.equal(7);
     expect(majorityMatchIndex([2, 2, 0, 0, 0])).to.equal(0);
+    // The element a descending sort puts at n/2, on random clusters of 1 to 7 servers with ties.
+    let x = 3;
+    const rand = (k: number) => Math.floor(((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * k);
+    for (let round = 0; round < 2000; round++) {
+      const m = Array.from({ length: 1 + rand(7) }, () => rand(6));
+      expect(majorityMatchIndex(m), JSON.stringify(m)).to.equal([...m].sort((a, b) => b - a)[Math.floor(m.length / 2)]);
+    }
   });
 
   it('Figure 8: only an entry of the current term commits by counting replicas', () => {
