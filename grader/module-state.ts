@@ -9,6 +9,11 @@
 // anywhere in it may write to a module-level binding or to a property of one. Anything else makes
 // the implementation stateful, and the worker reloads it as before. Conservative by design: a
 // false "stateful" costs speed, a false "stateless" would cost determinism.
+//
+// Not seen statically: a module-level function or class handed to other code under another name
+// and changed there (`const f = helper; f.n = 1`), and changes to built-ins (which no reload
+// undoes either). The worker backs the check up at run time: what a run adds to globalThis is
+// removed after it, and a warm worker that sees it loads modules afresh from then on.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SourceMap, type SourceMapPayload } from 'node:module';
@@ -52,6 +57,9 @@ const TSC_HELPERS = new Set([
 
 /** Names that reach shared objects from anywhere in a module (a write through them is state). */
 const SHARED_ROOTS = new Set(['exports', 'module', 'require', 'globalThis', 'global']);
+
+/** Properties that lead from any object to a class or a prototype (shared by every run). */
+const PROTOTYPE_KEYS = new Set(['constructor', 'prototype', '__proto__']);
 
 /** Calls that change their first argument in place. */
 const MUTATORS = new Set(['Object.assign', 'Object.defineProperty', 'Object.defineProperties', 'Object.setPrototypeOf', 'Reflect.set', 'Reflect.defineProperty', 'Reflect.deleteProperty', 'Reflect.setPrototypeOf']);
@@ -246,7 +254,19 @@ function isReturnOnly(body: Statement[]): boolean {
 function writes(program: Program, bindings: Set<string>, add: Add): void {
   const rooted = (target: Node, ancestors: Node[]): string | undefined => {
     let node: Node = target;
-    while (node.type === 'MemberExpression' || node.type === 'ChainExpression') node = node.type === 'ChainExpression' ? (node as unknown as { expression: Node }).expression : (node as unknown as { object: Node }).object;
+    while (node.type === 'MemberExpression' || node.type === 'ChainExpression') {
+      if (node.type === 'MemberExpression') {
+        // x.constructor.n = ..., x.prototype.f = ...: a class or a prototype, whoever x is.
+        const m = node as unknown as { object: Node; property: Node; computed: boolean };
+        if (!m.computed && PROTOTYPE_KEYS.has(keyName(m.property))) return 'class or prototype';
+        node = m.object;
+      } else {
+        node = (node as unknown as { expression: Node }).expression;
+      }
+    }
+    if (node.type === 'CallExpression' && ['Object.getPrototypeOf', 'Reflect.getPrototypeOf'].some((f) => isMember((node as unknown as { callee: Node }).callee, f.split('.')[0], f.split('.')[1]))) {
+      return 'class or prototype';
+    }
     if (node.type === 'Identifier') {
       const name = (node as unknown as { name: string }).name;
       return bindings.has(name) || SHARED_ROOTS.has(name) ? name : undefined;
@@ -261,7 +281,7 @@ function writes(program: Program, bindings: Set<string>, add: Add): void {
         const root = rooted(node.left, ancestors);
         // exports.x = ... at the top level was judged by topLevel().
         if (root && !(root === 'exports' && isExportsMember(node.left) && (topLevelExports(ancestors) || ancestors.slice(1, -1).every((a) => a.type === 'ExpressionStatement' || a.type === 'AssignmentExpression')))) {
-          add(node, `${summary(node.left)} = ...`, `writes to ${root === 'this' ? 'the module or a class itself' : `the module-level ${root}`}, state kept between runs`);
+          add(node, `${summary(node.left)} = ...`, `writes to ${whose(root)}, state kept between runs`);
         }
         return;
       }
@@ -269,12 +289,12 @@ function writes(program: Program, bindings: Set<string>, add: Add): void {
     },
     UpdateExpression(node, _state, ancestors) {
       const root = node.argument.type === 'Identifier' ? (bindings.has(node.argument.name) ? node.argument.name : undefined) : rooted(node.argument, ancestors);
-      if (root) add(node, summary(node), `changes the module-level ${root}, state kept between runs`);
+      if (root) add(node, summary(node), `changes ${whose(root)}, state kept between runs`);
     },
     UnaryExpression(node, _state, ancestors) {
       if (node.operator !== 'delete') return;
       const root = rooted(node.argument, ancestors);
-      if (root) add(node, summary(node), `changes the module-level ${root}, state kept between runs`);
+      if (root) add(node, summary(node), `changes ${whose(root)}, state kept between runs`);
     },
     CallExpression(node, _state, ancestors) {
       const callee = node.callee.type === 'MemberExpression' && !node.callee.computed ? `${summary(node.callee.object)}.${keyName(node.callee.property)}` : '';
@@ -282,9 +302,16 @@ function writes(program: Program, bindings: Set<string>, add: Add): void {
       // The top-level boilerplate Object.defineProperty(exports, ...) was judged by topLevel().
       if (ancestors.length === 3 && ancestors[1].type === 'ExpressionStatement') return;
       const root = rooted(node.arguments[0], ancestors);
-      if (root) add(node, `${callee}(${root}, ...)`, `changes the module-level ${root}, state kept between runs`);
+      if (root) add(node, `${callee}(${root}, ...)`, `changes ${whose(root)}, state kept between runs`);
     },
   });
+}
+
+/** What a write reaches, for the report. */
+function whose(root: string): string {
+  if (root === 'this') return 'the module or a class itself';
+  if (root === 'class or prototype') return 'a class or a prototype';
+  return `the module-level ${root}`;
 }
 
 /** 'this' when `this` at that point is the module's exports or a class (top level, static members). */
