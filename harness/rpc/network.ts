@@ -29,7 +29,7 @@
 // setLatency(0, 0) gives labrpc's exact timing (used by the network's own tests).
 import type { ClientEnd, Handler } from '../api';
 import { pack, type Parcel } from '../codec';
-import type { NodeRuntime, Simulator } from '../sim/simulator';
+import type { NodeRuntime, Simulator, Wait } from '../sim/simulator';
 import type { Rng } from '../sim/rng';
 
 export type ServerName = string | number;
@@ -193,31 +193,22 @@ export class Network {
       let poll: { cancel(): void } | undefined;
       // Listed in blocked reports until the handler replies or the call is abandoned: a handler
       // that never replies is named as such, on its server.
-      const since = this.sim.now();
-      const removeHandlerWait = this.sim.addWait({
-        node: serverName,
-        key: `handler ${method} ${end.ownerName}`,
-        describe: () => `handler ${method} #${id} from ${end.ownerName} has not replied since ${(since / 1000).toFixed(3)}s`,
-      });
-      const schedulePoll = () => {
-        poll = this.sim.schedule(
-          DEAD_POLL_MS,
-          () => {
-            if (finished) return;
-            if (isDead()) {
-              finished = true;
-              removeHandlerWait();
-              settle(null, 'server dead or end disabled while handling');
-            } else schedulePoll();
-          },
-          { passive: true },
-        );
+      const handlerWait = new HandlerWait(serverName, method, id, end.ownerName, this.sim.now());
+      this.sim.holdWait(handlerWait);
+      // One closure for every poll of this call (a poll per 100 ms while the handler runs).
+      const pollDead = () => {
+        if (finished) return;
+        if (isDead()) {
+          finished = true;
+          this.sim.releaseWait(handlerWait);
+          settle(null, 'server dead or end disabled while handling');
+        } else poll = this.sim.schedule(DEAD_POLL_MS, pollDead, PASSIVE);
       };
-      schedulePoll();
+      poll = this.sim.schedule(DEAD_POLL_MS, pollDead, PASSIVE);
       this.sim.runAs(serverName, () => server.dispatch(method, args, serverName)).then((reply) => {
         if (finished) return; // abandoned by a dead-server poll
         finished = true;
-        removeHandlerWait();
+        this.sim.releaseWait(handlerWait);
         poll?.cancel();
         if (isDead()) {
           settle(null, 'server dead or end disabled');
@@ -241,7 +232,7 @@ export class Network {
         }
       }, (error: unknown) => {
         finished = true;
-        removeHandlerWait();
+        this.sim.releaseWait(handlerWait);
         poll?.cancel();
         this.sim.fail(error instanceof Error ? error : new Error(String(error)));
       });
@@ -249,6 +240,40 @@ export class Network {
     // Even a delivery with no latency is a separate event: a handler never runs inside its caller's stack.
     this.sim.schedule(this.latency() + (reliable ? 0 : this.rng.range(0, SHORT_DELAY_MAX_MS)), deliver);
     return id;
+  }
+}
+
+const PASSIVE = { passive: true } as const;
+
+/**
+ * What blocked lists show for a call in flight and for a handler that has not replied. A class
+ * rather than an object of closures: one per RPC, and its key and text are only built when a
+ * blocked list is (rarely).
+ */
+class RpcWait implements Wait {
+  /** The call's number, known once the network has taken the call. */
+  id = 0;
+
+  constructor(readonly node: string, private readonly method: string, private readonly to: string | undefined) {}
+
+  get key(): string {
+    return `rpc ${this.method} ${this.to}`;
+  }
+
+  describe(): string {
+    return `RPC #${this.id} ${this.method} to ${this.to ?? '?'} awaiting its outcome`;
+  }
+}
+
+class HandlerWait implements Wait {
+  constructor(readonly node: string, private readonly method: string, private readonly id: number, private readonly from: string, private readonly since: number) {}
+
+  get key(): string {
+    return `handler ${this.method} ${this.from}`;
+  }
+
+  describe(): string {
+    return `handler ${this.method} #${this.id} from ${this.from} has not replied since ${(this.since / 1000).toFixed(3)}s`;
   }
 }
 
@@ -286,9 +311,10 @@ class NetEnd implements ClientEnd {
     const owner = this.owner;
     if (owner?.crashed) return new Promise(() => {});
     return new Promise<Reply | null>((resolve) => {
-      let removeWait = () => {};
+      const wait = new RpcWait(this.ownerName, serviceMethod, net.serverOf(this.name));
       const id = net.process(this, serviceMethod, parcel, (reply, why) => {
-        removeWait();
+        if (owner) owner.releaseWait(wait);
+        else sim.releaseWait(wait);
         if (owner?.crashed) return;
         if (reply === null) {
           sim.record('drop', this.ownerName, `#${id} ${serviceMethod}: ${why}`);
@@ -298,9 +324,9 @@ class NetEnd implements ClientEnd {
           resolve(reply.open() as Reply);
         }
       });
-      const to = net.serverOf(this.name);
-      const wait = { node: this.ownerName, key: `rpc ${serviceMethod} ${to}`, describe: () => `RPC #${id} ${serviceMethod} to ${to ?? '?'} awaiting its outcome` };
-      removeWait = owner ? owner.addWait(wait) : sim.addWait(wait);
+      wait.id = id;
+      if (owner) owner.holdWait(wait);
+      else sim.holdWait(wait);
     });
   }
 }

@@ -216,6 +216,15 @@ export class Simulator {
     return () => this.waits.delete(wait);
   }
 
+  /** addWait without the removal closure (the network holds one per RPC): releaseWait removes it. */
+  holdWait(wait: Wait): void {
+    this.waits.add(wait);
+  }
+
+  releaseWait(wait: Wait): void {
+    this.waits.delete(wait);
+  }
+
   record(kind: TraceKind, node: string, detail: string, topic?: string, data?: Uint8Array | MessageBytes): void {
     this.trace.record(this.nowMs, kind, node, detail, topic, data);
   }
@@ -460,7 +469,7 @@ const EVENTS_PER_BATCH = 64;
 /** The runtime of one incarnation of a node. Crash it and it goes silent for good. */
 export class NodeRuntime implements Runtime {
   readonly events = new Set<QueuedEvent>();
-  private readonly waits = new Set<() => void>();
+  private readonly waits = new Set<Wait>();
   private crashedFlag = false;
   private readonly rng: Rng;
   readonly codec: Codec = codec;
@@ -501,13 +510,19 @@ export class NodeRuntime implements Runtime {
 
   /** Registers a wait of this node; a crash removes it (a dead node is not blocked, it is gone). */
   addWait(wait: Wait): () => void {
-    const removeFromSim = this.sim.addWait(wait);
-    const remove = () => {
-      removeFromSim();
-      this.waits.delete(remove);
-    };
-    this.waits.add(remove);
-    return remove;
+    this.holdWait(wait);
+    return () => this.releaseWait(wait);
+  }
+
+  /** addWait without the removal closure: releaseWait removes it. */
+  holdWait(wait: Wait): void {
+    this.sim.holdWait(wait);
+    this.waits.add(wait);
+  }
+
+  releaseWait(wait: Wait): void {
+    this.sim.releaseWait(wait);
+    this.waits.delete(wait);
   }
 
   random(): number {
@@ -533,7 +548,8 @@ export class NodeRuntime implements Runtime {
     this.crashedFlag = true;
     for (const event of [...this.events]) this.sim.cancelEvent(event);
     this.events.clear();
-    for (const remove of [...this.waits]) remove();
+    for (const wait of this.waits) this.sim.releaseWait(wait);
+    this.waits.clear();
     this.sim.record('crash', this.name, `incarnation ${this.incarnation}`);
   }
 }
