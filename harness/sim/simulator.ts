@@ -175,7 +175,7 @@ export class Simulator {
   cancelEvent(event: QueuedEvent): void {
     const e = event as SimEvent;
     if (e.cancelled) return;
-    e.cancelled = true;
+    this.queue.cancel(e);
     if (!e.passive) this.activeEvents--;
     e.owner?.events.delete(e);
   }

@@ -30,4 +30,61 @@ describe('sim EventQueue', () => {
     }
     expect(pops).to.be.above(5000);
   });
+
+  it('keeps that order when cancel() sweeps cancelled events out of the heap, and keeps the heap small', () => {
+    const q = new EventQueue<QueuedEvent>();
+    let live: QueuedEvent[] = [];
+    let x = 7;
+    const rand = (n: number) => Math.floor(((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
+    let seq = 0;
+    let now = 0;
+    let pops = 0;
+    let largest = 0;
+    const push = () => {
+      const e = { time: now + 100 + rand(200), seq: seq++, cancelled: false };
+      q.push(e);
+      live.push(e);
+    };
+    for (let step = 0; step < 40000; step++) {
+      if (live.length < 30) push();
+      else if (rand(20) > 0) {
+        // Like an election timer reset: a pending event is cancelled and a later one takes its place.
+        const victim = live[rand(live.length)];
+        q.cancel(victim);
+        live = live.filter((e) => e !== victim);
+        push();
+      } else {
+        q.skipCancelled();
+        const top = q.pop();
+        live.sort((a, b) => a.time - b.time || a.seq - b.seq);
+        expect(top, `step ${step}`).to.equal(live[0]);
+        live = live.slice(1);
+        now = top!.time;
+        pops++;
+      }
+      largest = Math.max(largest, q.size - live.length);
+    }
+    expect(pops).to.be.above(1000);
+    // Without sweeps, ~200 cancelled events would wait for their turn at the top.
+    expect(largest).to.be.at.most(100);
+  });
+
+  it('pops every live event in order after a sweep of a large heap', () => {
+    const q = new EventQueue<QueuedEvent>();
+    let x = 11;
+    const rand = (n: number) => Math.floor(((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
+    const all = Array.from({ length: 2000 }, (_, seq) => ({ time: rand(500), seq, cancelled: false }));
+    for (const e of all) q.push(e);
+    for (const e of all) if (rand(10) < 6) q.cancel(e);
+    expect(q.size).to.be.below(all.length); // swept
+    const popped: QueuedEvent[] = [];
+    for (;;) {
+      q.skipCancelled();
+      const e = q.pop();
+      if (!e) break;
+      popped.push(e);
+    }
+    const live = all.filter((e) => !e.cancelled).sort((a, b) => a.time - b.time || a.seq - b.seq);
+    expect(popped).to.deep.equal(live);
+  });
 });
