@@ -2,12 +2,17 @@
 import { expect } from 'chai';
 import { EventQueue, type QueuedEvent } from '../../harness/sim/queue';
 
+/** A small seeded generator: rand(n) is an integer in [0, n). */
+function lcg(seed: number): (n: number) => number {
+  let x = seed;
+  return (n) => Math.floor(((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
+}
+
 describe('sim EventQueue', () => {
   it('pops events in (time, seq) order through interleaved pushes, pops and cancelled skips', () => {
     const q = new EventQueue<QueuedEvent>();
     let live: QueuedEvent[] = [];
-    let x = 5;
-    const rand = (n: number) => Math.floor(((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
+    const rand = lcg(5);
     let seq = 0;
     let now = 0;
     let pops = 0;
@@ -34,8 +39,7 @@ describe('sim EventQueue', () => {
   it('keeps that order when cancel() sweeps cancelled events out of the heap, and keeps the heap small', () => {
     const q = new EventQueue<QueuedEvent>();
     let live: QueuedEvent[] = [];
-    let x = 7;
-    const rand = (n: number) => Math.floor(((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
+    const rand = lcg(7);
     let seq = 0;
     let now = 0;
     let pops = 0;
@@ -71,8 +75,7 @@ describe('sim EventQueue', () => {
 
   it('pops every live event in order after a sweep of a large heap', () => {
     const q = new EventQueue<QueuedEvent>();
-    let x = 11;
-    const rand = (n: number) => Math.floor(((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
+    const rand = lcg(11);
     const all = Array.from({ length: 2000 }, (_, seq) => ({ time: rand(500), seq, cancelled: false }));
     for (const e of all) q.push(e);
     for (const e of all) if (rand(10) < 6) q.cancel(e);
