@@ -34,7 +34,12 @@ export interface MessageBytes {
   bytes(): Uint8Array;
 }
 
-const FLUSH_EVERY = 2048;
+/**
+ * Lines wait this many records before they are hashed in one piece. Few: lines kept for long live
+ * through young-generation collections and are copied each time (2048 cost a warm grader 4-11%
+ * more CPU in 3A/3B than 64 or 256); joining is what makes a batch cheaper than a line each.
+ */
+const FLUSH_EVERY = 64;
 const RECENT = 64;
 
 export class Trace {
@@ -87,8 +92,7 @@ export class Trace {
 
   private flush(): void {
     if (this.pending.length === 0) return;
-    this.hash.update(this.pending.join('\n'));
-    this.hash.update('\n');
+    this.hash.update(`${this.pending.join('\n')}\n`);
     this.pending = [];
   }
 }
