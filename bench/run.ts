@@ -1,6 +1,7 @@
 // npm run bench: runs every bench/*.bench.ts module (or those named on the command line, e.g.
 // `npm run bench -- sim`) and writes their sections into BENCHMARKS.md. Each module exports
-// `title` and `run(): Promise<string>` returning Markdown. Sections not re-run are kept as they were.
+// `title` and `run(): Promise<string>` returning Markdown. Sections not re-run are kept as they were,
+// and so is the hand-measured text after a section's end marker (it says it was measured by hand).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -28,13 +29,14 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const previous = fs.existsSync(OUT) ? fs.readFileSync(OUT, 'utf8') : '';
-  const sections = new Map<string, { order: number; text: string }>();
+  const sections = new Map<string, { order: number; text: string; byHand: string }>();
   for (const name of files) {
     const mod = require(path.join(__dirname, `${name}.bench.js`)) as BenchModule;
     const order = mod.order ?? 50;
+    const byHand = afterSection(previous, name);
     if (only.length > 0 && !only.includes(name)) {
       const kept = extract(previous, name);
-      if (kept) sections.set(name, { order, text: kept });
+      if (kept) sections.set(name, { order, text: kept, byHand });
       continue;
     }
     console.log(`bench ${name}: ${mod.title} ...`);
@@ -42,19 +44,29 @@ async function main(): Promise<void> {
     const body = await mod.run();
     console.log(`bench ${name}: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     const stamp = `_Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, by \`npm run bench -- ${name}\`._`;
-    sections.set(name, { order, text: `## ${mod.title}\n\n${stamp}\n\n${body.trim()}\n` });
+    sections.set(name, { order, text: `## ${mod.title}\n\n${stamp}\n\n${body.trim()}\n`, byHand });
   }
   const ordered = [...sections.entries()].sort((a, b) => a[1].order - b[1].order || a[0].localeCompare(b[0]));
   const doc = [
     '# Benchmarks',
     '',
-    'Every figure below is produced by `npm run bench` (all sections) or `npm run bench -- NAME` (one section);',
-    'nothing here is typed by hand. Real times are wall-clock on the machine named in each section.',
+    'Every section is produced by `npm run bench` (all sections) or `npm run bench -- NAME` (one section).',
+    'A few subsections after a section were measured by hand and say so in their heading; `npm run bench`',
+    'keeps them as they are. Real times are wall-clock on the machine named in each section.',
     '',
-    ...ordered.map(([name, s]) => `${BEGIN(name)}\n${s.text}${END(name)}\n`),
+    ...ordered.map(([name, s]) => `${BEGIN(name)}\n${s.text}${END(name)}\n${s.byHand ? `\n${s.byHand}\n` : ''}`),
   ].join('\n');
   fs.writeFileSync(OUT, doc);
   console.log(`wrote ${path.relative(process.cwd(), OUT)}`);
+}
+
+/** The text between a section's end marker and the next section (hand-measured subsections), trimmed. */
+function afterSection(doc: string, name: string): string {
+  const end = doc.indexOf(END(name));
+  if (end < 0) return '';
+  const from = end + END(name).length;
+  const next = doc.indexOf('<!-- bench:', from);
+  return doc.slice(from, next < 0 ? undefined : next).trim();
 }
 
 function extract(doc: string, name: string): string | undefined {
