@@ -101,9 +101,7 @@ export class Frame {
   }
 
   private binHeader(n: number): this {
-    if (n < 0x100) return this.encoded(Uint8Array.of(BIN.u8, n));
-    if (n < 0x10000) return this.encoded(Uint8Array.of(BIN.u16, n >>> 8, n & 0xff));
-    return this.encoded(u32Header(BIN.u32, n));
+    return this.encoded(sizedHeader(BIN, n));
   }
 
   /** How many bytes the parts so far take. */
@@ -145,9 +143,7 @@ export function stringHeaderSize(n: number): number {
 /** Writes the header of a text string of `n` UTF-8 bytes into `target` at `at` (stringHeaderSize(n) bytes). */
 export function writeStringHeader(target: Uint8Array, at: number, n: number): void {
   if (n < STR.fixLimit) target[at] = STR.fix + n;
-  else if (n < 0x100) target.set([STR.u8, n], at);
-  else if (n < 0x10000) target.set([STR.u16, n >>> 8, n & 0xff], at);
-  else target.set(u32Header(STR.u32, n), at);
+  else target.set(sizedHeader(STR, n), at);
 }
 
 /** The size of the string header that starts with `tag` (the first byte of a string's encoding). */
@@ -161,6 +157,13 @@ export function stringHeaderSizeOf(tag: number): number {
 export function stringBody(codec: Codec, s: string): Uint8Array {
   const encoded = codec.encode(s);
   return encoded.subarray(stringHeaderSizeOf(encoded[0]));
+}
+
+/** A bin or str header past the fix forms: the 8-, 16- or 32-bit length form, whichever `n` fits. */
+function sizedHeader(kind: { readonly u8: number; readonly u16: number; readonly u32: number }, n: number): Uint8Array {
+  if (n < 0x100) return Uint8Array.of(kind.u8, n);
+  if (n < 0x10000) return Uint8Array.of(kind.u16, n >>> 8, n & 0xff);
+  return u32Header(kind.u32, n);
 }
 
 function u32Header(tag: number, n: number): Uint8Array {
