@@ -212,8 +212,8 @@ export class Simulator {
 
   /** Registers something a task is blocked on; returns its removal. */
   addWait(wait: Wait): () => void {
-    this.waits.add(wait);
-    return () => this.waits.delete(wait);
+    this.holdWait(wait);
+    return () => this.releaseWait(wait);
   }
 
   /** addWait without the removal closure (the network holds one per RPC): releaseWait removes it. */
