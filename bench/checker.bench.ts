@@ -99,19 +99,43 @@ const times = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 
 function sideBySideTable(rows: SideBySideRow[], withBefore: boolean): string[] {
   const ratio = (t: { wall: number; cpu: number }, p: { wall: number; cpu: number }) => `${times(t.wall, p.wall)} (${times(t.cpu, p.cpu)})`;
+  const withGo = rows.some((r) => r.goTest !== undefined);
+  const columns = [
+    'Workload',
+    'porcupine',
+    ...(withGo ? ['porcupine, go test'] : []),
+    'ours, npm',
+    'ours, node',
+    ...(withBefore ? ['before, npm'] : []),
+    'npm / porcupine, wall (CPU)',
+    'node / porcupine, wall (CPU)',
+    ...(withGo ? ['npm / go test, wall (CPU)'] : []),
+    ...(withBefore ? ['before / porcupine, wall (CPU)'] : []),
+    'verdicts',
+  ];
   return [
     'Each workload as a whole process, side by side in this run: porcupine\'s own tests (its `go test -c` binary, `-test.run ...`: parsing',
     'and checking, its verdicts asserted) against `npm run check-history -- FILES` (npm, Node start, parsing, checking) and the same',
     'without npm (`node dist/harness/linearizability/cli.js FILES`). Median of ' + `${ROUNDS}` + ' rounds (1 for the unpartitioned logs), rounds',
     'alternating; wall seconds, with CPU seconds (user + system, all threads) in brackets. Ratios below 1: we are faster.',
+    ...(withGo
+      ? [
+          '"go test": porcupine through its own launcher (`go test -run ... -count=1` in its source directory, build cached), on its own',
+          'fixtures only: the launcher-to-launcher counterpart of `npm run`.',
+        ]
+      : []),
     ...(withBefore ? [`"before": \`npm run check-history\` of ${process.env.CHECKER_BEFORE_LABEL ?? 'another checkout'}, measured in the same rounds.`] : []),
     '',
-    `| Workload | porcupine | ours, npm | ours, node${withBefore ? ' | before, npm' : ''} | npm / porcupine, wall (CPU) | node / porcupine, wall (CPU)${withBefore ? ' | before / porcupine, wall (CPU)' : ''} | verdicts |`,
-    `|---|---|---|---|${withBefore ? '---|' : ''}---|---|${withBefore ? '---|' : ''}---|`,
+    `| ${columns.join(' | ')} |`,
+    `|${columns.map(() => '---').join('|')}|`,
     ...rows.map((r) => {
-      const cells = [r.name, sec(r.porcupine), sec(r.ours), sec(r.oursNode)];
+      const na = '—';
+      const cells = [r.name, sec(r.porcupine)];
+      if (withGo) cells.push(r.goTest ? sec(r.goTest) : na);
+      cells.push(sec(r.ours), sec(r.oursNode));
       if (withBefore) cells.push(sec(r.before!));
       cells.push(ratio(r.ours, r.porcupine), ratio(r.oursNode, r.porcupine));
+      if (withGo) cells.push(r.goTest ? ratio(r.ours, r.goTest) : na);
       if (withBefore) cells.push(ratio(r.before!, r.porcupine));
       cells.push(r.agree ? 'all as expected' : '**differ**');
       return `| ${cells.join(' | ')} |`;

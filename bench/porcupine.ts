@@ -8,7 +8,9 @@
 // them our copy of the same files, and for generated histories a directory where the history
 // stands in for c50-ok.txt / c50-bad.txt (so its TestKv50ClientsOk/Bad check them, with their
 // expected verdicts). CHECKER_BEFORE may name another checkout of this project (built) whose
-// `npm run check-history` is measured too, as "before".
+// `npm run check-history` is measured too, as "before". When the binary sits in porcupine's source
+// directory and `go` is on PATH, porcupine is also timed through its own launcher, `go test`
+// (build cached), on its own fixtures: the counterpart of our `npm run`.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -32,6 +34,8 @@ interface Workload {
   /** porcupine's tests to run (-test.run), and the directory holding their test_data/. */
   porcupineRun: string;
   porcupineDir: string;
+  /** The workload is porcupine's own test_data (so `go test` in its source directory checks it too). */
+  ownData: boolean;
   /** check-history arguments. */
   ours: string[];
   rounds: number;
@@ -40,6 +44,8 @@ interface Workload {
 export interface SideBySideRow {
   name: string;
   porcupine: Timing;
+  /** `go test -run ... -count=1` in porcupine's source directory (its launcher's start included), if measured. */
+  goTest?: Timing;
   /** `npm run check-history -- FILES`, npm's start included. */
   ours: Timing;
   /** `node dist/harness/linearizability/cli.js FILES`: the same run without npm. */
@@ -104,14 +110,14 @@ function workloads(scratch: string): Workload[] {
       .sort()
       .map((f) => path.join(FIXTURES, 'kv', f));
   const list: Workload[] = [
-    { name: '102 etcd logs (cas-register)', porcupineRun: '^TestEtcdJepsen', porcupineDir: data, ours: jepsen, rounds: ROUNDS },
-    { name: '6 kv logs, partitioned by key', porcupineRun: '^TestKv(1Client|10Clients|50Clients)(Ok|Bad)$', porcupineDir: data, ours: kv(/^c\d+-(ok|bad)\.txt$/), rounds: ROUNDS },
-    { name: 'kv logs c01, c10 unpartitioned', porcupineRun: '^TestKvNoPartition', porcupineDir: data, ours: ['--no-partition', ...kv(/^c(01|10)-(ok|bad)\.txt$/)], rounds: 1 },
+    { name: '102 etcd logs (cas-register)', porcupineRun: '^TestEtcdJepsen', porcupineDir: data, ownData: true, ours: jepsen, rounds: ROUNDS },
+    { name: '6 kv logs, partitioned by key', porcupineRun: '^TestKv(1Client|10Clients|50Clients)(Ok|Bad)$', porcupineDir: data, ownData: true, ours: kv(/^c\d+-(ok|bad)\.txt$/), rounds: ROUNDS },
+    { name: 'kv logs c01, c10 unpartitioned', porcupineRun: '^TestKvNoPartition', porcupineDir: data, ownData: true, ours: ['--no-partition', ...kv(/^c(01|10)-(ok|bad)\.txt$/)], rounds: 1 },
   ];
   for (const shape of GENERATED) {
     const dir = testDataDir(scratch, `generated-${shape.seed}`, kvHistoryPair(shape));
     const files = ['c50-ok.txt', 'c50-bad.txt'].map((f) => path.join(dir, 'test_data', 'kv', f));
-    list.push({ name: `generated kv, ${shape.name}, legal + stale read`, porcupineRun: '^TestKv50Clients(Ok|Bad)$', porcupineDir: dir, ours: files, rounds: ROUNDS });
+    list.push({ name: `generated kv, ${shape.name}, legal + stale read`, porcupineRun: '^TestKv50Clients(Ok|Bad)$', porcupineDir: dir, ownData: false, ours: files, rounds: ROUNDS });
   }
   return list;
 }
@@ -121,16 +127,25 @@ function expectedStatus(w: Workload): number {
   return w.ours.some((f) => /-bad\.txt$/.test(f) || (/etcd_\d+\.log$/.test(f) && !/_(002|005|007|018|025|031|038|045|048|049|051|053|056|067|075|076|080|087|092|098|100|101|102)\./.test(f))) ? 1 : 0;
 }
 
+/** porcupine's source directory, if `go test` can run there (the binary beside go.mod, `go` on PATH). */
+export function goSourceDir(porcupineTest: string): string | undefined {
+  const dir = path.dirname(path.resolve(porcupineTest));
+  if (!fs.existsSync(path.join(dir, 'go.mod'))) return undefined;
+  return spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0 ? dir : undefined;
+}
+
 export function sideBySide(porcupineTest: string, before: string | undefined, log: (line: string) => void): SideBySideRow[] {
+  const goDir = goSourceDir(porcupineTest);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'checker-vs-porcupine-'));
   // Compile now if needed, so that no measured run of ours includes it.
   spawnSync(process.execPath, ['-r', './harness/build-if-stale.js', '-e', '0'], { cwd: ROOT, stdio: 'inherit' });
   try {
     const rows: SideBySideRow[] = [];
     for (const w of workloads(scratch)) {
-      const runs: { porcupine: Timing[]; ours: Timing[]; oursNode: Timing[]; before: Timing[] } = { porcupine: [], ours: [], oursNode: [], before: [] };
+      const runs: { porcupine: Timing[]; goTest: Timing[]; ours: Timing[]; oursNode: Timing[]; before: Timing[] } = { porcupine: [], goTest: [], ours: [], oursNode: [], before: [] };
       for (let round = 0; round < w.rounds; round++) {
         runs.porcupine.push(timed(porcupineTest, ['-test.run', w.porcupineRun, '-test.count=1'], w.porcupineDir));
+        if (goDir && w.ownData) runs.goTest.push(timed('go', ['test', '-run', w.porcupineRun, '-count=1', '.'], goDir));
         runs.ours.push(timed('npm', ['run', '-s', 'check-history', '--', ...w.ours], ROOT));
         runs.oursNode.push(timed(process.execPath, [CLI, ...w.ours], ROOT));
         if (before) runs.before.push(timed('npm', ['run', '-s', 'check-history', '--', ...w.ours], before));
@@ -138,15 +153,16 @@ export function sideBySide(porcupineTest: string, before: string | undefined, lo
       const row: SideBySideRow = {
         name: w.name,
         porcupine: medianTiming(runs.porcupine),
+        ...(runs.goTest.length > 0 ? { goTest: medianTiming(runs.goTest) } : {}),
         ours: medianTiming(runs.ours),
         oursNode: medianTiming(runs.oursNode),
         ...(before ? { before: medianTiming(runs.before) } : {}),
         agree: false,
       };
       const want = expectedStatus(w);
-      row.agree = row.porcupine.status === 0 && [...runs.ours, ...runs.oursNode, ...runs.before].every((t) => t.status === want);
+      row.agree = row.porcupine.status === 0 && (row.goTest?.status ?? 0) === 0 && [...runs.ours, ...runs.oursNode, ...runs.before].every((t) => t.status === want);
       log(
-        `  ${w.name}: porcupine ${row.porcupine.wall} s, ours ${row.ours.wall} s (node ${row.oursNode.wall} s)${row.before ? `, before ${row.before.wall} s` : ''}${row.agree ? '' : ' (VERDICTS DIFFER)'}`,
+        `  ${w.name}: porcupine ${row.porcupine.wall} s${row.goTest ? ` (go test ${row.goTest.wall} s)` : ''}, ours ${row.ours.wall} s (node ${row.oursNode.wall} s)${row.before ? `, before ${row.before.wall} s` : ''}${row.agree ? '' : ' (VERDICTS DIFFER)'}`,
       );
       rows.push(row);
     }
