@@ -6,7 +6,7 @@
 // kilobytes), has only its new end encoded, written after the kept bytes of the pair; any other
 // change encodes the pair again. The bytes are the codec's (test/kvraft/pair-encodings.spec.ts checks).
 import type { Codec } from '../../harness/api';
-import { stringBody, stringHeaderSize, stringHeaderSizeOf, writeStringHeader, type Frame } from '../raft';
+import { copyTail, stringHeaderSize, stringHeaderSizeOf, writeStringHeader, type Frame } from '../raft';
 
 /** One pair's encoding, in `buffer` up to `length`, with room after it for appended bytes. */
 interface KeptPair<V> {
@@ -91,16 +91,19 @@ function extend<V>(codec: Codec, pair: KeptPair<V>, value: V, growth: Growth | u
   // split between the two pieces joins into one character, and the codec (as @msgpack/msgpack
   // does) writes a lone surrogate in a short string otherwise than in a long one.
   if (SURROGATE.test(added)) return false;
-  const body = stringBody(codec, added);
-  const total = pair.length - pair.valueAt - pair.headerSize + body.length;
+  // The codec's UTF-8 bytes of the added text: its encoding without the header.
+  const encoded = codec.encode(added);
+  const bodyAt = stringHeaderSizeOf(encoded[0]);
+  const bodyLength = encoded.length - bodyAt;
+  const total = pair.length - pair.valueAt - pair.headerSize + bodyLength;
   if (stringHeaderSize(total) !== pair.headerSize) return false;
-  if (pair.length + body.length > pair.buffer.length) {
-    const grown = new Uint8Array(Math.max(2 * pair.buffer.length, pair.length + body.length));
+  if (pair.length + bodyLength > pair.buffer.length) {
+    const grown = new Uint8Array(Math.max(2 * pair.buffer.length, pair.length + bodyLength));
     grown.set(pair.buffer.subarray(0, pair.length));
     pair.buffer = grown;
   }
-  pair.buffer.set(body, pair.length);
-  pair.length += body.length;
+  copyTail(encoded, bodyAt, pair.buffer, pair.length);
+  pair.length += bodyLength;
   pair.view = pair.buffer.subarray(0, pair.length);
   writeStringHeader(pair.buffer, pair.valueAt, total);
   pair.value = value;

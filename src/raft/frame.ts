@@ -77,7 +77,7 @@ export class Frame {
   items(values: unknown[]): this {
     const n = values.length;
     const headerLength = n < ARRAY.fixLimit ? 1 : n < 0x10000 ? 3 : 5;
-    return this.encoded(this.codec.encode(values).subarray(headerLength));
+    return this.encoded(tail(this.codec.encode(values), headerLength));
   }
 
   /** Encoded bytes, copied into the result as they are when bytes() or copyTo() runs. */
@@ -143,7 +143,7 @@ export function stringHeaderSize(n: number): number {
 /** Writes the header of a text string of `n` UTF-8 bytes into `target` at `at` (stringHeaderSize(n) bytes). */
 export function writeStringHeader(target: Uint8Array, at: number, n: number): void {
   if (n < STR.fixLimit) target[at] = STR.fix + n;
-  else target.set(sizedHeader(STR, n), at);
+  else writeSizedHeader(target, at, STR, n);
 }
 
 /** The size of the string header that starts with `tag` (the first byte of a string's encoding). */
@@ -153,17 +153,55 @@ export function stringHeaderSizeOf(tag: number): number {
   return size;
 }
 
-/** The UTF-8 bytes of `s` as the codec writes them: its encoding of `s` without the header (a view). */
+/** The UTF-8 bytes of `s` as the codec writes them: its encoding of `s` without the header (see tail). */
 export function stringBody(codec: Codec, s: string): Uint8Array {
   const encoded = codec.encode(s);
-  return encoded.subarray(stringHeaderSizeOf(encoded[0]));
+  return tail(encoded, stringHeaderSizeOf(encoded[0]));
 }
 
+/**
+ * V8 keeps a typed array of up to this many bytes inside its heap, and must move its bytes out
+ * before a view (subarray) can share them: a few hundred nanoseconds, several times the cost of
+ * copying them. The codec's encodings of short values (a key, an appended string) are that small.
+ */
+const IN_HEAP_BYTES = 64;
+
+/** `bytes` from `from` on: a view, or a copy if `bytes` is small enough to be in V8's heap (see IN_HEAP_BYTES). */
+function tail(bytes: Uint8Array, from: number): Uint8Array {
+  return bytes.length > IN_HEAP_BYTES ? bytes.subarray(from) : bytes.slice(from);
+}
+
+/** Copies `source` from `from` on into `target` at `at` (through no view of a small source: see IN_HEAP_BYTES). */
+export function copyTail(source: Uint8Array, from: number, target: Uint8Array, at: number): void {
+  if (source.length > IN_HEAP_BYTES) target.set(source.subarray(from), at);
+  else for (let i = from; i < source.length; i++) target[at++] = source[i];
+}
+
+type SizedKind = { readonly u8: number; readonly u16: number; readonly u32: number };
+
 /** A bin or str header past the fix forms: the 8-, 16- or 32-bit length form, whichever `n` fits. */
-function sizedHeader(kind: { readonly u8: number; readonly u16: number; readonly u32: number }, n: number): Uint8Array {
-  if (n < 0x100) return Uint8Array.of(kind.u8, n);
-  if (n < 0x10000) return Uint8Array.of(kind.u16, n >>> 8, n & 0xff);
-  return u32Header(kind.u32, n);
+function sizedHeader(kind: SizedKind, n: number): Uint8Array {
+  const header = new Uint8Array(n < 0x100 ? 2 : n < 0x10000 ? 3 : 5);
+  writeSizedHeader(header, 0, kind, n);
+  return header;
+}
+
+/** Writes sizedHeader(kind, n) into `target` at `at`. */
+function writeSizedHeader(target: Uint8Array, at: number, kind: SizedKind, n: number): void {
+  if (n < 0x100) {
+    target[at] = kind.u8;
+    target[at + 1] = n;
+  } else if (n < 0x10000) {
+    target[at] = kind.u16;
+    target[at + 1] = n >>> 8;
+    target[at + 2] = n & 0xff;
+  } else {
+    target[at] = kind.u32;
+    target[at + 1] = n >>> 24;
+    target[at + 2] = (n >>> 16) & 0xff;
+    target[at + 3] = (n >>> 8) & 0xff;
+    target[at + 4] = n & 0xff;
+  }
 }
 
 function u32Header(tag: number, n: number): Uint8Array {

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import type { Codec } from '../../harness/api';
 import { codec } from '../../harness/codec';
-import { checkFraming, Frame, FramedRun, ReusedBuffer } from '../../src/raft/frame';
+import { checkFraming, copyTail, Frame, FramedRun, ReusedBuffer, stringBody, stringHeaderSize, writeStringHeader } from '../../src/raft/frame';
 
 /** Lengths on both sides of each header size's limits: fix form, 8-, 16- and 32-bit. */
 const LENGTHS = [0, 1, 15, 16, 255, 256, 65535, 65536];
@@ -39,6 +39,26 @@ describe('raft/frame', () => {
     const target = new Uint8Array(bytes.length + 2);
     frame.copyTo(target, 2);
     expect(target.subarray(2)).to.deep.equal(bytes);
+  });
+
+  it('copies the tail of small and large encodings alike (small ones are copied, not viewed)', () => {
+    for (const n of [0, 1, 30, 63, 64, 65, 200]) {
+      const source = Uint8Array.from({ length: n }, (_, i) => (i * 7 + 1) & 0xff);
+      for (const from of [0, 1, Math.min(5, n)]) {
+        const target = new Uint8Array(n + 4).fill(0xee);
+        copyTail(source, from, target, 3);
+        const expected = new Uint8Array(n + 4).fill(0xee);
+        expected.set(source.subarray(from), 3);
+        expect(target, `${n} bytes from ${from}`).to.deep.equal(expected);
+      }
+    }
+    for (const text of ['', 'x 1 y', 'é€', 'w'.repeat(40), 'v'.repeat(70), '€'.repeat(100)]) {
+      const body = stringBody(codec, text);
+      expect(body, text).to.deep.equal(new TextEncoder().encode(text));
+      const header = new Uint8Array(stringHeaderSize(body.length) + 1);
+      writeStringHeader(header, 1, body.length);
+      expect(Uint8Array.from([...header.subarray(1), ...body]), text).to.deep.equal(codec.encode(text));
+    }
   });
 
   it('refuses a length MessagePack cannot frame', () => {
