@@ -29,7 +29,7 @@
 // setLatency(0, 0) gives labrpc's exact timing (used by the network's own tests).
 import type { ClientEnd, Handler } from '../api';
 import { pack, type Parcel } from '../codec';
-import type { NodeRuntime, Simulator, Wait } from '../sim/simulator';
+import type { EventHandle, NodeRuntime, Simulator, Wait } from '../sim/simulator';
 import type { Rng } from '../sim/rng';
 
 export type ServerName = string | number;
@@ -163,117 +163,212 @@ export class Network {
     return state;
   }
 
-  /** Carries one call through the network; `settle` is called exactly once (or never, if the caller crashed). */
-  process(end: NetEnd, method: string, args: Parcel, settle: (reply: Parcel | null, why: string) => void): number {
+  /** Takes a call into the network: counts it, records it, and schedules its delivery or its failure. */
+  send(call: Call): void {
     const id = ++this.callSeq;
+    call.id = id;
     this.rpcTotal++;
+    const args = call.args!;
     this.bytesTotal += args.byteLength;
-    const state = this.endState(end.name);
+    const state = this.endState(call.end.name);
     const serverName = state.server;
     const server = serverName === undefined ? undefined : this.servers.get(serverName);
-    const reliable = this.reliable;
-    const longReordering = this.longReordering;
-    this.sim.record('send', end.ownerName, `#${id} ${method} -> ${serverName ?? '?'} ${args.byteLength}B`, undefined, args);
+    call.state = state;
+    call.serverName = serverName;
+    call.server = server;
+    call.reliable = this.reliable;
+    call.longReordering = this.longReordering;
+    this.sim.record('send', call.node, `#${id} ${call.method} -> ${serverName ?? '?'} ${args.byteLength}B`, undefined, args);
 
     if (!state.enabled || serverName === undefined || !server) {
       const delay = this.longDelays ? this.rng.int(LONG_FAILURE_DELAY_MS) : this.rng.int(SHORT_FAILURE_DELAY_MS);
-      const why = !state.enabled ? 'end disabled' : server ? 'unconnected' : `no server ${serverName}`;
-      this.sim.schedule(delay, () => settle(null, why));
-      return id;
+      call.why = !state.enabled ? 'end disabled' : server ? 'unconnected' : `no server ${serverName}`;
+      this.sim.scheduleMethod(delay, Call.prototype.fail, call);
+      return;
     }
-
-    const isDead = () => !state.enabled || this.servers.get(serverName) !== server;
-    const deliver = () => {
-      if (!reliable && this.rng.int(1000) < 100) {
-        settle(null, 'request lost');
-        return;
-      }
-      this.sim.record('deliver', serverName, `#${id} ${method}`, undefined, args);
-      let finished = false;
-      let poll: { cancel(): void } | undefined;
-      // Listed in blocked reports until the handler replies or the call is abandoned: a handler
-      // that never replies is named as such, on its server.
-      const handlerWait = new HandlerWait(serverName, method, id, end.ownerName, this.sim.now());
-      this.sim.holdWait(handlerWait);
-      // One closure for every poll of this call (a poll per 100 ms while the handler runs).
-      const pollDead = () => {
-        if (finished) return;
-        if (isDead()) {
-          finished = true;
-          this.sim.releaseWait(handlerWait);
-          settle(null, 'server dead or end disabled while handling');
-        } else poll = this.sim.schedule(DEAD_POLL_MS, pollDead, PASSIVE);
-      };
-      poll = this.sim.schedule(DEAD_POLL_MS, pollDead, PASSIVE);
-      this.sim.runAs(serverName, () => server.dispatch(method, args, serverName)).then((reply) => {
-        if (finished) return; // abandoned by a dead-server poll
-        finished = true;
-        this.sim.releaseWait(handlerWait);
-        poll?.cancel();
-        if (isDead()) {
-          settle(null, 'server dead or end disabled');
-        } else if (!reliable && this.rng.int(1000) < 100) {
-          settle(null, 'reply lost');
-        } else {
-          server.afterReply?.(method);
-          let delay = this.latency();
-          let why = '';
-          if (longReordering && this.rng.int(900) < 600) {
-            const k = this.rng.int(2000);
-            delay += 200 + this.rng.int(k + 1);
-            why = 'reordered';
-          }
-          const arrive = () => {
-            this.bytesTotal += reply.byteLength;
-            settle(reply, why);
-          };
-          if (delay === 0) arrive();
-          else this.sim.schedule(delay, arrive);
-        }
-      }, (error: unknown) => {
-        finished = true;
-        this.sim.releaseWait(handlerWait);
-        poll?.cancel();
-        this.sim.fail(error instanceof Error ? error : new Error(String(error)));
-      });
-    };
     // Even a delivery with no latency is a separate event: a handler never runs inside its caller's stack.
-    this.sim.schedule(this.latency() + (reliable ? 0 : this.rng.range(0, SHORT_DELAY_MAX_MS)), deliver);
-    return id;
+    this.sim.scheduleMethod(this.latency() + (call.reliable ? 0 : this.rng.range(0, SHORT_DELAY_MAX_MS)), Call.prototype.deliver, call);
+  }
+
+  /** Whether the server of a call in its handler is gone or its end disabled (see Call.pollDead). */
+  isDead(call: Call): boolean {
+    return !call.state.enabled || this.servers.get(call.serverName!) !== call.server;
+  }
+
+  /** A message is lost with p = 0.1 on an unreliable network (a draw only when unreliable). */
+  lost(reliable: boolean): boolean {
+    return !reliable && this.rng.int(1000) < 100;
+  }
+
+  /** The delay of a reply that leaves its server: latency, and long reordering if it is on. */
+  replyDelay(call: Call): number {
+    let delay = this.latency();
+    if (call.longReordering && this.rng.int(900) < 600) {
+      const k = this.rng.int(2000);
+      delay += 200 + this.rng.int(k + 1);
+      call.why = 'reordered';
+    }
+    return delay;
+  }
+
+  /** A delivered reply's bytes. */
+  countReply(byteLength: number): void {
+    this.bytesTotal += byteLength;
   }
 }
-
-const PASSIVE = { passive: true } as const;
 
 /**
- * What blocked lists show for a call in flight and for a handler that has not replied. A class
- * rather than an object of closures: one per RPC, and its key and text are only built when a
- * blocked list is (rarely).
+ * One call in flight, from NetEnd.call to its outcome: its state, the steps the simulator runs
+ * (deliver, pollDead, arrive, fail are scheduled as methods of this object) and, as a Wait, the
+ * caller's entry in blocked lists. One object per RPC instead of a closure per step.
  */
-class RpcWait implements Wait {
-  /** The call's number, known once the network has taken the call. */
+class Call implements Wait {
+  /** The call's number, set when the network takes it. */
   id = 0;
+  state!: EndState;
+  serverName: string | undefined;
+  server: Server | undefined;
+  reliable = true;
+  longReordering = false;
+  /** Why the call failed, or why its reply came late ('reordered'). */
+  why = '';
+  /** The handler has replied, or the call was abandoned while it ran. */
+  private finished = false;
+  private poll: EventHandle | undefined;
+  private handlerWait: HandlerWait | undefined;
+  private reply: Parcel | undefined;
+  resolve: ((reply: unknown) => void) | undefined;
+  /** The request, until the handler has it. */
+  args: Parcel | undefined;
 
-  constructor(readonly node: string, private readonly method: string, private readonly to: string | undefined) {}
+  constructor(readonly net: Network, readonly end: NetEnd, readonly method: string, args: Parcel) {
+    this.args = args;
+  }
+
+  /** The caller, for blocked lists. */
+  get node(): string {
+    return this.end.ownerName;
+  }
 
   get key(): string {
-    return `rpc ${this.method} ${this.to}`;
+    return `rpc ${this.method} ${this.serverName}`;
   }
 
   describe(): string {
-    return `RPC #${this.id} ${this.method} to ${this.to ?? '?'} awaiting its outcome`;
+    return `RPC #${this.id} ${this.method} to ${this.serverName ?? '?'} awaiting its outcome`;
+  }
+
+  /** Event: the request reaches the server (or is lost on the way); the handler starts. */
+  deliver(): void {
+    const net = this.net;
+    const sim = net.sim;
+    const serverName = this.serverName!;
+    if (net.lost(this.reliable)) {
+      this.settle(null, 'request lost');
+      return;
+    }
+    sim.record('deliver', serverName, `#${this.id} ${this.method}`, undefined, this.args);
+    // Listed in blocked reports until the handler replies or the call is abandoned: a handler
+    // that never replies is named as such, on its server.
+    this.handlerWait = new HandlerWait(serverName, this, sim.now());
+    sim.holdWait(this.handlerWait);
+    this.poll = sim.scheduleMethod(DEAD_POLL_MS, Call.prototype.pollDead, this, true);
+    sim.runAs(serverName, Call.prototype.dispatch, this).then(
+      (reply) => this.handlerReplied(reply),
+      (error: unknown) => this.handlerFailed(error),
+    );
+    // This object lives as long as the handler's promise (for ever if its server crashed while it
+    // ran): it keeps no message it no longer needs (in a key/value run, holding them tripled the
+    // bytes that young-generation collections promote).
+    this.args = undefined;
+  }
+
+  private dispatch(): Promise<Parcel> {
+    return this.server!.dispatch(this.method, this.args!, this.serverName!);
+  }
+
+  /** Event, every DEAD_POLL_MS while the handler runs: abandons the call if its server is gone. */
+  pollDead(): void {
+    if (this.finished) return;
+    if (this.net.isDead(this)) {
+      this.finished = true;
+      this.net.sim.releaseWait(this.handlerWait!);
+      this.settle(null, 'server dead or end disabled while handling');
+    } else this.poll = this.net.sim.scheduleMethod(DEAD_POLL_MS, Call.prototype.pollDead, this, true);
+  }
+
+  private handlerReplied(reply: Parcel): void {
+    if (this.finished) return; // abandoned by a dead-server poll
+    const net = this.net;
+    this.finished = true;
+    net.sim.releaseWait(this.handlerWait!);
+    this.poll?.cancel();
+    if (net.isDead(this)) {
+      this.settle(null, 'server dead or end disabled');
+    } else if (net.lost(this.reliable)) {
+      this.settle(null, 'reply lost');
+    } else {
+      this.server!.afterReply?.(this.method);
+      this.reply = reply;
+      const delay = net.replyDelay(this);
+      if (delay === 0) this.arrive();
+      else net.sim.scheduleMethod(delay, Call.prototype.arrive, this);
+    }
+  }
+
+  private handlerFailed(error: unknown): void {
+    this.finished = true;
+    this.net.sim.releaseWait(this.handlerWait!);
+    this.poll?.cancel();
+    this.net.sim.fail(error instanceof Error ? error : new Error(String(error)));
+  }
+
+  /** Event: the reply reaches the caller. */
+  arrive(): void {
+    this.net.countReply(this.reply!.byteLength);
+    this.settle(this.reply!, this.why);
+  }
+
+  /** Event: an undeliverable call fails. */
+  fail(): void {
+    this.settle(null, this.why);
+  }
+
+  /** The outcome reaches the caller (unless it crashed meanwhile: a dead node sees nothing). */
+  private settle(reply: Parcel | null, why: string): void {
+    const end = this.end;
+    const owner = end.owner;
+    const sim = this.net.sim;
+    const resolve = this.resolve!;
+    // Done: drop the messages and the caller (see deliver()).
+    this.reply = undefined;
+    this.resolve = undefined;
+    if (owner) owner.releaseWait(this);
+    else sim.releaseWait(this);
+    if (owner?.crashed) return;
+    if (reply === null) {
+      sim.record('drop', end.ownerName, `#${this.id} ${this.method}: ${why}`);
+      resolve(null);
+    } else {
+      sim.record('reply', end.ownerName, `#${this.id} ${this.method} ${reply.byteLength}B${why ? ` (${why})` : ''}`, undefined, reply);
+      resolve(reply.open());
+    }
   }
 }
 
+/**
+ * What blocked lists show for a handler that has not replied. A class rather than an object of
+ * closures: one per RPC, and its key and text are only built when a blocked list is (rarely).
+ */
 class HandlerWait implements Wait {
-  constructor(readonly node: string, private readonly method: string, private readonly id: number, private readonly from: string, private readonly since: number) {}
+  constructor(readonly node: string, private readonly call: Call, private readonly since: number) {}
 
   get key(): string {
-    return `handler ${this.method} ${this.from}`;
+    return `handler ${this.call.method} ${this.call.node}`;
   }
 
   describe(): string {
-    return `handler ${this.method} #${this.id} from ${this.from} has not replied since ${(this.since / 1000).toFixed(3)}s`;
+    return `handler ${this.call.method} #${this.call.id} from ${this.call.node} has not replied since ${(this.since / 1000).toFixed(3)}s`;
   }
 }
 
@@ -290,16 +385,29 @@ export function linkName(owner: string, server: string | undefined): string {
   return `${peerLabel(owner)}->${peerLabel(server)}`;
 }
 
+/** The call being made, for startCall (a Promise's executor runs at once, inside its constructor). */
+let starting: Call | undefined;
+
+/** The executor of every call's promise: one function for all calls, not a closure per call. */
+function startCall(resolve: (reply: unknown) => void): void {
+  const call = starting!;
+  starting = undefined;
+  call.resolve = resolve;
+  call.net.send(call);
+  const owner = call.end.owner;
+  if (owner) owner.holdWait(call);
+  else call.net.sim.holdWait(call);
+}
+
 class NetEnd implements ClientEnd {
   readonly ownerName: string;
 
-  constructor(private readonly net: Network, readonly name: string, private readonly owner: NodeRuntime | undefined) {
+  constructor(private readonly net: Network, readonly name: string, readonly owner: NodeRuntime | undefined) {
     this.ownerName = owner?.name ?? 'tester';
   }
 
   call<Reply = unknown>(serviceMethod: string, args: unknown): Promise<Reply | null> {
     const net = this.net;
-    const sim = net.sim;
     // Encoding errors are the caller's bug: they reject the call rather than count as a lost message.
     let parcel: Parcel;
     try {
@@ -308,26 +416,9 @@ class NetEnd implements ClientEnd {
       return Promise.reject(error);
     }
     if (net.isCleanedUp) return Promise.resolve(null);
-    const owner = this.owner;
-    if (owner?.crashed) return new Promise(() => {});
-    return new Promise<Reply | null>((resolve) => {
-      const wait = new RpcWait(this.ownerName, serviceMethod, net.serverOf(this.name));
-      const id = net.process(this, serviceMethod, parcel, (reply, why) => {
-        if (owner) owner.releaseWait(wait);
-        else sim.releaseWait(wait);
-        if (owner?.crashed) return;
-        if (reply === null) {
-          sim.record('drop', this.ownerName, `#${id} ${serviceMethod}: ${why}`);
-          resolve(null);
-        } else {
-          sim.record('reply', this.ownerName, `#${id} ${serviceMethod} ${reply.byteLength}B${why ? ` (${why})` : ''}`, undefined, reply);
-          resolve(reply.open() as Reply);
-        }
-      });
-      wait.id = id;
-      if (owner) owner.holdWait(wait);
-      else sim.holdWait(wait);
-    });
+    if (this.owner?.crashed) return new Promise(() => {});
+    starting = new Call(net, this, serviceMethod, parcel);
+    return new Promise(startCall as (resolve: (reply: Reply | null) => void) => void);
   }
 }
 
@@ -361,8 +452,36 @@ export class Server {
     return this;
   }
 
-  async dispatch(serviceMethod: string, args: Parcel, serverName: string): Promise<Parcel> {
+  /**
+   * Runs the handler of `serviceMethod` on `args`; settles to the packed reply. Written out as the
+   * async function it replaces (`reply = await handler(args.open()); return pack(reply)`) with
+   * the same promise hops, so that every continuation keeps its place in the microtask queue, and
+   * without the async function's own objects: lookup and handler errors reject at once (one hop to
+   * the caller's then), a reply is packed one hop after it is ready and reaches the caller's then
+   * one hop later.
+   */
+  dispatch(serviceMethod: string, args: Parcel, serverName: string): Promise<Parcel> {
     this.count++;
+    let result: unknown;
+    try {
+      const handler = this.handler(serviceMethod, serverName);
+      try {
+        result = handler(args.open());
+      } catch (error) {
+        throw handlerError(error, serviceMethod, serverName);
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return Promise.resolve(result).then(
+      (reply) => packReply(reply, serviceMethod, serverName),
+      (error: unknown) => {
+        throw handlerError(error, serviceMethod, serverName);
+      },
+    );
+  }
+
+  private handler(serviceMethod: string, serverName: string): Handler {
     const dot = serviceMethod.lastIndexOf('.');
     const serviceName = serviceMethod.slice(0, dot);
     const methodName = serviceMethod.slice(dot + 1);
@@ -374,15 +493,17 @@ export class Server {
     if (!handler) {
       throw new Error(`server ${serverName}: unknown method "${methodName}" of service ${serviceName}; known methods: ${Object.keys(service.handlers).join(', ')}`);
     }
-    let reply: unknown;
-    try {
-      reply = await handler(args.open());
-    } catch (error) {
-      const e = error instanceof Error ? error : new Error(String(error));
-      e.message = `handler ${serviceMethod} on server ${serverName} threw: ${e.message}`;
-      throw e;
-    }
-    if (reply === null) throw new Error(`handler ${serviceMethod} on server ${serverName} returned null: a handler returns a reply object (null is how a call reports failure)`);
-    return pack(reply === undefined ? {} : reply, 'reply');
+    return handler;
   }
+}
+
+function handlerError(error: unknown, serviceMethod: string, serverName: string): Error {
+  const e = error instanceof Error ? error : new Error(String(error));
+  e.message = `handler ${serviceMethod} on server ${serverName} threw: ${e.message}`;
+  return e;
+}
+
+function packReply(reply: unknown, serviceMethod: string, serverName: string): Parcel {
+  if (reply === null) throw new Error(`handler ${serviceMethod} on server ${serverName} returned null: a handler returns a reply object (null is how a call reports failure)`);
+  return pack(reply === undefined ? {} : reply, 'reply');
 }

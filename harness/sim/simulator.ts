@@ -15,7 +15,11 @@ import { codec } from '../codec';
 import { format } from 'node:util';
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-/** A queued event; it is also the handle schedule() returns (one object per event, no closures). */
+/**
+ * A queued event; it is also the handle schedule() returns. It runs `fn.call(target)`, so that the
+ * network can schedule a method of its per-call object and a node's timer its own callback: no
+ * closure per event.
+ */
 class SimEvent implements QueuedEvent, EventHandle {
   cancelled = false;
 
@@ -23,13 +27,16 @@ class SimEvent implements QueuedEvent, EventHandle {
     private readonly sim: Simulator,
     readonly time: number,
     readonly seq: number,
-    readonly fn: () => void,
+    public fn: (this: unknown) => void,
+    public target: unknown,
     /** Passive events (e.g. the network's dead-server polls) cannot by themselves unblock
      * anything, so they do not keep a stuck run alive. */
     readonly passive: boolean,
     readonly owner: NodeRuntime | undefined,
     /** Set for node timers: shown in blocked reports. */
     readonly label: string | undefined,
+    /** A node's timer: running it first records a `timer` line with its label. */
+    readonly timer: boolean,
   ) {}
 
   cancel(): void {
@@ -39,6 +46,13 @@ class SimEvent implements QueuedEvent, EventHandle {
   get pending(): boolean {
     return !this.cancelled;
   }
+}
+
+function noop(): void {}
+
+/** Runs an event's function on its target (for AsyncLocalStorage.run, which passes arguments). */
+function runEvent(event: SimEvent): void {
+  event.fn.call(event.target);
 }
 
 export interface EventHandle {
@@ -159,15 +173,24 @@ export class Simulator {
     return stream;
   }
 
-  schedule(delayMs: number, fn: () => void, opts: { passive?: boolean; owner?: NodeRuntime; label?: string } = {}): EventHandle {
+  schedule(delayMs: number, fn: () => void, opts?: { passive?: boolean; owner?: NodeRuntime; label?: string }): EventHandle {
+    if (opts === undefined) return this.enqueue(delayMs, fn, undefined, false, undefined, undefined, false);
+    return this.enqueue(delayMs, fn, undefined, opts.passive ?? false, opts.owner, opts.label, false);
+  }
+
+  /** schedule() of `method.call(target)`: harness objects schedule their own methods, not closures. */
+  scheduleMethod<T>(delayMs: number, method: (this: T) => void, target: T, passive = false): EventHandle {
+    return this.enqueue(delayMs, method as (this: unknown) => void, target, passive, undefined, undefined, false);
+  }
+
+  /** The one way into the queue (NodeRuntime.setTimer calls it too, with `timer`). */
+  enqueue(delayMs: number, fn: (this: unknown) => void, target: unknown, passive: boolean, owner: NodeRuntime | undefined, label: string | undefined, timer: boolean): SimEvent {
     if (!(delayMs >= 0) || !Number.isFinite(delayMs)) {
       throw new Error(`cannot schedule an event ${delayMs} ms from now: a delay is a finite number of milliseconds >= 0`);
     }
-    const passive = opts.passive ?? false;
-    const event = new SimEvent(this, this.nowMs + delayMs, this.seq++, fn, passive, opts.owner, opts.label);
+    const event = new SimEvent(this, this.nowMs + delayMs, this.seq++, fn, target, passive, owner, label, timer);
     this.queue.push(event);
     if (!passive) this.activeEvents++;
-    opts.owner?.events.add(event);
     return event;
   }
 
@@ -177,7 +200,19 @@ export class Simulator {
     if (e.cancelled) return;
     this.queue.cancel(e);
     if (!e.passive) this.activeEvents--;
-    e.owner?.events.delete(e);
+    // A cancelled event waits in the heap until it reaches the top or a sweep: it must not keep
+    // its target (a call, its messages, its caller's promise) alive meanwhile.
+    e.fn = noop;
+    e.target = undefined;
+  }
+
+  /**
+   * Cancels every queued event of `owner` (its crash). Found by a scan of the queue rather than
+   * kept in a set per node: a crash is rare, and a node's timers come and go on every heartbeat.
+   */
+  cancelEventsOf(owner: NodeRuntime): void {
+    const mine = this.queue.items().filter((e) => e.owner === owner && !e.cancelled);
+    for (const e of mine) this.cancelEvent(e);
   }
 
   /** A new incarnation of the node called `name` (a fresh runtime after every restart). */
@@ -318,14 +353,15 @@ export class Simulator {
         }
         if (!next.passive) this.activeEvents--;
         next.cancelled = true;
-        next.owner?.events.delete(next);
-        this.current = next.owner;
-        const run = next.owner && this.nodeContext ? () => this.nodeContext!.run(next.owner!.name, next.fn) : next.fn;
+        const owner = next.owner;
+        this.current = owner;
         this.eventsRun++;
         try {
-          run();
+          if (next.timer) this.record('timer', owner!.name, next.label!);
+          if (owner && this.nodeContext) this.nodeContext.run(owner.name, runEvent, next);
+          else next.fn.call(next.target);
         } catch (error) {
-          const where = next.owner ? `node ${next.owner.name}` : 'the harness';
+          const where = owner ? `node ${owner.name}` : 'the harness';
           this.fail(withContext(error, `${where} threw at virtual time ${(this.nowMs / 1000).toFixed(3)}s`));
         }
         return undefined;
@@ -373,8 +409,8 @@ export class Simulator {
   }
 
   /** Runs `fn` as code of node `name` (an RPC handler on its server), for console attribution. */
-  runAs<T>(name: string, fn: () => T): T {
-    return this.nodeContext ? this.nodeContext.run(name, fn) : fn();
+  runAs<T, R>(name: string, fn: (this: T) => R, target?: T): R {
+    return this.nodeContext ? this.nodeContext.run(name, () => fn.call(target as T)) : fn.call(target as T);
   }
 
   /** Sends console output into the trace; returns the function that puts the console back. */
@@ -468,7 +504,6 @@ const EVENTS_PER_BATCH = 64;
 
 /** The runtime of one incarnation of a node. Crash it and it goes silent for good. */
 export class NodeRuntime implements Runtime {
-  readonly events = new Set<QueuedEvent>();
   private readonly waits = new Set<Wait>();
   private crashedFlag = false;
   private readonly rng: Rng;
@@ -495,17 +530,9 @@ export class NodeRuntime implements Runtime {
 
   setTimer(ms: number, fn: () => void, label = 'timer'): Timer {
     if (this.crashedFlag) return { cancel() {}, pending: false };
-    const sim = this.sim;
     // Timers are listed in blocked reports from the queue itself (owner + label), so they need no
-    // separate wait registration.
-    return sim.schedule(
-      ms,
-      () => {
-        sim.record('timer', this.name, label);
-        fn();
-      },
-      { owner: this, label },
-    );
+    // separate wait registration; the event records the `timer` line before it calls fn.
+    return this.sim.enqueue(ms, fn, undefined, false, this, label, true);
   }
 
   /** Registers a wait of this node; a crash removes it (a dead node is not blocked, it is gone). */
@@ -546,8 +573,7 @@ export class NodeRuntime implements Runtime {
   crash(): void {
     if (this.crashedFlag) return;
     this.crashedFlag = true;
-    for (const event of [...this.events]) this.sim.cancelEvent(event);
-    this.events.clear();
+    this.sim.cancelEventsOf(this);
     for (const wait of this.waits) this.sim.releaseWait(wait);
     this.waits.clear();
     this.sim.record('crash', this.name, `incarnation ${this.incarnation}`);

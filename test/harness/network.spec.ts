@@ -256,6 +256,47 @@ describe('network (labrpc semantics)', () => {
     expect(seen).to.deep.equal(['before']);
   });
 
+  // Which of two promise chains runs first inside one event is part of a run (a learner's code may
+  // race a reply against its own continuations): the network's steps between a handler's return
+  // and its caller's continuation must stay as many promise jobs as they have always been (3).
+  it('a reply reaches its caller three promise jobs after its handler returns, sync or async', async () => {
+    const sim = new Simulator(1);
+    const net = new Network(sim);
+    net.setLatency(0, 0);
+    let hops = 0;
+    /** A chain of promise jobs counting from the handler's return (bounded: it must not spin). */
+    const countHops = () => {
+      hops = 0;
+      const step = () => {
+        if (++hops < 20) void Promise.resolve().then(step);
+      };
+      void Promise.resolve().then(step);
+    };
+    const service = new Service('T', {
+      Sync: () => {
+        countHops();
+        return { ok: true };
+      },
+      Async: async () => {
+        await null;
+        countHops();
+        return { ok: true };
+      },
+    });
+    net.addServer('s', new Server().addService(service));
+    const end = net.makeEnd('e');
+    net.connect('e', 's');
+    net.enable('e', true);
+    const seen: number[] = [];
+    await sim.run(async () => {
+      for (const method of ['T.Sync', 'T.Async']) {
+        expect(await end.call(method, {})).to.deep.equal({ ok: true });
+        seen.push(hops);
+      }
+    });
+    expect(seen).to.deep.equal([3, 3]);
+  });
+
   it('an argument the codec cannot send rejects the call with its path', async () => {
     const { sim, endTo } = setup();
     await sim.run(async () => {
