@@ -7,6 +7,7 @@
 import { binHeaderSize, containerHeaderSize, isPlainArray, isPlainObject, MAX_DEPTH, numberSize, stringHeaderSize, UNUSUAL, utf8Length } from './format';
 
 let size = 0;
+const hasOwn = Object.prototype.hasOwnProperty;
 
 /** What decode(encode(value)) gives, and the length of encode(value); or throws UNUSUAL. */
 export function copyForWire(value: unknown): { copy: unknown; byteLength: number } {
@@ -66,16 +67,19 @@ function copyArray(a: unknown[], depth: number): unknown[] {
 
 function copyObject(o: object, depth: number): Record<string, unknown> {
   if (ArrayBuffer.isView(o) || !isPlainObject(o)) throw UNUSUAL;
-  const keys = Object.keys(o);
-  size += containerHeaderSize(keys.length);
   const out: Record<string, unknown> = {};
-  for (const key of keys) {
-    // The decoder refuses this key; with bytes, the receiver sees that error where it always did.
-    if (key === '__proto__') throw UNUSUAL;
+  let count = 0;
+  // for-in rather than Object.keys: the same keys in the same order with no array per object; an
+  // inherited key (someone made a property of Object.prototype enumerable) goes the library's way.
+  for (const key in o) {
+    // The decoder refuses "__proto__"; with bytes, the receiver sees that error where it always did.
+    if (!hasOwn.call(o, key) || key === '__proto__') throw UNUSUAL;
     const value = (o as Record<string, unknown>)[key];
     if (value === undefined) throw UNUSUAL;
     countString(key);
     out[key] = copyValue(value, depth + 1);
+    count++;
   }
+  size += containerHeaderSize(count);
   return out;
 }

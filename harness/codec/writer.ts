@@ -10,6 +10,7 @@ let buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 let view = new DataView(bytes.buffer);
 let pos = 0;
 let busy = false;
+const hasOwn = Object.prototype.hasOwnProperty;
 
 /** The bytes of `value`, or throws UNUSUAL. */
 export function write(value: unknown): Uint8Array {
@@ -190,13 +191,33 @@ function writeBinary(b: Uint8Array): void {
 
 function writeMap(o: object, depth: number): void {
   if (ArrayBuffer.isView(o) || !isPlainObject(o)) throw UNUSUAL;
-  const keys = Object.keys(o);
-  writeContainerHeader(keys.length, 0x80, 0xde);
-  for (const key of keys) {
+  // The header takes the count, known once the entries are written (for-in, not an Object.keys
+  // array per object): a fixmap's byte is reserved, and a longer header moves the entries along.
+  ensure(1);
+  const at = pos++;
+  let count = 0;
+  for (const key in o) {
+    // An inherited key (an enumerable property of Object.prototype): the library's way, own keys only.
+    if (!hasOwn.call(o, key)) throw UNUSUAL;
     const value = (o as Record<string, unknown>)[key];
     if (value === undefined) throw UNUSUAL;
     writeString(key);
     writeValue(value, depth + 1);
+    count++;
+  }
+  if (count < 16) {
+    bytes[at] = 0x80 + count;
+    return;
+  }
+  const extra = count < 0x10000 ? 2 : 4;
+  ensure(extra);
+  bytes.copyWithin(at + 1 + extra, at + 1, pos);
+  pos += extra;
+  if (extra === 2) {
+    bytes[at] = 0xde;
+    view.setUint16(at + 1, count);
+  } else {
+    bytes[at] = 0xdf;
+    view.setUint32(at + 1, count);
   }
 }
-

@@ -35,7 +35,7 @@ import type { Rng } from '../sim/rng';
 export type ServerName = string | number;
 
 interface EndState {
-  readonly end: NetEnd;
+  end: NetEnd;
   enabled: boolean;
   server: string | undefined;
 }
@@ -74,9 +74,10 @@ export class Network {
   /** A new end, disabled and unconnected. `owner` is the node that will call through it. */
   makeEnd(name: string, owner?: NodeRuntime): ClientEnd {
     if (this.ends.has(name)) throw new Error(`Network.makeEnd: an end named "${name}" already exists; end names must be unique`);
-    const end = new NetEnd(this, name, owner);
-    this.ends.set(name, { end, enabled: false, server: undefined });
-    return end;
+    const state: EndState = { end: undefined!, enabled: false, server: undefined };
+    state.end = new NetEnd(this, name, owner, state);
+    this.ends.set(name, state);
+    return state.end;
   }
 
   addServer(name: ServerName, server: Server): void {
@@ -170,7 +171,7 @@ export class Network {
     this.rpcTotal++;
     const args = call.args!;
     this.bytesTotal += args.byteLength;
-    const state = this.endState(call.end.name);
+    const state = call.end.state;
     const serverName = state.server;
     const server = serverName === undefined ? undefined : this.servers.get(serverName);
     call.state = state;
@@ -402,7 +403,7 @@ function startCall(resolve: (reply: unknown) => void): void {
 class NetEnd implements ClientEnd {
   readonly ownerName: string;
 
-  constructor(private readonly net: Network, readonly name: string, readonly owner: NodeRuntime | undefined) {
+  constructor(private readonly net: Network, readonly name: string, readonly owner: NodeRuntime | undefined, readonly state: EndState) {
     this.ownerName = owner?.name ?? 'tester';
   }
 
@@ -443,12 +444,15 @@ export class Service {
 /** An RPC listener holding one or more services; counts the requests that reach it. */
 export class Server {
   private readonly services = new Map<string, Service>();
+  /** Handlers found by their "Service.Method" name: a call looks its handler up once per name. */
+  private readonly found = new Map<string, Handler>();
   count = 0;
   /** Called when a reply leaves this server for its caller (the fixtures' crash points). */
   afterReply: ((serviceMethod: string) => void) | undefined;
 
   addService(service: Service): this {
     this.services.set(service.name, service);
+    this.found.clear();
     return this;
   }
 
@@ -482,6 +486,8 @@ export class Server {
   }
 
   private handler(serviceMethod: string, serverName: string): Handler {
+    const known = this.found.get(serviceMethod);
+    if (known) return known;
     const dot = serviceMethod.lastIndexOf('.');
     const serviceName = serviceMethod.slice(0, dot);
     const methodName = serviceMethod.slice(dot + 1);
@@ -493,6 +499,7 @@ export class Server {
     if (!handler) {
       throw new Error(`server ${serverName}: unknown method "${methodName}" of service ${serviceName}; known methods: ${Object.keys(service.handlers).join(', ')}`);
     }
+    this.found.set(serviceMethod, handler);
     return handler;
   }
 }

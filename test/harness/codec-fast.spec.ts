@@ -190,8 +190,21 @@ describe('codec fast paths (against @msgpack/msgpack)', () => {
       ['a non-enumerable property', Object.defineProperty({ a: 1 }, 'hidden', { value: 2, enumerable: false })],
       ['a symbol key that is not enumerable', Object.defineProperty({ a: 1 }, Symbol('s'), { value: 2, enumerable: false })],
       ['integer-like keys after others', { b: 1, 2: 'two', a: 3, 1: 'one' }],
+      ['an enumerable symbol key', { a: 1, [Symbol('s')]: 2 }],
+      ['a getter', Object.defineProperty({ a: 1 }, 'g', { get: () => [5], enumerable: true })],
+      ['a map of 70,000 keys (a map32 header)', Object.fromEntries(Array.from({ length: 70_000 }, (_, i) => [`k${i}`, i]))],
     ];
     for (const [what, value] of cases) checkAgainstLibrary(value, what);
+  });
+
+  it('agree while Object.prototype has an enumerable property (only own keys are sent)', () => {
+    Object.defineProperty(Object.prototype, 'inherited', { value: 1, enumerable: true, configurable: true, writable: true });
+    try {
+      checkAgainstLibrary({ a: 1, b: { c: [2, { d: 3 }] } }, 'an enumerable inherited key');
+      checkAgainstLibrary(Object.assign(Object.create(null), { a: 1 }), 'no prototype');
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).inherited;
+    }
   });
 
   it('a parcel is received once, and its bytes are asked for before that', () => {
