@@ -92,7 +92,10 @@ export class Trace {
 
   private flush(): void {
     if (this.pending.length === 0) return;
-    this.hash.update(`${this.pending.join('\n')}\n`);
+    // A trailing empty line gives the batch its final newline inside the one join (appending it
+    // after the join made a second string that the hash then copied flat again).
+    this.pending.push('');
+    this.hash.update(this.pending.join('\n'));
     this.pending = [];
   }
 }
