@@ -29,18 +29,19 @@
 // setLatency(0, 0) gives labrpc's exact timing (used by the network's own tests).
 import type { ClientEnd, Handler } from '../api';
 import { pack, type Parcel } from '../codec';
-import type { EventHandle, NodeRuntime, Simulator, Wait } from '../sim/simulator';
+import type { NodeRuntime, Simulator } from '../sim/simulator';
+import { Call, DEAD_POLL_MS, InFlight } from './call';
 import type { Rng } from '../sim/rng';
 
 export type ServerName = string | number;
 
-interface EndState {
+export interface EndState {
   end: NetEnd;
   enabled: boolean;
   server: string | undefined;
 }
 
-export const DEAD_POLL_MS = 100;
+export { DEAD_POLL_MS };
 export const SHORT_DELAY_MAX_MS = 26;
 export const LONG_FAILURE_DELAY_MS = 7000;
 export const SHORT_FAILURE_DELAY_MS = 100;
@@ -67,8 +68,12 @@ export class Network {
   private latencyMin = networkDefaults.latencyMinMs;
   private latencyMax = networkDefaults.latencyMaxMs;
 
+  /** Calls sent and not yet settled: the callers' and handlers' entries in blocked lists. */
+  readonly inFlight = new InFlight();
+
   constructor(readonly sim: Simulator, streamName = 'network') {
     this.rng = sim.rng(streamName);
+    sim.addWaitSource(() => this.inFlight.waits());
   }
 
   /** A new end, disabled and unconnected. `owner` is the node that will call through it. */
@@ -180,6 +185,7 @@ export class Network {
     call.reliable = this.reliable;
     call.longReordering = this.longReordering;
     this.sim.record('send', call.node, `#${id} ${call.method} -> ${serverName ?? '?'} ${args.byteLength}B`, undefined, args);
+    this.inFlight.add(call);
 
     if (!state.enabled || serverName === undefined || !server) {
       const delay = this.longDelays ? this.rng.int(LONG_FAILURE_DELAY_MS) : this.rng.int(SHORT_FAILURE_DELAY_MS);
@@ -218,161 +224,6 @@ export class Network {
   }
 }
 
-/**
- * One call in flight, from NetEnd.call to its outcome: its state, the steps the simulator runs
- * (deliver, pollDead, arrive, fail are scheduled as methods of this object) and, as a Wait, the
- * caller's entry in blocked lists. One object per RPC instead of a closure per step.
- */
-class Call implements Wait {
-  /** The call's number, set when the network takes it. */
-  id = 0;
-  state!: EndState;
-  serverName: string | undefined;
-  server: Server | undefined;
-  reliable = true;
-  longReordering = false;
-  /** Why the call failed, or why its reply came late ('reordered'). */
-  why = '';
-  /** The handler has replied, or the call was abandoned while it ran. */
-  private finished = false;
-  private poll: EventHandle | undefined;
-  private handlerWait: HandlerWait | undefined;
-  private reply: Parcel | undefined;
-  resolve: ((reply: unknown) => void) | undefined;
-  /** The request, until the handler has it. */
-  args: Parcel | undefined;
-
-  constructor(readonly net: Network, readonly end: NetEnd, readonly method: string, args: Parcel) {
-    this.args = args;
-  }
-
-  /** The caller, for blocked lists. */
-  get node(): string {
-    return this.end.ownerName;
-  }
-
-  get key(): string {
-    return `rpc ${this.method} ${this.serverName}`;
-  }
-
-  describe(): string {
-    return `RPC #${this.id} ${this.method} to ${this.serverName ?? '?'} awaiting its outcome`;
-  }
-
-  /** Event: the request reaches the server (or is lost on the way); the handler starts. */
-  deliver(): void {
-    const net = this.net;
-    const sim = net.sim;
-    const serverName = this.serverName!;
-    if (net.lost(this.reliable)) {
-      this.settle(null, 'request lost');
-      return;
-    }
-    sim.record('deliver', serverName, `#${this.id} ${this.method}`, undefined, this.args);
-    // Listed in blocked reports until the handler replies or the call is abandoned: a handler
-    // that never replies is named as such, on its server.
-    this.handlerWait = new HandlerWait(serverName, this, sim.now());
-    sim.holdWait(this.handlerWait);
-    this.poll = sim.scheduleMethod(DEAD_POLL_MS, Call.prototype.pollDead, this, true);
-    sim.runAs(serverName, Call.prototype.dispatch, this).then(
-      (reply) => this.handlerReplied(reply),
-      (error: unknown) => this.handlerFailed(error),
-    );
-    // This object lives as long as the handler's promise (for ever if its server crashed while it
-    // ran): it keeps no message it no longer needs (in a key/value run, holding them tripled the
-    // bytes that young-generation collections promote).
-    this.args = undefined;
-  }
-
-  private dispatch(): Promise<Parcel> {
-    return this.server!.dispatch(this.method, this.args!, this.serverName!);
-  }
-
-  /** Event, every DEAD_POLL_MS while the handler runs: abandons the call if its server is gone. */
-  pollDead(): void {
-    if (this.finished) return;
-    if (this.net.isDead(this)) {
-      this.finished = true;
-      this.net.sim.releaseWait(this.handlerWait!);
-      this.settle(null, 'server dead or end disabled while handling');
-    } else this.poll = this.net.sim.scheduleMethod(DEAD_POLL_MS, Call.prototype.pollDead, this, true);
-  }
-
-  private handlerReplied(reply: Parcel): void {
-    if (this.finished) return; // abandoned by a dead-server poll
-    const net = this.net;
-    this.finished = true;
-    net.sim.releaseWait(this.handlerWait!);
-    this.poll?.cancel();
-    if (net.isDead(this)) {
-      this.settle(null, 'server dead or end disabled');
-    } else if (net.lost(this.reliable)) {
-      this.settle(null, 'reply lost');
-    } else {
-      this.server!.afterReply?.(this.method);
-      this.reply = reply;
-      const delay = net.replyDelay(this);
-      if (delay === 0) this.arrive();
-      else net.sim.scheduleMethod(delay, Call.prototype.arrive, this);
-    }
-  }
-
-  private handlerFailed(error: unknown): void {
-    this.finished = true;
-    this.net.sim.releaseWait(this.handlerWait!);
-    this.poll?.cancel();
-    this.net.sim.fail(error instanceof Error ? error : new Error(String(error)));
-  }
-
-  /** Event: the reply reaches the caller. */
-  arrive(): void {
-    this.net.countReply(this.reply!.byteLength);
-    this.settle(this.reply!, this.why);
-  }
-
-  /** Event: an undeliverable call fails. */
-  fail(): void {
-    this.settle(null, this.why);
-  }
-
-  /** The outcome reaches the caller (unless it crashed meanwhile: a dead node sees nothing). */
-  private settle(reply: Parcel | null, why: string): void {
-    const end = this.end;
-    const owner = end.owner;
-    const sim = this.net.sim;
-    const resolve = this.resolve!;
-    // Done: drop the messages and the caller (see deliver()).
-    this.reply = undefined;
-    this.resolve = undefined;
-    if (owner) owner.releaseWait(this);
-    else sim.releaseWait(this);
-    if (owner?.crashed) return;
-    if (reply === null) {
-      sim.record('drop', end.ownerName, `#${this.id} ${this.method}: ${why}`);
-      resolve(null);
-    } else {
-      sim.record('reply', end.ownerName, `#${this.id} ${this.method} ${reply.byteLength}B${why ? ` (${why})` : ''}`, undefined, reply);
-      resolve(reply.open());
-    }
-  }
-}
-
-/**
- * What blocked lists show for a handler that has not replied. A class rather than an object of
- * closures: one per RPC, and its key and text are only built when a blocked list is (rarely).
- */
-class HandlerWait implements Wait {
-  constructor(readonly node: string, private readonly call: Call, private readonly since: number) {}
-
-  get key(): string {
-    return `handler ${this.call.method} ${this.call.node}`;
-  }
-
-  describe(): string {
-    return `handler ${this.call.method} #${this.call.id} from ${this.call.node} has not replied since ${(this.since / 1000).toFixed(3)}s`;
-  }
-}
-
 /** A server's name as trace lines show it: S2 for server 2; a clerk or the tester by its name. */
 export function peerLabel(name: string | undefined): string {
   return name === undefined ? '?' : /^\d+$/.test(name) ? `S${name}` : name;
@@ -395,12 +246,9 @@ function startCall(resolve: (reply: unknown) => void): void {
   starting = undefined;
   call.resolve = resolve;
   call.net.send(call);
-  const owner = call.end.owner;
-  if (owner) owner.holdWait(call);
-  else call.net.sim.holdWait(call);
 }
 
-class NetEnd implements ClientEnd {
+export class NetEnd implements ClientEnd {
   readonly ownerName: string;
 
   constructor(private readonly net: Network, readonly name: string, readonly owner: NodeRuntime | undefined, readonly state: EndState) {

@@ -141,6 +141,8 @@ export class Simulator {
   private readonly queue = new EventQueue<SimEvent>();
   private activeEvents = 0;
   private readonly waits = new Set<Wait>();
+  /** Waits kept elsewhere and read only by blocked(): the network's calls in flight. */
+  private readonly waitSources: (() => Iterable<Wait>)[] = [];
   private readonly streams = new Map<string, Rng>();
   private readonly incarnations = new Map<string, number>();
   private failure: Error | undefined;
@@ -258,6 +260,15 @@ export class Simulator {
 
   releaseWait(wait: Wait): void {
     this.waits.delete(wait);
+  }
+
+  /**
+   * Registers a list of waits that its owner keeps up to date (the network lists its calls in
+   * flight itself rather than holding and releasing a wait per call): blocked() reads it after
+   * the held waits.
+   */
+  addWaitSource(source: () => Iterable<Wait>): void {
+    this.waitSources.push(source);
   }
 
   record(kind: TraceKind, node: string, detail: string, topic?: string, data?: Uint8Array | MessageBytes): void {
@@ -437,7 +448,8 @@ export class Simulator {
       list.push(what);
       byNode.set(node, list);
     };
-    for (const w of this.waits) {
+    const all = [this.waits, ...this.waitSources.map((source) => source())];
+    for (const w of all.flatMap((waits) => [...waits])) {
       if (w.key !== undefined && w.node !== undefined) {
         const k = `${w.node}\u0000${w.key}`;
         const seen = like.get(k);

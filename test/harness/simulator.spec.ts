@@ -222,6 +222,42 @@ describe('simulator', () => {
       expect(performance.now() - started).to.be.below(500);
     });
 
+    it('lists calls in flight once per kind, naming the oldest, and leaves out crashed callers', async () => {
+      const sim = new Simulator(5);
+      const net = new Network(sim);
+      const server = sim.node('kv1');
+      const never = server.signal('an apply that never comes');
+      net.addServer('kv1', new Server().addService(new Service('KV', { Get: async () => (await never.wait(), {}), Put: async () => (await never.wait(), {}) })));
+      const ends = ['clerk0', 'clerk1', 'clerk2'].map((name) => {
+        const end = net.makeEnd(`${name}-kv1`, sim.node(name));
+        net.connect(`${name}-kv1`, 'kv1');
+        net.enable(`${name}-kv1`, true);
+        return end;
+      });
+      let error: Error | undefined;
+      await sim
+        .run(async () => {
+          const tester = sim.node('tester');
+          for (let i = 0; i < 4; i++) void ends[0].call('KV.Get', { i });
+          void ends[0].call('KV.Put', {});
+          await tester.sleep(3);
+          for (let i = 0; i < 3; i++) void ends[1].call('KV.Get', { i });
+          void ends[2].call('KV.Get', {});
+          await tester.sleep(20);
+          (ends[2] as unknown as { owner: { crash(): void } }).owner.crash();
+          await never.wait();
+        })
+        .catch((e: Error) => (error = e));
+      expect(error).to.be.instanceOf(DeadlockError);
+      // Handler #2 started before #1 (latencies differ), #8 before #6 and #7; clerk2 crashed.
+      expect((error as DeadlockError).blocked).to.deep.equal([
+        'clerk0: RPC #1 KV.Get to kv1 awaiting its outcome (+3 more like it); RPC #5 KV.Put to kv1 awaiting its outcome',
+        'clerk1: RPC #6 KV.Get to kv1 awaiting its outcome (+2 more like it)',
+        'kv1: handler KV.Get #2 from clerk0 has not replied since 0.001s (+3 more like it); handler KV.Get #8 from clerk1 has not replied since 0.007s (+2 more like it); ' +
+          'handler KV.Get #9 from clerk2 has not replied since 0.008s; handler KV.Put #5 from clerk0 has not replied since 0.002s; and 1 more',
+      ]);
+    });
+
     it('does not report a crashed node as blocked', async () => {
       const sim = new Simulator(1);
       const dead = sim.node('dead');
