@@ -592,33 +592,62 @@ export class NodeRuntime implements Runtime {
   }
 }
 
-class SimSignal implements Signal {
-  private readonly resolvers = new Set<() => void>();
+/** One task waiting on a signal: its blocked-list entry and its wake-up, as one object. */
+class SignalWaiter implements Wait {
+  constructor(
+    readonly node: string,
+    private readonly signal: SimSignal,
+    private readonly resolve: () => void,
+  ) {}
 
-  constructor(private readonly sim: Simulator, private readonly owner: NodeRuntime | undefined, private readonly description: string) {}
+  describe(): string {
+    return `waiting for ${this.signal.description}`;
+  }
+
+  wake(owner: NodeRuntime | undefined, sim: Simulator): void {
+    if (owner) owner.releaseWait(this);
+    else sim.releaseWait(this);
+    if (!owner?.crashed) this.resolve();
+  }
+}
+
+/** The signal whose wait() is running its promise's executor (it runs at once, in the constructor). */
+let waitingOn: SimSignal | undefined;
+
+/** The executor of every signal wait's promise: one function, not a closure per wait. */
+function startWaiting(resolve: () => void): void {
+  const signal = waitingOn!;
+  waitingOn = undefined;
+  signal.enlist(resolve);
+}
+
+class SimSignal implements Signal {
+  private readonly waiting = new Set<SignalWaiter>();
+
+  constructor(private readonly sim: Simulator, private readonly owner: NodeRuntime | undefined, readonly description: string) {}
 
   get waiters(): number {
-    return this.resolvers.size;
+    return this.waiting.size;
   }
 
   wait(): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.owner?.crashed) return;
-      const owner = this.owner;
-      const wait = { node: owner ? owner.name : 'test', describe: () => `waiting for ${this.description}` };
-      const remove = owner ? owner.addWait(wait) : this.sim.addWait(wait);
-      const wake = () => {
-        remove();
-        if (!owner?.crashed) resolve();
-      };
-      this.resolvers.add(wake);
-    });
+    waitingOn = this; // eslint-disable-line @typescript-eslint/no-this-alias -- read at once by startWaiting, inside the Promise constructor
+    return new Promise(startWaiting);
+  }
+
+  enlist(resolve: () => void): void {
+    const owner = this.owner;
+    if (owner?.crashed) return;
+    const waiter = new SignalWaiter(owner ? owner.name : 'test', this, resolve);
+    if (owner) owner.holdWait(waiter);
+    else this.sim.holdWait(waiter);
+    this.waiting.add(waiter);
   }
 
   notifyAll(): void {
-    const wake = [...this.resolvers];
-    this.resolvers.clear();
-    for (const w of wake) w();
+    const wake = [...this.waiting];
+    this.waiting.clear();
+    for (const w of wake) w.wake(this.owner, this.sim);
   }
 }
 
