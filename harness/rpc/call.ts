@@ -13,6 +13,8 @@ export const DEAD_POLL_MS = 100;
 export class Call implements Wait {
   /** The call's number, set when the network takes it. */
   id = 0;
+  /** `#<id> <method>`, how every trace line of the call starts (built once per call). */
+  label = '';
   state!: EndState;
   serverName: string | undefined;
   server: Server | undefined;
@@ -61,7 +63,7 @@ export class Call implements Wait {
       this.settle(null, 'request lost');
       return;
     }
-    sim.record('deliver', serverName, `#${this.id} ${this.method}`, undefined, this.args);
+    sim.record('deliver', serverName, this.label, undefined, this.args);
     // Listed in blocked reports until the handler replies or the call is abandoned: a handler
     // that never replies is named as such, on its server.
     this.handlerRunning = true;
@@ -140,10 +142,10 @@ export class Call implements Wait {
     this.net.inFlight.remove(this);
     if (end.owner?.crashed) return;
     if (reply === null) {
-      sim.record('drop', end.ownerName, `#${this.id} ${this.method}: ${why}`);
+      sim.record('drop', end.ownerName, `${this.label}: ${why}`);
       resolve(null);
     } else {
-      sim.record('reply', end.ownerName, `#${this.id} ${this.method} ${reply.byteLength}B${why ? ` (${why})` : ''}`, undefined, reply);
+      sim.record('reply', end.ownerName, `${this.label} ${reply.byteLength}B${why ? ` (${why})` : ''}`, undefined, reply);
       resolve(reply.open());
     }
   }

@@ -184,7 +184,8 @@ export class Network {
     call.server = server;
     call.reliable = this.reliable;
     call.longReordering = this.longReordering;
-    this.sim.record('send', call.node, `#${id} ${call.method} -> ${serverName ?? '?'} ${args.byteLength}B`, undefined, args);
+    call.label = `#${id} ${call.method}`;
+    this.sim.record('send', call.node, `${call.label} -> ${serverName ?? '?'} ${args.byteLength}B`, undefined, args);
     this.inFlight.add(call);
 
     if (!state.enabled || serverName === undefined || !server) {
