@@ -129,10 +129,39 @@ export class Frame {
 // bytes cannot be frozen, and a module's mutable values would be state a warm grade worker carries
 // from run to run (grader/module-state.ts).
 function header(kind: HeaderKind, n: number): Uint8Array {
+  const bytes = new Uint8Array(headerSize(kind, n));
+  writeHeader(bytes, 0, kind, n);
+  return bytes;
+}
+
+/** The size of the header of an array or map of `n` elements or entries. */
+function headerSize(kind: HeaderKind, n: number): number {
   if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new RangeError(`Frame: ${n} is not a MessagePack length`);
-  if (n < kind.fixLimit) return Uint8Array.of(kind.fix + n);
-  if (n < 0x10000) return Uint8Array.of(kind.u16, n >>> 8, n & 0xff);
-  return u32Header(kind.u32, n);
+  return n < kind.fixLimit ? 1 : n < 0x10000 ? 3 : 5;
+}
+
+/** Writes header(kind, n) into `target` at `at`. */
+function writeHeader(target: Uint8Array, at: number, kind: HeaderKind, n: number): void {
+  if (n < kind.fixLimit) target[at] = kind.fix + n;
+  else if (n < 0x10000) {
+    target[at] = kind.u16;
+    target[at + 1] = n >>> 8;
+    target[at + 2] = n & 0xff;
+  } else writeU32(target, at, kind.u32, n);
+}
+
+/**
+ * The headers of a byte string that holds an array of `count` elements whose encodings take
+ * `size` bytes (how Raft saves a block of log entries): the byte string's header, then the
+ * array's, in one array, so that such a block is framed with one small allocation.
+ */
+export function binArrayHeader(count: number, size: number): Uint8Array {
+  const arrayHeader = headerSize(ARRAY, count);
+  const binHeader = sizedHeaderSize(arrayHeader + size);
+  const bytes = new Uint8Array(binHeader + arrayHeader);
+  writeSizedHeader(bytes, 0, BIN, arrayHeader + size);
+  writeHeader(bytes, binHeader, ARRAY, count);
+  return bytes;
 }
 
 /** The size of the header of a text string of `n` UTF-8 bytes. */
@@ -181,9 +210,13 @@ type SizedKind = { readonly u8: number; readonly u16: number; readonly u32: numb
 
 /** A bin or str header past the fix forms: the 8-, 16- or 32-bit length form, whichever `n` fits. */
 function sizedHeader(kind: SizedKind, n: number): Uint8Array {
-  const header = new Uint8Array(n < 0x100 ? 2 : n < 0x10000 ? 3 : 5);
+  const header = new Uint8Array(sizedHeaderSize(n));
   writeSizedHeader(header, 0, kind, n);
   return header;
+}
+
+function sizedHeaderSize(n: number): number {
+  return n < 0x100 ? 2 : n < 0x10000 ? 3 : 5;
 }
 
 /** Writes sizedHeader(kind, n) into `target` at `at`. */
@@ -195,17 +228,16 @@ function writeSizedHeader(target: Uint8Array, at: number, kind: SizedKind, n: nu
     target[at] = kind.u16;
     target[at + 1] = n >>> 8;
     target[at + 2] = n & 0xff;
-  } else {
-    target[at] = kind.u32;
-    target[at + 1] = n >>> 24;
-    target[at + 2] = (n >>> 16) & 0xff;
-    target[at + 3] = (n >>> 8) & 0xff;
-    target[at + 4] = n & 0xff;
-  }
+  } else writeU32(target, at, kind.u32, n);
 }
 
-function u32Header(tag: number, n: number): Uint8Array {
-  return Uint8Array.of(tag, n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
+/** A header's 32-bit form: `tag`, then `n` in 4 bytes, big-endian. */
+function writeU32(target: Uint8Array, at: number, tag: number, n: number): void {
+  target[at] = tag;
+  target[at + 1] = n >>> 24;
+  target[at + 2] = (n >>> 16) & 0xff;
+  target[at + 3] = (n >>> 8) & 0xff;
+  target[at + 4] = n & 0xff;
 }
 
 /**

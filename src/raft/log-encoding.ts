@@ -9,7 +9,7 @@
 // blocks are rarely complete: those two are most of the log), and copies the rest in one piece.
 // The bytes are those of encoding every block again (test/raft/rules.spec.ts checks).
 import type { Codec } from '../../harness/api';
-import { Frame, FramedRun, type EncodedArray } from './frame';
+import { binArrayHeader, Frame, FramedRun, type EncodedArray } from './frame';
 import type { Entry } from './messages';
 import type { SavedBlock } from './state';
 
@@ -80,12 +80,14 @@ export class LogEncoding {
     this.encodeEntries(log, codec, cut && keptThrough === first ? from : Math.max(cutTo + 1, keptThrough * PERSIST_BLOCK + 1));
     if (cut) {
       const covered = this.entries.next - this.entries.count <= from;
-      (covered ? this.block(codec, from, cutTo) : new Frame(codec).bin(codec.encode(log.slice(from, cutTo)))).addTo(out);
+      if (covered) this.addBlock(out, from, cutTo);
+      else new Frame(codec).bin(codec.encode(log.slice(from, cutTo))).addTo(out);
       from = cutTo + 1;
     }
     if (complete > 0) {
       for (let b = this.completeBlocks.next; b < first + complete; b++) {
-        this.completeBlocks.push(this.block(codec, b * PERSIST_BLOCK + 1, (b + 1) * PERSIST_BLOCK));
+        const entries = this.entries.between(b * PERSIST_BLOCK + 1, (b + 1) * PERSIST_BLOCK + 1);
+        this.completeBlocks.push(new Frame(codec).encoded(binArrayHeader(PERSIST_BLOCK, entries.length)).encoded(entries));
       }
       if (complete === this.completeBlocks.count) out.run = { piece: out.elements.length, of: this.completeBlocks };
       out.elements.push(this.completeBlocks.head(complete));
@@ -93,7 +95,7 @@ export class LogEncoding {
       from += complete * PERSIST_BLOCK;
     }
     // The unfinished last block.
-    if (from <= log.lastIndex) this.block(codec, from, log.lastIndex).addTo(out);
+    if (from <= log.lastIndex) this.addBlock(out, from, log.lastIndex);
     return out;
   }
 
@@ -121,10 +123,15 @@ export class LogEncoding {
     for (const entry of log.slice(run.next, log.lastIndex)) run.push(codec.encode(entry));
   }
 
-  /** Entries from..to (held, encoded) as one block: a byte string holding the encoding of Entry[]. */
-  private block(codec: Codec, from: number, to: number): Frame {
-    const entries = new Frame(codec).array(to - from + 1).encoded(this.entries.between(from, to + 1));
-    return new Frame(codec).binOf(entries);
+  /**
+   * Adds entries from..to (held, encoded) to `out` as one block, a byte string holding the
+   * encoding of Entry[]: its headers, then the entries' bytes (a view). Most saves frame one or
+   * two blocks this way (the one a snapshot cut and the unfinished last one).
+   */
+  private addBlock(out: EncodedArray, from: number, to: number): void {
+    const entries = this.entries.between(from, to + 1);
+    out.elements.push(binArrayHeader(to - from + 1, entries.length), entries);
+    out.length++;
   }
 }
 

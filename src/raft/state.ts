@@ -47,7 +47,7 @@ export class SaveBuffer {
 
   /** The encoding of `numbers` as consecutive array elements (no array header). */
   items(codec: Codec, numbers: number[]): Uint8Array {
-    if (this.encoded === undefined || numbers.some((n, i) => n !== this.numbers[i])) {
+    if (this.encoded === undefined || !sameNumbers(numbers, this.numbers)) {
       this.numbers = numbers;
       this.encoded = new Frame(codec).items(numbers).bytes();
     }
@@ -62,26 +62,34 @@ export class SaveBuffer {
  */
 export function encodeState(codec: Codec, s: PersistentState, into?: SaveBuffer): Uint8Array {
   const numbers = [s.currentTerm, s.votedFor, s.lastIncludedIndex, s.lastIncludedTerm];
-  const head = () => {
-    const frame = new Frame(codec).array(5);
-    return into ? frame.encoded(into.items(codec, numbers)) : frame.items(numbers);
-  };
   const blocks = s.entryBlocks;
   if (into && blocks.run) {
     // The log's complete blocks are most of the state: the rest is written around them, in their
     // buffer, instead of copying them into `into`.
     const { piece, of } = blocks.run;
-    const before = head().array(blocks.length);
+    const before = head(codec, numbers, into).array(blocks.length);
     const after = new Frame(codec);
-    blocks.elements.forEach((bytes, i) => {
-      if (i < piece) before.encoded(bytes);
-      else if (i > piece) after.encoded(bytes);
-    });
+    for (let i = 0; i < blocks.elements.length; i++) {
+      if (i < piece) before.encoded(blocks.elements[i]);
+      else if (i > piece) after.encoded(blocks.elements[i]);
+    }
     const bytes = of.around(before, after);
     if (bytes) return bytes;
   }
-  const frame = head().encodedArray(blocks);
+  const frame = head(codec, numbers, into).encodedArray(blocks);
   return into ? into.buffer.hold(frame) : frame.bytes();
+}
+
+/** The state's array header and its four numbers (their encoding kept by `into` while they stay). */
+function head(codec: Codec, numbers: number[], into: SaveBuffer | undefined): Frame {
+  const frame = new Frame(codec).array(5);
+  return into ? frame.encoded(into.items(codec, numbers)) : frame.items(numbers);
+}
+
+function sameNumbers(a: number[], b: number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The saved state, or undefined for a fresh boot (nothing saved yet). */

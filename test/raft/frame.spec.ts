@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import type { Codec } from '../../harness/api';
 import { codec } from '../../harness/codec';
-import { checkFraming, copyTail, Frame, FramedRun, ReusedBuffer, stringBody, stringHeaderSize, writeStringHeader } from '../../src/raft/frame';
+import { binArrayHeader, checkFraming, copyTail, Frame, FramedRun, ReusedBuffer, stringBody, stringHeaderSize, writeStringHeader } from '../../src/raft/frame';
 
 /** Lengths on both sides of each header size's limits: fix form, 8-, 16- and 32-bit. */
 const LENGTHS = [0, 1, 15, 16, 255, 256, 65535, 65536];
@@ -27,6 +27,9 @@ describe('raft/frame', () => {
       expect(new Frame(codec).bin(blob).bytes(), `bin of ${n}`).to.deep.equal(codec.encode(blob));
       const inner = new Frame(codec).array(n).items(values);
       expect(new Frame(codec).binOf(inner).bytes(), `binOf ${n}`).to.deep.equal(codec.encode(codec.encode(values)));
+      // A saved block's framing: the byte string's and the array's headers in one piece, then the elements.
+      const elements = new Frame(codec).items(values).bytes();
+      expect(new Frame(codec).encoded(binArrayHeader(n, elements.length)).encoded(elements).bytes(), `binArrayHeader ${n}`).to.deep.equal(codec.encode(codec.encode(values)));
     }
   });
 
@@ -58,6 +61,23 @@ describe('raft/frame', () => {
       const header = new Uint8Array(stringHeaderSize(body.length) + 1);
       writeStringHeader(header, 1, body.length);
       expect(Uint8Array.from([...header.subarray(1), ...body]), text).to.deep.equal(codec.encode(text));
+    }
+  });
+
+  it('frames a saved block whose array header carries its byte string past a size limit', () => {
+    // Elements of every total size around 256 and 65,536 bytes, counted with the array's header.
+    for (const count of [1, 16]) {
+      for (const total of [254, 255, 256, 257, 65534, 65535, 65536, 65537]) {
+        const header = count < 16 ? 1 : 3;
+        // The first element a string long enough that the elements and the array's header take `total` bytes.
+        const elementsOf = (n: number) => Array.from({ length: count }, (_, i) => (i === 0 ? 'x'.repeat(n) : 'y'));
+        const n = Array.from({ length: 12 }, (_, k) => total - header - 2 * count - 8 + k).find((m) => new Frame(codec).items(elementsOf(m)).length + header === total);
+        expect(n, `${count} elements of ${total} bytes`).to.be.a('number');
+        const bodies = elementsOf(n!);
+        const elements = new Frame(codec).items(bodies).bytes();
+        const framed = new Frame(codec).encoded(binArrayHeader(count, elements.length)).encoded(elements).bytes();
+        expect(framed, `${count} elements, ${elements.length + header} bytes`).to.deep.equal(codec.encode(codec.encode(bodies)));
+      }
     }
   });
 
