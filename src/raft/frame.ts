@@ -93,13 +93,6 @@ export class Frame {
     a.length++;
   }
 
-  /** A whole array whose elements are already encoded. */
-  encodedArray(a: EncodedArray): this {
-    this.array(a.length);
-    for (const piece of a.elements) this.encoded(piece);
-    return this;
-  }
-
   private binHeader(n: number): this {
     return this.encoded(sizedHeader(BIN, n));
   }

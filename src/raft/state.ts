@@ -38,18 +38,20 @@ type Encoded = [currentTerm: number, votedFor: number, lastIncludedIndex: number
 
 /**
  * What one Raft peer's saves reuse: a buffer to assemble the state in, and the encoding of the
- * state's four numbers, which most saves leave as they were.
+ * state's start (see stateStart), which most saves leave as it was.
  */
 export class SaveBuffer {
   readonly buffer = new ReusedBuffer();
   private numbers: number[] = [];
+  private blocks = -1;
   private encoded: Uint8Array | undefined;
 
-  /** The encoding of `numbers` as consecutive array elements (no array header). */
-  items(codec: Codec, numbers: number[]): Uint8Array {
-    if (this.encoded === undefined || !sameNumbers(numbers, this.numbers)) {
+  /** stateStart(codec, numbers, blocks), encoded again only when it changed. */
+  start(codec: Codec, numbers: number[], blocks: number): Uint8Array {
+    if (this.encoded === undefined || blocks !== this.blocks || !sameNumbers(numbers, this.numbers)) {
       this.numbers = numbers;
-      this.encoded = new Frame(codec).items(numbers).bytes();
+      this.blocks = blocks;
+      this.encoded = stateStart(codec, numbers, blocks);
     }
     return this.encoded;
   }
@@ -63,11 +65,12 @@ export class SaveBuffer {
 export function encodeState(codec: Codec, s: PersistentState, into?: SaveBuffer): Uint8Array {
   const numbers = [s.currentTerm, s.votedFor, s.lastIncludedIndex, s.lastIncludedTerm];
   const blocks = s.entryBlocks;
+  const start = into ? into.start(codec, numbers, blocks.length) : stateStart(codec, numbers, blocks.length);
   if (into && blocks.run) {
     // The log's complete blocks are most of the state: the rest is written around them, in their
     // buffer, instead of copying them into `into`.
     const { piece, of } = blocks.run;
-    const before = head(codec, numbers, into).array(blocks.length);
+    const before = new Frame(codec).encoded(start);
     const after = new Frame(codec);
     for (let i = 0; i < blocks.elements.length; i++) {
       if (i < piece) before.encoded(blocks.elements[i]);
@@ -76,14 +79,14 @@ export function encodeState(codec: Codec, s: PersistentState, into?: SaveBuffer)
     const bytes = of.around(before, after);
     if (bytes) return bytes;
   }
-  const frame = head(codec, numbers, into).encodedArray(blocks);
+  const frame = new Frame(codec).encoded(start);
+  for (const piece of blocks.elements) frame.encoded(piece);
   return into ? into.buffer.hold(frame) : frame.bytes();
 }
 
-/** The state's array header and its four numbers (their encoding kept by `into` while they stay). */
-function head(codec: Codec, numbers: number[], into: SaveBuffer | undefined): Frame {
-  const frame = new Frame(codec).array(5);
-  return into ? frame.encoded(into.items(codec, numbers)) : frame.items(numbers);
+/** The state's start: the Encoded array's header, the four numbers, and the header of the array of `blocks` blocks. */
+function stateStart(codec: Codec, numbers: number[], blocks: number): Uint8Array {
+  return new Frame(codec).array(5).items(numbers).array(blocks).bytes();
 }
 
 function sameNumbers(a: number[], b: number[]): boolean {
