@@ -30,9 +30,15 @@ const BIN = Object.freeze({ u8: 0xc4, u16: 0xc5, u32: 0xc6 });
 /** Text strings have both: a fix form for up to 31 bytes, then 8, 16 and 32 bits. */
 const STR = Object.freeze({ fix: 0xa0, fixLimit: 32, u8: 0xd9, u16: 0xda, u32: 0xdb });
 
-/** An array given as its length and its elements' encodings, in pieces to be joined in order. */
+/**
+ * An array's elements, encoded, to be framed into one value: `length` elements in all, held as
+ * consecutive byte pieces that need not match the elements one to one (a piece may hold several
+ * complete blocks; a block may be two pieces, its headers and then a view of its entries).
+ */
 export interface EncodedArray {
+  /** How many elements the array has (its header's count). */
   length: number;
+  /** The elements' bytes, in order, in pieces. */
   elements: Uint8Array[];
   /** Which piece, if any, is all of a FramedRun's elements (see FramedRun.around). */
   run?: { piece: number; of: FramedRun };
