@@ -67,13 +67,6 @@ export class Frame {
     return this.binHeader(bytes.length).encoded(bytes);
   }
 
-  /** A byte string holding what `inner` assembled (as bin(inner.bytes()), without that copy). */
-  binOf(inner: Frame): this {
-    this.binHeader(inner.size);
-    for (const part of inner.parts) this.encoded(part);
-    return this;
-  }
-
   /** A value, encoded now by the codec. */
   value(v: unknown): this {
     return this.encoded(this.codec.encode(v));
