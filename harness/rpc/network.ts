@@ -158,11 +158,6 @@ export class Network {
     this.done = true;
   }
 
-  /** The server an end is connected to (for blocked reports). */
-  serverOf(endName: string): string | undefined {
-    return this.ends.get(endName)?.server;
-  }
-
   private endState(name: string): EndState {
     const state = this.ends.get(name);
     if (!state) throw new Error(`Network: no end named "${name}"`);

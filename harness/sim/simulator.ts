@@ -253,7 +253,7 @@ export class Simulator {
     return () => this.releaseWait(wait);
   }
 
-  /** addWait without the removal closure (the network holds one per RPC): releaseWait removes it. */
+  /** addWait without the removal closure (a signal's waiter holds one per wait): releaseWait removes it. */
   holdWait(wait: Wait): void {
     this.waits.add(wait);
   }
@@ -547,13 +547,7 @@ export class NodeRuntime implements Runtime {
     return this.sim.enqueue(ms, fn, undefined, false, this, label, true);
   }
 
-  /** Registers a wait of this node; a crash removes it (a dead node is not blocked, it is gone). */
-  addWait(wait: Wait): () => void {
-    this.holdWait(wait);
-    return () => this.releaseWait(wait);
-  }
-
-  /** addWait without the removal closure: releaseWait removes it. */
+  /** Registers a wait of this node until releaseWait; a crash removes it (a dead node is not blocked, it is gone). */
   holdWait(wait: Wait): void {
     this.sim.holdWait(wait);
     this.waits.add(wait);
