@@ -1,0 +1,213 @@
+// What bounds the slowest key/value tests (issue 15's "every 3A/3B test at least 100× faster than
+// virtual time"). Each test runs warm in this process, as graded and then with the harness's own
+// work per message and per save taken away: the copy of every message, the trace that every
+// event feeds into the fingerprint, the persister's copies, and finally all of them together with
+// the test's checks (the Raft safety oracle; the linearizability check's time is subtracted).
+// What is left is simulating the run itself: Raft, the service, the simulator and the network.
+// The ablations break what the harness guarantees, so they are patched in here, for the length of
+// one run, and never exist in the harness. Run with `npm run bench -- floor`.
+import { fork } from 'node:child_process';
+import * as os from 'node:os';
+import * as codec from '../harness/codec';
+import { observeChecks } from '../harness/fixtures/kv-check';
+import { oracleDefaults } from '../harness/fixtures/raft-oracle';
+import { Implementation } from '../harness/impl';
+import { Persister } from '../harness/persister';
+import { runScenario } from '../harness/scenario';
+import { Trace } from '../harness/sim/trace';
+import { findScenario } from '../labs';
+import { fmt } from './kv-runs';
+import { profileLayers } from './profile';
+
+export const title = 'What bounds the slowest key/value tests';
+export const order = 31;
+
+/** The 3A/3B tests with the lowest warm ratios (the grader section's slowest tests). */
+const TESTS = ['TestSnapshotRecoverManyClients3B', 'TestConcurrent3A', 'TestPersistConcurrent3A'];
+const SEEDS = [1, 2];
+const ROUNDS = 4;
+
+interface Ablation {
+  name: string;
+  /** Patches the harness; returns the undo. */
+  apply(): () => void;
+  /** Also subtracts the linearizability check's real time. */
+  withoutChecker?: boolean;
+}
+
+/** Every message reaches its receiver as the sender's own object, uncounted (0 bytes). */
+function noMessageCopies(): () => void {
+  const pack = codec.pack;
+  (codec as { pack: typeof codec.pack }).pack = (value) => ({ byteLength: 0, bytes: () => new Uint8Array(0), open: () => value });
+  return () => {
+    (codec as { pack: typeof codec.pack }).pack = pack;
+  };
+}
+
+/** Trace records are counted, not formatted or hashed (every fingerprint is the same). */
+function noTrace(): () => void {
+  const record = Trace.prototype.record;
+  Trace.prototype.record = function (this: Trace) {
+    this.count++;
+  };
+  return () => {
+    Trace.prototype.record = record;
+  };
+}
+
+/** A save keeps the caller's arrays instead of copying them (and never compares snapshots). */
+function noPersisterCopies(): () => void {
+  const slot = Object.getPrototypeOf((new Persister() as unknown as { raftState: object }).raftState) as {
+    set(bytes: Uint8Array): void;
+    equals(bytes: Uint8Array): boolean;
+  };
+  const { set, equals } = slot;
+  slot.set = function (this: { buffer: Uint8Array; length: number }, bytes: Uint8Array) {
+    this.buffer = bytes;
+    this.length = bytes.length;
+  };
+  slot.equals = () => false;
+  return () => {
+    slot.set = set;
+    slot.equals = equals;
+  };
+}
+
+function noOracle(): () => void {
+  oracleDefaults.enabled = false;
+  return () => {
+    oracleDefaults.enabled = true;
+  };
+}
+
+const all = (...patches: (() => () => void)[]) => () => {
+  const undo = patches.map((p) => p());
+  return () => undo.reverse().forEach((u) => u());
+};
+
+const ABLATIONS: Ablation[] = [
+  { name: 'as graded', apply: () => () => {} },
+  { name: 'no message copies', apply: noMessageCopies },
+  { name: 'no trace', apply: noTrace },
+  { name: 'no persister copies', apply: noPersisterCopies },
+  { name: 'none of these, no oracle, no checker', apply: all(noMessageCopies, noTrace, noPersisterCopies, noOracle), withoutChecker: true },
+];
+
+interface Sum {
+  virtualMs: number;
+  realMs: number;
+  runs: number;
+  failed: number;
+}
+
+interface WorkerResult {
+  sums: Record<string, Sum>;
+  profile?: Awaited<ReturnType<typeof profileLayers>>;
+}
+
+/**
+ * One configuration in a process of its own: patching a prototype deoptimizes whatever inlined it,
+ * so configurations that shared a process would slow each other down. Warms up, then times.
+ */
+async function measure(ablation: Ablation, profile: boolean): Promise<WorkerResult> {
+  const impl = new Implementation();
+  const scenarios = TESTS.map((name) => findScenario(name)!);
+  let checkerMs = 0;
+  observeChecks((o) => {
+    checkerMs += o.elapsedMs;
+  });
+  ablation.apply();
+  const sums: Record<string, Sum> = {};
+  for (const timed of [false, true]) {
+    for (const scenario of scenarios) {
+      const sum: Sum = { virtualMs: 0, realMs: 0, runs: 0, failed: 0 };
+      for (const seed of SEEDS) {
+        checkerMs = 0;
+        const started = performance.now();
+        const result = await runScenario(scenario, { seed, impl });
+        sum.realMs += performance.now() - started - (ablation.withoutChecker ? checkerMs : 0);
+        sum.virtualMs += result.virtualMs;
+        sum.runs++;
+        if (!result.passed) sum.failed++;
+      }
+      if (timed) sums[scenario.name] = sum;
+    }
+  }
+  if (!profile) return { sums };
+  return { sums, profile: await profileLayers(() => runScenario(scenarios[0], { seed: SEEDS[0], impl })) };
+}
+
+function inChild(ablation: number, profile: boolean): Promise<WorkerResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(__filename, [String(ablation), profile ? 'profile' : ''], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    let result: WorkerResult | undefined;
+    child.on('message', (m) => (result = m as WorkerResult));
+    child.on('error', reject);
+    child.on('exit', (code) => (result && code === 0 ? resolve(result) : reject(new Error(`floor bench: ${ABLATIONS[ablation].name} exited with ${code}`))));
+  });
+}
+
+export async function run(): Promise<string> {
+  const load0 = os.loadavg()[0];
+  const sums = new Map<string, Sum>();
+  let floorProfile: WorkerResult['profile'];
+  // Rounds alternate the configurations, so machine load falls on each alike.
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let i = 0; i < ABLATIONS.length; i++) {
+      const last = round === ROUNDS - 1 && i === ABLATIONS.length - 1;
+      const result = await inChild(i, last);
+      if (result.profile) floorProfile = result.profile;
+      for (const [test, s] of Object.entries(result.sums)) {
+        const key = `${test}|${ABLATIONS[i].name}`;
+        const sum = sums.get(key) ?? { virtualMs: 0, realMs: 0, runs: 0, failed: 0 };
+        sums.set(key, { virtualMs: sum.virtualMs + s.virtualMs, realMs: sum.realMs + s.realMs, runs: sum.runs + s.runs, failed: sum.failed + s.failed });
+      }
+    }
+  }
+  return report(sums, floorProfile!, load0, os.loadavg()[0]);
+}
+
+function report(sums: Map<string, Sum>, profile: Awaited<ReturnType<typeof profileLayers>>, load0: number, load1: number): string {
+  const header = `| test | ${ABLATIONS.map((a) => a.name).join(' | ')} |`;
+  const rule = `|---|${ABLATIONS.map(() => '---:').join('|')}|`;
+  const rows = TESTS.map((test) => {
+    const cells = ABLATIONS.map((a) => {
+      const s = sums.get(`${test}|${a.name}`)!;
+      const ratio = s.virtualMs / s.realMs;
+      return `${fmt(s.realMs / s.runs)} ms, **${fmt(ratio)}×**${s.failed ? ` (${s.failed} failed)` : ''}`;
+    });
+    return `| ${test} | ${cells.join(' | ')} |`;
+  });
+  const shareOf = (test: RegExp) => profile.layers.filter((l) => test.test(l.layer)).reduce((a, l) => a + l.share, 0);
+  const referenceShare = shareOf(/^(Raft|key\/value service)/);
+  // The profiled run includes the linearizability check, which the column's figure does not.
+  const checkerShare = shareOf(/^linearizability checker/);
+  const floor = sums.get(`${TESTS[0]}|${ABLATIONS[ABLATIONS.length - 1].name}`)!;
+  const withoutReference = ((floor.realMs / floor.runs) * (1 - checkerShare - referenceShare)) / (1 - checkerShare);
+  return [
+    `Warm runs, seeds ${SEEDS.join(' and ')}: each column in a process of its own (after a warm-up run of each test and seed), ${ROUNDS} rounds alternating the columns; load ${load0.toFixed(1)} → ${load1.toFixed(1)}. Each cell: real ms per run, then virtual time / real time. The last column also subtracts the linearizability check's time.`,
+    '',
+    header,
+    rule,
+    ...rows,
+    '',
+    `Where the last column's time goes in ${TESTS[0]} (one more run, seed ${SEEDS[0]}, under the profiler):`,
+    '',
+    '| layer | ms | share |',
+    '|---|---:|---:|',
+    ...profile.layers.filter((l) => l.share >= 0.01).map((l) => `| ${l.layer} | ${fmt(l.ms)} | ${fmt(l.share * 100, 1)} % |`),
+    '',
+    `Raft and the service take ${fmt(referenceShare * 100, 1)} % of it. Were they free as well, ${TESTS[0]} would still take about ${fmt(withoutReference)} ms for ${fmt(floor.virtualMs / floor.runs / 1000, 1)} s of virtual time, about **${fmt(floor.virtualMs / floor.runs / withoutReference)}×** (an estimate: their share of the profile, checker aside, taken off the measured time). "Node.js internals" are mostly promise jobs and event-loop turns (runMicrotasks, processImmediate) and native built-ins called from every layer.`,
+  ].join('\n');
+}
+
+if (require.main === module) {
+  const ablation = ABLATIONS[Number(process.argv[2])];
+  measure(ablation, process.argv[3] === 'profile').then(
+    (result) => process.send!(result, () => process.exit(0)),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
