@@ -6,6 +6,7 @@ import { Session } from 'node:inspector/promises';
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string };
+  children?: number[];
 }
 interface CpuProfile {
   nodes: ProfileNode[];
@@ -26,7 +27,10 @@ const LAYERS: [name: string, test: (fn: string, url: string) => boolean][] = [
   ['test fixture (harness/fixtures, labs)', (_, url) => url.includes('/harness/') || url.includes('/labs/')],
   ['Raft (src/raft or the graded impl)', (_, url) => /\/(src|impls\/[^/]+)\/raft\//.test(url)],
   ['key/value service (src/kvraft or the graded impl)', (_, url) => /\/(src|impls\/[^/]+)\/kvraft\//.test(url)],
-  ['Node.js internals', (_, url) => url.startsWith('node:') || url === ''],
+  // Promise jobs and event-loop turns: what running on promises costs, in whichever layer.
+  ['promise jobs (runMicrotasks)', (fn) => fn === 'runMicrotasks'],
+  ['event loop (immediates, timers)', (_, url) => url === 'node:internal/timers' || url === 'node:timers'],
+  ['Node.js internals, native built-ins', (_, url) => url.startsWith('node:') || url === ''],
 ];
 
 export interface LayerTime {
@@ -63,8 +67,17 @@ function sumByLayer(profile: CpuProfile): { layers: LayerTime[]; totalMs: number
     const { functionName, url } = node.callFrame;
     layerOf.set(node.id, LAYERS.find(([, test]) => test(functionName, url))?.[0] ?? 'other');
   }
+  // Stopping the profiler is sampled too (tens of ms, under node:inspector's post): not the body's.
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const profilerOwn = new Set<number>();
+  const markOwn = (id: number): void => {
+    profilerOwn.add(id);
+    for (const child of byId.get(id)?.children ?? []) markOwn(child);
+  };
+  for (const node of profile.nodes) if (node.callFrame.url === 'node:inspector') markOwn(node.id);
   const micros = new Map<string, number>();
   profile.samples.forEach((id, i) => {
+    if (profilerOwn.has(id)) return;
     const layer = layerOf.get(id) ?? 'other';
     micros.set(layer, (micros.get(layer) ?? 0) + (profile.timeDeltas[i] ?? 0));
   });
