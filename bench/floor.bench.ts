@@ -1,11 +1,11 @@
 // What bounds the slowest key/value tests (issue 15's "every 3A/3B test at least 100× faster than
-// virtual time"). Each test runs warm in this process, as graded and then with the harness's own
-// work per message and per save taken away: the copy of every message, the trace that every
-// event feeds into the fingerprint, the persister's copies, and finally all of them together with
-// the test's checks (the Raft safety oracle; the linearizability check's time is subtracted).
-// What is left is simulating the run itself: Raft, the service, the simulator and the network.
-// The ablations break what the harness guarantees, so they are patched in here, for the length of
-// one run, and never exist in the harness. Run with `npm run bench -- floor`.
+// virtual time"). Each test runs warm, as graded and then with the harness's own work per message
+// and per save taken away: the copy of every message, the trace that every event feeds into the
+// fingerprint, the persister's copies, and finally all of them together with the test's checks
+// (the Raft safety oracle; the linearizability check's time is subtracted). What is left is
+// simulating the run itself: Raft, the service, the simulator and the network. The ablations
+// break what the harness guarantees, so they are patched in here, in a child process of their
+// own, and never exist in the harness. Run with `npm run bench -- floor`.
 import { fork } from 'node:child_process';
 import * as os from 'node:os';
 import * as codec from '../harness/codec';

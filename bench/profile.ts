@@ -29,7 +29,7 @@ const LAYERS: [name: string, test: (fn: string, url: string) => boolean][] = [
   ['key/value service (src/kvraft or the graded impl)', (_, url) => /\/(src|impls\/[^/]+)\/kvraft\//.test(url)],
   // Promise jobs and event-loop turns: what running on promises costs, in whichever layer.
   ['promise jobs (runMicrotasks)', (fn) => fn === 'runMicrotasks'],
-  ['event loop (immediates, timers)', (_, url) => url === 'node:internal/timers' || url === 'node:timers'],
+  ['immediates and timers (node:timers)', (_, url) => url === 'node:internal/timers' || url === 'node:timers'],
   ['Node.js internals, native built-ins', (_, url) => url.startsWith('node:') || url === ''],
 ];
 
