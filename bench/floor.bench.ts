@@ -100,9 +100,11 @@ interface Sum {
   failed: number;
 }
 
+type Profile = Awaited<ReturnType<typeof profileLayers>>;
+
 interface WorkerResult {
   sums: Record<string, Sum>;
-  profile?: Awaited<ReturnType<typeof profileLayers>>;
+  profile?: Profile;
 }
 
 /**
@@ -167,8 +169,6 @@ export async function run(): Promise<string> {
   }
   return report(sums, profiles[0], profiles[last], load0, os.loadavg()[0]);
 }
-
-type Profile = Awaited<ReturnType<typeof profileLayers>>;
 
 const shareOf = (profile: Profile, layer: RegExp) => profile.layers.filter((l) => layer.test(l.layer)).reduce((a, l) => a + l.share, 0);
 
