@@ -6,10 +6,13 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-const timeAdvice = 'use the injected runtime (runtime.now, runtime.sleep, runtime.setTimer, runtime.random)';
+const timeAdvice =
+  'use the injected runtime (runtime.now, runtime.sleep, runtime.setTimer, runtime.random)';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'out/**', '.grade-out/**', 'test/data/module-state/**'] },
+  {
+    ignores: ['dist/**', 'node_modules/**', 'out/**', '.grade-out/**', 'test/data/module-state/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -17,7 +20,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-require-imports': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
@@ -26,21 +32,40 @@ export default tseslint.config(
     rules: {
       'no-restricted-globals': [
         'error',
-        ...['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate', 'Date', 'performance', 'queueMicrotask'].map(
-          (name) => ({ name, message: `Code under test must not use ${name}: ${timeAdvice}.` }),
-        ),
+        ...[
+          'setTimeout',
+          'setInterval',
+          'setImmediate',
+          'clearTimeout',
+          'clearInterval',
+          'clearImmediate',
+          'Date',
+          'performance',
+          'queueMicrotask',
+        ].map((name) => ({
+          name,
+          message: `Code under test must not use ${name}: ${timeAdvice}.`,
+        })),
         {
           name: 'console',
           message:
-            "console output is not part of the run: use runtime.log(topic, message), which goes into the trace with virtual time and node (grade replay --trace / --columns). The grader captures console lines into the trace, but they are easy to miss.",
+            'console output is not part of the run: use runtime.log(topic, message), which goes into the trace with virtual time and node (grade replay --trace / --columns). The grader captures console lines into the trace, but they are easy to miss.',
         },
       ],
       'no-restricted-properties': [
         'error',
         { object: 'Math', property: 'random', message: `Math.random is unseeded: ${timeAdvice}.` },
         { object: 'Date', property: 'now', message: `Date.now is real time: ${timeAdvice}.` },
-        { object: 'performance', property: 'now', message: `performance.now is real time: ${timeAdvice}.` },
-        { object: 'process', property: 'hrtime', message: `process.hrtime is real time: ${timeAdvice}.` },
+        {
+          object: 'performance',
+          property: 'now',
+          message: `performance.now is real time: ${timeAdvice}.`,
+        },
+        {
+          object: 'process',
+          property: 'hrtime',
+          message: `process.hrtime is real time: ${timeAdvice}.`,
+        },
       ],
       '@typescript-eslint/no-restricted-imports': [
         'error',
@@ -49,9 +74,22 @@ export default tseslint.config(
             {
               group: ['**/harness/**', '**/harness'],
               allowTypeImports: true,
-              message: 'Code under test may import only types from the harness (import type ...); everything else is injected.',
+              message:
+                'Code under test may import only types from the harness (import type ...); everything else is injected.',
             },
-            { group: ['node:*', 'fs', 'timers', 'timers/*', 'worker_threads', 'child_process', 'net', 'http'], message: 'Code under test does no real I/O.' },
+            {
+              group: [
+                'node:*',
+                'fs',
+                'timers',
+                'timers/*',
+                'worker_threads',
+                'child_process',
+                'net',
+                'http',
+              ],
+              message: 'Code under test does no real I/O.',
+            },
           ],
         },
       ],
@@ -60,6 +98,8 @@ export default tseslint.config(
   {
     // The starter kit's stubs name every parameter the learner will need before using it.
     files: ['starter/**/*.ts'],
-    rules: { '@typescript-eslint/no-unused-vars': ['error', { args: 'none', varsIgnorePattern: '^_' }] },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { args: 'none', varsIgnorePattern: '^_' }],
+    },
   },
 );

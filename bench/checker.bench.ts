@@ -7,8 +7,24 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { casRegisterModel, checkOperations, kvModel, parseHistory, type Model, type Operation } from '../harness/linearizability';
-import { fixturesDir, medianTiming, porcupineBenchmarks, ROUNDS, sideBySide, timed, type SideBySideRow, type Timing } from './porcupine';
+import {
+  casRegisterModel,
+  checkOperations,
+  kvModel,
+  parseHistory,
+  type Model,
+  type Operation,
+} from '../harness/linearizability';
+import {
+  fixturesDir,
+  medianTiming,
+  porcupineBenchmarks,
+  ROUNDS,
+  sideBySide,
+  timed,
+  type SideBySideRow,
+  type Timing,
+} from './porcupine';
 
 export const title = 'Linearizability checker';
 export const order = 40;
@@ -36,7 +52,10 @@ function load(dir: string, filter: (f: string) => boolean): Case[] {
     .readdirSync(dir)
     .filter(filter)
     .sort()
-    .map((f) => ({ name: f, ops: parseHistory(fs.readFileSync(path.join(dir, f), 'utf8')).operations }));
+    .map((f) => ({
+      name: f,
+      ops: parseHistory(fs.readFileSync(path.join(dir, f), 'utf8')).operations,
+    }));
 }
 
 function pass(model: Model<any, any, any>, cases: Case[], partition: boolean): Pass {
@@ -62,7 +81,12 @@ function pass(model: Model<any, any, any>, cases: Case[], partition: boolean): P
  * The first pass (as a CLI run sees it, JIT cold) and the fastest of several (warm); per file,
  * the fastest of that file's times, so a GC pause or a busy neighbour in one pass does not count.
  */
-function measure(model: Model<any, any, any>, cases: Case[], partition: boolean, passes = WARM_PASSES): { cold: Pass; warm: Pass } {
+function measure(
+  model: Model<any, any, any>,
+  cases: Case[],
+  partition: boolean,
+  passes = WARM_PASSES,
+): { cold: Pass; warm: Pass } {
   const cold = pass(model, cases, partition);
   let warm = cold;
   const best = new Map(cold.perFile);
@@ -72,10 +96,14 @@ function measure(model: Model<any, any, any>, cases: Case[], partition: boolean,
     if (p.total < warm.total) warm = p;
   }
   const slowestName = [...best.entries()].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
-  return { cold, warm: { ...warm, perFile: best, slowest: { name: slowestName, ms: best.get(slowestName)! } } };
+  return {
+    cold,
+    warm: { ...warm, perFile: best, slowest: { name: slowestName, ms: best.get(slowestName)! } },
+  };
 }
 
-const s = (ms: number) => (ms < 1000 ? `${ms.toFixed(ms < 10 ? 2 : 0)} ms` : `${(ms / 1000).toFixed(2)} s`);
+const s = (ms: number) =>
+  ms < 1000 ? `${ms.toFixed(ms < 10 ? 2 : 0)} ms` : `${(ms / 1000).toFixed(2)} s`;
 
 export async function run(): Promise<string> {
   if (!fs.existsSync(FIXTURES)) throw new Error(`fixtures not found at ${FIXTURES}`);
@@ -88,7 +116,10 @@ export async function run(): Promise<string> {
     const rows = sideBySide(porcupine, before, console.log);
     lines.push(...sideBySideTable(rows, before !== undefined), '', ...startCosts(rows), '');
   } else {
-    lines.push('(Run with PORCUPINE_TEST=path/to/porcupine.test to measure porcupine side by side: see bench/porcupine.ts.)', '');
+    lines.push(
+      '(Run with PORCUPINE_TEST=path/to/porcupine.test to measure porcupine side by side: see bench/porcupine.ts.)',
+      '',
+    );
   }
   lines.push(...inProcess(porcupine, before, load0));
   return lines.join('\n');
@@ -98,7 +129,8 @@ const sec = (t: { wall: number; cpu: number }) => `${t.wall.toFixed(2)} s (${t.c
 const times = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 
 function sideBySideTable(rows: SideBySideRow[], withBefore: boolean): string[] {
-  const ratio = (t: { wall: number; cpu: number }, p: { wall: number; cpu: number }) => `${times(t.wall, p.wall)} (${times(t.cpu, p.cpu)})`;
+  const ratio = (t: { wall: number; cpu: number }, p: { wall: number; cpu: number }) =>
+    `${times(t.wall, p.wall)} (${times(t.cpu, p.cpu)})`;
   const withGo = rows.some((r) => r.goTest !== undefined);
   const columns = [
     'Workload',
@@ -114,9 +146,11 @@ function sideBySideTable(rows: SideBySideRow[], withBefore: boolean): string[] {
     'verdicts',
   ];
   return [
-    'Each workload as a whole process, side by side in this run: porcupine\'s own tests (its `go test -c` binary, `-test.run ...`: parsing',
+    "Each workload as a whole process, side by side in this run: porcupine's own tests (its `go test -c` binary, `-test.run ...`: parsing",
     'and checking, its verdicts asserted) against `npm run check-history -- FILES` (npm, Node start, parsing, checking) and the same',
-    'without npm (`node dist/harness/linearizability/cli.js FILES`). Median of ' + `${ROUNDS}` + ' rounds (1 for the unpartitioned logs), rounds',
+    'without npm (`node dist/harness/linearizability/cli.js FILES`). Median of ' +
+      `${ROUNDS}` +
+      ' rounds (1 for the unpartitioned logs), rounds',
     'alternating; wall seconds, with CPU seconds (user + system, all threads) in brackets. Ratios below 1: we are faster.',
     ...(withGo
       ? [
@@ -124,7 +158,11 @@ function sideBySideTable(rows: SideBySideRow[], withBefore: boolean): string[] {
           'fixtures only: the launcher-to-launcher counterpart of `npm run`.',
         ]
       : []),
-    ...(withBefore ? [`"before": \`npm run check-history\` of ${process.env.CHECKER_BEFORE_LABEL ?? 'another checkout'}, measured in the same rounds.`] : []),
+    ...(withBefore
+      ? [
+          `"before": \`npm run check-history\` of ${process.env.CHECKER_BEFORE_LABEL ?? 'another checkout'}, measured in the same rounds.`,
+        ]
+      : []),
     '',
     `| ${columns.join(' | ')} |`,
     `|${columns.map(() => '---').join('|')}|`,
@@ -150,10 +188,13 @@ function sideBySideTable(rows: SideBySideRow[], withBefore: boolean): string[] {
  * does not, so Node's start is also measured without it.
  */
 function startCosts(rows: SideBySideRow[]): string[] {
-  const npm = rows.map((r) => r.ours.wall - r.oursNode.wall).sort((a, b) => a - b)[Math.floor((rows.length - 1) / 2)];
+  const npm = rows.map((r) => r.ours.wall - r.oursNode.wall).sort((a, b) => a - b)[
+    Math.floor((rows.length - 1) / 2)
+  ];
   const node = (env: NodeJS.ProcessEnv) => {
     const runs: Timing[] = [];
-    for (let i = 0; i < 2 * ROUNDS; i++) runs.push(timed(process.execPath, ['-e', '0'], os.tmpdir(), env));
+    for (let i = 0; i < 2 * ROUNDS; i++)
+      runs.push(timed(process.execPath, ['-e', '0'], os.tmpdir(), env));
     return medianTiming(runs);
   };
   const withCerts = node(process.env);
@@ -174,13 +215,26 @@ function startCosts(rows: SideBySideRow[]): string[] {
 
 /** Search iterations of another checkout's checker (CHECKER_BEFORE) on the same files: machine-independent effort. */
 function iterationsOf(checkout: string, family: 'etcd' | 'kv', cases: Case[]): number {
-  const lib = require(path.join(checkout, 'dist', 'harness', 'linearizability')) as typeof import('../harness/linearizability');
+  const lib = require(
+    path.join(checkout, 'dist', 'harness', 'linearizability'),
+  ) as typeof import('../harness/linearizability');
   const model: Model<any, any, any> = family === 'etcd' ? lib.casRegisterModel : lib.kvModel;
-  return cases.reduce((sum, c) => sum + lib.checkOperations(model, c.ops).partitions.reduce((n, p) => n + p.iterations, 0), 0);
+  return cases.reduce(
+    (sum, c) =>
+      sum + lib.checkOperations(model, c.ops).partitions.reduce((n, p) => n + p.iterations, 0),
+    0,
+  );
 }
 
-function inProcess(porcupine: string | undefined, before: string | undefined, load0: number): string[] {
-  const etcd = load(path.join(FIXTURES, 'jepsen'), (f) => /^etcd_\d+\.log$/.test(f) && f !== 'etcd_095.log');
+function inProcess(
+  porcupine: string | undefined,
+  before: string | undefined,
+  load0: number,
+): string[] {
+  const etcd = load(
+    path.join(FIXTURES, 'jepsen'),
+    (f) => /^etcd_\d+\.log$/.test(f) && f !== 'etcd_095.log',
+  );
   const kvAll = load(path.join(FIXTURES, 'kv'), (f) => /^c\d+-(ok|bad)\.txt$/.test(f));
   const e = measure(casRegisterModel, etcd, false);
   const kp = measure(kvModel, kvAll, true);
@@ -191,7 +245,11 @@ function inProcess(porcupine: string | undefined, before: string | undefined, lo
     try {
       const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0) / 1e6;
       const etcdNs = porcupineBenchmarks(porcupine, '^BenchmarkEtcdJepsen', data.dir);
-      const kvNs = porcupineBenchmarks(porcupine, '^BenchmarkKv(1Client|10Clients|50Clients)(Ok|Bad)$', data.dir);
+      const kvNs = porcupineBenchmarks(
+        porcupine,
+        '^BenchmarkKv(1Client|10Clients|50Clients)(Ok|Bad)$',
+        data.dir,
+      );
       goEtcd = `${s(sum(etcdNs))} (${etcdNs.size} benchmarks)`;
       goKv = `${s(sum(kvNs))} (${kvNs.size} benchmarks)`;
       goEtcd += `; warm ours / Go ${times(e.warm.total, sum(etcdNs))}`;

@@ -18,7 +18,8 @@ const PARTS: LabPart[] = ['2A', '2B', '2C', '2D', '3A', '3B'];
 const seedsFor = (part: LabPart) => (part.startsWith('2') ? RAFT_SEEDS : 1);
 const RAFT_SEEDS = 5;
 
-const num = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const num = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
 function cpuMs(): number {
@@ -26,7 +27,12 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
-async function runWith(scenario: Scenario, seed: number, impl: Implementation, opts: { oracles: boolean; latency: boolean }): Promise<RunResult & { cpuMs: number }> {
+async function runWith(
+  scenario: Scenario,
+  seed: number,
+  impl: Implementation,
+  opts: { oracles: boolean; latency: boolean },
+): Promise<RunResult & { cpuMs: number }> {
   oracleDefaults.enabled = opts.oracles;
   networkDefaults.latencyMinMs = opts.latency ? LATENCY_MIN_MS : 0;
   networkDefaults.latencyMaxMs = opts.latency ? LATENCY_MAX_MS : 0;
@@ -69,7 +75,9 @@ async function oracleCost(impl: Implementation): Promise<string> {
     }
     totalOn += cost.on;
     totalOff += cost.off;
-    rows.push(`| ${part} | ${cost.runs} | ${num(cost.off / 1000, 2)} | ${num(cost.on / 1000, 2)} | ${num((cost.on / cost.off - 1) * 100, 1)} % | ${cost.sameFingerprints} of ${cost.runs} |${cost.failed.length ? ` failed: ${cost.failed.join(', ')}` : ''}`);
+    rows.push(
+      `| ${part} | ${cost.runs} | ${num(cost.off / 1000, 2)} | ${num(cost.on / 1000, 2)} | ${num((cost.on / cost.off - 1) * 100, 1)} % | ${cost.sameFingerprints} of ${cost.runs} |${cost.failed.length ? ` failed: ${cost.failed.join(', ')}` : ''}`,
+    );
   }
   return [
     'CPU time of the same runs with the oracles off and on (alternating run by run, reference implementation,',
@@ -113,8 +121,16 @@ const KV_BEFORE: Record<string, { virtualSeconds: number; rpcs: number; ops: num
   TestSnapshotRecoverManyClients3B: { virtualSeconds: 19.5, rpcs: 62631, ops: 49000 },
   TestSnapshotUnreliable3B: { virtualSeconds: 16.4, rpcs: 5990, ops: 1242 },
   TestSnapshotUnreliableRecover3B: { virtualSeconds: 21.1, rpcs: 6446, ops: 1205 },
-  TestSnapshotUnreliableRecoverConcurrentPartition3B: { virtualSeconds: 27.5, rpcs: 5666, ops: 1140 },
-  TestSnapshotUnreliableRecoverConcurrentPartitionLinearizable3B: { virtualSeconds: 30.9, rpcs: 14261, ops: 2862 },
+  TestSnapshotUnreliableRecoverConcurrentPartition3B: {
+    virtualSeconds: 27.5,
+    rpcs: 5666,
+    ops: 1140,
+  },
+  TestSnapshotUnreliableRecoverConcurrentPartitionLinearizable3B: {
+    virtualSeconds: 30.9,
+    rpcs: 14261,
+    ops: 2862,
+  },
   TestDeleteSnapshotRestart3B: { virtualSeconds: 11.0, rpcs: 3502, ops: 375 },
   TestDeleteSnapshotUnreliableRecover3B: { virtualSeconds: 27.3, rpcs: 5570, ops: 1100 },
 };
@@ -134,10 +150,17 @@ async function raftLatencyEffect(impl: Implementation, part: LabPart): Promise<s
       before.push(await runWith(scenario, seed, impl, { oracles: true, latency: false }));
       after.push(await runWith(scenario, seed, impl, { oracles: true, latency: true }));
     }
-    const m = (rs: RunResult[], f: (r: RunResult) => number | undefined) => mean(rs.map((r) => f(r) ?? 0));
+    const m = (rs: RunResult[], f: (r: RunResult) => number | undefined) =>
+      mean(rs.map((r) => f(r) ?? 0));
     const go = GO_RAFT[scenario.name]?.rpcs;
     out.push(
-      `| ${scenario.name} | ${num(m(before, (r) => r.stats?.virtualSeconds), 1)} | ${num(m(after, (r) => r.stats?.virtualSeconds), 1)} | ` +
+      `| ${scenario.name} | ${num(
+        m(before, (r) => r.stats?.virtualSeconds),
+        1,
+      )} | ${num(
+        m(after, (r) => r.stats?.virtualSeconds),
+        1,
+      )} | ` +
         `${num(m(before, (r) => r.stats?.rpcs))} | ${num(m(after, (r) => r.stats?.rpcs))} | ${go === undefined ? '—' : num(go)} | ` +
         `${num(m(before, (r) => r.stats?.bytes))} | ${num(m(after, (r) => r.stats?.bytes))} | ` +
         `${num(m(before, (r) => r.stats?.commands))} | ${num(m(after, (r) => r.stats?.commands))} | ${after.filter((r) => r.passed).length}/${RAFT_SEEDS} |`,
@@ -171,7 +194,12 @@ export async function run(): Promise<string> {
   const impl = new Implementation();
   const cost = await oracleCost(impl);
   const latency: string[] = [];
-  for (const part of PARTS) latency.push(...(part.startsWith('2') ? await raftLatencyEffect(impl, part) : await kvLatencyEffect(impl, part)));
+  for (const part of PARTS)
+    latency.push(
+      ...(part.startsWith('2')
+        ? await raftLatencyEffect(impl, part)
+        : await kvLatencyEffect(impl, part)),
+    );
   return [
     '### What the safety oracles cost',
     '',
@@ -179,11 +207,11 @@ export async function run(): Promise<string> {
     '',
     `### What latency changes: every test before (no latency) and after (${LATENCY_MIN_MS}–${LATENCY_MAX_MS} ms per message)`,
     '',
-    'Statistics as each test\'s closing line prints them (RPCs and bytes of the whole test; cmds: the highest Raft',
+    "Statistics as each test's closing line prints them (RPCs and bytes of the whole test; cmds: the highest Raft",
     'index applied; ops: key/value operations). Go RPCs: the Go solution on the original suites (a single run), the',
     'bound the reference must stay at or below. Raft "before" is re-measured with latency switched off; key/value',
     '"before" is the kvraft section as it was at commit 1114939 (see KV_BEFORE in bench/checks.bench.ts). The speed',
-    'tests\' time per operation is their virtual seconds / 1000 (bound: 33.3 ms).',
+    "tests' time per operation is their virtual seconds / 1000 (bound: 33.3 ms).",
     '',
     ...latency,
   ].join('\n');

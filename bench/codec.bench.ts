@@ -12,7 +12,13 @@ const ROUNDS = 7;
 const TARGET_CPU_MS = 60;
 
 function command(i: number): Record<string, unknown> {
-  return { op: 'Append', key: `k${i % 10}`, value: `x ${i} y`.padEnd(60, '.'), clientId: 'c3f9a1e7', seq: i };
+  return {
+    op: 'Append',
+    key: `k${i % 10}`,
+    value: `x ${i} y`.padEnd(60, '.'),
+    clientId: 'c3f9a1e7',
+    seq: i,
+  };
 }
 
 function entries(n: number, from: number): unknown[] {
@@ -20,11 +26,36 @@ function entries(n: number, from: number): unknown[] {
 }
 
 const HOPS: [string, unknown][] = [
-  ['AppendEntries heartbeat (args)', { term: 7, leaderId: 2, prevLogIndex: 1200, prevLogTerm: 7, entries: [], leaderCommit: 1199 }],
-  ['AppendEntries with 10 entries (args)', { term: 7, leaderId: 2, prevLogIndex: 1200, prevLogTerm: 7, entries: entries(10, 1201), leaderCommit: 1199 }],
+  [
+    'AppendEntries heartbeat (args)',
+    { term: 7, leaderId: 2, prevLogIndex: 1200, prevLogTerm: 7, entries: [], leaderCommit: 1199 },
+  ],
+  [
+    'AppendEntries with 10 entries (args)',
+    {
+      term: 7,
+      leaderId: 2,
+      prevLogIndex: 1200,
+      prevLogTerm: 7,
+      entries: entries(10, 1201),
+      leaderCommit: 1199,
+    },
+  ],
   ['AppendEntries reply', { term: 7, success: true, conflictIndex: 0, conflictTerm: -1 }],
-  ['PutAppend (args)', { key: 'k4', value: 'x'.repeat(40), op: 'Append', clientId: 'c3f9a1e7', seq: 812 }],
-  ['InstallSnapshot with 100 KB (args)', { term: 7, leaderId: 2, lastIncludedIndex: 1200, lastIncludedTerm: 7, data: new Uint8Array(100_000).fill(7) }],
+  [
+    'PutAppend (args)',
+    { key: 'k4', value: 'x'.repeat(40), op: 'Append', clientId: 'c3f9a1e7', seq: 812 },
+  ],
+  [
+    'InstallSnapshot with 100 KB (args)',
+    {
+      term: 7,
+      leaderId: 2,
+      lastIncludedIndex: 1200,
+      lastIncludedTerm: 7,
+      data: new Uint8Array(100_000).fill(7),
+    },
+  ],
 ];
 
 const store: Record<string, string> = {};
@@ -34,7 +65,10 @@ const blocks = Array.from({ length: 20 }, (_, b) => encode(entries(64, b * 64 + 
 const SAVES: [string, unknown][] = [
   ['Raft state, 20 encoded blocks of 64 entries', [7, 2, 0, 0, blocks]],
   ['Raft state, 200 entries as values', [7, 2, 0, 0, entries(200, 1)]],
-  ['key/value snapshot, 1,000 keys of ~500 characters', [1200, { store, lastSeq: { c3f9a1e7: 812 } }]],
+  [
+    'key/value snapshot, 1,000 keys of ~500 characters',
+    [1200, { store, lastSeq: { c3f9a1e7: 812 } }],
+  ],
 ];
 
 function cpuMs(): number {
@@ -76,16 +110,31 @@ export async function run(): Promise<string> {
   ];
   for (const [what, value] of HOPS) {
     const bytes = encodeSlowly(value).length;
-    if (pack(value).byteLength !== bytes) throw new Error(`codec bench: pack() counts ${pack(value).byteLength} bytes for ${what}, the library ${bytes}`);
-    const [old, now] = compare([() => decode(encodeSlowly(value, 'args')), () => pack(value, 'args').open()]);
-    lines.push(`| ${what} | ${bytes.toLocaleString('en-US')} | ${us(old)} | ${us(now)} | ${(now / old).toFixed(2)} |`);
+    if (pack(value).byteLength !== bytes)
+      throw new Error(
+        `codec bench: pack() counts ${pack(value).byteLength} bytes for ${what}, the library ${bytes}`,
+      );
+    const [old, now] = compare([
+      () => decode(encodeSlowly(value, 'args')),
+      () => pack(value, 'args').open(),
+    ]);
+    lines.push(
+      `| ${what} | ${bytes.toLocaleString('en-US')} | ${us(old)} | ${us(now)} | ${(now / old).toFixed(2)} |`,
+    );
   }
-  lines.push('', '| persisted value (encode) | bytes | old µs | new µs | new/old |', '|---|---:|---:|---:|---:|');
+  lines.push(
+    '',
+    '| persisted value (encode) | bytes | old µs | new µs | new/old |',
+    '|---|---:|---:|---:|---:|',
+  );
   for (const [what, value] of SAVES) {
     const bytes = encodeSlowly(value).length;
-    if (!Buffer.from(encode(value)).equals(Buffer.from(encodeSlowly(value)))) throw new Error(`codec bench: the writer's bytes differ from the library's for ${what}`);
+    if (!Buffer.from(encode(value)).equals(Buffer.from(encodeSlowly(value))))
+      throw new Error(`codec bench: the writer's bytes differ from the library's for ${what}`);
     const [old, now] = compare([() => encodeSlowly(value), () => encode(value)]);
-    lines.push(`| ${what} | ${bytes.toLocaleString('en-US')} | ${us(old)} | ${us(now)} | ${(now / old).toFixed(2)} |`);
+    lines.push(
+      `| ${what} | ${bytes.toLocaleString('en-US')} | ${us(old)} | ${us(now)} | ${(now / old).toFixed(2)} |`,
+    );
   }
   return lines.join('\n');
 }

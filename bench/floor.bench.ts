@@ -38,7 +38,11 @@ interface Ablation {
 /** Every message reaches its receiver as the sender's own object, uncounted (0 bytes). */
 function noMessageCopies(): () => void {
   const pack = codec.pack;
-  (codec as { pack: typeof codec.pack }).pack = (value) => ({ byteLength: 0, bytes: () => new Uint8Array(0), open: () => value });
+  (codec as { pack: typeof codec.pack }).pack = (value) => ({
+    byteLength: 0,
+    bytes: () => new Uint8Array(0),
+    open: () => value,
+  });
   return () => {
     (codec as { pack: typeof codec.pack }).pack = pack;
   };
@@ -57,7 +61,9 @@ function noTrace(): () => void {
 
 /** A save keeps the caller's arrays instead of copying them (and never compares snapshots). */
 function noPersisterCopies(): () => void {
-  const slot = Object.getPrototypeOf((new Persister() as unknown as { raftState: object }).raftState) as {
+  const slot = Object.getPrototypeOf(
+    (new Persister() as unknown as { raftState: object }).raftState,
+  ) as {
     set(bytes: Uint8Array): void;
     equals(bytes: Uint8Array): boolean;
   };
@@ -80,17 +86,23 @@ function noOracle(): () => void {
   };
 }
 
-const all = (...patches: (() => () => void)[]) => () => {
-  const undo = patches.map((p) => p());
-  return () => undo.reverse().forEach((u) => u());
-};
+const all =
+  (...patches: (() => () => void)[]) =>
+  () => {
+    const undo = patches.map((p) => p());
+    return () => undo.reverse().forEach((u) => u());
+  };
 
 const ABLATIONS: Ablation[] = [
   { name: 'as graded', apply: () => () => {} },
   { name: 'no message copies', apply: noMessageCopies },
   { name: 'no trace', apply: noTrace },
   { name: 'no persister copies', apply: noPersisterCopies },
-  { name: 'none of these, no oracle, no checker', apply: all(noMessageCopies, noTrace, noPersisterCopies, noOracle), withoutChecker: true },
+  {
+    name: 'none of these, no oracle, no checker',
+    apply: all(noMessageCopies, noTrace, noPersisterCopies, noOracle),
+    withoutChecker: true,
+  },
 ];
 
 interface Sum {
@@ -136,16 +148,25 @@ async function measure(ablation: Ablation, profile: boolean): Promise<WorkerResu
     }
   }
   if (!profile) return { sums };
-  return { sums, profile: await profileLayers(() => runScenario(scenarios[0], { seed: SEEDS[0], impl })) };
+  return {
+    sums,
+    profile: await profileLayers(() => runScenario(scenarios[0], { seed: SEEDS[0], impl })),
+  };
 }
 
 function inChild(ablation: number, profile: boolean): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(__filename, [String(ablation), profile ? 'profile' : ''], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = fork(__filename, [String(ablation), profile ? 'profile' : ''], {
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
     let result: WorkerResult | undefined;
     child.on('message', (m) => (result = m as WorkerResult));
     child.on('error', reject);
-    child.on('exit', (code) => (result && code === 0 ? resolve(result) : reject(new Error(`floor bench: ${ABLATIONS[ablation].name} exited with ${code}`))));
+    child.on('exit', (code) =>
+      result && code === 0
+        ? resolve(result)
+        : reject(new Error(`floor bench: ${ABLATIONS[ablation].name} exited with ${code}`)),
+    );
   });
 }
 
@@ -163,16 +184,28 @@ export async function run(): Promise<string> {
       for (const [test, s] of Object.entries(result.sums)) {
         const key = `${test}|${ABLATIONS[i].name}`;
         const sum = sums.get(key) ?? { virtualMs: 0, realMs: 0, runs: 0, failed: 0 };
-        sums.set(key, { virtualMs: sum.virtualMs + s.virtualMs, realMs: sum.realMs + s.realMs, runs: sum.runs + s.runs, failed: sum.failed + s.failed });
+        sums.set(key, {
+          virtualMs: sum.virtualMs + s.virtualMs,
+          realMs: sum.realMs + s.realMs,
+          runs: sum.runs + s.runs,
+          failed: sum.failed + s.failed,
+        });
       }
     }
   }
   return report(sums, profiles[0], profiles[last], load0, os.loadavg()[0]);
 }
 
-const shareOf = (profile: Profile, layer: RegExp) => profile.layers.filter((l) => layer.test(l.layer)).reduce((a, l) => a + l.share, 0);
+const shareOf = (profile: Profile, layer: RegExp) =>
+  profile.layers.filter((l) => layer.test(l.layer)).reduce((a, l) => a + l.share, 0);
 
-function report(sums: Map<string, Sum>, graded: Profile, floor: Profile, load0: number, load1: number): string {
+function report(
+  sums: Map<string, Sum>,
+  graded: Profile,
+  floor: Profile,
+  load0: number,
+  load1: number,
+): string {
   const header = `| test | ${ABLATIONS.map((a) => a.name).join(' | ')} |`;
   const rule = `|---|${ABLATIONS.map(() => '---:').join('|')}|`;
   const rows = TESTS.map((test) => {
@@ -195,8 +228,13 @@ function report(sums: Map<string, Sum>, graded: Profile, floor: Profile, load0: 
   // profiled run includes the linearizability check, which the column's figure does not.
   const floorReference = shareOf(floor, /^(Raft|key\/value service|codec)/);
   const floorChecker = shareOf(floor, /^linearizability checker/);
-  const floorFree = ((floorSum.realMs / floorSum.runs) * (1 - floorChecker - floorReference)) / (1 - floorChecker);
-  const layers = graded.layers.map((l) => l.layer).filter((layer) => graded.layers.concat(floor.layers).some((l) => l.layer === layer && l.share >= 0.01));
+  const floorFree =
+    ((floorSum.realMs / floorSum.runs) * (1 - floorChecker - floorReference)) / (1 - floorChecker);
+  const layers = graded.layers
+    .map((l) => l.layer)
+    .filter((layer) =>
+      graded.layers.concat(floor.layers).some((l) => l.layer === layer && l.share >= 0.01),
+    );
   const cell = (p: Profile, layer: string) => {
     const l = p.layers.find((x) => x.layer === layer);
     return l ? `${fmt(l.ms)} ms, ${fmt(l.share * 100, 1)} %` : '—';
@@ -214,7 +252,7 @@ function report(sums: Map<string, Sum>, graded: Profile, floor: Profile, load0: 
     '|---|---:|---:|',
     ...layers.map((layer) => `| ${layer} | ${cell(graded, layer)} | ${cell(floor, layer)} |`),
     '',
-    'Two estimates from these shares (a layer\'s share taken off the measured time):',
+    "Two estimates from these shares (a layer's share taken off the measured time):",
     `- Were Raft and the service free, with the harness as graded: about ${fmt(gradedFree)} ms for ${fmt(virtualMs / 1000, 1)} s of virtual time, **${fmt(virtualMs / gradedFree)}×**.`,
     `- Were they free and everything above taken away (their encodes included): about ${fmt(floorFree)} ms, **${fmt(virtualMs / floorFree)}×**.`,
   ].join('\n');

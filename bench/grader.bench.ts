@@ -26,20 +26,48 @@ interface Measured {
   command: string;
 }
 
-function gradeOnce(labs: string[], runs: number, json: string, extra: string[] = [], cli = CLI): Promise<Measured> {
-  const args = [...labs, '-n', String(runs), '--seed', '1', '-q', ...extra, '--json', json, '--out', path.join(path.dirname(json), 'out')];
+function gradeOnce(
+  labs: string[],
+  runs: number,
+  json: string,
+  extra: string[] = [],
+  cli = CLI,
+): Promise<Measured> {
+  const args = [
+    ...labs,
+    '-n',
+    String(runs),
+    '--seed',
+    '1',
+    '-q',
+    ...extra,
+    '--json',
+    json,
+    '--out',
+    path.join(path.dirname(json), 'out'),
+  ];
   const started = performance.now();
   const cpu0 = childrenCpuS();
   return new Promise((resolve, reject) => {
     // From the root of the build the CLI belongs to: that is where its default implementation (src) is.
     const cwd = path.resolve(path.dirname(cli), '..', '..');
-    const child = spawn(process.execPath, [cli, ...args], { cwd, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CI: 'true' } });
+    const child = spawn(process.execPath, [cli, ...args], {
+      cwd,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, CI: 'true' },
+    });
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code !== 0 && code !== 1) return reject(new Error(`grade ${args.join(' ')} exited with ${code}`));
+      if (code !== 0 && code !== 1)
+        return reject(new Error(`grade ${args.join(' ')} exited with ${code}`));
       const file = JSON.parse(fs.readFileSync(json, 'utf8')) as GradeFile;
       const cpu1 = childrenCpuS();
-      resolve({ file, wallS: (performance.now() - started) / 1000, cpuS: cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0, command: `npm run grade -- ${args.slice(0, -4).join(' ')}` });
+      resolve({
+        file,
+        wallS: (performance.now() - started) / 1000,
+        cpuS: cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0,
+        command: `npm run grade -- ${args.slice(0, -4).join(' ')}`,
+      });
     });
   });
 }
@@ -100,9 +128,13 @@ export async function run(): Promise<string> {
         `one pass of our ${small.file.tests.length} 2A+2B tests every ${oursPerPass.toFixed(2)} s of wall time against Go's ${goWall.toFixed(1)} s.`,
     );
     lines.push('');
-    lines.push('Per part, from the `all` run (real ms is one run in one worker; virtual/real is how much faster than real time a run goes):');
+    lines.push(
+      'Per part, from the `all` run (real ms is one run in one worker; virtual/real is how much faster than real time a run goes):',
+    );
     lines.push('');
-    lines.push('| part | tests | runs | not passed | mean real ms/run | max real ms | mean virtual s/run | virtual/real |');
+    lines.push(
+      '| part | tests | runs | not passed | mean real ms/run | max real ms | mean virtual s/run | virtual/real |',
+    );
     lines.push('|---|---|---|---|---|---|---|---|');
     for (const part of LAB_PARTS) {
       const rs: RunRecord[] = all.file.results.filter((r) => r.part === part);
@@ -113,7 +145,9 @@ export async function run(): Promise<string> {
       const tests = new Set(rs.map((r) => r.test)).size;
       const notPassed = rs.filter((r) => r.status !== 'passed');
       const which = [...new Set(notPassed.map((r) => `${r.test} (${r.status})`))].join(', ');
-      lines.push(`| ${part} | ${tests} | ${rs.length} | ${notPassed.length}${which ? `: ${which}` : ''} | ${real.toFixed(0)} | ${Math.max(...done.map((r) => r.realMs)).toFixed(0)} | ${(virt / 1000).toFixed(1)} | ${(virt / real).toFixed(0)}x |`);
+      lines.push(
+        `| ${part} | ${tests} | ${rs.length} | ${notPassed.length}${which ? `: ${which}` : ''} | ${real.toFixed(0)} | ${Math.max(...done.map((r) => r.realMs)).toFixed(0)} | ${(virt / 1000).toFixed(1)} | ${(virt / real).toFixed(0)}x |`,
+      );
     }
     lines.push('', ...(await freshVsWarm(tmp)));
     const base = process.env.GRADE_BENCH_BASE;
@@ -125,15 +159,24 @@ export async function run(): Promise<string> {
 }
 
 /** Groups of parts timed one worker at a time (CPU is the steadier figure on a shared machine). */
-const GROUPS = [['2a', '2b', '2c', '2d'], ['3a', '3b'], ['4a', '4b']];
+const GROUPS = [
+  ['2a', '2b', '2c', '2d'],
+  ['3a', '3b'],
+  ['4a', '4b'],
+];
 const ROUNDS = 2;
 
 /** A base build named so a reader can find it again: its commit if it is a git checkout, else its folder. */
 function describeBuild(dir: string): string {
-  const git = (...args: string[]) => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-C', dir, ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   try {
     // A copy inside some other checkout is not that checkout's commit.
-    if (fs.realpathSync(git('rev-parse', '--show-toplevel')) === fs.realpathSync(dir)) return `commit ${git('rev-parse', '--short', 'HEAD')}`;
+    if (fs.realpathSync(git('rev-parse', '--show-toplevel')) === fs.realpathSync(dir))
+      return `commit ${git('rev-parse', '--short', 'HEAD')}`;
   } catch {
     // not in a git checkout at all
   }
@@ -147,7 +190,10 @@ function describeBuild(dir: string): string {
  */
 async function beforeAfter(baseDir: string, tmp: string): Promise<string[]> {
   const baseCli = path.join(path.resolve(baseDir), 'dist', 'grader', 'cli.js');
-  if (!fs.existsSync(baseCli)) throw new Error(`GRADE_BENCH_BASE=${baseDir}: no ${baseCli}; build that checkout first (npm run build there)`);
+  if (!fs.existsSync(baseCli))
+    throw new Error(
+      `GRADE_BENCH_BASE=${baseDir}: no ${baseCli}; build that checkout first (npm run build there)`,
+    );
   const builds = [
     { name: 'before', cli: baseCli },
     { name: 'after', cli: CLI },
@@ -159,9 +205,16 @@ async function beforeAfter(baseDir: string, tmp: string): Promise<string[]> {
   for (let r = 0; r < ROUNDS; r++) {
     for (const b of builds) {
       for (const g of GROUPS) {
-        const m = await gradeOnce(g, 1, path.join(tmp, `${b.name}-${g.join('')}-${r}.json`), ['-p', '1'], b.cli);
+        const m = await gradeOnce(
+          g,
+          1,
+          path.join(tmp, `${b.name}-${g.join('')}-${r}.json`),
+          ['-p', '1'],
+          b.cli,
+        );
         add(cpu, `${b.name} ${g.join(' ')}`, m.cpuS ?? NaN);
-        if (g.includes('3a')) for (const rec of m.file.results) add(slow, `${b.name} ${rec.test}`, rec);
+        if (g.includes('3a'))
+          for (const rec of m.file.results) add(slow, `${b.name} ${rec.test}`, rec);
       }
       const all = await gradeOnce(['all'], 1, path.join(tmp, `${b.name}-all-${r}.json`), [], b.cli);
       add(wall, b.name, all.wallS);
@@ -183,11 +236,23 @@ async function beforeAfter(baseDir: string, tmp: string): Promise<string[]> {
   for (const g of [...GROUPS.map((x) => x.join(' ')), 'all']) {
     const before = cpu.get(`before ${g}`);
     const after = cpu.get(`after ${g}`);
-    const cmd = g === 'all' ? 'npm run grade -- all -n 1 --seed 1 (2 workers)' : `npm run grade -- ${g} -n 1 --seed 1 -p 1`;
-    lines.push(`| \`${cmd}\` | ${fmt(before)} | ${fmt(after)} | ${(min(after) / min(before)).toFixed(2)} |`);
+    const cmd =
+      g === 'all'
+        ? 'npm run grade -- all -n 1 --seed 1 (2 workers)'
+        : `npm run grade -- ${g} -n 1 --seed 1 -p 1`;
+    lines.push(
+      `| \`${cmd}\` | ${fmt(before)} | ${fmt(after)} | ${(min(after) / min(before)).toFixed(2)} |`,
+    );
   }
-  lines.push(`| wall s of \`npm run grade -- all -n 1 --seed 1\` (2 workers) | ${fmt(wall.get('before'))} | ${fmt(wall.get('after'))} | ${(min(wall.get('after')) / min(wall.get('before'))).toFixed(2)} |`);
-  lines.push('', 'The slowest 3A/3B runs in a worker (`-p 1`), best real time of the rounds:', '', ...slowest(slow, 'before', 'after'));
+  lines.push(
+    `| wall s of \`npm run grade -- all -n 1 --seed 1\` (2 workers) | ${fmt(wall.get('before'))} | ${fmt(wall.get('after'))} | ${(min(wall.get('after')) / min(wall.get('before'))).toFixed(2)} |`,
+  );
+  lines.push(
+    '',
+    'The slowest 3A/3B runs in a worker (`-p 1`), best real time of the rounds:',
+    '',
+    ...slowest(slow, 'before', 'after'),
+  );
   return lines;
 }
 
@@ -196,13 +261,30 @@ async function beforeAfter(baseDir: string, tmp: string): Promise<string[]> {
  * virtual/real under `a` and `b`: keys of `runs` are "<a or b> <test>".
  */
 function slowest(runs: Map<string, RunRecord[]>, a: string, b: string): string[] {
-  const best = (k: string) => (runs.get(k) ?? []).reduce<RunRecord | undefined>((x, r) => (!x || r.realMs < x.realMs ? r : x), undefined);
-  const tests = [...new Set([...runs.keys()].filter((k) => k.startsWith(`${b} `)).map((k) => k.slice(b.length + 1)))];
-  const ranked = tests.map((t) => ({ t, after: best(`${b} ${t}`)!, before: best(`${a} ${t}`) })).sort((x, y) => y.after.realMs - x.after.realMs);
-  const lines = [`| test | virtual s | ${a} real ms | ${a} virtual/real | ${b} real ms | ${b} virtual/real |`, '|---|---:|---:|---:|---:|---:|'];
+  const best = (k: string) =>
+    (runs.get(k) ?? []).reduce<RunRecord | undefined>(
+      (x, r) => (!x || r.realMs < x.realMs ? r : x),
+      undefined,
+    );
+  const tests = [
+    ...new Set(
+      [...runs.keys()].filter((k) => k.startsWith(`${b} `)).map((k) => k.slice(b.length + 1)),
+    ),
+  ];
+  const ranked = tests
+    .map((t) => ({ t, after: best(`${b} ${t}`)!, before: best(`${a} ${t}`) }))
+    .sort((x, y) => y.after.realMs - x.after.realMs);
+  const lines = [
+    `| test | virtual s | ${a} real ms | ${a} virtual/real | ${b} real ms | ${b} virtual/real |`,
+    '|---|---:|---:|---:|---:|---:|',
+  ];
   for (const { t, after, before } of ranked.slice(0, 6)) {
-    const x = before ? `${before.realMs.toFixed(0)} | ${(before.virtualMs / before.realMs).toFixed(0)}x` : '— | —';
-    lines.push(`| ${t} | ${(after.virtualMs / 1000).toFixed(1)} | ${x} | ${after.realMs.toFixed(0)} | ${(after.virtualMs / after.realMs).toFixed(0)}x |`);
+    const x = before
+      ? `${before.realMs.toFixed(0)} | ${(before.virtualMs / before.realMs).toFixed(0)}x`
+      : '— | —';
+    lines.push(
+      `| ${t} | ${(after.virtualMs / 1000).toFixed(1)} | ${x} | ${after.realMs.toFixed(0)} | ${(after.virtualMs / after.realMs).toFixed(0)}x |`,
+    );
   }
   return lines;
 }
@@ -225,7 +307,11 @@ async function freshVsWarm(tmp: string): Promise<string[]> {
   let workers = 0;
   for (let r = 0; r < ROUNDS; r++) {
     for (const m of modes) {
-      const kv = await gradeOnce(['3a', '3b'], 1, path.join(tmp, `${m.name}-3ab-${r}.json`), ['-p', '1', ...m.extra]);
+      const kv = await gradeOnce(['3a', '3b'], 1, path.join(tmp, `${m.name}-3ab-${r}.json`), [
+        '-p',
+        '1',
+        ...m.extra,
+      ]);
       add(figures, `${m.name} 3ab cpu`, kv.cpuS ?? NaN);
       add(figures, `${m.name} 3ab wall`, kv.wallS);
       for (const rec of kv.file.results) add(slow, `${m.name} ${rec.test}`, rec);
@@ -235,7 +321,10 @@ async function freshVsWarm(tmp: string): Promise<string[]> {
       add(figures, `${m.name} all wall`, all.wallS);
       for (const rec of [...kv.file.results, ...all.file.results]) {
         const key = `${rec.test}/${rec.seed}/${r}/${kv.file.results.includes(rec) ? '3ab' : 'all'}`;
-        prints.set(m.name, (prints.get(m.name) ?? new Map<string, string | undefined>()).set(key, rec.fingerprint));
+        prints.set(
+          m.name,
+          (prints.get(m.name) ?? new Map<string, string | undefined>()).set(key, rec.fingerprint),
+        );
       }
     }
   }
@@ -265,6 +354,11 @@ async function freshVsWarm(tmp: string): Promise<string[]> {
     const w = figures.get(`warm ${key}`);
     lines.push(`| ${label} | ${fmt(f)} | ${fmt(w)} | ${(min(w) / min(f)).toFixed(2)} |`);
   }
-  lines.push('', 'The slowest 3A/3B runs in a worker (`-p 1`), best real time of the rounds:', '', ...slowest(slow, 'fresh', 'warm'));
+  lines.push(
+    '',
+    'The slowest 3A/3B runs in a worker (`-p 1`), best real time of the rounds:',
+    '',
+    ...slowest(slow, 'fresh', 'warm'),
+  );
   return lines;
 }

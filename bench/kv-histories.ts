@@ -45,7 +45,15 @@ function generate(shape: KvHistoryShape): Op[] {
       t = ret + 1 + Math.floor(random() * 5); // strictly after: EDN pairs a return with its process's open call
       const x = random();
       const f = x < 0.4 ? 'get' : x < 0.9 ? 'append' : 'put';
-      ops.push({ process: c, f, key: String(Math.floor(random() * shape.keys)), value: `x ${c} ${i} y`, call, at: at + random() * 0.5, ret });
+      ops.push({
+        process: c,
+        f,
+        key: String(Math.floor(random() * shape.keys)),
+        value: `x ${c} ${i} y`,
+        call,
+        at: at + random() * 0.5,
+        ret,
+      });
     }
   }
   const store = new Map<string, string>();
@@ -63,7 +71,14 @@ function staleRead(ops: Op[]): Op[] {
   for (let i = byTime.length - 1; i >= 0; i--) {
     const late = byTime[i];
     if (late.f !== 'get' || !late.out) continue;
-    const early = byTime.find((op) => op.f === 'get' && op.key === late.key && op.ret < late.call && op.out !== late.out && late.out!.startsWith(op.out ?? ''));
+    const early = byTime.find(
+      (op) =>
+        op.f === 'get' &&
+        op.key === late.key &&
+        op.ret < late.call &&
+        op.out !== late.out &&
+        late.out!.startsWith(op.out ?? ''),
+    );
     if (early) {
       late.out = early.out;
       return copy;
@@ -76,9 +91,17 @@ function edn(ops: Op[]): string {
   const events: { time: number; kind: 0 | 1; line: string }[] = [];
   for (const op of ops) {
     const input = op.f === 'get' ? 'nil' : `"${op.value}"`;
-    events.push({ time: op.call, kind: 0, line: `{:process ${op.process}, :type :invoke, :f :${op.f}, :key "${op.key}", :value ${input}}` });
+    events.push({
+      time: op.call,
+      kind: 0,
+      line: `{:process ${op.process}, :type :invoke, :f :${op.f}, :key "${op.key}", :value ${input}}`,
+    });
     const output = op.f === 'get' ? `"${op.out}"` : `"${op.value}"`;
-    events.push({ time: op.ret, kind: 1, line: `{:process ${op.process}, :type :ok, :f :${op.f}, :key "${op.key}", :value ${output}}` });
+    events.push({
+      time: op.ret,
+      kind: 1,
+      line: `{:process ${op.process}, :type :ok, :f :${op.f}, :key "${op.key}", :value ${output}}`,
+    });
   }
   // Calls before returns at equal times: intervals are closed.
   events.sort((a, b) => a.time - b.time || a.kind - b.kind);

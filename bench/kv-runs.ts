@@ -12,7 +12,11 @@ export interface TestRow {
 }
 
 /** Runs each scenario once, in order, on `seed`. */
-export async function runWithChecks(scenarios: readonly Scenario[], seed: number, impl: Implementation): Promise<TestRow[]> {
+export async function runWithChecks(
+  scenarios: readonly Scenario[],
+  seed: number,
+  impl: Implementation,
+): Promise<TestRow[]> {
   const rows: TestRow[] = [];
   let check = { ms: 0, ops: 0 };
   observeChecks((o) => {
@@ -33,5 +37,7 @@ export async function runWithChecks(scenarios: readonly Scenario[], seed: number
 
 /** A table figure with thousands separators; — when absent. */
 export function fmt(n: number | undefined, digits = 0): string {
-  return n === undefined ? '—' : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return n === undefined
+    ? '—'
+    : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }

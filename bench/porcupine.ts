@@ -56,10 +56,25 @@ export interface SideBySideRow {
 }
 
 /** Wall and CPU (user + system, children included) seconds of one process, via /usr/bin/time. */
-export function timed(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Timing {
+export function timed(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Timing {
   const out = path.join(os.tmpdir(), `bench-time-${process.pid}.txt`);
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S', '-o', out, command, ...args], { cwd, env, stdio: ['ignore', 'ignore', 'ignore'] });
-  const [wall, user, sys] = fs.readFileSync(out, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S', '-o', out, command, ...args], {
+    cwd,
+    env,
+    stdio: ['ignore', 'ignore', 'ignore'],
+  });
+  const [wall, user, sys] = fs
+    .readFileSync(out, 'utf8')
+    .trim()
+    .split('\n')
+    .pop()!
+    .split(' ')
+    .map(Number);
   fs.rmSync(out, { force: true });
   return { wall, cpu: user + sys, status: r.status ?? -1 };
 }
@@ -70,7 +85,11 @@ function median(xs: number[]): number {
 }
 
 export function medianTiming(ts: Timing[]): Timing {
-  return { wall: median(ts.map((t) => t.wall)), cpu: median(ts.map((t) => t.cpu)), status: Math.max(...ts.map((t) => t.status)) };
+  return {
+    wall: median(ts.map((t) => t.wall)),
+    cpu: median(ts.map((t) => t.cpu)),
+    status: Math.max(...ts.map((t) => t.status)),
+  };
 }
 
 /** A directory whose test_data/ is our copy of porcupine's data, or holds one generated pair. */
@@ -110,21 +129,58 @@ function workloads(scratch: string): Workload[] {
       .sort()
       .map((f) => path.join(FIXTURES, 'kv', f));
   const list: Workload[] = [
-    { name: '102 etcd logs (cas-register)', porcupineRun: '^TestEtcdJepsen', porcupineDir: data, ownData: true, ours: jepsen, rounds: ROUNDS },
-    { name: '6 kv logs, partitioned by key', porcupineRun: '^TestKv(1Client|10Clients|50Clients)(Ok|Bad)$', porcupineDir: data, ownData: true, ours: kv(/^c\d+-(ok|bad)\.txt$/), rounds: ROUNDS },
-    { name: 'kv logs c01, c10 unpartitioned', porcupineRun: '^TestKvNoPartition', porcupineDir: data, ownData: true, ours: ['--no-partition', ...kv(/^c(01|10)-(ok|bad)\.txt$/)], rounds: 1 },
+    {
+      name: '102 etcd logs (cas-register)',
+      porcupineRun: '^TestEtcdJepsen',
+      porcupineDir: data,
+      ownData: true,
+      ours: jepsen,
+      rounds: ROUNDS,
+    },
+    {
+      name: '6 kv logs, partitioned by key',
+      porcupineRun: '^TestKv(1Client|10Clients|50Clients)(Ok|Bad)$',
+      porcupineDir: data,
+      ownData: true,
+      ours: kv(/^c\d+-(ok|bad)\.txt$/),
+      rounds: ROUNDS,
+    },
+    {
+      name: 'kv logs c01, c10 unpartitioned',
+      porcupineRun: '^TestKvNoPartition',
+      porcupineDir: data,
+      ownData: true,
+      ours: ['--no-partition', ...kv(/^c(01|10)-(ok|bad)\.txt$/)],
+      rounds: 1,
+    },
   ];
   for (const shape of GENERATED) {
     const dir = testDataDir(scratch, `generated-${shape.seed}`, kvHistoryPair(shape));
     const files = ['c50-ok.txt', 'c50-bad.txt'].map((f) => path.join(dir, 'test_data', 'kv', f));
-    list.push({ name: `generated kv, ${shape.name}, legal + stale read`, porcupineRun: '^TestKv50Clients(Ok|Bad)$', porcupineDir: dir, ownData: false, ours: files, rounds: ROUNDS });
+    list.push({
+      name: `generated kv, ${shape.name}, legal + stale read`,
+      porcupineRun: '^TestKv50Clients(Ok|Bad)$',
+      porcupineDir: dir,
+      ownData: false,
+      ours: files,
+      rounds: ROUNDS,
+    });
   }
   return list;
 }
 
 /** Exit status check-history must give: the highest over the files (1 if one is illegal). */
 function expectedStatus(w: Workload): number {
-  return w.ours.some((f) => /-bad\.txt$/.test(f) || (/etcd_\d+\.log$/.test(f) && !/_(002|005|007|018|025|031|038|045|048|049|051|053|056|067|075|076|080|087|092|098|100|101|102)\./.test(f))) ? 1 : 0;
+  return w.ours.some(
+    (f) =>
+      /-bad\.txt$/.test(f) ||
+      (/etcd_\d+\.log$/.test(f) &&
+        !/_(002|005|007|018|025|031|038|045|048|049|051|053|056|067|075|076|080|087|092|098|100|101|102)\./.test(
+          f,
+        )),
+  )
+    ? 1
+    : 0;
 }
 
 /** porcupine's source directory, if `go test` can run there (the binary beside go.mod, `go` on PATH). */
@@ -134,21 +190,38 @@ export function goSourceDir(porcupineTest: string): string | undefined {
   return spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0 ? dir : undefined;
 }
 
-export function sideBySide(porcupineTest: string, before: string | undefined, log: (line: string) => void): SideBySideRow[] {
+export function sideBySide(
+  porcupineTest: string,
+  before: string | undefined,
+  log: (line: string) => void,
+): SideBySideRow[] {
   const goDir = goSourceDir(porcupineTest);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'checker-vs-porcupine-'));
   // Compile now if needed, so that no measured run of ours includes it.
-  spawnSync(process.execPath, ['-r', './harness/build-if-stale.js', '-e', '0'], { cwd: ROOT, stdio: 'inherit' });
+  spawnSync(process.execPath, ['-r', './harness/build-if-stale.js', '-e', '0'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
   try {
     const rows: SideBySideRow[] = [];
     for (const w of workloads(scratch)) {
-      const runs: { porcupine: Timing[]; goTest: Timing[]; ours: Timing[]; oursNode: Timing[]; before: Timing[] } = { porcupine: [], goTest: [], ours: [], oursNode: [], before: [] };
+      const runs: {
+        porcupine: Timing[];
+        goTest: Timing[];
+        ours: Timing[];
+        oursNode: Timing[];
+        before: Timing[];
+      } = { porcupine: [], goTest: [], ours: [], oursNode: [], before: [] };
       for (let round = 0; round < w.rounds; round++) {
-        runs.porcupine.push(timed(porcupineTest, ['-test.run', w.porcupineRun, '-test.count=1'], w.porcupineDir));
-        if (goDir && w.ownData) runs.goTest.push(timed('go', ['test', '-run', w.porcupineRun, '-count=1', '.'], goDir));
+        runs.porcupine.push(
+          timed(porcupineTest, ['-test.run', w.porcupineRun, '-test.count=1'], w.porcupineDir),
+        );
+        if (goDir && w.ownData)
+          runs.goTest.push(timed('go', ['test', '-run', w.porcupineRun, '-count=1', '.'], goDir));
         runs.ours.push(timed('npm', ['run', '-s', 'check-history', '--', ...w.ours], ROOT));
         runs.oursNode.push(timed(process.execPath, [CLI, ...w.ours], ROOT));
-        if (before) runs.before.push(timed('npm', ['run', '-s', 'check-history', '--', ...w.ours], before));
+        if (before)
+          runs.before.push(timed('npm', ['run', '-s', 'check-history', '--', ...w.ours], before));
       }
       const row: SideBySideRow = {
         name: w.name,
@@ -160,7 +233,10 @@ export function sideBySide(porcupineTest: string, before: string | undefined, lo
         agree: false,
       };
       const want = expectedStatus(w);
-      row.agree = row.porcupine.status === 0 && (row.goTest?.status ?? 0) === 0 && [...runs.ours, ...runs.oursNode, ...runs.before].every((t) => t.status === want);
+      row.agree =
+        row.porcupine.status === 0 &&
+        (row.goTest?.status ?? 0) === 0 &&
+        [...runs.ours, ...runs.oursNode, ...runs.before].every((t) => t.status === want);
       log(
         `  ${w.name}: porcupine ${row.porcupine.wall} s${row.goTest ? ` (go test ${row.goTest.wall} s)` : ''}, ours ${row.ours.wall} s (node ${row.oursNode.wall} s)${row.before ? `, before ${row.before.wall} s` : ''}${row.agree ? '' : ' (VERDICTS DIFFER)'}`,
       );
@@ -173,8 +249,16 @@ export function sideBySide(porcupineTest: string, before: string | undefined, lo
 }
 
 /** porcupine's own benchmarks (check only, warm): total ns per pass over the benchmarks matching `pattern`. */
-export function porcupineBenchmarks(porcupineTest: string, pattern: string, cwd: string): Map<string, number> {
-  const r = spawnSync(porcupineTest, ['-test.run', '^$', '-test.bench', pattern, '-test.benchtime', '5x'], { cwd, encoding: 'utf8', maxBuffer: 2 ** 26 });
+export function porcupineBenchmarks(
+  porcupineTest: string,
+  pattern: string,
+  cwd: string,
+): Map<string, number> {
+  const r = spawnSync(
+    porcupineTest,
+    ['-test.run', '^$', '-test.bench', pattern, '-test.benchtime', '5x'],
+    { cwd, encoding: 'utf8', maxBuffer: 2 ** 26 },
+  );
   const perBench = new Map<string, number>();
   for (const line of r.stdout.split('\n')) {
     const m = /^(Benchmark\w+?)(?:-\d+)?\s+\d+\s+(\d+) ns\/op/.exec(line);
@@ -185,5 +269,8 @@ export function porcupineBenchmarks(porcupineTest: string, pattern: string, cwd:
 
 export function fixturesDir(scratchName: string): { dir: string; remove: () => void } {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), scratchName));
-  return { dir: testDataDir(scratch, 'fixtures'), remove: () => fs.rmSync(scratch, { recursive: true, force: true }) };
+  return {
+    dir: testDataDir(scratch, 'fixtures'),
+    remove: () => fs.rmSync(scratch, { recursive: true, force: true }),
+  };
 }

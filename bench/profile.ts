@@ -24,12 +24,21 @@ const LAYERS: [name: string, test: (fn: string, url: string) => boolean][] = [
   ['simulator, trace (harness/sim)', (_, url) => url.includes('/harness/sim/')],
   ['network (harness/rpc)', (_, url) => url.includes('/harness/rpc/')],
   ['linearizability checker', (_, url) => url.includes('/harness/linearizability/')],
-  ['test fixture (harness/fixtures, labs)', (_, url) => url.includes('/harness/') || url.includes('/labs/')],
+  [
+    'test fixture (harness/fixtures, labs)',
+    (_, url) => url.includes('/harness/') || url.includes('/labs/'),
+  ],
   ['Raft (src/raft or the graded impl)', (_, url) => /\/(src|impls\/[^/]+)\/raft\//.test(url)],
-  ['key/value service (src/kvraft or the graded impl)', (_, url) => /\/(src|impls\/[^/]+)\/kvraft\//.test(url)],
+  [
+    'key/value service (src/kvraft or the graded impl)',
+    (_, url) => /\/(src|impls\/[^/]+)\/kvraft\//.test(url),
+  ],
   // Promise jobs and event-loop turns: what running on promises costs, in whichever layer.
   ['promise jobs (runMicrotasks)', (fn) => fn === 'runMicrotasks'],
-  ['immediates and timers (node:timers)', (_, url) => url === 'node:internal/timers' || url === 'node:timers'],
+  [
+    'immediates and timers (node:timers)',
+    (_, url) => url === 'node:internal/timers' || url === 'node:timers',
+  ],
   ['Node.js internals, native built-ins', (_, url) => url.startsWith('node:') || url === ''],
 ];
 
@@ -40,7 +49,9 @@ export interface LayerTime {
 }
 
 /** Runs `body` under the CPU profiler; returns its result and the self time per layer, largest first. */
-export async function profileLayers<T>(body: () => Promise<T>): Promise<{ result: T; layers: LayerTime[]; totalMs: number }> {
+export async function profileLayers<T>(
+  body: () => Promise<T>,
+): Promise<{ result: T; layers: LayerTime[]; totalMs: number }> {
   const session = new Session();
   session.connect();
   let stopped: { profile: CpuProfile };

@@ -72,12 +72,20 @@ export async function run(): Promise<string> {
     `started), which inflates real times; CPU times are less affected.`,
     '',
   ];
-  const totals: string[] = ['| part | tests | real s (ours) | CPU s (ours) | virtual s (ours) | Go wall s | Go CPU s | ours / Go wall |', '|---|---|---|---|---|---|---|---|'];
+  const totals: string[] = [
+    '| part | tests | real s (ours) | CPU s (ours) | virtual s (ours) | Go wall s | Go CPU s | ours / Go wall |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
   let allReal = 0;
   let allCpu = 0;
   for (const part of PARTS) {
     const scenarios = scenariosByPart[part];
-    lines.push(`### ${part}`, '', '| test | virtual s | peers | RPCs | RPCs, mean | bytes | cmds | real ms | Go s | Go RPCs | Go bytes | Go cmds |', '|---|---|---|---|---|---|---|---|---|---|---|---|');
+    lines.push(
+      `### ${part}`,
+      '',
+      '| test | virtual s | peers | RPCs | RPCs, mean | bytes | cmds | real ms | Go s | Go RPCs | Go bytes | Go cmds |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    );
     let partReal = 0;
     let partVirtual = 0;
     const cpu0 = process.cpuUsage();
@@ -93,13 +101,16 @@ export async function run(): Promise<string> {
     for (const [i, scenario] of scenarios.entries()) {
       const r = firsts[i];
       let sum = r.stats?.rpcs ?? 0;
-      for (let seed = 2; seed <= seeds; seed++) sum += (await runScenario(scenario, { seed, impl })).stats?.rpcs ?? 0;
+      for (let seed = 2; seed <= seeds; seed++)
+        sum += (await runScenario(scenario, { seed, impl })).stats?.rpcs ?? 0;
       const st = r.stats;
       const go = GO_TESTS[scenario.name];
       const name = `${scenario.name}${go ? '' : ' †'}${r.passed ? '' : ' **FAILED**'}`;
       lines.push(
         `| ${name} | ${st ? st.virtualSeconds.toFixed(1) : '—'} | ${st?.peers ?? '—'} | ${st ? num(st.rpcs) : '—'} | ${num(Math.round(sum / seeds))} | ${st ? num(st.bytes) : '—'} | ${st?.commands ?? '—'} | ${Math.round(r.realMs)} | ` +
-          (go ? `${go.s.toFixed(1)} | ${num(go.rpcs)} | ${num(go.bytes)} | ${go.cmds} |` : '— | — | — | — |'),
+          (go
+            ? `${go.s.toFixed(1)} | ${num(go.rpcs)} | ${num(go.bytes)} | ${go.cmds} |`
+            : '— | — | — | — |'),
       );
     }
     lines.push('');
@@ -110,12 +121,14 @@ export async function run(): Promise<string> {
       `| ${part} | ${scenarios.length} | ${(partReal / 1000).toFixed(2)} | ${partCpu.toFixed(2)} | ${partVirtual.toFixed(1)} | ${g ? g.wall.toFixed(1) : '—'} | ${g ? g.cpu.toFixed(1) : '—'} | ${g ? `${((partReal / 1000 / g.wall) * 100).toFixed(1)} %` : '—'} |`,
     );
   }
-  totals.push(`| 2A–2D | | ${(allReal / 1000).toFixed(2)} | ${allCpu.toFixed(2)} | | 368 | 11.2 | ${((allReal / 1000 / 368) * 100).toFixed(1)} % |`);
+  totals.push(
+    `| 2A–2D | | ${(allReal / 1000).toFixed(2)} | ${allCpu.toFixed(2)} | | 368 | 11.2 | ${((allReal / 1000 / 368) * 100).toFixed(1)} % |`,
+  );
   lines.push(
     '### Whole parts, one seed each',
     '',
-    'Real time is the sum of the runs\' wall-clock times in one process; CPU time is the process\'s (user + system,',
-    'which includes V8\'s garbage-collector threads) over those runs. Go ran each part\'s tests in real time.',
+    "Real time is the sum of the runs' wall-clock times in one process; CPU time is the process's (user + system,",
+    "which includes V8's garbage-collector threads) over those runs. Go ran each part's tests in real time.",
     '',
     ...totals,
   );

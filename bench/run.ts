@@ -46,7 +46,9 @@ async function main(): Promise<void> {
     const stamp = `_Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, by \`npm run bench -- ${name}\`._`;
     sections.set(name, { order, text: `## ${mod.title}\n\n${stamp}\n\n${body.trim()}\n`, byHand });
   }
-  const ordered = [...sections.entries()].sort((a, b) => a[1].order - b[1].order || a[0].localeCompare(b[0]));
+  const ordered = [...sections.entries()].sort(
+    (a, b) => a[1].order - b[1].order || a[0].localeCompare(b[0]),
+  );
   const doc = [
     '# Benchmarks',
     '',
@@ -54,7 +56,9 @@ async function main(): Promise<void> {
     'A few subsections after a section were measured by hand and say so in their heading; `npm run bench`',
     'keeps them as they are. Real times are wall-clock on the machine named in each section.',
     '',
-    ...ordered.map(([name, s]) => `${BEGIN(name)}\n${s.text}${END(name)}\n${s.byHand ? `\n${s.byHand}\n` : ''}`),
+    ...ordered.map(
+      ([name, s]) => `${BEGIN(name)}\n${s.text}${END(name)}\n${s.byHand ? `\n${s.byHand}\n` : ''}`,
+    ),
   ].join('\n');
   fs.writeFileSync(OUT, doc);
   console.log(`wrote ${path.relative(process.cwd(), OUT)}`);

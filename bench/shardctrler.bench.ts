@@ -19,7 +19,9 @@ const GO_PART = { tests: 2, wall: 3.0, cpu: 0.5 };
 const ORIGINAL = new Set(['TestBasic', 'TestMulti']);
 
 function fmt(n: number | undefined, digits = 0): string {
-  return n === undefined ? '—' : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return n === undefined
+    ? '—'
+    : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
 export async function run(): Promise<string> {
@@ -35,7 +37,8 @@ export async function run(): Promise<string> {
   const meanRpcs = new Map<string, number>();
   for (const scenario of scenarios) {
     let rpcs = 0;
-    for (let seed = 1; seed <= SEEDS; seed++) rpcs += (await runScenario(scenario, { seed, impl })).stats?.rpcs ?? 0;
+    for (let seed = 1; seed <= SEEDS; seed++)
+      rpcs += (await runScenario(scenario, { seed, impl })).stats?.rpcs ?? 0;
     meanRpcs.set(scenario.name, rpcs / SEEDS);
   }
   const originals = rows.filter((r) => ORIGINAL.has(r.test));
@@ -57,7 +60,9 @@ export async function run(): Promise<string> {
     `**Whole part**: ${rows.length} tests in ${fmt(wall, 2)} s real, ${fmt((cpu.user + cpu.system) / 1e6, 2)} s CPU in one process;` +
       ` the original two (TestBasic, TestMulti) ${fmt(originalReal, 2)} s real (${fmt(originals.reduce((s, r) => s + r.virtualMs, 0) / 1000, 1)} s virtual).` +
       ` Go's 4A: ${GO_PART.tests}/${GO_PART.tests} passed in ${fmt(GO_PART.wall, 1)} s wall, ${fmt(GO_PART.cpu, 1)} s CPU.` +
-      (failed.length > 0 ? ` **${failed.length} failed:** ${failed.map((r) => r.test).join(', ')}.` : ' All passed.') +
+      (failed.length > 0
+        ? ` **${failed.length} failed:** ${failed.map((r) => r.test).join(', ')}.`
+        : ' All passed.') +
       ` Load average ${load0.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end (a shared machine; CPU time is the steadier figure).`,
     '',
     'Reading the columns: the original tests wait on nothing but their own operations, so their virtual time is the',

@@ -21,7 +21,8 @@ const SEED = 1;
 const GO_4B = {
   wall: 104.3,
   cpu: 18.1,
-  outcome: '11/13 passed: TestConcurrent3 lost an acknowledged write (1 run of 2); TestChallenge1Delete kept 353,720 bytes (bound 117,000); TestChallenge2Partial hung (more than 8 minutes; the 104.3 s exclude it)',
+  outcome:
+    '11/13 passed: TestConcurrent3 lost an acknowledged write (1 run of 2); TestChallenge1Delete kept 353,720 bytes (bound 117,000); TestChallenge2Partial hung (more than 8 minutes; the 104.3 s exclude it)',
 };
 const GO_4A = { wall: 3.0, cpu: 0.5 };
 
@@ -43,13 +44,17 @@ export async function run(): Promise<string> {
   lines.push(
     `Every 4B test once, on seed ${SEED}, with the reference implementation; each row is one run. Ops: clerk operations`,
     '(each recorded for the linearizability check). Bytes: all RPC traffic (Raft, controller, clerks, shard moves).',
-    'The Go solution\'s figures file has no per-test times for 4B, only the part\'s totals (below).',
+    "The Go solution's figures file has no per-test times for 4B, only the part's totals (below).",
     '',
     '| test | virt s | RPCs | bytes | ops | real ms | checker ms (ops checked) |',
     '|---|---:|---:|---:|---:|---:|---:|',
   );
   for (const { result: r, checkMs, checkedOps } of rows) {
-    const mark = scenarios.get(r.test)?.challenge ? ' (challenge)' : r.test === 'TestRejection' ? ' (2024)' : '';
+    const mark = scenarios.get(r.test)?.challenge
+      ? ' (challenge)'
+      : r.test === 'TestRejection'
+        ? ' (2024)'
+        : '';
     const status = r.passed ? '' : ' **FAILED**';
     lines.push(
       `| ${r.test}${mark}${status} | ${fmt(r.virtualMs / 1000, 1)} | ${fmt(r.stats?.rpcs)} | ${fmt(r.stats?.bytes)} | ${fmt(r.stats?.commands)} | ${fmt(r.realMs)} | ${fmt(checkMs, 1)} (${fmt(checkedOps)}) |`,
@@ -71,7 +76,9 @@ export async function run(): Promise<string> {
     `**Whole run**: 4A (${rows4a.length} tests) in ${fmt(wall4a, 1)} s real, then 4B (${rows.length} tests) in ${fmt(wall - wall4a, 1)} s real;` +
       ` 4A+4B together ${fmt(wall, 1)} s real, ${fmt(cpuS, 1)} s CPU in one process.` +
       ` Go: 4A ${fmt(GO_4A.wall, 1)} s wall (${fmt(GO_4A.cpu, 1)} s CPU); 4B ${fmt(GO_4B.wall, 1)} s wall (${fmt(GO_4B.cpu, 1)} s CPU), ${GO_4B.outcome}.` +
-      (failed.length > 0 ? ` **${failed.length} failed here:** ${failed.map((r) => r.result.test).join(', ')}.` : ' All passed here.') +
+      (failed.length > 0
+        ? ` **${failed.length} failed here:** ${failed.map((r) => r.result.test).join(', ')}.`
+        : ' All passed here.') +
       ` Load average ${load0.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end (a shared machine; CPU time is the steadier figure).`,
   );
   return lines.join('\n');

@@ -36,7 +36,12 @@ async function eventsPerSecond(total: number): Promise<{ events: number; ms: num
 async function roundTrips(total: number): Promise<{ calls: number; ms: number }> {
   const sim = new Simulator(1);
   const net = new Network(sim);
-  net.addServer('s', new Server().addService(new Service('Echo', { Ping: (a: { term: number }) => ({ term: a.term, success: true }) })));
+  net.addServer(
+    's',
+    new Server().addService(
+      new Service('Echo', { Ping: (a: { term: number }) => ({ term: a.term, success: true }) }),
+    ),
+  );
   const { ms } = await timed(() =>
     sim.run(async () => {
       await Promise.all(
@@ -44,7 +49,8 @@ async function roundTrips(total: number): Promise<{ calls: number; ms: number }>
           const end = net.makeEnd(`c${c}`, sim.node(`client${c}`));
           net.connect(`c${c}`, 's');
           net.enable(`c${c}`, true);
-          for (let k = 0; k < total / 4; k++) await end.call('Echo.Ping', { term: k, leaderId: c, entries: [] });
+          for (let k = 0; k < total / 4; k++)
+            await end.call('Echo.Ping', { term: k, leaderId: c, entries: [] });
         }),
       );
     }),
@@ -60,7 +66,14 @@ async function idleCluster(virtualSeconds: number): Promise<{ ms: number; rpcs: 
   const n = 5;
   const ends: ClientEnd[][] = [];
   for (let i = 0; i < n; i++) {
-    net.addServer(i, new Server().addService(new Service('Raft', { AppendEntries: (a: { term: number }) => ({ term: a.term, success: true }) })));
+    net.addServer(
+      i,
+      new Server().addService(
+        new Service('Raft', {
+          AppendEntries: (a: { term: number }) => ({ term: a.term, success: true }),
+        }),
+      ),
+    );
   }
   const { ms } = await timed(() =>
     sim.run(async () => {
@@ -73,7 +86,16 @@ async function idleCluster(virtualSeconds: number): Promise<{ ms: number; rpcs: 
           return end;
         });
         const beat = () => {
-          for (let j = 0; j < n; j++) if (j !== i) void ends[i][j].call('Raft.AppendEntries', { term: 1, leaderId: i, prevLogIndex: 0, prevLogTerm: 0, entries: [], leaderCommit: 0 });
+          for (let j = 0; j < n; j++)
+            if (j !== i)
+              void ends[i][j].call('Raft.AppendEntries', {
+                term: 1,
+                leaderId: i,
+                prevLogIndex: 0,
+                prevLogTerm: 0,
+                entries: [],
+                leaderCommit: 0,
+              });
           rt.setTimer(100, beat, 'heartbeat');
         };
         beat();
@@ -100,7 +122,10 @@ export async function run(): Promise<string> {
   const rt = await roundTrips(200_000);
   const idle = await idleCluster(600);
   const compiled = startup(['-e', "require('./dist/labs'); require('./dist/harness/scenario')"]);
-  const tsNode = startup(['-r', 'ts-node/register', '-e', "require('./labs'); require('./harness/scenario')"], 3);
+  const tsNode = startup(
+    ['-r', 'ts-node/register', '-e', "require('./labs'); require('./harness/scenario')"],
+    3,
+  );
   const f = (x: number) => Math.round(x).toLocaleString('en-US');
   return [
     '| measure | figure |',

@@ -56,7 +56,12 @@ export async function run(): Promise<string> {
   const rates = [await rate(TestSwarmRaft, impl), await rate(TestSwarmKV, impl)];
   const rows: string[] = [];
   for (const f of FAILING) {
-    const r = await shrink({ test: f.test.name, seed: f.seed, implArg: path.join(ROOT, 'impls', f.variant), budgetS: 120 });
+    const r = await shrink({
+      test: f.test.name,
+      seed: f.seed,
+      implArg: path.join(ROOT, 'impls', f.variant),
+      budgetS: 120,
+    });
     rows.push(
       `| ${f.test.name} | ${f.variant} | ${f.seed} | ${r.kind} | ${r.original.faults.length} → ${r.smallest.faults.length} | ` +
         `${r.original.knobs.chaosMs / 1000} → ${r.smallest.knobs.chaosMs / 1000} s | ${r.original.knobs.clients} → ${r.smallest.knobs.clients} | ${r.runs} | ${(r.realMs / 1000).toFixed(1)} s |`,

@@ -13,7 +13,16 @@ import { TRACE_KINDS } from './columns';
 import { compare } from './compare';
 import { merge } from './merge';
 import { DEFAULT_TIMEOUT_S } from './report';
-import { parseCount, parseLabs, parseSeconds, parseSeedArg, parseShard, POINTS, registry, UsageError } from './select';
+import {
+  parseCount,
+  parseLabs,
+  parseSeconds,
+  parseSeedArg,
+  parseShard,
+  POINTS,
+  registry,
+  UsageError,
+} from './select';
 import { CompileError } from './learner/compile';
 import { CONFIG_FILE, defaultImpl } from './learner/defaults';
 import { parseLayers } from './learner/mix';
@@ -29,22 +38,42 @@ function arg<T>(parse: (text: string) => T): (text: string) => T {
   };
 }
 
-const runsOpt = () => new Option('-n, --runs <N>', 'runs (seeds) per test').default(1).argParser(arg((t) => parseCount(t, '-n/--runs', 1, 1_000_000)));
+const runsOpt = () =>
+  new Option('-n, --runs <N>', 'runs (seeds) per test')
+    .default(1)
+    .argParser(arg((t) => parseCount(t, '-n/--runs', 1, 1_000_000)));
 const parallelOpt = () =>
-  new Option('-p, --parallel <P>', 'worker processes').default(defaultParallel(), 'the number of cores').argParser(arg((t) => parseCount(t, '-p/--parallel', 1, 256)));
+  new Option('-p, --parallel <P>', 'worker processes')
+    .default(defaultParallel(), 'the number of cores')
+    .argParser(arg((t) => parseCount(t, '-p/--parallel', 1, 256)));
 const seedOpt = (what: string) => new Option('--seed <S>', what).argParser(arg(parseSeedArg));
 const timeoutOpt = () =>
-  new Option('--timeout <S>', 'real-time watchdog per run, in seconds: a run over it, or whose worker stops answering for 10 s (S/2 if shorter), is killed and reported hung')
+  new Option(
+    '--timeout <S>',
+    'real-time watchdog per run, in seconds: a run over it, or whose worker stops answering for 10 s (S/2 if shorter), is killed and reported hung',
+  )
     .default(DEFAULT_TIMEOUT_S)
     .argParser(arg((t) => parseSeconds(t, '--timeout')));
 const memoryOpt = () =>
-  new Option('--worker-memory <MB>', 'heap limit of each worker; a run past it is reported crashed (default: the machine\'s memory / (P+1), 512 to 4096)').argParser(arg((t) => parseCount(t, '--worker-memory', 64, 65_536)));
+  new Option(
+    '--worker-memory <MB>',
+    "heap limit of each worker; a run past it is reported crashed (default: the machine's memory / (P+1), 512 to 4096)",
+  ).argParser(arg((t) => parseCount(t, '--worker-memory', 64, 65_536)));
 const freshModulesOpt = () =>
-  new Option('--fresh-modules', "load the implementation's modules afresh for every run even when they hold no module-level state (by default such modules stay loaded, JIT-warm, in each worker)");
-const failuresOpt = () => new Option('--failures <N>', 'failures listed per test (0: all)').default(10).argParser(arg((t) => parseCount(t, '--failures', 0, 1_000_000)));
+  new Option(
+    '--fresh-modules',
+    "load the implementation's modules afresh for every run even when they hold no module-level state (by default such modules stay loaded, JIT-warm, in each worker)",
+  );
+const failuresOpt = () =>
+  new Option('--failures <N>', 'failures listed per test (0: all)')
+    .default(10)
+    .argParser(arg((t) => parseCount(t, '--failures', 0, 1_000_000)));
 
 const referenceOpt = () =>
-  new Option('--reference <LAYERS>', 'take these layers from the reference implementation, e.g. raft (your kvraft on the reference Raft)').argParser(arg(parseLayers));
+  new Option(
+    '--reference <LAYERS>',
+    'take these layers from the reference implementation, e.g. raft (your kvraft on the reference Raft)',
+  ).argParser(arg(parseLayers));
 const implHelp = `implementation to grade: a directory laid out like src/ (raft/, kvraft/, ...); TypeScript sources anywhere are type-checked and compiled first (default: $DSLAB_IMPL, else ${CONFIG_FILE}'s "impl", else src)`;
 
 const POINTS_TEXT = LAB_PARTS.map((p) => `${p} ${POINTS[p]}`).join(', ');
@@ -52,21 +81,41 @@ const POINTS_TEXT = LAB_PARTS.map((p) => `${p} ${POINTS[p]}`).join(', ');
 function build(setExit: (code: number) => void): Command {
   const program = new Command('grade');
   program
-    .description('Grade an implementation on the lab suites: many seeds per test, in parallel worker processes, in virtual time.')
+    .description(
+      'Grade an implementation on the lab suites: many seeds per test, in parallel worker processes, in virtual time.',
+    )
     .enablePositionalOptions()
-    .argument('[LAB...]', 'lab2a ... lab4b (or 2a), a whole lab (lab2, lab3, lab4) or all (the default); swarm: our swarm tests (not in all, not scored)')
+    .argument(
+      '[LAB...]',
+      'lab2a ... lab4b (or 2a), a whole lab (lab2, lab3, lab4) or all (the default); swarm: our swarm tests (not in all, not scored)',
+    )
     .option('--run <REGEX>', 'only tests whose names match, like go test -run')
     .addOption(runsOpt())
     .addOption(parallelOpt())
-    .addOption(seedOpt('first seed (default: random, always printed); run k of every test uses seed S+k'))
+    .addOption(
+      seedOpt('first seed (default: random, always printed); run k of every test uses seed S+k'),
+    )
     .option('--impl <DIR>', implHelp)
     .addOption(referenceOpt())
     .option('--json <FILE>', 'write every run as JSON (for grade merge, CI, scripts)')
-    .option('--out <DIR>', 'where failing runs leave their traces and HTML reports: one folder per grade, the last 5 kept', '.grade-out')
+    .option(
+      '--out <DIR>',
+      'where failing runs leave their traces and HTML reports: one folder per grade, the last 5 kept',
+      '.grade-out',
+    )
     .addOption(timeoutOpt())
-    .addOption(new Option('--shard <K/N>', 'run slice K of N of the runs (needs --seed); combine with grade merge').argParser(arg(parseShard)))
+    .addOption(
+      new Option(
+        '--shard <K/N>',
+        'run slice K of N of the runs (needs --seed); combine with grade merge',
+      ).argParser(arg(parseShard)),
+    )
     .addOption(failuresOpt())
-    .addOption(new Option('--traces <N>', 'failing runs per test whose trace is saved under --out').default(3).argParser(arg((t) => parseCount(t, '--traces', 0, 1_000_000))))
+    .addOption(
+      new Option('--traces <N>', 'failing runs per test whose trace is saved under --out')
+        .default(3)
+        .argParser(arg((t) => parseCount(t, '--traces', 0, 1_000_000))),
+    )
     .addOption(memoryOpt())
     .option('-q, --quiet', 'no live view, only the report')
     .option('--bail', 'stop at the first run that fails, and print the command that replays it')
@@ -115,23 +164,53 @@ Examples:
 
   program
     .command('replay')
-    .description('re-run one run of one test, exactly, in this process, under the same watchdogs as a grade worker (--timeout); ends with its verdict (PASS, FAIL, HUNG) and fingerprint')
+    .description(
+      're-run one run of one test, exactly, in this process, under the same watchdogs as a grade worker (--timeout); ends with its verdict (PASS, FAIL, HUNG) and fingerprint',
+    )
     .argument('<TEST>', 'test name, e.g. TestBackup2B')
     .addOption(seedOpt('the seed to replay').makeOptionMandatory())
     .option('--impl <DIR>', implHelp)
     .addOption(referenceOpt())
     .option('--trace', 'print the event trace with virtual timestamps')
-    .option('--columns', 'print the trace in one column per node, coloured by topic (at the end of the run; for a run that hangs, use --trace)')
+    .option(
+      '--columns',
+      'print the trace in one column per node, coloured by topic (at the end of the run; for a run that hangs, use --trace)',
+    )
     .option('--rpc', 'show RPC arguments and replies, abbreviated (a log as entries[3]: 12..14)')
-    .addOption(new Option('--topics <LIST>', "only these topics, e.g. election,append: the implementation's runtime.log topics, and the topic each other record is coloured by").argParser(arg(parseTopics)))
-    .addOption(new Option('--only <KINDS>', `only these record kinds, e.g. log,crash,net,test (kinds: ${TRACE_KINDS.join(', ')})`).argParser(arg(parseKinds)))
+    .addOption(
+      new Option(
+        '--topics <LIST>',
+        "only these topics, e.g. election,append: the implementation's runtime.log topics, and the topic each other record is coloured by",
+      ).argParser(arg(parseTopics)),
+    )
+    .addOption(
+      new Option(
+        '--only <KINDS>',
+        `only these record kinds, e.g. log,crash,net,test (kinds: ${TRACE_KINDS.join(', ')})`,
+      ).argParser(arg(parseKinds)),
+    )
     .option('--nodes <LIST>', 'only these nodes, e.g. 0,1 (or S0,S1)')
-    .addOption(new Option('--from <S>', 'from this virtual second').argParser(arg((t) => parseSeconds(t, '--from', true))))
-    .addOption(new Option('--to <S>', 'up to this virtual second').argParser(arg((t) => parseSeconds(t, '--to', true))))
-    .addOption(new Option('--width <N>', 'width of --columns output (default: the terminal)').argParser(arg((t) => parseCount(t, '--width', 40, 1000))))
+    .addOption(
+      new Option('--from <S>', 'from this virtual second').argParser(
+        arg((t) => parseSeconds(t, '--from', true)),
+      ),
+    )
+    .addOption(
+      new Option('--to <S>', 'up to this virtual second').argParser(
+        arg((t) => parseSeconds(t, '--to', true)),
+      ),
+    )
+    .addOption(
+      new Option('--width <N>', 'width of --columns output (default: the terminal)').argParser(
+        arg((t) => parseCount(t, '--width', 40, 1000)),
+      ),
+    )
     .addOption(timeoutOpt())
     .action(async (test: string, o) => {
-      if (o.from !== undefined && o.to !== undefined && o.from > o.to) throw new UsageError(`--from ${o.from} is after --to ${o.to}: nothing could match; give --from before --to`);
+      if (o.from !== undefined && o.to !== undefined && o.from > o.to)
+        throw new UsageError(
+          `--from ${o.from} is after --to ${o.to}: nothing could match; give --from before --to`,
+        );
       const impl = chooseImpl(o.impl, o.reference);
       setExit(
         await replay({
@@ -144,7 +223,15 @@ Examples:
           rpc: Boolean(o.rpc),
           ...(o.only ? { only: o.only } : {}),
           ...(o.topics ? { topics: o.topics } : {}),
-          ...(o.nodes ? { nodes: new Set(String(o.nodes).split(',').map((s: string) => s.trim().replace(/^S(\d+)$/, '$1'))) } : {}),
+          ...(o.nodes
+            ? {
+                nodes: new Set(
+                  String(o.nodes)
+                    .split(',')
+                    .map((s: string) => s.trim().replace(/^S(\d+)$/, '$1')),
+                ),
+              }
+            : {}),
           ...(o.from !== undefined ? { fromMs: o.from * 1000 } : {}),
           ...(o.to !== undefined ? { toMs: o.to * 1000 } : {}),
           ...(o.width ? { width: o.width } : {}),
@@ -155,11 +242,17 @@ Examples:
 
   program
     .command('shrink')
-    .description(`search for a smaller fault schedule that fails a failing swarm run the same way (${SHRINKABLE.join(', ')}); prints it and the command that replays it`)
+    .description(
+      `search for a smaller fault schedule that fails a failing swarm run the same way (${SHRINKABLE.join(', ')}); prints it and the command that replays it`,
+    )
     .argument('<TEST>', `a swarm test: ${SHRINKABLE.join(' or ')}`)
     .addOption(seedOpt('the failing seed').makeOptionMandatory())
     .option('--impl <DIR>', 'implementation, laid out like src/', 'src')
-    .addOption(new Option('--budget <S>', 'real seconds the search may take').default(120).argParser(arg((t) => parseSeconds(t, '--budget'))))
+    .addOption(
+      new Option('--budget <S>', 'real seconds the search may take')
+        .default(120)
+        .argParser(arg((t) => parseSeconds(t, '--budget'))),
+    )
     .action(async (test: string, o) => {
       const log = (line: string) => console.log(line);
       const result = await shrink({ test, seed: o.seed, implArg: o.impl, budgetS: o.budget, log });
@@ -169,9 +262,16 @@ Examples:
 
   program
     .command('compare')
-    .description('grade two implementations on the same seeds, side by side, with a verdict per lab part')
+    .description(
+      'grade two implementations on the same seeds, side by side, with a verdict per lab part',
+    )
     .argument('[LAB...]', 'as for grade')
-    .option('--impl <DIR>', 'an implementation (give it twice: --impl A --impl B)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option(
+      '--impl <DIR>',
+      'an implementation (give it twice: --impl A --impl B)',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
     .option('--run <REGEX>', 'only tests whose names match')
     .addOption(runsOpt())
     .addOption(parallelOpt())
@@ -225,7 +325,32 @@ Examples:
 }
 
 /** Options the grader takes that npm also reads as its own config when given before `--`. */
-const OPTION_NAMES = ['seed', 'runs', 'parallel', 'run', 'impl', 'reference', 'json', 'out', 'timeout', 'shard', 'failures', 'traces', 'quiet', 'bail', 'fresh_modules', 'trace', 'columns', 'rpc', 'topics', 'only', 'nodes', 'from', 'to', 'width'];
+const OPTION_NAMES = [
+  'seed',
+  'runs',
+  'parallel',
+  'run',
+  'impl',
+  'reference',
+  'json',
+  'out',
+  'timeout',
+  'shard',
+  'failures',
+  'traces',
+  'quiet',
+  'bail',
+  'fresh_modules',
+  'trace',
+  'columns',
+  'rpc',
+  'topics',
+  'only',
+  'nodes',
+  'from',
+  'to',
+  'width',
+];
 
 /**
  * `npm run grade lab2a -n 2 --seed 5` (no --): npm keeps the options for itself and passes
@@ -239,11 +364,18 @@ function npmHint(message: string): string {
 }
 
 /** --impl and --reference as given, else the learner's default (DSLAB_IMPL, dslab.json), else src. */
-function chooseImpl(impl: string | undefined, reference: LayerName[] | undefined): { impl: string; reference?: LayerName[]; implFrom?: string } {
+function chooseImpl(
+  impl: string | undefined,
+  reference: LayerName[] | undefined,
+): { impl: string; reference?: LayerName[]; implFrom?: string } {
   if (impl !== undefined) return { impl, ...(reference ? { reference } : {}) };
   const d = defaultImpl();
   const ref = reference ?? (d.reference ? parseLayers(d.reference) : undefined);
-  return { impl: d.impl, ...(ref ? { reference: ref } : {}), ...(d.from ? { implFrom: d.from } : {}) };
+  return {
+    impl: d.impl,
+    ...(ref ? { reference: ref } : {}),
+    ...(d.from ? { implFrom: d.from } : {}),
+  };
 }
 
 async function main(): Promise<void> {
@@ -254,11 +386,17 @@ async function main(): Promise<void> {
   program.exitOverride();
   program.configureOutput({
     // Commander's own errors (unknown option, missing argument): one line, with where to look.
-    outputError: (text, write) => write(`${text.trim().replace(/^error: /, 'grade: ')} (npm run grade -- --help)\n`),
+    outputError: (text, write) =>
+      write(`${text.trim().replace(/^error: /, 'grade: ')} (npm run grade -- --help)\n`),
   });
   for (const sub of program.commands) {
     sub.exitOverride();
-    sub.configureOutput({ outputError: (text, write) => write(`${text.trim().replace(/^error: /, 'grade: ')} (npm run grade -- ${sub.name()} --help)\n`) });
+    sub.configureOutput({
+      outputError: (text, write) =>
+        write(
+          `${text.trim().replace(/^error: /, 'grade: ')} (npm run grade -- ${sub.name()} --help)\n`,
+        ),
+    });
   }
   try {
     await program.parseAsync(process.argv);
@@ -290,7 +428,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 main()
   .catch((error) => {
-    process.stderr.write(`grade: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `grade: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 3;
   })
   .finally(() => {

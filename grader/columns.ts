@@ -7,7 +7,19 @@ import { formatRecord, type TraceKind, type TraceRecord } from '../harness/sim/t
 import { rpcText } from '../harness/rpc/abbrev';
 import { visibleLength } from './table';
 
-export const TRACE_KINDS: readonly TraceKind[] = ['send', 'deliver', 'reply', 'drop', 'timer', 'crash', 'start', 'net', 'log', 'console', 'test'];
+export const TRACE_KINDS: readonly TraceKind[] = [
+  'send',
+  'deliver',
+  'reply',
+  'drop',
+  'timer',
+  'crash',
+  'start',
+  'net',
+  'log',
+  'console',
+  'test',
+];
 
 /** How records are shown: with RPC arguments and replies (--rpc) or without. */
 export interface View {
@@ -76,7 +88,22 @@ export function colour(topic: string, text: string): string {
 }
 
 export function legend(): string {
-  return ['election', 'append', 'apply', 'snapshot', 'persist', 'drop', 'partition', 'crash', 'client', 'config', 'shard', 'console'].map((t) => colour(t, t)).join(' ');
+  return [
+    'election',
+    'append',
+    'apply',
+    'snapshot',
+    'persist',
+    'drop',
+    'partition',
+    'crash',
+    'client',
+    'config',
+    'shard',
+    'console',
+  ]
+    .map((t) => colour(t, t))
+    .join(' ');
 }
 
 /** One coloured line per record. */
@@ -108,19 +135,33 @@ function naturalOrder(a: string, b: string): number {
 }
 
 /** Renders records in one column per node; global records (the test, the network) span the width. */
-export function renderColumns(all: readonly TraceRecord[], width: number, view: View = { rpc: false }): string[] {
+export function renderColumns(
+  all: readonly TraceRecord[],
+  width: number,
+  view: View = { rpc: false },
+): string[] {
   const records = joinLinkChanges(all);
-  const nodes = [...new Set(records.filter((r) => !GLOBAL_NODES.has(r.node)).map((r) => r.node))].sort(naturalOrder);
+  const nodes = [
+    ...new Set(records.filter((r) => !GLOBAL_NODES.has(r.node)).map((r) => r.node)),
+  ].sort(naturalOrder);
   const timeW = 11;
   const colW = Math.max(14, Math.floor((width - timeW) / Math.max(1, nodes.length)) - 2);
   const sep = chalk.dim('│');
   const blank = ' '.repeat(colW);
   const out: string[] = [legend(), ''];
-  out.push((' '.repeat(timeW) + nodes.map((n) => pad(n.length > colW ? n.slice(0, colW) : n, colW)).join(` ${sep} `)).trimEnd());
+  out.push(
+    (
+      ' '.repeat(timeW) +
+      nodes.map((n) => pad(n.length > colW ? n.slice(0, colW) : n, colW)).join(` ${sep} `)
+    ).trimEnd(),
+  );
   out.push(' '.repeat(timeW) + nodes.map(() => '─'.repeat(colW)).join('─┼─'));
   let lastTime = -1;
   for (const r of records) {
-    const time = r.time === lastTime ? ' '.repeat(timeW) : chalk.dim(`${(r.time / 1000).toFixed(3).padStart(9)}s `);
+    const time =
+      r.time === lastTime
+        ? ' '.repeat(timeW)
+        : chalk.dim(`${(r.time / 1000).toFixed(3).padStart(9)}s `);
     lastTime = r.time;
     const topic = topicOf(r);
     const text = `${GLYPH[r.kind]}${r.detail}${rpcSuffix(r, view)}`;
@@ -147,7 +188,14 @@ function joinLinkChanges(records: readonly TraceRecord[]): TraceRecord[] {
   for (const r of records) {
     const m = r.kind === 'net' ? /^(enable|disable) (\S+)$/.exec(r.detail) : null;
     const prev = out.at(-1);
-    if (m && prev && prev.kind === 'net' && prev.time === r.time && prev.node === r.node && prev.detail.startsWith(`${m[1]} `)) {
+    if (
+      m &&
+      prev &&
+      prev.kind === 'net' &&
+      prev.time === r.time &&
+      prev.node === r.node &&
+      prev.detail.startsWith(`${m[1]} `)
+    ) {
       out[out.length - 1] = { ...prev, detail: `${prev.detail} ${m[2]}` };
     } else out.push(r);
   }

@@ -28,7 +28,10 @@ export interface CompareOptions {
 }
 
 export async function compare(o: CompareOptions): Promise<number> {
-  if (o.impls.length !== 2) throw new UsageError(`compare needs exactly two implementations: --impl A --impl B (got ${o.impls.length})`);
+  if (o.impls.length !== 2)
+    throw new UsageError(
+      `compare needs exactly two implementations: --impl A --impl B (got ${o.impls.length})`,
+    );
   const p = plan(o.labs, o.run, o.seed);
   const moduleNotes: string[] = [];
   const impls: ImplChoice[] = o.impls.map((arg, i) => {
@@ -58,9 +61,18 @@ export async function compare(o: CompareOptions): Promise<number> {
     traces: 0,
     view,
   });
-  if (session.fatal) throw new UsageError(`${session.fatal.split('\n').join(' | ')} (run npm run build, then try again)`);
-  const a = summarize(p.tests, session.records.filter((r) => r.impl === 'A'));
-  const b = summarize(p.tests, session.records.filter((r) => r.impl === 'B'));
+  if (session.fatal)
+    throw new UsageError(
+      `${session.fatal.split('\n').join(' | ')} (run npm run build, then try again)`,
+    );
+  const a = summarize(
+    p.tests,
+    session.records.filter((r) => r.impl === 'A'),
+  );
+  const b = summarize(
+    p.tests,
+    session.records.filter((r) => r.impl === 'B'),
+  );
   if (o.json) {
     writeJsonAtomic(o.json, {
       format: 'dslab-compare/1',
@@ -75,19 +87,31 @@ export async function compare(o: CompareOptions): Promise<number> {
       results: session.records,
     });
   }
-  const out: string[] = ['', `A = ${impls[0].arg}   B = ${impls[1].arg}   (same seeds for both: ${p.seed}..${p.seed + o.runs - 1})`, ''];
+  const out: string[] = [
+    '',
+    `A = ${impls[0].arg}   B = ${impls[1].arg}   (same seeds for both: ${p.seed}..${p.seed + o.runs - 1})`,
+    '',
+  ];
   out.push(compareTable(a, b));
   out.push('', chalk.bold('Verdict per lab part:'));
   for (const part of ALL_PARTS) {
     const pa = a.filter((s) => s.part === part);
     if (pa.length === 0) continue;
-    out.push(`  ${part}: ${verdictLine(pa, b.filter((s) => s.part === part))}`);
+    out.push(
+      `  ${part}: ${verdictLine(
+        pa,
+        b.filter((s) => s.part === part),
+      )}`,
+    );
   }
   out.push(...failureLines(session.records, impls));
   const notes = [...moduleNotes, ...session.globals.map((g) => `globals left by ${g}`)];
   if (notes.length > 0) out.push('', ...notes.map((n) => chalk.yellow(n)));
   const failures = (rs: RunRecord[]) => rs.filter((r) => r.status !== 'passed').length;
-  out.push('', `${session.records.length} runs in ${(session.realMs / 1000).toFixed(1)}s real; failures: A ${failures(session.records.filter((r) => r.impl === 'A'))}, B ${failures(session.records.filter((r) => r.impl === 'B'))}${session.interrupted ? ' (interrupted)' : ''}`);
+  out.push(
+    '',
+    `${session.records.length} runs in ${(session.realMs / 1000).toFixed(1)}s real; failures: A ${failures(session.records.filter((r) => r.impl === 'A'))}, B ${failures(session.records.filter((r) => r.impl === 'B'))}${session.interrupted ? ' (interrupted)' : ''}`,
+  );
   if (o.json) out.push(`results: ${o.json}`);
   process.stdout.write(`${out.join('\n')}\n`);
   return session.interrupted ? 130 : 0;
@@ -97,21 +121,28 @@ export async function compare(o: CompareOptions): Promise<number> {
 const FAILURES_SHOWN = 5;
 
 /** Every failing seed of either implementation, with the command that replays it (quiet or not). */
-export function failureLines(records: readonly RunRecord[], impls: readonly ImplChoice[]): string[] {
+export function failureLines(
+  records: readonly RunRecord[],
+  impls: readonly ImplChoice[],
+): string[] {
   const failed = records.filter((r) => r.status !== 'passed');
   if (failed.length === 0) return [];
   const out = ['', chalk.bold('Failures (the command that replays each run with its trace):')];
   for (const impl of impls) {
     const byTest = new Map<string, RunRecord[]>();
-    for (const r of failed.filter((x) => x.impl === impl.label)) byTest.set(r.test, [...(byTest.get(r.test) ?? []), r]);
+    for (const r of failed.filter((x) => x.impl === impl.label))
+      byTest.set(r.test, [...(byTest.get(r.test) ?? []), r]);
     for (const [test, rs] of byTest) {
       rs.sort((a, b) => a.seed - b.seed);
-      out.push(`  [${impl.label}] ${test}: ${rs.length} failed, seeds ${rs.map((r) => r.seed).join(', ')}`);
+      out.push(
+        `  [${impl.label}] ${test}: ${rs.length} failed, seeds ${rs.map((r) => r.seed).join(', ')}`,
+      );
       for (const r of rs.slice(0, FAILURES_SHOWN)) {
         out.push(`    seed ${r.seed}: ${r.status}: ${firstLine(r.error)}`);
         out.push(`      replay: ${replayCommand(r.test, r.seed, impl.arg)}`);
       }
-      if (rs.length > FAILURES_SHOWN) out.push(`    ... and ${rs.length - FAILURES_SHOWN} more (seeds listed above)`);
+      if (rs.length > FAILURES_SHOWN)
+        out.push(`    ... and ${rs.length - FAILURES_SHOWN} more (seeds listed above)`);
     }
   }
   return out;
@@ -123,16 +154,43 @@ function passCell(s: TestSummary): string {
 }
 
 export function compareTable(a: readonly TestSummary[], b: readonly TestSummary[]): string {
-  const header = ['test', 'pass A', 'pass B', 'virt s A', 'virt s B', 'RPCs A', 'RPCs B', 'bytes A', 'bytes B', 'real ms A', 'real ms B'];
+  const header = [
+    'test',
+    'pass A',
+    'pass B',
+    'virt s A',
+    'virt s B',
+    'RPCs A',
+    'RPCs B',
+    'bytes A',
+    'bytes B',
+    'real ms A',
+    'real ms B',
+  ];
   const ms = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(0));
   const rows = a.map((x, i) => {
     const y = b[i];
-    return [x.name, passCell(x), passCell(y), secondsText(x.meanVirtualMs), secondsText(y.meanVirtualMs), compact(x.meanRpcs), compact(y.meanRpcs), compact(x.meanBytes), compact(y.meanBytes), ms(x.meanRealMs), ms(y.meanRealMs)];
+    return [
+      x.name,
+      passCell(x),
+      passCell(y),
+      secondsText(x.meanVirtualMs),
+      secondsText(y.meanVirtualMs),
+      compact(x.meanRpcs),
+      compact(y.meanRpcs),
+      compact(x.meanBytes),
+      compact(y.meanBytes),
+      ms(x.meanRealMs),
+      ms(y.meanRealMs),
+    ];
   });
   return table(header, rows);
 }
 
-function total(ss: readonly TestSummary[], pick: (s: TestSummary) => number | undefined): number | undefined {
+function total(
+  ss: readonly TestSummary[],
+  pick: (s: TestSummary) => number | undefined,
+): number | undefined {
   const values = ss.map(pick);
   return values.some((v) => v === undefined) ? undefined : values.reduce((s, v) => s! + v!, 0);
 }
@@ -158,10 +216,22 @@ export function verdictLine(a: readonly TestSummary[], b: readonly TestSummary[]
     return `${chalk.bold(`${better} is better`)}: passes ${better === 'A' ? passA : passB}/${better === 'A' ? runsA : runsB} runs (${percent(better === 'A' ? passA : passB, better === 'A' ? runsA : runsB)}), the other ${better === 'A' ? passB : passA}/${better === 'A' ? runsB : runsA}`;
   }
   const d = {
-    rpcs: delta(total(a, (s) => s.meanRpcs), total(b, (s) => s.meanRpcs)),
-    bytes: delta(total(a, (s) => s.meanBytes), total(b, (s) => s.meanBytes)),
-    real: delta(total(a, (s) => s.meanRealMs), total(b, (s) => s.meanRealMs)),
-    virtual: delta(total(a, (s) => s.meanVirtualMs), total(b, (s) => s.meanVirtualMs)),
+    rpcs: delta(
+      total(a, (s) => s.meanRpcs),
+      total(b, (s) => s.meanRpcs),
+    ),
+    bytes: delta(
+      total(a, (s) => s.meanBytes),
+      total(b, (s) => s.meanBytes),
+    ),
+    real: delta(
+      total(a, (s) => s.meanRealMs),
+      total(b, (s) => s.meanRealMs),
+    ),
+    virtual: delta(
+      total(a, (s) => s.meanVirtualMs),
+      total(b, (s) => s.meanVirtualMs),
+    ),
   };
   // RPCs and bytes are exact for given seeds; real time is noisy, so it counts only when far apart.
   const costs = [
@@ -171,6 +241,13 @@ export function verdictLine(a: readonly TestSummary[], b: readonly TestSummary[]
   ].filter((x): x is [number, number] => x[0] !== undefined);
   const cheaperB = costs.filter(([x, t]) => x < -t).length;
   const dearerB = costs.filter(([x, t]) => x > t).length;
-  const word = cheaperB > 0 && dearerB === 0 ? 'B is cheaper' : dearerB > 0 && cheaperB === 0 ? 'A is cheaper' : cheaperB === 0 && dearerB === 0 ? 'equivalent' : 'mixed';
+  const word =
+    cheaperB > 0 && dearerB === 0
+      ? 'B is cheaper'
+      : dearerB > 0 && cheaperB === 0
+        ? 'A is cheaper'
+        : cheaperB === 0 && dearerB === 0
+          ? 'equivalent'
+          : 'mixed';
   return `${chalk.bold(word)}: both pass ${passA}/${runsA} runs; B against A: RPCs ${signed(d.rpcs)}, bytes ${signed(d.bytes)}, real time ${signed(d.real)}, virtual time ${signed(d.virtual)}`;
 }

@@ -24,7 +24,13 @@ export class TraceFilter {
   constructor(private readonly o: FilterOptions) {}
 
   get active(): boolean {
-    return Boolean(this.o.only || this.o.topics || this.o.nodes || this.o.fromMs !== undefined || this.o.toMs !== undefined);
+    return Boolean(
+      this.o.only ||
+      this.o.topics ||
+      this.o.nodes ||
+      this.o.fromMs !== undefined ||
+      this.o.toMs !== undefined,
+    );
   }
 
   wants(r: TraceRecord): boolean {
@@ -48,16 +54,33 @@ export class TraceFilter {
   notices(): string[] {
     const o = this.o;
     const out: string[] = [];
-    const list = (s: Set<string>) => [...s].sort((a, b) => a.localeCompare(b, undefined, { numeric: true })).join(', ');
-    const missing = (wanted: ReadonlySet<string> | undefined, seen: Set<string>) => [...(wanted ?? [])].filter((x) => !seen.has(x));
+    const list = (s: Set<string>) =>
+      [...s].sort((a, b) => a.localeCompare(b, undefined, { numeric: true })).join(', ');
+    const missing = (wanted: ReadonlySet<string> | undefined, seen: Set<string>) =>
+      [...(wanted ?? [])].filter((x) => !seen.has(x));
     const nodes = missing(o.nodes, this.nodesSeen);
-    if (nodes.length > 0) out.push(`--nodes ${nodes.join(',')}: no such node in this run (its nodes: ${list(this.nodesSeen)})`);
+    if (nodes.length > 0)
+      out.push(
+        `--nodes ${nodes.join(',')}: no such node in this run (its nodes: ${list(this.nodesSeen)})`,
+      );
     const topics = missing(o.topics, this.topicsSeen);
-    if (topics.length > 0) out.push(`--topics ${topics.join(',')}: no record of ${topics.length === 1 ? 'this topic' : 'these topics'} in this run (its topics: ${list(this.topicsSeen)})`);
+    if (topics.length > 0)
+      out.push(
+        `--topics ${topics.join(',')}: no record of ${topics.length === 1 ? 'this topic' : 'these topics'} in this run (its topics: ${list(this.topicsSeen)})`,
+      );
     const kinds = missing(o.only, this.kinds);
-    if (kinds.length > 0) out.push(`--only ${kinds.join(',')}: no record of ${kinds.length === 1 ? 'this kind' : 'these kinds'} in this run (its kinds: ${list(this.kinds)})`);
-    if (o.fromMs !== undefined && o.fromMs > this.lastMs) out.push(`--from ${o.fromMs / 1000}: the run ended at ${(this.lastMs / 1000).toFixed(3)}s virtual`);
-    if (this.active && this.shown === 0) out.push('no record matched the filters (--only, --topics, --nodes, --from, --to): nothing to show');
+    if (kinds.length > 0)
+      out.push(
+        `--only ${kinds.join(',')}: no record of ${kinds.length === 1 ? 'this kind' : 'these kinds'} in this run (its kinds: ${list(this.kinds)})`,
+      );
+    if (o.fromMs !== undefined && o.fromMs > this.lastMs)
+      out.push(
+        `--from ${o.fromMs / 1000}: the run ended at ${(this.lastMs / 1000).toFixed(3)}s virtual`,
+      );
+    if (this.active && this.shown === 0)
+      out.push(
+        'no record matched the filters (--only, --topics, --nodes, --from, --to): nothing to show',
+      );
     return out;
   }
 }

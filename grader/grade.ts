@@ -5,10 +5,25 @@ import * as os from 'node:os';
 import { randomInt } from 'node:crypto';
 import chalk from 'chalk';
 import type { LabPart } from '../harness/scenario';
-import { applyShard, layersFor, makeJobs, parseLabs, registry, selectTests, UsageError, type Shard } from './select';
+import {
+  applyShard,
+  layersFor,
+  makeJobs,
+  parseLabs,
+  registry,
+  selectTests,
+  UsageError,
+  type Shard,
+} from './select';
 import { checkImpl, describeLayers } from './impls';
 import type { LayerName } from '../harness/impl';
-import { checkWritableDir, checkWritableFile, FORMAT, writeJsonAtomic, type GradeFile } from './results';
+import {
+  checkWritableDir,
+  checkWritableFile,
+  FORMAT,
+  writeJsonAtomic,
+  type GradeFile,
+} from './results';
 import { renderReport, shortPath } from './report';
 import { runSession, type ImplChoice } from './session';
 import { makeView } from './progress';
@@ -53,12 +68,17 @@ export function plan(labs: string[], run: string | undefined, seed: number | und
   const strict = labs.some((l) => /^(lab)?[234][a-d]$/i.test(l.trim()));
   const reg = registry();
   const selection = selectTests(parts, run, strict, reg);
-  const notes = selection.empty.length > 0 ? [`(no tests yet in ${selection.empty.join(', ')}: skipped)`] : [];
+  const notes =
+    selection.empty.length > 0 ? [`(no tests yet in ${selection.empty.join(', ')}: skipped)`] : [];
   const partSizes: Partial<Record<LabPart, number>> = {};
   for (const p of selection.parts) partSizes[p] = reg[p].length;
   return {
     parts: selection.parts,
-    tests: selection.tests.map((t) => ({ name: t.name, part: t.part, ...(t.challenge ? { challenge: true } : {}) })),
+    tests: selection.tests.map((t) => ({
+      name: t.name,
+      part: t.part,
+      ...(t.challenge ? { challenge: true } : {}),
+    })),
     partSizes,
     // A random first seed, small enough to type back in; always printed.
     seed: seed ?? randomInt(1, 1_000_000),
@@ -84,7 +104,9 @@ export function silenceFor(timeoutMs: number): number {
 export async function grade(o: GradeOptions): Promise<number> {
   const p = plan(o.labs, o.run, o.seed);
   if (o.shard && o.seed === undefined) {
-    throw new UsageError('--shard needs --seed, so that every shard grades the same seeds (e.g. --seed 1000 --shard 1/4)');
+    throw new UsageError(
+      '--shard needs --seed, so that every shard grades the same seeds (e.g. --seed 1000 --shard 1/4)',
+    );
   }
   const reference = o.reference ?? [];
   const implDir = checkImpl(o.impl, layersFor(p.parts, p.tests), reference);
@@ -95,10 +117,17 @@ export async function grade(o: GradeOptions): Promise<number> {
   const parallel = Math.max(1, Math.min(o.parallel, jobs.length));
   // Decided here, once, so that every worker agrees and the report says it once.
   const modules = chooseModules(implDir, Boolean(o.freshModules));
-  const impl: ImplChoice = { arg: o.impl, dir: implDir, ...(reference.length > 0 ? { reference } : {}), ...(modules.warm ? { warm: true } : {}) };
+  const impl: ImplChoice = {
+    arg: o.impl,
+    dir: implDir,
+    ...(reference.length > 0 ? { reference } : {}),
+    ...(modules.warm ? { warm: true } : {}),
+  };
   const implText = `implementation ${o.impl}${o.implFrom ? ` (${o.implFrom})` : ''}${reference.length > 0 ? ` (${describeLayers(layersFor(p.parts, p.tests), reference)})` : ''}`;
   const seeds = o.runs === 1 ? `seed ${p.seed}` : `seeds ${p.seed}..${p.seed + o.runs - 1}`;
-  const shardText = o.shard ? ` (shard ${o.shard.index}/${o.shard.count}: ${jobs.length} of ${allJobs.length})` : '';
+  const shardText = o.shard
+    ? ` (shard ${o.shard.index}/${o.shard.count}: ${jobs.length} of ${allJobs.length})`
+    : '';
   process.stderr.write(
     `${chalk.bold('grading')} ${p.parts.join(' ')}: ${p.tests.length} tests x ${o.runs} runs = ${jobs.length} runs${shardText}, ${seeds} (repeat with --seed ${p.seed}), ${implText}, ${parallel} worker${parallel === 1 ? '' : 's'}\n`,
   );
@@ -121,7 +150,10 @@ export async function grade(o: GradeOptions): Promise<number> {
     view,
     ...(o.bail ? { bail: true } : {}),
   });
-  if (session.fatal) throw new UsageError(`${session.fatal.split('\n').join(' | ')} (run npm run build, then try again)`);
+  if (session.fatal)
+    throw new UsageError(
+      `${session.fatal.split('\n').join(' | ')} (run npm run build, then try again)`,
+    );
   const file: GradeFile = {
     format: FORMAT,
     node: process.version,
@@ -149,7 +181,10 @@ export async function grade(o: GradeOptions): Promise<number> {
   const report = renderReport(file, { maxFailures: o.failures });
   process.stdout.write(`\n${report.text}\n`);
   if (o.json) process.stdout.write(`results: ${o.json}\n`);
-  if (fs.existsSync(outDir)) process.stdout.write(`traces and reports of failing runs: ${shortPath(outDir)} (the last ${KEEP_RUNS} grades are kept under ${o.out})\n`);
+  if (fs.existsSync(outDir))
+    process.stdout.write(
+      `traces and reports of failing runs: ${shortPath(outDir)} (the last ${KEEP_RUNS} grades are kept under ${o.out})\n`,
+    );
   if (session.interrupted) return 130;
   return report.exitCode;
 }

@@ -4,7 +4,12 @@
 // compiled first; --reference swaps some of its layers for the reference implementation's.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { checkImplementationDir, DEFAULT_IMPL_DIR, resolveImplDir, type LayerName } from '../harness/impl';
+import {
+  checkImplementationDir,
+  DEFAULT_IMPL_DIR,
+  resolveImplDir,
+  type LayerName,
+} from '../harness/impl';
 import { UsageError } from './select';
 import { CompileError, compileLearnerDir, hasLayerSources } from './learner/compile';
 import { mixWithReference } from './learner/mix';
@@ -12,7 +17,8 @@ import { mixWithReference } from './learner/mix';
 /** What each layer must provide, as the hint after a missing export. */
 const CONTRACT: Record<LayerName, string> = {
   raft: 'raft/index.js must export makeRaft(peers, me, persister, applySink, runtime) (harness/contracts/raft.ts)',
-  kvraft: 'kvraft/index.js must export makeKVServer() and makeClerk() (harness/contracts/kvraft.ts)',
+  kvraft:
+    'kvraft/index.js must export makeKVServer() and makeClerk() (harness/contracts/kvraft.ts)',
   shardctrler: 'shardctrler/index.js must export makeShardCtrler() and makeClerk()',
   shardkv: 'shardkv/index.js must export makeShardKV() and makeClerk()',
 };
@@ -21,7 +27,11 @@ const CONTRACT: Record<LayerName, string> = {
  * Returns the compiled directory to load, or throws a UsageError naming the problem (a
  * CompileError with the type errors, for a learner's directory that does not type-check).
  */
-export function checkImpl(arg: string, layers: LayerName[], reference: readonly LayerName[] = []): string {
+export function checkImpl(
+  arg: string,
+  layers: LayerName[],
+  reference: readonly LayerName[] = [],
+): string {
   const dir = prepareImpl(arg, reference);
   const problem = checkImplementationDir(dir, layers);
   if (problem) {
@@ -44,13 +54,17 @@ export function prepareImpl(arg: string, reference: readonly LayerName[] = []): 
   // Sources the project's build does not compile (or that must be mixed with the reference).
   const learner = hasLayerSources(abs) && (twin === abs || reference.length > 0);
   if (!learner) {
-    if (reference.length > 0) throw new UsageError(`--reference needs --impl to name a directory of TypeScript sources (raft/*.ts, ...), such as one made by npm run new-lab; ${arg} has none`);
+    if (reference.length > 0)
+      throw new UsageError(
+        `--reference needs --impl to name a directory of TypeScript sources (raft/*.ts, ...), such as one made by npm run new-lab; ${arg} has none`,
+      );
     return twin;
   }
   try {
     const compiled = compileLearnerDir(abs);
     if (reference.length === 0) return compiled.dir;
-    if (!fs.existsSync(DEFAULT_IMPL_DIR)) throw new Error('this edition has no reference implementation to take layers from');
+    if (!fs.existsSync(DEFAULT_IMPL_DIR))
+      throw new Error('this edition has no reference implementation to take layers from');
     return mixWithReference(compiled, reference, DEFAULT_IMPL_DIR);
   } catch (error) {
     if (error instanceof CompileError) throw error;
@@ -59,6 +73,9 @@ export function prepareImpl(arg: string, reference: readonly LayerName[] = []): 
 }
 
 /** "raft: reference, kvraft: yours": where each layer a run uses comes from. */
-export function describeLayers(layers: readonly LayerName[], reference: readonly LayerName[]): string {
+export function describeLayers(
+  layers: readonly LayerName[],
+  reference: readonly LayerName[],
+): string {
   return layers.map((l) => `${l}: ${reference.includes(l) ? 'reference' : 'yours'}`).join(', ');
 }

@@ -1,13 +1,23 @@
 // `grade merge FILES...`: combines the --json results of shards, of separate runs over the same
 // tests and seeds, or of consecutive seed ranges (--seed 1 -n 100, --seed 101 -n 100) into one
 // report, as if graded at once.
-import { checkWritableFile, readGradeFile, writeJsonAtomic, FORMAT, type GradeFile } from './results';
+import {
+  checkWritableFile,
+  readGradeFile,
+  writeJsonAtomic,
+  FORMAT,
+  type GradeFile,
+} from './results';
 import { renderReport } from './report';
 import { UsageError } from './select';
 import type { RunRecord } from './protocol';
 
-export function mergeFiles(files: readonly GradeFile[], names: readonly string[]): { merged: GradeFile; warnings: string[] } {
-  if (files.length === 0) throw new UsageError('grade merge needs at least one results file written by grade --json');
+export function mergeFiles(
+  files: readonly GradeFile[],
+  names: readonly string[],
+): { merged: GradeFile; warnings: string[] } {
+  if (files.length === 0)
+    throw new UsageError('grade merge needs at least one results file written by grade --json');
   const first = files[0];
   const warnings: string[] = [];
   const testList = (f: GradeFile) => f.tests.map((t) => t.name).join(',');
@@ -17,8 +27,12 @@ export function mergeFiles(files: readonly GradeFile[], names: readonly string[]
         `${names[i]} graded other tests than ${names[0]} (${f.tests.length} vs ${first.tests.length} tests); merge only results of the same labs and --run`,
       );
     }
-    if (f.impl !== first.impl) warnings.push(`${names[i]} graded implementation ${f.impl}, ${names[0]} ${first.impl}`);
-    if (f.node.split('.')[0] !== first.node.split('.')[0]) warnings.push(`${names[i]} ran on Node ${f.node}, ${names[0]} on ${first.node}: fingerprints may differ`);
+    if (f.impl !== first.impl)
+      warnings.push(`${names[i]} graded implementation ${f.impl}, ${names[0]} ${first.impl}`);
+    if (f.node.split('.')[0] !== first.node.split('.')[0])
+      warnings.push(
+        `${names[i]} ran on Node ${f.node}, ${names[0]} on ${first.node}: fingerprints may differ`,
+      );
   });
   refuseOverlaps(files, names);
   // Files with the same seeds are shards of one grade, run side by side; files with other seeds
@@ -34,7 +48,9 @@ export function mergeFiles(files: readonly GradeFile[], names: readonly string[]
   let end = seed; // one past the last seed covered so far
   for (const [f] of sorted) {
     if (f.seed > end) {
-      throw new UsageError(`no file has seeds ${end}..${f.seed - 1}: merge results that together cover consecutive seeds (these files cover ${describeRanges(sorted)})`);
+      throw new UsageError(
+        `no file has seeds ${end}..${f.seed - 1}: merge results that together cover consecutive seeds (these files cover ${describeRanges(sorted)})`,
+      );
     }
     end = Math.max(end, f.seed + f.runs);
   }
@@ -46,7 +62,9 @@ export function mergeFiles(files: readonly GradeFile[], names: readonly string[]
       const seen = byKey.get(key);
       if (!seen) byKey.set(key, r);
       else if (seen.fingerprint !== r.fingerprint || seen.status !== r.status) {
-        warnings.push(`${r.test} seed ${r.seed} appears twice with different outcomes (${seen.status} ${seen.fingerprint ?? ''} / ${r.status} ${r.fingerprint ?? ''} in ${names[i]}); kept the first`);
+        warnings.push(
+          `${r.test} seed ${r.seed} appears twice with different outcomes (${seen.status} ${seen.fingerprint ?? ''} / ${r.status} ${r.fingerprint ?? ''} in ${names[i]}); kept the first`,
+        );
       }
     }
   }
@@ -86,12 +104,16 @@ function refuseOverlaps(files: readonly GradeFile[], names: readonly string[]): 
       const sameRange = a.seed === b.seed && a.runs === b.runs;
       const shardKey = (f: GradeFile) => (f.shard ? `${f.shard.index}/${f.shard.count}` : 'all');
       if (sameRange && shardKey(a) === shardKey(b)) {
-        throw new UsageError(`${names[i]} and ${names[j]} are the same results (${coverage(a)}): give each shard or seed range once`);
+        throw new UsageError(
+          `${names[i]} and ${names[j]} are the same results (${coverage(a)}): give each shard or seed range once`,
+        );
       }
       const disjointShards = sameRange && a.shard && b.shard && a.shard.count === b.shard.count;
       const overlap = a.seed < b.seed + b.runs && b.seed < a.seed + a.runs;
       if (overlap && !disjointShards) {
-        throw new UsageError(`${names[i]} (${coverage(a)}) and ${names[j]} (${coverage(b)}) overlap: merge shards of one grade (same --seed and -n, --shard K/N) or seed ranges that do not overlap`);
+        throw new UsageError(
+          `${names[i]} (${coverage(a)}) and ${names[j]} (${coverage(b)}) overlap: merge shards of one grade (same --seed and -n, --shard K/N) or seed ranges that do not overlap`,
+        );
       }
     }
   }
@@ -101,7 +123,11 @@ function describeRanges(sorted: GradeFile[][]): string {
   return sorted.map(([f]) => `${f.seed}..${f.seed + f.runs - 1}`).join(', ');
 }
 
-export function merge(paths: readonly string[], json: string | undefined, failures: number): number {
+export function merge(
+  paths: readonly string[],
+  json: string | undefined,
+  failures: number,
+): number {
   if (json) checkWritableFile(json, '--json');
   const files = paths.map((p) => readGradeFile(p));
   const { merged, warnings } = mergeFiles(files, paths);

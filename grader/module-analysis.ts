@@ -2,7 +2,15 @@
 // JavaScript module (acorn's tree). A module's top level may only declare things that never change,
 // and no code anywhere in it may write to a module-level binding or to a property of one; each
 // finding says what and why, in words a learner can act on.
-import { parse, type AnyNode, type Expression, type Node, type Pattern, type Program, type Statement } from 'acorn';
+import {
+  parse,
+  type AnyNode,
+  type Expression,
+  type Node,
+  type Pattern,
+  type Program,
+  type Statement,
+} from 'acorn';
 import { ancestor } from 'acorn-walk';
 
 /** tsc's CommonJS helpers, declared as `var __x = (this && this.__x) || ...` at the top of a module. */
@@ -27,7 +35,16 @@ const SHARED_ROOTS = new Set(['exports', 'module', 'require', 'globalThis', 'glo
 const PROTOTYPE_KEYS = new Set(['constructor', 'prototype', '__proto__']);
 
 /** Calls that change their first argument in place. */
-const MUTATORS = new Set(['Object.assign', 'Object.defineProperty', 'Object.defineProperties', 'Object.setPrototypeOf', 'Reflect.set', 'Reflect.defineProperty', 'Reflect.deleteProperty', 'Reflect.setPrototypeOf']);
+const MUTATORS = new Set([
+  'Object.assign',
+  'Object.defineProperty',
+  'Object.defineProperties',
+  'Object.setPrototypeOf',
+  'Reflect.set',
+  'Reflect.defineProperty',
+  'Reflect.deleteProperty',
+  'Reflect.setPrototypeOf',
+]);
 
 export interface RawFinding {
   line: number;
@@ -40,12 +57,26 @@ export interface RawFinding {
 export function analyseModule(code: string): RawFinding[] {
   let program: Program;
   try {
-    program = parse(code, { ecmaVersion: 'latest', sourceType: 'script', locations: true, allowHashBang: true, allowReturnOutsideFunction: true });
+    program = parse(code, {
+      ecmaVersion: 'latest',
+      sourceType: 'script',
+      locations: true,
+      allowHashBang: true,
+      allowReturnOutsideFunction: true,
+    });
   } catch (error) {
-    return [{ line: 1, column: 0, what: 'the module', why: `could not be parsed (${(error as Error).message})` }];
+    return [
+      {
+        line: 1,
+        column: 0,
+        what: 'the module',
+        why: `could not be parsed (${(error as Error).message})`,
+      },
+    ];
   }
   const findings: RawFinding[] = [];
-  const add = (node: Node, what: string, why: string) => findings.push({ line: node.loc!.start.line, column: node.loc!.start.column, what, why });
+  const add = (node: Node, what: string, why: string) =>
+    findings.push({ line: node.loc!.start.line, column: node.loc!.start.column, what, why });
   // Every top-level name first: tsc writes `exports.f = f;` above the function it exports.
   const bindings = new Set(program.body.flatMap(declaredNames));
   const primitives = new Set<string>();
@@ -57,12 +88,18 @@ export function analyseModule(code: string): RawFinding[] {
 type Add = (node: Node, what: string, why: string) => void;
 
 function declaredNames(s: Statement | AnyNode): string[] {
-  if ((s.type === 'FunctionDeclaration' || s.type === 'ClassDeclaration') && s.id) return [s.id.name];
+  if ((s.type === 'FunctionDeclaration' || s.type === 'ClassDeclaration') && s.id)
+    return [s.id.name];
   if (s.type === 'VariableDeclaration') return s.declarations.flatMap((d) => patternNames(d.id));
   return [];
 }
 
-function topLevel(s: Statement | AnyNode, bindings: Set<string>, primitives: Set<string>, add: Add): void {
+function topLevel(
+  s: Statement | AnyNode,
+  bindings: Set<string>,
+  primitives: Set<string>,
+  add: Add,
+): void {
   switch (s.type) {
     case 'EmptyStatement':
       return;
@@ -72,8 +109,18 @@ function topLevel(s: Statement | AnyNode, bindings: Set<string>, primitives: Set
       if (!s.id) return;
       const name = s.id.name;
       for (const member of s.body.body) {
-        if (member.type === 'StaticBlock') add(member, `class ${name} static block`, 'runs once per load and may keep state on the class');
-        else if (member.type === 'PropertyDefinition' && member.static) add(member, `static ${keyName(member.key)}`, `is a field of the class ${name} itself, shared by every run`);
+        if (member.type === 'StaticBlock')
+          add(
+            member,
+            `class ${name} static block`,
+            'runs once per load and may keep state on the class',
+          );
+        else if (member.type === 'PropertyDefinition' && member.static)
+          add(
+            member,
+            `static ${keyName(member.key)}`,
+            `is a field of the class ${name} itself, shared by every run`,
+          );
       }
       return;
     }
@@ -83,10 +130,20 @@ function topLevel(s: Statement | AnyNode, bindings: Set<string>, primitives: Set
         // tsc declares re-exported modules with var: the binding is never assigned (writes() checks).
         if (d.init && isRequire(d.init, bindings)) continue;
         if (s.kind !== 'const') {
-          if (s.kind === 'var' && d.id.type === 'Identifier' && TSC_HELPERS.has(d.id.name) && isHelperInit(d.id.name, d.init)) continue;
+          if (
+            s.kind === 'var' &&
+            d.id.type === 'Identifier' &&
+            TSC_HELPERS.has(d.id.name) &&
+            isHelperInit(d.id.name, d.init)
+          )
+            continue;
           add(d, what, 'is module-level state');
         } else if (d.id.type !== 'Identifier' || !d.init) {
-          add(d, what, 'is module-level state (only constants of primitives, frozen literals, functions and required modules are kept between runs)');
+          add(
+            d,
+            what,
+            'is module-level state (only constants of primitives, frozen literals, functions and required modules are kept between runs)',
+          );
         } else if (isPrimitive(d.init, primitives, bindings)) {
           primitives.add(d.id.name);
         } else if (!isConstantValue(d.init, primitives, bindings)) {
@@ -98,7 +155,11 @@ function topLevel(s: Statement | AnyNode, bindings: Set<string>, primitives: Set
       if (s.directive !== undefined) return;
       if (isBoilerplate(s.expression, primitives, bindings)) return;
       if (s.expression.type === 'AssignmentExpression' && isExportsMember(s.expression.left)) {
-        add(s, `export ${keyName((s.expression.left as unknown as { property: Node }).property)}`, `holds ${describe(s.expression.right)}, module-level state shared by every run`);
+        add(
+          s,
+          `export ${keyName((s.expression.left as unknown as { property: Node }).property)}`,
+          `holds ${describe(s.expression.right)}, module-level state shared by every run`,
+        );
       } else {
         add(s, summary(s.expression), 'runs when the module loads and may keep state');
       }
@@ -112,17 +173,36 @@ function topLevel(s: Statement | AnyNode, bindings: Set<string>, primitives: Set
 function isHelperInit(name: string, init: Expression | null | undefined): boolean {
   if (init?.type !== 'LogicalExpression' || init.operator !== '||') return false;
   const left = init.left;
-  return left.type === 'LogicalExpression' && left.operator === '&&' && left.left.type === 'ThisExpression' && isMember(left.right, 'this', name);
+  return (
+    left.type === 'LogicalExpression' &&
+    left.operator === '&&' &&
+    left.left.type === 'ThisExpression' &&
+    isMember(left.right, 'this', name)
+  );
 }
 
 /** require('x'), a tsc helper around it, or a member of a required module. */
 function isRequire(e: Expression, bindings: Set<string>): boolean {
   if (e.type === 'CallExpression' && e.callee.type === 'Identifier') {
-    if (e.callee.name === 'require') return e.arguments.length === 1 && e.arguments[0].type === 'Literal' && typeof e.arguments[0].value === 'string';
-    if (TSC_HELPERS.has(e.callee.name)) return e.arguments.length === 1 && e.arguments[0].type !== 'SpreadElement' && isRequire(e.arguments[0], bindings);
+    if (e.callee.name === 'require')
+      return (
+        e.arguments.length === 1 &&
+        e.arguments[0].type === 'Literal' &&
+        typeof e.arguments[0].value === 'string'
+      );
+    if (TSC_HELPERS.has(e.callee.name))
+      return (
+        e.arguments.length === 1 &&
+        e.arguments[0].type !== 'SpreadElement' &&
+        isRequire(e.arguments[0], bindings)
+      );
   }
   // `const { a } = require('x')` is a pattern: handled by the caller through the init.
-  if (e.type === 'MemberExpression' && !e.computed) return (e.object.type === 'Identifier' && bindings.has(e.object.name)) || (e.object.type !== 'Super' && isRequire(e.object, bindings));
+  if (e.type === 'MemberExpression' && !e.computed)
+    return (
+      (e.object.type === 'Identifier' && bindings.has(e.object.name)) ||
+      (e.object.type !== 'Super' && isRequire(e.object, bindings))
+    );
   return false;
 }
 
@@ -131,11 +211,24 @@ function isConstantValue(e: Expression, primitives: Set<string>, bindings: Set<s
   if (isPrimitive(e, primitives, bindings) || isReference(e, bindings)) return true;
   if (e.type === 'FunctionExpression' || e.type === 'ArrowFunctionExpression') return true;
   if (e.type === 'Literal' && e.regex) return !/[gy]/.test(e.regex.flags);
-  if (e.type === 'CallExpression' && isMember(e.callee, 'Object', 'freeze') && e.arguments.length === 1) {
+  if (
+    e.type === 'CallExpression' &&
+    isMember(e.callee, 'Object', 'freeze') &&
+    e.arguments.length === 1
+  ) {
     const arg = e.arguments[0];
-    if (arg.type === 'ArrayExpression') return arg.elements.every((x) => x !== null && x.type !== 'SpreadElement' && isConstantValue(x, primitives, bindings));
+    if (arg.type === 'ArrayExpression')
+      return arg.elements.every(
+        (x) => x !== null && x.type !== 'SpreadElement' && isConstantValue(x, primitives, bindings),
+      );
     if (arg.type === 'ObjectExpression') {
-      return arg.properties.every((p) => p.type === 'Property' && !p.computed && p.kind === 'init' && isConstantValue(p.value as Expression, primitives, bindings));
+      return arg.properties.every(
+        (p) =>
+          p.type === 'Property' &&
+          !p.computed &&
+          p.kind === 'init' &&
+          isConstantValue(p.value as Expression, primitives, bindings),
+      );
     }
   }
   return false;
@@ -164,14 +257,26 @@ function isPrimitive(e: Expression, primitives: Set<string>, bindings: Set<strin
     case 'TemplateLiteral':
       return e.expressions.every((x) => isPrimitive(x, primitives, bindings));
     case 'Identifier':
-      return primitives.has(e.name) || e.name === 'undefined' || e.name === 'Infinity' || e.name === 'NaN';
+      return (
+        primitives.has(e.name) ||
+        e.name === 'undefined' ||
+        e.name === 'Infinity' ||
+        e.name === 'NaN'
+      );
     case 'UnaryExpression':
       return e.operator !== 'delete' && isPrimitive(e.argument, primitives, bindings);
     case 'BinaryExpression':
-      return e.left.type !== 'PrivateIdentifier' && [e.left, e.right].every((x) => isPrimitive(x, primitives, bindings) || isReference(x, bindings));
+      return (
+        e.left.type !== 'PrivateIdentifier' &&
+        [e.left, e.right].every(
+          (x) => isPrimitive(x, primitives, bindings) || isReference(x, bindings),
+        )
+      );
     case 'LogicalExpression':
     case 'ConditionalExpression':
-      return (e.type === 'ConditionalExpression' ? [e.test, e.consequent, e.alternate] : [e.left, e.right]).every((x) => isPrimitive(x, primitives, bindings));
+      return (
+        e.type === 'ConditionalExpression' ? [e.test, e.consequent, e.alternate] : [e.left, e.right]
+      ).every((x) => isPrimitive(x, primitives, bindings));
     default:
       return false;
   }
@@ -185,18 +290,32 @@ function isPrimitive(e: Expression, primitives: Set<string>, bindings: Set<strin
 function isBoilerplate(e: Expression, primitives: Set<string>, bindings: Set<string>): boolean {
   if (e.type === 'CallExpression') {
     const args = e.arguments;
-    if (isMember(e.callee, 'Object', 'defineProperty') && args.length === 3 && isIdent(args[0], 'exports') && args[1].type === 'Literal') {
+    if (
+      isMember(e.callee, 'Object', 'defineProperty') &&
+      args.length === 3 &&
+      isIdent(args[0], 'exports') &&
+      args[1].type === 'Literal'
+    ) {
       const d = args[2];
       if (d.type !== 'ObjectExpression') return false;
       return d.properties.every((p) => {
         if (p.type !== 'Property' || p.computed) return false;
         const key = keyName(p.key);
-        if (key === 'value' || key === 'enumerable') return p.value.type === 'Literal' && typeof p.value.value === 'boolean';
+        if (key === 'value' || key === 'enumerable')
+          return p.value.type === 'Literal' && typeof p.value.value === 'boolean';
         // A re-export: `get: function () { return m.x; }`.
-        return key === 'get' && p.value.type === 'FunctionExpression' && isReturnOnly(p.value.body.body);
+        return (
+          key === 'get' && p.value.type === 'FunctionExpression' && isReturnOnly(p.value.body.body)
+        );
       });
     }
-    return isIdent(e.callee, '__exportStar') && args.length === 2 && args[0].type === 'CallExpression' && isIdent(args[0].callee, 'require') && isIdent(args[1], 'exports');
+    return (
+      isIdent(e.callee, '__exportStar') &&
+      args.length === 2 &&
+      args[0].type === 'CallExpression' &&
+      isIdent(args[0].callee, 'require') &&
+      isIdent(args[1], 'exports')
+    );
   }
   if (e.type === 'AssignmentExpression' && e.operator === '=' && isExportsMember(e.left)) {
     const value = e.right;
@@ -229,7 +348,12 @@ function writes(program: Program, bindings: Set<string>, add: Add): void {
         node = (node as unknown as { expression: Node }).expression;
       }
     }
-    if (node.type === 'CallExpression' && ['Object.getPrototypeOf', 'Reflect.getPrototypeOf'].some((f) => isMember((node as unknown as { callee: Node }).callee, f.split('.')[0], f.split('.')[1]))) {
+    if (
+      node.type === 'CallExpression' &&
+      ['Object.getPrototypeOf', 'Reflect.getPrototypeOf'].some((f) =>
+        isMember((node as unknown as { callee: Node }).callee, f.split('.')[0], f.split('.')[1]),
+      )
+    ) {
       return 'class or prototype';
     }
     if (node.type === 'Identifier') {
@@ -239,21 +363,45 @@ function writes(program: Program, bindings: Set<string>, add: Add): void {
     if (node.type === 'ThisExpression') return sharedThis(ancestors);
     return undefined;
   };
-  const topLevelExports = (ancestors: Node[]) => ancestors.length === 3 && ancestors[1].type === 'ExpressionStatement';
+  const topLevelExports = (ancestors: Node[]) =>
+    ancestors.length === 3 && ancestors[1].type === 'ExpressionStatement';
   ancestor(program, {
     AssignmentExpression(node, _state, ancestors) {
       if (node.left.type === 'MemberExpression') {
         const root = rooted(node.left, ancestors);
         // exports.x = ... at the top level was judged by topLevel().
-        if (root && !(root === 'exports' && isExportsMember(node.left) && (topLevelExports(ancestors) || ancestors.slice(1, -1).every((a) => a.type === 'ExpressionStatement' || a.type === 'AssignmentExpression')))) {
-          add(node, `${summary(node.left)} = ...`, `writes to ${whose(root)}, state kept between runs`);
+        if (
+          root &&
+          !(
+            root === 'exports' &&
+            isExportsMember(node.left) &&
+            (topLevelExports(ancestors) ||
+              ancestors
+                .slice(1, -1)
+                .every(
+                  (a) => a.type === 'ExpressionStatement' || a.type === 'AssignmentExpression',
+                ))
+          )
+        ) {
+          add(
+            node,
+            `${summary(node.left)} = ...`,
+            `writes to ${whose(root)}, state kept between runs`,
+          );
         }
         return;
       }
-      for (const name of patternNames(node.left as Pattern)) if (bindings.has(name)) add(node, `${name} = ...`, `assigns the module-level ${name}, state kept between runs`);
+      for (const name of patternNames(node.left as Pattern))
+        if (bindings.has(name))
+          add(node, `${name} = ...`, `assigns the module-level ${name}, state kept between runs`);
     },
     UpdateExpression(node, _state, ancestors) {
-      const root = node.argument.type === 'Identifier' ? (bindings.has(node.argument.name) ? node.argument.name : undefined) : rooted(node.argument, ancestors);
+      const root =
+        node.argument.type === 'Identifier'
+          ? bindings.has(node.argument.name)
+            ? node.argument.name
+            : undefined
+          : rooted(node.argument, ancestors);
       if (root) add(node, summary(node), `changes ${whose(root)}, state kept between runs`);
     },
     UnaryExpression(node, _state, ancestors) {
@@ -262,12 +410,21 @@ function writes(program: Program, bindings: Set<string>, add: Add): void {
       if (root) add(node, summary(node), `changes ${whose(root)}, state kept between runs`);
     },
     CallExpression(node, _state, ancestors) {
-      const callee = node.callee.type === 'MemberExpression' && !node.callee.computed ? `${summary(node.callee.object)}.${keyName(node.callee.property)}` : '';
-      if (!MUTATORS.has(callee) || node.arguments.length === 0 || node.arguments[0].type === 'SpreadElement') return;
+      const callee =
+        node.callee.type === 'MemberExpression' && !node.callee.computed
+          ? `${summary(node.callee.object)}.${keyName(node.callee.property)}`
+          : '';
+      if (
+        !MUTATORS.has(callee) ||
+        node.arguments.length === 0 ||
+        node.arguments[0].type === 'SpreadElement'
+      )
+        return;
       // The top-level boilerplate Object.defineProperty(exports, ...) was judged by topLevel().
       if (ancestors.length === 3 && ancestors[1].type === 'ExpressionStatement') return;
       const root = rooted(node.arguments[0], ancestors);
-      if (root) add(node, `${callee}(${root}, ...)`, `changes ${whose(root)}, state kept between runs`);
+      if (root)
+        add(node, `${callee}(${root}, ...)`, `changes ${whose(root)}, state kept between runs`);
     },
   });
 }
@@ -284,23 +441,33 @@ function sharedThis(ancestors: Node[]): string | undefined {
   for (let i = ancestors.length - 2; i >= 0; i--) {
     const a = ancestors[i];
     if (a.type === 'StaticBlock') return 'this';
-    if (a.type === 'PropertyDefinition') return (a as unknown as { static: boolean }).static ? 'this' : undefined;
+    if (a.type === 'PropertyDefinition')
+      return (a as unknown as { static: boolean }).static ? 'this' : undefined;
     if (a.type === 'FunctionExpression' || a.type === 'FunctionDeclaration') {
       const parent = ancestors[i - 1];
-      return parent?.type === 'MethodDefinition' && (parent as unknown as { static: boolean }).static ? 'this' : undefined;
+      return parent?.type === 'MethodDefinition' &&
+        (parent as unknown as { static: boolean }).static
+        ? 'this'
+        : undefined;
     }
   }
   return 'this';
 }
 
 function isExportsMember(e: Node): boolean {
-  return e.type === 'MemberExpression' && isIdent((e as unknown as { object: Node }).object, 'exports');
+  return (
+    e.type === 'MemberExpression' && isIdent((e as unknown as { object: Node }).object, 'exports')
+  );
 }
 
 function isMember(e: Node, object: string, property: string): boolean {
   if (e.type !== 'MemberExpression') return false;
   const m = e as unknown as { object: Node; property: Node; computed: boolean };
-  return !m.computed && (object === 'this' ? m.object.type === 'ThisExpression' : isIdent(m.object, object)) && keyName(m.property) === property;
+  return (
+    !m.computed &&
+    (object === 'this' ? m.object.type === 'ThisExpression' : isIdent(m.object, object)) &&
+    keyName(m.property) === property
+  );
 }
 
 function isIdent(e: Node, name: string): boolean {
@@ -319,7 +486,9 @@ function patternNames(p: Pattern | AnyNode): string[] {
     case 'Identifier':
       return [p.name];
     case 'ObjectPattern':
-      return p.properties.flatMap((x) => patternNames(x.type === 'RestElement' ? x.argument : x.value));
+      return p.properties.flatMap((x) =>
+        patternNames(x.type === 'RestElement' ? x.argument : x.value),
+      );
     case 'ArrayPattern':
       return p.elements.flatMap((x) => (x ? patternNames(x) : []));
     case 'RestElement':
@@ -351,7 +520,9 @@ function summary(e: Node): string {
     }
     case 'UpdateExpression': {
       const u = e as unknown as { argument: Node; operator: string; prefix: boolean };
-      return u.prefix ? `${u.operator}${summary(u.argument)}` : `${summary(u.argument)}${u.operator}`;
+      return u.prefix
+        ? `${u.operator}${summary(u.argument)}`
+        : `${summary(u.argument)}${u.operator}`;
     }
     case 'UnaryExpression':
       return `${(e as unknown as { operator: string }).operator} ${summary((e as unknown as { argument: Node }).argument)}`;
@@ -373,7 +544,8 @@ function describe(e: Expression): string {
     case 'Literal':
       return 'a regular expression with the g or y flag (its lastIndex changes)';
     case 'CallExpression':
-      if (isMember(e.callee, 'Object', 'freeze')) return 'a frozen value with something mutable inside (Object.freeze is shallow: freeze every level, of literals only)';
+      if (isMember(e.callee, 'Object', 'freeze'))
+        return 'a frozen value with something mutable inside (Object.freeze is shallow: freeze every level, of literals only)';
       return `what ${summary(e)} returned when the module loaded (declare a function instead)`;
     default:
       return `the value of ${summary(e)}`;

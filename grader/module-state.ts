@@ -46,7 +46,9 @@ export interface ModuleStateVerdict {
 function moduleFiles(root: string): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of fs
+      .readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         if (entry.name !== 'node_modules') walk(full);
@@ -63,9 +65,16 @@ function sourceLocation(file: string, line: number, column: number): string {
   try {
     if (fs.existsSync(mapFile)) {
       const payload = JSON.parse(fs.readFileSync(mapFile, 'utf8')) as SourceMapPayload;
-      const entry = new SourceMap(payload).findEntry(line - 1, column) as { originalSource?: string; originalLine?: number };
+      const entry = new SourceMap(payload).findEntry(line - 1, column) as {
+        originalSource?: string;
+        originalLine?: number;
+      };
       if (entry.originalSource && entry.originalLine !== undefined) {
-        const source = path.resolve(path.dirname(file), payload.sourceRoot ?? '', entry.originalSource.replace(/^file:\/\//, ''));
+        const source = path.resolve(
+          path.dirname(file),
+          payload.sourceRoot ?? '',
+          entry.originalSource.replace(/^file:\/\//, ''),
+        );
         return `${shortPath(source)}:${entry.originalLine + 1}`;
       }
     }
@@ -98,7 +107,8 @@ export function checkModuleState(implDir: string): ModuleStateVerdict {
   if (cached?.key === key) return cached.verdict;
   const findings: StateFinding[] = [];
   for (const file of files) {
-    for (const f of analyseModule(fs.readFileSync(file, 'utf8'))) findings.push({ where: sourceLocation(file, f.line, f.column), what: f.what, why: f.why });
+    for (const f of analyseModule(fs.readFileSync(file, 'utf8')))
+      findings.push({ where: sourceLocation(file, f.line, f.column), what: f.what, why: f.why });
   }
   const verdict = { stateless: findings.length === 0, modules: files.length, findings };
   verdicts.set(implDir, { key, verdict });
@@ -106,11 +116,22 @@ export function checkModuleState(implDir: string): ModuleStateVerdict {
 }
 
 /** Whether an implementation's modules may stay loaded between runs, and the report's line about it. */
-export function chooseModules(implDir: string, freshModules: boolean): { warm: boolean; note: string } {
-  if (freshModules) return { warm: false, note: 'modules reloaded for every run (--fresh-modules)' };
+export function chooseModules(
+  implDir: string,
+  freshModules: boolean,
+): { warm: boolean; note: string } {
+  if (freshModules)
+    return { warm: false, note: 'modules reloaded for every run (--fresh-modules)' };
   const verdict = checkModuleState(implDir);
-  if (verdict.stateless) return { warm: true, note: `modules kept loaded between runs in a worker (${verdict.modules} modules checked: no module-level state)` };
-  return { warm: false, note: `modules reloaded for every run (slower): ${describeStateful(verdict)}` };
+  if (verdict.stateless)
+    return {
+      warm: true,
+      note: `modules kept loaded between runs in a worker (${verdict.modules} modules checked: no module-level state)`,
+    };
+  return {
+    warm: false,
+    note: `modules reloaded for every run (slower): ${describeStateful(verdict)}`,
+  };
 }
 
 /** One line for the report: why modules are reloaded, naming the first findings. */
@@ -138,6 +159,7 @@ function freshModules(implDir: string): void {
   // run's copy of the implementation stays reachable (a leak of a few hundred KB per run).
   if (stale.size === 0) return;
   for (const mod of Object.values(require.cache)) {
-    if (mod?.children?.some((child) => stale.has(child))) mod.children = mod.children.filter((child) => !stale.has(child));
+    if (mod?.children?.some((child) => stale.has(child)))
+      mod.children = mod.children.filter((child) => !stale.has(child));
   }
 }

@@ -21,7 +21,9 @@ export function invocationDir(out: string, parts: readonly string[], now = new D
 export function pruneInvocations(out: string, keep = KEEP_RUNS, nowMs = Date.now()): string[] {
   let names: string[];
   try {
-    names = fs.readdirSync(out).filter((n) => NAME.test(n) && fs.statSync(path.join(out, n)).isDirectory());
+    names = fs
+      .readdirSync(out)
+      .filter((n) => NAME.test(n) && fs.statSync(path.join(out, n)).isDirectory());
   } catch {
     return [];
   }

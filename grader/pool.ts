@@ -21,7 +21,13 @@ export interface PoolOptions {
 export type Outcome =
   | { kind: 'result'; result: WorkerResult }
   | { kind: 'error'; message: string }
-  | { kind: 'hung' | 'crashed'; virtualMs: number; realMs: number; reason: string; blocked?: string[] }
+  | {
+      kind: 'hung' | 'crashed';
+      virtualMs: number;
+      realMs: number;
+      reason: string;
+      blocked?: string[];
+    }
   | { kind: 'aborted' };
 
 interface Busy {
@@ -67,7 +73,9 @@ export class Pool {
 
   /** Runs a job on some worker; never rejects. */
   exec(job: WorkerJob): Promise<Outcome> {
-    return this.limit(() => (this.aborted ? Promise.resolve<Outcome>({ kind: 'aborted' }) : this.dispatch(job)));
+    return this.limit(() =>
+      this.aborted ? Promise.resolve<Outcome>({ kind: 'aborted' }) : this.dispatch(job),
+    );
   }
 
   /** Stops everything now: running jobs resolve as aborted, queued ones never start. */
@@ -153,7 +161,11 @@ export class Pool {
         if (m.blocked) busy.blocked = m.blocked;
       }
     } else if (m.id === busy.job.id) {
-      busy.resolve(m.type === 'result' ? { kind: 'result', result: m.result } : { kind: 'error', message: m.message });
+      busy.resolve(
+        m.type === 'result'
+          ? { kind: 'result', result: m.result }
+          : { kind: 'error', message: m.message },
+      );
     }
   }
 
@@ -194,7 +206,13 @@ export class Pool {
       }
       if (reason) {
         this.kill(w);
-        busy.resolve({ kind: 'hung', virtualMs: busy.virtualMs, realMs: elapsed, reason, ...(busy.blocked ? { blocked: busy.blocked } : {}) });
+        busy.resolve({
+          kind: 'hung',
+          virtualMs: busy.virtualMs,
+          realMs: elapsed,
+          reason,
+          ...(busy.blocked ? { blocked: busy.blocked } : {}),
+        });
       }
     }
   }
@@ -217,11 +235,19 @@ function describeExit(code: number | null, signal: NodeJS.Signals | null): strin
 }
 
 function lastLines(text: string, n: number): string {
-  const lines = text.split('\n').map((l) => l.trimEnd()).filter((l) => l.length > 0);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l.length > 0);
   return lines.length > 0 ? `\n${lines.slice(-n).join('\n')}` : '';
 }
 
-function crashReason(output: string, code: number | null, signal: NodeJS.Signals | null, memoryMb: number): string {
+function crashReason(
+  output: string,
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  memoryMb: number,
+): string {
   if (/heap out of memory|Reached heap limit|Allocation failed/.test(output)) {
     return `out of memory: the run passed the worker's heap limit of ${memoryMb} MB (--worker-memory)${lastLines(output.split('<--- JS stacktrace')[0] ?? '', 4)}`;
   }

@@ -115,7 +115,9 @@ class TableView implements ProgressView {
     this.dirty = false;
     // A line wider than the terminal would wrap, and the redraw would count lines wrong.
     const cols = process.stderr.columns || 120;
-    const lines = this.lines().map((l) => (visibleLength(l) < cols ? l : stripVTControlCharacters(l).slice(0, cols - 1)));
+    const lines = this.lines().map((l) =>
+      visibleLength(l) < cols ? l : stripVTControlCharacters(l).slice(0, cols - 1),
+    );
     this.clear();
     process.stderr.write(`${lines.join('\n')}\n`);
     this.drawn = lines.length;
@@ -125,19 +127,37 @@ class TableView implements ProgressView {
     const all = [...this.rows.values()];
     const room = Math.max(3, (process.stderr.rows || 40) - 6);
     // More tests than the terminal has lines: the ones running or failing, and a count of the rest.
-    const shown = all.length <= room ? all : all.filter((r) => r.failed > 0 || (r.done > 0 && r.done < r.runs)).slice(0, room);
+    const shown =
+      all.length <= room
+        ? all
+        : all.filter((r) => r.failed > 0 || (r.done > 0 && r.done < r.runs)).slice(0, room);
     const name = (r: Row) => (r.label ? `[${r.label}] ${r.name}` : r.name);
     const width = Math.max(4, ...shown.map((r) => name(r).length));
     const head = `${'test'.padEnd(width)}  ${'runs'.padStart(11)}  ${'failed'.padStart(6)}  ${'flaky'.padStart(5)}  status`;
     const body = shown.map((r) => {
       const flake = r.done > 0 ? `${Math.round((100 * r.failed) / r.done)}%` : '-';
-      const status = r.done === 0 ? chalk.dim('waiting') : r.done < r.runs ? (r.failed > 0 ? chalk.red('running') : 'running') : r.failed === 0 ? chalk.green('ok') : r.failed === r.runs ? chalk.red('FAIL') : chalk.yellow('FLAKY');
-      return `${name(r).padEnd(width)}  ${`${r.done}/${r.runs}`.padStart(11)}  ${(r.failed > 0 ? chalk.red(String(r.failed).padStart(6)) : '0'.padStart(6))}  ${flake.padStart(5)}  ${status}`;
+      const status =
+        r.done === 0
+          ? chalk.dim('waiting')
+          : r.done < r.runs
+            ? r.failed > 0
+              ? chalk.red('running')
+              : 'running'
+            : r.failed === 0
+              ? chalk.green('ok')
+              : r.failed === r.runs
+                ? chalk.red('FAIL')
+                : chalk.yellow('FLAKY');
+      return `${name(r).padEnd(width)}  ${`${r.done}/${r.runs}`.padStart(11)}  ${r.failed > 0 ? chalk.red(String(r.failed).padStart(6)) : '0'.padStart(6)}  ${flake.padStart(5)}  ${status}`;
     });
     const hidden = all.length - shown.length;
     if (hidden > 0) {
       const ok = all.filter((r) => r.done === r.runs && r.failed === 0).length;
-      body.push(chalk.dim(`(${hidden} more tests: ${ok} finished ok, ${all.filter((r) => r.done === 0).length} waiting)`));
+      body.push(
+        chalk.dim(
+          `(${hidden} more tests: ${ok} finished ok, ${all.filter((r) => r.done === 0).length} waiting)`,
+        ),
+      );
     }
     const elapsed = (performance.now() - this.started) / 1000;
     const eta = this.done > 0 ? (elapsed / this.done) * (this.total - this.done) : 0;
@@ -176,7 +196,9 @@ class LineView implements ProgressView {
       this.lastLine = now;
       const elapsed = (now - this.started) / 1000;
       const eta = this.done > 0 ? (elapsed / this.done) * (this.total - this.done) : 0;
-      this.note(`[${this.done}/${this.total} runs, ${failed} failed, ${elapsed.toFixed(0)}s elapsed, ETA ${eta.toFixed(0)}s]`);
+      this.note(
+        `[${this.done}/${this.total} runs, ${failed} failed, ${elapsed.toFixed(0)}s elapsed, ETA ${eta.toFixed(0)}s]`,
+      );
     }
   }
 

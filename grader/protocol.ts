@@ -89,7 +89,9 @@ export const HEARTBEAT_MS = 200;
 export const ERROR_CAP = 6000;
 
 export function capError(text: string): string {
-  return text.length <= ERROR_CAP ? text : `${text.slice(0, ERROR_CAP)}\n... (${text.length - ERROR_CAP} more characters)`;
+  return text.length <= ERROR_CAP
+    ? text
+    : `${text.slice(0, ERROR_CAP)}\n... (${text.length - ERROR_CAP} more characters)`;
 }
 
 /** The run status a finished run's outcome maps to: the simulator's real-time limit is a hang. */

@@ -32,8 +32,14 @@ export interface ReplayOptions extends FilterOptions {
 
 /** --topics: any names (an implementation may log under its own); at least one. */
 export function parseTopics(text: string): Set<string> {
-  const topics = text.split(',').map((k) => k.trim()).filter(Boolean);
-  if (topics.length === 0) throw new UsageError(`bad --topics "${text}": give topics separated by commas, e.g. election,append (known: ${TOPICS.join(', ')})`);
+  const topics = text
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  if (topics.length === 0)
+    throw new UsageError(
+      `bad --topics "${text}": give topics separated by commas, e.g. election,append (known: ${TOPICS.join(', ')})`,
+    );
   return new Set(topics);
 }
 
@@ -41,19 +47,32 @@ export function findTest(name: string): Scenario {
   const tests = allTests();
   const found = tests.find((s) => s.name === name);
   if (found) return found;
-  const close = suggestTests(name, tests.map((s) => s.name));
+  const close = suggestTests(
+    name,
+    tests.map((s) => s.name),
+  );
   if (tests.length === 0) throw new UsageError(`unknown test ${name}: no tests exist yet`);
-  throw new UsageError(`unknown test ${name}; did you mean ${close.join(', ')}? (npm run grade -- list shows every test)`);
+  throw new UsageError(
+    `unknown test ${name}; did you mean ${close.join(', ')}? (npm run grade -- list shows every test)`,
+  );
 }
 
 export function parseKinds(text: string): Set<TraceKind> {
-  const kinds = text.split(',').map((k) => k.trim()).filter(Boolean);
+  const kinds = text
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
   const bad = kinds.filter((k) => !(TRACE_KINDS as readonly string[]).includes(k));
   const topics = bad.filter((k) => TOPICS.includes(k));
   if (topics.length > 0) {
-    throw new UsageError(`bad --only "${text}": ${topics.join(', ')} ${topics.length === 1 ? 'is a topic, not a record kind' : 'are topics, not record kinds'}: use --topics ${topics.join(',')} (--only takes kinds: ${TRACE_KINDS.join(', ')})`);
+    throw new UsageError(
+      `bad --only "${text}": ${topics.join(', ')} ${topics.length === 1 ? 'is a topic, not a record kind' : 'are topics, not record kinds'}: use --topics ${topics.join(',')} (--only takes kinds: ${TRACE_KINDS.join(', ')})`,
+    );
   }
-  if (bad.length > 0 || kinds.length === 0) throw new UsageError(`bad --only "${text}": give trace kinds separated by commas, from ${TRACE_KINDS.join(', ')}`);
+  if (bad.length > 0 || kinds.length === 0)
+    throw new UsageError(
+      `bad --only "${text}": give trace kinds separated by commas, from ${TRACE_KINDS.join(', ')}`,
+    );
   return new Set(kinds as TraceKind[]);
 }
 
@@ -89,8 +108,15 @@ export async function replay(options: ReplayOptions): Promise<number> {
   process.setSourceMapsEnabled(true);
   const impl = new Implementation(dir);
   const out = new Output(options.trace && !options.columns);
-  const layers = reference.length > 0 ? `; ${describeLayers(layersFor([scenario.part], [scenario]), reference)}` : '';
-  out.line(chalk.bold(`replay ${scenario.name} seed ${options.seed} (${scenario.description}), implementation ${options.implArg} (${impl.dir}${layers}), Node ${process.version}`));
+  const layers =
+    reference.length > 0
+      ? `; ${describeLayers(layersFor([scenario.part], [scenario]), reference)}`
+      : '';
+  out.line(
+    chalk.bold(
+      `replay ${scenario.name} seed ${options.seed} (${scenario.description}), implementation ${options.implArg} (${impl.dir}${layers}), Node ${process.version}`,
+    ),
+  );
   const kept: TraceRecord[] = [];
   let lastTime = 0;
   const filter = new TraceFilter(options);
@@ -103,7 +129,11 @@ export async function replay(options: ReplayOptions): Promise<number> {
     else if (r.kind === 'console') out.line(traceLine(r, view));
   };
   const timeoutMs = (options.timeoutS ?? DEFAULT_TIMEOUT_S) * 1000;
-  const dog = new Watchdog({ silenceMs: silenceFor(timeoutMs), hardMs: timeoutMs + Math.max(5000, timeoutMs / 10), what: `${scenario.name} seed ${options.seed}` });
+  const dog = new Watchdog({
+    silenceMs: silenceFor(timeoutMs),
+    hardMs: timeoutMs + Math.max(5000, timeoutMs / 10),
+    what: `${scenario.name} seed ${options.seed}`,
+  });
   const result = await runScenario(scenario, {
     seed: options.seed,
     impl,
@@ -118,7 +148,8 @@ export async function replay(options: ReplayOptions): Promise<number> {
     },
     onLog: (line) => {
       // The test's own lines (begin ..., Passed ...) appear where they happen in the trace.
-      if (options.trace || options.columns) show({ time: lastTime, kind: 'test', node: 'test', detail: line });
+      if (options.trace || options.columns)
+        show({ time: lastTime, kind: 'test', node: 'test', detail: line });
       else out.line(line);
     },
   });
@@ -131,8 +162,12 @@ export async function replay(options: ReplayOptions): Promise<number> {
   for (const n of filter.notices()) out.line(chalk.yellow(`note: ${n}`));
   if (result.passed) out.line(chalk.green.bold('PASS'));
   else {
-    const word = result.outcome === 'real-time-limit' ? chalk.magenta.bold('HUNG') : chalk.red.bold('FAIL');
-    const why = result.outcome === 'failed' || result.outcome === 'real-time-limit' ? '' : ` (${result.outcome.replace(/-/g, ' ')})`;
+    const word =
+      result.outcome === 'real-time-limit' ? chalk.magenta.bold('HUNG') : chalk.red.bold('FAIL');
+    const why =
+      result.outcome === 'failed' || result.outcome === 'real-time-limit'
+        ? ''
+        : ` (${result.outcome.replace(/-/g, ' ')})`;
     out.line(`${word}${why}: ${firstLine(result.error)}`);
     const rest = (result.error ?? '').split('\n').slice(1);
     for (const l of rest) out.line(chalk.dim(l));
@@ -144,10 +179,16 @@ export async function replay(options: ReplayOptions): Promise<number> {
   }
   for (const a of result.artefacts) out.line(artefactLine(a));
   const s = result.stats;
-  const stats = s ? `${s.virtualSeconds.toFixed(1)}s virtual, ${s.peers} peers, ${s.rpcs} RPCs, ${s.bytes} bytes, ${s.commands} commands` : `${(result.virtualMs / 1000).toFixed(1)}s virtual`;
+  const stats = s
+    ? `${s.virtualSeconds.toFixed(1)}s virtual, ${s.peers} peers, ${s.rpcs} RPCs, ${s.bytes} bytes, ${s.commands} commands`
+    : `${(result.virtualMs / 1000).toFixed(1)}s virtual`;
   out.line(`stats: ${stats}; ${result.events} events, ${result.realMs.toFixed(0)} ms real`);
   if (!options.trace && !options.columns && !result.passed) {
-    out.line(chalk.dim('(add --trace for the event trace, or --columns for one column per node coloured by topic)'));
+    out.line(
+      chalk.dim(
+        '(add --trace for the event trace, or --columns for one column per node coloured by topic)',
+      ),
+    );
   }
   out.line(`fingerprint: ${result.fingerprint}`);
   out.flush();

@@ -42,7 +42,10 @@ export function verdict(s: TestSummary): Verdict {
   return s.passed === 0 ? 'failing' : 'flaky';
 }
 
-export function summarize(tests: readonly { name: string; part: LabPart; challenge?: boolean }[], results: readonly RunRecord[]): TestSummary[] {
+export function summarize(
+  tests: readonly { name: string; part: LabPart; challenge?: boolean }[],
+  results: readonly RunRecord[],
+): TestSummary[] {
   const byTest = new Map<string, RunRecord[]>();
   for (const r of results) {
     const list = byTest.get(r.test) ?? [];
@@ -87,10 +90,24 @@ function statusCell(s: TestSummary): string {
 }
 
 export function testTable(summaries: readonly TestSummary[]): string {
-  const header = ['test', 'runs', 'pass', 'fail', 'flake', 'virt s mean', 'max', 'real ms', 'RPCs', 'bytes', 'status'];
+  const header = [
+    'test',
+    'runs',
+    'pass',
+    'fail',
+    'flake',
+    'virt s mean',
+    'max',
+    'real ms',
+    'RPCs',
+    'bytes',
+    'status',
+  ];
   const rows = summaries.map((s) => {
     const bad = s.runs - s.passed;
-    const kinds = [s.hung ? `${s.hung} hung` : '', s.crashed ? `${s.crashed} crashed` : ''].filter(Boolean).join(', ');
+    const kinds = [s.hung ? `${s.hung} hung` : '', s.crashed ? `${s.crashed} crashed` : '']
+      .filter(Boolean)
+      .join(', ');
     return [
       s.challenge ? `${s.name} ${chalk.dim('(challenge)')}` : s.name,
       String(s.runs),
@@ -105,7 +122,19 @@ export function testTable(summaries: readonly TestSummary[]): string {
       `${statusCell(s)}${kinds ? ` (${kinds})` : ''}`,
     ];
   });
-  return table(header, rows, ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left']);
+  return table(header, rows, [
+    'left',
+    'right',
+    'right',
+    'right',
+    'right',
+    'right',
+    'right',
+    'right',
+    'right',
+    'right',
+    'left',
+  ]);
 }
 
 export interface ReportOptions {
@@ -123,7 +152,9 @@ export function scoreLines(file: GradeFile, summaries: readonly TestSummary[]): 
     if (mine.length === 0) continue;
     const size = Math.max(file.partSizes[part] ?? mine.length, mine.length);
     const perTest = POINTS[part] / size;
-    const good = mine.filter((s) => verdict(s) === 'ok' && s.runs === expectedRunsOf(file, s.name)).length;
+    const good = mine.filter(
+      (s) => verdict(s) === 'ok' && s.runs === expectedRunsOf(file, s.name),
+    ).length;
     const points = good * perTest;
     earned += points;
     possible += mine.length * perTest;
@@ -132,13 +163,20 @@ export function scoreLines(file: GradeFile, summaries: readonly TestSummary[]): 
     lines.push(`  ${good === mine.length ? chalk.green(text) : chalk.red(text)}`);
   }
   // Only our own parts graded: no course total to speak of.
-  if (lines.length > 0 || !summaries.some((s) => (OWN_PARTS as readonly string[]).includes(s.part))) {
-    lines.push(`  total ${earned.toFixed(1)} / ${possible.toFixed(1)} for what was graded (all eight parts: 100)`);
+  if (
+    lines.length > 0 ||
+    !summaries.some((s) => (OWN_PARTS as readonly string[]).includes(s.part))
+  ) {
+    lines.push(
+      `  total ${earned.toFixed(1)} / ${possible.toFixed(1)} for what was graded (all eight parts: 100)`,
+    );
   }
   for (const part of OWN_PARTS) {
     const mine = summaries.filter((s) => s.part === part);
     if (mine.length === 0) continue;
-    const good = mine.filter((s) => verdict(s) === 'ok' && s.runs === expectedRunsOf(file, s.name)).length;
+    const good = mine.filter(
+      (s) => verdict(s) === 'ok' && s.runs === expectedRunsOf(file, s.name),
+    ).length;
     const text = `${part}  (ours, not scored)   ${good}/${mine.length} tests passed every run`;
     lines.push(`  ${good === mine.length ? chalk.green(text) : chalk.red(text)}`);
   }
@@ -150,21 +188,35 @@ function expectedRunsOf(file: GradeFile, test: string): number {
   const t = file.tests.findIndex((x) => x.name === test);
   if (!file.shard) return file.runs;
   let n = 0;
-  for (let k = 0; k < file.runs; k++) if ((t * file.runs + k) % file.shard.count === file.shard.index - 1) n++;
+  for (let k = 0; k < file.runs; k++)
+    if ((t * file.runs + k) % file.shard.count === file.shard.index - 1) n++;
   return n;
 }
 
-function failureBlock(r: RunRecord, implArg: string, timeoutS: number | undefined, reference: readonly string[] | undefined): string[] {
-  const lines = [`  ${chalk.bold(r.test)} seed ${r.seed}: ${statusWord(r)} at ${secondsText(r.virtualMs, 3)}s virtual`];
+function failureBlock(
+  r: RunRecord,
+  implArg: string,
+  timeoutS: number | undefined,
+  reference: readonly string[] | undefined,
+): string[] {
+  const lines = [
+    `  ${chalk.bold(r.test)} seed ${r.seed}: ${statusWord(r)} at ${secondsText(r.virtualMs, 3)}s virtual`,
+  ];
   lines.push(`    ${firstLine(r.error) || '(no error message)'}`);
   const where = codeLocation(r.error);
   if (where) lines.push(`    at:     ${where}`);
   lines.push(...blockedLines(r).map((l) => `    ${l}`));
   // A hung run replays under the same watchdog limits, so that it ends the same way.
-  const timeout = r.status === 'hung' && timeoutS !== undefined && timeoutS !== DEFAULT_TIMEOUT_S ? ` --timeout ${timeoutS}` : '';
+  const timeout =
+    r.status === 'hung' && timeoutS !== undefined && timeoutS !== DEFAULT_TIMEOUT_S
+      ? ` --timeout ${timeoutS}`
+      : '';
   lines.push(`    replay: ${replayCommand(r.test, r.seed, implArg, reference)}${timeout}`);
   // A swarm failure can be cut down to a smaller fault schedule (the reference layers are not mixed in there).
-  if (SHRINKABLE.includes(r.test) && r.status === 'failed' && !reference?.length) lines.push(`    shrink: npm run grade -- shrink ${r.test} --seed ${r.seed} --impl ${shellQuote(implArg)}`);
+  if (SHRINKABLE.includes(r.test) && r.status === 'failed' && !reference?.length)
+    lines.push(
+      `    shrink: npm run grade -- shrink ${r.test} --seed ${r.seed} --impl ${shellQuote(implArg)}`,
+    );
   if (r.trace) lines.push(`    trace:  ${shortPath(r.trace)}`);
   for (const a of r.artefacts ?? []) lines.push(`    ${artefactLine(a)}`);
   if (r.note) lines.push(`    ${chalk.yellow('note')}: ${r.note}`);
@@ -178,7 +230,8 @@ function failureBlock(r: RunRecord, implArg: string, timeoutS: number | undefine
 export function codeLocation(error: string | undefined): string | undefined {
   for (const m of (error ?? '').matchAll(/^\s+at (?:.*? \()?(\/[^()\s]+\.ts:\d+:\d+)\)?$/gm)) {
     const file = m[1];
-    if (!/^(harness|labs|grader|node_modules)\//.test(path.relative(PROJECT_DIR, file))) return shortPath(file);
+    if (!/^(harness|labs|grader|node_modules)\//.test(path.relative(PROJECT_DIR, file)))
+      return shortPath(file);
   }
   return undefined;
 }
@@ -187,7 +240,8 @@ export function codeLocation(error: string | undefined): string | undefined {
 export function artefactLine(file: string): string {
   const short = shortPath(file);
   if (/\.html?$/i.test(file)) return `report: ${short} (open it in a browser)`;
-  if (/\.jsonl?$/i.test(file)) return `history: ${short} (npm run check-history -- ${short} --html ${short.replace(/\.jsonl?$/i, '')}.html, then open that in a browser)`;
+  if (/\.jsonl?$/i.test(file))
+    return `history: ${short} (npm run check-history -- ${short} --html ${short.replace(/\.jsonl?$/i, '')}.html, then open that in a browser)`;
   return `file: ${short}`;
 }
 
@@ -198,7 +252,10 @@ export function shortPath(file: string): string {
 }
 
 function statusWord(r: RunRecord): string {
-  const why = r.outcome && r.outcome !== 'failed' && r.outcome !== 'passed' ? ` (${r.outcome.replace(/-/g, ' ')})` : '';
+  const why =
+    r.outcome && r.outcome !== 'failed' && r.outcome !== 'passed'
+      ? ` (${r.outcome.replace(/-/g, ' ')})`
+      : '';
   return r.status === 'failed' ? chalk.red(`failed${why}`) : chalk.magenta(`${r.status}${why}`);
 }
 
@@ -211,25 +268,39 @@ export function blockedLines(r: RunRecord): string[] {
   if (r.lastEvent) lines.push(`last event before it stopped: ${r.lastEvent}`);
   if (r.blocked && r.blocked.length > 0) {
     const finished = r.status === 'failed' || r.outcome === 'real-time-limit';
-    lines.push(finished ? 'blocked:' : 'blocked (at the worker\'s last report before it stopped):');
+    lines.push(finished ? 'blocked:' : "blocked (at the worker's last report before it stopped):");
     lines.push(...r.blocked.map((b) => `  ${chalk.dim(b)}`));
   }
   return lines;
 }
 
-export function renderReport(file: GradeFile, options: ReportOptions): { text: string; exitCode: number } {
+export function renderReport(
+  file: GradeFile,
+  options: ReportOptions,
+): { text: string; exitCode: number } {
   const summaries = summarize(file.tests, file.results);
   const out: string[] = [];
-  const seeds = file.runs === 1 ? `seed ${file.seed}` : `seeds ${file.seed}..${file.seed + file.runs - 1}`;
+  const seeds =
+    file.runs === 1 ? `seed ${file.seed}` : `seeds ${file.seed}..${file.seed + file.runs - 1}`;
   const shard = file.shard ? `, shard ${file.shard.index}/${file.shard.count}` : '';
-  out.push(`grade ${file.parts.join(' ')}${file.run ? ` --run '${file.run}'` : ''}: ${file.tests.length} tests x ${file.runs} runs (${seeds}${shard}), implementation ${file.impl}${file.reference?.length ? ` with the reference ${file.reference.join(', ')}` : ''}, Node ${file.node}`);
+  out.push(
+    `grade ${file.parts.join(' ')}${file.run ? ` --run '${file.run}'` : ''}: ${file.tests.length} tests x ${file.runs} runs (${seeds}${shard}), implementation ${file.impl}${file.reference?.length ? ` with the reference ${file.reference.join(', ')}` : ''}, Node ${file.node}`,
+  );
   out.push('');
   out.push(testTable(summaries));
   const flaky = summaries.filter((s) => verdict(s) === 'flaky');
   const failing = summaries.filter((s) => verdict(s) === 'failing');
   if (flaky.length > 0) {
-    out.push('', chalk.yellow.bold('Flaky: pass on some seeds, fail on others (the bug is real; the seed makes it visible):'));
-    for (const s of flaky) out.push(`  ${s.name}  ${s.runs - s.passed}/${s.runs} runs failed (${percent(s.runs - s.passed, s.runs)})`);
+    out.push(
+      '',
+      chalk.yellow.bold(
+        'Flaky: pass on some seeds, fail on others (the bug is real; the seed makes it visible):',
+      ),
+    );
+    for (const s of flaky)
+      out.push(
+        `  ${s.name}  ${s.runs - s.passed}/${s.runs} runs failed (${percent(s.runs - s.passed, s.runs)})`,
+      );
   }
   if (failing.length > 0) {
     out.push('', chalk.red.bold('Failing on every seed:'));
@@ -237,31 +308,62 @@ export function renderReport(file: GradeFile, options: ReportOptions): { text: s
   }
   const failed = summaries.filter((s) => s.failures.length > 0);
   if (failed.length > 0) {
-    out.push('', chalk.bold('Failures (first error line, and the command that replays the run with its trace):'));
+    out.push(
+      '',
+      chalk.bold(
+        'Failures (first error line, and the command that replays the run with its trace):',
+      ),
+    );
     for (const s of failed) {
       const shown = options.maxFailures > 0 ? s.failures.slice(0, options.maxFailures) : s.failures;
       for (const r of shown) out.push(...failureBlock(r, file.impl, file.timeoutS, file.reference));
       const rest = s.failures.slice(shown.length);
       if (rest.length > 0) {
-        const seedList = rest.map((r) => r.seed).slice(0, 20).join(', ');
-        out.push(`  ... and ${rest.length} more failures of ${s.name} (seeds ${seedList}${rest.length > 20 ? ', ...' : ''}; --failures 0 lists them all)`);
+        const seedList = rest
+          .map((r) => r.seed)
+          .slice(0, 20)
+          .join(', ');
+        out.push(
+          `  ... and ${rest.length} more failures of ${s.name} (seeds ${seedList}${rest.length > 20 ? ', ...' : ''}; --failures 0 lists them all)`,
+        );
       }
     }
   }
-  out.push('', chalk.bold('Score') + ` (points per part: ${LAB_PARTS.map((p) => `${p} ${POINTS[p]}`).join(', ')}):`);
+  out.push(
+    '',
+    chalk.bold('Score') +
+      ` (points per part: ${LAB_PARTS.map((p) => `${p} ${POINTS[p]}`).join(', ')}):`,
+  );
   out.push(...scoreLines(file, summaries));
   const count = (status: string) => file.results.filter((r) => r.status === status).length;
   const missing = file.expectedRuns - file.results.length;
   const allPassed = count('passed') === file.results.length && missing <= 0 && !file.interrupted;
-  const perMinute = file.realMs > 0 ? (file.results.length / (file.realMs / 60_000)).toFixed(0) : '-';
+  const perMinute =
+    file.realMs > 0 ? (file.results.length / (file.realMs / 60_000)).toFixed(0) : '-';
   out.push('');
-  if (file.interrupted) out.push(chalk.yellow(`interrupted: ${file.results.length} of ${file.expectedRuns} runs finished`));
-  else if (file.bailed) out.push(chalk.yellow(`stopped at the first failure (--bail): ${file.results.length} of ${file.expectedRuns} runs finished`));
-  else if (missing > 0) out.push(chalk.yellow(`incomplete: ${missing} of ${file.expectedRuns} runs are missing (merge every shard's results)`));
+  if (file.interrupted)
+    out.push(
+      chalk.yellow(`interrupted: ${file.results.length} of ${file.expectedRuns} runs finished`),
+    );
+  else if (file.bailed)
+    out.push(
+      chalk.yellow(
+        `stopped at the first failure (--bail): ${file.results.length} of ${file.expectedRuns} runs finished`,
+      ),
+    );
+  else if (missing > 0)
+    out.push(
+      chalk.yellow(
+        `incomplete: ${missing} of ${file.expectedRuns} runs are missing (merge every shard's results)`,
+      ),
+    );
   const tally = `${file.results.length} runs: ${count('passed')} passed, ${count('failed')} failed, ${count('hung')} hung, ${count('crashed')} crashed`;
   const timing = `${(file.realMs / 1000).toFixed(1)}s real, ${file.parallel} worker${file.parallel === 1 ? '' : 's'}, ${perMinute} runs/min`;
   if (file.modules?.startsWith('modules reloaded')) out.push(chalk.yellow(file.modules));
-  for (const g of file.globals ?? []) out.push(chalk.yellow(`globals left by the implementation: ${g}`));
-  out.push(`${allPassed ? chalk.green.bold('PASS') : chalk.red.bold('FAIL')}  ${tally} (${timing}); first seed ${file.seed}`);
+  for (const g of file.globals ?? [])
+    out.push(chalk.yellow(`globals left by the implementation: ${g}`));
+  out.push(
+    `${allPassed ? chalk.green.bold('PASS') : chalk.red.bold('FAIL')}  ${tally} (${timing}); first seed ${file.seed}`,
+  );
   return { text: out.join('\n'), exitCode: allPassed ? 0 : 1 };
 }

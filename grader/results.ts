@@ -51,20 +51,31 @@ export interface GradeFile {
 export function checkWritableFile(file: string, option: string): void {
   const abs = path.resolve(file);
   const dir = path.dirname(abs);
-  if (fs.existsSync(abs) && fs.statSync(abs).isDirectory()) throw new UsageError(`cannot write ${option} ${file}: it is a directory; give a file name such as results.json`);
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`cannot write ${option} ${file}: directory ${dir} does not exist; create it or choose another path`);
+  if (fs.existsSync(abs) && fs.statSync(abs).isDirectory())
+    throw new UsageError(
+      `cannot write ${option} ${file}: it is a directory; give a file name such as results.json`,
+    );
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+    throw new UsageError(
+      `cannot write ${option} ${file}: directory ${dir} does not exist; create it or choose another path`,
+    );
   try {
     fs.accessSync(dir, fs.constants.W_OK);
     if (fs.existsSync(abs)) fs.accessSync(abs, fs.constants.W_OK);
   } catch {
-    throw new UsageError(`cannot write ${option} ${file}: permission denied; choose a path you can write to`);
+    throw new UsageError(
+      `cannot write ${option} ${file}: permission denied; choose a path you can write to`,
+    );
   }
 }
 
 /** Checks that `dir` is, or can be created as, a writable directory; creates nothing. */
 export function checkWritableDir(dir: string, option: string): void {
   let probe = path.resolve(dir);
-  if (fs.existsSync(probe) && !fs.statSync(probe).isDirectory()) throw new UsageError(`cannot use ${option} ${dir}: it is a file, not a directory; choose another path`);
+  if (fs.existsSync(probe) && !fs.statSync(probe).isDirectory())
+    throw new UsageError(
+      `cannot use ${option} ${dir}: it is a file, not a directory; choose another path`,
+    );
   while (!fs.existsSync(probe)) {
     const parent = path.dirname(probe);
     if (parent === probe) break;
@@ -74,7 +85,9 @@ export function checkWritableDir(dir: string, option: string): void {
     if (!fs.statSync(probe).isDirectory()) throw new Error('not a directory');
     fs.accessSync(probe, fs.constants.W_OK);
   } catch {
-    throw new UsageError(`cannot use ${option} ${dir}: ${probe} is not a writable directory; choose another path`);
+    throw new UsageError(
+      `cannot use ${option} ${dir}: ${probe} is not a writable directory; choose another path`,
+    );
   }
 }
 
@@ -96,7 +109,9 @@ export function readGradeFile(file: string): GradeFile {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}; give files written by grade --json`);
+    throw new UsageError(
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}; give files written by grade --json`,
+    );
   }
   let value: GradeFile;
   try {
@@ -104,8 +119,15 @@ export function readGradeFile(file: string): GradeFile {
   } catch {
     throw new UsageError(`${file} is not valid JSON; give files written by grade --json`);
   }
-  if (!value || value.format !== FORMAT || !Array.isArray(value.results) || !Array.isArray(value.tests)) {
-    throw new UsageError(`${file} is not a grade results file (format ${FORMAT}); give files written by grade --json`);
+  if (
+    !value ||
+    value.format !== FORMAT ||
+    !Array.isArray(value.results) ||
+    !Array.isArray(value.tests)
+  ) {
+    throw new UsageError(
+      `${file} is not a grade results file (format ${FORMAT}); give files written by grade --json`,
+    );
   }
   return value;
 }

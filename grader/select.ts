@@ -2,7 +2,14 @@
 // Everything here is pure and throws UsageError (exit status 2) on bad input, with a message that
 // says what to type instead.
 import * as path from 'node:path';
-import { ALL_PARTS, LAB_PARTS, OWN_PARTS, type CoursePart, type LabPart, type Scenario } from '../harness/scenario';
+import {
+  ALL_PARTS,
+  LAB_PARTS,
+  OWN_PARTS,
+  type CoursePart,
+  type LabPart,
+  type Scenario,
+} from '../harness/scenario';
 import { scenariosByPart } from '../labs';
 import { swarmLayers } from '../labs/swarm';
 import { MAX_SEED, parseSeed } from '../harness/sim/rng';
@@ -40,11 +47,15 @@ export function registry(): Readonly<Record<LabPart, readonly Scenario[]>> {
   try {
     mod = require(path.resolve(extra)) as { scenarios?: Scenario[] };
   } catch (error) {
-    throw new UsageError(`GRADE_EXTRA_SCENARIOS=${extra} cannot be loaded: ${firstLineOf((error as Error).message)}`);
+    throw new UsageError(
+      `GRADE_EXTRA_SCENARIOS=${extra} cannot be loaded: ${firstLineOf((error as Error).message)}`,
+    );
   }
-  if (!Array.isArray(mod.scenarios)) throw new UsageError(`GRADE_EXTRA_SCENARIOS=${extra} does not export an array named scenarios`);
+  if (!Array.isArray(mod.scenarios))
+    throw new UsageError(`GRADE_EXTRA_SCENARIOS=${extra} does not export an array named scenarios`);
   const merged = {} as Record<LabPart, Scenario[]>;
-  for (const part of ALL_PARTS) merged[part] = [...scenariosByPart[part], ...mod.scenarios.filter((s) => s.part === part)];
+  for (const part of ALL_PARTS)
+    merged[part] = [...scenariosByPart[part], ...mod.scenarios.filter((s) => s.part === part)];
   return merged;
 }
 
@@ -62,10 +73,14 @@ export function parseLabs(args: readonly string[]): LabPart[] {
   for (const arg of args.length === 0 ? ['all'] : args) {
     const word = arg.trim().toLowerCase().replace(/^lab/, '');
     if (word === 'all') LAB_PARTS.forEach((p) => parts.add(p));
-    else if (/^[234]$/.test(word)) LAB_PARTS.filter((p) => p.startsWith(word)).forEach((p) => parts.add(p));
-    else if ((ALL_PARTS as readonly string[]).includes(word.toUpperCase())) parts.add(word.toUpperCase() as LabPart);
+    else if (/^[234]$/.test(word))
+      LAB_PARTS.filter((p) => p.startsWith(word)).forEach((p) => parts.add(p));
+    else if ((ALL_PARTS as readonly string[]).includes(word.toUpperCase()))
+      parts.add(word.toUpperCase() as LabPart);
     else {
-      throw new UsageError(`unknown lab "${arg}": name a part (lab2a ... lab4b, or 2a), a whole lab (lab2, lab3, lab4), all, or ${OWN_PARTS.map((p) => p.toLowerCase()).join(', ')} (ours, not scored)`);
+      throw new UsageError(
+        `unknown lab "${arg}": name a part (lab2a ... lab4b, or 2a), a whole lab (lab2, lab3, lab4), all, or ${OWN_PARTS.map((p) => p.toLowerCase()).join(', ')} (ours, not scored)`,
+      );
     }
   }
   return ALL_PARTS.filter((p) => parts.has(p));
@@ -80,13 +95,20 @@ export interface Selection {
 }
 
 /** The tests of `parts` whose names match `run` (a regular expression, as go test -run). */
-export function selectTests(parts: readonly LabPart[], run: string | undefined, explicit: boolean, reg = registry()): Selection {
+export function selectTests(
+  parts: readonly LabPart[],
+  run: string | undefined,
+  explicit: boolean,
+  reg = registry(),
+): Selection {
   let filter: RegExp | undefined;
   if (run !== undefined) {
     try {
       filter = new RegExp(run);
     } catch (error) {
-      throw new UsageError(`bad --run pattern "${run}": ${(error as Error).message}; it is a regular expression such as 'Election|Backup'`);
+      throw new UsageError(
+        `bad --run pattern "${run}": ${(error as Error).message}; it is a regular expression such as 'Election|Backup'`,
+      );
     }
   }
   const empty = parts.filter((p) => reg[p].length === 0);
@@ -101,8 +123,13 @@ export function selectTests(parts: readonly LabPart[], run: string | undefined, 
   const tests = parts.flatMap((p) => reg[p]).filter((s) => !filter || filter.test(s.name));
   if (tests.length === 0) {
     const where = parts.filter((p) => !empty.includes(p)).join(', ') || 'the selected parts';
-    if (filter) throw new UsageError(`no test in ${where} matches --run '${run}'; list them with: npm run grade -- list ${parts.map((p) => p.toLowerCase()).join(' ')}`);
-    throw new UsageError(`no tests to run: ${parts.join(', ')} ha${parts.length === 1 ? 's' : 've'} no tests yet; parts with tests: ${withTests.join(', ') || 'none'}`);
+    if (filter)
+      throw new UsageError(
+        `no test in ${where} matches --run '${run}'; list them with: npm run grade -- list ${parts.map((p) => p.toLowerCase()).join(' ')}`,
+      );
+    throw new UsageError(
+      `no tests to run: ${parts.join(', ')} ha${parts.length === 1 ? 's' : 've'} no tests yet; parts with tests: ${withTests.join(', ') || 'none'}`,
+    );
   }
   return { parts: parts.filter((p) => tests.some((t) => t.part === p)), tests, empty };
 }
@@ -111,11 +138,15 @@ export function selectTests(parts: readonly LabPart[], run: string | undefined, 
  * The implementation layers a set of parts needs, for checkImplementationDir; for the swarm part,
  * those of the selected `tests` (all of its tests' if not given).
  */
-export function layersFor(parts: readonly LabPart[], tests?: readonly { name: string }[]): LayerName[] {
+export function layersFor(
+  parts: readonly LabPart[],
+  tests?: readonly { name: string }[],
+): LayerName[] {
   const layers = new Set<LayerName>(['raft']);
   for (const p of parts) {
     if (p === 'SWARM') {
-      for (const name of tests ? tests.map((t) => t.name) : Object.keys(swarmLayers)) for (const l of swarmLayers[name] ?? []) layers.add(l);
+      for (const name of tests ? tests.map((t) => t.name) : Object.keys(swarmLayers))
+        for (const l of swarmLayers[name] ?? []) layers.add(l);
     }
     if (p.startsWith('3')) layers.add('kvraft');
     if (p.startsWith('4')) layers.add('shardctrler');
@@ -136,10 +167,19 @@ export interface Job {
  * Run k (0-based) of every test uses seed first + k: the same seeds for every test and every
  * implementation, so a seed names one run of one test. Jobs are ordered test by test.
  */
-export function makeJobs(tests: readonly { name: string; part: LabPart }[], first: number, runs: number): Job[] {
-  if (runs - 1 > MAX_SEED - first) throw new UsageError(`--seed ${first} with ${runs} runs passes the largest seed ${MAX_SEED}; choose a smaller --seed`);
+export function makeJobs(
+  tests: readonly { name: string; part: LabPart }[],
+  first: number,
+  runs: number,
+): Job[] {
+  if (runs - 1 > MAX_SEED - first)
+    throw new UsageError(
+      `--seed ${first} with ${runs} runs passes the largest seed ${MAX_SEED}; choose a smaller --seed`,
+    );
   const jobs: Job[] = [];
-  for (const t of tests) for (let k = 0; k < runs; k++) jobs.push({ index: jobs.length, test: t.name, part: t.part, seed: first + k });
+  for (const t of tests)
+    for (let k = 0; k < runs; k++)
+      jobs.push({ index: jobs.length, test: t.name, part: t.part, seed: first + k });
   return jobs;
 }
 
@@ -153,7 +193,9 @@ export function parseShard(text: string): Shard {
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
   if (!m || count < 1 || index < 1 || index > count) {
-    throw new UsageError(`bad --shard "${text}": write K/N with 1 <= K <= N, e.g. --shard 2/4 for the second of four slices`);
+    throw new UsageError(
+      `bad --shard "${text}": write K/N with 1 <= K <= N, e.g. --shard 2/4 for the second of four slices`,
+    );
   }
   return { index, count };
 }
@@ -177,7 +219,8 @@ export function parseCount(text: string, what: string, min: number, max: number)
 export function parseSeconds(text: string, what: string, zero = false): number {
   const t = String(text).trim();
   const n = Number(t);
-  if (!/^\d+(\.\d+)?$/.test(t) || (zero ? n < 0 : !(n > 0)) || n > 86_400) throw new UsageError(`bad ${what} "${text}": give a number of seconds, e.g. 120`);
+  if (!/^\d+(\.\d+)?$/.test(t) || (zero ? n < 0 : !(n > 0)) || n > 86_400)
+    throw new UsageError(`bad ${what} "${text}": give a number of seconds, e.g. 120`);
   return n;
 }
 
@@ -207,7 +250,8 @@ function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = cur;
   }
   return prev[b.length];

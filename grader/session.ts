@@ -49,8 +49,14 @@ export interface SessionResult {
 }
 
 /** The command that replays one run exactly. */
-export function replayCommand(test: string, seed: number, implArg: string | undefined, reference?: readonly string[]): string {
-  const impl = implArg && implArg !== 'src' && implArg !== 'src/' ? ` --impl ${shellQuote(implArg)}` : '';
+export function replayCommand(
+  test: string,
+  seed: number,
+  implArg: string | undefined,
+  reference?: readonly string[],
+): string {
+  const impl =
+    implArg && implArg !== 'src' && implArg !== 'src/' ? ` --impl ${shellQuote(implArg)}` : '';
   const ref = reference && reference.length > 0 ? ` --reference ${reference.join(',')}` : '';
   return `npm run grade -- replay ${test} --seed ${seed}${impl}${ref} --trace`;
 }
@@ -64,7 +70,12 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
   // The simulator stops a run itself at the time limit (between events, keeping the worker); the
   // pool's watchdog, a little later, is for runs that never yield (a synchronous loop).
   const grace = Math.max(5000, options.timeoutMs / 10);
-  const pool = new Pool({ size: options.parallel, timeoutMs: options.timeoutMs + grace, silenceMs: options.silenceMs, memoryMb: options.memoryMb });
+  const pool = new Pool({
+    size: options.parallel,
+    timeoutMs: options.timeoutMs + grace,
+    silenceMs: options.silenceMs,
+    memoryMb: options.memoryMb,
+  });
   const view = options.view;
   const work = options.impls.flatMap((impl) => options.jobs.map((job) => ({ job, impl })));
   const remaining = new Map<string, { runs: number; left: number; failed: number }>();
@@ -75,7 +86,13 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
     entry.left++;
     remaining.set(key, entry);
   }
-  view.plan?.([...remaining].map(([key, e]) => ({ name: key.slice(key.indexOf('/') + 1), ...(key.startsWith('/') ? {} : { label: key.slice(0, key.indexOf('/')) }), runs: e.runs })));
+  view.plan?.(
+    [...remaining].map(([key, e]) => ({
+      name: key.slice(key.indexOf('/') + 1),
+      ...(key.startsWith('/') ? {} : { label: key.slice(0, key.indexOf('/')) }),
+      runs: e.runs,
+    })),
+  );
   const records: { order: number; record: RunRecord }[] = [];
   const traced = new Map<string, number>();
   const traceJobs: Promise<void>[] = [];
@@ -90,7 +107,9 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
     process.removeListener('SIGINT', onSigint);
     // A second Ctrl-C leaves at once.
     process.once('SIGINT', () => process.exit(130));
-    view.note('interrupted: stopping the workers; the report covers the runs that finished (Ctrl-C again to quit at once)');
+    view.note(
+      'interrupted: stopping the workers; the report covers the runs that finished (Ctrl-C again to quit at once)',
+    );
     pool.abort();
   };
   process.on('SIGINT', onSigint);
@@ -126,7 +145,9 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
     if (pool.fatal) pool.abort();
     if (options.bail && record.status !== 'passed' && !bailed && !interrupted) {
       bailed = true;
-      view.note(`--bail: stopped at the first failure; replay it with: ${replayCommand(record.test, record.seed, impl.arg)}`);
+      view.note(
+        `--bail: stopped at the first failure; replay it with: ${replayCommand(record.test, record.seed, impl.arg)}`,
+      );
       pool.abort();
     }
   };
@@ -165,13 +186,25 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
 
 function globalsNote(impl: ImplChoice, runs: string[], names: string[]): string {
   const who = impl.label ? `${impl.label} (${impl.arg})` : impl.arg;
-  const shown = runs.slice(0, 3).join(', ') + (runs.length > 3 ? ` and ${runs.length - 3} more` : '');
-  const then = impl.warm ? '; the workers that saw it loaded modules afresh for every later run' : '';
+  const shown =
+    runs.slice(0, 3).join(', ') + (runs.length > 3 ? ` and ${runs.length - 3} more` : '');
+  const then = impl.warm
+    ? '; the workers that saw it loaded modules afresh for every later run'
+    : '';
   return `${who}: ${runs.length} run${runs.length === 1 ? '' : 's'} (${shown}) added ${names.map((n) => `globalThis.${n}`).join(', ')}, removed after each run so that no later run sees it${then}; keep state in the objects your make...() functions return`;
 }
 
-function toRecord(job: Job, impl: ImplChoice, outcome: Exclude<Outcome, { kind: 'aborted' }>): RunRecord {
-  const base = { test: job.test, part: job.part, seed: job.seed, ...(impl.label ? { impl: impl.label } : {}) };
+function toRecord(
+  job: Job,
+  impl: ImplChoice,
+  outcome: Exclude<Outcome, { kind: 'aborted' }>,
+): RunRecord {
+  const base = {
+    test: job.test,
+    part: job.part,
+    seed: job.seed,
+    ...(impl.label ? { impl: impl.label } : {}),
+  };
   switch (outcome.kind) {
     case 'result': {
       const r = outcome.result;
@@ -190,16 +223,39 @@ function toRecord(job: Job, impl: ImplChoice, outcome: Exclude<Outcome, { kind: 
       };
     }
     case 'error':
-      return { ...base, status: 'failed', error: `the run could not start: ${outcome.message}`, virtualMs: 0, realMs: 0 };
+      return {
+        ...base,
+        status: 'failed',
+        error: `the run could not start: ${outcome.message}`,
+        virtualMs: 0,
+        realMs: 0,
+      };
     case 'hung':
     case 'crashed':
-      return { ...base, status: outcome.kind, error: outcome.reason, virtualMs: outcome.virtualMs, realMs: outcome.realMs, ...(outcome.blocked ? { blocked: outcome.blocked } : {}) };
+      return {
+        ...base,
+        status: outcome.kind,
+        error: outcome.reason,
+        virtualMs: outcome.virtualMs,
+        realMs: outcome.realMs,
+        ...(outcome.blocked ? { blocked: outcome.blocked } : {}),
+      };
   }
 }
 
 /** Re-runs a failing run in a worker, streaming its trace to a file under outDir. */
-async function saveTrace(pool: Pool, id: number, record: RunRecord, impl: ImplChoice, outDir: string, realTimeLimitMs: number): Promise<void> {
-  const file = path.join(outDir, `${impl.label ? `${impl.label}-` : ''}${record.test}-seed${record.seed}.trace.txt`);
+async function saveTrace(
+  pool: Pool,
+  id: number,
+  record: RunRecord,
+  impl: ImplChoice,
+  outDir: string,
+  realTimeLimitMs: number,
+): Promise<void> {
+  const file = path.join(
+    outDir,
+    `${impl.label ? `${impl.label}-` : ''}${record.test}-seed${record.seed}.trace.txt`,
+  );
   const header = [
     `${record.test} seed ${record.seed}, implementation ${impl.arg}${impl.reference?.length ? ` with the reference ${impl.reference.join(', ')}` : ''}, Node ${process.version}`,
     `first run ${record.status}: ${firstLine(record.error)}`,
@@ -211,18 +267,38 @@ async function saveTrace(pool: Pool, id: number, record: RunRecord, impl: ImplCh
   } catch {
     return;
   }
-  const outcome = await pool.exec({ id, test: record.test, seed: record.seed, implDir: impl.dir, outDir, tracePath: file, traceHeader: header, realTimeLimitMs, ...(impl.warm ? { warm: true } : {}) });
+  const outcome = await pool.exec({
+    id,
+    test: record.test,
+    seed: record.seed,
+    implDir: impl.dir,
+    outDir,
+    tracePath: file,
+    traceHeader: header,
+    realTimeLimitMs,
+    ...(impl.warm ? { warm: true } : {}),
+  });
   if (outcome.kind === 'result') {
     if (outcome.result.trace) record.trace = outcome.result.trace;
-    if (record.status === 'failed' && record.fingerprint && outcome.result.fingerprint !== record.fingerprint) {
+    if (
+      record.status === 'failed' &&
+      record.fingerprint &&
+      outcome.result.fingerprint !== record.fingerprint
+    ) {
       record.note = `not reproducible: a second run of the same seed gave fingerprint ${outcome.result.fingerprint}, the first ${record.fingerprint}: something in the run depends on more than the seed (module-level state kept between runs, real time, unseeded randomness)`;
     }
-  } else if ((outcome.kind === 'hung' || outcome.kind === 'crashed') && fs.existsSync(`${file}.partial`)) {
+  } else if (
+    (outcome.kind === 'hung' || outcome.kind === 'crashed') &&
+    fs.existsSync(`${file}.partial`)
+  ) {
     // The trace up to the point where the run hung or died is what explains it; its last line is
     // the event during which a synchronous loop began.
     const last = lastTraceLine(`${file}.partial`);
     if (last && record.status !== 'failed') record.lastEvent = last.replace(/\s+/g, ' ');
-    fs.appendFileSync(`${file}.partial`, `# the re-run ${outcome.kind === 'hung' ? 'hung' : 'crashed'} here: ${firstLine(outcome.reason)}\n`);
+    fs.appendFileSync(
+      `${file}.partial`,
+      `# the re-run ${outcome.kind === 'hung' ? 'hung' : 'crashed'} here: ${firstLine(outcome.reason)}\n`,
+    );
     fs.renameSync(`${file}.partial`, file);
     record.trace = file;
   }
@@ -236,7 +312,10 @@ export function lastTraceLine(file: string): string | undefined {
     const length = Math.min(size, 8192);
     const buf = Buffer.alloc(length);
     fs.readSync(fd, buf, 0, length, size - length);
-    const lines = buf.toString('utf8').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+    const lines = buf
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !l.startsWith('#'));
     return lines.length > 1 || length === size ? lines.at(-1)?.trim() : undefined;
   } finally {
     fs.closeSync(fd);

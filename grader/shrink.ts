@@ -17,7 +17,13 @@ import { shellQuote } from './session';
 
 /** A plan as the search sees it: knobs with a chaos length and clients, and timed faults. */
 interface Plan {
-  knobs: { chaosMs: number; stepMs: number; clients: number; unreliable: boolean; longReordering: boolean };
+  knobs: {
+    chaosMs: number;
+    stepMs: number;
+    clients: number;
+    unreliable: boolean;
+    longReordering: boolean;
+  };
   faults: { atMs: number }[];
 }
 
@@ -102,7 +108,10 @@ export interface ShrinkResult {
 
 export async function shrink(o: ShrinkOptions): Promise<ShrinkResult> {
   const family = FAMILIES[o.test];
-  if (!family) throw new UsageError(`grade shrink works on ${SHRINKABLE.join(' and ')} (the swarm tests, whose faults are a schedule), not ${o.test}`);
+  if (!family)
+    throw new UsageError(
+      `grade shrink works on ${SHRINKABLE.join(' and ')} (the swarm tests, whose faults are a schedule), not ${o.test}`,
+    );
   const implDir = checkImpl(o.implArg, family.layers);
   // Every attempt must be the run a fresh process makes: an implementation with module-level state
   // is loaded afresh for each (grader/module-state.ts).
@@ -114,13 +123,21 @@ export async function shrink(o: ShrinkOptions): Promise<ShrinkResult> {
   const failsWith = async (plan: Plan): Promise<string | undefined> => {
     runs++;
     if (!warm) forgetModules(implDir);
-    const r = await runScenario(family.withPlan(plan), { seed: o.seed, impl: new Implementation(implDir) });
+    const r = await runScenario(family.withPlan(plan), {
+      seed: o.seed,
+      impl: new Implementation(implDir),
+    });
     return r.passed ? undefined : failureKind(r.error ?? '');
   };
   const original = family.drawPlan(o.seed);
   const kind = await failsWith(original);
-  if (kind === undefined) throw new UsageError(`${o.test} seed ${o.seed} passes with ${o.implArg}: there is no failure to shrink`);
-  log(`seed ${o.seed} fails: ${kind}; ${original.faults.length} faults, chaos ${original.knobs.chaosMs / 1000} s, ${original.knobs.clients} clients`);
+  if (kind === undefined)
+    throw new UsageError(
+      `${o.test} seed ${o.seed} passes with ${o.implArg}: there is no failure to shrink`,
+    );
+  log(
+    `seed ${o.seed} fails: ${kind}; ${original.faults.length} faults, chaos ${original.knobs.chaosMs / 1000} s, ${original.knobs.clients} clients`,
+  );
   let best = original;
   const removed: string[] = [];
   const tryPlan = async (candidate: Plan, what: string): Promise<boolean> => {
@@ -131,20 +148,37 @@ export async function shrink(o: ShrinkOptions): Promise<ShrinkResult> {
     log(`  - ${what} (${best.faults.length} faults left)`);
     return true;
   };
-  for (let progress = true; progress && performance.now() < deadline; ) {
+  for (let progress = true; progress && performance.now() < deadline;) {
     progress = false;
     // A shorter chaos phase: drop the faults after the cut.
-    for (let cut = Math.floor(best.knobs.chaosMs / 2); cut >= best.knobs.stepMs; cut = Math.floor(cut / 2)) {
+    for (
+      let cut = Math.floor(best.knobs.chaosMs / 2);
+      cut >= best.knobs.stepMs;
+      cut = Math.floor(cut / 2)
+    ) {
       const faults = best.faults.filter((f) => f.atMs < cut);
-      if (await tryPlan({ knobs: { ...best.knobs, chaosMs: cut }, faults }, `chaos cut to ${cut / 1000} s (${best.faults.length - faults.length} faults after it)`)) progress = true;
+      if (
+        await tryPlan(
+          { knobs: { ...best.knobs, chaosMs: cut }, faults },
+          `chaos cut to ${cut / 1000} s (${best.faults.length - faults.length} faults after it)`,
+        )
+      )
+        progress = true;
       else break;
     }
     // Chunks of faults, halving the chunk size down to single faults.
-    for (let size = Math.max(1, Math.floor(best.faults.length / 2)); size >= 1; size = size === 1 ? 0 : Math.max(1, Math.floor(size / 2))) {
-      for (let at = 0; at < best.faults.length; ) {
+    for (
+      let size = Math.max(1, Math.floor(best.faults.length / 2));
+      size >= 1;
+      size = size === 1 ? 0 : Math.max(1, Math.floor(size / 2))
+    ) {
+      for (let at = 0; at < best.faults.length;) {
         const chunk = best.faults.slice(at, at + size);
         const faults = [...best.faults.slice(0, at), ...best.faults.slice(at + size)];
-        const what = chunk.length === 1 ? `fault ${family.describeFault(chunk[0])}` : `${chunk.length} faults (${family.describeFault(chunk[0])} ... ${family.describeFault(chunk[chunk.length - 1])})`;
+        const what =
+          chunk.length === 1
+            ? `fault ${family.describeFault(chunk[0])}`
+            : `${chunk.length} faults (${family.describeFault(chunk[0])} ... ${family.describeFault(chunk[chunk.length - 1])})`;
         if (await tryPlan({ ...best, faults }, what)) progress = true;
         else at += size;
       }
@@ -152,22 +186,40 @@ export async function shrink(o: ShrinkOptions): Promise<ShrinkResult> {
     // Gentler knobs.
     const k = best.knobs;
     const knobSteps: [boolean, Partial<typeof k>, string][] = [
-      [k.clients > family.minClients, { clients: k.clients - 1 }, `one client (${k.clients - 1} left)`],
+      [
+        k.clients > family.minClients,
+        { clients: k.clients - 1 },
+        `one client (${k.clients - 1} left)`,
+      ],
       [k.unreliable, { unreliable: false }, 'unreliability'],
       [k.longReordering, { longReordering: false }, 'long reordering'],
       ...family.gentler(k),
     ];
     for (const [applies, change, what] of knobSteps) {
-      if (applies && (await tryPlan({ ...best, knobs: { ...best.knobs, ...change } }, what))) progress = true;
+      if (applies && (await tryPlan({ ...best, knobs: { ...best.knobs, ...change } }, what)))
+        progress = true;
     }
   }
   const command = replayPlanCommand(o.test, best, o.seed, o.implArg);
-  return { kind, test: o.test, original, smallest: best, removed, runs, realMs: performance.now() - started, command };
+  return {
+    kind,
+    test: o.test,
+    original,
+    smallest: best,
+    removed,
+    runs,
+    realMs: performance.now() - started,
+    command,
+  };
 }
 
 export function printShrink(r: ShrinkResult, log: (line: string) => void): void {
   log('');
-  log(chalk.bold(`smallest schedule found that still fails "${r.kind}" (${r.runs} runs, ${(r.realMs / 1000).toFixed(1)} s):`));
+  log(
+    chalk.bold(
+      `smallest schedule found that still fails "${r.kind}" (${r.runs} runs, ${(r.realMs / 1000).toFixed(1)} s):`,
+    ),
+  );
   const family = FAMILIES[r.test];
   log(`  knobs: ${family.describeKnobs(r.smallest.knobs)}`);
   log(`  faults (${r.smallest.faults.length}, was ${r.original.faults.length}):`);

@@ -14,9 +14,16 @@ function pad(text: string, width: number, align: Align): string {
 
 /** Renders rows under a header; the first column is left-aligned, the rest as `aligns` says. */
 export function table(header: string[], rows: string[][], aligns?: Align[], indent = '  '): string {
-  const widths = header.map((h, i) => Math.max(visibleLength(h), ...rows.map((r) => visibleLength(r[i] ?? ''))));
+  const widths = header.map((h, i) =>
+    Math.max(visibleLength(h), ...rows.map((r) => visibleLength(r[i] ?? ''))),
+  );
   const align = (i: number): Align => aligns?.[i] ?? (i === 0 ? 'left' : 'right');
-  const line = (cells: string[]) => indent + cells.map((c, i) => pad(c ?? '', widths[i], align(i))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    indent +
+    cells
+      .map((c, i) => pad(c ?? '', widths[i], align(i)))
+      .join('  ')
+      .trimEnd();
   const rule = indent + widths.map((w) => '-'.repeat(w)).join('  ');
   return [line(header), rule, ...rows.map(line)].join('\n');
 }

@@ -71,7 +71,13 @@ export class Watchdog {
     this.heartbeat();
     this.thread = new Worker(THREAD, {
       eval: true,
-      workerData: { shared: this.shared, slots: SLOTS, slotBytes: SLOT_BYTES, headerWords: HEADER_WORDS, ...options },
+      workerData: {
+        shared: this.shared,
+        slots: SLOTS,
+        slotBytes: SLOT_BYTES,
+        headerWords: HEADER_WORDS,
+        ...options,
+      },
     });
     this.thread.unref();
     // The real timer, kept by the guard: the run's traps on setInterval do not apply to it.
@@ -81,8 +87,14 @@ export class Watchdog {
 
   /** The last trace line before a hang is where the loop began: keep the latest few. */
   record(virtualMs: number, line: string): void {
-    const slot = this.ring.subarray((this.count % SLOTS) * SLOT_BYTES, ((this.count % SLOTS) + 1) * SLOT_BYTES);
-    const { written } = this.encoder.encodeInto(line.length >= SLOT_BYTES ? line.slice(0, SLOT_BYTES - 1) : line, slot);
+    const slot = this.ring.subarray(
+      (this.count % SLOTS) * SLOT_BYTES,
+      ((this.count % SLOTS) + 1) * SLOT_BYTES,
+    );
+    const { written } = this.encoder.encodeInto(
+      line.length >= SLOT_BYTES ? line.slice(0, SLOT_BYTES - 1) : line,
+      slot,
+    );
     if (written < SLOT_BYTES) slot[written] = 0;
     this.count++;
     Atomics.store(this.words, 1, this.count);

@@ -14,7 +14,14 @@ import { rpcText } from '../harness/rpc/abbrev';
 import { real, realNow } from '../harness/sim/guard';
 import { allTests } from './select';
 import { forgetModules } from './module-state';
-import { capError, HEARTBEAT_MS, type FromWorker, type ToWorker, type WorkerJob, type WorkerResult } from './protocol';
+import {
+  capError,
+  HEARTBEAT_MS,
+  type FromWorker,
+  type ToWorker,
+  type WorkerJob,
+  type WorkerResult,
+} from './protocol';
 
 function send(message: FromWorker): void {
   if (process.connected) process.send!(message);
@@ -68,7 +75,9 @@ async function runJob(job: WorkerJob, byName: Map<string, Scenario>): Promise<Wo
   loadedDir = job.implDir;
   const globalsBefore = new Set(Reflect.ownKeys(globalThis));
   const impl = new Implementation(job.implDir);
-  const writer = job.tracePath ? new TraceWriter(`${job.tracePath}.partial`, job.traceHeader ?? []) : undefined;
+  const writer = job.tracePath
+    ? new TraceWriter(`${job.tracePath}.partial`, job.traceHeader ?? [])
+    : undefined;
   lastVirtualMs = 0;
   nextBeatAt = BEAT_EVERY_VIRTUAL_MS;
   beatVirtualMs = 0;
@@ -95,7 +104,12 @@ async function runJob(job: WorkerJob, byName: Map<string, Scenario>): Promise<Wo
           beatRealMs = now;
           beatVirtualMs = record.time;
           const blocked = blockedList(BLOCKED_EVERY_REAL_MS);
-          send({ type: 'beat', id: job.id, virtualMs: record.time, ...(blocked ? { blocked } : {}) });
+          send({
+            type: 'beat',
+            id: job.id,
+            virtualMs: record.time,
+            ...(blocked ? { blocked } : {}),
+          });
         }
       }
       writer?.add(record);
@@ -104,7 +118,11 @@ async function runJob(job: WorkerJob, byName: Map<string, Scenario>): Promise<Wo
   const leakedGlobals = removeNewGlobals(globalsBefore);
   if (leakedGlobals.length > 0 && job.warm) noWarm = true;
   if (writer) for (const a of result.artefacts) fs.rmSync(a, { force: true });
-  const artefacts = writer ? [] : job.outDir ? result.artefacts.map((a) => collect(a, job.outDir!, job.test, job.seed)) : result.artefacts;
+  const artefacts = writer
+    ? []
+    : job.outDir
+      ? result.artefacts.map((a) => collect(a, job.outDir!, job.test, job.seed))
+      : result.artefacts;
   let trace: string | undefined;
   if (writer && job.tracePath) {
     writer.finish([
@@ -150,7 +168,10 @@ function collect(file: string, outDir: string, test: string, seed: number): stri
   if (path.dirname(abs) === path.resolve(outDir) || !fs.existsSync(abs)) return abs;
   fs.mkdirSync(outDir, { recursive: true });
   const base = path.basename(abs);
-  const dest = path.join(path.resolve(outDir), base.includes(String(seed)) ? base : `${test}-seed${seed}-${base}`);
+  const dest = path.join(
+    path.resolve(outDir),
+    base.includes(String(seed)) ? base : `${test}-seed${seed}-${base}`,
+  );
   fs.copyFileSync(abs, `${dest}.partial`);
   fs.renameSync(`${dest}.partial`, dest);
   return dest;
@@ -197,7 +218,12 @@ function main(): void {
   // The real timer, kept by the guard: a run's traps on setInterval do not apply to it.
   real.setInterval(() => {
     const blocked = currentId === undefined ? undefined : blockedList(0);
-    send({ type: 'beat', id: currentId, virtualMs: lastVirtualMs, ...(blocked ? { blocked } : {}) });
+    send({
+      type: 'beat',
+      id: currentId,
+      virtualMs: lastVirtualMs,
+      ...(blocked ? { blocked } : {}),
+    });
   }, HEARTBEAT_MS);
   process.on('message', (message: ToWorker) => {
     if (message.type !== 'run') return;
@@ -210,7 +236,11 @@ function main(): void {
       },
       (error: unknown) => {
         currentId = undefined;
-        send({ type: 'error', id: job.id, message: error instanceof Error ? error.message : String(error) });
+        send({
+          type: 'error',
+          id: job.id,
+          message: error instanceof Error ? error.message : String(error),
+        });
       },
     );
   });

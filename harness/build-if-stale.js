@@ -18,7 +18,8 @@ const STAMP = path.join(ROOT, 'dist', '.build-stamp');
 function includeFolders() {
   try {
     const include = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8')).include;
-    if (Array.isArray(include) && include.every((d) => typeof d === 'string' && !/[*?]/.test(d))) return include;
+    if (Array.isArray(include) && include.every((d) => typeof d === 'string' && !/[*?]/.test(d)))
+      return include;
   } catch {
     // unreadable: compile, and let tsc say what is wrong
   }
@@ -71,9 +72,13 @@ function newestSource() {
 // compiles again.
 if (process.argv.includes('--force') || newestSource() >= lastBuildStart()) {
   const started = Date.now();
-  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.json')], {
-    stdio: 'inherit',
-  });
+  const tsc = spawnSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.json')],
+    {
+      stdio: 'inherit',
+    },
+  );
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
   fs.writeFileSync(STAMP, String(started));
 }

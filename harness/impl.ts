@@ -53,17 +53,24 @@ export class Implementation {
     const cached = this.cache.get(name);
     if (cached) return cached as T;
     const dir = path.join(this.dir, name);
-    const entry = ['index.js', 'index.cjs'].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
+    const entry = ['index.js', 'index.cjs']
+      .map((f) => path.join(dir, f))
+      .find((f) => fs.existsSync(f));
     if (!entry) {
-      throw new ImplementationError(`implementation ${this.dir} has no ${name}/index.js: compile it first (npm run build) or point --impl at its compiled directory`);
+      throw new ImplementationError(
+        `implementation ${this.dir} has no ${name}/index.js: compile it first (npm run build) or point --impl at its compiled directory`,
+      );
     }
     const mod = require(entry) as Record<string, unknown>;
     const missing = REQUIRED_EXPORTS[name].filter((e) => typeof mod[e] !== 'function');
     if (missing.length > 0) {
-      throw new ImplementationError(`implementation ${entry} does not export ${missing.map((m) => `${m}()`).join(', ')}`);
+      throw new ImplementationError(
+        `implementation ${entry} does not export ${missing.map((m) => `${m}()`).join(', ')}`,
+      );
     }
     const named: Record<string, unknown> = { ...mod };
-    for (const e of REQUIRED_EXPORTS[name]) named[e] = namingFactory(e, mod[e] as (...args: unknown[]) => unknown);
+    for (const e of REQUIRED_EXPORTS[name])
+      named[e] = namingFactory(e, mod[e] as (...args: unknown[]) => unknown);
     this.cache.set(name, named);
     return named as T;
   }
@@ -77,14 +84,22 @@ export class Implementation {
  * A factory whose exceptions name what was being made: "makeRaft() for server 2 threw: ..." (the
  * stack, pointing into the implementation, is kept), instead of a bare TypeError from the test.
  */
-function namingFactory(fn: string, make: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
+function namingFactory(
+  fn: string,
+  make: (...args: unknown[]) => unknown,
+): (...args: unknown[]) => unknown {
   return (...args) => {
     try {
       return make(...args);
     } catch (error) {
       const e = error instanceof Error ? error : new Error(String(error));
       const last = args[args.length - 1] as { name?: unknown } | undefined;
-      const who = typeof args[1] === 'number' ? ` for server ${args[1]}` : typeof last?.name === 'string' ? ` on node ${last.name}` : '';
+      const who =
+        typeof args[1] === 'number'
+          ? ` for server ${args[1]}`
+          : typeof last?.name === 'string'
+            ? ` on node ${last.name}`
+            : '';
       const before = e.message;
       e.message = `${fn}()${who} threw: ${before}`;
       if (e.stack) e.stack = e.stack.replace(before, e.message);
@@ -95,7 +110,8 @@ function namingFactory(fn: string, make: (...args: unknown[]) => unknown): (...a
 
 /** Checks that a directory looks like an implementation; returns an error message or undefined. */
 export function checkImplementationDir(dir: string, layers: LayerName[]): string | undefined {
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return `implementation directory ${dir} does not exist`;
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+    return `implementation directory ${dir} does not exist`;
   const impl = new Implementation(dir);
   for (const layer of layers) {
     try {

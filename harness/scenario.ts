@@ -103,7 +103,11 @@ export interface RunResult {
 export const DEFAULT_VIRTUAL_TIME_LIMIT_MS = 150_000;
 
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunResult> {
-  const sim = new Simulator(options.seed, { keepTrace: options.keepTrace, onTrace: options.onTrace, keepRpcData: options.keepRpcData });
+  const sim = new Simulator(options.seed, {
+    keepTrace: options.keepTrace,
+    onTrace: options.onTrace,
+    keepRpcData: options.keepRpcData,
+  });
   const output: string[] = [];
   const ctx: TestContext = {
     test: scenario.name,
@@ -126,7 +130,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   try {
     await sim.run(() => scenario.run(ctx), {
       virtualTimeLimitMs: scenario.virtualTimeLimitMs ?? DEFAULT_VIRTUAL_TIME_LIMIT_MS,
-      ...(options.realTimeLimitMs === undefined ? {} : { realTimeLimitMs: options.realTimeLimitMs }),
+      ...(options.realTimeLimitMs === undefined
+        ? {}
+        : { realTimeLimitMs: options.realTimeLimitMs }),
       ...(options.captureConsole ? { captureConsole: true } : {}),
       ...(options.exactConsoleNodes ? { exactConsoleNodes: true } : {}),
     });
@@ -159,7 +165,12 @@ function describeError(e: unknown): string {
   // The simulator's own stops: the message says it all; a stack would show only the simulator.
   if (e instanceof SimulationError) return e.message;
   if (e instanceof Error) {
-    const stack = e.stack && !e.stack.includes(e.message) ? `\n${e.stack}` : e.stack ? `\n${e.stack.split('\n').slice(1).join('\n')}` : '';
+    const stack =
+      e.stack && !e.stack.includes(e.message)
+        ? `\n${e.stack}`
+        : e.stack
+          ? `\n${e.stack.split('\n').slice(1).join('\n')}`
+          : '';
     return `${e.message}${stack}`;
   }
   return String(e);

@@ -5,21 +5,44 @@ import type { Scenario, TestContext } from '../harness/scenario';
 import { fail } from '../harness/scenario';
 import { ELECTION_TIMEOUT_MS, KVCluster } from '../harness/fixtures/kv';
 import { checkLinearizable } from '../harness/fixtures/kv-check';
-import { checkSizes, genericTest, genericTitle, spawnClientsAndWait, type GenericOptions } from '../harness/fixtures/kv-generic';
+import {
+  checkSizes,
+  genericTest,
+  genericTitle,
+  spawnClientsAndWait,
+  type GenericOptions,
+} from '../harness/fixtures/kv-generic';
 import { KVOps, type History } from '../harness/fixtures/kv-history';
 import type { Clerk } from '../harness/contracts/kvraft';
 
 /** Recorded get that must read `expected`. */
-async function expectValue(ops: KVOps, ck: Clerk, log: History, key: string, expected: string): Promise<void> {
+async function expectValue(
+  ops: KVOps,
+  ck: Clerk,
+  log: History,
+  key: string,
+  expected: string,
+): Promise<void> {
   const v = await ops.get(ck, key, log, 0);
-  if (v !== expected) fail(`get(${JSON.stringify(key)}) after the writes above: expected ${JSON.stringify(expected)}, got ${JSON.stringify(v)}`);
+  if (v !== expected)
+    fail(
+      `get(${JSON.stringify(key)}) after the writes above: expected ${JSON.stringify(expected)}, got ${JSON.stringify(v)}`,
+    );
 }
 
 /**
  * `ncli` clients on `nkeys` shared keys (40 % append, 10 % put, 15 % delete, 35 % get) while
  * `during` runs; they stop after it returns. The clerks live through whatever `during` does.
  */
-async function mixedClients(cfg: KVCluster, ops: KVOps, log: History, ncli: number, nkeys: number, stream: string, during: () => Promise<void>): Promise<void> {
+async function mixedClients(
+  cfg: KVCluster,
+  ops: KVOps,
+  log: History,
+  ncli: number,
+  nkeys: number,
+  stream: string,
+  during: () => Promise<void>,
+): Promise<void> {
   let done = false;
   const clients = spawnClientsAndWait(cfg, ncli, async (cli, ck) => {
     const rng = cfg.t.sim.rng(`${stream}/client${cli}`);
@@ -108,11 +131,13 @@ const deleteSnapshotRestart: Scenario = {
       for (const k of keys.filter((_, i) => i % 2 === 0)) await ops.delete(ck, k, log, 0);
       // Enough traffic that every server snapshots well past the deletes.
       for (let i = 0; i < 60; i++) await ops.append(ck, 'pad', `${i},`, log, 0);
-      if (cfg.snapshotSize() === 0) fail(`no server took a snapshot after 100 operations with maxraftstate = ${maxraftstate}`);
+      if (cfg.snapshotSize() === 0)
+        fail(`no server took a snapshot after 100 operations with maxraftstate = ${maxraftstate}`);
       checkSizes(cfg, maxraftstate);
 
       await restartAll(cfg);
-      for (const [i, k] of keys.entries()) await expectValue(ops, ck, log, k, i % 2 === 0 ? '' : `v${k}`);
+      for (const [i, k] of keys.entries())
+        await expectValue(ops, ck, log, k, i % 2 === 0 ? '' : `v${k}`);
       await ops.delete(ck, 'k1', log, 0);
       await ops.put(ck, 'k0', 'again', log, 0);
 
@@ -143,13 +168,29 @@ const deleteSnapshotRestart: Scenario = {
 export const deleteScenarios3A: Scenario[] = [
   deleteBasic,
   generic('TestDeleteConcurrentPartition3A', {
-    part: '3A', nclients: 5, nservers: 5, unreliable: true, crash: false, partitions: true, maxraftstate: -1, randomkeys: true, deletes: true,
+    part: '3A',
+    nclients: 5,
+    nservers: 5,
+    unreliable: true,
+    crash: false,
+    partitions: true,
+    maxraftstate: -1,
+    randomkeys: true,
+    deletes: true,
   }),
 ];
 
 export const deleteScenarios3B: Scenario[] = [
   deleteSnapshotRestart,
   generic('TestDeleteSnapshotUnreliableRecover3B', {
-    part: '3B', nclients: 5, nservers: 5, unreliable: true, crash: true, partitions: true, maxraftstate: 1000, randomkeys: true, deletes: true,
+    part: '3B',
+    nclients: 5,
+    nservers: 5,
+    unreliable: true,
+    crash: true,
+    partitions: true,
+    maxraftstate: 1000,
+    randomkeys: true,
+    deletes: true,
   }),
 ];

@@ -5,7 +5,14 @@ import { RAFT_ELECTION_TIMEOUT_MS } from '../harness/fixtures/raft';
 import { raftTest } from '../harness/fixtures/raft-scenario';
 
 const TestInitialElection2A = raftTest(
-  { name: 'TestInitialElection2A', part: '2A', description: 'Test (2A): initial election', servers: 3, unreliable: false, snapshot: false },
+  {
+    name: 'TestInitialElection2A',
+    part: '2A',
+    description: 'Test (2A): initial election',
+    servers: 3,
+    unreliable: false,
+    snapshot: false,
+  },
   async (cfg, t) => {
     await cfg.checkOneLeader();
 
@@ -25,7 +32,14 @@ const TestInitialElection2A = raftTest(
 );
 
 const TestReElection2A = raftTest(
-  { name: 'TestReElection2A', part: '2A', description: 'Test (2A): election after network failure', servers: 3, unreliable: false, snapshot: false },
+  {
+    name: 'TestReElection2A',
+    part: '2A',
+    description: 'Test (2A): election after network failure',
+    servers: 3,
+    unreliable: false,
+    snapshot: false,
+  },
   async (cfg) => {
     const servers = cfg.n;
     const leader1 = await cfg.checkOneLeader();
@@ -55,7 +69,14 @@ const TestReElection2A = raftTest(
 );
 
 const TestManyElections2A = raftTest(
-  { name: 'TestManyElections2A', part: '2A', description: 'Test (2A): multiple elections', servers: 7, unreliable: false, snapshot: false },
+  {
+    name: 'TestManyElections2A',
+    part: '2A',
+    description: 'Test (2A): multiple elections',
+    servers: 7,
+    unreliable: false,
+    snapshot: false,
+  },
   async (cfg, t) => {
     const servers = cfg.n;
     await cfg.checkOneLeader();

@@ -45,7 +45,12 @@ const TestRPCBytes2B = raftTest(
 );
 
 const TestFollowerFailure2B = raftTest(
-  { name: 'TestFollowerFailure2B', part: '2B', description: 'Test (2B): test progressive failure of followers', ...reliable3 },
+  {
+    name: 'TestFollowerFailure2B',
+    part: '2B',
+    description: 'Test (2B): test progressive failure of followers',
+    ...reliable3,
+  },
   async (cfg) => {
     const servers = cfg.n;
     await cfg.one(101, servers, false);
@@ -73,7 +78,12 @@ const TestFollowerFailure2B = raftTest(
 );
 
 const TestLeaderFailure2B = raftTest(
-  { name: 'TestLeaderFailure2B', part: '2B', description: 'Test (2B): test failure of leaders', ...reliable3 },
+  {
+    name: 'TestLeaderFailure2B',
+    part: '2B',
+    description: 'Test (2B): test failure of leaders',
+    ...reliable3,
+  },
   async (cfg) => {
     const servers = cfg.n;
     await cfg.one(101, servers, false);
@@ -99,7 +109,12 @@ const TestLeaderFailure2B = raftTest(
 );
 
 const TestFailAgree2B = raftTest(
-  { name: 'TestFailAgree2B', part: '2B', description: 'Test (2B): agreement after follower reconnects', ...reliable3 },
+  {
+    name: 'TestFailAgree2B',
+    part: '2B',
+    description: 'Test (2B): agreement after follower reconnects',
+    ...reliable3,
+  },
   async (cfg) => {
     const servers = cfg.n;
     await cfg.one(101, servers, false);
@@ -122,7 +137,14 @@ const TestFailAgree2B = raftTest(
 );
 
 const TestFailNoAgree2B = raftTest(
-  { name: 'TestFailNoAgree2B', part: '2B', description: 'Test (2B): no agreement if too many followers disconnect', servers: 5, unreliable: false, snapshot: false },
+  {
+    name: 'TestFailNoAgree2B',
+    part: '2B',
+    description: 'Test (2B): no agreement if too many followers disconnect',
+    servers: 5,
+    unreliable: false,
+    snapshot: false,
+  },
   async (cfg) => {
     const servers = cfg.n;
     await cfg.one(10, servers, false);
@@ -155,7 +177,12 @@ const TestFailNoAgree2B = raftTest(
 );
 
 const TestConcurrentStarts2B = raftTest(
-  { name: 'TestConcurrentStarts2B', part: '2B', description: 'Test (2B): concurrent Start()s', ...reliable3 },
+  {
+    name: 'TestConcurrentStarts2B',
+    part: '2B',
+    description: 'Test (2B): concurrent Start()s',
+    ...reliable3,
+  },
   async (cfg) => {
     const servers = cfg.n;
     let success = false;
@@ -182,7 +209,8 @@ const TestConcurrentStarts2B = raftTest(
       const cmds: number[] = [];
       for (const index of indices) {
         const cmd = await cfg.wait(index, servers, term);
-        if (typeof cmd !== 'number' || !Number.isInteger(cmd)) fail(`value ${show(cmd)} is not an int`);
+        if (typeof cmd !== 'number' || !Number.isInteger(cmd))
+          fail(`value ${show(cmd)} is not an int`);
         if (cmd === -1) continue tries; // the term changed: try again
         cmds.push(cmd);
       }
@@ -199,7 +227,12 @@ const TestConcurrentStarts2B = raftTest(
 );
 
 const TestRejoin2B = raftTest(
-  { name: 'TestRejoin2B', part: '2B', description: 'Test (2B): rejoin of partitioned leader', ...reliable3 },
+  {
+    name: 'TestRejoin2B',
+    part: '2B',
+    description: 'Test (2B): rejoin of partitioned leader',
+    ...reliable3,
+  },
   async (cfg) => {
     const servers = cfg.n;
     await cfg.one(101, servers, true);
@@ -227,7 +260,14 @@ const TestRejoin2B = raftTest(
 );
 
 const TestBackup2B = raftTest(
-  { name: 'TestBackup2B', part: '2B', description: 'Test (2B): leader backs up quickly over incorrect follower logs', servers: 5, unreliable: false, snapshot: false },
+  {
+    name: 'TestBackup2B',
+    part: '2B',
+    description: 'Test (2B): leader backs up quickly over incorrect follower logs',
+    servers: 5,
+    unreliable: false,
+    snapshot: false,
+  },
   async (cfg, t) => {
     const servers = cfg.n;
     const randInt = () => t.rng.safeInt();
@@ -278,7 +318,12 @@ function rpcs(cfg: RaftCluster): number {
 }
 
 const TestCount2B = raftTest(
-  { name: 'TestCount2B', part: '2B', description: "Test (2B): RPC counts aren't too high", ...reliable3 },
+  {
+    name: 'TestCount2B',
+    part: '2B',
+    description: "Test (2B): RPC counts aren't too high",
+    ...reliable3,
+  },
   async (cfg, t) => {
     const servers = cfg.n;
     await cfg.checkOneLeader();
@@ -310,7 +355,9 @@ const TestCount2B = raftTest(
         const cmd = await cfg.wait(starti + i, servers, term);
         if (cmd !== cmds[i - 1]) {
           if (cmd === -1) continue tries; // the term changed: try again
-          fail(`wrong value ${show(cmd)} committed for index ${starti + i}; expected ${JSON.stringify(cmds)}`);
+          fail(
+            `wrong value ${show(cmd)} committed for index ${starti + i}; expected ${JSON.stringify(cmds)}`,
+          );
         }
       }
 
@@ -322,7 +369,8 @@ const TestCount2B = raftTest(
       }
       if (failed) continue tries;
 
-      if (total2 - total1 > (iters + 1 + 3) * 3) fail(`too many RPCs (${total2 - total1}) for ${iters} entries`);
+      if (total2 - total1 > (iters + 1 + 3) * 3)
+        fail(`too many RPCs (${total2 - total1}) for ${iters} entries`);
       success = true;
       break;
     }
@@ -330,7 +378,8 @@ const TestCount2B = raftTest(
 
     await cfg.sleep(RAFT_ELECTION_TIMEOUT_MS);
     const total3 = rpcs(cfg);
-    if (total3 - total2 > 3 * 20) fail(`too many RPCs (${total3 - total2}) for 1 second of idleness`);
+    if (total3 - total2 > 3 * 20)
+      fail(`too many RPCs (${total3 - total2}) for 1 second of idleness`);
   },
 );
 

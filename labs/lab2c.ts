@@ -9,7 +9,13 @@ import { show } from '../harness/fixtures/raft-appliers';
 const plain = { unreliable: false, snapshot: false } as const;
 
 const TestPersist12C = raftTest(
-  { name: 'TestPersist12C', part: '2C', description: 'Test (2C): basic persistence', servers: 3, ...plain },
+  {
+    name: 'TestPersist12C',
+    part: '2C',
+    description: 'Test (2C): basic persistence',
+    servers: 3,
+    ...plain,
+  },
   async (cfg) => {
     const servers = cfg.n;
     await cfg.one(11, servers, true);
@@ -47,7 +53,13 @@ const TestPersist12C = raftTest(
 );
 
 const TestPersist22C = raftTest(
-  { name: 'TestPersist22C', part: '2C', description: 'Test (2C): more persistence', servers: 5, ...plain },
+  {
+    name: 'TestPersist22C',
+    part: '2C',
+    description: 'Test (2C): more persistence',
+    servers: 5,
+    ...plain,
+  },
   async (cfg) => {
     const servers = cfg.n;
     let index = 1;
@@ -89,7 +101,13 @@ const TestPersist22C = raftTest(
 );
 
 const TestPersist32C = raftTest(
-  { name: 'TestPersist32C', part: '2C', description: 'Test (2C): partitioned leader and one follower crash, leader restarts', servers: 3, ...plain },
+  {
+    name: 'TestPersist32C',
+    part: '2C',
+    description: 'Test (2C): partitioned leader and one follower crash, leader restarts',
+    servers: 3,
+    ...plain,
+  },
   async (cfg) => {
     const servers = cfg.n;
     await cfg.one(101, 3, true);
@@ -165,7 +183,14 @@ const TestFigure82C = raftTest(
 );
 
 const TestUnreliableAgree2C = raftTest(
-  { name: 'TestUnreliableAgree2C', part: '2C', description: 'Test (2C): unreliable agreement', servers: 5, unreliable: true, snapshot: false },
+  {
+    name: 'TestUnreliableAgree2C',
+    part: '2C',
+    description: 'Test (2C): unreliable agreement',
+    servers: 5,
+    unreliable: true,
+    snapshot: false,
+  },
   async (cfg, t) => {
     const servers = cfg.n;
     const workers: Promise<unknown>[] = [];
@@ -185,7 +210,14 @@ const TestUnreliableAgree2C = raftTest(
 );
 
 const TestFigure8Unreliable2C = raftTest(
-  { name: 'TestFigure8Unreliable2C', part: '2C', description: 'Test (2C): Figure 8 (unreliable)', servers: 5, unreliable: true, snapshot: false },
+  {
+    name: 'TestFigure8Unreliable2C',
+    part: '2C',
+    description: 'Test (2C): Figure 8 (unreliable)',
+    servers: 5,
+    unreliable: true,
+    snapshot: false,
+  },
   async (cfg, t) => {
     const servers = cfg.n;
     // Commands from a small range, as in the original: duplicates are likely and harmless.
@@ -253,7 +285,8 @@ async function churn(cfg: RaftCluster, t: TestContext): Promise<void> {
         for (const to of [10, 20, 50, 100, 200]) {
           const { count, command } = cfg.nCommitted(index);
           if (count > 0) {
-            if (typeof command !== 'number' || !Number.isInteger(command)) fail(`wrong command type: ${show(command)}`);
+            if (typeof command !== 'number' || !Number.isInteger(command))
+              fail(`wrong command type: ${show(command)}`);
             if (command === x) values.push(x);
             break;
           }
@@ -315,22 +348,37 @@ async function churn(cfg: RaftCluster, t: TestContext): Promise<void> {
   const really = new Set<number>();
   for (let index = 1; index <= lastIndex; index++) {
     const v = await cfg.wait(index, servers, -1);
-    if (typeof v !== 'number' || !Number.isInteger(v)) fail(`not an int: ${show(v)} at index ${index}`);
+    if (typeof v !== 'number' || !Number.isInteger(v))
+      fail(`not an int: ${show(v)} at index ${index}`);
     really.add(v);
   }
 
   for (const v1 of values) {
-    if (!really.has(v1)) fail(`didn't find a value: ${v1}, which a client saw committed, is not in the log`);
+    if (!really.has(v1))
+      fail(`didn't find a value: ${v1}, which a client saw committed, is not in the log`);
   }
 }
 
 const TestReliableChurn2C = raftTest(
-  { name: 'TestReliableChurn2C', part: '2C', description: 'Test (2C): churn', servers: 5, ...plain },
+  {
+    name: 'TestReliableChurn2C',
+    part: '2C',
+    description: 'Test (2C): churn',
+    servers: 5,
+    ...plain,
+  },
   churn,
 );
 
 const TestUnreliableChurn2C = raftTest(
-  { name: 'TestUnreliableChurn2C', part: '2C', description: 'Test (2C): unreliable churn', servers: 5, unreliable: true, snapshot: false },
+  {
+    name: 'TestUnreliableChurn2C',
+    part: '2C',
+    description: 'Test (2C): unreliable churn',
+    servers: 5,
+    unreliable: true,
+    snapshot: false,
+  },
   churn,
 );
 

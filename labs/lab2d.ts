@@ -12,72 +12,119 @@ import { SNAPSHOT_INTERVAL } from '../harness/fixtures/raft-appliers';
  * server, submitting enough to trigger a snapshot, checking that the persisted Raft state stays
  * under 2000 bytes, and bringing the server back (it may need an InstallSnapshot to catch up).
  */
-function snapcommon(name: string, description: string, disconnect: boolean, reliable: boolean, crash: boolean): Scenario {
-  return raftTest({ name, part: '2D', description, servers: 3, unreliable: !reliable, snapshot: true }, async (cfg, t) => {
-    const iters = 30;
-    const servers = cfg.n;
-    const randInt = () => t.rng.safeInt();
+function snapcommon(
+  name: string,
+  description: string,
+  disconnect: boolean,
+  reliable: boolean,
+  crash: boolean,
+): Scenario {
+  return raftTest(
+    { name, part: '2D', description, servers: 3, unreliable: !reliable, snapshot: true },
+    async (cfg, t) => {
+      const iters = 30;
+      const servers = cfg.n;
+      const randInt = () => t.rng.safeInt();
 
-    await cfg.one(randInt(), servers, true);
-    let leader1 = await cfg.checkOneLeader();
+      await cfg.one(randInt(), servers, true);
+      let leader1 = await cfg.checkOneLeader();
 
-    for (let i = 0; i < iters; i++) {
-      let victim = (leader1 + 1) % servers;
-      let sender = leader1;
-      if (i % 3 === 1) {
-        sender = (leader1 + 1) % servers;
-        victim = leader1;
+      for (let i = 0; i < iters; i++) {
+        let victim = (leader1 + 1) % servers;
+        let sender = leader1;
+        if (i % 3 === 1) {
+          sender = (leader1 + 1) % servers;
+          victim = leader1;
+        }
+
+        if (disconnect) {
+          cfg.disconnect(victim);
+          await cfg.one(randInt(), servers - 1, true);
+        }
+        if (crash) {
+          cfg.crash1(victim);
+          await cfg.one(randInt(), servers - 1, true);
+        }
+
+        // Perhaps enough to reach the next snapshot. The sender may not lead: then nothing is appended.
+        const nn = SNAPSHOT_INTERVAL / 2 + t.rng.int(SNAPSHOT_INTERVAL);
+        for (let k = 0; k < nn; k++) cfg.start(sender, randInt());
+
+        // Let the appliers catch up. In the basic variant every follower is kept current, so that
+        // it never needs an InstallSnapshot.
+        if (!disconnect && !crash) await cfg.one(randInt(), servers, true);
+        else await cfg.one(randInt(), servers - 1, true);
+
+        // The original's 2000 bytes. With MessagePack the reference's largest persisted state here
+        // is 113 bytes (seeds 1-30, all five variants); a Raft that never trims its log passes
+        // 2000 within the first few rounds.
+        const size = cfg.logSize();
+        if (size >= MAX_LOG_SIZE)
+          fail(`Log size too large: ${size} bytes (the limit is ${MAX_LOG_SIZE})`);
+
+        if (disconnect) {
+          // The follower may be far behind and need a snapshot.
+          cfg.connect(victim);
+          await cfg.one(randInt(), servers, true);
+          leader1 = await cfg.checkOneLeader();
+        }
+        if (crash) {
+          cfg.start1(victim);
+          cfg.connect(victim);
+          await cfg.one(randInt(), servers, true);
+          leader1 = await cfg.checkOneLeader();
+        }
       }
-
-      if (disconnect) {
-        cfg.disconnect(victim);
-        await cfg.one(randInt(), servers - 1, true);
-      }
-      if (crash) {
-        cfg.crash1(victim);
-        await cfg.one(randInt(), servers - 1, true);
-      }
-
-      // Perhaps enough to reach the next snapshot. The sender may not lead: then nothing is appended.
-      const nn = SNAPSHOT_INTERVAL / 2 + t.rng.int(SNAPSHOT_INTERVAL);
-      for (let k = 0; k < nn; k++) cfg.start(sender, randInt());
-
-      // Let the appliers catch up. In the basic variant every follower is kept current, so that
-      // it never needs an InstallSnapshot.
-      if (!disconnect && !crash) await cfg.one(randInt(), servers, true);
-      else await cfg.one(randInt(), servers - 1, true);
-
-      // The original's 2000 bytes. With MessagePack the reference's largest persisted state here
-      // is 113 bytes (seeds 1-30, all five variants); a Raft that never trims its log passes
-      // 2000 within the first few rounds.
-      const size = cfg.logSize();
-      if (size >= MAX_LOG_SIZE) fail(`Log size too large: ${size} bytes (the limit is ${MAX_LOG_SIZE})`);
-
-      if (disconnect) {
-        // The follower may be far behind and need a snapshot.
-        cfg.connect(victim);
-        await cfg.one(randInt(), servers, true);
-        leader1 = await cfg.checkOneLeader();
-      }
-      if (crash) {
-        cfg.start1(victim);
-        cfg.connect(victim);
-        await cfg.one(randInt(), servers, true);
-        leader1 = await cfg.checkOneLeader();
-      }
-    }
-  });
+    },
+  );
 }
 
-const TestSnapshotBasic2D = snapcommon('TestSnapshotBasic2D', 'Test (2D): snapshots basic', false, true, false);
-const TestSnapshotInstall2D = snapcommon('TestSnapshotInstall2D', 'Test (2D): install snapshots (disconnect)', true, true, false);
-const TestSnapshotInstallUnreliable2D = snapcommon('TestSnapshotInstallUnreliable2D', 'Test (2D): install snapshots (disconnect+unreliable)', true, false, false);
-const TestSnapshotInstallCrash2D = snapcommon('TestSnapshotInstallCrash2D', 'Test (2D): install snapshots (crash)', false, true, true);
-const TestSnapshotInstallUnCrash2D = snapcommon('TestSnapshotInstallUnCrash2D', 'Test (2D): install snapshots (unreliable+crash)', false, false, true);
+const TestSnapshotBasic2D = snapcommon(
+  'TestSnapshotBasic2D',
+  'Test (2D): snapshots basic',
+  false,
+  true,
+  false,
+);
+const TestSnapshotInstall2D = snapcommon(
+  'TestSnapshotInstall2D',
+  'Test (2D): install snapshots (disconnect)',
+  true,
+  true,
+  false,
+);
+const TestSnapshotInstallUnreliable2D = snapcommon(
+  'TestSnapshotInstallUnreliable2D',
+  'Test (2D): install snapshots (disconnect+unreliable)',
+  true,
+  false,
+  false,
+);
+const TestSnapshotInstallCrash2D = snapcommon(
+  'TestSnapshotInstallCrash2D',
+  'Test (2D): install snapshots (crash)',
+  false,
+  true,
+  true,
+);
+const TestSnapshotInstallUnCrash2D = snapcommon(
+  'TestSnapshotInstallUnCrash2D',
+  'Test (2D): install snapshots (unreliable+crash)',
+  false,
+  false,
+  true,
+);
 
 // Servers must restart from their snapshot plus the log after it, without losing a committed index.
 const TestSnapshotAllCrash2D = raftTest(
-  { name: 'TestSnapshotAllCrash2D', part: '2D', description: 'Test (2D): crash and restart all servers', servers: 3, unreliable: false, snapshot: true },
+  {
+    name: 'TestSnapshotAllCrash2D',
+    part: '2D',
+    description: 'Test (2D): crash and restart all servers',
+    servers: 3,
+    unreliable: false,
+    snapshot: true,
+  },
   async (cfg, t) => {
     const servers = cfg.n;
     const iters = 5;
@@ -106,7 +153,14 @@ const TestSnapshotAllCrash2D = raftTest(
 // semantics: a null snapshot erases the stored one) and the second restart finds a log that starts
 // after the snapshot with no snapshot.
 const TestSnapshotInit2D = raftTest(
-  { name: 'TestSnapshotInit2D', part: '2D', description: 'Test (2D): snapshot initialization after crash', servers: 3, unreliable: false, snapshot: true },
+  {
+    name: 'TestSnapshotInit2D',
+    part: '2D',
+    description: 'Test (2D): snapshot initialization after crash',
+    servers: 3,
+    unreliable: false,
+    snapshot: true,
+  },
   async (cfg, t) => {
     const servers = cfg.n;
     const randInt = () => t.rng.safeInt();

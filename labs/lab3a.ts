@@ -4,13 +4,24 @@
 import type { Scenario } from '../harness/scenario';
 import { fail } from '../harness/scenario';
 import { ELECTION_TIMEOUT_MS, KVCluster } from '../harness/fixtures/kv';
-import { genericTest, genericTestSpeed, genericTitle, spawnClientsAndWait, type GenericOptions } from '../harness/fixtures/kv-generic';
+import {
+  genericTest,
+  genericTestSpeed,
+  genericTitle,
+  spawnClientsAndWait,
+  type GenericOptions,
+} from '../harness/fixtures/kv-generic';
 import { appendElement, checkConcurrentAppends, KVOps } from '../harness/fixtures/kv-history';
 import { deleteScenarios3A } from './kv-delete';
 
 function generic(name: string, o: Omit<GenericOptions, 'part' | 'maxraftstate'>): Scenario {
   const options: GenericOptions = { part: '3A', maxraftstate: -1, ...o };
-  return { name, part: '3A', description: genericTitle(options), run: (t) => genericTest(t, options) };
+  return {
+    name,
+    part: '3A',
+    description: genericTitle(options),
+    run: (t) => genericTest(t, options),
+  };
 }
 
 const reliable = { unreliable: false };
@@ -92,19 +103,101 @@ const onePartition: Scenario = {
 };
 
 export const scenarios: Scenario[] = [
-  generic('TestBasic3A', { nclients: 1, nservers: 5, ...reliable, crash: false, partitions: false, randomkeys: false }),
-  { name: 'TestSpeed3A', part: '3A', description: 'Test: ops complete fast enough (3A)', run: (t) => genericTestSpeed(t, '3A', -1) },
-  generic('TestConcurrent3A', { nclients: 5, nservers: 5, ...reliable, crash: false, partitions: false, randomkeys: false }),
-  generic('TestUnreliable3A', { nclients: 5, nservers: 5, ...unreliable, crash: false, partitions: false, randomkeys: false }),
+  generic('TestBasic3A', {
+    nclients: 1,
+    nservers: 5,
+    ...reliable,
+    crash: false,
+    partitions: false,
+    randomkeys: false,
+  }),
+  {
+    name: 'TestSpeed3A',
+    part: '3A',
+    description: 'Test: ops complete fast enough (3A)',
+    run: (t) => genericTestSpeed(t, '3A', -1),
+  },
+  generic('TestConcurrent3A', {
+    nclients: 5,
+    nservers: 5,
+    ...reliable,
+    crash: false,
+    partitions: false,
+    randomkeys: false,
+  }),
+  generic('TestUnreliable3A', {
+    nclients: 5,
+    nservers: 5,
+    ...unreliable,
+    crash: false,
+    partitions: false,
+    randomkeys: false,
+  }),
   unreliableOneKey,
   onePartition,
-  generic('TestManyPartitionsOneClient3A', { nclients: 1, nservers: 5, ...reliable, crash: false, partitions: true, randomkeys: false }),
-  generic('TestManyPartitionsManyClients3A', { nclients: 5, nservers: 5, ...reliable, crash: false, partitions: true, randomkeys: false }),
-  generic('TestPersistOneClient3A', { nclients: 1, nservers: 5, ...reliable, crash: true, partitions: false, randomkeys: false }),
-  generic('TestPersistConcurrent3A', { nclients: 5, nservers: 5, ...reliable, crash: true, partitions: false, randomkeys: false }),
-  generic('TestPersistConcurrentUnreliable3A', { nclients: 5, nservers: 5, ...unreliable, crash: true, partitions: false, randomkeys: false }),
-  generic('TestPersistPartition3A', { nclients: 5, nservers: 5, ...reliable, crash: true, partitions: true, randomkeys: false }),
-  generic('TestPersistPartitionUnreliable3A', { nclients: 5, nservers: 5, ...unreliable, crash: true, partitions: true, randomkeys: false }),
-  generic('TestPersistPartitionUnreliableLinearizable3A', { nclients: 15, nservers: 7, ...unreliable, crash: true, partitions: true, randomkeys: true }),
+  generic('TestManyPartitionsOneClient3A', {
+    nclients: 1,
+    nservers: 5,
+    ...reliable,
+    crash: false,
+    partitions: true,
+    randomkeys: false,
+  }),
+  generic('TestManyPartitionsManyClients3A', {
+    nclients: 5,
+    nservers: 5,
+    ...reliable,
+    crash: false,
+    partitions: true,
+    randomkeys: false,
+  }),
+  generic('TestPersistOneClient3A', {
+    nclients: 1,
+    nservers: 5,
+    ...reliable,
+    crash: true,
+    partitions: false,
+    randomkeys: false,
+  }),
+  generic('TestPersistConcurrent3A', {
+    nclients: 5,
+    nservers: 5,
+    ...reliable,
+    crash: true,
+    partitions: false,
+    randomkeys: false,
+  }),
+  generic('TestPersistConcurrentUnreliable3A', {
+    nclients: 5,
+    nservers: 5,
+    ...unreliable,
+    crash: true,
+    partitions: false,
+    randomkeys: false,
+  }),
+  generic('TestPersistPartition3A', {
+    nclients: 5,
+    nservers: 5,
+    ...reliable,
+    crash: true,
+    partitions: true,
+    randomkeys: false,
+  }),
+  generic('TestPersistPartitionUnreliable3A', {
+    nclients: 5,
+    nservers: 5,
+    ...unreliable,
+    crash: true,
+    partitions: true,
+    randomkeys: false,
+  }),
+  generic('TestPersistPartitionUnreliableLinearizable3A', {
+    nclients: 15,
+    nservers: 7,
+    ...unreliable,
+    crash: true,
+    partitions: true,
+    randomkeys: true,
+  }),
   ...deleteScenarios3A,
 ];

@@ -3,7 +3,12 @@
 import type { Scenario } from '../harness/scenario';
 import { fail } from '../harness/scenario';
 import { ELECTION_TIMEOUT_MS, KVCluster } from '../harness/fixtures/kv';
-import { genericTest, genericTestSpeed, genericTitle, type GenericOptions } from '../harness/fixtures/kv-generic';
+import {
+  genericTest,
+  genericTestSpeed,
+  genericTitle,
+  type GenericOptions,
+} from '../harness/fixtures/kv-generic';
 import { KVOps } from '../harness/fixtures/kv-history';
 import { deleteScenarios3B } from './kv-delete';
 
@@ -13,7 +18,12 @@ const MAX_SNAPSHOT_STATE = 500;
 
 function generic(name: string, o: Omit<GenericOptions, 'part' | 'maxraftstate'>): Scenario {
   const options: GenericOptions = { part: '3B', maxraftstate: MAXRAFTSTATE, ...o };
-  return { name, part: '3B', description: genericTitle(options), run: (t) => genericTest(t, options) };
+  return {
+    name,
+    part: '3B',
+    description: genericTitle(options),
+    run: (t) => genericTest(t, options),
+  };
 }
 
 const snapshotRPC: Scenario = {
@@ -99,12 +109,59 @@ const snapshotSize: Scenario = {
 export const scenarios: Scenario[] = [
   snapshotRPC,
   snapshotSize,
-  { name: 'TestSpeed3B', part: '3B', description: 'Test: ops complete fast enough (3B)', run: (t) => genericTestSpeed(t, '3B', MAXRAFTSTATE) },
-  generic('TestSnapshotRecover3B', { nclients: 1, nservers: 5, unreliable: false, crash: true, partitions: false, randomkeys: false }),
-  generic('TestSnapshotRecoverManyClients3B', { nclients: 20, nservers: 5, unreliable: false, crash: true, partitions: false, randomkeys: false }),
-  generic('TestSnapshotUnreliable3B', { nclients: 5, nservers: 5, unreliable: true, crash: false, partitions: false, randomkeys: false }),
-  generic('TestSnapshotUnreliableRecover3B', { nclients: 5, nservers: 5, unreliable: true, crash: true, partitions: false, randomkeys: false }),
-  generic('TestSnapshotUnreliableRecoverConcurrentPartition3B', { nclients: 5, nservers: 5, unreliable: true, crash: true, partitions: true, randomkeys: false }),
-  generic('TestSnapshotUnreliableRecoverConcurrentPartitionLinearizable3B', { nclients: 15, nservers: 7, unreliable: true, crash: true, partitions: true, randomkeys: true }),
+  {
+    name: 'TestSpeed3B',
+    part: '3B',
+    description: 'Test: ops complete fast enough (3B)',
+    run: (t) => genericTestSpeed(t, '3B', MAXRAFTSTATE),
+  },
+  generic('TestSnapshotRecover3B', {
+    nclients: 1,
+    nservers: 5,
+    unreliable: false,
+    crash: true,
+    partitions: false,
+    randomkeys: false,
+  }),
+  generic('TestSnapshotRecoverManyClients3B', {
+    nclients: 20,
+    nservers: 5,
+    unreliable: false,
+    crash: true,
+    partitions: false,
+    randomkeys: false,
+  }),
+  generic('TestSnapshotUnreliable3B', {
+    nclients: 5,
+    nservers: 5,
+    unreliable: true,
+    crash: false,
+    partitions: false,
+    randomkeys: false,
+  }),
+  generic('TestSnapshotUnreliableRecover3B', {
+    nclients: 5,
+    nservers: 5,
+    unreliable: true,
+    crash: true,
+    partitions: false,
+    randomkeys: false,
+  }),
+  generic('TestSnapshotUnreliableRecoverConcurrentPartition3B', {
+    nclients: 5,
+    nservers: 5,
+    unreliable: true,
+    crash: true,
+    partitions: true,
+    randomkeys: false,
+  }),
+  generic('TestSnapshotUnreliableRecoverConcurrentPartitionLinearizable3B', {
+    nclients: 15,
+    nservers: 7,
+    unreliable: true,
+    crash: true,
+    partitions: true,
+    randomkeys: true,
+  }),
   ...deleteScenarios3B,
 ];

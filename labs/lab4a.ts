@@ -6,7 +6,12 @@ import type { Clerk, Config, Groups } from '../harness/contracts/shardctrler';
 import { NShards } from '../harness/contracts/shardctrler';
 import { fail, type Scenario, type TestContext } from '../harness/scenario';
 import { CtrlerCluster } from '../harness/fixtures/shardctrler';
-import { changedShards, check, checkSameConfig, configDifference } from '../harness/fixtures/shardctrler-check';
+import {
+  changedShards,
+  check,
+  checkSameConfig,
+  configDifference,
+} from '../harness/fixtures/shardctrler-check';
 import { spawnClientsAndWait } from '../harness/fixtures/service-cluster';
 import { churn, makeLeader, readAll } from '../harness/fixtures/shardctrler-churn';
 import { checkCtrlerHistory } from '../harness/fixtures/shardctrler-history-check';
@@ -15,7 +20,13 @@ import { checkCtrlerHistory } from '../harness/fixtures/shardctrler-history-chec
 const ZERO_CONFIG: Config = { num: 0, shards: new Array<number>(NShards).fill(0), groups: {} };
 
 /** A cluster (the original's: 3 servers, reliable), cleaned up whatever happens. */
-function ctrlerTest(name: string, description: string, body: (cfg: CtrlerCluster, t: TestContext) => Promise<void>, n = 3, unreliable = false): Scenario {
+function ctrlerTest(
+  name: string,
+  description: string,
+  body: (cfg: CtrlerCluster, t: TestContext) => Promise<void>,
+  n = 3,
+  unreliable = false,
+): Scenario {
   return {
     name,
     part: '4A',
@@ -52,14 +63,21 @@ function checkServers(c: Config, gid: number, want: readonly string[]): void {
  */
 function checkMinimalAfterJoins(c1: Config, c2: Config, message: string): void {
   for (let s = 0; s < NShards; s++) {
-    if (c1.groups[c2.shards[s]] !== undefined && c1.shards[s] !== c2.shards[s]) fail(`${message}: shard ${s} moved from ${c1.shards[s]} to ${c2.shards[s]}`);
+    if (c1.groups[c2.shards[s]] !== undefined && c1.shards[s] !== c2.shards[s])
+      fail(`${message}: shard ${s} moved from ${c1.shards[s]} to ${c2.shards[s]}`);
   }
 }
 
 /** What "minimal transfers after leaves" means: every shard not on a departed group stays put. */
-function checkMinimalAfterLeaves(c2: Config, c3: Config, left: readonly number[], message: string): void {
+function checkMinimalAfterLeaves(
+  c2: Config,
+  c3: Config,
+  left: readonly number[],
+  message: string,
+): void {
   for (let s = 0; s < NShards; s++) {
-    if (!left.includes(c2.shards[s]) && c2.shards[s] !== c3.shards[s]) fail(`${message}: shard ${s} moved from ${c2.shards[s]} to ${c3.shards[s]}`);
+    if (!left.includes(c2.shards[s]) && c2.shards[s] !== c3.shards[s])
+      fail(`${message}: shard ${s} moved from ${c2.shards[s]} to ${c3.shards[s]}`);
   }
 }
 
@@ -87,7 +105,11 @@ async function basicLeaveJoin(ck: Clerk): Promise<Config[]> {
   return cfa;
 }
 
-async function historicalQueries(cfg: CtrlerCluster, ck: Clerk, cfa: readonly Config[]): Promise<void> {
+async function historicalQueries(
+  cfg: CtrlerCluster,
+  ck: Clerk,
+  cfa: readonly Config[],
+): Promise<void> {
   for (let s = 0; s < cfg.n; s++) {
     cfg.shutdownServer(s);
     for (const expected of cfa) checkSameConfig(await ck.query(expected.num), expected);
@@ -113,7 +135,8 @@ async function moves(ck: Clerk): Promise<void> {
   const cf2 = await ck.query(-1);
   for (let i = 0; i < NShards; i++) {
     const want = i < NShards / 2 ? gid3 : gid4;
-    if (cf2.shards[i] !== want) fail(`expected shard ${i} on gid ${want} actually ${cf2.shards[i]}`);
+    if (cf2.shards[i] !== want)
+      fail(`expected shard ${i} on gid ${want} actually ${cf2.shards[i]}`);
   }
   await ck.leave([gid3]);
   await ck.leave([gid4]);
@@ -133,26 +156,35 @@ async function concurrentLeaveJoin(cfg: CtrlerCluster, ck: Clerk): Promise<void>
 
 const NEW_GIDS = [11, 12, 13, 14, 15];
 
-const basic = ctrlerTest('TestBasic', 'Test: Basic leave/join, historical queries, move, concurrent leave/join, minimal transfers (4A)', async (cfg) => {
-  const ck = cfg.makeClient(cfg.all);
-  let cfa: Config[] = [];
-  await phase(cfg, 'Basic leave/join', async () => void (cfa = await basicLeaveJoin(ck)));
-  await phase(cfg, 'Historical queries', () => historicalQueries(cfg, ck, cfa));
-  await phase(cfg, 'Move', () => moves(ck));
-  await phase(cfg, 'Concurrent leave/join', () => concurrentLeaveJoin(cfg, ck));
-  let c2: Config = ZERO_CONFIG;
-  await phase(cfg, 'Minimal transfers after joins', async () => {
-    const c1 = await ck.query(-1);
-    for (const g of NEW_GIDS) await ck.join({ [g]: [`${g}a`, `${g}b`, `${g}b`] }); // "<g>b" twice, as in the original
-    c2 = await ck.query(-1);
-    // The original compares gids 1..10 here, which never exist: it cannot fail (spec 11.3).
-    checkMinimalAfterJoins(c1, c2, 'non-minimal transfer after Join()s');
-  });
-  await phase(cfg, 'Minimal transfers after leaves', async () => {
-    for (const g of NEW_GIDS) await ck.leave([g]);
-    checkMinimalAfterLeaves(c2, await ck.query(-1), NEW_GIDS, 'non-minimal transfer after Leave()s');
-  });
-});
+const basic = ctrlerTest(
+  'TestBasic',
+  'Test: Basic leave/join, historical queries, move, concurrent leave/join, minimal transfers (4A)',
+  async (cfg) => {
+    const ck = cfg.makeClient(cfg.all);
+    let cfa: Config[] = [];
+    await phase(cfg, 'Basic leave/join', async () => void (cfa = await basicLeaveJoin(ck)));
+    await phase(cfg, 'Historical queries', () => historicalQueries(cfg, ck, cfa));
+    await phase(cfg, 'Move', () => moves(ck));
+    await phase(cfg, 'Concurrent leave/join', () => concurrentLeaveJoin(cfg, ck));
+    let c2: Config = ZERO_CONFIG;
+    await phase(cfg, 'Minimal transfers after joins', async () => {
+      const c1 = await ck.query(-1);
+      for (const g of NEW_GIDS) await ck.join({ [g]: [`${g}a`, `${g}b`, `${g}b`] }); // "<g>b" twice, as in the original
+      c2 = await ck.query(-1);
+      // The original compares gids 1..10 here, which never exist: it cannot fail (spec 11.3).
+      checkMinimalAfterJoins(c1, c2, 'non-minimal transfer after Join()s');
+    });
+    await phase(cfg, 'Minimal transfers after leaves', async () => {
+      for (const g of NEW_GIDS) await ck.leave([g]);
+      checkMinimalAfterLeaves(
+        c2,
+        await ck.query(-1),
+        NEW_GIDS,
+        'non-minimal transfer after Leave()s',
+      );
+    });
+  },
+);
 
 // ---- TestMulti ------------------------------------------------------------------------------
 
@@ -183,7 +215,11 @@ async function concurrentMultiLeaveJoin(cfg: CtrlerCluster, ck: Clerk): Promise<
   const gids = Array.from({ length: 10 }, (_, xi) => 1000 + xi);
   await spawnClientsAndWait(cfg, gids.length, async (xi, cka) => {
     const gid = gids[xi];
-    await cka.join({ [gid]: [`${gid}a`, `${gid}b`, `${gid}c`], [gid + 1000]: [`${gid + 1000}a`], [gid + 2000]: [`${gid + 2000}a`] });
+    await cka.join({
+      [gid]: [`${gid}a`, `${gid}b`, `${gid}c`],
+      [gid + 1000]: [`${gid + 1000}a`],
+      [gid + 2000]: [`${gid + 2000}a`],
+    });
     await cka.leave([gid + 1000, gid + 2000]);
   });
   await check(gids, ck);
@@ -206,76 +242,111 @@ async function sameConfigOnServers(cfg: CtrlerCluster, ck: Clerk): Promise<void>
   checkSameConfig(c, await ck.query(-1));
 }
 
-const multi = ctrlerTest('TestMulti', 'Test: Multi-group join/leave, concurrent multi leave/join, minimal transfers, same config on servers (4A)', async (cfg) => {
-  const ck = cfg.makeClient(cfg.all);
-  await phase(cfg, 'Multi-group join/leave', () => multiJoinLeave(ck));
-  await phase(cfg, 'Concurrent multi leave/join', () => concurrentMultiLeaveJoin(cfg, ck));
-  let c2: Config = ZERO_CONFIG;
-  await phase(cfg, 'Minimal transfers after multijoins', async () => {
-    const c1 = await ck.query(-1);
-    const m: Groups = {};
-    for (const g of NEW_GIDS) m[g] = [`${g}a`, `${g}b`];
-    await ck.join(m);
-    c2 = await ck.query(-1);
-    // The original compares gids 1..10 here, which never exist: it cannot fail (spec 11.3).
-    checkMinimalAfterJoins(c1, c2, 'non-minimal transfer after Join()s');
-  });
-  await phase(cfg, 'Minimal transfers after multileaves', async () => {
-    await ck.leave(NEW_GIDS);
-    checkMinimalAfterLeaves(c2, await ck.query(-1), NEW_GIDS, 'non-minimal transfer after Leave()s');
-  });
-  await phase(cfg, 'Check Same config on servers', () => sameConfigOnServers(cfg, ck));
-});
+const multi = ctrlerTest(
+  'TestMulti',
+  'Test: Multi-group join/leave, concurrent multi leave/join, minimal transfers, same config on servers (4A)',
+  async (cfg) => {
+    const ck = cfg.makeClient(cfg.all);
+    await phase(cfg, 'Multi-group join/leave', () => multiJoinLeave(ck));
+    await phase(cfg, 'Concurrent multi leave/join', () => concurrentMultiLeaveJoin(cfg, ck));
+    let c2: Config = ZERO_CONFIG;
+    await phase(cfg, 'Minimal transfers after multijoins', async () => {
+      const c1 = await ck.query(-1);
+      const m: Groups = {};
+      for (const g of NEW_GIDS) m[g] = [`${g}a`, `${g}b`];
+      await ck.join(m);
+      c2 = await ck.query(-1);
+      // The original compares gids 1..10 here, which never exist: it cannot fail (spec 11.3).
+      checkMinimalAfterJoins(c1, c2, 'non-minimal transfer after Join()s');
+    });
+    await phase(cfg, 'Minimal transfers after multileaves', async () => {
+      await ck.leave(NEW_GIDS);
+      checkMinimalAfterLeaves(
+        c2,
+        await ck.query(-1),
+        NEW_GIDS,
+        'non-minimal transfer after Leave()s',
+      );
+    });
+    await phase(cfg, 'Check Same config on servers', () => sameConfigOnServers(cfg, ck));
+  },
+);
 
 // ---- TestMinimalAgain (2024) ------------------------------------------------------------------
 
-const minimalAgain = ctrlerTest('TestMinimalAgain', 'Test: Minimal transfers after joins and leaves, enforced (2024) (4A)', async (cfg) => {
-  const ck = cfg.makeClient(cfg.all);
-  await phase(cfg, 'Minimal transfers after joins and leaves, enforced (2024)', async () => {
-    const most = Math.floor(NShards / 3) + 1;
-    await ck.join({ 1: ['x', 'y', 'z'] });
-    await ck.join({ 2: ['a', 'b', 'c'] });
-    const c1 = await ck.query(-1);
-    await ck.join({ 3: ['d', 'e', 'f'] });
-    const c2 = await ck.query(-1);
-    for (let s = 0; s < NShards; s++) {
-      if (c2.shards[s] !== 3 && c1.shards[s] !== c2.shards[s]) fail(`non-minimal transfer after Join(): shard ${s} moved from ${c1.shards[s]} to ${c2.shards[s]}`);
-    }
-    if (changedShards(c1.shards, c2.shards) > most) fail(`too many shards moved after Join(): ${changedShards(c1.shards, c2.shards)} > ${most}`);
-    await ck.leave([1]);
-    const c3 = await ck.query(-1);
-    checkMinimalAfterLeaves(c2, c3, [1], 'non-minimal transfer after Leave()');
-    if (changedShards(c2.shards, c3.shards) > most) fail(`too many shards moved after Leave(): ${changedShards(c2.shards, c3.shards)} > ${most}`);
-  });
-});
+const minimalAgain = ctrlerTest(
+  'TestMinimalAgain',
+  'Test: Minimal transfers after joins and leaves, enforced (2024) (4A)',
+  async (cfg) => {
+    const ck = cfg.makeClient(cfg.all);
+    await phase(cfg, 'Minimal transfers after joins and leaves, enforced (2024)', async () => {
+      const most = Math.floor(NShards / 3) + 1;
+      await ck.join({ 1: ['x', 'y', 'z'] });
+      await ck.join({ 2: ['a', 'b', 'c'] });
+      const c1 = await ck.query(-1);
+      await ck.join({ 3: ['d', 'e', 'f'] });
+      const c2 = await ck.query(-1);
+      for (let s = 0; s < NShards; s++) {
+        if (c2.shards[s] !== 3 && c1.shards[s] !== c2.shards[s])
+          fail(
+            `non-minimal transfer after Join(): shard ${s} moved from ${c1.shards[s]} to ${c2.shards[s]}`,
+          );
+      }
+      if (changedShards(c1.shards, c2.shards) > most)
+        fail(
+          `too many shards moved after Join(): ${changedShards(c1.shards, c2.shards)} > ${most}`,
+        );
+      await ck.leave([1]);
+      const c3 = await ck.query(-1);
+      checkMinimalAfterLeaves(c2, c3, [1], 'non-minimal transfer after Leave()');
+      if (changedShards(c2.shards, c3.shards) > most)
+        fail(
+          `too many shards moved after Leave(): ${changedShards(c2.shards, c3.shards)} > ${most}`,
+        );
+    });
+  },
+);
 
 // ---- ours -----------------------------------------------------------------------------------
 
 /** One of ours: one phase titled `name`, on 5 servers and an unreliable network. */
-function oursTest(test: string, name: string, body: (cfg: CtrlerCluster) => Promise<void>): Scenario {
+function oursTest(
+  test: string,
+  name: string,
+  body: (cfg: CtrlerCluster) => Promise<void>,
+): Scenario {
   return ctrlerTest(test, `Test: ${name}`, (cfg) => phase(cfg, name, () => body(cfg)), 5, true);
 }
 
 // The history of a long churn, judged by what clients observed (see shardctrler-history-check.ts).
-const unreliableChurn = oursTest('TestUnreliableChurn4A', 'concurrent join/leave/move/query, unreliable net, partitions, restarts (4A, ours)', async (cfg) => {
-  const configs = await churn(cfg, { nclerks: 5, seconds: 10, partitions: true, crashes: true });
-  checkCtrlerHistory(cfg.history.operations, configs);
-});
+const unreliableChurn = oursTest(
+  'TestUnreliableChurn4A',
+  'concurrent join/leave/move/query, unreliable net, partitions, restarts (4A, ours)',
+  async (cfg) => {
+    const configs = await churn(cfg, { nclerks: 5, seconds: 10, partitions: true, crashes: true });
+    checkCtrlerHistory(cfg.history.operations, configs);
+  },
+);
 
 // After a churn, every replica, once it leads, serves the very configurations the others do.
-const replicasAgree = oursTest('TestReplicasAgree4A', 'every replica serves the same configurations after churn (4A, ours)', async (cfg) => {
-  const configs = await churn(cfg, { nclerks: 5, seconds: 5, partitions: false, crashes: true });
-  // The faults are over: what is compared now is state, so reads need not crawl through losses.
-  cfg.net.setReliable(true);
-  for (const i of cfg.all) {
-    await makeLeader(cfg, i);
-    const served = await readAll(cfg.makeClient([i]));
-    if (served.length !== configs.length) fail(`server ${i} serves ${served.length} configurations, the cluster ${configs.length}`);
-    served.forEach((c, k) => {
-      const difference = configDifference(c, configs[k]);
-      if (difference) fail(`server ${i} serves configuration ${k} differently: ${difference}`);
-    });
-  }
-});
+const replicasAgree = oursTest(
+  'TestReplicasAgree4A',
+  'every replica serves the same configurations after churn (4A, ours)',
+  async (cfg) => {
+    const configs = await churn(cfg, { nclerks: 5, seconds: 5, partitions: false, crashes: true });
+    // The faults are over: what is compared now is state, so reads need not crawl through losses.
+    cfg.net.setReliable(true);
+    for (const i of cfg.all) {
+      await makeLeader(cfg, i);
+      const served = await readAll(cfg.makeClient([i]));
+      if (served.length !== configs.length)
+        fail(`server ${i} serves ${served.length} configurations, the cluster ${configs.length}`);
+      served.forEach((c, k) => {
+        const difference = configDifference(c, configs[k]);
+        if (difference) fail(`server ${i} serves configuration ${k} differently: ${difference}`);
+      });
+    }
+  },
+);
 
 export const scenarios: Scenario[] = [basic, multi, minimalAgain, unreliableChurn, replicasAgree];

@@ -11,7 +11,9 @@ import { parseSeed } from '../harness/sim/rng';
 import { prepareImpl } from '../grader/impls';
 
 const seed = process.env.LAB_SEED ? parseSeed(process.env.LAB_SEED) : 1;
-const impl = new Implementation(process.env.LAB_IMPL ? prepareImpl(process.env.LAB_IMPL) : undefined);
+const impl = new Implementation(
+  process.env.LAB_IMPL ? prepareImpl(process.env.LAB_IMPL) : undefined,
+);
 // Failures name the implementation's TypeScript lines, as in the grader.
 if (process.env.LAB_IMPL) process.setSourceMapsEnabled(true);
 const implFlag = process.env.LAB_IMPL ? ` --impl ${process.env.LAB_IMPL}` : '';
@@ -28,9 +30,15 @@ describe('lab suites (one seed each)', function () {
     describe(`part ${part}`, () => {
       for (const scenario of scenarios) {
         it(`${scenario.name}: ${scenario.description}`, async () => {
-          const result = await runScenario(scenario, { seed, impl, realTimeLimitMs: REAL_TIME_LIMIT_MS });
+          const result = await runScenario(scenario, {
+            seed,
+            impl,
+            realTimeLimitMs: REAL_TIME_LIMIT_MS,
+          });
           if (!result.passed) {
-            throw new Error(`${result.error}\nreplay: npm run grade -- replay ${scenario.name} --seed ${seed}${implFlag}`);
+            throw new Error(
+              `${result.error}\nreplay: npm run grade -- replay ${scenario.name} --seed ${seed}${implFlag}`,
+            );
           }
         });
       }

@@ -22,7 +22,8 @@ function fromProject(dir: string): string {
 
 /** For the learner's editor only: the grader type-checks with its own settings. */
 function editorConfig(dir: string): string {
-  const rel = (to: string) => path.relative(dir, path.join(PROJECT_ROOT, to)).split(path.sep).join('/');
+  const rel = (to: string) =>
+    path.relative(dir, path.join(PROJECT_ROOT, to)).split(path.sep).join('/');
   const harness = rel('harness');
   const config = {
     compilerOptions: {
@@ -44,13 +45,20 @@ function editorConfig(dir: string): string {
 export function newLab(arg: string): string[] {
   const dir = path.resolve(arg);
   if (fs.existsSync(dir) && (!fs.statSync(dir).isDirectory() || fs.readdirSync(dir).length > 0)) {
-    throw new Error(`${arg} already exists and is not an empty directory: new-lab never overwrites; choose another DIR (npm run new-lab -- DIR) or move it away`);
+    throw new Error(
+      `${arg} already exists and is not an empty directory: new-lab never overwrites; choose another DIR (npm run new-lab -- DIR) or move it away`,
+    );
   }
-  if (!fs.existsSync(STARTER)) throw new Error(`the starter kit is missing (${STARTER}): this copy of the project is incomplete`);
+  if (!fs.existsSync(STARTER))
+    throw new Error(
+      `the starter kit is missing (${STARTER}): this copy of the project is incomplete`,
+    );
   fs.mkdirSync(dir, { recursive: true });
   fs.cpSync(STARTER, dir, { recursive: true, errorOnExist: true, force: false });
   fs.writeFileSync(path.join(dir, 'tsconfig.json'), editorConfig(dir));
-  const layers = fs.readdirSync(STARTER).filter((f) => fs.statSync(path.join(STARTER, f)).isDirectory());
+  const layers = fs
+    .readdirSync(STARTER)
+    .filter((f) => fs.statSync(path.join(STARTER, f)).isDirectory());
   const d = shown(dir);
   return [
     `Created ${d}/ from the starter kit (${layers.map((l) => `${l}/`).join(', ')}). Next:`,

@@ -11,7 +11,20 @@ import * as path from 'node:path';
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
 /** Top-level entries of the project that go into the edition (anything else stays out). */
-const INCLUDED = ['harness', 'labs', 'grader', 'starter', 'test', 'tools/new-lab.ts', 'package.json', 'package-lock.json', 'tsconfig.json', 'eslint.config.mjs', '.mocharc.json', '.gitignore'];
+const INCLUDED = [
+  'harness',
+  'labs',
+  'grader',
+  'starter',
+  'test',
+  'tools/new-lab.ts',
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'eslint.config.mjs',
+  '.mocharc.json',
+  '.gitignore',
+];
 
 /** Tests that need the reference implementation (or are about this edition): left out. */
 export const EXCLUDED_TESTS = [
@@ -30,20 +43,33 @@ export const EXCLUDED_TESTS = [
 ];
 
 /** README.md sections that make the learners' README, in this order. */
-const README_SECTIONS = ["The learner's path", 'The parts', 'Grading: `npm run grade`', 'Writing code that obeys the determinism contract'];
+const README_SECTIONS = [
+  "The learner's path",
+  'The parts',
+  'Grading: `npm run grade`',
+  'Writing code that obeys the determinism contract',
+];
 
 function included(file: string): boolean {
   if (!INCLUDED.some((entry) => file === entry || file.startsWith(`${entry}/`))) return false;
-  return !EXCLUDED_TESTS.some((entry) => (entry.endsWith('/') ? file.startsWith(entry) : file === entry));
+  return !EXCLUDED_TESTS.some((entry) =>
+    entry.endsWith('/') ? file.startsWith(entry) : file === entry,
+  );
 }
 
 function trackedFiles(): string[] {
   try {
-    return execFileSync('git', ['ls-files', '-z'], { cwd: PROJECT_ROOT, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 })
+    return execFileSync('git', ['ls-files', '-z'], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+      maxBuffer: 64 * 2 ** 20,
+    })
       .split('\0')
       .filter(Boolean);
   } catch (error) {
-    throw new Error(`pack:student reads the file list from git (git ls-files) in ${PROJECT_ROOT}: ${(error as Error).message.split('\n')[0]}`);
+    throw new Error(
+      `pack:student reads the file list from git (git ls-files) in ${PROJECT_ROOT}: ${(error as Error).message.split('\n')[0]}`,
+    );
   }
 }
 
@@ -53,7 +79,10 @@ export function sections(markdown: string, headings: readonly string[]): string 
   return headings
     .map((h) => {
       const part = parts.find((p) => p.startsWith(`## ${h}\n`));
-      if (!part) throw new Error(`README.md has no section "## ${h}" (the student edition's README is made of ${headings.map((x) => `"${x}"`).join(', ')})`);
+      if (!part)
+        throw new Error(
+          `README.md has no section "## ${h}" (the student edition's README is made of ${headings.map((x) => `"${x}"`).join(', ')})`,
+        );
       return part.trimEnd();
     })
     .join('\n\n');
@@ -79,27 +108,35 @@ function referenceImports(dir: string, files: string[]): string[] {
     const text = fs.readFileSync(path.join(dir, file), 'utf8');
     for (const m of text.matchAll(/(?:from|import|require\()\s*['"]([^'"]+)['"]/g)) {
       const target = path.relative(dir, path.resolve(path.dirname(path.join(dir, file)), m[1]));
-      if (m[1].startsWith('.') && /^(src|impls|bench)(\/|$)/.test(target)) bad.push(`${file} imports ${m[1]}`);
+      if (m[1].startsWith('.') && /^(src|impls|bench)(\/|$)/.test(target))
+        bad.push(`${file} imports ${m[1]}`);
     }
     // The loader's default is the reference (dist/src).
-    if (/new Implementation\(\)/.test(text)) bad.push(`${file} loads the reference (new Implementation())`);
+    if (/new Implementation\(\)/.test(text))
+      bad.push(`${file} loads the reference (new Implementation())`);
   }
   return bad;
 }
 
 export function packStudent(out: string): { dir: string; files: string[] } {
   const dir = path.resolve(out, 'dslab');
-  if (fs.existsSync(dir)) throw new Error(`${dir} already exists: remove it or choose another --out`);
+  if (fs.existsSync(dir))
+    throw new Error(`${dir} already exists: remove it or choose another --out`);
   const files = trackedFiles().filter(included);
   for (const file of files) {
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     fs.copyFileSync(path.join(PROJECT_ROOT, file), path.join(dir, file));
   }
   // Build and scripts without the reference, the benchmarks and this packer.
-  const tsconfig = JSON.parse(fs.readFileSync(path.join(dir, 'tsconfig.json'), 'utf8')) as { include: string[] };
+  const tsconfig = JSON.parse(fs.readFileSync(path.join(dir, 'tsconfig.json'), 'utf8')) as {
+    include: string[];
+  };
   tsconfig.include = tsconfig.include.filter((d) => !['src', 'impls', 'bench'].includes(d));
   fs.writeFileSync(path.join(dir, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
-  const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string>; description: string };
+  const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+    description: string;
+  };
   delete pkg.scripts.bench;
   delete pkg.scripts['pack:student'];
   pkg.description = `${pkg.description} Student edition: no reference solutions; start with npm run new-lab.`;
@@ -109,7 +146,9 @@ export function packStudent(out: string): { dir: string; files: string[] } {
   const bad = referenceImports(dir, written);
   if (bad.length > 0) {
     fs.rmSync(dir, { recursive: true, force: true });
-    throw new Error(`these files of the student edition import the reference: ${bad.join('; ')}; add them to EXCLUDED_TESTS in tools/pack-student.ts or remove the import`);
+    throw new Error(
+      `these files of the student edition import the reference: ${bad.join('; ')}; add them to EXCLUDED_TESTS in tools/pack-student.ts or remove the import`,
+    );
   }
   return { dir, files: written.sort() };
 }
@@ -119,7 +158,9 @@ function main(): void {
   const at = args.indexOf('--out');
   const ok = args.length === 0 || (args.length === 2 && at === 0);
   if (!ok) {
-    process.stderr.write('usage: npm run pack:student [-- --out DIR]   (default DIR: out/student; the edition goes to DIR/dslab)\n');
+    process.stderr.write(
+      'usage: npm run pack:student [-- --out DIR]   (default DIR: out/student; the edition goes to DIR/dslab)\n',
+    );
     process.exitCode = 2;
     return;
   }
@@ -127,7 +168,9 @@ function main(): void {
   try {
     const { dir, files } = packStudent(out);
     console.log(`student edition: ${dir} (${files.length} files, no src/ or impls/)`);
-    console.log(`hand it out as a repository (cd ${dir} && git init && git add . && git commit -m 'dslab, student edition') or an archive (tar czf dslab-student.tgz -C ${path.dirname(dir)} dslab)`);
+    console.log(
+      `hand it out as a repository (cd ${dir} && git init && git add . && git commit -m 'dslab, student edition') or an archive (tar czf dslab-student.tgz -C ${path.dirname(dir)} dslab)`,
+    );
   } catch (error) {
     process.stderr.write(`pack:student: ${(error as Error).message}\n`);
     process.exitCode = 2;

@@ -21,7 +21,9 @@ export class CompileError extends Error {
     readonly dir: string,
     readonly diagnostics: string[],
   ) {
-    super(`${diagnostics.join('\n')}\n${diagnostics.length} type error${diagnostics.length === 1 ? '' : 's'} in ${dir}: fix ${diagnostics.length === 1 ? 'it' : 'them'} and grade again`);
+    super(
+      `${diagnostics.join('\n')}\n${diagnostics.length} type error${diagnostics.length === 1 ? '' : 's'} in ${dir}: fix ${diagnostics.length === 1 ? 'it' : 'them'} and grade again`,
+    );
   }
 }
 
@@ -59,7 +61,11 @@ function filesEnding(dir: string, ext: string): string[] {
 export function hasLayerSources(dir: string): boolean {
   return ['raft', 'kvraft', 'shardctrler', 'shardkv'].some((layer) => {
     const d = path.join(dir, layer);
-    return fs.existsSync(d) && fs.statSync(d).isDirectory() && fs.readdirSync(d).some((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+    return (
+      fs.existsSync(d) &&
+      fs.statSync(d).isDirectory() &&
+      fs.readdirSync(d).some((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    );
   });
 }
 
@@ -77,7 +83,10 @@ function stampOf(files: string[]): string {
     const s = fs.statSync(f);
     return `${f} ${s.size} ${s.mtimeMs}`;
   });
-  return crypto.createHash('sha256').update([tsVersion, ...inputs].join('\n')).digest('hex');
+  return crypto
+    .createHash('sha256')
+    .update([tsVersion, ...inputs].join('\n'))
+    .digest('hex');
 }
 
 /** The deepest folder containing both a and b. */
@@ -115,7 +124,11 @@ export function compileLearnerDir(dir: string): Compiled {
   const outDir = path.join(outRoot, relative);
   const stampFile = path.join(cacheDir, 'stamp');
   const stamp = stampOf(files);
-  if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp && fs.existsSync(outDir)) {
+  if (
+    fs.existsSync(stampFile) &&
+    fs.readFileSync(stampFile, 'utf8') === stamp &&
+    fs.existsSync(outDir)
+  ) {
     return { dir: outDir, cacheDir, relative, rebuilt: false };
   }
   const ts = require('typescript') as typeof TS;
@@ -147,7 +160,10 @@ export function compileLearnerDir(dir: string): Compiled {
     },
     dir,
   );
-  if (parsed.errors.length > 0) throw new Error(`internal error: bad compiler options: ${parsed.errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' ')).join('; ')}`);
+  if (parsed.errors.length > 0)
+    throw new Error(
+      `internal error: bad compiler options: ${parsed.errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' ')).join('; ')}`,
+    );
   const options = parsed.options;
   const host = ts.createIncrementalCompilerHost(options);
   const program = ts.createIncrementalProgram({ rootNames: files, options, host });
@@ -160,7 +176,9 @@ export function compileLearnerDir(dir: string): Compiled {
     // A file comes after the files it imports: the ones the learner imported are last.
     .reverse();
   if (outside.length > 0) {
-    throw new Error(`${shown(dir)} imports code from outside itself (${outside.slice(0, 3).join(', ')}${outside.length > 3 ? ', ...' : ''}): an implementation imports only its own files and types from dslab/harness`);
+    throw new Error(
+      `${shown(dir)} imports code from outside itself (${outside.slice(0, 3).join(', ')}${outside.length > 3 ? ', ...' : ''}): an implementation imports only its own files and types from dslab/harness`,
+    );
   }
   const diagnostics = [
     ...program.getOptionsDiagnostics(),
@@ -168,21 +186,31 @@ export function compileLearnerDir(dir: string): Compiled {
     ...program.getSyntacticDiagnostics(),
     ...program.getSemanticDiagnostics(),
   ].filter((d) => d.category === ts.DiagnosticCategory.Error);
-  if (diagnostics.length > 0) throw new CompileError(shown(dir), diagnostics.map((d) => formatDiagnostic(ts, d)));
+  if (diagnostics.length > 0)
+    throw new CompileError(
+      shown(dir),
+      diagnostics.map((d) => formatDiagnostic(ts, d)),
+    );
   fs.mkdirSync(outDir, { recursive: true });
   const emitted = program.emit(undefined, (file, text, bom) => {
     // The harness files the learner's code names are types only: their JavaScript is not needed.
     if (within(outDir, file) || file === options.tsBuildInfoFile) ts.sys.writeFile(file, text, bom);
   });
   const emitErrors = emitted.diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);
-  if (emitErrors.length > 0) throw new CompileError(shown(dir), emitErrors.map((d) => formatDiagnostic(ts, d)));
+  if (emitErrors.length > 0)
+    throw new CompileError(
+      shown(dir),
+      emitErrors.map((d) => formatDiagnostic(ts, d)),
+    );
   // From the harness, types only: a value (a constant, a function) would be a require() of a module
   // that does not exist at run time. Said here, with the file, rather than as a failure in every run.
   const runtimeImports = filesEnding(outDir, '.js')
     .filter((f) => /require\("dslab\//.test(fs.readFileSync(f, 'utf8')))
     .map((f) => shown(path.join(dir, path.relative(outDir, f)).replace(/\.js$/, '.ts')));
   if (runtimeImports.length > 0) {
-    throw new Error(`${runtimeImports.join(', ')} import${runtimeImports.length === 1 ? 's' : ''} a value from dslab/harness: import only types from the harness (import type ...); everything else is handed to your constructor, and constants such as NShards have a copy in the kit's common.ts`);
+    throw new Error(
+      `${runtimeImports.join(', ')} import${runtimeImports.length === 1 ? 's' : ''} a value from dslab/harness: import only types from the harness (import type ...); everything else is handed to your constructor, and constants such as NShards have a copy in the kit's common.ts`,
+    );
   }
   // The compiled files are CommonJS wherever the cache sits.
   fs.writeFileSync(path.join(outRoot, 'package.json'), '{ "type": "commonjs" }\n');

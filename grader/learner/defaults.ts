@@ -17,7 +17,10 @@ export interface ImplDefault {
   from?: string;
 }
 
-export function defaultImpl(env: NodeJS.ProcessEnv = process.env, root: string = PROJECT_ROOT): ImplDefault {
+export function defaultImpl(
+  env: NodeJS.ProcessEnv = process.env,
+  root: string = PROJECT_ROOT,
+): ImplDefault {
   if (env.DSLAB_IMPL) return { impl: env.DSLAB_IMPL, from: 'from DSLAB_IMPL' };
   const file = path.join(root, CONFIG_FILE);
   if (fs.existsSync(file)) {
@@ -25,15 +28,30 @@ export function defaultImpl(env: NodeJS.ProcessEnv = process.env, root: string =
     try {
       config = JSON.parse(fs.readFileSync(file, 'utf8'));
     } catch (error) {
-      throw new UsageError(`${file} is not valid JSON (${(error as Error).message}); write e.g. { "impl": "mylab" }`);
+      throw new UsageError(
+        `${file} is not valid JSON (${(error as Error).message}); write e.g. { "impl": "mylab" }`,
+      );
     }
     const c = config as { impl?: unknown; reference?: unknown };
-    if (typeof config !== 'object' || config === null || typeof c.impl !== 'string' || (c.reference !== undefined && typeof c.reference !== 'string')) {
-      throw new UsageError(`${file} must look like { "impl": "mylab" } or { "impl": "mylab", "reference": "raft" }`);
+    if (
+      typeof config !== 'object' ||
+      config === null ||
+      typeof c.impl !== 'string' ||
+      (c.reference !== undefined && typeof c.reference !== 'string')
+    ) {
+      throw new UsageError(
+        `${file} must look like { "impl": "mylab" } or { "impl": "mylab", "reference": "raft" }`,
+      );
     }
     // Relative to the project, wherever the grader is started from.
-    const impl = path.isAbsolute(c.impl) ? c.impl : path.relative(process.cwd(), path.join(root, c.impl)) || '.';
-    return { impl, ...(c.reference ? { reference: c.reference } : {}), from: `from ${CONFIG_FILE}` };
+    const impl = path.isAbsolute(c.impl)
+      ? c.impl
+      : path.relative(process.cwd(), path.join(root, c.impl)) || '.';
+    return {
+      impl,
+      ...(c.reference ? { reference: c.reference } : {}),
+      from: `from ${CONFIG_FILE}`,
+    };
   }
   if (fs.existsSync(path.join(root, 'src'))) return { impl: 'src' };
   return { impl: 'starter', from: 'the starter kit: npm run new-lab makes your own copy' };

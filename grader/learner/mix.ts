@@ -21,9 +21,15 @@ interface Manifest {
 
 /** Parses "raft" or "raft,shardctrler" (repeatable). */
 export function parseLayers(text: string): LayerName[] {
-  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = names.filter((n) => !(LAYERS as readonly string[]).includes(n));
-  if (bad.length > 0 || names.length === 0) throw new UsageError(`bad --reference "${text}": give layers separated by commas, from ${LAYERS.join(', ')}`);
+  if (bad.length > 0 || names.length === 0)
+    throw new UsageError(
+      `bad --reference "${text}": give layers separated by commas, from ${LAYERS.join(', ')}`,
+    );
   return names as LayerName[];
 }
 
@@ -31,7 +37,11 @@ export function parseLayers(text: string): LayerName[] {
  * Builds (afresh) the mix of `compiled` with `reference` layers from `referenceDir` (compiled, laid
  * out like src/) and returns its directory.
  */
-export function mixWithReference(compiled: Compiled, reference: readonly LayerName[], referenceDir: string): string {
+export function mixWithReference(
+  compiled: Compiled,
+  reference: readonly LayerName[],
+  referenceDir: string,
+): string {
   const layers = [...new Set(reference)].sort((a, b) => LAYERS.indexOf(a) - LAYERS.indexOf(b));
   // Same depth below the cache folder as the compiled output: the copied source maps' relative
   // paths to the learner's .ts files stay right.
@@ -39,14 +49,26 @@ export function mixWithReference(compiled: Compiled, reference: readonly LayerNa
   const mixDir = path.join(mixRoot, compiled.relative);
   fs.rmSync(mixRoot, { recursive: true, force: true });
   fs.mkdirSync(mixDir, { recursive: true });
-  fs.cpSync(compiled.dir, mixDir, { recursive: true, filter: (src) => !layers.some((l) => src === path.join(compiled.dir, l)) });
-  fs.copyFileSync(path.join(compiled.cacheDir, 'out', 'package.json'), path.join(mixRoot, 'package.json'));
+  fs.cpSync(compiled.dir, mixDir, {
+    recursive: true,
+    filter: (src) => !layers.some((l) => src === path.join(compiled.dir, l)),
+  });
+  fs.copyFileSync(
+    path.join(compiled.cacheDir, 'out', 'package.json'),
+    path.join(mixRoot, 'package.json'),
+  );
   const manifest: Manifest = { reference: {} };
   for (const layer of layers) {
     const target = path.join(referenceDir, layer);
-    if (!fs.existsSync(path.join(target, 'index.js'))) throw new Error(`the reference implementation has no compiled ${layer} layer (${target}): run npm run build`);
+    if (!fs.existsSync(path.join(target, 'index.js')))
+      throw new Error(
+        `the reference implementation has no compiled ${layer} layer (${target}): run npm run build`,
+      );
     fs.mkdirSync(path.join(mixDir, layer));
-    fs.writeFileSync(path.join(mixDir, layer, 'index.js'), `// --reference ${layer}: the reference implementation's layer.\nmodule.exports = require(${JSON.stringify(target)});\n`);
+    fs.writeFileSync(
+      path.join(mixDir, layer, 'index.js'),
+      `// --reference ${layer}: the reference implementation's layer.\nmodule.exports = require(${JSON.stringify(target)});\n`,
+    );
     manifest.reference[layer] = target;
   }
   fs.writeFileSync(path.join(mixDir, MIX_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);

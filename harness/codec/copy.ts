@@ -4,7 +4,17 @@
 // An RPC's bytes are only ever counted (and shown, with replay --rpc), so a hop needs no bytes.
 // A value whose round trip is not this simple (a string with a lone surrogate, a "__proto__" key,
 // anything the writer would not take) throws UNUSUAL: the caller then uses real bytes.
-import { binHeaderSize, containerHeaderSize, isPlainArray, isPlainObject, MAX_DEPTH, numberSize, stringHeaderSize, UNUSUAL, utf8Length } from './format';
+import {
+  binHeaderSize,
+  containerHeaderSize,
+  isPlainArray,
+  isPlainObject,
+  MAX_DEPTH,
+  numberSize,
+  stringHeaderSize,
+  UNUSUAL,
+  utf8Length,
+} from './format';
 
 let size = 0;
 const hasOwn = Object.prototype.hasOwnProperty;

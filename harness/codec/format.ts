@@ -16,7 +16,8 @@ export const MAX_DEPTH = 100;
  */
 export const SHORT_STRING = 50;
 
-const isWellFormed = (String.prototype as unknown as { isWellFormed(this: string): boolean }).isWellFormed;
+const isWellFormed = (String.prototype as unknown as { isWellFormed(this: string): boolean })
+  .isWellFormed;
 
 /**
  * UTF-8 length of `s`, or -1 if it holds a lone surrogate (whose round trip depends on the string's
@@ -106,5 +107,7 @@ export function isPlainArray(a: unknown[]): boolean {
 /** An object the codec sends as a map: prototype Object.prototype or null, no symbol keys. */
 export function isPlainObject(o: object): boolean {
   const proto = Object.getPrototypeOf(o);
-  return (proto === Object.prototype || proto === null) && Object.getOwnPropertySymbols(o).length === 0;
+  return (
+    (proto === Object.prototype || proto === null) && Object.getOwnPropertySymbols(o).length === 0
+  );
 }

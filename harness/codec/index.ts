@@ -31,7 +31,10 @@ const encoder = new Encoder({ ignoreUndefined: false, forceIntegerToFloat: false
 class KeyCache {
   private static readonly MAX_KEY_BYTES = 16;
   private static readonly PER_LENGTH = 16;
-  private readonly buckets = Array.from({ length: KeyCache.MAX_KEY_BYTES }, () => ({ keys: [] as { bytes: Uint8Array; str: string }[], next: 0 }));
+  private readonly buckets = Array.from({ length: KeyCache.MAX_KEY_BYTES }, () => ({
+    keys: [] as { bytes: Uint8Array; str: string }[],
+    next: 0,
+  }));
   private readonly utf8 = new TextDecoder();
 
   canBeCached(byteLength: number): boolean {
@@ -107,10 +110,16 @@ class CopyParcel implements Parcel {
   private encoded: Uint8Array | undefined;
   private opened = false;
 
-  constructor(private readonly value: unknown, readonly byteLength: number) {}
+  constructor(
+    private readonly value: unknown,
+    readonly byteLength: number,
+  ) {}
 
   bytes(): Uint8Array {
-    if (this.opened && !this.encoded) throw new Error('Parcel.bytes(): the receiver may have changed the message; ask before open()');
+    if (this.opened && !this.encoded)
+      throw new Error(
+        'Parcel.bytes(): the receiver may have changed the message; ask before open()',
+      );
     return (this.encoded ??= encode(this.value));
   }
 

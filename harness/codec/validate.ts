@@ -8,7 +8,8 @@ export class CodecError extends Error {
 /** Throws a CodecError naming the first part of `value` that cannot cross a wire faithfully. */
 export function validate(value: unknown, path = 'value'): void {
   const problem = findProblem(value, new Set());
-  if (problem) throw new CodecError(`${path}${problem.trail.reverse().join('')}: ${problem.reason}`);
+  if (problem)
+    throw new CodecError(`${path}${problem.trail.reverse().join('')}: ${problem.reason}`);
 }
 
 /** What cannot be sent and where: the steps from the root (`.key`, `[3]`), innermost first. */
@@ -25,7 +26,9 @@ function findProblem(value: unknown, ancestors: Set<object>): Problem | undefine
     case 'boolean':
       return undefined;
     case 'number':
-      return Number.isFinite(value) ? undefined : problem(`${value} cannot be sent (only finite numbers can)`);
+      return Number.isFinite(value)
+        ? undefined
+        : problem(`${value} cannot be sent (only finite numbers can)`);
     case 'undefined':
       return problem('undefined cannot be sent; use null, or leave the property out');
     case 'function':
@@ -40,21 +43,31 @@ function findProblem(value: unknown, ancestors: Set<object>): Problem | undefine
   if (value === null) return undefined;
   const obj = value as object;
   if (obj instanceof Uint8Array) {
-    return obj.constructor === Uint8Array ? undefined : problem(`a ${obj.constructor.name} would arrive as a plain Uint8Array; send new Uint8Array(value)`);
+    return obj.constructor === Uint8Array
+      ? undefined
+      : problem(
+          `a ${obj.constructor.name} would arrive as a plain Uint8Array; send new Uint8Array(value)`,
+        );
   }
   if (ancestors.has(obj)) return problem('a cyclic structure cannot be sent');
   ancestors.add(obj);
   if (Array.isArray(obj)) {
     for (let i = 0; i < obj.length; i++) {
-      const inner = i in obj ? findProblem(obj[i], ancestors) : problem('a sparse array (hole at this index) cannot be sent');
+      const inner =
+        i in obj
+          ? findProblem(obj[i], ancestors)
+          : problem('a sparse array (hole at this index) cannot be sent');
       if (inner) return within(inner, `[${i}]`);
     }
   } else {
     const proto = Object.getPrototypeOf(obj);
     if (proto !== Object.prototype && proto !== null) {
-      return problem(`${describeInstance(obj)} cannot be sent; send a plain object or array with its data instead`);
+      return problem(
+        `${describeInstance(obj)} cannot be sent; send a plain object or array with its data instead`,
+      );
     }
-    if (Object.getOwnPropertySymbols(obj).length > 0) return problem('properties keyed by symbols cannot be sent');
+    if (Object.getOwnPropertySymbols(obj).length > 0)
+      return problem('properties keyed by symbols cannot be sent');
     for (const key of Object.keys(obj)) {
       const inner = findProblem((obj as Record<string, unknown>)[key], ancestors);
       if (inner) return within(inner, `.${key}`);
@@ -79,5 +92,7 @@ function describeInstance(obj: object): string {
   if (obj instanceof Date) return 'a Date';
   if (ArrayBuffer.isView(obj)) return `a ${obj.constructor.name}`;
   const name = (obj as { constructor?: { name?: string } }).constructor?.name;
-  return name ? `an instance of class ${name} (its prototype would be lost)` : 'an object with a custom prototype';
+  return name
+    ? `an instance of class ${name} (its prototype would be lost)`
+    : 'an object with a custom prototype';
 }

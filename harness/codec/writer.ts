@@ -3,7 +3,15 @@
 // validation walk, and counted every string's UTF-8 length in JavaScript). A value it does not
 // handle (anything unsendable, a cycle, nesting past the library's limit, an array with its own
 // iterator...) throws UNUSUAL, and the caller takes the library's path, which gives the error.
-import { isPlainArray, isPlainObject, MAX_DEPTH, SHORT_STRING, UNUSUAL, utf8Length, writeShortString } from './format';
+import {
+  isPlainArray,
+  isPlainObject,
+  MAX_DEPTH,
+  SHORT_STRING,
+  UNUSUAL,
+  utf8Length,
+  writeShortString,
+} from './format';
 
 let bytes = new Uint8Array(64 * 1024);
 let buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

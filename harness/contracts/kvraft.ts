@@ -37,7 +37,13 @@ export interface KVRaftModule {
    * both "KVServer" and "Raft" are registered. `maxraftstate` is the byte size of persisted Raft
    * state at which the service should snapshot (-1: never). Must return quickly.
    */
-  makeKVServer(servers: ClientEnd[], me: number, persister: PersisterApi, maxraftstate: number, runtime: Runtime): KVServer;
+  makeKVServer(
+    servers: ClientEnd[],
+    me: number,
+    persister: PersisterApi,
+    maxraftstate: number,
+    runtime: Runtime,
+  ): KVServer;
   /** A clerk on the given ends (shuffled: end i need not reach server i). `runtime` is the clerk's own node. */
   makeClerk(servers: ClientEnd[], runtime: Runtime): Clerk;
 }

@@ -4,7 +4,13 @@ import type { ClientEnd, Handler, PersisterApi, Runtime } from '../api';
 /** A committed command, or a snapshot to install, delivered in log order. */
 export type ApplyMsg =
   | { commandValid: true; command: unknown; commandIndex: number; snapshotValid?: false }
-  | { snapshotValid: true; snapshot: Uint8Array; snapshotTerm: number; snapshotIndex: number; commandValid?: false };
+  | {
+      snapshotValid: true;
+      snapshot: Uint8Array;
+      snapshotTerm: number;
+      snapshotIndex: number;
+      commandValid?: false;
+    };
 
 /**
  * Where Raft delivers ApplyMsgs: the Go original's unbuffered applyCh. The promise resolves only
@@ -36,5 +42,11 @@ export interface RaftModule {
    * Creates a peer. `peers[j]` reaches peer j (peers[me] reaches itself). Must return quickly:
    * long-running work happens in the background, driven by `runtime` timers.
    */
-  makeRaft(peers: ClientEnd[], me: number, persister: PersisterApi, applySink: ApplySink, runtime: Runtime): RaftPeer;
+  makeRaft(
+    peers: ClientEnd[],
+    me: number,
+    persister: PersisterApi,
+    applySink: ApplySink,
+    runtime: Runtime,
+  ): RaftPeer;
 }

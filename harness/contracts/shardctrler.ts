@@ -63,7 +63,12 @@ export interface ShardCtrlerModule {
    * Starts one replica (and its Raft peer). `servers[j]` reaches replica j's network server, where
    * both "ShardCtrler" and "Raft" are registered. Must return quickly.
    */
-  makeShardCtrler(servers: ClientEnd[], me: number, persister: PersisterApi, runtime: Runtime): ShardCtrler;
+  makeShardCtrler(
+    servers: ClientEnd[],
+    me: number,
+    persister: PersisterApi,
+    runtime: Runtime,
+  ): ShardCtrler;
   /** A clerk on the given ends (shuffled: end i need not reach server i). `runtime` is the clerk's own node. */
   makeClerk(servers: ClientEnd[], runtime: Runtime): Clerk;
 }

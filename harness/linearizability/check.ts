@@ -3,7 +3,13 @@
 // and give up with "unknown" at the time limit or when the memo caches fill their memory budget.
 import * as v8 from 'node:v8';
 import { realNow } from '../sim/guard';
-import { eventsToOperations, type HistoryEvent, type Model, type Operation, type Partition } from './model';
+import {
+  eventsToOperations,
+  type HistoryEvent,
+  type Model,
+  type Operation,
+  type Partition,
+} from './model';
 import { PartitionSearch } from './search';
 
 export type Verdict = 'ok' | 'illegal' | 'unknown';
@@ -70,7 +76,9 @@ export function checkOperations<S, I, O>(
       : model.partition(operations);
   const verbose = options.verbose ?? false;
   const memoryLimit = options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT;
-  const searches = partitions.map((p) => new PartitionSearch(p.model ?? model, p.operations, verbose));
+  const searches = partitions.map(
+    (p) => new PartitionSearch(p.model ?? model, p.operations, verbose),
+  );
   const deadline = options.timeoutMs ? started + options.timeoutMs : Infinity;
   let stopAt = deadline;
   let illegal = false;
@@ -112,7 +120,11 @@ function heapUsed(): number {
 
 // Heap growth since the start can undercount when the heap held garbage then, so the heap's own
 // limit is guarded as well: exceeding it would crash the process instead of answering "unknown".
-function outOfMemory<S, I, O>(heapAtStart: number, limit: number, active: PartitionSearch<S, I, O>[]): boolean {
+function outOfMemory<S, I, O>(
+  heapAtStart: number,
+  limit: number,
+  active: PartitionSearch<S, I, O>[],
+): boolean {
   const { used_heap_size: used, heap_size_limit: heapLimit } = v8.getHeapStatistics();
   const external = active.reduce((sum, s) => sum + s.externalBytes, 0);
   return used - heapAtStart + external > limit || used > 0.8 * heapLimit;

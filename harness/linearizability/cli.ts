@@ -17,7 +17,10 @@ import { kvModel } from './models/kv';
 
 export const EXIT = { ok: 0, illegal: 1, unknown: 2, badInput: 3 } as const;
 
-const MODELS: Record<ModelName, Model<any, any, any>> = { kv: kvModel, 'cas-register': casRegisterModel };
+const MODELS: Record<ModelName, Model<any, any, any>> = {
+  kv: kvModel,
+  'cas-register': casRegisterModel,
+};
 
 interface Options {
   model?: ModelName;
@@ -31,7 +34,10 @@ interface Io {
   err: (line: string) => void;
 }
 
-const defaultIo: Io = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') };
+const defaultIo: Io = {
+  out: (l) => process.stdout.write(l + '\n'),
+  err: (l) => process.stderr.write(l + '\n'),
+};
 
 const USAGE = `Usage: check-history [options] <files...>
 
@@ -52,7 +58,11 @@ Options:
 class UsageError extends Error {}
 
 /** The options and files of `argv`; throws UsageError with what is wrong. */
-function parseCommandLine(argv: readonly string[]): { help: boolean; files: string[]; options: Options } {
+function parseCommandLine(argv: readonly string[]): {
+  help: boolean;
+  files: string[];
+  options: Options;
+} {
   let parsed;
   try {
     parsed = parseArgs({
@@ -74,20 +84,29 @@ function parseCommandLine(argv: readonly string[]): { help: boolean; files: stri
   if (values.help) return { help: true, files: [], options: { partition: true } };
   const model = values.model;
   if (model !== undefined && !(model in MODELS)) {
-    throw new UsageError(`option '--model <model>' argument '${model}' is invalid. Allowed choices are ${Object.keys(MODELS).join(', ')}.`);
+    throw new UsageError(
+      `option '--model <model>' argument '${model}' is invalid. Allowed choices are ${Object.keys(MODELS).join(', ')}.`,
+    );
   }
   let timeout: number | undefined;
   if (values.timeout !== undefined) {
     timeout = Number(values.timeout);
     if (values.timeout.trim() === '' || !Number.isFinite(timeout) || timeout < 0) {
-      throw new UsageError(`option '--timeout <seconds>' argument '${values.timeout}' is invalid: expected a number of seconds (0: no limit)`);
+      throw new UsageError(
+        `option '--timeout <seconds>' argument '${values.timeout}' is invalid: expected a number of seconds (0: no limit)`,
+      );
     }
   }
   if (positionals.length === 0) throw new UsageError("missing required argument 'files'");
   return {
     help: false,
     files: positionals,
-    options: { model: model as ModelName | undefined, partition: !values['no-partition'], timeout, html: values.html },
+    options: {
+      model: model as ModelName | undefined,
+      partition: !values['no-partition'],
+      timeout,
+      html: values.html,
+    },
   };
 }
 
@@ -107,7 +126,8 @@ export function main(argv: readonly string[], io: Io = defaultIo): number {
     return EXIT.ok;
   }
   let status: number = EXIT.ok;
-  for (const file of command.files) status = Math.max(status, checkFile(file, command.files.length, command.options, io));
+  for (const file of command.files)
+    status = Math.max(status, checkFile(file, command.files.length, command.options, io));
   return status;
 }
 
@@ -135,7 +155,8 @@ function checkFile(file: string, fileCount: number, options: Options, io: Io): n
   }
   io.out(`${file}: ${result.verdict} (${Math.round(result.elapsedMs)} ms)`);
   if (options.html) {
-    const out = fileCount === 1 ? options.html : path.join(options.html, `${path.basename(file)}.html`);
+    const out =
+      fileCount === 1 ? options.html : path.join(options.html, `${path.basename(file)}.html`);
     const { writeHtmlReport } = require('./report') as typeof import('./report');
     io.err(`${file}: report ${writeHtmlReport(result, out)}`);
   }

@@ -41,10 +41,19 @@ export function parseHistory(text: string, model?: ModelName): ParsedHistory {
   }
   if (head === '') throw new HistoryFormatError(undefined, 'empty file: no history');
   first--;
-  if (/^INFO\s+jepsen\.util\b/.test(head)) return { format: 'jepsen', model: model ?? 'cas-register', operations: parseJepsen(text.split('\n')) };
-  if (head.startsWith('{:')) return { format: 'kv-edn', model: model ?? 'kv', operations: parseKvEdn(text) };
+  if (/^INFO\s+jepsen\.util\b/.test(head))
+    return {
+      format: 'jepsen',
+      model: model ?? 'cas-register',
+      operations: parseJepsen(text.split('\n')),
+    };
+  if (head.startsWith('{:'))
+    return { format: 'kv-edn', model: model ?? 'kv', operations: parseKvEdn(text) };
   if (head.startsWith('{')) return parseJsonl(text.split('\n'), model);
-  throw new HistoryFormatError(first, 'unrecognized format (expected JSON Lines, a Jepsen etcd log or an EDN key/value log)');
+  throw new HistoryFormatError(
+    first,
+    'unrecognized format (expected JSON Lines, a Jepsen etcd log or an EDN key/value log)',
+  );
 }
 
 /**
@@ -60,8 +69,18 @@ class ProcessPairing<I, O> {
 
   call(process: number, input: I, line: number): void {
     const pending = this.openLine.get(process);
-    if (pending !== undefined) throw new HistoryFormatError(line, `process ${process} invokes again while its call on line ${pending} is open`);
-    const op: Operation<I, O> = { clientId: process, input, call: this.time++, output: undefined, return: Infinity };
+    if (pending !== undefined)
+      throw new HistoryFormatError(
+        line,
+        `process ${process} invokes again while its call on line ${pending} is open`,
+      );
+    const op: Operation<I, O> = {
+      clientId: process,
+      input,
+      call: this.time++,
+      output: undefined,
+      return: Infinity,
+    };
     this.open.set(process, op);
     this.openLine.set(process, line);
     this.operations.push(op as Operation<unknown, unknown>);
@@ -69,7 +88,11 @@ class ProcessPairing<I, O> {
 
   complete(process: number, output: O, line: number): void {
     const op = this.open.get(process);
-    if (!op) throw new HistoryFormatError(line, `process ${process} completes an operation it never invoked`);
+    if (!op)
+      throw new HistoryFormatError(
+        line,
+        `process ${process} completes an operation it never invoked`,
+      );
     this.open.delete(process);
     this.openLine.delete(process);
     op.output = output;
@@ -88,7 +111,8 @@ function blank(text: string, start: number, end: number): boolean {
   return start === end || (text.charCodeAt(start) <= 32 && text.slice(start, end).trim() === '');
 }
 
-const JEPSEN_LINE = /^INFO\s+jepsen\.util\s+-\s+(\d+)\s+:(invoke|ok|fail|info)\s+:(read|write|cas)\s+(nil|\d+|\[\d+\s+\d+\]|:timed-out)\s*$/;
+const JEPSEN_LINE =
+  /^INFO\s+jepsen\.util\s+-\s+(\d+)\s+:(invoke|ok|fail|info)\s+:(read|write|cas)\s+(nil|\d+|\[\d+\s+\d+\]|:timed-out)\s*$/;
 
 function parseJepsen(lines: string[]): Operation<unknown, unknown>[] {
   const pairing = new ProcessPairing<CasInput, CasOutput>();
@@ -97,22 +121,31 @@ function parseJepsen(lines: string[]): Operation<unknown, unknown>[] {
     if (text === '') return;
     const line = i + 1;
     const m = JEPSEN_LINE.exec(text);
-    if (!m) throw new HistoryFormatError(line, `not a Jepsen etcd log line: ${JSON.stringify(text)}`);
+    if (!m)
+      throw new HistoryFormatError(line, `not a Jepsen etcd log line: ${JSON.stringify(text)}`);
     const process = Number(m[1]);
     const [type, f, value] = [m[2], m[3], m[4]];
     const int = /^\d+$/.test(value) ? Number(value) : undefined;
     const pair = /^\[(\d+)\s+(\d+)\]$/.exec(value);
-    const bad = () => new HistoryFormatError(line, `unexpected Jepsen operation ${JSON.stringify(`:${type} :${f} ${value}`)}`);
+    const bad = () =>
+      new HistoryFormatError(
+        line,
+        `unexpected Jepsen operation ${JSON.stringify(`:${type} :${f} ${value}`)}`,
+      );
     if (type === 'info') return; // outcome unknown: the call stays open
     if (type === 'invoke') {
       if (f === 'read' && value === 'nil') pairing.call(process, { op: 'read' }, line);
-      else if (f === 'write' && int !== undefined) pairing.call(process, { op: 'write', arg1: int }, line);
-      else if (f === 'cas' && pair) pairing.call(process, { op: 'cas', arg1: Number(pair[1]), arg2: Number(pair[2]) }, line);
+      else if (f === 'write' && int !== undefined)
+        pairing.call(process, { op: 'write', arg1: int }, line);
+      else if (f === 'cas' && pair)
+        pairing.call(process, { op: 'cas', arg1: Number(pair[1]), arg2: Number(pair[2]) }, line);
       else throw bad();
     } else if (f === 'read') {
       if (type === 'ok' && value === 'nil') pairing.complete(process, { exists: false }, line);
-      else if (type === 'ok' && int !== undefined) pairing.complete(process, { exists: true, value: int }, line);
-      else if (type === 'fail' && value === ':timed-out') pairing.complete(process, { unknown: true }, line);
+      else if (type === 'ok' && int !== undefined)
+        pairing.complete(process, { exists: true, value: int }, line);
+      else if (type === 'fail' && value === ':timed-out')
+        pairing.complete(process, { unknown: true }, line);
       else throw bad();
     } else if (f === 'write' && type === 'ok' && int !== undefined) {
       pairing.complete(process, {}, line);
@@ -125,7 +158,8 @@ function parseJepsen(lines: string[]): Operation<unknown, unknown>[] {
   return pairing.operations;
 }
 
-const KV_EDN_LINE = /\{:process (\d+), :type :(invoke|ok), :f :(get|put|append|delete), :key "([^"]*)", :value (nil|"[^"]*")\}/;
+const KV_EDN_LINE =
+  /\{:process (\d+), :type :(invoke|ok), :f :(get|put|append|delete), :key "([^"]*)", :value (nil|"[^"]*")\}/;
 
 /** The operation name at `i` (by its first letter: no closure or search per line), if it is one. */
 function ednOp(raw: string, i: number): KvInput['op'] | undefined {
@@ -134,10 +168,18 @@ function ednOp(raw: string, i: number): KvInput['op'] | undefined {
 }
 
 /** The fields of one EDN line, filled by scanKvEdn (one object, reused: no allocation per line). */
-const ednLine = { process: 0, invoke: false, f: 'get' as KvInput['op'], key: '', value: undefined as string | undefined };
+const ednLine = {
+  process: 0,
+  invoke: false,
+  f: 'get' as KvInput['op'],
+  key: '',
+  value: undefined as string | undefined,
+};
 const EDN_OPS: KvInput['op'][] = ['get', 'put', 'append', 'delete'];
 /** EDN_OPS by first letter - 'a' (each starts with a different letter). */
-const EDN_OP_BY_LETTER: (KvInput['op'] | undefined)[] = Array.from({ length: 26 }, (_, c) => EDN_OPS.find((name) => name.charCodeAt(0) === 97 + c));
+const EDN_OP_BY_LETTER: (KvInput['op'] | undefined)[] = Array.from({ length: 26 }, (_, c) =>
+  EDN_OPS.find((name) => name.charCodeAt(0) === 97 + c),
+);
 
 /**
  * Reads a line in the layout KV_EDN_LINE matches, from its first character, into ednLine; false if
@@ -151,7 +193,8 @@ function scanKvEdn(text: string, start: number, end: number): boolean {
   let i = start + 10;
   let process = 0;
   const digits = i;
-  for (let c = text.charCodeAt(i); c >= 48 && c <= 57 && i - digits < 15; c = text.charCodeAt(++i)) process = process * 10 + (c - 48);
+  for (let c = text.charCodeAt(i); c >= 48 && c <= 57 && i - digits < 15; c = text.charCodeAt(++i))
+    process = process * 10 + (c - 48);
   if (i === digits || !text.startsWith(', :type :', i)) return false;
   i += 9;
   if (text.startsWith('invoke, :f :', i)) {
@@ -185,7 +228,11 @@ function scanKvEdn(text: string, start: number, end: number): boolean {
 /** The pattern's reading of a line into ednLine (any layout it matches); throws if none. */
 function matchKvEdn(raw: string, line: number): void {
   const m = KV_EDN_LINE.exec(raw);
-  if (!m) throw new HistoryFormatError(line, `not an EDN key/value log line: ${JSON.stringify(raw.trim())}`);
+  if (!m)
+    throw new HistoryFormatError(
+      line,
+      `not an EDN key/value log line: ${JSON.stringify(raw.trim())}`,
+    );
   ednLine.process = Number(m[1]);
   ednLine.invoke = m[2] === 'invoke';
   ednLine.f = m[3] as KvInput['op'];
@@ -204,8 +251,13 @@ function parseKvEdn(text: string): Operation<unknown, unknown>[] {
     if (!scanKvEdn(text, at, end)) matchKvEdn(text.slice(at, end), line);
     const { process, f, key, value } = ednLine;
     if (ednLine.invoke) {
-      if ((f === 'put' || f === 'append') && value === undefined) throw new HistoryFormatError(line, `${f} of nil`);
-      pairing.call(process, f === 'put' || f === 'append' ? { op: f, key, value: value! } : { op: f, key }, line);
+      if ((f === 'put' || f === 'append') && value === undefined)
+        throw new HistoryFormatError(line, `${f} of nil`);
+      pairing.call(
+        process,
+        f === 'put' || f === 'append' ? { op: f, key, value: value! } : { op: f, key },
+        line,
+      );
     } else {
       pairing.complete(process, f === 'get' ? { value: value ?? '' } : {}, line);
     }
@@ -245,10 +297,18 @@ function parseJsonl(lines: string[], override: ModelName | undefined): ParsedHis
     }
     if (!isObject(record)) throw new HistoryFormatError(line, 'expected a JSON object');
     if ('history' in record) {
-      if (sawHeader || operations.length + events.length > 0) throw new HistoryFormatError(line, 'the header must be the first line');
-      if (record.history !== JSONL_HEADER) throw new HistoryFormatError(line, `unknown history version ${JSON.stringify(record.history)} (expected "${JSONL_HEADER}")`);
+      if (sawHeader || operations.length + events.length > 0)
+        throw new HistoryFormatError(line, 'the header must be the first line');
+      if (record.history !== JSONL_HEADER)
+        throw new HistoryFormatError(
+          line,
+          `unknown history version ${JSON.stringify(record.history)} (expected "${JSONL_HEADER}")`,
+        );
       if (record.model !== undefined && record.model !== 'kv' && record.model !== 'cas-register') {
-        throw new HistoryFormatError(line, `unknown model ${JSON.stringify(record.model)} (expected "kv" or "cas-register")`);
+        throw new HistoryFormatError(
+          line,
+          `unknown model ${JSON.stringify(record.model)} (expected "kv" or "cas-register")`,
+        );
       }
       model = override ?? (record.model as ModelName | undefined) ?? 'kv';
       sawHeader = true;
@@ -257,15 +317,25 @@ function parseJsonl(lines: string[], override: ModelName | undefined): ParsedHis
     const fail = (what: string): never => {
       throw new HistoryFormatError(line, what);
     };
-    const [inputProblem, outputProblem] = model === 'kv' ? [kvInputProblem, kvOutputProblem] : [casInputProblem, casOutputProblem];
-    if (!Number.isInteger(record.clientId) || (record.clientId as number) < 0) fail('"clientId" must be a non-negative integer');
+    const [inputProblem, outputProblem] =
+      model === 'kv' ? [kvInputProblem, kvOutputProblem] : [casInputProblem, casOutputProblem];
+    if (!Number.isInteger(record.clientId) || (record.clientId as number) < 0)
+      fail('"clientId" must be a non-negative integer');
     if ('kind' in record) {
       if (operations.length > 0) fail('an event in a history of operations');
-      if (record.kind !== 'call' && record.kind !== 'return') fail('"kind" must be "call" or "return"');
-      if (typeof record.id !== 'number' && typeof record.id !== 'string') fail('"id" must be a number or a string');
-      const problem = record.kind === 'call' ? inputProblem(record.value) : outputProblem(record.value);
+      if (record.kind !== 'call' && record.kind !== 'return')
+        fail('"kind" must be "call" or "return"');
+      if (typeof record.id !== 'number' && typeof record.id !== 'string')
+        fail('"id" must be a number or a string');
+      const problem =
+        record.kind === 'call' ? inputProblem(record.value) : outputProblem(record.value);
       if (problem) fail(`"value": ${problem}`);
-      events.push({ clientId: record.clientId as number, kind: record.kind as 'call' | 'return', id: record.id as number, value: record.value });
+      events.push({
+        clientId: record.clientId as number,
+        kind: record.kind as 'call' | 'return',
+        id: record.id as number,
+        value: record.value,
+      });
       eventLines.push(line);
       return;
     }
@@ -274,8 +344,10 @@ function parseJsonl(lines: string[], override: ModelName | undefined): ParsedHis
     if (problem) fail(`"input": ${problem}`);
     if (typeof record.call !== 'number') fail('"call" must be a number');
     const returned = record.return !== undefined && record.return !== null;
-    if (returned && typeof record.return !== 'number') fail('"return" must be a number, or null for an operation that never returned');
-    if (returned && (record.return as number) < (record.call as number)) fail('"return" is before "call"');
+    if (returned && typeof record.return !== 'number')
+      fail('"return" must be a number, or null for an operation that never returned');
+    if (returned && (record.return as number) < (record.call as number))
+      fail('"return" is before "call"');
     const outProblem = returned ? outputProblem(record.output) : undefined;
     if (outProblem) fail(`"output": ${outProblem}`);
     operations.push({
@@ -291,7 +363,10 @@ function parseJsonl(lines: string[], override: ModelName | undefined): ParsedHis
       return { format: 'jsonl', model, operations: eventsToOperations(events) };
     } catch (e) {
       const position = Number(/^event (\d+)/.exec((e as Error).message)?.[1]);
-      throw new HistoryFormatError(eventLines[position], (e as Error).message.replace(/^event \d+: /, ''));
+      throw new HistoryFormatError(
+        eventLines[position],
+        (e as Error).message.replace(/^event \d+: /, ''),
+      );
     }
   }
   return { format: 'jsonl', model, operations };
@@ -303,34 +378,44 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 export function kvInputProblem(input: unknown): string | undefined {
   if (!isObject(input)) return 'a kv input must be an object';
-  if (!['get', 'put', 'append', 'delete'].includes(input.op as string)) return 'a kv "op" must be get, put, append or delete';
+  if (!['get', 'put', 'append', 'delete'].includes(input.op as string))
+    return 'a kv "op" must be get, put, append or delete';
   if (typeof input.key !== 'string') return 'a kv "key" must be a string';
-  if ((input.op === 'put' || input.op === 'append') && typeof input.value !== 'string') return `a kv ${input.op} needs a string "value"`;
+  if ((input.op === 'put' || input.op === 'append') && typeof input.value !== 'string')
+    return `a kv ${input.op} needs a string "value"`;
   return undefined;
 }
 
 export function casInputProblem(input: unknown): string | undefined {
   if (!isObject(input)) return 'a cas-register input must be an object';
-  if (!['read', 'write', 'cas'].includes(input.op as string)) return 'a cas-register "op" must be read, write or cas';
-  if (input.op !== 'read' && !Number.isInteger(input.arg1)) return `a cas-register ${input.op} needs an integer "arg1"`;
-  if (input.op === 'cas' && !Number.isInteger(input.arg2)) return 'a cas-register cas needs an integer "arg2"';
+  if (!['read', 'write', 'cas'].includes(input.op as string))
+    return 'a cas-register "op" must be read, write or cas';
+  if (input.op !== 'read' && !Number.isInteger(input.arg1))
+    return `a cas-register ${input.op} needs an integer "arg1"`;
+  if (input.op === 'cas' && !Number.isInteger(input.arg2))
+    return 'a cas-register cas needs an integer "arg2"';
   return undefined;
 }
 
 function kvOutputProblem(output: unknown): string | undefined {
   if (!isObject(output)) return 'a kv output must be an object ({} for put, append, delete)';
-  if (output.value !== undefined && typeof output.value !== 'string') return 'a kv output "value" must be a string';
+  if (output.value !== undefined && typeof output.value !== 'string')
+    return 'a kv output "value" must be a string';
   return undefined;
 }
 
 function casOutputProblem(output: unknown): string | undefined {
   if (!isObject(output)) return 'a cas-register output must be an object';
-  if (output.value !== undefined && !Number.isInteger(output.value)) return 'a cas-register output "value" must be an integer';
+  if (output.value !== undefined && !Number.isInteger(output.value))
+    return 'a cas-register output "value" must be an integer';
   return undefined;
 }
 
 /** Our JSON Lines format: a header line, then one operation per line. */
-export function formatHistoryJsonl(model: ModelName, operations: readonly Operation<unknown, unknown>[]): string {
+export function formatHistoryJsonl(
+  model: ModelName,
+  operations: readonly Operation<unknown, unknown>[],
+): string {
   const lines = [JSON.stringify({ history: JSONL_HEADER, model })];
   for (const op of operations) {
     const returned = Number.isFinite(op.return);

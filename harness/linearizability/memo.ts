@@ -48,7 +48,9 @@ export class MemoCache<S> {
 
   /** Bytes held outside the JavaScript heap (the typed arrays), which heap statistics miss. */
   get externalBytes(): number {
-    return this.heads.byteLength + this.chain.byteLength + this.keys.byteLength + this.store.byteLength;
+    return (
+      this.heads.byteLength + this.chain.byteLength + this.keys.byteLength + this.store.byteLength
+    );
   }
 
   /** Adds (bits, state) unless present; true if it was added. `bits` is copied. */
@@ -66,7 +68,11 @@ export class MemoCache<S> {
           break;
         }
       }
-      if (same && (this.states[i] === state || (this.compared && this.model.equal!(this.states[i], state)))) return false;
+      if (
+        same &&
+        (this.states[i] === state || (this.compared && this.model.equal!(this.states[i], state)))
+      )
+        return false;
     }
     const i = this.size++;
     if (i === this.keys.length) this.growEntries();

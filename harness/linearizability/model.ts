@@ -103,7 +103,8 @@ export function eventsToOperations<I, O>(events: readonly HistoryEvent<I, O>[]):
   const operations: Operation<I, O>[] = [];
   events.forEach((event, position) => {
     if (event.kind === 'call') {
-      if (seen.has(event.id)) throw new Error(`event ${position}: id ${String(event.id)} is called twice`);
+      if (seen.has(event.id))
+        throw new Error(`event ${position}: id ${String(event.id)} is called twice`);
       seen.add(event.id);
       const op: Operation<I, O> = {
         clientId: event.clientId,
@@ -116,7 +117,10 @@ export function eventsToOperations<I, O>(events: readonly HistoryEvent<I, O>[]):
       operations.push(op);
     } else {
       const op = open.get(event.id);
-      if (!op) throw new Error(`event ${position}: return for id ${String(event.id)} without an open call`);
+      if (!op)
+        throw new Error(
+          `event ${position}: return for id ${String(event.id)} without an open call`,
+        );
       open.delete(event.id);
       op.output = event.value as O;
       op.return = position;
@@ -125,7 +129,11 @@ export function eventsToOperations<I, O>(events: readonly HistoryEvent<I, O>[]):
   return operations;
 }
 
-export function describeOperation<S, I, O>(model: Model<S, I, O>, input: I, output: O | undefined): string {
+export function describeOperation<S, I, O>(
+  model: Model<S, I, O>,
+  input: I,
+  output: O | undefined,
+): string {
   if (model.describeOperation) return model.describeOperation(input, output);
   return `${JSON.stringify(input)} -> ${output === undefined ? '?' : JSON.stringify(output)}`;
 }

@@ -26,8 +26,12 @@ class RecordedOperation<I, O> implements PendingOperation<O> {
   ) {}
 
   end(output: O, returnTime: number, server?: string): void {
-    if (this.done) throw new Error(`operation ${JSON.stringify(this.input)} of client ${this.clientId} ended twice`);
-    if (!(returnTime >= this.call)) throw new Error(`operation returns at ${returnTime}, before its call at ${this.call}`);
+    if (this.done)
+      throw new Error(
+        `operation ${JSON.stringify(this.input)} of client ${this.clientId} ended twice`,
+      );
+    if (!(returnTime >= this.call))
+      throw new Error(`operation returns at ${returnTime}, before its call at ${this.call}`);
     this.done = true;
     this.output = output;
     this.return = returnTime;
@@ -36,7 +40,13 @@ class RecordedOperation<I, O> implements PendingOperation<O> {
 
   /** As an Operation: a plain object, with `server` only when it is known. */
   copy(): Operation<I, O> {
-    const op: Operation<I, O> = { clientId: this.clientId, input: this.input, call: this.call, output: this.output, return: this.return };
+    const op: Operation<I, O> = {
+      clientId: this.clientId,
+      input: this.input,
+      call: this.call,
+      output: this.output,
+      return: this.return,
+    };
     if (this.server !== undefined) op.server = this.server;
     return op;
   }

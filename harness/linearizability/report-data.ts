@@ -64,7 +64,10 @@ export interface ReportData {
   title?: string;
 }
 
-export function buildReportData<S, I, O>(result: CheckResult<S, I, O>, extras: ReportExtras = {}): ReportData {
+export function buildReportData<S, I, O>(
+  result: CheckResult<S, I, O>,
+  extras: ReportExtras = {},
+): ReportData {
   const states: string[] = [];
   const stateIndex = new Map<string, number>();
   const intern = (text: string) => {
@@ -84,12 +87,17 @@ export function buildReportData<S, I, O>(result: CheckResult<S, I, O>, extras: R
       desc: describeOperation(model, op.input, op.output),
       ...(op.server !== undefined ? { server: op.server } : {}),
     }));
-    let sequences = p.verdict === 'ok' && p.linearization ? [p.linearization] : p.partials.slice(0, MAX_PARTIALS);
+    let sequences =
+      p.verdict === 'ok' && p.linearization ? [p.linearization] : p.partials.slice(0, MAX_PARTIALS);
     // Nothing could go first: show the empty prefix and the candidates it got stuck on.
     if (p.verdict === 'illegal' && sequences.length === 0) sequences = [[]];
-    const partials = sequences.map((seq) => replay(model, p.operations, seq, p.verdict === 'illegal', intern));
+    const partials = sequences.map((seq) =>
+      replay(model, p.operations, seq, p.verdict === 'illegal', intern),
+    );
     const largest = ops.map(() => -1);
-    partials.forEach((partial, k) => partial.ops.forEach((op) => largest[op] === -1 && (largest[op] = k)));
+    partials.forEach((partial, k) =>
+      partial.ops.forEach((op) => largest[op] === -1 && (largest[op] = k)),
+    );
     return {
       label: p.label,
       verdict: p.verdict,
@@ -123,7 +131,10 @@ function replay<S, I, O>(
   for (const id of sequence) {
     const op = operations[id];
     const next = model.step(state, op.input, op.output);
-    if (next === undefined) throw new Error(`internal error: a recorded linearizable prefix does not replay at operation ${id}`);
+    if (next === undefined)
+      throw new Error(
+        `internal error: a recorded linearizable prefix does not replay at operation ${id}`,
+      );
     state = next;
     states.push(intern(describeState(model, state)));
   }
@@ -137,7 +148,10 @@ function replay<S, I, O>(
   if (failed) {
     operations.forEach((op, id) => {
       if (inPrefix.has(id) || op.call > stopTime) return;
-      stuck.push({ op: id, why: model.step(state, op.input, op.output) === undefined ? 'illegal' : 'dead end' });
+      stuck.push({
+        op: id,
+        why: model.step(state, op.input, op.output) === undefined ? 'illegal' : 'dead end',
+      });
     });
   }
   return {

@@ -37,9 +37,15 @@ export function axisLabel(t: number): string {
   return String(Math.round(t));
 }
 
-export function renderPartitionSvg(p: ReportPartition, index: number, faults: readonly ReportFault[] = []): string {
+export function renderPartitionSvg(
+  p: ReportPartition,
+  index: number,
+  faults: readonly ReportFault[] = [],
+): string {
   const TOP = AXIS_TOP + (faults.length > 0 ? FAULT_LANES * FAULT_LANE_H : 0);
-  const times = [...new Set(p.ops.flatMap((op) => (op.ret === null ? [op.call] : [op.call, op.ret])))].sort((a, b) => a - b);
+  const times = [
+    ...new Set(p.ops.flatMap((op) => (op.ret === null ? [op.call] : [op.call, op.ret]))),
+  ].sort((a, b) => a - b);
   const slotOf = new Map(times.map((t, i) => [t, i]));
   const slotCount = times.map(() => 0);
   const marks = p.partials.map((partial) => placeMarks(p, partial, slotOf, slotCount));
@@ -50,7 +56,8 @@ export function renderPartitionSvg(p: ReportPartition, index: number, faults: re
   const x: number[] = [];
   times.forEach((_, i) => {
     let xi = i === 0 ? LEFT + 12 : x[i - 1] + slotW[i - 1] + GAP;
-    for (const id of endingAt[i]) xi = Math.max(xi, x[slotOf.get(p.ops[id].call)!] + minW[id] - slotW[i]);
+    for (const id of endingAt[i])
+      xi = Math.max(xi, x[slotOf.get(p.ops[id].call)!] + minW[id] - slotW[i]);
     x.push(xi);
   });
   const last = times.length - 1;
@@ -61,9 +68,13 @@ export function renderPartitionSvg(p: ReportPartition, index: number, faults: re
   const height = TOP + clients.length * (ROW_H + ROW_GAP) + 4;
   const lpX = (m: Mark) => x[m.slot] + LP_PAD + m.j * LP_GAP;
   const out: string[] = [];
-  out.push(`<svg class="timeline" id="timeline-${index}" data-p="${index}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">`);
+  out.push(
+    `<svg class="timeline" id="timeline-${index}" data-p="${index}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">`,
+  );
   // Axis: ticks at every slot, labels (rounded virtual ms) where they fit and differ from the last.
-  out.push(`<g class="axis"><line x1="${LEFT}" y1="${TOP - 10}" x2="${width - 10}" y2="${TOP - 10}"/>`);
+  out.push(
+    `<g class="axis"><line x1="${LEFT}" y1="${TOP - 10}" x2="${width - 10}" y2="${TOP - 10}"/>`,
+  );
   let lastLabelEnd = -Infinity;
   let lastLabel = '';
   times.forEach((t, i) => {
@@ -81,7 +92,9 @@ export function renderPartitionSvg(p: ReportPartition, index: number, faults: re
   out.push('<g class="rows">');
   for (const c of clients) {
     const y = rowY(c);
-    out.push(`<rect class="row-bg" x="0" y="${y - ROW_GAP / 2}" width="${width}" height="${ROW_H + ROW_GAP}"/>`);
+    out.push(
+      `<rect class="row-bg" x="0" y="${y - ROW_GAP / 2}" width="${width}" height="${ROW_H + ROW_GAP}"/>`,
+    );
     out.push(`<text class="client-label" x="6" y="${y + ROW_H / 2 + 4}">client ${c}</text>`);
   }
   out.push('</g><g class="ops">');
@@ -92,16 +105,30 @@ export function renderPartitionSvg(p: ReportPartition, index: number, faults: re
     const x1 = x[slotOf.get(op.call)!];
     const x2 = op.ret === null ? width - 10 : x[slotOf.get(op.ret)!] + slotW[slotOf.get(op.ret)!];
     const y = rowY(op.client);
-    const cls = ['op', inFirst.has(id) ? 'in-prefix' : '', stuckFirst.has(id) ? 'stuck' : '', op.ret === null ? 'open' : ''].filter(Boolean).join(' ');
+    const cls = [
+      'op',
+      inFirst.has(id) ? 'in-prefix' : '',
+      stuckFirst.has(id) ? 'stuck' : '',
+      op.ret === null ? 'open' : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
     // The answering server in a tag at the bar's right end, when there is room for it.
     const tag = op.server !== undefined && x2 - x1 > 40 ? op.server : undefined;
     const tagW = tag ? tag.length * 6.5 + 6 : 0;
     const maxChars = Math.max(0, Math.floor((x2 - x1 - 8 - tagW) / CHAR_W));
-    const label = op.desc.length <= maxChars ? op.desc : maxChars > 1 ? `${op.desc.slice(0, maxChars - 1)}…` : '';
+    const label =
+      op.desc.length <= maxChars
+        ? op.desc
+        : maxChars > 1
+          ? `${op.desc.slice(0, maxChars - 1)}…`
+          : '';
     out.push(
       `<g class="${cls}" data-op="${id}" data-p="${index}"${op.server !== undefined ? ` data-server="${escapeXml(op.server)}"` : ''}><rect x="${x1}" y="${y}" width="${Math.max(2, x2 - x1)}" height="${ROW_H}" rx="4"/>` +
         `<text x="${(x1 + x2 - tagW) / 2}" y="${y + ROW_H / 2 + 4}">${escapeXml(label)}</text>` +
-        (tag ? `<text class="server-tag" x="${x2 - tagW / 2 - 2}" y="${y + ROW_H / 2 + 4}">${escapeXml(tag)}</text>` : '') +
+        (tag
+          ? `<text class="server-tag" x="${x2 - tagW / 2 - 2}" y="${y + ROW_H / 2 + 4}">${escapeXml(tag)}</text>`
+          : '') +
         '</g>',
     );
   });
@@ -113,13 +140,20 @@ export function renderPartitionSvg(p: ReportPartition, index: number, faults: re
     if (points.length > 1) out.push(`<polyline class="lp-path" points="${points.join(' ')}"/>`);
     for (const m of ms.valid) {
       const y = rowY(p.ops[m.op].client);
-      out.push(`<line class="lp" x1="${lpX(m)}" y1="${y - 4}" x2="${lpX(m)}" y2="${y + ROW_H + 4}"/>`);
+      out.push(
+        `<line class="lp" x1="${lpX(m)}" y1="${y - 4}" x2="${lpX(m)}" y2="${y + ROW_H + 4}"/>`,
+      );
     }
     const lastValid = ms.valid[ms.valid.length - 1];
     for (const m of ms.stuck) {
       const y = rowY(p.ops[m.op].client);
-      if (lastValid) out.push(`<line class="bad-path" x1="${lpX(lastValid)}" y1="${rowY(p.ops[lastValid.op].client) + ROW_H / 2}" x2="${lpX(m)}" y2="${y + ROW_H / 2}"/>`);
-      out.push(`<line class="lp-bad" x1="${lpX(m)}" y1="${y - 4}" x2="${lpX(m)}" y2="${y + ROW_H + 4}"/>`);
+      if (lastValid)
+        out.push(
+          `<line class="bad-path" x1="${lpX(lastValid)}" y1="${rowY(p.ops[lastValid.op].client) + ROW_H / 2}" x2="${lpX(m)}" y2="${y + ROW_H / 2}"/>`,
+        );
+      out.push(
+        `<line class="lp-bad" x1="${lpX(m)}" y1="${y - 4}" x2="${lpX(m)}" y2="${y + ROW_H + 4}"/>`,
+      );
     }
     if (partial.stopTime !== null && p.verdict === 'illegal') {
       const s = slotOf.get(partial.stopTime)!;
@@ -137,13 +171,21 @@ export function renderPartitionSvg(p: ReportPartition, index: number, faults: re
  * Faults at their virtual times: a dashed line down through the rows and a label in one of the
  * lanes above the axis. The axis is warped, so a time between two slots is placed in proportion.
  */
-function faultMarks(faults: readonly ReportFault[], times: readonly number[], x: readonly number[], slotW: readonly number[], height: number, width: number): string[] {
+function faultMarks(
+  faults: readonly ReportFault[],
+  times: readonly number[],
+  x: readonly number[],
+  slotW: readonly number[],
+  height: number,
+  width: number,
+): string[] {
   if (faults.length === 0) return [];
   const at = (t: number): number => {
     if (times.length === 0) return LEFT;
     if (t <= times[0]) return t === times[0] ? x[0] : Math.max(LEFT, x[0] - GAP / 2);
     const last = times.length - 1;
-    if (t >= times[last]) return t === times[last] ? x[last] : Math.min(width - 12, x[last] + slotW[last] + GAP / 2);
+    if (t >= times[last])
+      return t === times[last] ? x[last] : Math.min(width - 12, x[last] + slotW[last] + GAP / 2);
     let i = 0;
     while (times[i + 1] <= t) i++;
     if (t === times[i]) return x[i];
@@ -190,6 +232,9 @@ function placeMarks(
     t = Math.max(t, p.ops[op].call);
     return place(op, t);
   });
-  const stuck = partial.stopTime === null ? [] : partial.stuck.map((s) => place(s.op, Math.max(t, p.ops[s.op].call)));
+  const stuck =
+    partial.stopTime === null
+      ? []
+      : partial.stuck.map((s) => place(s.op, Math.max(t, p.ops[s.op].call)));
   return { valid, stuck };
 }

@@ -12,13 +12,20 @@ import { escapeXml, renderPartitionSvg } from './report-svg';
  * Writes the report for `result` to `file` and returns its path. A result checked without
  * `verbose` is checked again with it (same options), since the report needs the prefixes.
  */
-export function writeHtmlReport<S, I, O>(result: CheckResult<S, I, O>, file: string, extras: ReportExtras = {}): string {
+export function writeHtmlReport<S, I, O>(
+  result: CheckResult<S, I, O>,
+  file: string,
+  extras: ReportExtras = {},
+): string {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   fs.writeFileSync(file, renderHtmlReport(result, extras));
   return file;
 }
 
-export function renderHtmlReport<S, I, O>(result: CheckResult<S, I, O>, extras: ReportExtras = {}): string {
+export function renderHtmlReport<S, I, O>(
+  result: CheckResult<S, I, O>,
+  extras: ReportExtras = {},
+): string {
   const verbose = result.verbose ? result : recheckVerbose(result);
   const data = buildReportData(verbose, extras);
   return page(data);
@@ -32,7 +39,9 @@ function recheckVerbose<S, I, O>(result: CheckResult<S, I, O>): CheckResult<S, I
 
 function page(data: ReportData): string {
   const title = `Linearizability: ${data.verdict} (${data.model})`;
-  const order = data.partitions.map((_, i) => i).sort((a, b) => rank(data.partitions[a].verdict) - rank(data.partitions[b].verdict) || a - b);
+  const order = data.partitions
+    .map((_, i) => i)
+    .sort((a, b) => rank(data.partitions[a].verdict) - rank(data.partitions[b].verdict) || a - b);
   const sections = order.map((i) => {
     const p = data.partitions[i];
     const name = p.label || 'whole history';
@@ -45,7 +54,10 @@ function page(data: ReportData): string {
       `<div class="scroll">${renderPartitionSvg(p, i, data.faults)}</div></section>`
     );
   });
-  const json = JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const json = JSON.stringify(data)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
   const reason = data.reason ? ` (${data.reason})` : '';
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(title)}</title>

@@ -49,7 +49,8 @@ function sortedBy(time: Float64Array): Int32Array {
     index[i] = i;
     const t = time[i];
     if (i > 0 && !(time[i - 1] <= t)) sorted = false;
-    if (!(t === Infinity || (Number.isInteger(t) && t >= 0 && t < MAX_PACKED_TIME))) packable = false;
+    if (!(t === Infinity || (Number.isInteger(t) && t >= 0 && t < MAX_PACKED_TIME)))
+      packable = false;
   }
   if (sorted) return index;
   if (!packable) return index.sort((a, b) => time[a] - time[b] || a - b);
@@ -57,7 +58,8 @@ function sortedBy(time: Float64Array): Int32Array {
   // index rides in the low bits of its time, and the typed array's own sort (no comparator to
   // call, which a cold start runs in the interpreter) orders them, ties by index.
   const keys = new Float64Array(n);
-  for (let i = 0; i < n; i++) keys[i] = (time[i] === Infinity ? MAX_PACKED_TIME : time[i]) * PACK + i;
+  for (let i = 0; i < n; i++)
+    keys[i] = (time[i] === Infinity ? MAX_PACKED_TIME : time[i]) * PACK + i;
   keys.sort();
   for (let i = 0; i < n; i++) index[i] = keys[i] % PACK;
   return index;
@@ -86,7 +88,9 @@ function linkEntries(operations: readonly Operation<unknown, unknown>[], order: 
   }
   for (let op = 0; op < m; op++) {
     if (!(operations[op].call <= operations[op].return)) {
-      throw new Error(`operation ${op} returns (${operations[op].return}) before its call (${operations[op].call})`);
+      throw new Error(
+        `operation ${op} returns (${operations[op].return}) before its call (${operations[op].call})`,
+      );
     }
     const c = nodeOfEntry[op];
     const r = nodeOfEntry[op + m];
@@ -98,9 +102,13 @@ function linkEntries(operations: readonly Operation<unknown, unknown>[], order: 
 }
 
 /** Per operation, 1 if the model calls it read-only. */
-function readOnlyFlags<I, O>(model: Model<unknown, I, O>, operations: readonly Operation<I, O>[]): Uint8Array {
+function readOnlyFlags<I, O>(
+  model: Model<unknown, I, O>,
+  operations: readonly Operation<I, O>[],
+): Uint8Array {
   const flags = new Uint8Array(operations.length);
-  for (let op = 0; op < operations.length; op++) flags[op] = model.readOnly!(operations[op].input, operations[op].output) ? 1 : 0;
+  for (let op = 0; op < operations.length; op++)
+    flags[op] = model.readOnly!(operations[op].input, operations[op].output) ? 1 : 0;
   return flags;
 }
 
@@ -175,7 +183,12 @@ export class PartitionSearch<S, I, O> {
     // Entry e < m is the call of op e, e >= m the return of op e - m. Equal times: calls first,
     // which makes intervals closed (an op returning at t overlaps one called at t).
     const order = entryOrder(operations);
-    ({ next: this.next, prev: this.prev, match: this.match, opOf: this.opOf } = linkEntries(operations, order));
+    ({
+      next: this.next,
+      prev: this.prev,
+      match: this.match,
+      opOf: this.opOf,
+    } = linkEntries(operations, order));
     this.zobrist = zobristWords(m);
     const words = Math.ceil(m / 32);
     this.bits = new Uint32Array(words);
@@ -185,7 +198,8 @@ export class PartitionSearch<S, I, O> {
     this.stackNode = new Int32Array(m);
     this.stackState = new Array<S | undefined>(m);
     this.stackHash = new Int32Array(m);
-    this.readOnly = !verbose && model.readOnly ? readOnlyFlags(model, operations) : new Uint8Array(m);
+    this.readOnly =
+      !verbose && model.readOnly ? readOnlyFlags(model, operations) : new Uint8Array(m);
     this.open = new Uint8Array(m);
     this.twin = new Int32Array(m);
     if (!verbose) this.markOpen(operations, order, m);
@@ -199,7 +213,25 @@ export class PartitionSearch<S, I, O> {
   /** Runs at most `budget` iterations; the status says whether it finished. */
   run(budget: number): SearchStatus {
     if (this.status !== 'running') return this.status;
-    const { next, prev, match, opOf, zobrist, bits, inputs, outputs, model, cache, tail, stackNode, stackState, stackHash, readOnly, open, twin } = this;
+    const {
+      next,
+      prev,
+      match,
+      opOf,
+      zobrist,
+      bits,
+      inputs,
+      outputs,
+      model,
+      cache,
+      tail,
+      stackNode,
+      stackState,
+      stackHash,
+      readOnly,
+      open,
+      twin,
+    } = this;
     const { hashed, compared } = this;
     const verbose = this.longest !== undefined;
     let { cursor, state, stateHash, bitsHash, depth } = this;
@@ -216,7 +248,10 @@ export class PartitionSearch<S, I, O> {
         const after = model.step(state, inputs[op], outputs[op]);
         if (after !== undefined) {
           const afterHash = after === state ? stateHash : hashed ? model.hash!(after) : 0;
-          if (open[op] === 1 && (after === state || (afterHash === stateHash && compared && model.equal!(after, state)))) {
+          if (
+            open[op] === 1 &&
+            (after === state || (afterHash === stateHash && compared && model.equal!(after, state)))
+          ) {
             cursor = next[cursor]; // changes nothing here: see open
             continue;
           }
@@ -326,7 +361,8 @@ export class PartitionSearch<S, I, O> {
     const lastWithInput = new Map<string, number>();
     for (let i = 0; i < order.length; i++) {
       const e = order[i];
-      if (e >= m || operations[e].return !== Infinity || operations[e].output !== undefined) continue;
+      if (e >= m || operations[e].return !== Infinity || operations[e].output !== undefined)
+        continue;
       this.open[e] = 1;
       let key: string | undefined;
       try {
@@ -352,7 +388,9 @@ export class PartitionSearch<S, I, O> {
       const op = opOf[c];
       const after = this.model.step(state, this.inputs[op], undefined);
       if (after === undefined) {
-        throw new Error(`model ${this.model.name}: step refused an operation whose output is unknown (${JSON.stringify(this.inputs[op])}); with no output, any step must be legal`);
+        throw new Error(
+          `model ${this.model.name}: step refused an operation whose output is unknown (${JSON.stringify(this.inputs[op])}); with no output, any step must be legal`,
+        );
       }
       this.stackNode[depth++] = c;
       state = after;
@@ -380,7 +418,8 @@ export class PartitionSearch<S, I, O> {
     for (let i = 0; i < depth; i++) {
       const id = this.opOf[this.stackNode[i]];
       const known = longest[id];
-      if (known === undefined || known.length < depth) longest[id] = shared ??= this.stackIds(depth);
+      if (known === undefined || known.length < depth)
+        longest[id] = shared ??= this.stackIds(depth);
     }
   }
 }

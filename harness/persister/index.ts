@@ -13,13 +13,17 @@ class Slot {
 
   /** Stores a copy of `bytes`. */
   set(bytes: Uint8Array): void {
-    if (bytes.length > this.buffer.length) this.buffer = new Uint8Array(Math.max(bytes.length, Math.ceil(this.buffer.length * 1.5)));
+    if (bytes.length > this.buffer.length)
+      this.buffer = new Uint8Array(Math.max(bytes.length, Math.ceil(this.buffer.length * 1.5)));
     this.buffer.set(bytes);
     this.length = bytes.length;
   }
 
   equals(bytes: Uint8Array): boolean {
-    return bytes.length === this.length && Buffer.compare(bytes, this.buffer.subarray(0, this.length)) === 0;
+    return (
+      bytes.length === this.length &&
+      Buffer.compare(bytes, this.buffer.subarray(0, this.length)) === 0
+    );
   }
 
   /** A copy of what is stored. */
@@ -41,8 +45,12 @@ export class Persister implements PersisterApi {
   afterSave: (() => void) | undefined;
 
   save(raftState: Uint8Array, snapshot: Uint8Array | null): void {
-    if (!(raftState instanceof Uint8Array)) throw new TypeError('Persister.save: raftState must be a Uint8Array (encode it with the codec)');
-    if (snapshot !== null && !(snapshot instanceof Uint8Array)) throw new TypeError('Persister.save: snapshot must be a Uint8Array or null');
+    if (!(raftState instanceof Uint8Array))
+      throw new TypeError(
+        'Persister.save: raftState must be a Uint8Array (encode it with the codec)',
+      );
+    if (snapshot !== null && !(snapshot instanceof Uint8Array))
+      throw new TypeError('Persister.save: snapshot must be a Uint8Array or null');
     this.raftState.set(raftState);
     // Raft re-saves the same snapshot with every change to its state: a compare costs less than a copy.
     if (!snapshot) this.snapshot.length = 0;

@@ -20,8 +20,12 @@ const SHORT_STRING = 24;
 const INLINE_ITEMS = 3;
 
 export function abbreviate(value: unknown, depth = 0): string {
-  if (value === null || typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (typeof value === 'string') return value.length <= SHORT_STRING ? JSON.stringify(value) : `${JSON.stringify(value.slice(0, SHORT_STRING - 4))}…(${value.length} chars)`;
+  if (value === null || typeof value === 'number' || typeof value === 'boolean')
+    return String(value);
+  if (typeof value === 'string')
+    return value.length <= SHORT_STRING
+      ? JSON.stringify(value)
+      : `${JSON.stringify(value.slice(0, SHORT_STRING - 4))}…(${value.length} chars)`;
   if (value instanceof Uint8Array) return `${value.length}B`;
   if (Array.isArray(value)) return arrayText(value, depth, undefined);
   if (typeof value === 'object') {
@@ -44,7 +48,8 @@ function indexBase(key: string, o: Record<string, unknown>): number | undefined 
 
 function arrayText(a: unknown[], depth: number, base: number | undefined): string {
   if (a.length === 0) return '[]';
-  if (base !== undefined) return `[${a.length}]: ${base + 1}${a.length > 1 ? `..${base + a.length}` : ''}`;
+  if (base !== undefined)
+    return `[${a.length}]: ${base + 1}${a.length > 1 ? `..${base + a.length}` : ''}`;
   if (a.length <= INLINE_ITEMS && depth < 2) {
     const items = a.map((x) => abbreviate(x, depth + 1));
     if (items.join(', ').length <= 60) return `[${items.join(', ')}]`;

@@ -37,7 +37,12 @@ export class Call implements Wait {
   private poll: EventHandle | undefined;
   private reply: Parcel | undefined;
 
-  constructor(readonly net: Network, readonly end: NetEnd, readonly method: string, args: Parcel) {
+  constructor(
+    readonly net: Network,
+    readonly end: NetEnd,
+    readonly method: string,
+    args: Parcel,
+  ) {
     this.args = args;
   }
 
@@ -91,7 +96,8 @@ export class Call implements Wait {
       this.finished = true;
       this.handlerRunning = false;
       this.settle(null, 'server dead or end disabled while handling');
-    } else this.poll = this.net.sim.scheduleMethod(DEAD_POLL_MS, Call.prototype.pollDead, this, true);
+    } else
+      this.poll = this.net.sim.scheduleMethod(DEAD_POLL_MS, Call.prototype.pollDead, this, true);
   }
 
   private handlerReplied(reply: Parcel): void {
@@ -145,7 +151,13 @@ export class Call implements Wait {
       sim.record('drop', end.ownerName, `${this.label}: ${why}`);
       resolve(null);
     } else {
-      sim.record('reply', end.ownerName, `${this.label} ${reply.byteLength}B${why ? ` (${why})` : ''}`, undefined, reply);
+      sim.record(
+        'reply',
+        end.ownerName,
+        `${this.label} ${reply.byteLength}B${why ? ` (${why})` : ''}`,
+        undefined,
+        reply,
+      );
       resolve(reply.open());
     }
   }
@@ -195,6 +207,7 @@ function handlerWait(call: Call): Wait {
   return {
     node: call.serverName,
     key: `handler ${call.method} ${call.node}`,
-    describe: () => `handler ${call.method} #${call.id} from ${call.node} has not replied since ${(call.since / 1000).toFixed(3)}s`,
+    describe: () =>
+      `handler ${call.method} #${call.id} from ${call.node} has not replied since ${(call.since / 1000).toFixed(3)}s`,
   };
 }

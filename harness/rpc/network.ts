@@ -71,14 +71,20 @@ export class Network {
   /** Calls sent and not yet settled: the callers' and handlers' entries in blocked lists. */
   readonly inFlight = new InFlight();
 
-  constructor(readonly sim: Simulator, streamName = 'network') {
+  constructor(
+    readonly sim: Simulator,
+    streamName = 'network',
+  ) {
     this.rng = sim.rng(streamName);
     sim.addWaitSource(() => this.inFlight.waits());
   }
 
   /** A new end, disabled and unconnected. `owner` is the node that will call through it. */
   makeEnd(name: string, owner?: NodeRuntime): ClientEnd {
-    if (this.ends.has(name)) throw new Error(`Network.makeEnd: an end named "${name}" already exists; end names must be unique`);
+    if (this.ends.has(name))
+      throw new Error(
+        `Network.makeEnd: an end named "${name}" already exists; end names must be unique`,
+      );
     const state: EndState = { end: undefined!, enabled: false, server: undefined };
     state.end = new NetEnd(this, name, owner, state);
     this.ends.set(name, state);
@@ -101,12 +107,17 @@ export class Network {
     const state = this.endState(endName);
     if (state.enabled !== enabled) {
       state.enabled = enabled;
-      this.sim.record('net', state.end.ownerName, `${enabled ? 'enable' : 'disable'} ${linkName(state.end.ownerName, state.server)}`);
+      this.sim.record(
+        'net',
+        state.end.ownerName,
+        `${enabled ? 'enable' : 'disable'} ${linkName(state.end.ownerName, state.server)}`,
+      );
     }
   }
 
   setReliable(reliable: boolean): void {
-    if (this.reliable !== reliable) this.sim.record('net', 'network', reliable ? 'reliable' : 'unreliable');
+    if (this.reliable !== reliable)
+      this.sim.record('net', 'network', reliable ? 'reliable' : 'unreliable');
     this.reliable = reliable;
   }
 
@@ -117,7 +128,9 @@ export class Network {
   /** One-way latency of every delivered message, uniform in [minMs, maxMs]; (0, 0): none, as in labrpc. */
   setLatency(minMs: number, maxMs: number): void {
     if (!Number.isInteger(minMs) || !Number.isInteger(maxMs) || minMs < 0 || maxMs < minMs) {
-      throw new Error(`Network.setLatency(${minMs}, ${maxMs}): latencies are whole milliseconds with 0 <= min <= max`);
+      throw new Error(
+        `Network.setLatency(${minMs}, ${maxMs}): latencies are whole milliseconds with 0 <= min <= max`,
+      );
     }
     this.latencyMin = minMs;
     this.latencyMax = maxMs;
@@ -128,7 +141,8 @@ export class Network {
   }
 
   setLongReordering(on: boolean): void {
-    if (this.longReordering !== on) this.sim.record('net', 'network', `long reordering ${on ? 'on' : 'off'}`);
+    if (this.longReordering !== on)
+      this.sim.record('net', 'network', `long reordering ${on ? 'on' : 'off'}`);
     this.longReordering = on;
   }
 
@@ -180,17 +194,33 @@ export class Network {
     call.reliable = this.reliable;
     call.longReordering = this.longReordering;
     call.label = `#${id} ${call.method}`;
-    this.sim.record('send', call.node, `${call.label} -> ${serverName ?? '?'} ${args.byteLength}B`, undefined, args);
+    this.sim.record(
+      'send',
+      call.node,
+      `${call.label} -> ${serverName ?? '?'} ${args.byteLength}B`,
+      undefined,
+      args,
+    );
     this.inFlight.add(call);
 
     if (!state.enabled || serverName === undefined || !server) {
-      const delay = this.longDelays ? this.rng.int(LONG_FAILURE_DELAY_MS) : this.rng.int(SHORT_FAILURE_DELAY_MS);
-      call.why = !state.enabled ? 'end disabled' : server ? 'unconnected' : `no server ${serverName}`;
+      const delay = this.longDelays
+        ? this.rng.int(LONG_FAILURE_DELAY_MS)
+        : this.rng.int(SHORT_FAILURE_DELAY_MS);
+      call.why = !state.enabled
+        ? 'end disabled'
+        : server
+          ? 'unconnected'
+          : `no server ${serverName}`;
       this.sim.scheduleMethod(delay, Call.prototype.fail, call);
       return;
     }
     // Even a delivery with no latency is a separate event: a handler never runs inside its caller's stack.
-    this.sim.scheduleMethod(this.latency() + (call.reliable ? 0 : this.rng.range(0, SHORT_DELAY_MAX_MS)), Call.prototype.deliver, call);
+    this.sim.scheduleMethod(
+      this.latency() + (call.reliable ? 0 : this.rng.range(0, SHORT_DELAY_MAX_MS)),
+      Call.prototype.deliver,
+      call,
+    );
   }
 
   /** Whether the server of a call in its handler is gone or its end disabled (see Call.pollDead). */
@@ -247,7 +277,12 @@ function startCall(resolve: (reply: unknown) => void): void {
 export class NetEnd implements ClientEnd {
   readonly ownerName: string;
 
-  constructor(private readonly net: Network, readonly name: string, readonly owner: NodeRuntime | undefined, readonly state: EndState) {
+  constructor(
+    private readonly net: Network,
+    readonly name: string,
+    readonly owner: NodeRuntime | undefined,
+    readonly state: EndState,
+  ) {
     this.ownerName = owner?.name ?? 'tester';
   }
 
@@ -269,7 +304,10 @@ export class NetEnd implements ClientEnd {
 
 /** A named set of handlers, e.g. new Service('Raft', { RequestVote: (a) => ..., AppendEntries: ... }). */
 export class Service {
-  constructor(readonly name: string, readonly handlers: Readonly<Record<string, Handler>>) {
+  constructor(
+    readonly name: string,
+    readonly handlers: Readonly<Record<string, Handler>>,
+  ) {
     if (name.includes('.')) throw new Error(`Service name "${name}" must not contain a dot`);
   }
 
@@ -278,7 +316,8 @@ export class Service {
     const handlers: Record<string, Handler> = {};
     for (const m of methods) {
       const fn = (target as Record<string, unknown>)[m];
-      if (typeof fn !== 'function') throw new Error(`Service ${name}: the implementation has no method ${m}()`);
+      if (typeof fn !== 'function')
+        throw new Error(`Service ${name}: the implementation has no method ${m}()`);
       handlers[m] = (fn as Handler).bind(target);
     }
     return new Service(name, handlers);
@@ -337,11 +376,17 @@ export class Server {
     const methodName = serviceMethod.slice(dot + 1);
     const service = this.services.get(serviceName);
     if (!service) {
-      throw new Error(`server ${serverName}: unknown service "${serviceName}" in call to ${serviceMethod}; known services: ${[...this.services.keys()].join(', ') || 'none'}`);
+      throw new Error(
+        `server ${serverName}: unknown service "${serviceName}" in call to ${serviceMethod}; known services: ${[...this.services.keys()].join(', ') || 'none'}`,
+      );
     }
-    const handler = Object.prototype.hasOwnProperty.call(service.handlers, methodName) ? service.handlers[methodName] : undefined;
+    const handler = Object.prototype.hasOwnProperty.call(service.handlers, methodName)
+      ? service.handlers[methodName]
+      : undefined;
     if (!handler) {
-      throw new Error(`server ${serverName}: unknown method "${methodName}" of service ${serviceName}; known methods: ${Object.keys(service.handlers).join(', ')}`);
+      throw new Error(
+        `server ${serverName}: unknown method "${methodName}" of service ${serviceName}; known methods: ${Object.keys(service.handlers).join(', ')}`,
+      );
     }
     this.found.set(serviceMethod, handler);
     return handler;
@@ -355,6 +400,9 @@ function handlerError(error: unknown, serviceMethod: string, serverName: string)
 }
 
 function packReply(reply: unknown, serviceMethod: string, serverName: string): Parcel {
-  if (reply === null) throw new Error(`handler ${serviceMethod} on server ${serverName} returned null: a handler returns a reply object (null is how a call reports failure)`);
+  if (reply === null)
+    throw new Error(
+      `handler ${serviceMethod} on server ${serverName} returned null: a handler returns a reply object (null is how a call reports failure)`,
+    );
   return pack(reply === undefined ? {} : reply, 'reply');
 }

@@ -45,7 +45,8 @@ let installed: Report | undefined;
  * violation happened (the node whose event was running).
  */
 export function installGuard(report: Report, where: () => string): () => void {
-  if (installed) throw new Error('a simulation is already running in this process: runs must not overlap');
+  if (installed)
+    throw new Error('a simulation is already running in this process: runs must not overlap');
   installed = report;
   const trap = (what: string) => () => {
     const error = new DeterminismViolation(

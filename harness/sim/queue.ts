@@ -59,7 +59,8 @@ export class EventQueue<E extends QueuedEvent> {
   /** Marks a queued event cancelled; it is dropped when it reaches the top or at the next sweep. */
   cancel(event: E): void {
     event.cancelled = true;
-    if (++this.cancellations >= SWEEP_MIN && 2 * this.cancellations > this.heap.length) this.sweep();
+    if (++this.cancellations >= SWEEP_MIN && 2 * this.cancellations > this.heap.length)
+      this.sweep();
   }
 
   /** Rebuilds the heap from its live events (bottom-up, linear time). */

@@ -26,9 +26,17 @@ export function parseSeed(text: string): number {
 export class Rng {
   private readonly gen: Generator;
 
-  constructor(readonly seed: number, readonly stream: string) {
+  constructor(
+    readonly seed: number,
+    readonly stream: string,
+  ) {
     const digest = createHash('sha256').update(`${seed}/${stream}`).digest();
-    const state: number[] = [digest.readInt32LE(0), digest.readInt32LE(4), digest.readInt32LE(8), digest.readInt32LE(12)];
+    const state: number[] = [
+      digest.readInt32LE(0),
+      digest.readInt32LE(4),
+      digest.readInt32LE(8),
+      digest.readInt32LE(12),
+    ];
     // xoroshiro's all-zero state is a fixed point; a sha256 digest will not produce it in practice.
     if (!state.some((word) => word !== 0)) state[0] = 1;
     this.gen = xoroshiro128plusFromState(state);
@@ -41,7 +49,8 @@ export class Rng {
 
   /** Uniform integer in [0, n), like Go's rand.Intn(n). */
   int(n: number): number {
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`Rng.int(n) needs a positive integer, got ${n}`);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new Error(`Rng.int(n) needs a positive integer, got ${n}`);
     return uniformInt(this.gen, 0, n - 1);
   }
 

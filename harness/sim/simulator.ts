@@ -106,8 +106,16 @@ export type StopReason = 'deadlock' | 'virtual-time-limit' | 'real-time-limit' |
 export class SimulationError extends Error {
   override name = 'SimulationError';
 
-  constructor(message: string, readonly reason: StopReason = 'virtual-time-limit', readonly blocked: readonly string[] = []) {
-    super(blocked.length > 0 ? `${message}\nblocked:\n${blocked.map((l) => `  ${l}`).join('\n')}` : message);
+  constructor(
+    message: string,
+    readonly reason: StopReason = 'virtual-time-limit',
+    readonly blocked: readonly string[] = [],
+  ) {
+    super(
+      blocked.length > 0
+        ? `${message}\nblocked:\n${blocked.map((l) => `  ${l}`).join('\n')}`
+        : message,
+    );
   }
 }
 
@@ -156,9 +164,17 @@ export class Simulator {
   readonly trace: Trace;
   eventsRun = 0;
 
-  constructor(readonly seed: number, options: SimulatorOptions = {}) {
-    if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`bad seed ${seed}: a seed is a non-negative safe integer`);
-    this.trace = new Trace(options.keepTrace ?? false, options.onTrace, options.keepRpcData ?? false);
+  constructor(
+    readonly seed: number,
+    options: SimulatorOptions = {},
+  ) {
+    if (!Number.isSafeInteger(seed) || seed < 0)
+      throw new Error(`bad seed ${seed}: a seed is a non-negative safe integer`);
+    this.trace = new Trace(
+      options.keepTrace ?? false,
+      options.onTrace,
+      options.keepRpcData ?? false,
+    );
   }
 
   now(): number {
@@ -175,22 +191,68 @@ export class Simulator {
     return stream;
   }
 
-  schedule(delayMs: number, fn: () => void, opts?: { passive?: boolean; owner?: NodeRuntime; label?: string }): EventHandle {
-    if (opts === undefined) return this.enqueue(delayMs, fn, undefined, false, undefined, undefined, false);
-    return this.enqueue(delayMs, fn, undefined, opts.passive ?? false, opts.owner, opts.label, false);
+  schedule(
+    delayMs: number,
+    fn: () => void,
+    opts?: { passive?: boolean; owner?: NodeRuntime; label?: string },
+  ): EventHandle {
+    if (opts === undefined)
+      return this.enqueue(delayMs, fn, undefined, false, undefined, undefined, false);
+    return this.enqueue(
+      delayMs,
+      fn,
+      undefined,
+      opts.passive ?? false,
+      opts.owner,
+      opts.label,
+      false,
+    );
   }
 
   /** schedule() of `method.call(target)`: harness objects schedule their own methods, not closures. */
-  scheduleMethod<T>(delayMs: number, method: (this: T) => void, target: T, passive = false): EventHandle {
-    return this.enqueue(delayMs, method as (this: unknown) => void, target, passive, undefined, undefined, false);
+  scheduleMethod<T>(
+    delayMs: number,
+    method: (this: T) => void,
+    target: T,
+    passive = false,
+  ): EventHandle {
+    return this.enqueue(
+      delayMs,
+      method as (this: unknown) => void,
+      target,
+      passive,
+      undefined,
+      undefined,
+      false,
+    );
   }
 
   /** The one way into the queue (NodeRuntime.setTimer calls it too, with `timer`). */
-  enqueue(delayMs: number, fn: (this: unknown) => void, target: unknown, passive: boolean, owner: NodeRuntime | undefined, label: string | undefined, timer: boolean): SimEvent {
+  enqueue(
+    delayMs: number,
+    fn: (this: unknown) => void,
+    target: unknown,
+    passive: boolean,
+    owner: NodeRuntime | undefined,
+    label: string | undefined,
+    timer: boolean,
+  ): SimEvent {
     if (!(delayMs >= 0) || !Number.isFinite(delayMs)) {
-      throw new Error(`cannot schedule an event ${delayMs} ms from now: a delay is a finite number of milliseconds >= 0`);
+      throw new Error(
+        `cannot schedule an event ${delayMs} ms from now: a delay is a finite number of milliseconds >= 0`,
+      );
     }
-    const event = new SimEvent(this, this.nowMs + delayMs, this.seq++, fn, target, passive, owner, label, timer);
+    const event = new SimEvent(
+      this,
+      this.nowMs + delayMs,
+      this.seq++,
+      fn,
+      target,
+      passive,
+      owner,
+      label,
+      timer,
+    );
     this.queue.push(event);
     if (!passive) this.activeEvents++;
     return event;
@@ -271,7 +333,13 @@ export class Simulator {
     this.waitSources.push(source);
   }
 
-  record(kind: TraceKind, node: string, detail: string, topic?: string, data?: Uint8Array | MessageBytes): void {
+  record(
+    kind: TraceKind,
+    node: string,
+    detail: string,
+    topic?: string,
+    data?: Uint8Array | MessageBytes,
+  ): void {
     this.trace.record(this.nowMs, kind, node, detail, topic, data);
   }
 
@@ -299,7 +367,8 @@ export class Simulator {
     this.running = true;
     const limit = options.virtualTimeLimitMs ?? Infinity;
     const maxStuck = options.maxEventsWithoutProgress ?? 2_000_000;
-    const realDeadline = options.realTimeLimitMs === undefined ? Infinity : realNow() + options.realTimeLimitMs;
+    const realDeadline =
+      options.realTimeLimitMs === undefined ? Infinity : realNow() + options.realTimeLimitMs;
     let settled = false;
     let result: T | undefined;
     let bodyError: unknown;
@@ -307,7 +376,10 @@ export class Simulator {
       const error = reason instanceof Error ? reason : new Error(String(reason));
       this.fail(withContext(error, `unhandled promise rejection ${this.describeCurrent()}`));
     };
-    const uninstall = installGuard((e) => this.fail(e), () => this.describeCurrent());
+    const uninstall = installGuard(
+      (e) => this.fail(e),
+      () => this.describeCurrent(),
+    );
     const release = options.captureConsole ? this.captureConsole() : undefined;
     if (options.exactConsoleNodes) this.nodeContext = new AsyncLocalStorage<string>();
     process.on('unhandledRejection', onUnhandled);
@@ -343,7 +415,11 @@ export class Simulator {
           );
         }
         if (next.time > limit) {
-          throw new SimulationError(`virtual time limit of ${limit / 1000}s reached and the test has not finished`, 'virtual-time-limit', this.blocked());
+          throw new SimulationError(
+            `virtual time limit of ${limit / 1000}s reached and the test has not finished`,
+            'virtual-time-limit',
+            this.blocked(),
+          );
         }
         if ((this.eventsRun & 63) === 0 && realNow() > realDeadline) {
           throw new SimulationError(
@@ -373,7 +449,9 @@ export class Simulator {
           else next.fn.call(next.target);
         } catch (error) {
           const where = owner ? `node ${owner.name}` : 'the harness';
-          this.fail(withContext(error, `${where} threw at virtual time ${(this.nowMs / 1000).toFixed(3)}s`));
+          this.fail(
+            withContext(error, `${where} threw at virtual time ${(this.nowMs / 1000).toFixed(3)}s`),
+          );
         }
         return undefined;
       };
@@ -421,7 +499,9 @@ export class Simulator {
 
   /** Runs `fn` as code of node `name` (an RPC handler on its server), for console attribution. */
   runAs<T, R>(name: string, fn: (this: T) => R, target?: T): R {
-    return this.nodeContext ? this.nodeContext.run(name, () => fn.call(target as T)) : fn.call(target as T);
+    return this.nodeContext
+      ? this.nodeContext.run(name, () => fn.call(target as T))
+      : fn.call(target as T);
   }
 
   /** Sends console output into the trace; returns the function that puts the console back. */
@@ -429,7 +509,12 @@ export class Simulator {
     const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
     const saved = methods.map((m) => console[m]);
     for (const m of methods) {
-      console[m] = (...args: unknown[]) => this.record('console', this.nodeContext?.getStore() ?? this.current?.name ?? 'test', format(...args));
+      console[m] = (...args: unknown[]) =>
+        this.record(
+          'console',
+          this.nodeContext?.getStore() ?? this.current?.name ?? 'test',
+          format(...args),
+        );
     }
     return () => methods.forEach((m, i) => (console[m] = saved[i]));
   }
@@ -465,10 +550,17 @@ export class Simulator {
         else add('?', text);
       }
     }
-    for (const { node, first, more } of like.values()) add(node, more > 0 ? `${first} (+${more} more like it)` : first);
+    for (const { node, first, more } of like.values())
+      add(node, more > 0 ? `${first} (+${more} more like it)` : first);
     const timers = (harness: boolean) => {
       for (const e of this.queue.items()) {
-        if (!e.cancelled && e.owner && e.label !== undefined && HARNESS_NODES.has(e.owner.name) === harness) add(e.owner.name, `${e.label} due at ${(e.time / 1000).toFixed(3)}s`);
+        if (
+          !e.cancelled &&
+          e.owner &&
+          e.label !== undefined &&
+          HARNESS_NODES.has(e.owner.name) === harness
+        )
+          add(e.owner.name, `${e.label} due at ${(e.time / 1000).toFixed(3)}s`);
       }
     };
     timers(true);
@@ -489,7 +581,9 @@ const byNumber = new Intl.Collator(undefined, { numeric: true }).compare;
 
 /** One line per node, harness nodes first, the same item repeated shown once with a count. */
 function blockedLines(byNode: Map<string, string[]>): string[] {
-  const nodes = [...byNode.keys()].sort((a, b) => Number(HARNESS_NODES.has(b)) - Number(HARNESS_NODES.has(a)) || byNumber(a, b));
+  const nodes = [...byNode.keys()].sort(
+    (a, b) => Number(HARNESS_NODES.has(b)) - Number(HARNESS_NODES.has(a)) || byNumber(a, b),
+  );
   const lines = nodes.map((node) => {
     const counts = new Map<string, number>();
     const whats = byNode.get(node)!.sort((a, b) => rank(a) - rank(b) || byNumber(a, b));
@@ -497,12 +591,17 @@ function blockedLines(byNode: Map<string, string[]>): string[] {
     const items = [...counts].map(([what, n]) => (n > 1 ? `${what} (x${n})` : what));
     let line = `${node}: ${items[0]}`;
     let shown = 1;
-    while (shown < items.length && line.length + items[shown].length < 320) line += `; ${items[shown++]}`;
+    while (shown < items.length && line.length + items[shown].length < 320)
+      line += `; ${items[shown++]}`;
     return shown < items.length ? `${line}; and ${items.length - shown} more` : line;
   });
-  if (lines.length === 0) return ['nothing the harness can see (a promise that is never resolved?)'];
+  if (lines.length === 0)
+    return ['nothing the harness can see (a promise that is never resolved?)'];
   if (lines.length <= BLOCKED_LINES) return lines;
-  return [...lines.slice(0, BLOCKED_LINES - 1), `... and ${lines.length - BLOCKED_LINES + 1} more nodes`];
+  return [
+    ...lines.slice(0, BLOCKED_LINES - 1),
+    `... and ${lines.length - BLOCKED_LINES + 1} more nodes`,
+  ];
 }
 
 function withContext(error: unknown, context: string): Error {
@@ -521,7 +620,11 @@ export class NodeRuntime implements Runtime {
   private readonly rng: Rng;
   readonly codec: Codec = codec;
 
-  constructor(readonly sim: Simulator, readonly name: string, readonly incarnation: number) {
+  constructor(
+    readonly sim: Simulator,
+    readonly name: string,
+    readonly incarnation: number,
+  ) {
     this.rng = sim.rng(`node/${name}/${incarnation}`);
   }
 
@@ -618,7 +721,11 @@ function startWaiting(resolve: () => void): void {
 class SimSignal implements Signal {
   private readonly waiting = new Set<SignalWaiter>();
 
-  constructor(private readonly sim: Simulator, private readonly owner: NodeRuntime | undefined, readonly description: string) {}
+  constructor(
+    private readonly sim: Simulator,
+    private readonly owner: NodeRuntime | undefined,
+    readonly description: string,
+  ) {}
 
   get waiters(): number {
     return this.waiting.size;

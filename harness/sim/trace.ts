@@ -51,16 +51,28 @@ export class Trace {
   private recentPos = 0;
   count = 0;
 
-  constructor(keepAll: boolean, private readonly sink?: (record: TraceRecord) => void, private readonly keepRpcData = false) {
+  constructor(
+    keepAll: boolean,
+    private readonly sink?: (record: TraceRecord) => void,
+    private readonly keepRpcData = false,
+  ) {
     this.records = keepAll ? [] : undefined;
   }
 
-  record(time: number, kind: TraceKind, node: string, detail: string, topic?: string, data?: Uint8Array | MessageBytes): void {
+  record(
+    time: number,
+    kind: TraceKind,
+    node: string,
+    detail: string,
+    topic?: string,
+    data?: Uint8Array | MessageBytes,
+  ): void {
     if (this.fingerprintValue !== undefined) return; // finished: late activity is not part of the run
     this.count++;
     // A console line's node depends on how exactly it was attributed (see exactConsoleNodes): not
     // part of the fingerprint.
-    const line = kind === 'console' ? `${time}|${kind}|${detail}` : `${time}|${kind}|${node}|${detail}`;
+    const line =
+      kind === 'console' ? `${time}|${kind}|${detail}` : `${time}|${kind}|${node}|${detail}`;
     this.pending.push(line);
     if (this.pending.length >= FLUSH_EVERY) this.flush();
     if (this.recent.length < RECENT) this.recent.push(line);
@@ -69,8 +81,10 @@ export class Trace {
       this.recentPos = (this.recentPos + 1) % RECENT;
     }
     if (this.records || this.sink) {
-      const rec: TraceRecord = topic === undefined ? { time, kind, node, detail } : { time, kind, node, detail, topic };
-      if (data !== undefined && this.keepRpcData) rec.data = data instanceof Uint8Array ? data : data.bytes();
+      const rec: TraceRecord =
+        topic === undefined ? { time, kind, node, detail } : { time, kind, node, detail, topic };
+      if (data !== undefined && this.keepRpcData)
+        rec.data = data instanceof Uint8Array ? data : data.bytes();
       this.records?.push(rec);
       this.sink?.(rec);
     }

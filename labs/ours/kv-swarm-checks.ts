@@ -18,13 +18,19 @@ export function elementsOf(v: string): string[] {
 
 const at = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
 
-export function checkExactlyOnce(operations: readonly KvOperation[], finals: ReadonlyMap<string, string>): void {
+export function checkExactlyOnce(
+  operations: readonly KvOperation[],
+  finals: ReadonlyMap<string, string>,
+): void {
   for (const op of operations) {
     const value = op.output?.value;
     if (op.input.op !== 'get' || value === undefined) continue;
     const seen = new Set<string>();
     for (const e of elementsOf(value)) {
-      if (seen.has(e)) fail(`exactly-once: get(${JSON.stringify(op.input.key)}) by clerk ${op.clientId} at ${at(op.return)} read element "${e}" twice: a write was applied twice\nvalue: ${abbreviate(value)}`);
+      if (seen.has(e))
+        fail(
+          `exactly-once: get(${JSON.stringify(op.input.key)}) by clerk ${op.clientId} at ${at(op.return)} read element "${e}" twice: a write was applied twice\nvalue: ${abbreviate(value)}`,
+        );
       seen.add(e);
     }
   }
@@ -37,7 +43,9 @@ export function checkExactlyOnce(operations: readonly KvOperation[], finals: Rea
       if (puts.some((p) => p.return > op.call)) continue;
       const element = op.input.value ?? '';
       if (!present.has(element)) {
-        fail(`exactly-once: append(${JSON.stringify(key)}, "${element}") by clerk ${op.clientId} returned at ${at(op.return)} and no put followed, but the final value lacks it: a write was lost, or the final read was stale\nfinal value: ${abbreviate(final)}`);
+        fail(
+          `exactly-once: append(${JSON.stringify(key)}, "${element}") by clerk ${op.clientId} returned at ${at(op.return)} and no put followed, but the final value lacks it: a write was lost, or the final read was stale\nfinal value: ${abbreviate(final)}`,
+        );
       }
     }
   }

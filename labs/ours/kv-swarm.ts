@@ -69,13 +69,22 @@ export function drawKvKnobs(rng: Rng): KvSwarmKnobs {
 
 function drawPoint(rng: Rng): KvPoint {
   // Kind 3: right after a reply to a clerk (the clerk has its answer, the server's state dies with it).
-  return faults.drawCommonPoint(rng, rng.int(4)) ?? { after: 'reply', method: 'KVServer.*', count: 1 + rng.int(3) };
+  return (
+    faults.drawCommonPoint(rng, rng.int(4)) ?? {
+      after: 'reply',
+      method: 'KVServer.*',
+      count: 1 + rng.int(3),
+    }
+  );
 }
 
 /** The seed's plan: its knobs and its fault schedule. */
 export function drawKvPlan(seed: number): KvSwarmPlan {
   const knobs = drawKvKnobs(new Rng(seed, 'kv-swarm/knobs'));
-  const drawn = faults.drawFaults(new Rng(seed, 'kv-swarm/faults'), knobs, drawPoint, { after: 'reply', method: 'Raft.RequestVote' });
+  const drawn = faults.drawFaults(new Rng(seed, 'kv-swarm/faults'), knobs, drawPoint, {
+    after: 'reply',
+    method: 'Raft.RequestVote',
+  });
   const rng = new Rng(seed, 'kv-swarm/outages');
   for (let atMs = 0; atMs < knobs.chaosMs; atMs += knobs.stepMs) {
     if (rng.chance(knobs.outageRate)) drawn.push({ atMs, outage: true, downMs: rng.int(1001) });
@@ -92,7 +101,11 @@ export function describeKvKnobs(k: KvSwarmKnobs): string {
 }
 
 export function describeKvFault(f: KvSwarmFault): string {
-  return faults.describeFault(f, (p) => (p.after === 'reply' && p.method === 'KVServer.*' ? `right after reply #${p.count ?? 1} to a clerk` : faults.describeFixturePoint(p)));
+  return faults.describeFault(f, (p) =>
+    p.after === 'reply' && p.method === 'KVServer.*'
+      ? `right after reply #${p.count ?? 1} to a clerk`
+      : faults.describeFixturePoint(p),
+  );
 }
 
 /**
@@ -157,16 +170,28 @@ class KvWorld implements SwarmWorld<KvPoint> {
     for (let i = 0; i < this.n; i++) {
       for (let j = 0; j < this.n; j++) {
         if (i === j || !this.cfg.isUp(i) || !this.cfg.isUp(j)) continue;
-        this.cfg.setLink(i, j, !this.isolated.has(i) && !this.isolated.has(j) && !this.cuts.has(`${i}>${j}`));
+        this.cfg.setLink(
+          i,
+          j,
+          !this.isolated.has(i) && !this.isolated.has(j) && !this.cuts.has(`${i}>${j}`),
+        );
       }
     }
   }
 }
 
 /** One clerk's chaos-phase loop over the shared keys. */
-async function clerkLoop(cfg: KVCluster, ops: KVOps, log: History, k: KvSwarmKnobs, c: number, ck: Clerk, chaos: () => boolean): Promise<void> {
+async function clerkLoop(
+  cfg: KVCluster,
+  ops: KVOps,
+  log: History,
+  k: KvSwarmKnobs,
+  c: number,
+  ck: Clerk,
+  chaos: () => boolean,
+): Promise<void> {
   const rng = cfg.t.sim.rng(`kv-swarm/clerk${c}`);
-  for (let j = 0; chaos(); ) {
+  for (let j = 0; chaos();) {
     const key = keyName(rng.int(k.keys));
     if (rng.chance(k.appendShare)) await ops.append(ck, key, appendElement(c, j++), log, c);
     else if (rng.chance(k.putShare)) await ops.put(ck, key, appendElement(c, j++), log, c);
@@ -176,7 +201,14 @@ async function clerkLoop(cfg: KVCluster, ops: KVOps, log: History, k: KvSwarmKno
 }
 
 /** Heal, restart every server, and give every clerk LIVENESS_MS to finish its operation and a fresh one. */
-async function liveness(cfg: KVCluster, world: KvWorld, ops: KVOps, log: History, clerks: Clerk[], inFlight: Promise<unknown>[]): Promise<void> {
+async function liveness(
+  cfg: KVCluster,
+  world: KvWorld,
+  ops: KVOps,
+  log: History,
+  clerks: Clerk[],
+  inFlight: Promise<unknown>[],
+): Promise<void> {
   cfg.t.sim.record('test', 'tester', 'swarm: liveness phase');
   world.isFinished = true;
   cfg.net.setReliable(true);
@@ -194,10 +226,15 @@ async function liveness(cfg: KVCluster, world: KvWorld, ops: KVOps, log: History
       done[c] = true;
     }),
   );
-  const inTime = await Promise.race([Promise.all(fresh).then(() => true), cfg.sleep(LIVENESS_MS, 'liveness bound').then(() => false)]);
+  const inTime = await Promise.race([
+    Promise.all(fresh).then(() => true),
+    cfg.sleep(LIVENESS_MS, 'liveness bound').then(() => false),
+  ]);
   if (!inTime) {
     const late = done.flatMap((d, c) => (d ? [] : [c]));
-    fail(`liveness: ${LIVENESS_MS / 1000} s after the heal and the restart of every server, clerk${late.length > 1 ? 's' : ''} ${late.join(', ')} had not finished a fresh operation`);
+    fail(
+      `liveness: ${LIVENESS_MS / 1000} s after the heal and the restart of every server, clerk${late.length > 1 ? 's' : ''} ${late.join(', ')} had not finished a fresh operation`,
+    );
   }
 }
 
@@ -206,7 +243,9 @@ export async function runKvPlan(t: TestContext, plan: KvSwarmPlan): Promise<void
   const k = plan.knobs;
   const description = describeKvKnobs(k);
   t.log(`swarm knobs: ${description}`);
-  t.log(`swarm faults (${plan.faults.length}): ${plan.faults.map(describeKvFault).join('; ') || 'none'}`);
+  t.log(
+    `swarm faults (${plan.faults.length}): ${plan.faults.map(describeKvFault).join('; ') || 'none'}`,
+  );
   t.sim.record('test', 'tester', `swarm knobs: ${description}`);
   const cfg = new KVCluster(t, k.servers, k.unreliable, k.maxraftstate);
   try {
@@ -217,13 +256,16 @@ export async function runKvPlan(t: TestContext, plan: KvSwarmPlan): Promise<void
     const world = new KvWorld(t, cfg);
     const clerks = Array.from({ length: k.clients }, () => cfg.makeClient(cfg.all));
     let chaos = true;
-    const inFlight = clerks.map((ck, c) => background(t, `clerk ${c}`, () => clerkLoop(cfg, ops, log, k, c, ck, () => chaos)));
+    const inFlight = clerks.map((ck, c) =>
+      background(t, `clerk ${c}`, () => clerkLoop(cfg, ops, log, k, c, ck, () => chaos)),
+    );
     await faults.playSchedule(world, plan.faults, k.chaosMs, describeKvFault);
     chaos = false;
     await liveness(cfg, world, ops, log, clerks, inFlight);
     // The final value of every key, read by one clerk (recorded: the checker sees these reads too).
     const finals = new Map<string, string>();
-    for (let key = 0; key < k.keys; key++) finals.set(keyName(key), await ops.get(clerks[0], keyName(key), log, 0));
+    for (let key = 0; key < k.keys; key++)
+      finals.set(keyName(key), await ops.get(clerks[0], keyName(key), log, 0));
     checkExactlyOnce(log.operations(), finals);
     checkSizes(cfg, k.maxraftstate);
     checkLinearizable(t, log);
@@ -237,7 +279,12 @@ export const TestSwarmKV: Scenario = {
   name: 'TestSwarmKV',
   part: 'SWARM',
   description: 'Test (ours): key/value swarm',
-  run: (t) => runKvPlan(t, faults.planFromEnv<KvSwarmPlan>('key/value', (k) => 'maxraftstate' in k) ?? drawKvPlan(t.seed)),
+  run: (t) =>
+    runKvPlan(
+      t,
+      faults.planFromEnv<KvSwarmPlan>('key/value', (k) => 'maxraftstate' in k) ??
+        drawKvPlan(t.seed),
+    ),
 };
 
 /** The swarm test running a given plan instead of its seed's own (for shrinking). */

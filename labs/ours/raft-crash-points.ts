@@ -15,7 +15,14 @@ const ROUNDS = 12;
  * same term (election safety, checked by the oracles). Each round heals and requires agreement.
  */
 const TestVoteCrashRestart2C = raftTest(
-  { name: 'TestVoteCrashRestart2C', part: '2C', description: 'Test (2C, ours): a voter crashes right after voting, between two sides', servers: 5, unreliable: false, snapshot: false },
+  {
+    name: 'TestVoteCrashRestart2C',
+    part: '2C',
+    description: 'Test (2C, ours): a voter crashes right after voting, between two sides',
+    servers: 5,
+    unreliable: false,
+    snapshot: false,
+  },
   async (cfg, t) => {
     const n = cfg.n;
     await cfg.one(t.rng.int(10_000), n, true);

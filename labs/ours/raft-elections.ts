@@ -24,7 +24,10 @@ class StableTermWatch {
   private paused = false;
   private readonly detach: () => void;
 
-  constructor(private readonly cfg: RaftCluster, t: TestContext) {
+  constructor(
+    private readonly cfg: RaftCluster,
+    t: TestContext,
+  ) {
     this.detach = t.sim.afterEachEvent(() => this.check(t.sim.now()));
   }
 
@@ -76,7 +79,14 @@ class StableTermWatch {
  * voter may grant its vote.
  */
 const TestStableTerm2A = raftTest(
-  { name: 'TestStableTerm2A', part: '2A', description: 'Test (2A, ours): no election without a failure, after each re-election', servers: 7, unreliable: false, snapshot: false },
+  {
+    name: 'TestStableTerm2A',
+    part: '2A',
+    description: 'Test (2A, ours): no election without a failure, after each re-election',
+    servers: 7,
+    unreliable: false,
+    snapshot: false,
+  },
   async (cfg, t) => {
     const watch = new StableTermWatch(cfg, t);
     try {
@@ -103,7 +113,8 @@ const TestStableTerm2A = raftTest(
 async function waitForLeader(cfg: RaftCluster, watch: StableTermWatch): Promise<void> {
   const t0 = cfg.now();
   while (watch.watchedTerm === -1) {
-    if (cfg.now() - t0 > 5000) throw new TestFailure(`expected one leader within 5 s of the crash at ${at(t0)}, got none`);
+    if (cfg.now() - t0 > 5000)
+      throw new TestFailure(`expected one leader within 5 s of the crash at ${at(t0)}, got none`);
     await cfg.sleep(10);
   }
 }

@@ -61,7 +61,13 @@ function drawPoint(rng: Rng): PlannedPoint {
 /** The seed's plan: its knobs and its fault schedule. */
 export function drawPlan(seed: number): SwarmPlan {
   const knobs = drawKnobs(new Rng(seed, 'swarm/knobs'));
-  return { knobs, faults: faults.drawFaults(new Rng(seed, 'swarm/faults'), knobs, drawPoint, { after: 'reply', method: 'Raft.RequestVote' }) };
+  return {
+    knobs,
+    faults: faults.drawFaults(new Rng(seed, 'swarm/faults'), knobs, drawPoint, {
+      after: 'reply',
+      method: 'Raft.RequestVote',
+    }),
+  };
 }
 
 export function describeKnobs(k: RaftSwarmKnobs): string {
@@ -72,7 +78,11 @@ export function describeKnobs(k: RaftSwarmKnobs): string {
 }
 
 export function describeFault(f: SwarmFault): string {
-  return faults.describeFault(f, (p) => ('ahead' in p ? `right before applying the entry ${p.ahead} past the highest applied` : faults.describeFixturePoint(p)));
+  return faults.describeFault(f, (p) =>
+    'ahead' in p
+      ? `right before applying the entry ${p.ahead} past the highest applied`
+      : faults.describeFixturePoint(p),
+  );
 }
 
 /** The Raft cluster as the schedule sees it. */
@@ -89,10 +99,14 @@ function raftWorld(cfg: RaftCluster, t: TestContext): SwarmWorld<PlannedPoint> {
       cfg.start1(i);
       cfg.connect(i);
     },
-    crashAt: (i, p) => cfg.crashAt(i, 'ahead' in p ? { before: 'apply', index: cfg.record.maxIndex + p.ahead } : p),
+    crashAt: (i, p) =>
+      cfg.crashAt(i, 'ahead' in p ? { before: 'apply', index: cfg.record.maxIndex + p.ahead } : p),
     healAll: () => healAll(cfg),
     isolate: (i) => cfg.disconnect(i),
-    leader: () => Array.from({ length: cfg.n }, (_, i) => i).find((i) => cfg.raft(i) && cfg.getState(i).isLeader),
+    leader: () =>
+      Array.from({ length: cfg.n }, (_, i) => i).find(
+        (i) => cfg.raft(i) && cfg.getState(i).isLeader,
+      ),
     cut: (a, b) => cfg.cut(a, b),
     cutOneWay: (a, b) => cfg.cutOneWay(a, b),
     sleep: (ms) => cfg.sleep(ms),
@@ -106,7 +120,13 @@ function healAll(cfg: RaftCluster): void {
   cfg.heal();
 }
 
-async function client(cfg: RaftCluster, t: TestContext, k: RaftSwarmKnobs, c: number, chaos: () => boolean): Promise<void> {
+async function client(
+  cfg: RaftCluster,
+  t: TestContext,
+  k: RaftSwarmKnobs,
+  c: number,
+  chaos: () => boolean,
+): Promise<void> {
   const rng = t.sim.rng(`swarm/client${c}`);
   for (let seq = 1; chaos(); seq++) {
     const i = rng.int(cfg.n);
@@ -121,7 +141,9 @@ export async function runPlan(t: TestContext, plan: SwarmPlan): Promise<void> {
   const k = plan.knobs;
   const description = describeKnobs(k);
   t.log(`swarm knobs: ${description}`);
-  t.log(`swarm faults (${plan.faults.length}): ${plan.faults.map(describeFault).join('; ') || 'none'}`);
+  t.log(
+    `swarm faults (${plan.faults.length}): ${plan.faults.map(describeFault).join('; ') || 'none'}`,
+  );
   t.sim.record('test', 'tester', `swarm knobs: ${description}`);
   const cfg = makeRaftCluster(t, k.servers, k.unreliable, k.snapshot);
   let failed = true;
@@ -129,7 +151,9 @@ export async function runPlan(t: TestContext, plan: SwarmPlan): Promise<void> {
     cfg.begin('Test (ours): Raft swarm');
     cfg.setLongReordering(k.longReordering);
     let chaos = true;
-    const clients = Array.from({ length: k.clients }, (_, c) => background(t, `client ${c}`, () => client(cfg, t, k, c, () => chaos)));
+    const clients = Array.from({ length: k.clients }, (_, c) =>
+      background(t, `client ${c}`, () => client(cfg, t, k, c, () => chaos)),
+    );
     await faults.playSchedule(raftWorld(cfg, t), plan.faults, k.chaosMs, describeFault);
     chaos = false;
     await Promise.all(clients);
@@ -155,7 +179,8 @@ export const TestSwarmRaft: Scenario = {
   part: 'SWARM',
   description: 'Test (ours): Raft swarm',
   // SWARM_PLAN (JSON, from `grade shrink`) if set, else the seed's own plan.
-  run: (t) => runPlan(t, faults.planFromEnv<SwarmPlan>('Raft', (k) => 'snapshot' in k) ?? drawPlan(t.seed)),
+  run: (t) =>
+    runPlan(t, faults.planFromEnv<SwarmPlan>('Raft', (k) => 'snapshot' in k) ?? drawPlan(t.seed)),
 };
 
 /** The swarm test running a given plan instead of its seed's own (for shrinking). */

@@ -41,7 +41,11 @@ export const pickFrom =
     xs[rng.int(xs.length)];
 
 export function drawNetworkKnobs(rng: Rng): NetworkKnobs {
-  return { servers: pickFrom(rng)([3, 5, 7]), unreliable: rng.chance(0.5), longReordering: rng.chance(0.2) };
+  return {
+    servers: pickFrom(rng)([3, 5, 7]),
+    unreliable: rng.chance(0.5),
+    longReordering: rng.chance(0.2),
+  };
 }
 
 export function drawFaultKnobs(rng: Rng): FaultKnobs {
@@ -66,7 +70,8 @@ export type SwarmFault<P> =
 /** The links a partition pattern cuts (every server's own choices drawn now). */
 function drawPartition<P>(rng: Rng, n: number, pattern: Pattern, atMs: number): SwarmFault<P> {
   const order = rng.perm(n);
-  const across = (a: number[], b: number[]) => a.flatMap((x) => b.map((y) => [x, y] as [number, number]));
+  const across = (a: number[], b: number[]) =>
+    a.flatMap((x) => b.map((y) => [x, y] as [number, number]));
   if (pattern === 'isolate-leader') return { atMs, partition: 'isolate-leader' };
   if (pattern === 'split') {
     const k = 1 + rng.int(n - 1);
@@ -90,7 +95,12 @@ function drawPartition<P>(rng: Rng, n: number, pattern: Pattern, atMs: number): 
  * A world's fault schedule: per chaos step, maybe a new partition, maybe a crash (now, or at a
  * point `drawPoint` draws). `afterVote` is the family's point "right after it replies to a vote".
  */
-export function drawFaults<P>(rng: Rng, k: ScheduleKnobs, drawPoint: (rng: Rng) => P, afterVote: P): SwarmFault<P>[] {
+export function drawFaults<P>(
+  rng: Rng,
+  k: ScheduleKnobs,
+  drawPoint: (rng: Rng) => P,
+  afterVote: P,
+): SwarmFault<P>[] {
   const faults: SwarmFault<P>[] = [];
   for (let atMs = 0; atMs < k.chaosMs; atMs += k.stepMs) {
     if (k.patterns.length > 0 && rng.chance(k.partitionRate)) {
@@ -101,13 +111,18 @@ export function drawFaults<P>(rng: Rng, k: ScheduleKnobs, drawPoint: (rng: Rng) 
       if (pattern === 'bridge' && 'links' in fault && rng.chance(k.crashPointShare)) {
         const cut = new Set(fault.links.flat());
         const bridge = Array.from({ length: k.servers }, (_, i) => i).find((i) => !cut.has(i));
-        if (bridge !== undefined) faults.push({ atMs, crash: bridge, point: afterVote, downMs: 1 + rng.int(20) });
+        if (bridge !== undefined)
+          faults.push({ atMs, crash: bridge, point: afterVote, downMs: 1 + rng.int(20) });
       }
     }
     if (rng.chance(k.crashRate)) {
       const crash = rng.int(k.servers);
       const downMs = rng.int(k.maxDownMs + 1);
-      faults.push(rng.chance(k.crashPointShare) ? { atMs, crash, point: drawPoint(rng), downMs } : { atMs, crash, downMs });
+      faults.push(
+        rng.chance(k.crashPointShare)
+          ? { atMs, crash, point: drawPoint(rng), downMs }
+          : { atMs, crash, downMs },
+      );
     }
   }
   return faults;
@@ -127,7 +142,8 @@ export function describeFaultKnobs(k: FaultKnobs): string {
 export function describeFault<P>(f: SwarmFault<P>, describePoint: (p: P) => string): string {
   const at = `${(f.atMs / 1000).toFixed(1)}s`;
   if ('outage' in f) return `${at} crash every server, down ${f.downMs} ms`;
-  if ('crash' in f) return `${at} crash server ${f.crash} ${f.point === undefined ? 'now' : describePoint(f.point)}, down ${f.downMs} ms`;
+  if ('crash' in f)
+    return `${at} crash server ${f.crash} ${f.point === undefined ? 'now' : describePoint(f.point)}, down ${f.downMs} ms`;
   if (!('links' in f)) return `${at} ${f.partition}`;
   const sep = f.partition === 'cut' ? '-' : '>';
   return `${at} ${f.partition === 'cut' ? 'cut' : 'cut one way'} ${f.links.map(([a, b]) => `${a}${sep}${b}`).join(' ')}`;
@@ -138,7 +154,10 @@ export function describeFault<P>(f: SwarmFault<P>, describePoint: (p: P) => stri
  * 1 right after a RequestVote reply, 2 right after an AppendEntries reply; 3 is the family's own
  * (undefined here).
  */
-export function drawCommonPoint(rng: Rng, kind: number): Exclude<CrashPoint, { before: 'apply' }> | undefined {
+export function drawCommonPoint(
+  rng: Rng,
+  kind: number,
+): Exclude<CrashPoint, { before: 'apply' }> | undefined {
   if (kind === 0) return { after: 'save', count: 1 + rng.int(5) };
   if (kind === 1) return { after: 'reply', method: 'Raft.RequestVote' };
   if (kind === 2) return { after: 'reply', method: 'Raft.AppendEntries', count: 1 + rng.int(10) };
@@ -147,7 +166,9 @@ export function drawCommonPoint(rng: Rng, kind: number): Exclude<CrashPoint, { b
 
 /** A crash point of the fixture's own (crash-points.ts), as the output shows it. */
 export function describeFixturePoint(p: Exclude<CrashPoint, { before: 'apply' }>): string {
-  return p.after === 'save' ? `right after save #${p.count}` : `right after reply #${p.count ?? 1} to ${p.method}`;
+  return p.after === 'save'
+    ? `right after save #${p.count}`
+    : `right after reply #${p.count ?? 1} to ${p.method}`;
 }
 
 /** What a cluster fixture offers the schedule. Servers are 0..n-1. */
@@ -176,7 +197,11 @@ export interface SwarmWorld<P> {
 }
 
 /** Plays one fault now. */
-export function applyFault<P>(w: SwarmWorld<P>, f: SwarmFault<P>, describe: (f: SwarmFault<P>) => string): void {
+export function applyFault<P>(
+  w: SwarmWorld<P>,
+  f: SwarmFault<P>,
+  describe: (f: SwarmFault<P>) => string,
+): void {
   w.t.sim.record('test', 'tester', `swarm fault: ${describe(f)}`);
   if ('outage' in f) {
     for (let i = 0; i < w.n; i++) if (w.isUp(i)) w.crash(i);
@@ -219,7 +244,12 @@ export function applyFault<P>(w: SwarmWorld<P>, f: SwarmFault<P>, describe: (f: 
 }
 
 /** The chaos phase's faults, each at its time from now, then the rest of the phase. */
-export async function playSchedule<P>(w: SwarmWorld<P>, faults: readonly SwarmFault<P>[], chaosMs: number, describe: (f: SwarmFault<P>) => string): Promise<void> {
+export async function playSchedule<P>(
+  w: SwarmWorld<P>,
+  faults: readonly SwarmFault<P>[],
+  chaosMs: number,
+  describe: (f: SwarmFault<P>) => string,
+): Promise<void> {
   const start = w.now();
   for (const f of [...faults].sort((a, b) => a.atMs - b.atMs)) {
     const wait = start + f.atMs - w.now();
@@ -231,17 +261,29 @@ export async function playSchedule<P>(w: SwarmWorld<P>, faults: readonly SwarmFa
 }
 
 /** Reads a plan given as JSON in SWARM_PLAN (from `grade shrink`), checking it is this family's. */
-export function planFromEnv<T extends { knobs: object; faults: unknown[] }>(family: string, isMine: (knobs: object) => boolean): T | undefined {
+export function planFromEnv<T extends { knobs: object; faults: unknown[] }>(
+  family: string,
+  isMine: (knobs: object) => boolean,
+): T | undefined {
   const given = process.env.SWARM_PLAN;
   if (!given) return undefined;
   let plan: T;
   try {
     plan = JSON.parse(given) as T;
   } catch (error) {
-    throw new Error(`SWARM_PLAN is not a swarm plan in JSON (${(error as Error).message}); unset it to draw the seed's own plan`);
+    throw new Error(
+      `SWARM_PLAN is not a swarm plan in JSON (${(error as Error).message}); unset it to draw the seed's own plan`,
+    );
   }
-  if (!plan || typeof plan.knobs !== 'object' || !Array.isArray(plan.faults) || !isMine(plan.knobs)) {
-    throw new Error(`SWARM_PLAN is not a plan of the ${family} swarm (as grade shrink prints for it); unset it to draw the seed's own plan`);
+  if (
+    !plan ||
+    typeof plan.knobs !== 'object' ||
+    !Array.isArray(plan.faults) ||
+    !isMine(plan.knobs)
+  ) {
+    throw new Error(
+      `SWARM_PLAN is not a plan of the ${family} swarm (as grade shrink prints for it); unset it to draw the seed's own plan`,
+    );
   }
   return plan;
 }

@@ -2,7 +2,15 @@
 // (retrying-clerk.ts), which remembers the last leader.
 import type { ClientEnd, Runtime } from '../../harness/api';
 import type { Clerk } from '../../harness/contracts/kvraft';
-import { ErrNoKey, OK, type GetArgs, type GetReply, type PutAppendArgs, type PutAppendReply, type WriteKind } from './common';
+import {
+  ErrNoKey,
+  OK,
+  type GetArgs,
+  type GetReply,
+  type PutAppendArgs,
+  type PutAppendReply,
+  type WriteKind,
+} from './common';
 import { RetryingClerk } from './retrying-clerk';
 
 /** The pause after a full round of servers that all failed or refused. */

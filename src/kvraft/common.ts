@@ -57,6 +57,9 @@ export function toCommand(op: Op): OpCommand {
 export function fromCommand(command: unknown): Op {
   const c = command as OpCommand;
   const kind = Array.isArray(c) && c.length === 5 ? KINDS[c[0]] : undefined;
-  if (kind === undefined) throw new Error(`the log holds a command that is not a key/value op: ${JSON.stringify(command)}`);
+  if (kind === undefined)
+    throw new Error(
+      `the log holds a command that is not a key/value op: ${JSON.stringify(command)}`,
+    );
   return { kind, key: c[1], value: c[2], clientId: c[3], seq: c[4] };
 }

@@ -12,7 +12,13 @@ export { RetryingClerk } from './retrying-clerk';
 export { KVStore, type StoreImage } from './store';
 export * from './common';
 
-export function makeKVServer(servers: ClientEnd[], me: number, persister: PersisterApi, maxraftstate: number, runtime: Runtime): KVServer {
+export function makeKVServer(
+  servers: ClientEnd[],
+  me: number,
+  persister: PersisterApi,
+  maxraftstate: number,
+  runtime: Runtime,
+): KVServer {
   return new KVServerImpl(servers, me, persister, maxraftstate, runtime, makeRaft);
 }
 

@@ -6,7 +6,13 @@
 // kilobytes), has only its new end encoded, written after the kept bytes of the pair; any other
 // change encodes the pair again. The bytes are the codec's (test/kvraft/pair-encodings.spec.ts checks).
 import type { Codec } from '../../harness/api';
-import { copyTail, stringHeaderSize, stringHeaderSizeOf, writeStringHeader, type Frame } from '../raft';
+import {
+  copyTail,
+  stringHeaderSize,
+  stringHeaderSizeOf,
+  writeStringHeader,
+  type Frame,
+} from '../raft';
 
 /** One pair's encoding, in `buffer` up to `length`, with room after it for appended bytes. */
 interface KeptPair<V> {
@@ -69,15 +75,33 @@ export class PairEncodings<K = string, V = string> {
     }
     this.growths.clear();
     // Forget deleted keys (only when there are some: most snapshots delete nothing).
-    if (this.kept.size > map.size) for (const key of [...this.kept.keys()]) if (!map.has(key)) this.kept.delete(key);
+    if (this.kept.size > map.size)
+      for (const key of [...this.kept.keys()]) if (!map.has(key)) this.kept.delete(key);
   }
 }
 
 function encodePair<K, V>(codec: Codec, key: K, value: V): KeptPair<V> {
   const buffer = codec.encode([key, value]);
-  if (typeof value !== 'string') return { value, buffer, length: buffer.length, view: buffer, valueAt: -1, headerSize: 0, extensible: false };
+  if (typeof value !== 'string')
+    return {
+      value,
+      buffer,
+      length: buffer.length,
+      view: buffer,
+      valueAt: -1,
+      headerSize: 0,
+      extensible: false,
+    };
   const valueAt = 1 + codec.encode(key).length; // after the header of a 2-element array and the key
-  return { value, buffer, length: buffer.length, view: buffer, valueAt, headerSize: stringHeaderSizeOf(buffer[valueAt]), extensible: !SURROGATE.test(value) };
+  return {
+    value,
+    buffer,
+    length: buffer.length,
+    view: buffer,
+    valueAt,
+    headerSize: stringHeaderSizeOf(buffer[valueAt]),
+    extensible: !SURROGATE.test(value),
+  };
 }
 
 /**
@@ -85,7 +109,8 @@ function encodePair<K, V>(codec: Codec, key: K, value: V): KeptPair<V> {
  * changed and the value's header keeps its size; false if the pair must be encoded again.
  */
 function extend<V>(codec: Codec, pair: KeptPair<V>, value: V, growth: Growth | undefined): boolean {
-  if (growth === undefined || !pair.extensible || growth.from !== pair.value || growth.to !== value) return false;
+  if (growth === undefined || !pair.extensible || growth.from !== pair.value || growth.to !== value)
+    return false;
   const added = growth.added;
   // Only text without surrogates is written the same, byte for byte, whole or in pieces: a pair
   // split between the two pieces joins into one character, and the codec (as @msgpack/msgpack

@@ -46,7 +46,12 @@ export class PendingRequests<R> {
     return new Promise((resolve) => {
       // A new entry at an index we wait on means our old entry there was overwritten.
       this.waiters.get(index)?.resolve(this.wrongLeader);
-      this.waiters.set(index, { id, term, deadline: this.runtime.now() + APPLY_TIMEOUT_MS, resolve });
+      this.waiters.set(index, {
+        id,
+        term,
+        deadline: this.runtime.now() + APPLY_TIMEOUT_MS,
+        resolve,
+      });
       this.armWatchdog();
     });
   }

@@ -25,14 +25,20 @@ export abstract class RetryingClerk {
   protected abstract accepts(reply: { err: string }): boolean;
 
   /** Sends until some server's reply is accepted. */
-  protected async call<Reply extends { err: string }>(method: string, args: unknown): Promise<Reply> {
+  protected async call<Reply extends { err: string }>(
+    method: string,
+    args: unknown,
+  ): Promise<Reply> {
     for (;;) {
       for (let tried = 0; tried < this.servers.length; tried++) {
         const reply = await this.servers[this.leader].call<Reply>(method, args);
         if (reply && this.accepts(reply)) return reply;
         this.leader = (this.leader + 1) % this.servers.length;
       }
-      await this.runtime.sleep(this.retryRoundMs, `clerk ${this.runtime.name}: no server could serve ${method}, retrying`);
+      await this.runtime.sleep(
+        this.retryRoundMs,
+        `clerk ${this.runtime.name}: no server could serve ${method}, retrying`,
+      );
     }
   }
 }

@@ -5,7 +5,18 @@
 import type { ClientEnd, Handler, PersisterApi, Runtime } from '../../harness/api';
 import type { ApplyMsg, RaftModule, RaftPeer } from '../../harness/contracts/raft';
 import type { KVServer as KVServerContract } from '../../harness/contracts/kvraft';
-import { ErrWrongLeader, fromCommand, OK, toCommand, type GetArgs, type GetReply, type Op, type OpResult, type PutAppendArgs, type PutAppendReply } from './common';
+import {
+  ErrWrongLeader,
+  fromCommand,
+  OK,
+  toCommand,
+  type GetArgs,
+  type GetReply,
+  type Op,
+  type OpResult,
+  type PutAppendArgs,
+  type PutAppendReply,
+} from './common';
 import { PendingRequests } from './pending';
 import { KVStore, type StoreImage } from './store';
 
@@ -27,7 +38,12 @@ export class KVServerImpl implements KVServerContract {
     protected readonly runtime: Runtime,
     makeRaft: RaftModule['makeRaft'],
   ) {
-    this.pending = new PendingRequests(runtime, () => this.raft, WRONG_LEADER, 'kv request watchdog');
+    this.pending = new PendingRequests(
+      runtime,
+      () => this.raft,
+      WRONG_LEADER,
+      'kv request watchdog',
+    );
     this.restoreFromBytes(persister.readSnapshot());
     this.raft = makeRaft(servers, me, persister, (msg) => this.onApply(msg), runtime);
     this.handlers = {
@@ -43,15 +59,28 @@ export class KVServerImpl implements KVServerContract {
   }
 
   protected async get(args: GetArgs): Promise<GetReply> {
-    const result = await this.submit({ kind: 'Get', key: args.key, value: '', clientId: args.clientId, seq: args.seq });
+    const result = await this.submit({
+      kind: 'Get',
+      key: args.key,
+      value: '',
+      clientId: args.clientId,
+      seq: args.seq,
+    });
     return { err: result.err, value: result.value };
   }
 
   protected async putAppend(args: PutAppendArgs): Promise<PutAppendReply> {
-    if (args.op !== 'Put' && args.op !== 'Append' && args.op !== 'Delete') throw new Error(`PutAppend: unknown op ${String(args.op)}`);
+    if (args.op !== 'Put' && args.op !== 'Append' && args.op !== 'Delete')
+      throw new Error(`PutAppend: unknown op ${String(args.op)}`);
     // Already applied: answering from any replica is safe, the write is in the committed log.
     if (this.isDuplicate(args.clientId, args.seq)) return { err: OK };
-    const result = await this.submit({ kind: args.op, key: args.key, value: args.value, clientId: args.clientId, seq: args.seq });
+    const result = await this.submit({
+      kind: args.op,
+      key: args.key,
+      value: args.value,
+      clientId: args.clientId,
+      seq: args.seq,
+    });
     return { err: result.err };
   }
 
@@ -72,7 +101,9 @@ export class KVServerImpl implements KVServerContract {
       if (msg.snapshotIndex <= this.lastApplied) return;
       this.restoreFromBytes(msg.snapshot);
       if (this.lastApplied !== msg.snapshotIndex) {
-        throw new Error(`KVServer ${this.me}: snapshot for index ${msg.snapshotIndex} holds an image of index ${this.lastApplied}`);
+        throw new Error(
+          `KVServer ${this.me}: snapshot for index ${msg.snapshotIndex} holds an image of index ${this.lastApplied}`,
+        );
       }
       this.pending.abandonThrough(msg.snapshotIndex);
       return;
@@ -81,13 +112,16 @@ export class KVServerImpl implements KVServerContract {
     const index = msg.commandIndex;
     if (index <= this.lastApplied) return; // already in the store through a snapshot
     if (index !== this.lastApplied + 1) {
-      throw new Error(`KVServer ${this.me}: Raft applied index ${index} after ${this.lastApplied}: entries must arrive in order without gaps`);
+      throw new Error(
+        `KVServer ${this.me}: Raft applied index ${index} after ${this.lastApplied}: entries must arrive in order without gaps`,
+      );
     }
     const op = fromCommand(msg.command);
     const result = this.applyOp(op);
     this.lastApplied = index;
     this.pending.applied(index, op, result);
-    if (this.maxraftstate !== -1 && this.persister.raftStateSize() >= this.maxraftstate) this.takeSnapshot(index);
+    if (this.maxraftstate !== -1 && this.persister.raftStateSize() >= this.maxraftstate)
+      this.takeSnapshot(index);
   }
 
   protected applyOp(op: Op): OpResult {

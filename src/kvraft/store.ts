@@ -91,7 +91,11 @@ export class KVStore {
   static decode(codec: Codec, bytes: Uint8Array): StoreImage | undefined {
     if (bytes.length === 0) return undefined;
     const image = codec.decode<StoreImage>(bytes);
-    if (!Number.isInteger(image.index) || !Array.isArray(image.data) || !Array.isArray(image.sessions)) {
+    if (
+      !Number.isInteger(image.index) ||
+      !Array.isArray(image.data) ||
+      !Array.isArray(image.sessions)
+    ) {
       throw new Error('KVStore: the snapshot is not a key/value store image');
     }
     return image;

@@ -78,11 +78,14 @@ export class Applier {
       if (this.applied < Math.min(this.source.commitIndex(), log.lastIndex)) {
         const index = this.applied + 1;
         if (index <= log.lastIncludedIndex) {
-          throw new Error(`raft ${this.name}: entry ${index} was compacted before it was applied, and no snapshot is pending`);
+          throw new Error(
+            `raft ${this.name}: entry ${index} was compacted before it was applied, and no snapshot is pending`,
+          );
         }
         await this.sink({ commandValid: true, command: log.command(index), commandIndex: index });
         if (this.stopped) return;
-        if (this.applied !== index - 1) throw new Error(`raft ${this.name}: applied ${index} after ${this.applied}`);
+        if (this.applied !== index - 1)
+          throw new Error(`raft ${this.name}: applied ${index} after ${this.applied}`);
         this.applied = index;
         continue;
       }

@@ -128,7 +128,8 @@ function header(kind: HeaderKind, n: number): Uint8Array {
 
 /** The size of the header of an array or map of `n` elements or entries. */
 function headerSize(kind: HeaderKind, n: number): number {
-  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new RangeError(`Frame: ${n} is not a MessagePack length`);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff)
+    throw new RangeError(`Frame: ${n} is not a MessagePack length`);
   return n < kind.fixLimit ? 1 : n < 0x10000 ? 3 : 5;
 }
 
@@ -169,8 +170,20 @@ export function writeStringHeader(target: Uint8Array, at: number, n: number): vo
 
 /** The size of the string header that starts with `tag` (the first byte of a string's encoding). */
 export function stringHeaderSizeOf(tag: number): number {
-  const size = tag >= STR.fix && tag < STR.fix + STR.fixLimit ? 1 : tag === STR.u8 ? 2 : tag === STR.u16 ? 3 : tag === STR.u32 ? 5 : 0;
-  if (size === 0) throw new Error(`src/raft/frame.ts: the injected codec encoded a string with the tag 0x${tag.toString(16)}, not a MessagePack string's`);
+  const size =
+    tag >= STR.fix && tag < STR.fix + STR.fixLimit
+      ? 1
+      : tag === STR.u8
+        ? 2
+        : tag === STR.u16
+          ? 3
+          : tag === STR.u32
+            ? 5
+            : 0;
+  if (size === 0)
+    throw new Error(
+      `src/raft/frame.ts: the injected codec encoded a string with the tag 0x${tag.toString(16)}, not a MessagePack string's`,
+    );
   return size;
 }
 
@@ -242,7 +255,8 @@ export class ReusedBuffer {
 
   /** The frame's bytes, as a view that the next hold() overwrites. */
   hold(frame: Frame): Uint8Array {
-    if (frame.length > this.buffer.length) this.buffer = new Uint8Array(Math.max(frame.length, Math.ceil(1.5 * this.buffer.length)));
+    if (frame.length > this.buffer.length)
+      this.buffer = new Uint8Array(Math.max(frame.length, Math.ceil(1.5 * this.buffer.length)));
     frame.copyTo(this.buffer, 0);
     return this.buffer.subarray(0, frame.length);
   }
@@ -294,16 +308,23 @@ export class FramedRun {
 
   /** The first `n` elements' bytes: a view, valid until the run next changes. */
   head(n: number): Uint8Array {
-    if (n > this.count) throw new RangeError(`FramedRun: ${n} elements asked for, ${this.count} held`);
+    if (n > this.count)
+      throw new RangeError(`FramedRun: ${n} elements asked for, ${this.count} held`);
     return this.between(this.firstId, this.firstId + n);
   }
 
   /** Elements `from` to `to` (exclusive), all held: their bytes as a view, valid until the run next changes. */
   between(from: number, to: number): Uint8Array {
-    if (from < this.firstId || to > this.next || from > to) throw new RangeError(`FramedRun: elements ${from}..${to - 1} asked for, ${this.firstId}..${this.next - 1} held`);
+    if (from < this.firstId || to > this.next || from > to)
+      throw new RangeError(
+        `FramedRun: elements ${from}..${to - 1} asked for, ${this.firstId}..${this.next - 1} held`,
+      );
     const i = from - this.firstId;
     const j = to - this.firstId;
-    return this.buffer.subarray(i === 0 ? this.start : this.ends[i - 1], j === 0 ? this.start : this.ends[j - 1]);
+    return this.buffer.subarray(
+      i === 0 ? this.start : this.ends[i - 1],
+      j === 0 ? this.start : this.ends[j - 1],
+    );
   }
 
   clear(): void {
@@ -369,7 +390,14 @@ export function checkFraming(codec: Codec): void {
   const blobs = [new Uint8Array(3).fill(1), new Uint8Array(300).fill(2), new Uint8Array(0)];
   const wide = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`p${i}`, i]));
   const texts = ['', 'a'.repeat(31), 'é'.repeat(16), 'b'.repeat(255), '€'.repeat(100)];
-  const sample = { none: [], pairs, blobs, wide, long: Array.from({ length: 17 }, (_, i) => i), texts };
+  const sample = {
+    none: [],
+    pairs,
+    blobs,
+    wide,
+    long: Array.from({ length: 17 }, (_, i) => i),
+    texts,
+  };
   let problem = 'its bytes differ';
   try {
     const frame = new Frame(codec).map(6).items(['none', []]).value('pairs').array(pairs.length);
@@ -389,7 +417,9 @@ export function checkFraming(codec: Codec): void {
   } catch (e) {
     problem = e instanceof Error ? e.message : String(e);
   }
-  throw new Error(`src/raft/frame.ts: the injected codec does not frame arrays, maps and byte strings as MessagePack does (${problem}); the reference assembles its persisted state and snapshots from MessagePack frames`);
+  throw new Error(
+    `src/raft/frame.ts: the injected codec does not frame arrays, maps and byte strings as MessagePack does (${problem}); the reference assembles its persisted state and snapshots from MessagePack frames`,
+  );
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

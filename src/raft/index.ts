@@ -8,14 +8,27 @@ export { Raft } from './raft';
 // layer's entry point, which is all of Raft a service sees when it runs on another Raft.
 export { copyTail, Frame, stringHeaderSize, stringHeaderSizeOf, writeStringHeader } from './frame';
 
-export type MakeRaft = (peers: ClientEnd[], me: number, persister: PersisterApi, applySink: ApplySink, runtime: Runtime) => RaftPeer;
+export type MakeRaft = (
+  peers: ClientEnd[],
+  me: number,
+  persister: PersisterApi,
+  applySink: ApplySink,
+  runtime: Runtime,
+) => RaftPeer;
 
 /** makeRaft for a subclass of the reference (how the buggy variants in impls/ are built). */
 export function makeRaftWith(RaftClass: typeof Raft): MakeRaft {
-  return (peers, me, persister, applySink, runtime) => new RaftClass(peers, me, persister, applySink, runtime);
+  return (peers, me, persister, applySink, runtime) =>
+    new RaftClass(peers, me, persister, applySink, runtime);
 }
 
 // A declaration, not makeRaftWith(Raft): a module's top level only declares (grader/module-state.ts).
-export function makeRaft(peers: ClientEnd[], me: number, persister: PersisterApi, applySink: ApplySink, runtime: Runtime): RaftPeer {
+export function makeRaft(
+  peers: ClientEnd[],
+  me: number,
+  persister: PersisterApi,
+  applySink: ApplySink,
+  runtime: Runtime,
+): RaftPeer {
   return new Raft(peers, me, persister, applySink, runtime);
 }

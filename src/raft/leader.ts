@@ -56,7 +56,8 @@ export class LeaderState {
   /** Whether a majority (counting ourselves) has answered within the last `windowMs`. */
   hasQuorumContact(now: number, windowMs: number): boolean {
     let alive = 0;
-    for (let p = 0; p < this.lastReplyAt.length; p++) if (p === this.me || now - this.lastReplyAt[p] < windowMs) alive++;
+    for (let p = 0; p < this.lastReplyAt.length; p++)
+      if (p === this.me || now - this.lastReplyAt[p] < windowMs) alive++;
     return alive * 2 > this.lastReplyAt.length;
   }
 

@@ -67,17 +67,25 @@ export class LogEncoding {
     const out: EncodedArray = { length: 0, elements: [] };
     let from = log.lastIncludedIndex + 1;
     // The block the snapshot cut, if any, is from..cutTo.
-    const cutTo = from <= log.lastIndex && (from - 1) % PERSIST_BLOCK !== 0 ? Math.min((blockOf(from) + 1) * PERSIST_BLOCK, log.lastIndex) : from - 1;
+    const cutTo =
+      from <= log.lastIndex && (from - 1) % PERSIST_BLOCK !== 0
+        ? Math.min((blockOf(from) + 1) * PERSIST_BLOCK, log.lastIndex)
+        : from - 1;
     const first = blockOf(cutTo + 1);
     const complete = Math.floor((log.lastIndex - cutTo) / PERSIST_BLOCK);
     if (complete > 0) this.completeBlocks.startAt(first);
     // Framed from entry encodings: the cut block, the complete blocks not kept yet, the last block.
-    const keptThrough = complete > 0 ? first + Math.min(complete, this.completeBlocks.count) : first;
+    const keptThrough =
+      complete > 0 ? first + Math.min(complete, this.completeBlocks.count) : first;
     // The entries' encodings are kept from the cut block on, or, when complete blocks are kept
     // that no entry encodings cover (after a restart), from after those: the cut block is then
     // encoded whole until a snapshot passes them.
     const cut = cutTo >= from;
-    this.encodeEntries(log, codec, cut && keptThrough === first ? from : Math.max(cutTo + 1, keptThrough * PERSIST_BLOCK + 1));
+    this.encodeEntries(
+      log,
+      codec,
+      cut && keptThrough === first ? from : Math.max(cutTo + 1, keptThrough * PERSIST_BLOCK + 1),
+    );
     if (cut) {
       const covered = this.entries.next - this.entries.count <= from;
       if (covered) this.addBlock(out, from, cutTo);
@@ -87,9 +95,12 @@ export class LogEncoding {
     if (complete > 0) {
       for (let b = this.completeBlocks.next; b < first + complete; b++) {
         const entries = this.entries.between(b * PERSIST_BLOCK + 1, (b + 1) * PERSIST_BLOCK + 1);
-        this.completeBlocks.push(new Frame(codec).encoded(binArrayHeader(PERSIST_BLOCK, entries.length)).encoded(entries));
+        this.completeBlocks.push(
+          new Frame(codec).encoded(binArrayHeader(PERSIST_BLOCK, entries.length)).encoded(entries),
+        );
       }
-      if (complete === this.completeBlocks.count) out.run = { piece: out.elements.length, of: this.completeBlocks };
+      if (complete === this.completeBlocks.count)
+        out.run = { piece: out.elements.length, of: this.completeBlocks };
       out.elements.push(this.completeBlocks.head(complete));
       out.length += complete;
       from += complete * PERSIST_BLOCK;

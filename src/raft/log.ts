@@ -65,7 +65,9 @@ export class RaftLog {
   /** Held entries from `from` (> lastIncludedIndex) through `to` (inclusive, default: the end). */
   slice(from: number, to = this.lastIndex): Entry[] {
     if (!Number.isInteger(from) || from <= this.includedIndex || from > this.lastIndex + 1) {
-      throw new Error(`RaftLog: cannot slice from ${from}: the log holds ${this.includedIndex + 1}..${this.lastIndex}`);
+      throw new Error(
+        `RaftLog: cannot slice from ${from}: the log holds ${this.includedIndex + 1}..${this.lastIndex}`,
+      );
     }
     return this.entries.slice(from - this.includedIndex - 1, Math.max(0, to - this.includedIndex));
   }
@@ -76,7 +78,10 @@ export class RaftLog {
 
   /** Drops `index` and everything after it. */
   truncateFrom(index: number): void {
-    if (index <= this.includedIndex) throw new Error(`RaftLog: cannot truncate at ${index}: entries through ${this.includedIndex} are in the snapshot`);
+    if (index <= this.includedIndex)
+      throw new Error(
+        `RaftLog: cannot truncate at ${index}: entries through ${this.includedIndex} are in the snapshot`,
+      );
     if (index > this.lastIndex) return;
     this.entries.length = index - this.includedIndex - 1;
     this.encoding.dropFrom(index);
@@ -124,7 +129,9 @@ export class RaftLog {
 
   private at(index: number): Entry {
     if (!Number.isInteger(index) || index <= this.includedIndex || index > this.lastIndex) {
-      throw new Error(`RaftLog: index ${index} is outside the held log (${this.includedIndex + 1}..${this.lastIndex})`);
+      throw new Error(
+        `RaftLog: index ${index} is outside the held log (${this.includedIndex + 1}..${this.lastIndex})`,
+      );
     }
     return this.entries[index - this.includedIndex - 1];
   }

@@ -21,7 +21,15 @@ import { Applier, type SnapshotToDeliver } from './applier';
 import { checkFraming } from './frame';
 import { LeaderState } from './leader';
 import { RaftLog } from './log';
-import type { AppendEntriesArgs, AppendEntriesReply, Entry, InstallSnapshotArgs, InstallSnapshotReply, RequestVoteArgs, RequestVoteReply } from './messages';
+import type {
+  AppendEntriesArgs,
+  AppendEntriesReply,
+  Entry,
+  InstallSnapshotArgs,
+  InstallSnapshotReply,
+  RequestVoteArgs,
+  RequestVoteReply,
+} from './messages';
 import {
   HEARTBEAT_MS,
   LEADER_LEASE_MS,
@@ -83,11 +91,17 @@ export class Raft implements RaftPeer {
   ) {
     checkFraming(rt.codec);
     this.log = this.restore();
-    this.applier = new Applier(rt, `S${me}`, applySink, {
-      log: this.log,
-      commitIndex: () => this.commitIndex,
-      snapshotMessage: (s) => this.snapshotMessage(s),
-    }, this.log.lastIncludedIndex);
+    this.applier = new Applier(
+      rt,
+      `S${me}`,
+      applySink,
+      {
+        log: this.log,
+        commitIndex: () => this.commitIndex,
+        snapshotMessage: (s) => this.snapshotMessage(s),
+      },
+      this.log.lastIncludedIndex,
+    );
     this.handlers = {
       RequestVote: (args: RequestVoteArgs) => this.requestVote(args),
       PreVote: (args: RequestVoteArgs) => this.preVote(args),
@@ -111,7 +125,12 @@ export class Raft implements RaftPeer {
     // Replicate at once, not at the next heartbeat, but in one AppendEntries per peer for every
     // start() of the next few milliseconds (clients often arrive together).
     if (!this.replicationPaced()) this.flush(true);
-    else if (!this.flushTimer?.pending) this.flushTimer = this.rt.setTimer(REPLICATE_DELAY_MS, () => this.flush(), 'replicate new entries');
+    else if (!this.flushTimer?.pending)
+      this.flushTimer = this.rt.setTimer(
+        REPLICATE_DELAY_MS,
+        () => this.flush(),
+        'replicate new entries',
+      );
     return { index, term: this.currentTerm, isLeader: true };
   }
 
@@ -122,13 +141,19 @@ export class Raft implements RaftPeer {
   snapshot(index: number, data: Uint8Array): void {
     if (this.killed) return;
     if (index <= this.log.lastIncludedIndex || index > this.commitIndex) {
-      this.rt.log('snapshot', `ignored snapshot at ${index} (log from ${this.log.lastIncludedIndex + 1}, commit ${this.commitIndex})`);
+      this.rt.log(
+        'snapshot',
+        `ignored snapshot at ${index} (log from ${this.log.lastIncludedIndex + 1}, commit ${this.commitIndex})`,
+      );
       return;
     }
     this.log.compact(index);
     this.snapshotData = data;
     this.persist();
-    this.rt.log('snapshot', `snapshot at ${index} (term ${this.log.lastIncludedTerm}), ${this.log.length} entries kept`);
+    this.rt.log(
+      'snapshot',
+      `snapshot at ${index} (term ${this.log.lastIncludedTerm}), ${this.log.length} entries kept`,
+    );
   }
 
   kill(): void {
@@ -146,7 +171,10 @@ export class Raft implements RaftPeer {
   /** Saves the persistent state with the current snapshot (never null once one exists). */
   protected persist(): void {
     // The persister keeps a copy of what it is given, so the state is assembled in one buffer for every save.
-    this.persister.save(encodeState(this.rt.codec, this.persistentState(), this.saveBuffer), this.snapshotData);
+    this.persister.save(
+      encodeState(this.rt.codec, this.persistentState(), this.saveBuffer),
+      this.snapshotData,
+    );
     this.unsavedEntries = false;
     // A leader counts towards a commit only the entries it has saved.
     if (this.leader) this.leader.matchIndex[this.me] = this.log.lastIndex;
@@ -183,13 +211,24 @@ export class Raft implements RaftPeer {
     this.votedFor = state.votedFor;
     if (state.lastIncludedIndex > 0) {
       const snapshot = this.persister.readSnapshot();
-      if (snapshot.length === 0) throw new Error(`raft S${this.me}: persisted log starts after ${state.lastIncludedIndex} but there is no snapshot`);
+      if (snapshot.length === 0)
+        throw new Error(
+          `raft S${this.me}: persisted log starts after ${state.lastIncludedIndex} but there is no snapshot`,
+        );
       this.snapshotData = snapshot;
     }
     // The service restores the snapshot itself at restart; we resume applying after it.
     this.commitIndex = state.lastIncludedIndex;
-    const log = new RaftLog(state.lastIncludedIndex, state.lastIncludedTerm, state.entries, state.savedBlocks);
-    this.rt.log('persist', `restored term ${this.currentTerm} vote ${this.votedFor} log ${log.lastIncludedIndex}+${log.length}`);
+    const log = new RaftLog(
+      state.lastIncludedIndex,
+      state.lastIncludedTerm,
+      state.entries,
+      state.savedBlocks,
+    );
+    this.rt.log(
+      'persist',
+      `restored term ${this.currentTerm} vote ${this.votedFor} log ${log.lastIncludedIndex}+${log.length}`,
+    );
     return log;
   }
 
@@ -202,7 +241,11 @@ export class Raft implements RaftPeer {
   protected resetElectionTimer(): void {
     this.electionTimer?.cancel();
     if (this.killed) return;
-    this.electionTimer = this.rt.setTimer(this.electionTimeoutMs(), () => this.electionTimeout(), 'election timeout');
+    this.electionTimer = this.rt.setTimer(
+      this.electionTimeoutMs(),
+      () => this.electionTimeout(),
+      'election timeout',
+    );
   }
 
   /** Any RPC with a newer term makes us a follower of that term (Figure 2, "All Servers"). */
@@ -240,7 +283,12 @@ export class Raft implements RaftPeer {
     if (this.preVotes.term !== term) this.preVotes = { term, granted: new Set() };
     const votes = this.preVotes;
     const askedAt = this.rt.now();
-    const args: RequestVoteArgs = { term, candidateId: this.me, lastLogIndex: this.log.lastIndex, lastLogTerm: this.log.lastTerm };
+    const args: RequestVoteArgs = {
+      term,
+      candidateId: this.me,
+      lastLogIndex: this.log.lastIndex,
+      lastLogTerm: this.log.lastTerm,
+    };
     for (let p = 0; p < this.peers.length; p++) {
       if (p === this.me) continue;
       void this.peers[p].call<RequestVoteReply>('Raft.PreVote', args).then((reply) => {
@@ -248,7 +296,11 @@ export class Raft implements RaftPeer {
         this.observeTerm(reply.term);
         // A grant counts while we still aim at that term and have heard no leader since we asked,
         // even if it answers an earlier round (with long reordering, answers are often late).
-        const current = this.preVotes === votes && this.currentTerm + 1 === term && this.role !== 'leader' && this.lastLeaderContact < askedAt;
+        const current =
+          this.preVotes === votes &&
+          this.currentTerm + 1 === term &&
+          this.role !== 'leader' &&
+          this.lastLeaderContact < askedAt;
         if (!current || !reply.voteGranted) return;
         votes.granted.add(p);
         if ((votes.granted.size + 1) * 2 > this.peers.length) {
@@ -276,18 +328,27 @@ export class Raft implements RaftPeer {
     this.persist();
     this.resetElectionTimer();
     this.votesGranted = 1;
-    this.rt.log('election', `term ${this.currentTerm}: candidate (log ${this.log.lastIndex}/t${this.log.lastTerm})`);
+    this.rt.log(
+      'election',
+      `term ${this.currentTerm}: candidate (log ${this.log.lastIndex}/t${this.log.lastTerm})`,
+    );
     if (this.votesGranted * 2 > this.peers.length) {
       this.becomeLeader();
       return;
     }
-    const args: RequestVoteArgs = { term: this.currentTerm, candidateId: this.me, lastLogIndex: this.log.lastIndex, lastLogTerm: this.log.lastTerm };
+    const args: RequestVoteArgs = {
+      term: this.currentTerm,
+      candidateId: this.me,
+      lastLogIndex: this.log.lastIndex,
+      lastLogTerm: this.log.lastTerm,
+    };
     for (let p = 0; p < this.peers.length; p++) if (p !== this.me) void this.solicitVote(p, args);
   }
 
   /** Asks p for its vote, again after a failed call (section 5.1: retry unanswered RPCs) while the election lasts. */
   private async solicitVote(p: number, args: RequestVoteArgs): Promise<void> {
-    const electing = () => !this.killed && this.role === 'candidate' && this.currentTerm === args.term;
+    const electing = () =>
+      !this.killed && this.role === 'candidate' && this.currentTerm === args.term;
     let reply: RequestVoteReply | null = null;
     while (electing()) {
       reply = await this.peers[p].call<RequestVoteReply>('Raft.RequestVote', args);
@@ -301,12 +362,24 @@ export class Raft implements RaftPeer {
   }
 
   private becomeLeader(): void {
-    if (this.log.lastIndex < this.commitIndex) throw new Error(`raft S${this.me}: leader completeness: elected with log ${this.log.lastIndex} < commitIndex ${this.commitIndex}`);
+    if (this.log.lastIndex < this.commitIndex)
+      throw new Error(
+        `raft S${this.me}: leader completeness: elected with log ${this.log.lastIndex} < commitIndex ${this.commitIndex}`,
+      );
     this.role = 'leader';
     this.electionTimer?.cancel();
-    const leader = new LeaderState(this.currentTerm, this.me, this.peers.length, this.log.lastIndex, this.rt.now());
+    const leader = new LeaderState(
+      this.currentTerm,
+      this.me,
+      this.peers.length,
+      this.log.lastIndex,
+      this.rt.now(),
+    );
     this.leader = leader;
-    this.rt.log('election', `term ${this.currentTerm}: leader with ${this.votesGranted} votes, log ${this.log.lastIndex}/t${this.log.lastTerm}`);
+    this.rt.log(
+      'election',
+      `term ${this.currentTerm}: leader with ${this.votesGranted} votes, log ${this.log.lastIndex}/t${this.log.lastTerm}`,
+    );
     this.checkQuorum(leader);
     for (let p = 0; p < this.peers.length; p++) if (p !== this.me) this.sendTo(leader, p);
   }
@@ -318,14 +391,24 @@ export class Raft implements RaftPeer {
       this.becomeFollower(`no majority heard for ${LEADER_LEASE_MS} ms`);
       return;
     }
-    leader.quorumTimer = this.rt.setTimer(HEARTBEAT_MS, () => this.checkQuorum(leader), 'check quorum');
+    leader.quorumTimer = this.rt.setTimer(
+      HEARTBEAT_MS,
+      () => this.checkQuorum(leader),
+      'check quorum',
+    );
   }
 
   requestVote(args: RequestVoteArgs): RequestVoteReply {
-    if (this.killed || args.term < this.currentTerm) return { term: this.currentTerm, voteGranted: false };
+    if (this.killed || args.term < this.currentTerm)
+      return { term: this.currentTerm, voteGranted: false };
     this.observeTerm(args.term);
     const free = this.votedFor === -1 || this.votedFor === args.candidateId;
-    const upToDate = isLogUpToDate(args.lastLogTerm, args.lastLogIndex, this.log.lastTerm, this.log.lastIndex);
+    const upToDate = isLogUpToDate(
+      args.lastLogTerm,
+      args.lastLogIndex,
+      this.log.lastTerm,
+      this.log.lastIndex,
+    );
     if (!free || !upToDate) return { term: this.currentTerm, voteGranted: false };
     this.grantVote(args.candidateId);
     return { term: this.currentTerm, voteGranted: true };
@@ -333,15 +416,26 @@ export class Raft implements RaftPeer {
 
   /** Would we vote for this candidate in the next term? Changes nothing here. */
   preVote(args: RequestVoteArgs): RequestVoteReply {
-    const heardLeader = this.role === 'leader' || this.rt.now() - this.lastLeaderContact < LEADER_STICKINESS_MS;
-    const upToDate = isLogUpToDate(args.lastLogTerm, args.lastLogIndex, this.log.lastTerm, this.log.lastIndex);
-    return { term: this.currentTerm, voteGranted: !this.killed && args.term > this.currentTerm && !heardLeader && upToDate };
+    const heardLeader =
+      this.role === 'leader' || this.rt.now() - this.lastLeaderContact < LEADER_STICKINESS_MS;
+    const upToDate = isLogUpToDate(
+      args.lastLogTerm,
+      args.lastLogIndex,
+      this.log.lastTerm,
+      this.log.lastIndex,
+    );
+    return {
+      term: this.currentTerm,
+      voteGranted: !this.killed && args.term > this.currentTerm && !heardLeader && upToDate,
+    };
   }
 
   /** Records the vote durably and, so as not to compete with the candidate, restarts our timer. */
   protected grantVote(candidate: number): void {
     if (this.votedFor !== -1 && this.votedFor !== candidate) {
-      throw new Error(`raft S${this.me}: election safety: second vote in term ${this.currentTerm} (for S${candidate}, already S${this.votedFor})`);
+      throw new Error(
+        `raft S${this.me}: election safety: second vote in term ${this.currentTerm} (for S${candidate}, already S${this.votedFor})`,
+      );
     }
     if (this.votedFor !== candidate) {
       this.votedFor = candidate;
@@ -367,7 +461,8 @@ export class Raft implements RaftPeer {
     this.saveNewEntries();
     this.advanceCommit(leader);
     const now = this.rt.now();
-    for (let p = 0; p < this.peers.length; p++) if (p !== this.me && (eager || !leader.busy(p, now))) this.sendTo(leader, p);
+    for (let p = 0; p < this.peers.length; p++)
+      if (p !== this.me && (eager || !leader.busy(p, now))) this.sendTo(leader, p);
   }
 
   /** Sends peer p what it needs next (entries from nextIndex, or the snapshot) and re-arms its heartbeat. */
@@ -381,16 +476,27 @@ export class Raft implements RaftPeer {
       void this.sendAppend(leader, p, this.log.lastIncludedIndex, true);
     }
     leader.heartbeats[p]?.cancel();
-    leader.heartbeats[p] = this.rt.setTimer(HEARTBEAT_MS, () => this.heartbeat(leader, p), `heartbeat to S${p}`);
+    leader.heartbeats[p] = this.rt.setTimer(
+      HEARTBEAT_MS,
+      () => this.heartbeat(leader, p),
+      `heartbeat to S${p}`,
+    );
   }
 
   private heartbeat(leader: LeaderState, p: number): void {
     if (!this.killed && this.leader === leader) this.sendTo(leader, p);
   }
 
-  private async sendAppend(leader: LeaderState, p: number, prevLogIndex: number, probe = false): Promise<void> {
+  private async sendAppend(
+    leader: LeaderState,
+    p: number,
+    prevLogIndex: number,
+    probe = false,
+  ): Promise<void> {
     this.saveNewEntries();
-    const last = probe ? prevLogIndex : Math.min(this.log.lastIndex, prevLogIndex + MAX_ENTRIES_PER_APPEND);
+    const last = probe
+      ? prevLogIndex
+      : Math.min(this.log.lastIndex, prevLogIndex + MAX_ENTRIES_PER_APPEND);
     const args: AppendEntriesArgs = {
       term: leader.term,
       leaderId: this.me,
@@ -399,7 +505,8 @@ export class Raft implements RaftPeer {
       entries: this.log.slice(prevLogIndex + 1, last),
       leaderCommit: this.commitIndex,
     };
-    if (args.entries.length > 0) this.rt.log('append', `-> S${p} ${prevLogIndex + 1}..${last} commit ${this.commitIndex}`);
+    if (args.entries.length > 0)
+      this.rt.log('append', `-> S${p} ${prevLogIndex + 1}..${last} commit ${this.commitIndex}`);
     const call = leader.beginCall(p, this.rt.now());
     const reply = await this.peers[p].call<AppendEntriesReply>('Raft.AppendEntries', args);
     if (this.killed) return;
@@ -416,15 +523,26 @@ export class Raft implements RaftPeer {
       }
       leader.nextIndex[p] = Math.max(leader.nextIndex[p], match + 1);
     } else {
-      const guess = Math.min(this.nextIndexAfterRejection(reply, args.prevLogIndex), args.prevLogIndex);
-      leader.nextIndex[p] = Math.max(leader.matchIndex[p] + 1, Math.min(leader.nextIndex[p], guess));
-      if (leader.nextIndex[p] < before) this.rt.log('append', `S${p} rejected at ${args.prevLogIndex}: next ${before} -> ${leader.nextIndex[p]}`);
+      const guess = Math.min(
+        this.nextIndexAfterRejection(reply, args.prevLogIndex),
+        args.prevLogIndex,
+      );
+      leader.nextIndex[p] = Math.max(
+        leader.matchIndex[p] + 1,
+        Math.min(leader.nextIndex[p], guess),
+      );
+      if (leader.nextIndex[p] < before)
+        this.rt.log(
+          'append',
+          `S${p} rejected at ${args.prevLogIndex}: next ${before} -> ${leader.nextIndex[p]}`,
+        );
       // A probe sent after our snapshot came back unmatched: that snapshot was lost, send it again now.
       if (probe) leader.snapshotSentAt[p] = -Infinity;
     }
     // While the peer lags, keep a call in flight; a rejection that taught nothing waits for the heartbeat.
     const progressed = reply.success || leader.nextIndex[p] < before || probe;
-    if (progressed && leader.nextIndex[p] <= this.log.lastIndex && !leader.busy(p, this.rt.now())) this.sendTo(leader, p);
+    if (progressed && leader.nextIndex[p] <= this.log.lastIndex && !leader.busy(p, this.rt.now()))
+      this.sendTo(leader, p);
   }
 
   /** Where to retry after a rejection at prevLogIndex (section 5.3's fast backup, with the follower's hint). */
@@ -440,7 +558,10 @@ export class Raft implements RaftPeer {
       lastIncludedTerm: this.log.lastIncludedTerm,
       data: this.snapshotData ?? new Uint8Array(0),
     };
-    this.rt.log('snapshot', `-> S${p} snapshot through ${args.lastIncludedIndex} (${args.data.length} B)`);
+    this.rt.log(
+      'snapshot',
+      `-> S${p} snapshot through ${args.lastIncludedIndex} (${args.data.length} B)`,
+    );
     const sentAt = this.rt.now();
     const call = leader.beginCall(p, sentAt);
     leader.snapshotSentAt[p] = sentAt;
@@ -453,7 +574,8 @@ export class Raft implements RaftPeer {
     if (this.leader !== leader) return;
     leader.matchIndex[p] = Math.max(leader.matchIndex[p], args.lastIncludedIndex);
     leader.nextIndex[p] = Math.max(leader.nextIndex[p], args.lastIncludedIndex + 1);
-    if (leader.nextIndex[p] <= this.log.lastIndex && !leader.busy(p, this.rt.now())) this.sendTo(leader, p);
+    if (leader.nextIndex[p] <= this.log.lastIndex && !leader.busy(p, this.rt.now()))
+      this.sendTo(leader, p);
   }
 
   private advanceCommit(leader: LeaderState): void {
@@ -464,11 +586,19 @@ export class Raft implements RaftPeer {
 
   /** The commitIndex a leader may adopt when `majority` is replicated on a majority (Figure 8 rule). */
   protected commitIndexFor(majority: number): number {
-    return advanceCommitIndex(this.commitIndex, majority, (i) => this.log.term(i), this.currentTerm);
+    return advanceCommitIndex(
+      this.commitIndex,
+      majority,
+      (i) => this.log.term(i),
+      this.currentTerm,
+    );
   }
 
   private setCommitIndex(index: number): void {
-    if (index < this.commitIndex) throw new Error(`raft S${this.me}: commitIndex would go back from ${this.commitIndex} to ${index}`);
+    if (index < this.commitIndex)
+      throw new Error(
+        `raft S${this.me}: commitIndex would go back from ${this.commitIndex} to ${index}`,
+      );
     if (index === this.commitIndex) return;
     this.commitIndex = index;
     this.applier.notify();
@@ -479,7 +609,8 @@ export class Raft implements RaftPeer {
   /** Common to AppendEntries and InstallSnapshot: adopt the term, follow its leader, hold the timer. */
   private acceptLeader(term: number, leaderId: number): void {
     this.observeTerm(term);
-    if (this.role === 'leader') throw new Error(`raft S${this.me}: election safety: S${leaderId} also leads term ${term}`);
+    if (this.role === 'leader')
+      throw new Error(`raft S${this.me}: election safety: S${leaderId} also leads term ${term}`);
     if (this.role === 'candidate') this.becomeFollower(`S${leaderId} leads`);
     this.heardFromLeader();
   }
@@ -491,7 +622,13 @@ export class Raft implements RaftPeer {
   }
 
   appendEntries(args: AppendEntriesArgs): AppendEntriesReply {
-    const reply: AppendEntriesReply = { term: this.currentTerm, success: false, xTerm: -1, xIndex: -1, xLen: -1 };
+    const reply: AppendEntriesReply = {
+      term: this.currentTerm,
+      success: false,
+      xTerm: -1,
+      xIndex: -1,
+      xLen: -1,
+    };
     if (this.killed || args.term < this.currentTerm) return reply;
     this.acceptLeader(args.term, args.leaderId);
     reply.term = this.currentTerm;
@@ -506,17 +643,23 @@ export class Raft implements RaftPeer {
         return reply;
       }
       if (entries[skip - 1][0] !== this.log.lastIncludedTerm) {
-        throw new Error(`raft S${this.me}: log matching: leader has term ${entries[skip - 1][0]} at our snapshot's index ${this.log.lastIncludedIndex} (term ${this.log.lastIncludedTerm})`);
+        throw new Error(
+          `raft S${this.me}: log matching: leader has term ${entries[skip - 1][0]} at our snapshot's index ${this.log.lastIncludedIndex} (term ${this.log.lastIncludedTerm})`,
+        );
       }
       entries = entries.slice(skip);
       prevLogIndex = this.log.lastIncludedIndex;
-    } else if (prevLogIndex > this.log.lastIndex || this.log.term(prevLogIndex) !== args.prevLogTerm) {
+    } else if (
+      prevLogIndex > this.log.lastIndex ||
+      this.log.term(prevLogIndex) !== args.prevLogTerm
+    ) {
       Object.assign(reply, conflictHint(this.log, prevLogIndex));
       return reply;
     }
     this.acceptEntries(prevLogIndex, entries);
     const lastNew = args.prevLogIndex + args.entries.length;
-    if (args.leaderCommit > this.commitIndex) this.setCommitIndex(Math.max(this.commitIndex, Math.min(args.leaderCommit, lastNew)));
+    if (args.leaderCommit > this.commitIndex)
+      this.setCommitIndex(Math.max(this.commitIndex, Math.min(args.leaderCommit, lastNew)));
     reply.success = true;
     return reply;
   }
@@ -529,13 +672,18 @@ export class Raft implements RaftPeer {
     const first = firstNewEntry(this.log, prevLogIndex, entries);
     for (let i = 0; i < first; i++) {
       if (!sameCommand(this.log.command(prevLogIndex + 1 + i), entries[i][1], this.rt)) {
-        throw new Error(`raft S${this.me}: log matching: index ${prevLogIndex + 1 + i} has term ${entries[i][0]} on both sides but different commands`);
+        throw new Error(
+          `raft S${this.me}: log matching: index ${prevLogIndex + 1 + i} has term ${entries[i][0]} on both sides but different commands`,
+        );
       }
     }
     if (first === entries.length) return;
     const at = prevLogIndex + 1 + first;
     if (at <= this.log.lastIndex) {
-      if (at <= this.commitIndex) throw new Error(`raft S${this.me}: would truncate committed entry ${at} (commitIndex ${this.commitIndex})`);
+      if (at <= this.commitIndex)
+        throw new Error(
+          `raft S${this.me}: would truncate committed entry ${at} (commitIndex ${this.commitIndex})`,
+        );
       this.rt.log('append', `conflict at ${at}: dropping ${at}..${this.log.lastIndex}`);
       this.log.truncateFrom(at);
     }
@@ -556,7 +704,10 @@ export class Raft implements RaftPeer {
     }
     this.snapshotData = args.data;
     this.persist();
-    this.rt.log('snapshot', `installed snapshot through ${L} from S${args.leaderId}, ${this.log.length} entries kept`);
+    this.rt.log(
+      'snapshot',
+      `installed snapshot through ${L} from S${args.leaderId}, ${this.log.length} entries kept`,
+    );
     this.applier.offerSnapshot({ data: args.data, term: args.lastIncludedTerm, index: L });
     this.setCommitIndex(L);
     return { term: this.currentTerm };

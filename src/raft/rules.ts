@@ -18,11 +18,19 @@ export const LEADER_STICKINESS_MS = ELECTION_TIMEOUT_MIN_MS;
 export const MAX_ENTRIES_PER_APPEND = 512;
 
 export function randomElectionTimeout(random: () => number): number {
-  return ELECTION_TIMEOUT_MIN_MS + Math.floor(random() * (ELECTION_TIMEOUT_MAX_MS - ELECTION_TIMEOUT_MIN_MS));
+  return (
+    ELECTION_TIMEOUT_MIN_MS +
+    Math.floor(random() * (ELECTION_TIMEOUT_MAX_MS - ELECTION_TIMEOUT_MIN_MS))
+  );
 }
 
 /** §5.4.1: a candidate's log is at least as up-to-date as ours (last term first, then length). */
-export function isLogUpToDate(candidateLastTerm: number, candidateLastIndex: number, myLastTerm: number, myLastIndex: number): boolean {
+export function isLogUpToDate(
+  candidateLastTerm: number,
+  candidateLastIndex: number,
+  myLastTerm: number,
+  myLastIndex: number,
+): boolean {
   if (candidateLastTerm !== myLastTerm) return candidateLastTerm > myLastTerm;
   return candidateLastIndex >= myLastIndex;
 }
@@ -50,21 +58,32 @@ export function majorityMatchIndex(matchIndex: readonly number[]): number {
  * §5.4.2 (Figure 8): a leader commits by counting replicas only entries of its own term; earlier
  * ones commit indirectly with them. Returns the new commitIndex.
  */
-export function advanceCommitIndex(commitIndex: number, majorityIndex: number, termAt: (index: number) => number, currentTerm: number): number {
+export function advanceCommitIndex(
+  commitIndex: number,
+  majorityIndex: number,
+  termAt: (index: number) => number,
+  currentTerm: number,
+): number {
   if (majorityIndex > commitIndex && termAt(majorityIndex) === currentTerm) return majorityIndex;
   return commitIndex;
 }
 
 /** The follower's hint after a failed consistency check at prevLogIndex (section 5.3, "fast
  * backup"): the conflicting term and where it starts, or the log's length if it is too short. */
-export function conflictHint(log: RaftLog, prevLogIndex: number): Pick<AppendEntriesReply, 'xTerm' | 'xIndex' | 'xLen'> {
+export function conflictHint(
+  log: RaftLog,
+  prevLogIndex: number,
+): Pick<AppendEntriesReply, 'xTerm' | 'xIndex' | 'xLen'> {
   const xLen = log.lastIndex + 1;
   if (prevLogIndex > log.lastIndex) return { xTerm: -1, xIndex: -1, xLen };
   return { xTerm: log.term(prevLogIndex), xIndex: log.firstIndexOfTermAt(prevLogIndex), xLen };
 }
 
 /** The leader's next guess of nextIndex after a rejection carrying a conflict hint. */
-export function nextIndexAfterConflict(log: RaftLog, reply: Pick<AppendEntriesReply, 'xTerm' | 'xIndex' | 'xLen'>): number {
+export function nextIndexAfterConflict(
+  log: RaftLog,
+  reply: Pick<AppendEntriesReply, 'xTerm' | 'xIndex' | 'xLen'>,
+): number {
   if (reply.xTerm < 0) return reply.xLen;
   const last = log.lastIndexOfTerm(reply.xTerm);
   // We hold xTerm: the follower may match through our last entry of it. Otherwise skip its whole run.
@@ -77,7 +96,11 @@ export function nextIndexAfterConflict(log: RaftLog, reply: Pick<AppendEntriesRe
  * the log does not already hold with the same term. Entries already held are left alone, so a
  * stale or duplicated AppendEntries never truncates anything (Figure 2, AppendEntries step 3).
  */
-export function firstNewEntry(log: RaftLog, prevLogIndex: number, entries: readonly Entry[]): number {
+export function firstNewEntry(
+  log: RaftLog,
+  prevLogIndex: number,
+  entries: readonly Entry[],
+): number {
   for (let i = 0; i < entries.length; i++) {
     const index = prevLogIndex + 1 + i;
     if (index > log.lastIndex || log.term(index) !== entries[i][0]) return i;

@@ -34,7 +34,13 @@ export interface SavedBlock {
   bytes: Uint8Array;
 }
 
-type Encoded = [currentTerm: number, votedFor: number, lastIncludedIndex: number, lastIncludedTerm: number, entryBlocks: Uint8Array[]];
+type Encoded = [
+  currentTerm: number,
+  votedFor: number,
+  lastIncludedIndex: number,
+  lastIncludedTerm: number,
+  entryBlocks: Uint8Array[],
+];
 
 /**
  * What one Raft peer's saves reuse: a buffer to assemble the state in, and the encoding of the
@@ -48,7 +54,11 @@ export class SaveBuffer {
 
   /** stateStart(codec, numbers, blocks), encoded again only when it changed. */
   start(codec: Codec, numbers: number[], blocks: number): Uint8Array {
-    if (this.encoded === undefined || blocks !== this.blocks || !sameNumbers(numbers, this.numbers)) {
+    if (
+      this.encoded === undefined ||
+      blocks !== this.blocks ||
+      !sameNumbers(numbers, this.numbers)
+    ) {
       this.numbers = numbers;
       this.blocks = blocks;
       this.encoded = stateStart(codec, numbers, blocks);
@@ -65,7 +75,9 @@ export class SaveBuffer {
 export function encodeState(codec: Codec, s: PersistentState, into?: SaveBuffer): Uint8Array {
   const numbers = [s.currentTerm, s.votedFor, s.lastIncludedIndex, s.lastIncludedTerm];
   const blocks = s.entryBlocks;
-  const start = into ? into.start(codec, numbers, blocks.length) : stateStart(codec, numbers, blocks.length);
+  const start = into
+    ? into.start(codec, numbers, blocks.length)
+    : stateStart(codec, numbers, blocks.length);
   if (into && blocks.run) {
     // The log's complete blocks are most of the state: the rest is written around them, in their
     // buffer, instead of copying them into `into`.
@@ -100,7 +112,9 @@ export function decodeState(codec: Codec, bytes: Uint8Array): RestoredState | un
   if (bytes.length === 0) return undefined;
   const value = codec.decode<Encoded>(bytes);
   if (!Array.isArray(value) || value.length !== 5 || !Array.isArray(value[4])) {
-    throw new Error(`raft: persisted state is not [term, votedFor, lastIncludedIndex, lastIncludedTerm, blocks] (${bytes.length} bytes)`);
+    throw new Error(
+      `raft: persisted state is not [term, votedFor, lastIncludedIndex, lastIncludedTerm, blocks] (${bytes.length} bytes)`,
+    );
   }
   const [currentTerm, votedFor, lastIncludedIndex, lastIncludedTerm, blocks] = value;
   const entries: Entry[] = [];

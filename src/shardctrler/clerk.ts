@@ -4,7 +4,15 @@
 import type { ClientEnd, Runtime } from '../../harness/api';
 import type { Clerk } from '../../harness/contracts/shardctrler';
 import { RetryingClerk } from '../kvraft/retrying-clerk';
-import { invalidOp, OK, type Config, type Groups, type Op, type QueryReply, type Reply } from './common';
+import {
+  invalidOp,
+  OK,
+  type Config,
+  type Groups,
+  type Op,
+  type QueryReply,
+  type Reply,
+} from './common';
 
 /** The pause after a full round of servers that all failed or refused (the course's 100 ms). */
 export const RETRY_ROUND_MS = 100;
@@ -15,7 +23,12 @@ export class ClerkImpl extends RetryingClerk implements Clerk {
   }
 
   async query(num: number): Promise<Config> {
-    const reply = await this.send<QueryReply>({ kind: 'Query', num, clientId: this.clientId, seq: 0 });
+    const reply = await this.send<QueryReply>({
+      kind: 'Query',
+      num,
+      clientId: this.clientId,
+      seq: 0,
+    });
     return reply.config!;
   }
 

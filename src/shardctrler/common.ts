@@ -49,24 +49,38 @@ export type Op =
 
 /** Why a request cannot be applied, or undefined if it can: checked by the clerk and the server. */
 export function invalidOp(op: Op): string | undefined {
-  const gidProblem = (gid: unknown) => (Number.isInteger(gid) && (gid as number) > 0 && (gid as number) < 2 ** 31 ? undefined : `gid ${String(gid)} is not a positive 31-bit integer`);
+  const gidProblem = (gid: unknown) =>
+    Number.isInteger(gid) && (gid as number) > 0 && (gid as number) < 2 ** 31
+      ? undefined
+      : `gid ${String(gid)} is not a positive 31-bit integer`;
   switch (op.kind) {
     case 'Join': {
-      if (op.servers === null || typeof op.servers !== 'object' || Array.isArray(op.servers)) return 'join takes an object gid -> server names';
+      if (op.servers === null || typeof op.servers !== 'object' || Array.isArray(op.servers))
+        return 'join takes an object gid -> server names';
       for (const [gid, names] of Object.entries(op.servers)) {
-        const bad = gidProblem(Number(gid)) ?? (Array.isArray(names) && names.every((s) => typeof s === 'string') ? undefined : `the servers of gid ${gid} are not a list of names`);
+        const bad =
+          gidProblem(Number(gid)) ??
+          (Array.isArray(names) && names.every((s) => typeof s === 'string')
+            ? undefined
+            : `the servers of gid ${gid} are not a list of names`);
         if (bad) return `join: ${bad}`;
       }
       return undefined;
     }
     case 'Leave':
       if (!Array.isArray(op.gids)) return 'leave takes a list of gids';
-      return op.gids.map(gidProblem).find((p) => p !== undefined)?.replace(/^/, 'leave: ');
+      return op.gids
+        .map(gidProblem)
+        .find((p) => p !== undefined)
+        ?.replace(/^/, 'leave: ');
     case 'Move':
-      if (!Number.isInteger(op.shard) || op.shard < 0 || op.shard >= NShards) return `move: shard ${String(op.shard)} is not in 0..${NShards - 1}`;
+      if (!Number.isInteger(op.shard) || op.shard < 0 || op.shard >= NShards)
+        return `move: shard ${String(op.shard)} is not in 0..${NShards - 1}`;
       return op.gid === 0 ? undefined : gidProblem(op.gid)?.replace(/^/, 'move: ');
     case 'Query':
-      return Number.isInteger(op.num) ? undefined : `query: configuration number ${String(op.num)} is not an integer`;
+      return Number.isInteger(op.num)
+        ? undefined
+        : `query: configuration number ${String(op.num)} is not an integer`;
     default:
       return `unknown operation ${String((op as { kind: unknown }).kind)}`;
   }

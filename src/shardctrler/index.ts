@@ -11,7 +11,12 @@ export { ConfigHistory } from './configs';
 export { rebalance } from './rebalance';
 export * from './common';
 
-export function makeShardCtrler(servers: ClientEnd[], me: number, persister: PersisterApi, runtime: Runtime): ShardCtrler {
+export function makeShardCtrler(
+  servers: ClientEnd[],
+  me: number,
+  persister: PersisterApi,
+  runtime: Runtime,
+): ShardCtrler {
   return new ShardCtrlerImpl(servers, me, persister, runtime, makeRaft);
 }
 

@@ -14,7 +14,8 @@ export function rebalance(shards: readonly number[], gids: readonly number[]): n
   const n = shards.length;
   const groups = [...new Set(gids)].sort((a, b) => a - b);
   if (groups.length === 0) return shards.map(() => 0);
-  if (groups.includes(0)) throw new Error('rebalance: gid 0 is the invalid group and cannot own shards');
+  if (groups.includes(0))
+    throw new Error('rebalance: gid 0 is the invalid group and cannot own shards');
 
   // The shards each group keeps for now, in shard order, and those without a live owner.
   const owned = new Map<number, number[]>(groups.map((g) => [g, []]));
@@ -23,7 +24,9 @@ export function rebalance(shards: readonly number[], gids: readonly number[]): n
 
   const base = Math.floor(n / groups.length);
   const extra = n % groups.length;
-  const byHolding = [...groups].sort((a, b) => owned.get(b)!.length - owned.get(a)!.length || a - b);
+  const byHolding = [...groups].sort(
+    (a, b) => owned.get(b)!.length - owned.get(a)!.length || a - b,
+  );
   const target = new Map<number, number>(byHolding.map((g, i) => [g, base + (i < extra ? 1 : 0)]));
 
   // Groups over their target give up their highest-numbered shards.
@@ -38,6 +41,9 @@ export function rebalance(shards: readonly number[], gids: readonly number[]): n
     const mine = owned.get(g)!;
     for (let need = target.get(g)! - mine.length; need > 0; need--) next[free[k++]] = g;
   }
-  if (k !== free.length) throw new Error(`rebalance: ${free.length - k} shards left unassigned (targets do not add up to ${n})`);
+  if (k !== free.length)
+    throw new Error(
+      `rebalance: ${free.length - k} shards left unassigned (targets do not add up to ${n})`,
+    );
   return next;
 }

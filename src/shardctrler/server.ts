@@ -5,7 +5,19 @@
 import type { ClientEnd, Handler, PersisterApi, Runtime } from '../../harness/api';
 import type { ApplyMsg, RaftModule, RaftPeer } from '../../harness/contracts/raft';
 import type { ShardCtrler } from '../../harness/contracts/shardctrler';
-import { ErrWrongLeader, invalidOp, OK, type Config, type JoinArgs, type LeaveArgs, type MoveArgs, type Op, type QueryArgs, type QueryReply, type Reply } from './common';
+import {
+  ErrWrongLeader,
+  invalidOp,
+  OK,
+  type Config,
+  type JoinArgs,
+  type LeaveArgs,
+  type MoveArgs,
+  type Op,
+  type QueryArgs,
+  type QueryReply,
+  type Reply,
+} from './common';
 import { PendingRequests } from '../kvraft/pending';
 import { ConfigHistory } from './configs';
 
@@ -34,7 +46,12 @@ export class ShardCtrlerImpl implements ShardCtrler {
     makeHistory: () => ConfigHistory = () => new ConfigHistory(),
   ) {
     this.history = makeHistory();
-    this.pending = new PendingRequests(runtime, () => this.raft, WRONG_LEADER, 'ctrler request watchdog');
+    this.pending = new PendingRequests(
+      runtime,
+      () => this.raft,
+      WRONG_LEADER,
+      'ctrler request watchdog',
+    );
     this.raft = makeRaft(servers, me, persister, (msg) => this.onApply(msg), runtime);
     this.handlers = {
       Join: (args: JoinArgs) => this.write({ kind: 'Join', ...args }),
@@ -65,7 +82,8 @@ export class ShardCtrlerImpl implements ShardCtrler {
     if (problem) throw new Error(`ShardCtrler.Query: ${problem}`);
     // A numbered configuration never changes: a replica that holds it may answer at once. Only
     // "the latest" needs the log (this replica's latest may be stale).
-    if (args.num >= 0 && args.num <= this.history.latest.num) return { err: OK, config: this.history.query(args.num) };
+    if (args.num >= 0 && args.num <= this.history.latest.num)
+      return { err: OK, config: this.history.query(args.num) };
     return this.submit(op);
   }
 
@@ -79,12 +97,18 @@ export class ShardCtrlerImpl implements ShardCtrler {
     if (this.dead || !msg.commandValid) return;
     const index = msg.commandIndex;
     if (index !== this.lastApplied + 1) {
-      throw new Error(`ShardCtrler ${this.me}: Raft applied index ${index} after ${this.lastApplied}: entries must arrive in order without gaps`);
+      throw new Error(
+        `ShardCtrler ${this.me}: Raft applied index ${index} after ${this.lastApplied}: entries must arrive in order without gaps`,
+      );
     }
     const op = msg.command as Op;
     const config = this.history.apply(op) ?? null;
     this.lastApplied = index;
-    if (op.kind !== 'Query') this.runtime.log('config', `applied ${op.kind} from ${op.clientId}#${op.seq}: latest is ${this.history.latest.num}`);
+    if (op.kind !== 'Query')
+      this.runtime.log(
+        'config',
+        `applied ${op.kind} from ${op.clientId}#${op.seq}: latest is ${this.history.latest.num}`,
+      );
     this.pending.applied(index, op, { err: OK, config });
   }
 }

@@ -6,7 +6,19 @@
 import type { Runtime } from '../../harness/api';
 import type { MakeEnd, ShardKVClerk } from '../../harness/contracts/shardkv';
 import type { Clerk as CtrlerClerk } from '../../harness/contracts/shardctrler';
-import { EndCache, ErrNoKey, ErrWrongGroup, key2shard, OK, zeroConfig, type Config, type GetArgs, type GetReply, type PutAppendArgs, type PutAppendReply } from './common';
+import {
+  EndCache,
+  ErrNoKey,
+  ErrWrongGroup,
+  key2shard,
+  OK,
+  zeroConfig,
+  type Config,
+  type GetArgs,
+  type GetReply,
+  type PutAppendArgs,
+  type PutAppendReply,
+} from './common';
 
 /** The pause before asking the controller again (the course's 100 ms). */
 export const RETRY_MS = 100;
@@ -22,7 +34,11 @@ export class ClerkImpl implements ShardKVClerk {
   /** Has the clerk asked the controller yet? Its first look needs no pause. */
   private asked = false;
 
-  constructor(protected readonly ctrler: CtrlerClerk, makeEnd: MakeEnd, protected readonly runtime: Runtime) {
+  constructor(
+    protected readonly ctrler: CtrlerClerk,
+    makeEnd: MakeEnd,
+    protected readonly runtime: Runtime,
+  ) {
     this.ends = new EndCache(makeEnd);
     // A random safe integer: ids of clerks made by different runtimes must not collide.
     this.clientId = Math.floor(runtime.random() * 2 ** 53);
@@ -52,7 +68,11 @@ export class ClerkImpl implements ShardKVClerk {
   }
 
   /** Sends until the group owning the key's shard answers OK (or ErrNoKey). */
-  protected async call<R extends { err: string }>(key: string, method: string, args: unknown): Promise<R> {
+  protected async call<R extends { err: string }>(
+    key: string,
+    method: string,
+    args: unknown,
+  ): Promise<R> {
     const shard = key2shard(key);
     for (;;) {
       const gid = this.config.shards[shard];
@@ -67,10 +87,13 @@ export class ClerkImpl implements ShardKVClerk {
         }
         if (reply?.err === ErrWrongGroup) break;
       }
-      if (this.asked) await this.runtime.sleep(RETRY_MS, `clerk ${this.runtime.name}: group ${gid} did not serve shard ${shard}, asking the controller again`);
+      if (this.asked)
+        await this.runtime.sleep(
+          RETRY_MS,
+          `clerk ${this.runtime.name}: group ${gid} did not serve shard ${shard}, asking the controller again`,
+        );
       this.asked = true;
       this.config = await this.ctrler.query(-1);
     }
   }
-
 }

@@ -12,7 +12,8 @@ export const ErrWrongGroup = 'ErrWrongGroup';
 export const ErrWrongLeader = 'ErrWrongLeader';
 /** A group asked for shards of a configuration it has not reached yet (or has left behind). */
 export const ErrNotReady = 'ErrNotReady';
-export type Err = typeof OK | typeof ErrNoKey | typeof ErrWrongGroup | typeof ErrWrongLeader | typeof ErrNotReady;
+export type Err =
+  typeof OK | typeof ErrNoKey | typeof ErrWrongGroup | typeof ErrWrongLeader | typeof ErrNotReady;
 
 /** The shard of a key: its first byte mod NSHARDS (the empty key: shard 0), as the course defines it. */
 export function key2shard(key: string): number {
@@ -107,7 +108,11 @@ export type Command =
  * nobody waits for get an id no request has.
  */
 export function commandId(command: Command, index: number): RequestId {
-  if (command.c === 'delete') return { clientId: -1, seq: command.num * 2 ** NSHARDS + command.shards.reduce((mask, s) => mask | (1 << s), 0) };
+  if (command.c === 'delete')
+    return {
+      clientId: -1,
+      seq: command.num * 2 ** NSHARDS + command.shards.reduce((mask, s) => mask | (1 << s), 0),
+    };
   return { clientId: -2, seq: index };
 }
 

@@ -16,8 +16,27 @@ export type MakeShardKV = ShardKVModule['makeShardKV'];
 
 /** makeShardKV for a subclass of the reference server (how the buggy variants in impls/ are built). */
 export function makeShardKVWith(ServerClass: typeof ShardKVImpl): MakeShardKV {
-  return (servers: ClientEnd[], me: number, persister: PersisterApi, maxraftstate: number, gid: number, ctrlers: ClientEnd[], makeEnd: MakeEnd, runtime: Runtime) =>
-    new ServerClass({ servers, me, persister, maxraftstate, gid, ctrler: makeCtrlerClerk(ctrlers, runtime), makeEnd, runtime, makeRaft });
+  return (
+    servers: ClientEnd[],
+    me: number,
+    persister: PersisterApi,
+    maxraftstate: number,
+    gid: number,
+    ctrlers: ClientEnd[],
+    makeEnd: MakeEnd,
+    runtime: Runtime,
+  ) =>
+    new ServerClass({
+      servers,
+      me,
+      persister,
+      maxraftstate,
+      gid,
+      ctrler: makeCtrlerClerk(ctrlers, runtime),
+      makeEnd,
+      runtime,
+      makeRaft,
+    });
 }
 
 // A declaration, not makeShardKVWith(ShardKVImpl): a module's top level only declares (grader/module-state.ts).

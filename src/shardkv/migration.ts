@@ -6,7 +6,14 @@
 import type { Runtime, Timer } from '../../harness/api';
 import type { MakeEnd } from '../../harness/contracts/shardkv';
 import type { Clerk as CtrlerClerk } from '../../harness/contracts/shardctrler';
-import { EndCache, OK, type DeleteShardsArgs, type DeleteShardsReply, type PullShardsArgs, type PullShardsReply } from './common';
+import {
+  EndCache,
+  OK,
+  type DeleteShardsArgs,
+  type DeleteShardsReply,
+  type PullShardsArgs,
+  type PullShardsReply,
+} from './common';
 import type { ShardKVImpl } from './server';
 
 /** How often the leader looks at what needs doing. */
@@ -56,8 +63,10 @@ export class Migration {
           await this.pollConfig();
         });
       }
-      for (const [gid, shards] of state.byPreviousOwner('pulling')) this.once(`pull ${gid}`, () => this.pull(gid, shards));
-      for (const [gid, shards] of state.byPreviousOwner('cleaning')) this.once(`delete ${gid}`, () => this.requestDelete(gid, shards));
+      for (const [gid, shards] of state.byPreviousOwner('pulling'))
+        this.once(`pull ${gid}`, () => this.pull(gid, shards));
+      for (const [gid, shards] of state.byPreviousOwner('cleaning'))
+        this.once(`delete ${gid}`, () => this.requestDelete(gid, shards));
     }
     this.start();
   }
@@ -72,7 +81,8 @@ export class Migration {
   protected async pollConfig(): Promise<void> {
     const num = this.kv.state.config.num;
     const next = await this.ctrler.query(num + 1);
-    if (next.num === num + 1 && this.kv.state.config.num === num) this.kv.propose({ c: 'config', config: next });
+    if (next.num === num + 1 && this.kv.state.config.num === num)
+      this.kv.propose({ c: 'config', config: next });
   }
 
   /** Fetches shards of the current configuration from the group that owned them before. */
@@ -80,8 +90,14 @@ export class Migration {
     const state = this.kv.state;
     const num = state.config.num;
     const args: PullShardsArgs = { num, shards };
-    const reply = await this.callGroup<PullShardsReply>(gid, state.prev.groups[gid] ?? [], 'ShardKV.PullShards', args);
-    if (reply && this.kv.state.config.num === num) this.kv.propose({ c: 'insert', num, shards: reply.shards });
+    const reply = await this.callGroup<PullShardsReply>(
+      gid,
+      state.prev.groups[gid] ?? [],
+      'ShardKV.PullShards',
+      args,
+    );
+    if (reply && this.kv.state.config.num === num)
+      this.kv.propose({ c: 'insert', num, shards: reply.shards });
   }
 
   /** Tells the previous owner it may delete its copies; once it has, the shards are simply ours. */
@@ -89,12 +105,22 @@ export class Migration {
     const state = this.kv.state;
     const num = state.config.num;
     const args: DeleteShardsArgs = { num, shards };
-    const reply = await this.callGroup<DeleteShardsReply>(gid, state.prev.groups[gid] ?? [], 'ShardKV.DeleteShards', args);
+    const reply = await this.callGroup<DeleteShardsReply>(
+      gid,
+      state.prev.groups[gid] ?? [],
+      'ShardKV.DeleteShards',
+      args,
+    );
     if (reply && this.kv.state.config.num === num) this.kv.propose({ c: 'cleaned', num, shards });
   }
 
   /** One round over a group's servers, from the one that last answered; the first OK reply, or null. */
-  private async callGroup<R extends { err: string }>(gid: number, servers: string[], method: string, args: unknown): Promise<R | null> {
+  private async callGroup<R extends { err: string }>(
+    gid: number,
+    servers: string[],
+    method: string,
+    args: unknown,
+  ): Promise<R | null> {
     const start = this.leaders.get(gid) ?? 0;
     for (let k = 0; k < servers.length && !this.kv.dead; k++) {
       const i = (start + k) % servers.length;
@@ -106,5 +132,4 @@ export class Migration {
     }
     return null;
   }
-
 }

@@ -74,7 +74,12 @@ export class ShardKVImpl implements ShardKVServer {
     this.state = this.makeState(o.gid);
     this.restoreFromBytes(o.persister.readSnapshot());
     this.raft = o.makeRaft(o.servers, o.me, o.persister, (msg) => this.onApply(msg), o.runtime);
-    this.pending = new PendingRequests<OpResult>(o.runtime, () => this.raft, WRONG_LEADER, 'shardkv request watchdog');
+    this.pending = new PendingRequests<OpResult>(
+      o.runtime,
+      () => this.raft,
+      WRONG_LEADER,
+      'shardkv request watchdog',
+    );
     this.migration = this.makeMigration(o);
     this.handlers = {
       Get: (args: GetArgs) => this.get(args),
@@ -105,13 +110,26 @@ export class ShardKVImpl implements ShardKVServer {
 
   protected async get(args: GetArgs): Promise<GetReply> {
     if (!this.canServe(key2shard(args.key))) return WRONG_GROUP;
-    const result = await this.submitOp({ kind: 'Get', key: args.key, value: '', clientId: args.clientId, seq: args.seq });
+    const result = await this.submitOp({
+      kind: 'Get',
+      key: args.key,
+      value: '',
+      clientId: args.clientId,
+      seq: args.seq,
+    });
     return { err: result.err, value: result.value };
   }
 
   protected async putAppend(args: PutAppendArgs): Promise<PutAppendReply> {
-    if (args.op !== 'Put' && args.op !== 'Append' && args.op !== 'Delete') throw new Error(`PutAppend: unknown op ${String(args.op)}`);
-    const op: Op = { kind: args.op, key: args.key, value: args.value, clientId: args.clientId, seq: args.seq };
+    if (args.op !== 'Put' && args.op !== 'Append' && args.op !== 'Delete')
+      throw new Error(`PutAppend: unknown op ${String(args.op)}`);
+    const op: Op = {
+      kind: args.op,
+      key: args.key,
+      value: args.value,
+      clientId: args.clientId,
+      seq: args.seq,
+    };
     if (!this.canServe(key2shard(args.key))) return { err: ErrWrongGroup };
     // Already applied here, in a shard we serve: the write is in the committed log.
     if (this.state.isDuplicate(op)) return { err: OK };
@@ -159,7 +177,9 @@ export class ShardKVImpl implements ShardKVServer {
       if (msg.snapshotIndex <= this.lastApplied) return;
       this.restoreFromBytes(msg.snapshot);
       if (this.lastApplied !== msg.snapshotIndex) {
-        throw new Error(`ShardKV ${this.gid}/${this.me}: snapshot for index ${msg.snapshotIndex} holds an image of index ${this.lastApplied}`);
+        throw new Error(
+          `ShardKV ${this.gid}/${this.me}: snapshot for index ${msg.snapshotIndex} holds an image of index ${this.lastApplied}`,
+        );
       }
       this.pending.abandonThrough(msg.snapshotIndex);
       return;
@@ -168,7 +188,9 @@ export class ShardKVImpl implements ShardKVServer {
     const index = msg.commandIndex;
     if (index <= this.lastApplied) return;
     if (index !== this.lastApplied + 1) {
-      throw new Error(`ShardKV ${this.gid}/${this.me}: Raft applied index ${index} after ${this.lastApplied}: entries must arrive in order without gaps`);
+      throw new Error(
+        `ShardKV ${this.gid}/${this.me}: Raft applied index ${index} after ${this.lastApplied}: entries must arrive in order without gaps`,
+      );
     }
     const { result, id } = this.applyCommand(msg.command, index);
     this.lastApplied = index;
@@ -187,31 +209,46 @@ export class ShardKVImpl implements ShardKVServer {
     const ok: OpResult = { err: OK, value: '' };
     switch (command.c) {
       case 'config':
-        if (this.state.applyConfig(command.config)) this.runtime.log('config', `gid ${this.gid}: config ${command.config.num} [${command.config.shards.join(' ')}]`);
+        if (this.state.applyConfig(command.config))
+          this.runtime.log(
+            'config',
+            `gid ${this.gid}: config ${command.config.num} [${command.config.shards.join(' ')}]`,
+          );
         break;
       case 'insert':
         this.state.applyInsert(command.num, command.shards);
-        this.logShards(`config ${command.num}: shards [${command.shards.map((s) => s.shard).join(' ')}] arrived`);
+        this.logShards(
+          `config ${command.num}: shards [${command.shards.map((s) => s.shard).join(' ')}] arrived`,
+        );
         break;
       case 'delete':
         ok.err = this.state.applyDelete(command.num, command.shards);
-        this.logShards(`config ${command.num}: the new owner holds [${command.shards.join(' ')}]: deleted here`);
+        this.logShards(
+          `config ${command.num}: the new owner holds [${command.shards.join(' ')}]: deleted here`,
+        );
         break;
       case 'cleaned':
         this.state.applyCleaned(command.num, command.shards);
-        this.logShards(`config ${command.num}: the old owner deleted [${command.shards.join(' ')}]`);
+        this.logShards(
+          `config ${command.num}: the old owner deleted [${command.shards.join(' ')}]`,
+        );
         break;
       case 'noop':
         break;
       default:
-        throw new Error(`ShardKV ${this.gid}/${this.me}: the log holds an unknown command ${JSON.stringify(raw)}`);
+        throw new Error(
+          `ShardKV ${this.gid}/${this.me}: the log holds an unknown command ${JSON.stringify(raw)}`,
+        );
     }
     return { result: ok, id: commandId(command, index) };
   }
 
   /** A shard move in the trace, with every shard's status after it (grade replay --topics shard). */
   private logShards(what: string): void {
-    this.runtime.log('shard', `gid ${this.gid}: ${what}; now ${this.state.shards.map((s, i) => `${i}:${s.status}`).join(' ')}`);
+    this.runtime.log(
+      'shard',
+      `gid ${this.gid}: ${what}; now ${this.state.shards.map((s, i) => `${i}:${s.status}`).join(' ')}`,
+    );
   }
 
   private restoreFromBytes(bytes: Uint8Array): void {

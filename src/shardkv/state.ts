@@ -15,7 +15,17 @@
 import type { Codec } from '../../harness/api';
 import { Frame } from '../raft';
 import { KVStore, type Op } from '../kvraft';
-import { ErrNotReady, ErrWrongGroup, key2shard, NSHARDS, OK, zeroConfig, type Config, type Err, type ShardImage } from './common';
+import {
+  ErrNotReady,
+  ErrWrongGroup,
+  key2shard,
+  NSHARDS,
+  OK,
+  zeroConfig,
+  type Config,
+  type Err,
+  type ShardImage,
+} from './common';
 
 export type ShardStatus = 'serving' | 'pulling' | 'leaving' | 'cleaning' | 'absent';
 
@@ -143,13 +153,15 @@ export class GroupState {
   /** The old owners confirmed they dropped these shards of configuration `num`. */
   applyCleaned(num: number, shards: number[]): void {
     if (num !== this.config.num) return;
-    for (const s of shards) if (this.shards[s].status === 'cleaning') this.shards[s].status = 'serving';
+    for (const s of shards)
+      if (this.shards[s].status === 'cleaning') this.shards[s].status = 'serving';
   }
 
   /** Images of leaving shards of configuration `num`, or undefined unless all are here and frozen. */
   leavingImages(num: number, shards: number[]): ShardImage[] | undefined {
     if (num !== this.config.num) return undefined;
-    if (!shards.every((s) => s >= 0 && s < NSHARDS && this.shards[s].status === 'leaving')) return undefined;
+    if (!shards.every((s) => s >= 0 && s < NSHARDS && this.shards[s].status === 'leaving'))
+      return undefined;
     return shards.map((s) => this.shards[s].image(s));
   }
 
@@ -174,7 +186,9 @@ export class GroupState {
 
   /** The same bytes as codec.encode(this.image(index)), encoding only the shards' pairs that changed since the last call. */
   encodeImage(codec: Codec, index: number): Uint8Array {
-    const frame = new Frame(codec).map(4).items(['index', index, 'config', this.config, 'prev', this.prev, 'shards']);
+    const frame = new Frame(codec)
+      .map(4)
+      .items(['index', index, 'config', this.config, 'prev', this.prev, 'shards']);
     frame.array(this.shards.length);
     for (const s of this.shards) {
       frame.array(3).value(s.status);

@@ -49,6 +49,8 @@ export class KVClerk implements Clerk {
   /** Shared by put, append and delete. Keeps trying until the write has taken effect once. */
   async putAppend(key: string, value: string, op: WriteKind): Promise<void> {
     // Your code here (3A): callPutAppend() until a server that leads answers.
-    throw new Error(`kvraft/client.ts: putAppend() is not implemented yet (part 3A; called by ${op.toLowerCase()}())`);
+    throw new Error(
+      `kvraft/client.ts: putAppend() is not implemented yet (part 3A; called by ${op.toLowerCase()}())`,
+    );
   }
 }

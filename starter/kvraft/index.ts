@@ -5,7 +5,13 @@ import type { Clerk, KVServer } from 'dslab/harness/contracts/kvraft';
 import { KVClerk } from './client';
 import { KVReplica } from './server';
 
-export function makeKVServer(servers: ClientEnd[], me: number, persister: PersisterApi, maxraftstate: number, runtime: Runtime): KVServer {
+export function makeKVServer(
+  servers: ClientEnd[],
+  me: number,
+  persister: PersisterApi,
+  maxraftstate: number,
+  runtime: Runtime,
+): KVServer {
   return new KVReplica(servers, me, persister, maxraftstate, runtime);
 }
 

@@ -5,6 +5,12 @@ import type { ClientEnd, PersisterApi, Runtime } from 'dslab/harness/api';
 import type { ApplySink, RaftPeer } from 'dslab/harness/contracts/raft';
 import { Raft } from './raft';
 
-export function makeRaft(peers: ClientEnd[], me: number, persister: PersisterApi, applySink: ApplySink, runtime: Runtime): RaftPeer {
+export function makeRaft(
+  peers: ClientEnd[],
+  me: number,
+  persister: PersisterApi,
+  applySink: ApplySink,
+  runtime: Runtime,
+): RaftPeer {
   return new Raft(peers, me, persister, applySink, runtime);
 }

@@ -22,7 +22,15 @@
 // 2X)": replace the throw with your code when you reach that part.
 import type { ClientEnd, Handler, PersisterApi, Runtime } from 'dslab/harness/api';
 import type { ApplySink, RaftPeer, StartResult } from 'dslab/harness/contracts/raft';
-import type { AppendEntriesArgs, AppendEntriesReply, InstallSnapshotArgs, InstallSnapshotReply, LogEntry, RequestVoteArgs, RequestVoteReply } from './messages';
+import type {
+  AppendEntriesArgs,
+  AppendEntriesReply,
+  InstallSnapshotArgs,
+  InstallSnapshotReply,
+  LogEntry,
+  RequestVoteArgs,
+  RequestVoteReply,
+} from './messages';
 
 export type Role = 'follower' | 'candidate' | 'leader';
 

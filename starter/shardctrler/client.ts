@@ -3,7 +3,16 @@
 // in raft/raft.ts apply here too.
 import type { ClientEnd, Runtime } from 'dslab/harness/api';
 import type { Clerk } from 'dslab/harness/contracts/shardctrler';
-import type { Config, Groups, JoinArgs, LeaveArgs, MoveArgs, QueryArgs, QueryReply, Reply } from './common';
+import type {
+  Config,
+  Groups,
+  JoinArgs,
+  LeaveArgs,
+  MoveArgs,
+  QueryArgs,
+  QueryReply,
+  Reply,
+} from './common';
 
 export class CtrlerClerk implements Clerk {
   // Your data here (4A): e.g. which server led last time, an id for duplicate detection.
@@ -38,7 +47,11 @@ export class CtrlerClerk implements Clerk {
   }
 
   /** One RPC to servers[i]: the reply, or null if the request or the reply was lost. */
-  call(i: number, method: 'Join' | 'Leave' | 'Move', args: JoinArgs | LeaveArgs | MoveArgs): Promise<Reply | null>;
+  call(
+    i: number,
+    method: 'Join' | 'Leave' | 'Move',
+    args: JoinArgs | LeaveArgs | MoveArgs,
+  ): Promise<Reply | null>;
   call(i: number, method: 'Query', args: QueryArgs): Promise<QueryReply | null>;
   call(i: number, method: string, args: unknown): Promise<Reply | null> {
     return this.servers[i].call<Reply>(`ShardCtrler.${method}`, args);

@@ -43,7 +43,11 @@ export interface QueryReply extends Reply {
 }
 
 /** A command in the Raft log: what every replica applies, in log order. */
-export type Op = ({ kind: 'Join' } & JoinArgs) | ({ kind: 'Leave' } & LeaveArgs) | ({ kind: 'Move' } & MoveArgs) | ({ kind: 'Query' } & QueryArgs);
+export type Op =
+  | ({ kind: 'Join' } & JoinArgs)
+  | ({ kind: 'Leave' } & LeaveArgs)
+  | ({ kind: 'Move' } & MoveArgs)
+  | ({ kind: 'Query' } & QueryArgs);
 
 /**
  * The gids of a configuration, ascending. Object.keys of a gid-keyed object are strings, and every

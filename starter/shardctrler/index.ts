@@ -5,7 +5,12 @@ import type { Clerk, ShardCtrler } from 'dslab/harness/contracts/shardctrler';
 import { CtrlerClerk } from './client';
 import { CtrlerReplica } from './server';
 
-export function makeShardCtrler(servers: ClientEnd[], me: number, persister: PersisterApi, runtime: Runtime): ShardCtrler {
+export function makeShardCtrler(
+  servers: ClientEnd[],
+  me: number,
+  persister: PersisterApi,
+  runtime: Runtime,
+): ShardCtrler {
   return new CtrlerReplica(servers, me, persister, runtime);
 }
 

@@ -7,7 +7,17 @@ import type { ClientEnd, Handler, PersisterApi, Runtime } from 'dslab/harness/ap
 import type { ApplyMsg, RaftPeer, StartResult } from 'dslab/harness/contracts/raft';
 import type { ShardCtrler } from 'dslab/harness/contracts/shardctrler';
 import { makeRaft } from '../raft';
-import { NShards, type Config, type JoinArgs, type LeaveArgs, type MoveArgs, type Op, type QueryArgs, type QueryReply, type Reply } from './common';
+import {
+  NShards,
+  type Config,
+  type JoinArgs,
+  type LeaveArgs,
+  type MoveArgs,
+  type Op,
+  type QueryArgs,
+  type QueryReply,
+  type Reply,
+} from './common';
 
 export class CtrlerReplica implements ShardCtrler {
   readonly raft: RaftPeer;

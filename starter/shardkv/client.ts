@@ -56,6 +56,8 @@ export class ShardClerk implements ShardKVClerk {
   /** Shared by put, append and delete. */
   async putAppend(key: string, value: string, op: WriteKind): Promise<void> {
     // Your code here (4B).
-    throw new Error(`shardkv/client.ts: putAppend() is not implemented yet (part 4B; called by ${op.toLowerCase()}())`);
+    throw new Error(
+      `shardkv/client.ts: putAppend() is not implemented yet (part 4B; called by ${op.toLowerCase()}())`,
+    );
   }
 }

@@ -11,7 +11,14 @@ export const NShards = 10;
 export function key2shard(key: string): number {
   if (key.length === 0) return 0;
   const cp = key.codePointAt(0)!;
-  const firstByte = cp < 0x80 ? cp : cp < 0x800 ? 0xc0 | (cp >> 6) : cp < 0x10000 ? 0xe0 | (cp >> 12) : 0xf0 | (cp >> 18);
+  const firstByte =
+    cp < 0x80
+      ? cp
+      : cp < 0x800
+        ? 0xc0 | (cp >> 6)
+        : cp < 0x10000
+          ? 0xe0 | (cp >> 12)
+          : 0xf0 | (cp >> 18);
   return firstByte % NShards;
 }
 

@@ -21,9 +21,23 @@ describe('grader: determinism and faulty implementations (end to end)', function
     const reg = registry();
     const real = [reg['2A'][0], reg['2B'][0]].filter((s) => s !== undefined);
     const names = ['TestGraderElection2A', 'TestGraderAgree2A', ...real.map((s) => s.name)];
-    const impl = fs.existsSync(path.join(ROOT, 'dist', 'src', 'raft', 'index.js')) ? 'src' : 'test/grader/impls/mini';
+    const impl = fs.existsSync(path.join(ROOT, 'dist', 'src', 'raft', 'index.js'))
+      ? 'src'
+      : 'test/grader/impls/mini';
     const labs = real.some((s) => s.part === '2B') ? ['lab2a', 'lab2b'] : ['lab2a'];
-    const common = [...labs, '--run', `^(${names.join('|')})$`, '--impl', impl, '-n', '2', '--seed', '41', '--out', tmp];
+    const common = [
+      ...labs,
+      '--run',
+      `^(${names.join('|')})$`,
+      '--impl',
+      impl,
+      '-n',
+      '2',
+      '--seed',
+      '41',
+      '--out',
+      tmp,
+    ];
     const [a, b] = await Promise.all([
       grade([...common, '-p', '2', '--json', path.join(tmp, 'a.json')]),
       grade([...common, '-p', '1', '--json', path.join(tmp, 'b.json')]),
@@ -43,47 +57,132 @@ describe('grader: determinism and faulty implementations (end to end)', function
         return grade(['replay', test, '--seed', seed, '--impl', impl]);
       }),
     );
-    replays.forEach((r, i) => expect(fingerprintOf(r.stdout), `${sample[i]}\n${r.stdout}${r.stderr}`).to.equal(fa.get(sample[i])));
+    replays.forEach((r, i) =>
+      expect(fingerprintOf(r.stdout), `${sample[i]}\n${r.stdout}${r.stderr}`).to.equal(
+        fa.get(sample[i]),
+      ),
+    );
   });
 
   // Seeds 1..4: the faults strike on 1, 3 and 4 (checked below with faultySeed); 2 is healthy.
   const seeds = [1, 2, 3, 4];
   const cases = [
-    { impl: 'throws', tests: ['TestGraderElection2A', 'TestInitialElection2A'], status: 'failed', error: /mini raft peer 0: injected failure at \d+ ms/, args: [] as string[] },
+    {
+      impl: 'throws',
+      tests: ['TestGraderElection2A', 'TestInitialElection2A'],
+      status: 'failed',
+      error: /mini raft peer 0: injected failure at \d+ ms/,
+      args: [] as string[],
+    },
     // The failure names what was being made, for which server, and keeps the stack into the code.
-    { impl: 'ctor', tests: ['TestGraderElection2A', 'TestInitialElection2A'], status: 'failed', error: /^makeRaft\(\) for server 2 threw: Cannot read properties of undefined \(reading 'term'\)\n(?:.*\n)*\s+at new MiniRaft \(.*mini\/raft\/index\.ts:\d+:\d+\)/, args: [] },
-    { impl: 'spin', tests: ['TestGraderElection2A', 'TestInitialElection2A'], status: 'hung', error: /stopped responding .* a synchronous loop/, args: ['--timeout', '3', '--traces', '1'] },
+    {
+      impl: 'ctor',
+      tests: ['TestGraderElection2A', 'TestInitialElection2A'],
+      status: 'failed',
+      error:
+        /^makeRaft\(\) for server 2 threw: Cannot read properties of undefined \(reading 'term'\)\n(?:.*\n)*\s+at new MiniRaft \(.*mini\/raft\/index\.ts:\d+:\d+\)/,
+      args: [],
+    },
+    {
+      impl: 'spin',
+      tests: ['TestGraderElection2A', 'TestInitialElection2A'],
+      status: 'hung',
+      error: /stopped responding .* a synchronous loop/,
+      args: ['--timeout', '3', '--traces', '1'],
+    },
     // Slow but not stuck: the simulator stops it between two events, and the worker lives on.
     // --timeout 5 gives a silence limit of 2.5 s: on a loaded machine a batch of slow events
     // can keep a worker from reporting for over a second (it did at --timeout 2).
-    { impl: 'slow', tests: ['TestGraderElection2A'], status: 'hung', error: /^real-time limit of 5s reached at virtual time \d+\.\d+s \(seed \d\)/, args: ['--timeout', '5', '--traces', '0'] },
-    { impl: 'oom', tests: ['TestGraderElection2A', 'TestInitialElection2A'], status: 'crashed', error: /out of memory: the run passed the worker's heap limit of 128 MB/, args: ['--worker-memory', '128', '--traces', '0'] },
+    {
+      impl: 'slow',
+      tests: ['TestGraderElection2A'],
+      status: 'hung',
+      error: /^real-time limit of 5s reached at virtual time \d+\.\d+s \(seed \d\)/,
+      args: ['--timeout', '5', '--traces', '0'],
+    },
+    {
+      impl: 'oom',
+      tests: ['TestGraderElection2A', 'TestInitialElection2A'],
+      status: 'crashed',
+      error: /out of memory: the run passed the worker's heap limit of 128 MB/,
+      args: ['--worker-memory', '128', '--traces', '0'],
+    },
     // Real 2A tests keep sleeping, so a deadlocked implementation fails them on their own checks;
     // the fixture test waits on nothing but the implementation, and gets the harness's deadlock.
-    { impl: 'deadlock', tests: ['TestGraderAgree2A'], status: 'failed', error: /^deadlock at virtual time [\d.]+s \(seed \d+\): the test is waiting but no event can ever wake it/, args: [] },
+    {
+      impl: 'deadlock',
+      tests: ['TestGraderAgree2A'],
+      status: 'failed',
+      error:
+        /^deadlock at virtual time [\d.]+s \(seed \d+\): the test is waiting but no event can ever wake it/,
+      args: [],
+    },
   ];
 
   it('shows the blocked list of a stuck run, naming the handler that never replies', async () => {
     // mute: from 1 s on, no handler of a faulty run ever replies; the tester asks every peer at 1.5 s (it arrives 1–5 ms later).
     const out = path.join(tmp, 'out-mute');
-    const r = await grade(['2a', '--run', '^TestTesterAsks2A$', '--impl', 'test/grader/impls/mute', '-n', '2', '--seed', '1', '--out', out, '--traces', '0']);
+    const r = await grade([
+      '2a',
+      '--run',
+      '^TestTesterAsks2A$',
+      '--impl',
+      'test/grader/impls/mute',
+      '-n',
+      '2',
+      '--seed',
+      '1',
+      '--out',
+      out,
+      '--traces',
+      '0',
+    ]);
     expect(r.code, r.stderr).to.equal(1);
-    const block = r.stdout.slice(r.stdout.indexOf('TestTesterAsks2A seed 1: failed (virtual time limit) at 20.000s virtual'));
+    const block = r.stdout.slice(
+      r.stdout.indexOf('TestTesterAsks2A seed 1: failed (virtual time limit) at 20.000s virtual'),
+    );
     const lines = block.split('\n');
-    expect(lines[1]).to.equal('    virtual time limit of 20s reached and the test has not finished');
+    expect(lines[1]).to.equal(
+      '    virtual time limit of 20s reached and the test has not finished',
+    );
     expect(lines[2]).to.equal('    blocked:');
-    const blocked = lines.slice(3, lines.findIndex((l) => l.startsWith('    replay: ')));
+    const blocked = lines.slice(
+      3,
+      lines.findIndex((l) => l.startsWith('    replay: ')),
+    );
     expect(blocked.length).to.be.within(2, 12);
-    expect(blocked[0]).to.match(/^ {6}tester: RPC #\d+ Raft\.RequestVote to 0 awaiting its outcome; /);
-    expect(blocked.join('\n')).to.match(/^ {6}0: handler Raft\.\w+ #\d+ from \w+ has not replied since \d+\.\d{3}s/m);
-    expect(blocked.join('\n')).to.match(/handler Raft\.RequestVote #\d+ from tester has not replied since 1\.50\ds/);
+    expect(blocked[0]).to.match(
+      /^ {6}tester: RPC #\d+ Raft\.RequestVote to 0 awaiting its outcome; /,
+    );
+    expect(blocked.join('\n')).to.match(
+      /^ {6}0: handler Raft\.\w+ #\d+ from \w+ has not replied since \d+\.\d{3}s/m,
+    );
+    expect(blocked.join('\n')).to.match(
+      /handler Raft\.RequestVote #\d+ from tester has not replied since 1\.50\ds/,
+    );
     expect(blocked.join('\n')).not.to.match(/timeout|heartbeat/);
   });
 
   it('shows where a synchronous loop stopped the run, and its replay ends within the watchdog limit', async () => {
     const out = path.join(tmp, 'out-spin-blocked');
     const json = path.join(tmp, 'spin-blocked.json');
-    const r = await grade(['2a', '--run', '^TestGraderAgree2A$', '--impl', 'test/grader/impls/spin', '-n', '1', '--seed', '1', '--timeout', '3', '--out', out, '--json', json]);
+    const r = await grade([
+      '2a',
+      '--run',
+      '^TestGraderAgree2A$',
+      '--impl',
+      'test/grader/impls/spin',
+      '-n',
+      '1',
+      '--seed',
+      '1',
+      '--timeout',
+      '3',
+      '--out',
+      out,
+      '--json',
+      json,
+    ]);
     expect(r.code, r.stderr).to.equal(1);
     const rec = readResults(json).results[0];
     expect(rec.status).to.equal('hung');
@@ -93,20 +192,52 @@ describe('grader: determinism and faulty implementations (end to end)', function
     expect(r.stdout).to.include("    blocked (at the worker's last report before it stopped):");
     // Replay: the same watchdog (--timeout 3: silent for 1.5 s is hung), exit status non-zero.
     const started = performance.now();
-    const replay = await grade(['replay', 'TestGraderAgree2A', '--seed', '1', '--impl', 'test/grader/impls/spin', '--timeout', '3'], {}, 20_000);
+    const replay = await grade(
+      [
+        'replay',
+        'TestGraderAgree2A',
+        '--seed',
+        '1',
+        '--impl',
+        'test/grader/impls/spin',
+        '--timeout',
+        '3',
+      ],
+      {},
+      20_000,
+    );
     expect(performance.now() - started).to.be.below(10_000);
     expect(replay.code).to.equal(null);
     expect(replay.signal).to.equal('SIGKILL');
-    expect(replay.stderr).to.match(/^HUNG: TestGraderAgree2A seed 1 stopped responding for 1\.\d s after virtual time \d+\.\d{3}s: a synchronous loop/m);
+    expect(replay.stderr).to.match(
+      /^HUNG: TestGraderAgree2A seed 1 stopped responding for 1\.\d s after virtual time \d+\.\d{3}s: a synchronous loop/m,
+    );
     expect(replay.stderr).to.include('the trace stops here');
     expect(replay.stderr).to.include(rec.lastEvent!.replace(/ .*/, ''));
   });
 
   it('replays a run stopped at the real-time limit to the same verdict, hung, and says where it stopped', async () => {
-    const replay = await grade(['replay', 'TestGraderElection2A', '--seed', '1', '--impl', 'test/grader/impls/slow', '--timeout', '5'], {}, 30_000);
+    const replay = await grade(
+      [
+        'replay',
+        'TestGraderElection2A',
+        '--seed',
+        '1',
+        '--impl',
+        'test/grader/impls/slow',
+        '--timeout',
+        '5',
+      ],
+      {},
+      30_000,
+    );
     expect(replay.code).to.equal(1);
-    expect(replay.stdout).to.match(/^HUNG: real-time limit of 5s reached at virtual time \d+\.\d{3}s \(seed 1\) and the test has not finished$/m);
-    expect(replay.stdout).to.match(/^the trace stops here \(its last records\):\n(?: {2}.*\n)* {2}\s+\d+\.\d{3}s {2}0 +timer +busy work\n/m);
+    expect(replay.stdout).to.match(
+      /^HUNG: real-time limit of 5s reached at virtual time \d+\.\d{3}s \(seed 1\) and the test has not finished$/m,
+    );
+    expect(replay.stdout).to.match(
+      /^the trace stops here \(its last records\):\n(?: {2}.*\n)* {2}\s+\d+\.\d{3}s {2}0 +timer +busy work\n/m,
+    );
   });
 
   it('uses seeds of both kinds', () => {
@@ -114,11 +245,33 @@ describe('grader: determinism and faulty implementations (end to end)', function
   });
 
   for (const c of cases) {
-    const what = { throws: 'throws', ctor: 'throws in its constructor', spin: 'loops forever', slow: 'is too slow', oom: 'exhausts memory', deadlock: 'deadlocks' }[c.impl];
+    const what = {
+      throws: 'throws',
+      ctor: 'throws in its constructor',
+      spin: 'loops forever',
+      slow: 'is too slow',
+      oom: 'exhausts memory',
+      deadlock: 'deadlocks',
+    }[c.impl];
     it(`reports an implementation that ${what} per run, with its seed, and completes the others`, async () => {
       const json = path.join(tmp, `${c.impl}.json`);
       const out = path.join(tmp, `out-${c.impl}`);
-      const r = await grade(['2a', '--run', `^(${c.tests.join('|')})$`, '--impl', `test/grader/impls/${c.impl}`, '-n', '4', '--seed', '1', '--json', json, '--out', out, ...c.args]);
+      const r = await grade([
+        '2a',
+        '--run',
+        `^(${c.tests.join('|')})$`,
+        '--impl',
+        `test/grader/impls/${c.impl}`,
+        '-n',
+        '4',
+        '--seed',
+        '1',
+        '--json',
+        json,
+        '--out',
+        out,
+        ...c.args,
+      ]);
       expect(r.code, r.stderr).to.equal(1);
       const file = readResults(json);
       expect(file.results).to.have.length(file.expectedRuns);
@@ -126,13 +279,19 @@ describe('grader: determinism and faulty implementations (end to end)', function
         const where = `${rec.test} seed ${rec.seed}: ${rec.status} ${rec.error ?? ''}`;
         if (!faultySeed(rec.seed)) {
           expect(rec.status, where).to.equal('passed');
-        } else if (c.tests.includes(rec.test) && (rec.test.startsWith('TestGrader') || c.impl !== 'deadlock')) {
+        } else if (
+          c.tests.includes(rec.test) &&
+          (rec.test.startsWith('TestGrader') || c.impl !== 'deadlock')
+        ) {
           expect(rec.status, where).to.equal(c.status);
           expect(rec.error, where).to.match(c.error);
           // Every failure appears in the report with the command that replays it.
-          expect(r.stdout).to.include(`replay: npm run grade -- replay ${rec.test} --seed ${rec.seed} --impl test/grader/impls/${c.impl} --trace`);
+          expect(r.stdout).to.include(
+            `replay: npm run grade -- replay ${rec.test} --seed ${rec.seed} --impl test/grader/impls/${c.impl} --trace`,
+          );
         }
-        if (rec.status === 'hung' || rec.status === 'crashed') expect(rec.virtualMs, where).to.be.greaterThan(500);
+        if (rec.status === 'hung' || rec.status === 'crashed')
+          expect(rec.virtualMs, where).to.be.greaterThan(500);
       }
       if (c.impl === 'spin') {
         // The trace of the first hung run of each test was saved, up to where it hung.

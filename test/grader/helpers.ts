@@ -33,7 +33,11 @@ export function finish(child: ChildProcess, limitMs = 60_000): Promise<Outcome> 
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`grader did not finish within ${limitMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+      reject(
+        new Error(
+          `grader did not finish within ${limitMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`,
+        ),
+      );
     }, limitMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -42,7 +46,11 @@ export function finish(child: ChildProcess, limitMs = 60_000): Promise<Outcome> 
   });
 }
 
-export function grade(args: string[], env: Record<string, string> = {}, limitMs?: number): Promise<Outcome> {
+export function grade(
+  args: string[],
+  env: Record<string, string> = {},
+  limitMs?: number,
+): Promise<Outcome> {
   return finish(start(args, env), limitMs);
 }
 

@@ -46,7 +46,9 @@ describe('grader: module-level state (warm workers)', function () {
       if (!fs.existsSync(dir)) this.skip();
       const variants = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory());
       expect(variants.length).to.be.greaterThan(20);
-      const stateful = variants.flatMap((v) => checkModuleState(path.join(dir, v.name)).findings.map((f) => `${f.where} \`${f.what}\``));
+      const stateful = variants.flatMap((v) =>
+        checkModuleState(path.join(dir, v.name)).findings.map((f) => `${f.where} \`${f.what}\``),
+      );
       expect(stateful).to.deep.equal([]);
     });
 
@@ -54,14 +56,23 @@ describe('grader: module-level state (warm workers)', function () {
       const cases: [string, RegExp][] = [
         ['top-level-let', /top-level-let\/raft\/index\.js:4 `let nextId` is module-level state/],
         ['module-map', /module-map\/raft\/index\.js:4 `const byServer` holds a new Map/],
-        ['static-field', /static-field\/raft\/index\.js:5 `static made` is a field of the class Peer itself/],
-        ['function-property', /function-property\/raft\/index\.js:5 `makeRaft\.calls = \.\.\.` writes to the module-level makeRaft/],
+        [
+          'static-field',
+          /static-field\/raft\/index\.js:5 `static made` is a field of the class Peer itself/,
+        ],
+        [
+          'function-property',
+          /function-property\/raft\/index\.js:5 `makeRaft\.calls = \.\.\.` writes to the module-level makeRaft/,
+        ],
       ];
       for (const [dir, expected] of cases) {
         const verdict = checkModuleState(path.join(DATA, dir));
         expect(verdict.stateless, dir).to.equal(false);
         const lines = verdict.findings.map((f) => `${f.where} \`${f.what}\` ${f.why}`);
-        expect(lines.some((l) => expected.test(l)), `${dir}: ${lines.join(' | ')}`).to.equal(true);
+        expect(
+          lines.some((l) => expected.test(l)),
+          `${dir}: ${lines.join(' | ')}`,
+        ).to.equal(true);
       }
       // The same forms tsc emits, in one module, pass when written without state.
       expect(checkModuleState(path.join(DATA, 'stateless')).findings).to.deep.equal([]);
@@ -69,7 +80,10 @@ describe('grader: module-level state (warm workers)', function () {
 
     it('names the TypeScript line through the source map', () => {
       const verdict = checkModuleState(resolveImplDir(path.join(ROOT, COUNTER)));
-      expect(verdict.findings[0]).to.include({ where: 'test/grader/impls/counter/raft/index.ts:8', what: 'let clusters' });
+      expect(verdict.findings[0]).to.include({
+        where: 'test/grader/impls/counter/raft/index.ts:8',
+        what: 'let clusters',
+      });
     });
 
     it('rejects state declared, assigned or written anywhere in a module', () => {
@@ -78,30 +92,69 @@ describe('grader: module-level state (warm workers)', function () {
         ['const seen = new Set();', /const seen: holds a new Set/],
         ['const table = {};', /holds an object/],
         ['const list = [];', /holds an array/],
-        ['const frozenShallow = Object.freeze({ inner: {} });', /const frozenShallow: holds a frozen value with something mutable inside/],
+        [
+          'const frozenShallow = Object.freeze({ inner: {} });',
+          /const frozenShallow: holds a frozen value with something mutable inside/,
+        ],
         ['const sticky = /a/g;', /lastIndex changes/],
-        ['const now = Date.now();', /const now: holds what Date\.now\(\.\.\.\) returned when the module loaded/],
+        [
+          'const now = Date.now();',
+          /const now: holds what Date\.now\(\.\.\.\) returned when the module loaded/,
+        ],
         ['setup();\nfunction setup() {}', /setup\(\.\.\.\): runs when the module loads/],
-        ['exports.made = makeThing();\nfunction makeThing() { return () => 1; }', /export made: holds what makeThing\(\.\.\.\) returned/],
+        [
+          'exports.made = makeThing();\nfunction makeThing() { return () => 1; }',
+          /export made: holds what makeThing\(\.\.\.\) returned/,
+        ],
         ['class A { static { A.x = 1; } }', /class A static block/],
         ['function f() {}\nf.count = 0;', /f\.count = \.\.\.: writes to the module-level f/],
         ['function f() {}\nfunction g() { f = null; }', /f = \.\.\.: assigns the module-level f/],
-        ['class A {}\nfunction g() { A.prototype.extra = 1; }', /A\.prototype\.extra = \.\.\.: writes to a class or a prototype/],
-        ['class A { static bump() { this.n = 1; } }', /this\.n = \.\.\.: writes to the module or a class itself/],
-        ['function g() { exports.late = 1; }', /exports\.late = \.\.\.: writes to the module-level exports/],
-        ['const m = require("./m");\nfunction g() { m.x++; }', /m\.x\+\+: changes the module-level m/],
-        ['const m = require("./m");\nfunction g() { Object.assign(m, {}); }', /Object\.assign\(m, \.\.\.\)/],
-        ['class A { bump() { this.constructor.n = 1; } }', /this\.constructor\.n = \.\.\.: writes to a class or a prototype/],
-        ['function g(x) { x.prototype.extra = 1; }', /x\.prototype\.extra = \.\.\.: writes to a class or a prototype/],
-        ['function g(x) { Object.getPrototypeOf(x).n++; }', /Object\.getPrototypeOf\(\.\.\.\)\.n\+\+: changes a class or a prototype/],
-        ['function g() { globalThis.x = 1; }', /globalThis\.x = \.\.\.: writes to the module-level globalThis/],
+        [
+          'class A {}\nfunction g() { A.prototype.extra = 1; }',
+          /A\.prototype\.extra = \.\.\.: writes to a class or a prototype/,
+        ],
+        [
+          'class A { static bump() { this.n = 1; } }',
+          /this\.n = \.\.\.: writes to the module or a class itself/,
+        ],
+        [
+          'function g() { exports.late = 1; }',
+          /exports\.late = \.\.\.: writes to the module-level exports/,
+        ],
+        [
+          'const m = require("./m");\nfunction g() { m.x++; }',
+          /m\.x\+\+: changes the module-level m/,
+        ],
+        [
+          'const m = require("./m");\nfunction g() { Object.assign(m, {}); }',
+          /Object\.assign\(m, \.\.\.\)/,
+        ],
+        [
+          'class A { bump() { this.constructor.n = 1; } }',
+          /this\.constructor\.n = \.\.\.: writes to a class or a prototype/,
+        ],
+        [
+          'function g(x) { x.prototype.extra = 1; }',
+          /x\.prototype\.extra = \.\.\.: writes to a class or a prototype/,
+        ],
+        [
+          'function g(x) { Object.getPrototypeOf(x).n++; }',
+          /Object\.getPrototypeOf\(\.\.\.\)\.n\+\+: changes a class or a prototype/,
+        ],
+        [
+          'function g() { globalThis.x = 1; }',
+          /globalThis\.x = \.\.\.: writes to the module-level globalThis/,
+        ],
         ['function g() { delete globalThis.x; }', /delete globalThis\.x/],
         ['if (1) {}', /IfStatement: runs when the module loads/],
         ['const { a } = {};', /const \{\.\.\.\}: is module-level state/],
       ];
       for (const [code, expected] of stateful) {
         const lines = findings(CJS + code);
-        expect(lines.some((l) => expected.test(l)), `${code}\n  -> ${lines.join(' | ') || '(nothing found)'}`).to.equal(true);
+        expect(
+          lines.some((l) => expected.test(l)),
+          `${code}\n  -> ${lines.join(' | ') || '(nothing found)'}`,
+        ).to.equal(true);
       }
     });
 
@@ -124,14 +177,20 @@ describe('grader: module-level state (warm workers)', function () {
       const file = path.join(dir, 'raft', 'index.js');
       fs.writeFileSync(file, `${CJS}exports.makeRaft = makeRaft;\nfunction makeRaft() {}\n`);
       expect(checkModuleState(dir).stateless).to.equal(true);
-      fs.writeFileSync(file, `${CJS}exports.makeRaft = makeRaft;\nlet made = 0;\nfunction makeRaft() { made++; }\n`);
+      fs.writeFileSync(
+        file,
+        `${CJS}exports.makeRaft = makeRaft;\nlet made = 0;\nfunction makeRaft() { made++; }\n`,
+      );
       expect(checkModuleState(dir).stateless).to.equal(false);
     });
   });
 
   describe('in a worker', () => {
     /** Fingerprints of fresh-process replays of TEST on `seeds` with `impl`. */
-    async function replays(impl: string, seeds: number[]): Promise<Map<string, string | undefined>> {
+    async function replays(
+      impl: string,
+      seeds: number[],
+    ): Promise<Map<string, string | undefined>> {
       const out = new Map<string, string | undefined>();
       for (const seed of seeds) {
         const r = await grade(['replay', TEST, '--seed', String(seed), '--impl', impl]);
@@ -142,15 +201,26 @@ describe('grader: module-level state (warm workers)', function () {
     }
 
     /** Fingerprints of TEST on `seeds` in one worker process, jobs marked warm or not. */
-    async function inOneWorker(impl: string, seeds: number[], warm: boolean): Promise<Map<string, string | undefined>> {
+    async function inOneWorker(
+      impl: string,
+      seeds: number[],
+      warm: boolean,
+    ): Promise<Map<string, string | undefined>> {
       const before = process.env.GRADE_EXTRA_SCENARIOS;
       process.env.GRADE_EXTRA_SCENARIOS = FIXTURES;
       const pool = new Pool({ size: 1, timeoutMs: 60_000, silenceMs: 10_000, memoryMb: 512 });
       try {
         const out = new Map<string, string | undefined>();
         for (const [i, seed] of seeds.entries()) {
-          const outcome = await pool.exec({ id: i + 1, test: TEST, seed, implDir: resolveImplDir(path.join(ROOT, impl)), ...(warm ? { warm: true } : {}) });
-          if (outcome.kind !== 'result') throw new Error(`run of seed ${seed}: ${JSON.stringify(outcome)}`);
+          const outcome = await pool.exec({
+            id: i + 1,
+            test: TEST,
+            seed,
+            implDir: resolveImplDir(path.join(ROOT, impl)),
+            ...(warm ? { warm: true } : {}),
+          });
+          if (outcome.kind !== 'result')
+            throw new Error(`run of seed ${seed}: ${JSON.stringify(outcome)}`);
           out.set(`${TEST}/${seed}`, outcome.result.fingerprint);
         }
         expect(pool.size).to.equal(1);
@@ -164,9 +234,25 @@ describe('grader: module-level state (warm workers)', function () {
 
     it('reloads an implementation with module-level state for every run: its runs match fresh replays', async () => {
       const json = path.join(tmp, 'counter.json');
-      const r = await grade(['2a', '--run', TEST, '-n', '3', '-p', '1', '--seed', '1', '--impl', COUNTER, '--json', json]);
+      const r = await grade([
+        '2a',
+        '--run',
+        TEST,
+        '-n',
+        '3',
+        '-p',
+        '1',
+        '--seed',
+        '1',
+        '--impl',
+        COUNTER,
+        '--json',
+        json,
+      ]);
       expect(r.code, r.stderr + r.stdout).to.equal(0);
-      expect(r.stdout).to.include('modules reloaded for every run (slower): test/grader/impls/counter/raft/index.ts:8 `let clusters` is module-level state');
+      expect(r.stdout).to.include(
+        'modules reloaded for every run (slower): test/grader/impls/counter/raft/index.ts:8 `let clusters` is module-level state',
+      );
       const expected = await replays(COUNTER, [1, 2, 3]);
       expect(fingerprints(readResults(json))).to.deep.equal(expected);
       // The test can fail: the same runs with the modules kept loaded (as if the check had said
@@ -189,7 +275,9 @@ describe('grader: module-level state (warm workers)', function () {
       const f = await grade([...args, '--fresh-modules', '--json', fresh]);
       expect(f.code, f.stderr + f.stdout).to.equal(0);
       expect(readResults(warm).modules).to.match(/^modules kept loaded between runs in a worker/);
-      expect(readResults(fresh).modules).to.equal('modules reloaded for every run (--fresh-modules)');
+      expect(readResults(fresh).modules).to.equal(
+        'modules reloaded for every run (--fresh-modules)',
+      );
       expect(f.stdout).to.include('modules reloaded for every run (--fresh-modules)');
       const a = fingerprints(readResults(warm));
       expect(a.size).to.equal(9);
@@ -209,12 +297,28 @@ describe('grader: module-level state (warm workers)', function () {
         delete (globalThis as { dslabClusters?: number }).dslabClusters;
       }
       const json = path.join(tmp, 'leak.json');
-      const r = await grade(['2a', '--run', TEST, '-n', '3', '-p', '1', '--seed', '1', '--impl', GLOBAL_LEAK, '--json', json]);
+      const r = await grade([
+        '2a',
+        '--run',
+        TEST,
+        '-n',
+        '3',
+        '-p',
+        '1',
+        '--seed',
+        '1',
+        '--impl',
+        GLOBAL_LEAK,
+        '--json',
+        json,
+      ]);
       expect(r.code, r.stderr + r.stdout).to.equal(0);
       const file = readResults(json);
       expect(file.modules).to.match(/^modules kept loaded/);
       expect(file.globals).to.have.length(1);
-      expect(file.globals![0]).to.match(/3 runs \(TestGraderElection2A seed 1, .*\) added globalThis\.dslabClusters, removed after each run .*loaded modules afresh for every later run/);
+      expect(file.globals![0]).to.match(
+        /3 runs \(TestGraderElection2A seed 1, .*\) added globalThis\.dslabClusters, removed after each run .*loaded modules afresh for every later run/,
+      );
       expect(r.stdout).to.include('globals left by the implementation: ');
       expect(fingerprints(file)).to.deep.equal(await replays(GLOBAL_LEAK, [1, 2, 3]));
     });

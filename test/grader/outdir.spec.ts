@@ -29,7 +29,9 @@ describe('grader: --out folders per invocation', () => {
     fs.writeFileSync(path.join(tmp, 'old-report.html'), 'x');
     const removed = pruneInvocations(tmp, 3);
     expect(removed.map((d) => path.basename(d))).to.deep.equal([names[2], names[1]]);
-    expect(fs.readdirSync(tmp).sort()).to.deep.equal([names[0], names[3], names[4], names[5], 'mine', 'old-report.html'].sort());
+    expect(fs.readdirSync(tmp).sort()).to.deep.equal(
+      [names[0], names[3], names[4], names[5], 'mine', 'old-report.html'].sort(),
+    );
     expect(pruneInvocations(path.join(tmp, 'absent'))).to.deep.equal([]);
   });
 });

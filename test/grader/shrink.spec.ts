@@ -25,8 +25,13 @@ describe('grade shrink (swarm schedules)', function () {
     expect(r.kind).to.equal('election safety');
     expect(r.original.faults.length).to.be.greaterThan(10);
     expect(r.smallest.faults.length).to.be.at.most(5);
-    expect(r.command).to.match(/^SWARM_PLAN='\{.*\}' npm run grade -- replay TestSwarmRaft --seed 19 --impl /);
-    const again = await runScenario(swarmWithPlan(r.smallest as SwarmPlan), { seed: 19, impl: new Implementation(impl) });
+    expect(r.command).to.match(
+      /^SWARM_PLAN='\{.*\}' npm run grade -- replay TestSwarmRaft --seed 19 --impl /,
+    );
+    const again = await runScenario(swarmWithPlan(r.smallest as SwarmPlan), {
+      seed: 19,
+      impl: new Implementation(impl),
+    });
     expect(failureKind(again.error ?? '')).to.equal('election safety');
     // The printed command replays it, as printed.
     const replayed = await runPrinted(r.command);
@@ -46,16 +51,27 @@ describe('grade shrink (swarm schedules)', function () {
 
   it('refuses a test that is not the swarm, and a seed that passes', async () => {
     let error: unknown;
-    await shrink({ test: 'TestBackup2B', seed: 1, implArg: 'src', budgetS: 5 }).catch((e: unknown) => (error = e));
+    await shrink({ test: 'TestBackup2B', seed: 1, implArg: 'src', budgetS: 5 }).catch(
+      (e: unknown) => (error = e),
+    );
     expect(String(error)).to.match(/grade shrink works on TestSwarmRaft and TestSwarmKV/);
     error = undefined;
-    await shrink({ test: 'TestSwarmRaft', seed: 1, implArg: path.join(ROOT, 'src'), budgetS: 5 }).catch((e: unknown) => (error = e));
+    await shrink({
+      test: 'TestSwarmRaft',
+      seed: 1,
+      implArg: path.join(ROOT, 'src'),
+      budgetS: 5,
+    }).catch((e: unknown) => (error = e));
     expect(String(error)).to.match(/passes with .*: there is no failure to shrink/);
   });
 
   it('names the check a failure comes from', () => {
-    expect(failureKind('client 0: leader completeness: server 4, leader of term 4 ...')).to.equal('leader completeness');
-    expect(failureKind('one(431674) failed to reach agreement')).to.equal('failed to reach agreement');
+    expect(failureKind('client 0: leader completeness: server 4, leader of term 4 ...')).to.equal(
+      'leader completeness',
+    );
+    expect(failureKind('one(431674) failed to reach agreement')).to.equal(
+      'failed to reach agreement',
+    );
     expect(failureKind('something new at 12 ms')).to.equal('something new at # ms');
   });
 });

@@ -28,17 +28,36 @@ describe('grade swarm (our part, not scored)', function () {
 
   it('grades the key/value swarm without scoring it; a failure prints replay and shrink lines that work as printed', async () => {
     const impl = path.join(ROOT, 'impls', 'kvraft-no-dedup');
-    const r = await finish(start(['swarm', '--run', 'KV', '--seed', '1', '-n', '1', '-q', '--impl', impl, '--out', fs.mkdtempSync(path.join(os.tmpdir(), 'grade-swarm-'))]));
+    const r = await finish(
+      start([
+        'swarm',
+        '--run',
+        'KV',
+        '--seed',
+        '1',
+        '-n',
+        '1',
+        '-q',
+        '--impl',
+        impl,
+        '--out',
+        fs.mkdtempSync(path.join(os.tmpdir(), 'grade-swarm-')),
+      ]),
+    );
     expect(r.code).to.equal(1);
     expect(r.stdout).to.match(/SWARM {2}\(ours, not scored\) {3}0\/1 tests passed every run/);
     expect(r.stdout).to.not.match(/total .* for what was graded/);
     const replayLine = /replay: .*/.exec(r.stdout)![0];
-    expect(replayLine).to.equal(`replay: npm run grade -- replay TestSwarmKV --seed 1 --impl ${impl} --trace`);
+    expect(replayLine).to.equal(
+      `replay: npm run grade -- replay TestSwarmKV --seed 1 --impl ${impl} --trace`,
+    );
     const replayed = await runPrinted(replayLine.replace(/ --trace$/, ''));
     expect(replayed.code).to.equal(1);
     expect(replayed.stdout).to.match(/exactly-once: .* a write was applied twice/);
     const shrinkLine = /shrink: .*/.exec(r.stdout)![0];
-    expect(shrinkLine).to.equal(`shrink: npm run grade -- shrink TestSwarmKV --seed 1 --impl ${impl}`);
+    expect(shrinkLine).to.equal(
+      `shrink: npm run grade -- shrink TestSwarmKV --seed 1 --impl ${impl}`,
+    );
     const shrunk = await runPrinted(shrinkLine);
     expect(shrunk.stdout).to.match(/smallest schedule found that still fails "exactly-once"/);
   });

@@ -11,8 +11,16 @@ const SCRIPT = path.resolve(__dirname, '..', '..', '..', 'harness', 'build-if-st
 
 describe('harness/build-if-stale.js', () => {
   let root: string;
-  const runs = () => (fs.existsSync(path.join(root, 'tsc-runs')) ? fs.readFileSync(path.join(root, 'tsc-runs'), 'utf8').length : 0);
-  const preload = () => spawnSync(process.execPath, ['-r', path.join(root, 'harness', 'build-if-stale.js'), '-e', '0'], { cwd: root, encoding: 'utf8' });
+  const runs = () =>
+    fs.existsSync(path.join(root, 'tsc-runs'))
+      ? fs.readFileSync(path.join(root, 'tsc-runs'), 'utf8').length
+      : 0;
+  const preload = () =>
+    spawnSync(
+      process.execPath,
+      ['-r', path.join(root, 'harness', 'build-if-stale.js'), '-e', '0'],
+      { cwd: root, encoding: 'utf8' },
+    );
   // A change now: later than the start of any compile so far (each preload takes milliseconds).
   const touch = (file: string) => fs.utimesSync(file, new Date(), new Date());
 
@@ -24,7 +32,10 @@ describe('harness/build-if-stale.js', () => {
     fs.writeFileSync(path.join(root, 'harness', 'a.ts'), 'export const a = 1;\n');
     fs.mkdirSync(path.join(root, 'tools'));
     fs.writeFileSync(path.join(root, 'tools', 'b.ts'), 'export const b = 1;\n');
-    fs.writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify({ include: ['harness', 'tools'] }));
+    fs.writeFileSync(
+      path.join(root, 'tsconfig.json'),
+      JSON.stringify({ include: ['harness', 'tools'] }),
+    );
     // The stand-in compiler: appends a mark per run; exits with TSC_STATUS if the file says so.
     const bin = path.join(root, 'node_modules', 'typescript', 'bin');
     fs.mkdirSync(bin, { recursive: true });

@@ -27,12 +27,17 @@ export async function runChaos(seed: number, minRpcs = 10_000): Promise<ChaosRes
     const rt = sim.node(`n${i}`);
     runtimes[i] = rt;
     let counter = 0;
-    net.addServer(i, new Server().addService(new Service('Echo', {
-      Ping: async (args: { from: number; payload: string }) => {
-        if (rt.randomInt(4) === 0) await rt.sleep(rt.randomInt(50));
-        return { echo: args.payload.length, seen: ++counter };
-      },
-    })));
+    net.addServer(
+      i,
+      new Server().addService(
+        new Service('Echo', {
+          Ping: async (args: { from: number; payload: string }) => {
+            if (rt.randomInt(4) === 0) await rt.sleep(rt.randomInt(50));
+            return { echo: args.payload.length, seen: ++counter };
+          },
+        }),
+      ),
+    );
     ends[i] = [];
     endNames[i] = [];
     for (let j = 0; j < n; j++) {
@@ -84,7 +89,12 @@ export async function runChaos(seed: number, minRpcs = 10_000): Promise<ChaosRes
       }
     }
   });
-  return { fingerprint: sim.trace.fingerprint(), rpcs: net.getTotalCount(), crashes, virtualMs: sim.now() };
+  return {
+    fingerprint: sim.trace.fingerprint(),
+    rpcs: net.getTotalCount(),
+    crashes,
+    virtualMs: sim.now(),
+  };
 }
 
 if (require.main === module) {

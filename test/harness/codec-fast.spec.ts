@@ -24,7 +24,24 @@ class Gen {
   }
 }
 
-const INTEGER_EDGES = [0, 1, 31, 32, 127, 128, 255, 256, 65535, 65536, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 40 + 7, Number.MAX_SAFE_INTEGER];
+const INTEGER_EDGES = [
+  0,
+  1,
+  31,
+  32,
+  127,
+  128,
+  255,
+  256,
+  65535,
+  65536,
+  2 ** 31 - 1,
+  2 ** 31,
+  2 ** 32 - 1,
+  2 ** 32,
+  2 ** 40 + 7,
+  Number.MAX_SAFE_INTEGER,
+];
 const NUMBERS = [
   ...INTEGER_EDGES,
   ...INTEGER_EDGES.map((n) => -n),
@@ -43,27 +60,75 @@ const NUMBERS = [
   Math.PI,
 ];
 // Units of every UTF-8 width, a surrogate pair, and lone surrogates (high and low).
-const UNITS = ['a', 'z', ' ', '\u0000', '\u007f', 'é', '\u07ff', '\u0800', '✓', '\uffff', '😀', '\ud800', '\udfff', '\udbff'];
+const UNITS = [
+  'a',
+  'z',
+  ' ',
+  '\u0000',
+  '\u007f',
+  'é',
+  '\u07ff',
+  '\u0800',
+  '✓',
+  '\uffff',
+  '😀',
+  '\ud800',
+  '\udfff',
+  '\udbff',
+];
 // Lengths around the library's thresholds (50 units, 200 bytes) and the headers' (32, 256, 65536 bytes).
-const LENGTHS = [0, 1, 5, 16, 17, 31, 32, 33, 49, 50, 51, 60, 70, 85, 100, 200, 255, 256, 1000, 22000, 70000];
+const LENGTHS = [
+  0, 1, 5, 16, 17, 31, 32, 33, 49, 50, 51, 60, 70, 85, 100, 200, 255, 256, 1000, 22000, 70000,
+];
 
 function randomString(g: Gen): string {
   const n = g.int(8) === 0 ? g.pick(LENGTHS) : g.pick(LENGTHS.slice(0, 15));
   const mode = g.int(4);
   if (mode === 0) return 'k'.repeat(n); // plain ASCII, the common case
   let s = '';
-  while (s.length < n) s += mode === 1 ? String.fromCharCode(0x20 + g.int(95)) : mode === 2 && g.int(8) > 0 ? 'x' : g.pick(UNITS);
+  while (s.length < n)
+    s +=
+      mode === 1
+        ? String.fromCharCode(0x20 + g.int(95))
+        : mode === 2 && g.int(8) > 0
+          ? 'x'
+          : g.pick(UNITS);
   return s.slice(0, n);
 }
 
 function randomKey(g: Gen): string {
-  return g.int(5) === 0 ? randomString(g).slice(0, 40) : g.pick(['term', 'entries', 'a', 'b', '0', '7', '10', 'é', '\ud800x', 'x\udc00', '😀', 'leaderCommit', 'longer key of more than sixteen bytes']);
+  return g.int(5) === 0
+    ? randomString(g).slice(0, 40)
+    : g.pick([
+        'term',
+        'entries',
+        'a',
+        'b',
+        '0',
+        '7',
+        '10',
+        'é',
+        '\ud800x',
+        'x\udc00',
+        '😀',
+        'leaderCommit',
+        'longer key of more than sixteen bytes',
+      ]);
 }
 
 class Entry {
   term = 1;
 }
-const UNSENDABLE: (() => unknown)[] = [() => undefined, () => NaN, () => -Infinity, () => () => 1, () => new Map(), () => new Entry(), () => new Float32Array(1), () => 3n];
+const UNSENDABLE: (() => unknown)[] = [
+  () => undefined,
+  () => NaN,
+  () => -Infinity,
+  () => () => 1,
+  () => new Map(),
+  () => new Entry(),
+  () => new Float32Array(1),
+  () => 3n,
+];
 
 /** Values of at most about 200 parts, nested at most 6 deep. */
 function randomValue(g: Gen, depth: number, budget = { parts: 200 }): unknown {
@@ -85,7 +150,9 @@ function randomValue(g: Gen, depth: number, budget = { parts: 200 }): unknown {
     }
     case 5:
     case 6:
-      return Array.from({ length: g.pick([0, 1, 3, 15, 16, 20]) }, () => randomValue(g, depth + 1, budget));
+      return Array.from({ length: g.pick([0, 1, 3, 15, 16, 20]) }, () =>
+        randomValue(g, depth + 1, budget),
+      );
     default: {
       const o: Record<string, unknown> = g.int(4) === 0 ? Object.create(null) : {};
       const n = g.pick([0, 1, 2, 5, 15, 16, 17]);
@@ -109,7 +176,8 @@ function same(a: unknown, b: unknown, where: string): void {
   }
   const ka = Object.keys(a);
   expect(ka, `${where}: keys`).to.deep.equal(Object.keys(b as object));
-  for (const k of ka) same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${where}.${k}`);
+  for (const k of ka)
+    same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${where}.${k}`);
 }
 
 function objectsOf(v: unknown, into = new Set<object>()): Set<object> {
@@ -131,10 +199,16 @@ function checkAgainstLibrary(value: unknown, where: string): void {
     expect(() => pack(value, 'args'), where).to.throw(message);
     return;
   }
-  expect(Buffer.from(encode(value, 'args')).equals(Buffer.from(expected)), `${where}: encode's bytes`).to.equal(true);
+  expect(
+    Buffer.from(encode(value, 'args')).equals(Buffer.from(expected)),
+    `${where}: encode's bytes`,
+  ).to.equal(true);
   const parcel = pack(value, 'args');
   expect(parcel.byteLength, `${where}: byte count`).to.equal(expected.length);
-  expect(Buffer.from(parcel.bytes()).equals(Buffer.from(expected)), `${where}: parcel's bytes`).to.equal(true);
+  expect(
+    Buffer.from(parcel.bytes()).equals(Buffer.from(expected)),
+    `${where}: parcel's bytes`,
+  ).to.equal(true);
   let received: unknown;
   try {
     received = decode(expected);
@@ -145,13 +219,15 @@ function checkAgainstLibrary(value: unknown, where: string): void {
   const opened = parcel.open();
   same(opened, received, where);
   const original = objectsOf(value);
-  for (const o of objectsOf(opened)) expect(original.has(o), `${where}: shares an object with the sender`).to.equal(false);
+  for (const o of objectsOf(opened))
+    expect(original.has(o), `${where}: shares an object with the sender`).to.equal(false);
 }
 
 describe('codec fast paths (against @msgpack/msgpack)', () => {
   it('encode() and pack() agree with the library on 1,000 random values', function () {
     this.timeout(60_000);
-    for (let seed = 1; seed <= 1000; seed++) checkAgainstLibrary(randomValue(new Gen(seed * 2654435761), 0), `seed ${seed}`);
+    for (let seed = 1; seed <= 1000; seed++)
+      checkAgainstLibrary(randomValue(new Gen(seed * 2654435761), 0), `seed ${seed}`);
   });
 
   it('agree on every number and string edge case alone and as a key', () => {
@@ -161,7 +237,8 @@ describe('codec fast paths (against @msgpack/msgpack)', () => {
       for (const unit of UNITS) {
         const s = unit.repeat(Math.ceil(len / unit.length)).slice(0, len);
         checkAgainstLibrary(s, `string of ${len} ${JSON.stringify(unit)}`);
-        if (len < 100) checkAgainstLibrary({ [s]: 1, [`${s}2`]: 2 }, `key of ${len} ${JSON.stringify(unit)}`);
+        if (len < 100)
+          checkAgainstLibrary({ [s]: 1, [`${s}2`]: 2 }, `key of ${len} ${JSON.stringify(unit)}`);
       }
       checkAgainstLibrary(randomString(g), `random string ${len}`);
     }
@@ -173,7 +250,11 @@ describe('codec fast paths (against @msgpack/msgpack)', () => {
     cyclic.self = [cyclic];
     class Sub extends Array<number> {}
     const withIterator = [1, 2, 3];
-    Object.defineProperty(withIterator, Symbol.iterator, { value: function* () { yield 9; } });
+    Object.defineProperty(withIterator, Symbol.iterator, {
+      value: function* () {
+        yield 9;
+      },
+    });
     const cases: [string, unknown][] = [
       ['nesting at the library limit', deep(99)],
       ['nesting past the library limit', deep(100)],
@@ -183,22 +264,42 @@ describe('codec fast paths (against @msgpack/msgpack)', () => {
       ['an Array subclass', Sub.from([1, 2])],
       ['an array with its own iterator', withIterator],
       ['an array with extra properties', Object.assign([1, 2], { extra: 3 })],
-      ['a shared object', (() => { const s = { x: 1 }; return { a: s, b: [s, s] }; })()],
+      [
+        'a shared object',
+        (() => {
+          const s = { x: 1 };
+          return { a: s, b: [s, s] };
+        })(),
+      ],
       ['a Buffer', { b: Buffer.from('x') }],
       ['a sparse array', [1, , 3]], // eslint-disable-line no-sparse-arrays -- the hole is the point
       ['undefined', { x: undefined }],
-      ['a non-enumerable property', Object.defineProperty({ a: 1 }, 'hidden', { value: 2, enumerable: false })],
-      ['a symbol key that is not enumerable', Object.defineProperty({ a: 1 }, Symbol('s'), { value: 2, enumerable: false })],
+      [
+        'a non-enumerable property',
+        Object.defineProperty({ a: 1 }, 'hidden', { value: 2, enumerable: false }),
+      ],
+      [
+        'a symbol key that is not enumerable',
+        Object.defineProperty({ a: 1 }, Symbol('s'), { value: 2, enumerable: false }),
+      ],
       ['integer-like keys after others', { b: 1, 2: 'two', a: 3, 1: 'one' }],
       ['an enumerable symbol key', { a: 1, [Symbol('s')]: 2 }],
       ['a getter', Object.defineProperty({ a: 1 }, 'g', { get: () => [5], enumerable: true })],
-      ['a map of 70,000 keys (a map32 header)', Object.fromEntries(Array.from({ length: 70_000 }, (_, i) => [`k${i}`, i]))],
+      [
+        'a map of 70,000 keys (a map32 header)',
+        Object.fromEntries(Array.from({ length: 70_000 }, (_, i) => [`k${i}`, i])),
+      ],
     ];
     for (const [what, value] of cases) checkAgainstLibrary(value, what);
   });
 
   it('agree while Object.prototype has an enumerable property (only own keys are sent)', () => {
-    Object.defineProperty(Object.prototype, 'inherited', { value: 1, enumerable: true, configurable: true, writable: true });
+    Object.defineProperty(Object.prototype, 'inherited', {
+      value: 1,
+      enumerable: true,
+      configurable: true,
+      writable: true,
+    });
     try {
       checkAgainstLibrary({ a: 1, b: { c: [2, { d: 3 }] } }, 'an enumerable inherited key');
       checkAgainstLibrary(Object.assign(Object.create(null), { a: 1 }), 'no prototype');

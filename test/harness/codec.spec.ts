@@ -19,7 +19,10 @@ describe('codec', () => {
     ['arrays, nested and empty', [[], [1, [2, [3]]], ['a', null]]],
     ['plain objects', { term: 3, entries: [{ term: 1, command: 'x' }], leaderCommit: 0 }],
     ['objects with a null prototype', Object.assign(Object.create(null), { a: 1 })],
-    ['a struct holding a map-like object of structs', { m: { '1': { x: 1 }, '2': { x: 2 } }, list: [{ y: [1, 2] }] }],
+    [
+      'a struct holding a map-like object of structs',
+      { m: { '1': { x: 1 }, '2': { x: 2 } }, list: [{ y: [1, 2] }] },
+    ],
   ];
   for (const [what, value] of supported) {
     it(`round-trips ${what}`, () => {
@@ -60,22 +63,66 @@ describe('codec', () => {
     constructor(public term: number) {}
   }
   const rejected: [string, unknown, string][] = [
-    ['a function', { entries: [1, 2, 3, { command: () => 1 }] }, 'args.entries[3].command: a function cannot be sent'],
-    ['undefined in an object', { term: undefined }, 'args.term: undefined cannot be sent; use null, or leave the property out'],
-    ['undefined in an array', [1, undefined], 'args[1]: undefined cannot be sent; use null, or leave the property out'],
+    [
+      'a function',
+      { entries: [1, 2, 3, { command: () => 1 }] },
+      'args.entries[3].command: a function cannot be sent',
+    ],
+    [
+      'undefined in an object',
+      { term: undefined },
+      'args.term: undefined cannot be sent; use null, or leave the property out',
+    ],
+    [
+      'undefined in an array',
+      [1, undefined],
+      'args[1]: undefined cannot be sent; use null, or leave the property out',
+    ],
     // eslint-disable-next-line no-sparse-arrays -- the hole is the point of this case
     ['a sparse array', [1, , 3], 'args[1]: a sparse array (hole at this index) cannot be sent'],
     ['a symbol', { s: Symbol('x') }, 'args.s: a symbol cannot be sent'],
-    ['a bigint', { n: 10n }, 'args.n: a bigint cannot be sent; send it as a string or a safe-integer number'],
+    [
+      'a bigint',
+      { n: 10n },
+      'args.n: a bigint cannot be sent; send it as a string or a safe-integer number',
+    ],
     ['NaN', { x: NaN }, 'args.x: NaN cannot be sent (only finite numbers can)'],
     ['Infinity', [Infinity], 'args[0]: Infinity cannot be sent (only finite numbers can)'],
-    ['a class instance', { log: [new LogEntry(1)] }, 'args.log[0]: an instance of class LogEntry (its prototype would be lost) cannot be sent; send a plain object or array with its data instead'],
-    ['a Map', { m: new Map() }, 'args.m: a Map cannot be sent; send a plain object or array with its data instead'],
-    ['a Set', new Set([1]), 'args: a Set cannot be sent; send a plain object or array with its data instead'],
-    ['a Date', { when: new Date(0) }, 'args.when: a Date cannot be sent; send a plain object or array with its data instead'],
-    ['a Buffer', { b: Buffer.from('x') }, 'args.b: a Buffer would arrive as a plain Uint8Array; send new Uint8Array(value)'],
-    ['another typed array', { f: new Float64Array(2) }, 'args.f: a Float64Array cannot be sent; send a plain object or array with its data instead'],
-    ['symbol-keyed properties', { [Symbol('k')]: 1 }, 'args: properties keyed by symbols cannot be sent'],
+    [
+      'a class instance',
+      { log: [new LogEntry(1)] },
+      'args.log[0]: an instance of class LogEntry (its prototype would be lost) cannot be sent; send a plain object or array with its data instead',
+    ],
+    [
+      'a Map',
+      { m: new Map() },
+      'args.m: a Map cannot be sent; send a plain object or array with its data instead',
+    ],
+    [
+      'a Set',
+      new Set([1]),
+      'args: a Set cannot be sent; send a plain object or array with its data instead',
+    ],
+    [
+      'a Date',
+      { when: new Date(0) },
+      'args.when: a Date cannot be sent; send a plain object or array with its data instead',
+    ],
+    [
+      'a Buffer',
+      { b: Buffer.from('x') },
+      'args.b: a Buffer would arrive as a plain Uint8Array; send new Uint8Array(value)',
+    ],
+    [
+      'another typed array',
+      { f: new Float64Array(2) },
+      'args.f: a Float64Array cannot be sent; send a plain object or array with its data instead',
+    ],
+    [
+      'symbol-keyed properties',
+      { [Symbol('k')]: 1 },
+      'args: properties keyed by symbols cannot be sent',
+    ],
   ];
   for (const [what, value, message] of rejected) {
     it(`rejects ${what}, naming the path`, () => {
@@ -138,6 +185,8 @@ describe('persister', () => {
   });
 
   it('rejects values that are not bytes with a hint', () => {
-    expect(() => new Persister().save({} as Uint8Array, null)).to.throw(/raftState must be a Uint8Array \(encode it with the codec\)/);
+    expect(() => new Persister().save({} as Uint8Array, null)).to.throw(
+      /raftState must be a Uint8Array \(encode it with the codec\)/,
+    );
   });
 });

@@ -6,7 +6,9 @@ import { runChaos, type ChaosResult } from './chaos';
 
 function inChildProcess(seed: number): ChaosResult {
   const script = path.join(__dirname, 'chaos.js');
-  return JSON.parse(execFileSync(process.execPath, [script, String(seed)], { encoding: 'utf8' })) as ChaosResult;
+  return JSON.parse(
+    execFileSync(process.execPath, [script, String(seed)], { encoding: 'utf8' }),
+  ) as ChaosResult;
 }
 
 describe('determinism', function () {

@@ -17,7 +17,13 @@ interface Sample {
   failureDelays: number[];
 }
 
-async function measure(opts: { reliable: boolean; longReordering?: boolean; deliverable?: boolean; longDelays?: boolean; latency?: boolean }): Promise<Sample> {
+async function measure(opts: {
+  reliable: boolean;
+  longReordering?: boolean;
+  deliverable?: boolean;
+  longDelays?: boolean;
+  latency?: boolean;
+}): Promise<Sample> {
   const sim = new Simulator(11);
   const net = new Network(sim);
   if (!opts.latency) net.setLatency(0, 0);
@@ -25,8 +31,22 @@ async function measure(opts: { reliable: boolean; longReordering?: boolean; deli
   net.setLongReordering(opts.longReordering ?? false);
   net.setLongDelays(opts.longDelays ?? false);
   const handledAt = new Map<number, number>();
-  net.addServer('s', new Server().addService(new Service('S', { Go: (a: { id: number }) => (handledAt.set(a.id, sim.now()), { id: a.id }) })));
-  const sample: Sample = { requestLost: 0, replyLost: 0, succeeded: 0, deliveryDelays: [], replyDelays: [], failureDelays: [] };
+  net.addServer(
+    's',
+    new Server().addService(
+      new Service('S', {
+        Go: (a: { id: number }) => (handledAt.set(a.id, sim.now()), { id: a.id }),
+      }),
+    ),
+  );
+  const sample: Sample = {
+    requestLost: 0,
+    replyLost: 0,
+    succeeded: 0,
+    deliveryDelays: [],
+    replyDelays: [],
+    failureDelays: [],
+  };
   await sim.run(async () => {
     const tester = sim.node('tester');
     for (let batch = 0; batch < CALLS / 1000; batch++) {

@@ -54,7 +54,12 @@ describe('network (labrpc semantics)', () => {
   it('several services on one server', async () => {
     const sim = new Simulator(1);
     const net = new Network(sim);
-    net.addServer('s', new Server().addService(new Service('A', { Get: () => ({ from: 'A' }) })).addService(new Service('B', { Get: () => ({ from: 'B' }) })));
+    net.addServer(
+      's',
+      new Server()
+        .addService(new Service('A', { Get: () => ({ from: 'A' }) }))
+        .addService(new Service('B', { Get: () => ({ from: 'B' }) })),
+    );
     const end = net.makeEnd('e');
     net.connect('e', 's');
     net.enable('e', true);
@@ -79,7 +84,8 @@ describe('network (labrpc semantics)', () => {
     const { sim, endTo, net } = setup();
     await sim.run(async () => {
       const end = endTo('end1-99');
-      for (let i = 0; i < 17; i++) expect(await end.call('Junk.Handler2', i)).to.deep.equal({ x: `handler2-${i}` });
+      for (let i = 0; i < 17; i++)
+        expect(await end.call('Junk.Handler2', i)).to.deep.equal({ x: `handler2-${i}` });
     });
     expect(net.getCount('server99')).to.equal(17);
     expect(net.getTotalCount()).to.equal(17);
@@ -105,7 +111,8 @@ describe('network (labrpc semantics)', () => {
       const clients = Array.from({ length: 20 }, async (_, c) => {
         const end = endTo(`end-${c}`);
         let ok = 0;
-        for (let j = 0; j < 10; j++) if ((await end.call('Junk.Handler2', c * 100 + j)) !== null) ok++;
+        for (let j = 0; j < 10; j++)
+          if ((await end.call('Junk.Handler2', c * 100 + j)) !== null) ok++;
         return ok;
       });
       expect(await Promise.all(clients)).to.deep.equal(Array(20).fill(10));
@@ -117,7 +124,9 @@ describe('network (labrpc semantics)', () => {
     const { sim, endTo, net, seen } = setup();
     await sim.run(async () => {
       const end = endTo('one');
-      const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => end.call('Junk.Handler2', i)));
+      const replies = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => end.call('Junk.Handler2', i)),
+      );
       expect(replies.every((r) => r !== null)).to.equal(true);
     });
     expect(seen).to.have.length(20);
@@ -128,7 +137,9 @@ describe('network (labrpc semantics)', () => {
     const { sim, endTo, net } = setup();
     net.setReliable(false);
     await sim.run(async () => {
-      const results = await Promise.all(Array.from({ length: 300 }, (_, i) => endTo(`u${i}`).call('Junk.Handler2', i)));
+      const results = await Promise.all(
+        Array.from({ length: 300 }, (_, i) => endTo(`u${i}`).call('Junk.Handler2', i)),
+      );
       const ok = results.filter((r) => r !== null).length;
       expect(ok).to.be.greaterThan(0);
       expect(ok).to.be.lessThan(300);
@@ -180,7 +191,9 @@ describe('network (labrpc semantics)', () => {
     await sim.run(async () => {
       const end = endTo('gone');
       const t0 = sim.now();
-      const results = await Promise.all(Array.from({ length: 50 }, () => end.call('Junk.Handler2', 1)));
+      const results = await Promise.all(
+        Array.from({ length: 50 }, () => end.call('Junk.Handler2', 1)),
+      );
       expect(results.every((r) => r === null)).to.equal(true);
       expect(sim.now() - t0).to.be.below(7000);
     });
@@ -239,9 +252,13 @@ describe('network (labrpc semantics)', () => {
         await endTo('x').call('Junk.Nope', 1);
       })
       .catch((e: Error) => (error = e));
-    expect(error?.message).to.match(/unknown method "Nope" of service Junk; known methods: Handler2, Handler4, Handler5, Sleep/);
+    expect(error?.message).to.match(
+      /unknown method "Nope" of service Junk; known methods: Handler2, Handler4, Handler5, Sleep/,
+    );
     const again = setup();
-    await again.sim.run(async () => void (await again.endTo('y').call('Nope.X', 1))).catch((e: Error) => (error = e));
+    await again.sim
+      .run(async () => void (await again.endTo('y').call('Nope.X', 1)))
+      .catch((e: Error) => (error = e));
     expect(error?.message).to.match(/unknown service "Nope".*known services: Junk/);
   });
 

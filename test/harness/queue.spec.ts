@@ -76,7 +76,11 @@ describe('sim EventQueue', () => {
   it('pops every live event in order after a sweep of a large heap', () => {
     const q = new EventQueue<QueuedEvent>();
     const rand = lcg(11);
-    const all = Array.from({ length: 2000 }, (_, seq) => ({ time: rand(500), seq, cancelled: false }));
+    const all = Array.from({ length: 2000 }, (_, seq) => ({
+      time: rand(500),
+      seq,
+      cancelled: false,
+    }));
     for (const e of all) q.push(e);
     for (const e of all) if (rand(10) < 6) q.cancel(e);
     expect(q.size).to.be.below(all.length); // swept

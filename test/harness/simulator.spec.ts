@@ -1,6 +1,12 @@
 // The simulator: virtual time, event order, crash semantics, deadlock detection and the guard.
 import { expect } from 'chai';
-import { BLOCKED_LINES, DeadlockError, SimulationError, Simulator, harnessSignal } from '../../harness/sim/simulator';
+import {
+  BLOCKED_LINES,
+  DeadlockError,
+  SimulationError,
+  Simulator,
+  harnessSignal,
+} from '../../harness/sim/simulator';
 import { Network, Server, Service } from '../../harness/rpc';
 import { parseSeed, Rng } from '../../harness/sim/rng';
 
@@ -30,7 +36,9 @@ describe('simulator', () => {
     const seen: number[] = [];
     let written = -1;
     const chain = (depth: number, value: number): Promise<void> =>
-      depth === 0 ? Promise.resolve().then(() => void (written = value)) : Promise.resolve().then(() => chain(depth - 1, value));
+      depth === 0
+        ? Promise.resolve().then(() => void (written = value))
+        : Promise.resolve().then(() => chain(depth - 1, value));
     await sim.run(async () => {
       await Promise.all(
         ['a', 'b'].map(async (name, offset) => {
@@ -159,10 +167,13 @@ describe('simulator', () => {
     const sim = new Simulator(1);
     let message = '';
     await sim
-      .run(async () => {
-        const n = sim.node('spinner');
-        for (;;) await n.sleep(0);
-      }, { maxEventsWithoutProgress: 10_000 })
+      .run(
+        async () => {
+          const n = sim.node('spinner');
+          for (;;) await n.sleep(0);
+        },
+        { maxEventsWithoutProgress: 10_000 },
+      )
       .catch((e: Error) => (message = e.message));
     expect(message).to.match(/10000 events ran without virtual time advancing/);
   });
@@ -172,10 +183,13 @@ describe('simulator', () => {
     let message = '';
     const started = performance.now();
     await sim
-      .run(async () => {
-        const n = sim.node('slow');
-        for (;;) await n.sleep(1);
-      }, { realTimeLimitMs: 200 })
+      .run(
+        async () => {
+          const n = sim.node('slow');
+          for (;;) await n.sleep(1);
+        },
+        { realTimeLimitMs: 200 },
+      )
       .catch((e: Error) => (message = e.message));
     expect(message).to.match(/real-time limit of 0\.2s reached at virtual time/);
     expect(performance.now() - started).to.be.below(2000);
@@ -206,14 +220,21 @@ describe('simulator', () => {
       net.setLatency(0, 0); // exact times in the report below
       const server = sim.node('kv1');
       const lock = server.signal('the apply loop to release the state lock');
-      net.addServer('kv1', new Server().addService(new Service('KV', { Get: async () => (await lock.wait(), { value: 'x' }) })));
+      net.addServer(
+        'kv1',
+        new Server().addService(
+          new Service('KV', { Get: async () => (await lock.wait(), { value: 'x' }) }),
+        ),
+      );
       const clerk = sim.node('clerk0');
       const end = net.makeEnd('clerk0-kv1', clerk);
       net.connect('clerk0-kv1', 'kv1');
       net.enable('clerk0-kv1', true);
       let error: Error | undefined;
       const started = performance.now();
-      await sim.run(async () => void (await end.call('KV.Get', { key: 'a' }))).catch((e: Error) => (error = e));
+      await sim
+        .run(async () => void (await end.call('KV.Get', { key: 'a' })))
+        .catch((e: Error) => (error = e));
       expect(error).to.be.instanceOf(DeadlockError);
       expect((error as DeadlockError).blocked).to.deep.equal([
         'clerk0: RPC #1 KV.Get to kv1 awaiting its outcome',
@@ -227,7 +248,15 @@ describe('simulator', () => {
       const net = new Network(sim);
       const server = sim.node('kv1');
       const never = server.signal('an apply that never comes');
-      net.addServer('kv1', new Server().addService(new Service('KV', { Get: async () => (await never.wait(), {}), Put: async () => (await never.wait(), {}) })));
+      net.addServer(
+        'kv1',
+        new Server().addService(
+          new Service('KV', {
+            Get: async () => (await never.wait(), {}),
+            Put: async () => (await never.wait(), {}),
+          }),
+        ),
+      );
       const ends = ['clerk0', 'clerk1', 'clerk2'].map((name) => {
         const end = net.makeEnd(`${name}-kv1`, sim.node(name));
         net.connect(`${name}-kv1`, 'kv1');
@@ -276,9 +305,17 @@ describe('simulator', () => {
 
   describe('guard against real time and unseeded randomness', () => {
     const cases: [string, () => unknown, RegExp][] = [
-      ['setTimeout', () => setTimeout(() => {}, 10), /setTimeout was called on node n.*use runtime\.sleep\(ms\) or runtime\.setTimer/],
+      [
+        'setTimeout',
+        () => setTimeout(() => {}, 10),
+        /setTimeout was called on node n.*use runtime\.sleep\(ms\) or runtime\.setTimer/,
+      ],
       ['setInterval', () => setInterval(() => {}, 10), /setInterval was called on node n/],
-      ['Math.random', () => Math.random(), /Math\.random was called on node n.*use runtime\.random\(\)/],
+      [
+        'Math.random',
+        () => Math.random(),
+        /Math\.random was called on node n.*use runtime\.random\(\)/,
+      ],
       ['Date.now', () => Date.now(), /Date\.now was called on node n.*use runtime\.now\(\)/],
       ['new Date()', () => new Date(), /new Date\(\) was called on node n/],
       ['performance.now', () => performance.now(), /performance\.now was called on node n/],

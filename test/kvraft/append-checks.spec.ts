@@ -21,7 +21,12 @@ function perElementSearch(c: number, v: string, count: number): void {
 }
 
 /** The verdict as a string: "ok", or the failure's first line up to the value. */
-function verdict(check: (c: number, v: string, count: number) => void, c: number, v: string, count: number): string {
+function verdict(
+  check: (c: number, v: string, count: number) => void,
+  c: number,
+  v: string,
+  count: number,
+): string {
   try {
     check(c, v, count);
     return 'ok';
@@ -87,7 +92,10 @@ describe('kvraft fixture: checkClntAppends (one scan per client)', () => {
       for (const v of values) {
         for (let c = 0; c < clients; c++) {
           const want = verdict(perElementSearch, c, v, count);
-          expect(verdict(checkClntAppends, c, v, count), `client ${c} of ${JSON.stringify(v)}`).to.equal(want);
+          expect(
+            verdict(checkClntAppends, c, v, count),
+            `client ${c} of ${JSON.stringify(v)}`,
+          ).to.equal(want);
           if (want !== 'ok') failures++;
           checked++;
         }
@@ -101,17 +109,20 @@ describe('kvraft fixture: checkClntAppends (one scan per client)', () => {
     expect(() => checkClntAppends(1, 'x 1 0 yx 11 0 yx 1 1 yx 1 2 y', 2)).to.not.throw();
     expect(() => checkClntAppends(1, 'x 11 0 yx 1 1 y', 2)).to.throw(/missing element x 1 0 y/);
     expect(() => checkClntAppends(1, 'x 1 00 yx 1 1 y', 2)).to.throw(/missing element x 1 0 y/);
-    expect(() => checkClntAppends(1, 'x 1 0 yx 1 1 yx 1 0 y', 2)).to.throw(/duplicate element x 1 0 y/);
+    expect(() => checkClntAppends(1, 'x 1 0 yx 1 1 yx 1 0 y', 2)).to.throw(
+      /duplicate element x 1 0 y/,
+    );
   });
 });
 
-describe('kvraft fixture: OwnValue (a client\'s own key, checked in two parts)', () => {
+describe("kvraft fixture: OwnValue (a client's own key, checked in two parts)", () => {
   /** A client's reads as the course checks them: the whole expected value rebuilt and compared. */
   function wholeValue(reads: { appends: string[]; got: string }[]): string {
     let last = '';
     for (const { appends, got } of reads) {
       last += appends.join('');
-      if (got !== last) return `get wrong value, wanted ${JSON.stringify(last)}, got ${JSON.stringify(got)}`;
+      if (got !== last)
+        return `get wrong value, wanted ${JSON.stringify(last)}, got ${JSON.stringify(got)}`;
     }
     return 'ok';
   }
@@ -138,7 +149,9 @@ describe('kvraft fixture: OwnValue (a client\'s own key, checked in two parts)',
       let value = '';
       let k = 0;
       for (let r = 0; r < 8; r++) {
-        const appends = Array.from({ length: Math.floor(random() * 4) }, () => appendElement(3, k++));
+        const appends = Array.from({ length: Math.floor(random() * 4) }, () =>
+          appendElement(3, k++),
+        );
         value += appends.join('');
         reads.push({ appends, got: value });
       }
@@ -156,6 +169,8 @@ describe('kvraft fixture: OwnValue (a client\'s own key, checked in two parts)',
   });
 
   it('fails a read that is not a string', () => {
-    expect(() => new OwnValue().check('0', undefined as unknown as string)).to.throw(/get wrong value, key 0/);
+    expect(() => new OwnValue().check('0', undefined as unknown as string)).to.throw(
+      /get wrong value, key 0/,
+    );
   });
 });

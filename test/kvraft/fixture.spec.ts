@@ -56,8 +56,12 @@ describe('kvraft fixture', function () {
   it('checkClntAppends: missing, duplicate and out-of-order elements fail', () => {
     expect(() => checkClntAppends(0, 'x 0 0 yx 0 1 y', 2)).to.not.throw();
     expect(() => checkClntAppends(0, 'x 0 0 y', 2)).to.throw(/missing element x 0 1 y/);
-    expect(() => checkClntAppends(0, 'x 0 0 yx 0 1 yx 0 1 y', 2)).to.throw(/duplicate element x 0 1 y/);
-    expect(() => checkClntAppends(0, 'x 0 1 yx 0 0 y', 2)).to.throw(/wrong order for element x 0 1 y/);
+    expect(() => checkClntAppends(0, 'x 0 0 yx 0 1 yx 0 1 y', 2)).to.throw(
+      /duplicate element x 0 1 y/,
+    );
+    expect(() => checkClntAppends(0, 'x 0 1 yx 0 0 y', 2)).to.throw(
+      /wrong order for element x 0 1 y/,
+    );
   });
 
   it('an illegal history fails the test and leaves an HTML report, named in the error', async () => {

@@ -14,7 +14,9 @@ async function asyncWrapper(ck: Clerk, key: string): Promise<string> {
 }
 
 /** Promise jobs that run between the call and the caller's resumption after `await call()`. */
-async function jobsUntilResumed(call: () => Promise<unknown>): Promise<{ jobs: number; error?: string }> {
+async function jobsUntilResumed(
+  call: () => Promise<unknown>,
+): Promise<{ jobs: number; error?: string }> {
   let jobs = 0;
   let stop = false;
   void (async () => {
@@ -63,7 +65,8 @@ describe('kvraft fixture: recorded clerk calls', () => {
       clerk(() => {
         throw new Error('thrown at once');
       }),
-    'a clerk returning a plain value': () => clerk(((key: string) => `v-${key}`) as unknown as Clerk['get']),
+    'a clerk returning a plain value': () =>
+      clerk(((key: string) => `v-${key}`) as unknown as Clerk['get']),
   };
 
   for (const [name, make] of Object.entries(clerks)) {
@@ -77,10 +80,26 @@ describe('kvraft fixture: recorded clerk calls', () => {
 
   it('records the call and its return; a failed call stays open and is not counted', async () => {
     const { ops, counter } = kvOps();
-    expect(await ops.get(clerk(async () => 'x'), 'k', ops.history, 2)).to.equal('x');
-    await ops.get(clerks['an async clerk that fails'](), 'k', ops.history, 5).catch(() => undefined);
+    expect(
+      await ops.get(
+        clerk(async () => 'x'),
+        'k',
+        ops.history,
+        2,
+      ),
+    ).to.equal('x');
+    await ops
+      .get(clerks['an async clerk that fails'](), 'k', ops.history, 5)
+      .catch(() => undefined);
     const history = ops.history.operations();
-    expect(history.map((o) => ({ clientId: o.clientId, input: o.input, output: o.output, open: o.return === Infinity }))).to.deep.equal([
+    expect(
+      history.map((o) => ({
+        clientId: o.clientId,
+        input: o.input,
+        output: o.output,
+        open: o.return === Infinity,
+      })),
+    ).to.deep.equal([
       { clientId: 2, input: { op: 'get', key: 'k' }, output: { value: 'x' }, open: false },
       { clientId: 5, input: { op: 'get', key: 'k' }, output: undefined, open: true },
     ]);

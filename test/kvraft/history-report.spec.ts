@@ -21,10 +21,16 @@ describe('key/value: the history report of a failing run, in headless Chromium',
 
   it('shows partitions and the answering server of each operation', async () => {
     const dir = scratch();
-    const result = await runScenario(findScenario(TEST)!, { seed: SEED, impl: new Implementation(path.join(ROOT, 'impls', VARIANT)), outDir: dir });
+    const result = await runScenario(findScenario(TEST)!, {
+      seed: SEED,
+      impl: new Implementation(path.join(ROOT, 'impls', VARIANT)),
+      outDir: dir,
+    });
     expect(result.passed).to.equal(false);
     expect(result.error).to.match(/^history is not linearizable/);
-    expect(result.artefacts).to.deep.equal([path.join(dir, `${TEST}-seed${SEED}-linearizability.html`)]);
+    expect(result.artefacts).to.deep.equal([
+      path.join(dir, `${TEST}-seed${SEED}-linearizability.html`),
+    ]);
     const context = await launchChromium(dir);
     try {
       const page = await context.newPage();
@@ -36,7 +42,9 @@ describe('key/value: the history report of a failing run, in headless Chromium',
       // Faults: partitions name who was cut off; the network went unreliable at the start.
       const partitions = section.locator('.fault.fault-partition');
       expect(await partitions.count()).to.be.greaterThan(0);
-      expect(await partitions.first().locator('title').textContent()).to.match(/^\d+ ms: partition: S\d( S\d)* cut off from S\d( S\d)*$/);
+      expect(await partitions.first().locator('title').textContent()).to.match(
+        /^\d+ ms: partition: S\d( S\d)* cut off from S\d( S\d)*$/,
+      );
       expect(await section.locator('.fault.fault-unreliable').count()).to.equal(1);
       expect(await section.locator('.fault.fault-heal').count()).to.be.greaterThan(0);
       // The answering server: on the bar, and in the tooltip.
@@ -47,8 +55,12 @@ describe('key/value: the history report of a failing run, in headless Chromium',
       expect(server).to.match(/^S[0-6]$/);
       expect(await op.locator('.server-tag').textContent()).to.equal(server);
       await op.hover();
-      expect(await page.locator('#tooltip').textContent()).to.match(new RegExp(`answered by${server}`));
-      expect(await page.locator('#tooltip').textContent()).to.match(/call\d+ ms \(virtual\)return\d+ ms \(virtual\)/);
+      expect(await page.locator('#tooltip').textContent()).to.match(
+        new RegExp(`answered by${server}`),
+      );
+      expect(await page.locator('#tooltip').textContent()).to.match(
+        /call\d+ ms \(virtual\)return\d+ ms \(virtual\)/,
+      );
       // The axis: named, whole virtual milliseconds.
       expect(await section.locator('.axis .axis-name').textContent()).to.equal('virtual ms');
       const ticks = await section.locator('.axis text:not(.axis-name)').allTextContents();

@@ -8,7 +8,11 @@ import { Frame } from '../../src/raft/frame';
 
 /** The harness's codec, counting the values it encodes. */
 function counting(): Codec & { encodes: number } {
-  const c = { encodes: 0, encode: (v: unknown) => (c.encodes++, codec.encode(v)), decode: codec.decode };
+  const c = {
+    encodes: 0,
+    encode: (v: unknown) => (c.encodes++, codec.encode(v)),
+    decode: codec.decode,
+  };
   new Frame(c); // checks the codec's framing once, with encodes of its own
   c.encodes = 0;
   return c;
@@ -26,7 +30,8 @@ describe('kvraft PairEncodings', () => {
     };
     let x = 11;
     // The LCG's high bits: its low bits repeat with short periods, which would leave out combinations.
-    const rand = (n: number) => Math.floor(((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
+    const rand = (n: number) =>
+      Math.floor(((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
     // Appended pieces: ASCII, two-, three- and four-byte characters, and lone surrogates.
     const pieces = ['x 1 y', 'é', '€uro', '😀', '\ud83d', '\ude00', 'a\udc00b', 'z'.repeat(70)];
     for (let step = 0; step < 3000; step++) {
@@ -39,9 +44,10 @@ describe('kvraft PairEncodings', () => {
         const to = from + added;
         map.set(key, to);
         if (rand(5) > 0) pairs.appended(key, from, to, added); // as the store says; unsaid, the pair is encoded again
-      }
-      else if (r < 8) map.set(key, `v${step}${map.get(key) ?? ''}`); // longer, changed at the start
-      else if (r < 9) map.set(key, (map.get(key) ?? '').slice(1)); // changed, not at the end
+      } else if (r < 8)
+        map.set(key, `v${step}${map.get(key) ?? ''}`); // longer, changed at the start
+      else if (r < 9)
+        map.set(key, (map.get(key) ?? '').slice(1)); // changed, not at the end
       else map.delete(key);
       // A snapshot after one change in two: some changes pile up between two writes.
       if (rand(2) === 0) expect(encodeNow(), `step ${step}`).to.deep.equal(codec.encode([...map]));
@@ -50,7 +56,10 @@ describe('kvraft PairEncodings', () => {
 
   it('encodes again only the pairs whose value changed, and only the new end of an appended value', () => {
     const encoded: unknown[] = [];
-    const c: Codec = { encode: (v: unknown) => (encoded.push(v), codec.encode(v)), decode: codec.decode };
+    const c: Codec = {
+      encode: (v: unknown) => (encoded.push(v), codec.encode(v)),
+      decode: codec.decode,
+    };
     new Frame(c); // checks the codec's framing once, with encodes of its own
     const pairs = new PairEncodings();
     const map = new Map(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v'.repeat(100)]));

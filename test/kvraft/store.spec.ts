@@ -4,7 +4,13 @@ import { expect } from 'chai';
 import { codec } from '../../harness/codec';
 import { fromCommand, KVStore, toCommand, type Op } from '../../src/kvraft';
 
-const op = (kind: Op['kind'], key: string, value: string, clientId: number, seq: number): Op => ({ kind, key, value, clientId, seq });
+const op = (kind: Op['kind'], key: string, value: string, clientId: number, seq: number): Op => ({
+  kind,
+  key,
+  value,
+  clientId,
+  seq,
+});
 
 function applyAll(store: KVStore, ops: Op[]): void {
   for (const o of ops) store.apply(o, o.kind !== 'Get' && store.isDuplicate(o.clientId, o.seq));
@@ -14,7 +20,11 @@ describe('kvraft store', () => {
   it('put, append, get, and a missing key reads ErrNoKey with ""', () => {
     const s = new KVStore();
     expect(s.apply(op('Get', 'a', '', 1, 1), false)).to.deep.equal({ err: 'ErrNoKey', value: '' });
-    applyAll(s, [op('Put', 'a', 'x', 1, 2), op('Append', 'a', 'y', 1, 3), op('Append', 'b', 'z', 1, 4)]);
+    applyAll(s, [
+      op('Put', 'a', 'x', 1, 2),
+      op('Append', 'a', 'y', 1, 3),
+      op('Append', 'b', 'z', 1, 4),
+    ]);
     expect(s.apply(op('Get', 'a', '', 1, 5), false)).to.deep.equal({ err: 'OK', value: 'xy' });
     expect(s.apply(op('Get', 'b', '', 1, 6), false)).to.deep.equal({ err: 'OK', value: 'z' });
   });
@@ -29,10 +39,19 @@ describe('kvraft store', () => {
 
   it('a retried write (same client, seq not above the last applied) is applied once', () => {
     const s = new KVStore();
-    applyAll(s, [op('Append', 'a', 'x', 7, 1), op('Append', 'a', 'x', 7, 1), op('Append', 'a', 'y', 7, 2), op('Append', 'a', 'x', 7, 1)]);
+    applyAll(s, [
+      op('Append', 'a', 'x', 7, 1),
+      op('Append', 'a', 'x', 7, 1),
+      op('Append', 'a', 'y', 7, 2),
+      op('Append', 'a', 'x', 7, 1),
+    ]);
     expect(s.data.get('a')).to.equal('xy');
     // A retried delete does not remove a value another client wrote after it.
-    applyAll(s, [op('Delete', 'a', '', 7, 3), op('Put', 'a', 'new', 8, 1), op('Delete', 'a', '', 7, 3)]);
+    applyAll(s, [
+      op('Delete', 'a', '', 7, 3),
+      op('Put', 'a', 'new', 8, 1),
+      op('Delete', 'a', '', 7, 3),
+    ]);
     expect(s.data.get('a')).to.equal('new');
   });
 
@@ -53,11 +72,13 @@ describe('kvraft store', () => {
     const s = new KVStore();
     let x = 5;
     // The LCG's high bits (its low bits repeat with short periods).
-    const rand = (n: number) => Math.floor(((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
+    const rand = (n: number) =>
+      Math.floor(((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
     const kinds: Op['kind'][] = ['Append', 'Append', 'Append', 'Put', 'Delete', 'Get'];
     for (let seq = 1; seq <= 400; seq++) {
       applyAll(s, [op(kinds[rand(kinds.length)], `k${rand(12)}`, `x ${seq} y`, rand(4), seq)]);
-      if (seq % 7 === 0) expect(s.encodeImage(codec, seq)).to.deep.equal(codec.encode(s.image(seq)));
+      if (seq % 7 === 0)
+        expect(s.encodeImage(codec, seq)).to.deep.equal(codec.encode(s.image(seq)));
     }
     s.restore(KVStore.decode(codec, s.encodeImage(codec, 401))!);
     expect(s.encodeImage(codec, 402)).to.deep.equal(codec.encode(s.image(402)));

@@ -20,7 +20,10 @@ describe('key/value swarm (ours)', function () {
   it('draws its knobs from the seed alone and prints them first', async () => {
     const knobs = describeKvKnobs(drawKvKnobs(new Rng(3, 'kv-swarm/knobs')));
     expect(describeKvKnobs(drawKvPlan(3).knobs)).to.equal(knobs);
-    const r = await runScenario(TestSwarmKV, { seed: 3, impl: new Implementation(path.join(ROOT, 'src')) });
+    const r = await runScenario(TestSwarmKV, {
+      seed: 3,
+      impl: new Implementation(path.join(ROOT, 'src')),
+    });
     expect(r.passed, r.error).to.equal(true);
     expect(r.output[0]).to.equal(`swarm knobs: ${knobs}`);
   });
@@ -28,7 +31,10 @@ describe('key/value swarm (ours)', function () {
   it('refuses a SWARM_PLAN of the Raft swarm', async () => {
     process.env.SWARM_PLAN = JSON.stringify({ knobs: { snapshot: true }, faults: [] });
     try {
-      const r = await runScenario(TestSwarmKV, { seed: 1, impl: new Implementation(path.join(ROOT, 'src')) });
+      const r = await runScenario(TestSwarmKV, {
+        seed: 1,
+        impl: new Implementation(path.join(ROOT, 'src')),
+      });
       expect(r.passed).to.equal(false);
       expect(r.error).to.match(/SWARM_PLAN is not a plan of the key\/value swarm/);
     } finally {
@@ -38,22 +44,36 @@ describe('key/value swarm (ours)', function () {
 
   describe('exactly-once check', () => {
     let clock = 0;
-    const op = (input: KvOperation['input'], value?: string): KvOperation => ({ clientId: 0, input, call: clock++, return: clock++, output: value === undefined ? {} : { value } });
+    const op = (input: KvOperation['input'], value?: string): KvOperation => ({
+      clientId: 0,
+      input,
+      call: clock++,
+      return: clock++,
+      output: value === undefined ? {} : { value },
+    });
     const append = (key: string, value: string) => op({ op: 'append', key, value });
 
     it('passes a history whose every append is in the final value once', () => {
-      const ops = [append('k0', 'x 0 0 y'), append('k0', 'x 1 0 y'), op({ op: 'get', key: 'k0' }, 'x 0 0 yx 1 0 y')];
+      const ops = [
+        append('k0', 'x 0 0 y'),
+        append('k0', 'x 1 0 y'),
+        op({ op: 'get', key: 'k0' }, 'x 0 0 yx 1 0 y'),
+      ];
       expect(() => checkExactlyOnce(ops, new Map([['k0', 'x 0 0 yx 1 0 y']]))).to.not.throw();
     });
 
     it('names an element read twice', () => {
       const ops = [append('k0', 'x 0 0 y'), op({ op: 'get', key: 'k0' }, 'x 0 0 yx 0 0 y')];
-      expect(() => checkExactlyOnce(ops, new Map())).to.throw(/read element "x 0 0 y" twice: a write was applied twice/);
+      expect(() => checkExactlyOnce(ops, new Map())).to.throw(
+        /read element "x 0 0 y" twice: a write was applied twice/,
+      );
     });
 
     it('names an append missing from the final value, unless a put may have followed it', () => {
       const ops = [append('k0', 'x 0 0 y'), append('k0', 'x 0 1 y')];
-      expect(() => checkExactlyOnce(ops, new Map([['k0', 'x 0 0 y']]))).to.throw(/append\("k0", "x 0 1 y"\) .* the final value lacks it/);
+      expect(() => checkExactlyOnce(ops, new Map([['k0', 'x 0 0 y']]))).to.throw(
+        /append\("k0", "x 0 1 y"\) .* the final value lacks it/,
+      );
       const put = op({ op: 'put', key: 'k0', value: 'x 1 0 y' });
       put.call = 0; // concurrent with both appends: it may be ordered last
       expect(() => checkExactlyOnce([...ops, put], new Map([['k0', 'x 1 0 y']]))).to.not.throw();
@@ -62,7 +82,22 @@ describe('key/value swarm (ours)', function () {
 });
 
 describeVariants('buggy key/value services are caught by the key/value swarm', [
-  { variant: 'kvraft-no-dedup', test: 'TestSwarmKV', seed: 1, expect: /^exactly-once: .* read element "x 2 2 y" twice: a write was applied twice/ },
-  { variant: 'kvraft-follower-reads', test: 'TestSwarmKV', seed: 1, expect: /^history is not linearizable/ },
-  { variant: 'kvraft-dedup-not-in-snapshot', test: 'TestSwarmKV', seed: 110, expect: /^exactly-once: .* read element "x 1 36 y" twice/ },
+  {
+    variant: 'kvraft-no-dedup',
+    test: 'TestSwarmKV',
+    seed: 1,
+    expect: /^exactly-once: .* read element "x 2 2 y" twice: a write was applied twice/,
+  },
+  {
+    variant: 'kvraft-follower-reads',
+    test: 'TestSwarmKV',
+    seed: 1,
+    expect: /^history is not linearizable/,
+  },
+  {
+    variant: 'kvraft-dedup-not-in-snapshot',
+    test: 'TestSwarmKV',
+    seed: 110,
+    expect: /^exactly-once: .* read element "x 1 36 y" twice/,
+  },
 ]);

@@ -4,12 +4,42 @@
 import { describeVariants, type VariantCase } from '../support/variants';
 
 const CASES: VariantCase[] = [
-  { variant: 'kvraft-no-dedup', test: 'TestUnreliableOneKey3A', seed: 1, expect: /duplicate element/ },
-  { variant: 'kvraft-dedup-not-in-snapshot', test: 'TestDeleteSnapshotRestart3B', seed: 5, expect: /history is not linearizable/ },
-  { variant: 'kvraft-follower-reads', test: 'TestOnePartition3A', seed: 1, expect: /Get in minority completed/ },
-  { variant: 'kvraft-leader-local-reads', test: 'TestPersistOneClient3A', seed: 1, expect: /missing element/ },
-  { variant: 'kvraft-snapshot-not-trimmed', test: 'TestSnapshotSize3B', seed: 1, expect: /logs were not trimmed/ },
-  { variant: 'kvraft-clerk-gives-up', test: 'TestUnreliableOneKey3A', seed: 1, expect: /missing element/ },
+  {
+    variant: 'kvraft-no-dedup',
+    test: 'TestUnreliableOneKey3A',
+    seed: 1,
+    expect: /duplicate element/,
+  },
+  {
+    variant: 'kvraft-dedup-not-in-snapshot',
+    test: 'TestDeleteSnapshotRestart3B',
+    seed: 5,
+    expect: /history is not linearizable/,
+  },
+  {
+    variant: 'kvraft-follower-reads',
+    test: 'TestOnePartition3A',
+    seed: 1,
+    expect: /Get in minority completed/,
+  },
+  {
+    variant: 'kvraft-leader-local-reads',
+    test: 'TestPersistOneClient3A',
+    seed: 1,
+    expect: /missing element/,
+  },
+  {
+    variant: 'kvraft-snapshot-not-trimmed',
+    test: 'TestSnapshotSize3B',
+    seed: 1,
+    expect: /logs were not trimmed/,
+  },
+  {
+    variant: 'kvraft-clerk-gives-up',
+    test: 'TestUnreliableOneKey3A',
+    seed: 1,
+    expect: /missing element/,
+  },
 ];
 
 describeVariants('buggy key/value variants are caught by the suites', CASES);

@@ -25,7 +25,10 @@ export function fill(dir: string, file: string, edits: [from: string, to: string
   let text = fs.readFileSync(full, 'utf8');
   for (const [from, to] of edits) {
     const count = text.split(from).length - 1;
-    if (count !== 1) throw new Error(`${file}: expected the starter kit's text once, found it ${count} times: ${JSON.stringify(from)}`);
+    if (count !== 1)
+      throw new Error(
+        `${file}: expected the starter kit's text once, found it ${count} times: ${JSON.stringify(from)}`,
+      );
     text = text.replace(from, () => to);
   }
   fs.writeFileSync(full, text);

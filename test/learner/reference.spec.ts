@@ -17,13 +17,21 @@ function copyReferenceLayer(layer: string, dir: string): void {
   const from = path.join(ROOT, 'src', layer);
   fs.mkdirSync(path.join(dir, layer), { recursive: true });
   for (const file of fs.readdirSync(from).filter((f) => f.endsWith('.ts'))) {
-    const text = fs.readFileSync(path.join(from, file), 'utf8').replaceAll("from '../../harness/", "from 'dslab/harness/");
+    const text = fs
+      .readFileSync(path.join(from, file), 'utf8')
+      .replaceAll("from '../../harness/", "from 'dslab/harness/");
     fs.writeFileSync(path.join(dir, layer, file), text);
   }
 }
 
 /** The reference's makeRaft, as src/raft/index.ts declares it. */
-const REFERENCE_MAKE_RAFT = `export function makeRaft(peers: ClientEnd[], me: number, persister: PersisterApi, applySink: ApplySink, runtime: Runtime): RaftPeer {
+const REFERENCE_MAKE_RAFT = `export function makeRaft(
+  peers: ClientEnd[],
+  me: number,
+  persister: PersisterApi,
+  applySink: ApplySink,
+  runtime: Runtime,
+): RaftPeer {
   return new Raft(peers, me, persister, applySink, runtime);
 }`;
 
@@ -51,10 +59,29 @@ describe('learner: --reference mixes in the reference layers', function () {
   });
   after(() => cleanup(root));
 
-  const TEST = ['lab3a', '--run', '^TestPersistOneClient3A$', '--seed', '1', '-n', '2', '-p', '2', '-q'];
+  const TEST = [
+    'lab3a',
+    '--run',
+    '^TestPersistOneClient3A$',
+    '--seed',
+    '1',
+    '-n',
+    '2',
+    '-p',
+    '2',
+    '-q',
+  ];
 
   it('a key/value service on a broken Raft fails; the same service on the reference Raft passes', async () => {
-    const own = await grade([...TEST, '--impl', dir, '--json', path.join(root, 'own.json'), '--out', path.join(root, 'out-own')]);
+    const own = await grade([
+      ...TEST,
+      '--impl',
+      dir,
+      '--json',
+      path.join(root, 'own.json'),
+      '--out',
+      path.join(root, 'out-own'),
+    ]);
     expect(own.code, `${own.stdout}\n${own.stderr}`).to.equal(1);
     for (const r of readResults(path.join(root, 'own.json')).results) {
       expect(r.status).to.equal('failed');
@@ -64,7 +91,17 @@ describe('learner: --reference mixes in the reference layers', function () {
     }
     expect(own.stderr).to.include(`implementation ${dir},`);
 
-    const mixed = await grade([...TEST, '--impl', dir, '--reference', 'raft', '--json', path.join(root, 'mixed.json'), '--out', path.join(root, 'out-mixed')]);
+    const mixed = await grade([
+      ...TEST,
+      '--impl',
+      dir,
+      '--reference',
+      'raft',
+      '--json',
+      path.join(root, 'mixed.json'),
+      '--out',
+      path.join(root, 'out-mixed'),
+    ]);
     expect(mixed.code, `${mixed.stdout}\n${mixed.stderr}`).to.equal(0);
     // The report says which layer came from where.
     expect(mixed.stderr).to.include(`implementation ${dir} (raft: reference, kvraft: yours)`);
@@ -75,39 +112,92 @@ describe('learner: --reference mixes in the reference layers', function () {
   });
 
   it('the replay command of a mixed run repeats the mix', async () => {
-    const r = await grade(['replay', 'TestPersistOneClient3A', '--seed', '1', '--impl', dir, '--reference', 'raft']);
+    const r = await grade([
+      'replay',
+      'TestPersistOneClient3A',
+      '--seed',
+      '1',
+      '--impl',
+      dir,
+      '--reference',
+      'raft',
+    ]);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.include('raft: reference, kvraft: yours');
     expect(r.stdout).to.include('PASS');
   });
 
-  it('a learner\'s kvraft on the reference Raft reaches their own code (the kit\'s clerk)', async () => {
+  it("a learner's kvraft on the reference Raft reaches their own code (the kit's clerk)", async () => {
     const kit = path.join(root, 'kit');
     newLab(kit);
     const json = path.join(root, 'kit.json');
-    const r = await grade(['lab3a', '--run', '^TestBasic3A$', '--seed', '1', '--impl', kit, '--reference', 'raft', '--json', json, '--out', path.join(root, 'out-kit'), '-q']);
+    const r = await grade([
+      'lab3a',
+      '--run',
+      '^TestBasic3A$',
+      '--seed',
+      '1',
+      '--impl',
+      kit,
+      '--reference',
+      'raft',
+      '--json',
+      json,
+      '--out',
+      path.join(root, 'out-kit'),
+      '-q',
+    ]);
     expect(r.code, r.stderr).to.equal(1);
-    expect(readResults(json).results[0].error).to.match(/kvraft\/client\.ts: (get|putAppend)\(\) is not implemented yet \(part 3A/);
+    expect(readResults(json).results[0].error).to.match(
+      /kvraft\/client\.ts: (get|putAppend)\(\) is not implemented yet \(part 3A/,
+    );
   });
 
-  it('a learner\'s shard controller on the reference Raft reaches their own code (the kit\'s clerk)', async () => {
+  it("a learner's shard controller on the reference Raft reaches their own code (the kit's clerk)", async () => {
     const kit = path.join(root, 'kit4a');
     newLab(kit);
     const json = path.join(root, 'kit4a.json');
-    const r = await grade(['lab4a', '--seed', '1', '--impl', kit, '--reference', 'raft', '--json', json, '--out', path.join(root, 'out-kit4a'), '-q']);
+    const r = await grade([
+      'lab4a',
+      '--seed',
+      '1',
+      '--impl',
+      kit,
+      '--reference',
+      'raft',
+      '--json',
+      json,
+      '--out',
+      path.join(root, 'out-kit4a'),
+      '-q',
+    ]);
     expect(r.code, r.stderr).to.equal(1);
     const results = readResults(json).results;
     expect(results.length).to.be.above(0);
-    for (const run of results) expect(run.error).to.match(/shardctrler\/client\.ts: (query|join|leave|move)\(\) is not implemented yet \(part 4A\)/);
+    for (const run of results)
+      expect(run.error).to.match(
+        /shardctrler\/client\.ts: (query|join|leave|move)\(\) is not implemented yet \(part 4A\)/,
+      );
   });
 
   it('refuses --reference for an implementation without TypeScript sources, and unknown layers', async () => {
     expect(fs.existsSync(path.join(DEFAULT_IMPL_DIR, 'raft', 'index.js'))).to.equal(true);
-    const compiled = await grade(['lab3a', '--impl', path.join(ROOT, 'dist', 'src'), '--reference', 'raft', '-q']);
+    const compiled = await grade([
+      'lab3a',
+      '--impl',
+      path.join(ROOT, 'dist', 'src'),
+      '--reference',
+      'raft',
+      '-q',
+    ]);
     expect(compiled.code).to.equal(2);
-    expect(compiled.stderr).to.include('--reference needs --impl to name a directory of TypeScript sources');
+    expect(compiled.stderr).to.include(
+      '--reference needs --impl to name a directory of TypeScript sources',
+    );
     const bad = await grade(['lab3a', '--impl', dir, '--reference', 'rafts', '-q']);
     expect(bad.code).to.equal(2);
-    expect(bad.stderr).to.include('bad --reference "rafts": give layers separated by commas, from raft, kvraft, shardctrler, shardkv');
+    expect(bad.stderr).to.include(
+      'bad --reference "rafts": give layers separated by commas, from raft, kvraft, shardctrler, shardkv',
+    );
   });
 });

@@ -32,9 +32,13 @@ describe('learner: the starter kit and npm run new-lab', function () {
     expect(fs.existsSync(path.join(dir, 'shardctrler', 'server.ts'))).to.equal(true);
     expect(fs.existsSync(path.join(dir, 'shardkv', 'server.ts'))).to.equal(true);
     expect(out).to.include(`npm run grade -- lab2a --impl ${dir}`);
-    expect(out).to.include(`npm run grade -- replay TestInitialElection2A --seed 1 --impl ${dir} --trace`);
+    expect(out).to.include(
+      `npm run grade -- replay TestInitialElection2A --seed 1 --impl ${dir} --trace`,
+    );
     fs.writeFileSync(path.join(dir, 'raft', 'raft.ts'), '// my work\n');
-    expect(() => newLab(dir)).to.throw(/already exists and is not an empty directory: new-lab never overwrites/);
+    expect(() => newLab(dir)).to.throw(
+      /already exists and is not an empty directory: new-lab never overwrites/,
+    );
     expect(fs.readFileSync(path.join(dir, 'raft', 'raft.ts'), 'utf8')).to.equal('// my work\n');
   });
 
@@ -42,18 +46,37 @@ describe('learner: the starter kit and npm run new-lab', function () {
     const dir = fresh('untouched');
     newLab(dir);
     const json = path.join(path.dirname(dir), 'r.json');
-    const r = await grade(['lab2a', '--impl', dir, '--seed', '1', '-p', '2', '--json', json, '--out', path.join(path.dirname(dir), 'out'), '-q']);
+    const r = await grade([
+      'lab2a',
+      '--impl',
+      dir,
+      '--seed',
+      '1',
+      '-p',
+      '2',
+      '--json',
+      json,
+      '--out',
+      path.join(path.dirname(dir), 'out'),
+      '-q',
+    ]);
     expect(r.code, r.stderr).to.equal(1);
     const file = readResults(json);
     expect(file.results.length).to.equal(3);
     for (const run of file.results) {
       expect(run.status).to.equal('failed');
-      expect(run.error).to.match(/^raft\/raft\.ts: getState\(\) is not implemented yet \(part 2A\)/);
+      expect(run.error).to.match(
+        /^raft\/raft\.ts: getState\(\) is not implemented yet \(part 2A\)/,
+      );
       // At once: not after a virtual timeout.
       expect(run.virtualMs).to.be.below(2000);
     }
     // The stack, mapped back through the source maps, names the learner's own line.
-    const line = fs.readFileSync(path.join(dir, 'raft', 'raft.ts'), 'utf8').split('\n').findIndex((l) => l.includes('getState() is not implemented')) + 1;
+    const line =
+      fs
+        .readFileSync(path.join(dir, 'raft', 'raft.ts'), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('getState() is not implemented')) + 1;
     expect(r.stdout).to.include(`at:     ${dir}/raft/raft.ts:${line}:`);
   });
 
@@ -63,8 +86,14 @@ describe('learner: the starter kit and npm run new-lab', function () {
     fill(dir, 'raft/raft.ts', [['  currentTerm = 0;', "  currentTerm: number = 'zero';"]]);
     const r = await grade(['lab2a', '--impl', dir, '--seed', '1', '-q']);
     expect(r.code).to.equal(2);
-    const line = fs.readFileSync(path.join(dir, 'raft', 'raft.ts'), 'utf8').split('\n').findIndex((l) => l.includes("'zero'")) + 1;
-    expect(r.stderr).to.include(`${dir}/raft/raft.ts:${line}:3 error TS2322: Type 'string' is not assignable to type 'number'.`);
+    const line =
+      fs
+        .readFileSync(path.join(dir, 'raft', 'raft.ts'), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes("'zero'")) + 1;
+    expect(r.stderr).to.include(
+      `${dir}/raft/raft.ts:${line}:3 error TS2322: Type 'string' is not assignable to type 'number'.`,
+    );
     expect(r.stderr).to.include(`1 type error in ${dir}`);
     expect(r.stdout).to.not.include('Score');
   });
@@ -72,22 +101,38 @@ describe('learner: the starter kit and npm run new-lab', function () {
   it('DSLAB_IMPL, else dslab.json, makes a folder the default implementation', async () => {
     const dir = fresh('default');
     newLab(dir);
-    const r = await gradeWithFixtures(['lab2a', '--seed', '1', '-q'], { GRADE_EXTRA_SCENARIOS: '', DSLAB_IMPL: dir });
+    const r = await gradeWithFixtures(['lab2a', '--seed', '1', '-q'], {
+      GRADE_EXTRA_SCENARIOS: '',
+      DSLAB_IMPL: dir,
+    });
     expect(r.code, r.stderr).to.equal(1);
     expect(r.stderr).to.include(`implementation ${dir} (from DSLAB_IMPL)`);
     expect(r.stdout).to.include('raft/raft.ts: getState() is not implemented yet (part 2A)');
 
     const project = path.dirname(dir);
-    expect(defaultImpl({}, project)).to.deep.equal({ impl: 'starter', from: 'the starter kit: npm run new-lab makes your own copy' });
-    fs.writeFileSync(path.join(project, 'dslab.json'), JSON.stringify({ impl: 'mylab', reference: 'raft' }));
-    expect(defaultImpl({}, project)).to.deep.equal({ impl: path.relative(process.cwd(), dir), reference: 'raft', from: 'from dslab.json' });
+    expect(defaultImpl({}, project)).to.deep.equal({
+      impl: 'starter',
+      from: 'the starter kit: npm run new-lab makes your own copy',
+    });
+    fs.writeFileSync(
+      path.join(project, 'dslab.json'),
+      JSON.stringify({ impl: 'mylab', reference: 'raft' }),
+    );
+    expect(defaultImpl({}, project)).to.deep.equal({
+      impl: path.relative(process.cwd(), dir),
+      reference: 'raft',
+      from: 'from dslab.json',
+    });
     expect(defaultImpl({ DSLAB_IMPL: '/elsewhere' }, project).impl).to.equal('/elsewhere');
     fs.writeFileSync(path.join(project, 'dslab.json'), '{ "impl": 3 }');
-    expect(() => defaultImpl({}, project)).to.throw(/dslab\.json must look like \{ "impl": "mylab" \}/);
+    expect(() => defaultImpl({}, project)).to.throw(
+      /dslab\.json must look like \{ "impl": "mylab" \}/,
+    );
   });
 
   it("the kit's key2shard is the contract's (the tests place keys with the contract's)", () => {
-    for (const key of ['', '0', '9', 'a', 'key', 'é', '日本', '😀', '\u007f', '\u0080']) expect(kitKey2shard(key), JSON.stringify(key)).to.equal(key2shard(key));
+    for (const key of ['', '0', '9', 'a', 'key', 'é', '日本', '😀', '\u007f', '\u0080'])
+      expect(kitKey2shard(key), JSON.stringify(key)).to.equal(key2shard(key));
   });
 
   it('compiles once: an unchanged directory is not compiled again, a changed one is', () => {
@@ -103,7 +148,10 @@ describe('learner: the starter kit and npm run new-lab', function () {
   it('code that reaches outside the directory is refused, naming the file', async () => {
     const dir = fresh('outside');
     newLab(dir);
-    fs.writeFileSync(path.join(dir, 'raft', 'sneaky.ts'), `export { allTests } from '${path.join(ROOT, 'grader', 'select').split(path.sep).join('/')}';\n`);
+    fs.writeFileSync(
+      path.join(dir, 'raft', 'sneaky.ts'),
+      `export { allTests } from '${path.join(ROOT, 'grader', 'select').split(path.sep).join('/')}';\n`,
+    );
     const r = await grade(['lab2a', '--impl', dir, '--seed', '1', '-q']);
     expect(r.code, r.stderr).to.equal(2);
     expect(r.stderr).to.match(/imports code from outside itself \(.*grader\/select\.ts/);
@@ -112,10 +160,15 @@ describe('learner: the starter kit and npm run new-lab', function () {
   it('a value imported from the harness is refused at compile time, naming the file', async () => {
     const dir = fresh('value');
     newLab(dir);
-    fs.writeFileSync(path.join(dir, 'shardctrler', 'shards.ts'), "import { NShards } from 'dslab/harness/contracts/shardctrler';\nexport const shards = NShards;\n");
+    fs.writeFileSync(
+      path.join(dir, 'shardctrler', 'shards.ts'),
+      "import { NShards } from 'dslab/harness/contracts/shardctrler';\nexport const shards = NShards;\n",
+    );
     const r = await grade(['lab2a', '--impl', dir, '--seed', '1', '-q']);
     expect(r.code, r.stderr).to.equal(2);
-    expect(r.stderr).to.include(`${dir}/shardctrler/shards.ts imports a value from dslab/harness: import only types`);
+    expect(r.stderr).to.include(
+      `${dir}/shardctrler/shards.ts imports a value from dslab/harness: import only types`,
+    );
   });
 
   it("the kit's 2A hooks filled with a minimal election pass 2A", async () => {
@@ -123,20 +176,50 @@ describe('learner: the starter kit and npm run new-lab', function () {
     newLab(dir);
     fillElection(dir);
     const json = path.join(path.dirname(dir), 'r.json');
-    const r = await grade(['lab2a', '--impl', dir, '--seed', '1', '-n', '2', '-p', '2', '--json', json, '--out', path.join(path.dirname(dir), 'out'), '-q']);
+    const r = await grade([
+      'lab2a',
+      '--impl',
+      dir,
+      '--seed',
+      '1',
+      '-n',
+      '2',
+      '-p',
+      '2',
+      '--json',
+      json,
+      '--out',
+      path.join(path.dirname(dir), 'out'),
+      '-q',
+    ]);
     expect(r.code, `${r.stdout}\n${r.stderr}`).to.equal(0);
     expect(readResults(json).results.filter((x) => x.status === 'passed').length).to.equal(6);
   });
 
-  it('3A on the kit (2A filled in) fails at once with the clerk\'s not-implemented message', async () => {
+  it("3A on the kit (2A filled in) fails at once with the clerk's not-implemented message", async () => {
     const dir = fresh('kv');
     newLab(dir);
     fillElection(dir);
     const json = path.join(path.dirname(dir), 'r.json');
-    const r = await grade(['lab3a', '--run', '^TestBasic3A$', '--impl', dir, '--seed', '1', '--json', json, '--out', path.join(path.dirname(dir), 'out'), '-q']);
+    const r = await grade([
+      'lab3a',
+      '--run',
+      '^TestBasic3A$',
+      '--impl',
+      dir,
+      '--seed',
+      '1',
+      '--json',
+      json,
+      '--out',
+      path.join(path.dirname(dir), 'out'),
+      '-q',
+    ]);
     expect(r.code, r.stderr).to.equal(1);
     const [run] = readResults(json).results;
-    expect(run.error).to.match(/^client \d+: kvraft\/client\.ts: (get|putAppend)\(\) is not implemented yet \(part 3A/);
+    expect(run.error).to.match(
+      /^client \d+: kvraft\/client\.ts: (get|putAppend)\(\) is not implemented yet \(part 3A/,
+    );
     expect(run.virtualMs).to.be.below(2000);
   });
 });
@@ -147,10 +230,22 @@ describe('learner: the starter kit and npm run new-lab', function () {
  */
 export function fillElection(dir: string): void {
   fill(dir, 'raft/messages.ts', [
-    ["  // Your data here (2A, 2B): the rest of Figure 2's RequestVote arguments.", '  candidateId: number;\n  lastLogIndex: number;\n  lastLogTerm: number;'],
-    ['export interface RequestVoteReply {\n  term: number;\n  // Your data here (2A).', 'export interface RequestVoteReply {\n  term: number;\n  voteGranted: boolean;'],
-    ["  // Your data here (2A, 2B): the rest of Figure 2's AppendEntries arguments.", '  leaderId: number;'],
-    ['  // Your data here (2A, 2B; 2C: a hint for backing up nextIndex faster).', '  success: boolean;'],
+    [
+      "  // Your data here (2A, 2B): the rest of Figure 2's RequestVote arguments.",
+      '  candidateId: number;\n  lastLogIndex: number;\n  lastLogTerm: number;',
+    ],
+    [
+      'export interface RequestVoteReply {\n  term: number;\n  // Your data here (2A).',
+      'export interface RequestVoteReply {\n  term: number;\n  voteGranted: boolean;',
+    ],
+    [
+      "  // Your data here (2A, 2B): the rest of Figure 2's AppendEntries arguments.",
+      '  leaderId: number;',
+    ],
+    [
+      '  // Your data here (2A, 2B; 2C: a hint for backing up nextIndex faster).',
+      '  success: boolean;',
+    ],
   ]);
   fill(dir, 'raft/raft.ts', [
     [

@@ -48,18 +48,28 @@ describe('linearizability: check-history CLI', function () {
   });
 
   it('reads our JSON Lines format, and --model overrides its header', () => {
-    const ops = [kv(0, { op: 'put', key: 'x', value: '1' }, 0, 10), kv(1, { op: 'get', key: 'x' }, 20, 30, '1')];
+    const ops = [
+      kv(0, { op: 'put', key: 'x', value: '1' }, 0, 10),
+      kv(1, { op: 'get', key: 'x' }, 20, 30, '1'),
+    ];
     const ok = file('ok.jsonl', formatHistoryJsonl('kv', ops));
     expect(run(ok).status).to.equal(0);
-    const stale = file('stale.jsonl', formatHistoryJsonl('kv', [ops[0], kv(1, { op: 'get', key: 'x' }, 20, 30, '')]));
+    const stale = file(
+      'stale.jsonl',
+      formatHistoryJsonl('kv', [ops[0], kv(1, { op: 'get', key: 'x' }, 20, 30, '')]),
+    );
     expect(run(stale).status).to.equal(1);
     const r = run('--model', 'cas-register', ok);
     expect(r.status).to.equal(3);
-    expect(r.stderr).to.contain(`${ok}:2: bad input: "input": a cas-register "op" must be read, write or cas`);
+    expect(r.stderr).to.contain(
+      `${ok}:2: bad input: "input": a cas-register "op" must be read, write or cas`,
+    );
   });
 
   it('unknown: exits 2 when the time limit runs out', () => {
-    const ops = Array.from({ length: 24 }, (_, i) => kv(i, { op: 'put', key: 'x', value: `v${i}` }, 0, 1000));
+    const ops = Array.from({ length: 24 }, (_, i) =>
+      kv(i, { op: 'put', key: 'x', value: `v${i}` }, 0, 1000),
+    );
     ops.push(kv(24, { op: 'get', key: 'x' }, 500, 600, 'nobody'));
     const hard = file('hard.jsonl', formatHistoryJsonl('kv', ops));
     const r = run('--timeout', '0.05', hard);
@@ -68,15 +78,24 @@ describe('linearizability: check-history CLI', function () {
   });
 
   it('bad input: exits 3 naming the file and line', () => {
-    const broken = file('broken.txt', '{:process 0, :type :invoke, :f :get, :key "a", :value nil}\n{:process 0, :type :ok, :f :get}\n');
+    const broken = file(
+      'broken.txt',
+      '{:process 0, :type :invoke, :f :get, :key "a", :value nil}\n{:process 0, :type :ok, :f :get}\n',
+    );
     let r = run(broken);
     expect(r.status).to.equal(3);
     expect(r.stderr).to.contain(`${broken}:2: bad input: not an EDN key/value log line`);
-    const json = file('broken.jsonl', '{"history":"dslab-history/1"}\n{"clientId":0,"input":{"op":"get","key":"a"},"call":1,"output":{"value":""},"return":2}\n{"clientId":0, "input": \n');
+    const json = file(
+      'broken.jsonl',
+      '{"history":"dslab-history/1"}\n{"clientId":0,"input":{"op":"get","key":"a"},"call":1,"output":{"value":""},"return":2}\n{"clientId":0, "input": \n',
+    );
     r = run(json);
     expect(r.status).to.equal(3);
     expect(r.stderr).to.contain(`${json}:3: bad input: invalid JSON`);
-    const jepsen = file('broken.log', 'INFO  jepsen.util - 0\t:invoke\t:read\tnil\nINFO  jepsen.util - 0\t:ok\t:frob\t1\n');
+    const jepsen = file(
+      'broken.log',
+      'INFO  jepsen.util - 0\t:invoke\t:read\tnil\nINFO  jepsen.util - 0\t:ok\t:frob\t1\n',
+    );
     r = run(jepsen);
     expect(r.stderr).to.contain(`${jepsen}:2: bad input: not a Jepsen etcd log line`);
     r = run(file('empty.log', ''));
@@ -96,7 +115,10 @@ describe('linearizability: check-history CLI', function () {
     expect(help.stdout).to.contain('--no-partition');
     const cases: [string[], string][] = [
       [[], "missing required argument 'files'"],
-      [['--model', 'nope', 'x'], "argument 'nope' is invalid. Allowed choices are kv, cas-register"],
+      [
+        ['--model', 'nope', 'x'],
+        "argument 'nope' is invalid. Allowed choices are kv, cas-register",
+      ],
       [['--timeout=-1', 'x'], 'expected a number of seconds'],
       [['--frob', 'x'], "Unknown option '--frob'"],
       [['x', '--timeout'], "Option '--timeout <value>' argument missing"],
@@ -114,7 +136,12 @@ describe('linearizability: check-history CLI', function () {
     const ok = path.join(FIXTURES, 'jepsen', 'etcd_002.log');
     const bad = path.join(FIXTURES, 'jepsen', 'etcd_000.log');
     const r = run(ok, bad, ok);
-    expect(r.stdout.trim().split('\n').map((l) => l.replace(/ \(\d+ ms\)$/, ''))).to.deep.equal([`${ok}: ok`, `${bad}: illegal`, `${ok}: ok`]);
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.replace(/ \(\d+ ms\)$/, '')),
+    ).to.deep.equal([`${ok}: ok`, `${bad}: illegal`, `${ok}: ok`]);
     expect(r.status).to.equal(1);
     expect(run(ok, bad, path.join(dir, 'missing.txt')).status).to.equal(3);
   });

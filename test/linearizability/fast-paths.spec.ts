@@ -3,7 +3,12 @@
 // search's merged entry order against one sort of all calls and returns.
 import * as fs from 'node:fs';
 import { expect } from 'chai';
-import { eventsToOperations, parseHistory, type HistoryEvent, type Operation } from '../../harness/linearizability';
+import {
+  eventsToOperations,
+  parseHistory,
+  type HistoryEvent,
+  type Operation,
+} from '../../harness/linearizability';
 import { matchKvEdnLine, scanKvEdnLine } from '../../harness/linearizability/formats';
 import { entryOrder } from '../../harness/linearizability/search';
 import { kvFiles, mulberry32, requireFixtures } from './helpers';
@@ -18,9 +23,22 @@ function plainKvEdn(text: string): Operation<unknown, unknown>[] {
     const l = matchKvEdnLine(raw)!;
     if (l.invoke) {
       open.set(l.process, id);
-      events.push({ clientId: l.process, kind: 'call', id: id++, value: l.f === 'put' || l.f === 'append' ? { op: l.f, key: l.key, value: l.value } : { op: l.f, key: l.key } });
+      events.push({
+        clientId: l.process,
+        kind: 'call',
+        id: id++,
+        value:
+          l.f === 'put' || l.f === 'append'
+            ? { op: l.f, key: l.key, value: l.value }
+            : { op: l.f, key: l.key },
+      });
     } else {
-      events.push({ clientId: l.process, kind: 'return', id: open.get(l.process)!, value: l.f === 'get' ? { value: l.value ?? '' } : {} });
+      events.push({
+        clientId: l.process,
+        kind: 'return',
+        id: open.get(l.process)!,
+        value: l.f === 'get' ? { value: l.value ?? '' } : {},
+      });
       open.delete(l.process);
     }
   }
@@ -37,12 +55,16 @@ function randomEdn(seed: number, processes: number, events: number): string {
     const pending = open.get(p);
     if (pending) {
       const value = pending.f === 'get' ? (random() < 0.3 ? 'nil' : `"v${i}"`) : `"w${i}"`;
-      lines.push(`{:process ${p}, :type :ok, :f :${pending.f}, :key "${pending.key}", :value ${value}}`);
+      lines.push(
+        `{:process ${p}, :type :ok, :f :${pending.f}, :key "${pending.key}", :value ${value}}`,
+      );
       open.delete(p);
     } else {
       const f = ['get', 'put', 'append', 'delete'][Math.floor(random() * 4)];
       const key = `k ${Math.floor(random() * 3)}`;
-      lines.push(`{:process ${p}, :type :invoke, :f :${f}, :key "${key}", :value ${f === 'put' || f === 'append' ? `"x${i}"` : 'nil'}}`);
+      lines.push(
+        `{:process ${p}, :type :invoke, :f :${f}, :key "${key}", :value ${f === 'put' || f === 'append' ? `"x${i}"` : 'nil'}}`,
+      );
       open.set(p, { f, key });
     }
   }
@@ -77,7 +99,12 @@ describe('linearizability: start-up fast paths', () => {
     expect(scanned).to.be.greaterThan(lines.length * 0.9);
     // The pattern still reads what the scanner leaves to it.
     expect(scanKvEdnLine(lines.at(-8)!)).to.equal(undefined);
-    expect(matchKvEdnLine(lines.at(-8)!)).to.include({ process: 1, f: 'append', value: 'v', invoke: false });
+    expect(matchKvEdnLine(lines.at(-8)!)).to.include({
+      process: 1,
+      f: 'append',
+      value: 'v',
+      invoke: false,
+    });
   });
 
   it('parses EDN logs into the operations that pairing events gives', () => {
@@ -86,7 +113,9 @@ describe('linearizability: start-up fast paths', () => {
     const random = randomEdn(9, 5, 1000);
     texts.push(random, random.replace(/\n/g, '\r\n'));
     // An operation that never completes stays open.
-    texts.push('{:process 0, :type :invoke, :f :put, :key "k", :value "1"}\n{:process 1, :type :invoke, :f :get, :key "k", :value nil}\n{:process 1, :type :ok, :f :get, :key "k", :value "1"}\n');
+    texts.push(
+      '{:process 0, :type :invoke, :f :put, :key "k", :value "1"}\n{:process 1, :type :invoke, :f :get, :key "k", :value nil}\n{:process 1, :type :ok, :f :get, :key "k", :value "1"}\n',
+    );
     for (const text of texts) expect(parseHistory(text).operations).to.deep.equal(plainKvEdn(text));
   });
 
@@ -96,15 +125,22 @@ describe('linearizability: start-up fast paths', () => {
       const m = 1 + Math.floor(random() * 40);
       const grain = 1 + Math.floor(random() * 10); // coarse times: many ties
       // Small integer times are sorted as packed keys; fractional and huge ones by comparison.
-      const [scale, offset] = [[1, 0], [0.25, 0], [1, 2 ** 31 - 30]][trial % 3];
+      const [scale, offset] = [
+        [1, 0],
+        [0.25, 0],
+        [1, 2 ** 31 - 30],
+      ][trial % 3];
       const ops = Array.from({ length: m }, () => {
         const call = Math.floor((random() * 50) / grain) * grain * scale + offset;
-        const ret = random() < 0.15 ? Infinity : call + Math.floor((random() * 30) / grain) * grain * scale;
+        const ret =
+          random() < 0.15 ? Infinity : call + Math.floor((random() * 30) / grain) * grain * scale;
         return { clientId: 0, input: null, call, output: null, return: ret };
       });
       if (trial % 4 < 2) ops.sort((a, b) => a.call - b.call); // as recorded: by call
       const time = (e: number) => (e < m ? ops[e].call : ops[e - m].return);
-      const expected = Array.from({ length: 2 * m }, (_, e) => e).sort((a, b) => time(a) - time(b) || Number(a >= m) - Number(b >= m) || a - b);
+      const expected = Array.from({ length: 2 * m }, (_, e) => e).sort(
+        (a, b) => time(a) - time(b) || Number(a >= m) - Number(b >= m) || a - b,
+      );
       expect(Array.from(entryOrder(ops)), `trial ${trial}`).to.deep.equal(expected);
     }
   });

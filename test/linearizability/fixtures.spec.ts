@@ -6,7 +6,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { casRegisterModel, checkOperations, kvModel, parseHistory } from '../../harness/linearizability';
+import {
+  casRegisterModel,
+  checkOperations,
+  kvModel,
+  parseHistory,
+} from '../../harness/linearizability';
 import { etcdFiles, FIXTURES, kvFiles, requireFixtures } from './helpers';
 
 describe('linearizability: porcupine fixtures', function () {
@@ -20,7 +25,9 @@ describe('linearizability: porcupine fixtures', function () {
     it('has 102 logs with known verdicts (etcd_095 is empty and skipped)', () => {
       requireFixtures();
       expect(etcdFiles()).to.have.length(102);
-      expect(fs.readFileSync(path.join(FIXTURES, 'jepsen', 'etcd_095.log'), 'utf8').trim()).to.equal('');
+      expect(
+        fs.readFileSync(path.join(FIXTURES, 'jepsen', 'etcd_095.log'), 'utf8').trim(),
+      ).to.equal('');
     });
 
     it('gives every log its known verdict', () => {
@@ -30,7 +37,8 @@ describe('linearizability: porcupine fixtures', function () {
         const history = parseHistory(fs.readFileSync(file, 'utf8'));
         expect(history.format).to.equal('jepsen');
         const result = checkOperations(casRegisterModel, history.operations);
-        if (result.verdict !== expected) wrong.push(`${path.basename(file)}: ${result.verdict}, expected ${expected}`);
+        if (result.verdict !== expected)
+          wrong.push(`${path.basename(file)}: ${result.verdict}, expected ${expected}`);
       }
       expect(wrong).to.deep.equal([]);
     });
@@ -55,15 +63,22 @@ describe('linearizability: porcupine fixtures', function () {
           if (!partition && name.startsWith('c50')) continue;
           it(`${name}: ${name.endsWith('ok') ? 'ok' : 'illegal'}`, () => {
             requireFixtures();
-            const history = parseHistory(fs.readFileSync(path.join(FIXTURES, 'kv', `${name}.txt`), 'utf8'));
+            const history = parseHistory(
+              fs.readFileSync(path.join(FIXTURES, 'kv', `${name}.txt`), 'utf8'),
+            );
             expect(history.format).to.equal('kv-edn');
             const result = checkOperations(kvModel, history.operations, { partition });
             expect(result.verdict).to.equal(name.endsWith('ok') ? 'ok' : 'illegal');
-            if (partition) expect(result.partitions.length).to.equal(new Set(history.operations.map((op) => (op.input as { key: string }).key)).size);
+            if (partition)
+              expect(result.partitions.length).to.equal(
+                new Set(history.operations.map((op) => (op.input as { key: string }).key)).size,
+              );
             else expect(result.partitions).to.have.length(1);
             if (partition && name === 'c50-bad') {
               // Interleaved: the cheap illegal key stops the searches of keys that would take minutes.
-              expect(result.partitions.filter((p) => p.reason === 'cancelled')).to.have.length.greaterThan(0);
+              expect(
+                result.partitions.filter((p) => p.reason === 'cancelled'),
+              ).to.have.length.greaterThan(0);
             }
           });
         }

@@ -2,7 +2,15 @@
 // seeded history generator and small history builders.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CasInput, CasOutput, CasState, KvInput, KvOutput, Model, Operation } from '../../harness/linearizability';
+import type {
+  CasInput,
+  CasOutput,
+  CasState,
+  KvInput,
+  KvOutput,
+  Model,
+  Operation,
+} from '../../harness/linearizability';
 
 /** The repository root (this file runs from dist/test/linearizability). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -11,14 +19,18 @@ export const FIXTURES = path.resolve(REPO_ROOT, 'test', 'data', 'porcupine');
 
 export function requireFixtures(): string {
   if (!fs.existsSync(path.join(FIXTURES, 'jepsen')) || !fs.existsSync(path.join(FIXTURES, 'kv'))) {
-    throw new Error(`porcupine fixtures not found at ${FIXTURES}: they are part of the repository (test/data/porcupine): restore them with git checkout`);
+    throw new Error(
+      `porcupine fixtures not found at ${FIXTURES}: they are part of the repository (test/data/porcupine): restore them with git checkout`,
+    );
   }
   return FIXTURES;
 }
 
 /** Per the fixtures' README: these etcd logs are linearizable, every other one (but 095) is not. */
 export const LINEARIZABLE_ETCD = new Set(
-  '002 005 007 018 025 031 038 045 048 049 051 053 056 067 075 076 080 087 092 098 100 101 102'.split(' '),
+  '002 005 007 018 025 031 038 045 048 049 051 053 056 067 075 076 080 087 092 098 100 101 102'.split(
+    ' ',
+  ),
 );
 
 /** `etcd_095.log` is empty (the cluster never started): it has no verdict. */
@@ -27,7 +39,10 @@ export function etcdFiles(): { file: string; expected: 'ok' | 'illegal' }[] {
     .readdirSync(path.join(FIXTURES, 'jepsen'))
     .filter((f) => /^etcd_\d{3}\.log$/.test(f) && f !== 'etcd_095.log')
     .sort()
-    .map((f) => ({ file: path.join(FIXTURES, 'jepsen', f), expected: LINEARIZABLE_ETCD.has(f.slice(5, 8)) ? 'ok' : 'illegal' }));
+    .map((f) => ({
+      file: path.join(FIXTURES, 'jepsen', f),
+      expected: LINEARIZABLE_ETCD.has(f.slice(5, 8)) ? 'ok' : 'illegal',
+    }));
 }
 
 export function kvFiles(): { file: string; clients: number; expected: 'ok' | 'illegal' }[] {
@@ -35,14 +50,30 @@ export function kvFiles(): { file: string; clients: number; expected: 'ok' | 'il
     .readdirSync(path.join(FIXTURES, 'kv'))
     .filter((f) => /^c\d+-(ok|bad)\.txt$/.test(f))
     .sort()
-    .map((f) => ({ file: path.join(FIXTURES, 'kv', f), clients: Number(f.slice(1, 3)), expected: f.includes('-ok') ? 'ok' : 'illegal' }));
+    .map((f) => ({
+      file: path.join(FIXTURES, 'kv', f),
+      clients: Number(f.slice(1, 3)),
+      expected: f.includes('-ok') ? 'ok' : 'illegal',
+    }));
 }
 
 type KvOp = Operation<KvInput, KvOutput>;
 
 /** A completed kv operation; `output` is the value a get returned. */
-export function kv(clientId: number, input: KvInput, call: number, ret: number, output?: string): KvOp {
-  return { clientId, input, call, return: ret, output: input.op === 'get' ? { value: output ?? '' } : {} };
+export function kv(
+  clientId: number,
+  input: KvInput,
+  call: number,
+  ret: number,
+  output?: string,
+): KvOp {
+  return {
+    clientId,
+    input,
+    call,
+    return: ret,
+    output: input.op === 'get' ? { value: output ?? '' } : {},
+  };
 }
 
 /** A kv operation whose client crashed before it returned. */
@@ -58,7 +89,8 @@ export interface RegisterInput {
 export const registerModel: Model<number, RegisterInput, number> = {
   name: 'register',
   init: () => 0,
-  step: (state, input, output) => (input.op === 'put' ? input.value : output === undefined || output === state ? state : undefined),
+  step: (state, input, output) =>
+    input.op === 'put' ? input.value : output === undefined || output === state ? state : undefined,
 };
 
 /** A small seeded generator (mulberry32): the specs' random histories. */
@@ -75,7 +107,12 @@ export function mulberry32(seed: number): () => number {
  * A linearizable kv history: each client runs operations back to back; each takes effect at a
  * random point inside its interval, and outputs come from replaying those points in order.
  */
-export function randomKvHistory(seed: number, clients: number, perClient: number, keys: number): KvOp[] {
+export function randomKvHistory(
+  seed: number,
+  clients: number,
+  perClient: number,
+  keys: number,
+): KvOp[] {
   const random = mulberry32(seed);
   const ops: (KvOp & { at: number })[] = [];
   for (let c = 0; c < clients; c++) {
@@ -88,8 +125,21 @@ export function randomKvHistory(seed: number, clients: number, perClient: number
       const key = `k${Math.floor(random() * keys)}`;
       const x = random();
       const input: KvInput =
-        x < 0.4 ? { op: 'get', key } : x < 0.7 ? { op: 'append', key, value: `${c}.${i};` } : x < 0.9 ? { op: 'put', key, value: `${c}.${i}` } : { op: 'delete', key };
-      ops.push({ clientId: c, input, call: Math.round(call * 10), at, output: undefined, return: Math.round(ret * 10) });
+        x < 0.4
+          ? { op: 'get', key }
+          : x < 0.7
+            ? { op: 'append', key, value: `${c}.${i};` }
+            : x < 0.9
+              ? { op: 'put', key, value: `${c}.${i}` }
+              : { op: 'delete', key };
+      ops.push({
+        clientId: c,
+        input,
+        call: Math.round(call * 10),
+        at,
+        output: undefined,
+        return: Math.round(ret * 10),
+      });
     }
   }
   const store = new Map<string, string>();
@@ -133,7 +183,14 @@ function randomCrashHistory<S, I, O>(
       const input = draw(random, c, i);
       if (random() < crashRate) {
         const at = random() < 0.5 ? call + random() * 60 : Infinity;
-        ops.push({ clientId: id, input, call: Math.round(call * 10), at, output: undefined, return: Infinity });
+        ops.push({
+          clientId: id,
+          input,
+          call: Math.round(call * 10),
+          at,
+          output: undefined,
+          return: Infinity,
+        });
         id = nextId++;
         t = call + random() * 5;
         continue;
@@ -141,7 +198,14 @@ function randomCrashHistory<S, I, O>(
       const at = call + random() * 20;
       const ret = at + random() * 20;
       t = ret + random() * 5;
-      ops.push({ clientId: id, input, call: Math.round(call * 10), at, output: undefined, return: Math.round(ret * 10) });
+      ops.push({
+        clientId: id,
+        input,
+        call: Math.round(call * 10),
+        at,
+        output: undefined,
+        return: Math.round(ret * 10),
+      });
     }
   }
   let state = init;
@@ -155,7 +219,13 @@ function randomCrashHistory<S, I, O>(
 }
 
 /** A linearizable cas-register history (values 0..values-1) with crashed clients. */
-export function randomCasHistory(seed: number, clients: number, perClient: number, values: number, crashRate: number): Operation<CasInput, CasOutput>[] {
+export function randomCasHistory(
+  seed: number,
+  clients: number,
+  perClient: number,
+  values: number,
+  crashRate: number,
+): Operation<CasInput, CasOutput>[] {
   const value = (random: () => number) => Math.floor(random() * values);
   return randomCrashHistory<CasState, CasInput, CasOutput>(
     seed,
@@ -165,10 +235,15 @@ export function randomCasHistory(seed: number, clients: number, perClient: numbe
     null,
     (random) => {
       const x = random();
-      return x < 0.4 ? { op: 'read' } : x < 0.7 ? { op: 'write', arg1: value(random) } : { op: 'cas', arg1: value(random), arg2: value(random) };
+      return x < 0.4
+        ? { op: 'read' }
+        : x < 0.7
+          ? { op: 'write', arg1: value(random) }
+          : { op: 'cas', arg1: value(random), arg2: value(random) };
     },
     (state, input) => {
-      if (input.op === 'read') return [state === null ? { exists: false } : { exists: true, value: state }, state];
+      if (input.op === 'read')
+        return [state === null ? { exists: false } : { exists: true, value: state }, state];
       if (input.op === 'write') return [{}, input.arg1!];
       return state === input.arg1 ? [{ ok: true }, input.arg2!] : [{ ok: false }, state];
     },
@@ -176,7 +251,13 @@ export function randomCasHistory(seed: number, clients: number, perClient: numbe
 }
 
 /** A linearizable kv history with crashed clients; puts draw from a few values and deletes repeat. */
-export function randomKvCrashHistory(seed: number, clients: number, perClient: number, keys: number, crashRate: number): KvOp[] {
+export function randomKvCrashHistory(
+  seed: number,
+  clients: number,
+  perClient: number,
+  keys: number,
+  crashRate: number,
+): KvOp[] {
   return randomCrashHistory<Map<string, string>, KvInput, KvOutput>(
     seed,
     clients,
@@ -195,7 +276,8 @@ export function randomKvCrashHistory(seed: number, clients: number, perClient: n
       const next = new Map(store);
       if (input.op === 'get') return [{ value: store.get(input.key) ?? '' }, store];
       if (input.op === 'put') next.set(input.key, input.value!);
-      else if (input.op === 'append') next.set(input.key, (store.get(input.key) ?? '') + input.value!);
+      else if (input.op === 'append')
+        next.set(input.key, (store.get(input.key) ?? '') + input.value!);
       else next.delete(input.key);
       return [{}, next];
     },

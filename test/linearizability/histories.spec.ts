@@ -38,8 +38,18 @@ describe('linearizability: hand-made histories', () => {
 
   it('concurrent writes seen in two different orders by two readers is illegal', () => {
     const writes = [kv(0, put('x', 'a'), 0, 100), kv(1, put('x', 'b'), 0, 100)];
-    const sameOrder = [kv(2, get('x'), 10, 20, 'a'), kv(2, get('x'), 30, 40, 'b'), kv(3, get('x'), 10, 20, 'a'), kv(3, get('x'), 30, 40, 'b')];
-    const twoOrders = [kv(2, get('x'), 10, 20, 'a'), kv(2, get('x'), 30, 40, 'b'), kv(3, get('x'), 10, 20, 'b'), kv(3, get('x'), 30, 40, 'a')];
+    const sameOrder = [
+      kv(2, get('x'), 10, 20, 'a'),
+      kv(2, get('x'), 30, 40, 'b'),
+      kv(3, get('x'), 10, 20, 'a'),
+      kv(3, get('x'), 30, 40, 'b'),
+    ];
+    const twoOrders = [
+      kv(2, get('x'), 10, 20, 'a'),
+      kv(2, get('x'), 30, 40, 'b'),
+      kv(3, get('x'), 10, 20, 'b'),
+      kv(3, get('x'), 30, 40, 'a'),
+    ];
     expect(verdict([...writes, ...sameOrder])).to.equal('ok');
     expect(verdict([...writes, ...twoOrders])).to.equal('illegal');
   });
@@ -49,44 +59,80 @@ describe('linearizability: hand-made histories', () => {
 
     it('may have taken effect, at any time after its call', () => {
       expect(verdict([crashed, kv(1, get('x'), 50, 60, '1')])).to.equal('ok');
-      expect(verdict([crashed, kv(1, get('x'), 50, 60, ''), kv(1, get('x'), 1000, 1010, '1')])).to.equal('ok');
+      expect(
+        verdict([crashed, kv(1, get('x'), 50, 60, ''), kv(1, get('x'), 1000, 1010, '1')]),
+      ).to.equal('ok');
     });
 
     it('may never have taken effect', () => {
-      expect(verdict([crashed, kv(1, get('x'), 50, 60, ''), kv(1, get('x'), 1000, 1010, '')])).to.equal('ok');
+      expect(
+        verdict([crashed, kv(1, get('x'), 50, 60, ''), kv(1, get('x'), 1000, 1010, '')]),
+      ).to.equal('ok');
     });
 
     it('cannot be undone once seen, nor take effect before its call', () => {
-      expect(verdict([crashed, kv(1, get('x'), 50, 60, '1'), kv(1, get('x'), 70, 80, '')])).to.equal('illegal');
-      expect(verdict([kv(1, get('x'), 0, 10, '1'), kvOpen(0, put('x', '1'), 20)])).to.equal('illegal');
+      expect(
+        verdict([crashed, kv(1, get('x'), 50, 60, '1'), kv(1, get('x'), 70, 80, '')]),
+      ).to.equal('illegal');
+      expect(verdict([kv(1, get('x'), 0, 10, '1'), kvOpen(0, put('x', '1'), 20)])).to.equal(
+        'illegal',
+      );
     });
 
     it('a get that never returned constrains nothing', () => {
-      expect(verdict([kv(0, put('x', '1'), 0, 10), kvOpen(1, get('x'), 20), kv(2, get('x'), 30, 40, '1')])).to.equal('ok');
+      expect(
+        verdict([
+          kv(0, put('x', '1'), 0, 10),
+          kvOpen(1, get('x'), 20),
+          kv(2, get('x'), 30, 40, '1'),
+        ]),
+      ).to.equal('ok');
     });
   });
 
   describe('delete', () => {
     it('removes the key: a later get returns ""', () => {
-      expect(verdict([kv(0, put('x', '1'), 0, 10), kv(0, del('x'), 20, 30), kv(1, get('x'), 40, 50, '')])).to.equal('ok');
-      expect(verdict([kv(0, put('x', '1'), 0, 10), kv(0, del('x'), 20, 30), kv(1, get('x'), 40, 50, '1')])).to.equal('illegal');
+      expect(
+        verdict([
+          kv(0, put('x', '1'), 0, 10),
+          kv(0, del('x'), 20, 30),
+          kv(1, get('x'), 40, 50, ''),
+        ]),
+      ).to.equal('ok');
+      expect(
+        verdict([
+          kv(0, put('x', '1'), 0, 10),
+          kv(0, del('x'), 20, 30),
+          kv(1, get('x'), 40, 50, '1'),
+        ]),
+      ).to.equal('illegal');
     });
 
     it('an append after a delete starts from ""', () => {
-      const ops = [kv(0, append('x', 'a'), 0, 10), kv(0, del('x'), 20, 30), kv(0, append('x', 'b'), 40, 50)];
+      const ops = [
+        kv(0, append('x', 'a'), 0, 10),
+        kv(0, del('x'), 20, 30),
+        kv(0, append('x', 'b'), 40, 50),
+      ];
       expect(verdict([...ops, kv(1, get('x'), 60, 70, 'b')])).to.equal('ok');
       expect(verdict([...ops, kv(1, get('x'), 60, 70, 'ab')])).to.equal('illegal');
     });
 
     it('deleting a missing key is a no-op, and touches no other key', () => {
-      const ops = [kv(0, put('y', 'keep'), 0, 10), kv(0, del('x'), 20, 30), kv(1, get('x'), 40, 50, ''), kv(1, get('y'), 40, 50, 'keep')];
+      const ops = [
+        kv(0, put('y', 'keep'), 0, 10),
+        kv(0, del('x'), 20, 30),
+        kv(1, get('x'), 40, 50, ''),
+        kv(1, get('y'), 40, 50, 'keep'),
+      ];
       expect(verdict(ops, true)).to.equal('ok');
       expect(verdict(ops, false)).to.equal('ok');
     });
   });
 
   describe('the kv model', () => {
-    const run = (...inputs: KvInput[]) => inputs.reduce((s, input) => kvModel.step(s, input, {})!, kvModel.init());
+    const run = (...inputs: KvInput[]) =>
+      inputs.reduce((s, input) => kvModel.step(s, input, {})!, kvModel.init());
 
     it('equal states hash equal, however their values were built', () => {
       const a = run(put('x', 'abc'), put('y', '1'));
@@ -106,7 +152,8 @@ describe('linearizability: hand-made histories', () => {
     it('a get must return the whole value, not a prefix or a suffix of it', () => {
       const s = run(append('x', 'ab'), append('x', 'cd'));
       expect(kvModel.step(s, get('x'), { value: 'abcd' })).to.equal(s);
-      for (const wrong of ['abc', 'bcd', 'abdc', '', 'abcde']) expect(kvModel.step(s, get('x'), { value: wrong })).to.equal(undefined);
+      for (const wrong of ['abc', 'bcd', 'abdc', '', 'abcde'])
+        expect(kvModel.step(s, get('x'), { value: wrong })).to.equal(undefined);
     });
   });
 
@@ -175,14 +222,25 @@ describe('linearizability: hand-made histories', () => {
   });
 
   describe('a register, as operations and as events (porcupine TestRegisterModel)', () => {
-    const op = (clientId: number, input: RegisterInput, call: number, output: number, ret: number): Operation<RegisterInput, number> => ({
+    const op = (
+      clientId: number,
+      input: RegisterInput,
+      call: number,
+      output: number,
+      ret: number,
+    ): Operation<RegisterInput, number> => ({
       clientId,
       input,
       call,
       output,
       return: ret,
     });
-    const ev = (clientId: number, kind: 'call' | 'return', id: number | string, value: RegisterInput | number): HistoryEvent<RegisterInput, number> => ({
+    const ev = (
+      clientId: number,
+      kind: 'call' | 'return',
+      id: number | string,
+      value: RegisterInput | number,
+    ): HistoryEvent<RegisterInput, number> => ({
       clientId,
       kind,
       id,
@@ -190,7 +248,11 @@ describe('linearizability: hand-made histories', () => {
     });
 
     it('ok: a get overlapping the put may see the old value', () => {
-      const ops = [op(0, { op: 'put', value: 100 }, 0, 0, 100), op(1, { op: 'get', value: 0 }, 25, 100, 75), op(2, { op: 'get', value: 0 }, 30, 0, 60)];
+      const ops = [
+        op(0, { op: 'put', value: 100 }, 0, 0, 100),
+        op(1, { op: 'get', value: 0 }, 25, 100, 75),
+        op(2, { op: 'get', value: 0 }, 30, 0, 60),
+      ];
       expect(checkOperations(registerModel, ops).verdict).to.equal('ok');
       const events = [
         ev(0, 'call', 0, { op: 'put', value: 100 }),
@@ -204,7 +266,11 @@ describe('linearizability: hand-made histories', () => {
     });
 
     it('illegal: a get after one that saw the new value sees the old one', () => {
-      const ops = [op(0, { op: 'put', value: 200 }, 0, 0, 100), op(1, { op: 'get', value: 0 }, 10, 200, 30), op(2, { op: 'get', value: 0 }, 40, 0, 90)];
+      const ops = [
+        op(0, { op: 'put', value: 200 }, 0, 0, 100),
+        op(1, { op: 'get', value: 0 }, 10, 200, 30),
+        op(2, { op: 'get', value: 0 }, 40, 0, 90),
+      ];
       expect(checkOperations(registerModel, ops).verdict).to.equal('illegal');
       const events = [
         ev(0, 'call', 0, { op: 'put', value: 200 }),
@@ -218,24 +284,46 @@ describe('linearizability: hand-made histories', () => {
     });
 
     it('zero-length intervals are allowed', () => {
-      const ok = [op(0, { op: 'put', value: 100 }, 0, 0, 100), op(1, { op: 'get', value: 0 }, 25, 100, 75), op(2, { op: 'get', value: 0 }, 30, 0, 30), op(3, { op: 'get', value: 0 }, 30, 0, 30)];
+      const ok = [
+        op(0, { op: 'put', value: 100 }, 0, 0, 100),
+        op(1, { op: 'get', value: 0 }, 25, 100, 75),
+        op(2, { op: 'get', value: 0 }, 30, 0, 30),
+        op(3, { op: 'get', value: 0 }, 30, 0, 30),
+      ];
       expect(checkOperations(registerModel, ok).verdict).to.equal('ok');
-      const bad = [op(0, { op: 'put', value: 200 }, 0, 0, 100), op(1, { op: 'get', value: 0 }, 10, 200, 10), op(2, { op: 'get', value: 0 }, 10, 200, 10), op(3, { op: 'get', value: 0 }, 40, 0, 90)];
+      const bad = [
+        op(0, { op: 'put', value: 200 }, 0, 0, 100),
+        op(1, { op: 'get', value: 0 }, 10, 200, 10),
+        op(2, { op: 'get', value: 0 }, 10, 200, 10),
+        op(3, { op: 'get', value: 0 }, 40, 0, 90),
+      ];
       expect(checkOperations(registerModel, bad).verdict).to.equal('illegal');
     });
 
     it('an event stream with a call that never returns leaves it open', () => {
-      const events = [ev(0, 'call', 'w', { op: 'put', value: 7 }), ev(1, 'call', 'r', { op: 'get', value: 0 }), ev(1, 'return', 'r', 7)];
+      const events = [
+        ev(0, 'call', 'w', { op: 'put', value: 7 }),
+        ev(1, 'call', 'r', { op: 'get', value: 0 }),
+        ev(1, 'return', 'r', 7),
+      ];
       expect(checkEvents(registerModel, events).verdict).to.equal('ok');
     });
 
     it('rejects a return without a call', () => {
-      expect(() => checkEvents(registerModel, [ev(0, 'return', 1, 0)])).to.throw(/without an open call/);
+      expect(() => checkEvents(registerModel, [ev(0, 'return', 1, 0)])).to.throw(
+        /without an open call/,
+      );
     });
   });
 
   describe('the cas-register model', () => {
-    const w = (c: number, v: number, call: number, ret: number) => ({ clientId: c, input: { op: 'write' as const, arg1: v }, call, output: {}, return: ret });
+    const w = (c: number, v: number, call: number, ret: number) => ({
+      clientId: c,
+      input: { op: 'write' as const, arg1: v },
+      call,
+      output: {},
+      return: ret,
+    });
     const r = (c: number, v: number | null, call: number, ret: number) => ({
       clientId: c,
       input: { op: 'read' as const },
@@ -243,7 +331,14 @@ describe('linearizability: hand-made histories', () => {
       output: v === null ? { exists: false } : { exists: true, value: v },
       return: ret,
     });
-    const cas = (c: number, from: number, to: number, ok: boolean | undefined, call: number, ret: number) => ({
+    const cas = (
+      c: number,
+      from: number,
+      to: number,
+      ok: boolean | undefined,
+      call: number,
+      ret: number,
+    ) => ({
       clientId: c,
       input: { op: 'cas' as const, arg1: from, arg2: to },
       call,
@@ -252,15 +347,44 @@ describe('linearizability: hand-made histories', () => {
     });
 
     it('reads nil before any write, and a successful cas swaps', () => {
-      expect(checkOperations(casRegisterModel, [r(0, null, 0, 1), w(0, 1, 2, 3), cas(0, 1, 2, true, 4, 5), r(1, 2, 6, 7)]).verdict).to.equal('ok');
-      expect(checkOperations(casRegisterModel, [w(0, 1, 2, 3), cas(0, 3, 2, true, 4, 5)]).verdict).to.equal('illegal');
-      expect(checkOperations(casRegisterModel, [w(0, 1, 2, 3), cas(0, 1, 2, false, 4, 5)]).verdict).to.equal('illegal');
+      expect(
+        checkOperations(casRegisterModel, [
+          r(0, null, 0, 1),
+          w(0, 1, 2, 3),
+          cas(0, 1, 2, true, 4, 5),
+          r(1, 2, 6, 7),
+        ]).verdict,
+      ).to.equal('ok');
+      expect(
+        checkOperations(casRegisterModel, [w(0, 1, 2, 3), cas(0, 3, 2, true, 4, 5)]).verdict,
+      ).to.equal('illegal');
+      expect(
+        checkOperations(casRegisterModel, [w(0, 1, 2, 3), cas(0, 1, 2, false, 4, 5)]).verdict,
+      ).to.equal('illegal');
     });
 
     it('a cas whose outcome is unknown took effect or not', () => {
-      expect(checkOperations(casRegisterModel, [w(0, 1, 0, 1), cas(1, 1, 5, undefined, 2, 0), r(2, 5, 10, 11)]).verdict).to.equal('ok');
-      expect(checkOperations(casRegisterModel, [w(0, 1, 0, 1), cas(1, 1, 5, undefined, 2, 0), r(2, 1, 10, 11)]).verdict).to.equal('ok');
-      expect(checkOperations(casRegisterModel, [w(0, 1, 0, 1), cas(1, 1, 5, undefined, 2, 0), r(2, 7, 10, 11)]).verdict).to.equal('illegal');
+      expect(
+        checkOperations(casRegisterModel, [
+          w(0, 1, 0, 1),
+          cas(1, 1, 5, undefined, 2, 0),
+          r(2, 5, 10, 11),
+        ]).verdict,
+      ).to.equal('ok');
+      expect(
+        checkOperations(casRegisterModel, [
+          w(0, 1, 0, 1),
+          cas(1, 1, 5, undefined, 2, 0),
+          r(2, 1, 10, 11),
+        ]).verdict,
+      ).to.equal('ok');
+      expect(
+        checkOperations(casRegisterModel, [
+          w(0, 1, 0, 1),
+          cas(1, 1, 5, undefined, 2, 0),
+          r(2, 7, 10, 11),
+        ]).verdict,
+      ).to.equal('illegal');
     });
   });
 
@@ -277,10 +401,18 @@ describe('linearizability: hand-made histories', () => {
       expect(recorder.size).to.equal(4);
       expect(recorder.pending).to.equal(1);
       const ops = recorder.operations();
-      expect(ops[2]).to.deep.equal({ clientId: 2, input: put('x', '2'), call: 40, output: undefined, return: Infinity });
+      expect(ops[2]).to.deep.equal({
+        clientId: 2,
+        input: put('x', '2'),
+        call: 40,
+        output: undefined,
+        return: Infinity,
+      });
       expect(checkOperations(kvModel, ops).verdict).to.equal('ok');
       expect(() => a.end({}, 31)).to.throw(/ended twice/);
-      expect(() => recorder.begin(0, get('x'), 200).end({ value: '' }, 150)).to.throw(/before its call/);
+      expect(() => recorder.begin(0, get('x'), 200).end({ value: '' }, 150)).to.throw(
+        /before its call/,
+      );
     });
   });
 });

@@ -3,14 +3,24 @@
 // whole text out, on chains whose links were read (and so remembered) at random points, with
 // candidate strings changed before, at and after the remembered link.
 import { expect } from 'chai';
-import { extend, sameText, spells, textOf, type Text } from '../../harness/linearizability/models/kv-text';
+import {
+  extend,
+  sameText,
+  spells,
+  textOf,
+  type Text,
+} from '../../harness/linearizability/models/kv-text';
 import { mulberry32 } from './helpers';
 
 describe('linearizability: kv texts', () => {
   it('spells agrees with the spelled-out text, whichever links were read before', () => {
     const random = mulberry32(7);
     const letters = 'abxy 0123';
-    const chunk = () => Array.from({ length: 1 + Math.floor(random() * 4) }, () => letters[Math.floor(random() * letters.length)]).join('');
+    const chunk = () =>
+      Array.from(
+        { length: 1 + Math.floor(random() * 4) },
+        () => letters[Math.floor(random() * letters.length)],
+      ).join('');
     let mismatches = 0;
     for (let round = 0; round < 300; round++) {
       let text: Text | undefined;
@@ -23,9 +33,15 @@ describe('linearizability: kv texts', () => {
       }
       const whole = textOf(text);
       const at = Math.floor(random() * whole.length);
-      const changed = [whole, `${whole.slice(0, at)}${whole[at] === 'a' ? 'b' : 'a'}${whole.slice(at + 1)}`, whole.slice(1) + whole[0]];
+      const changed = [
+        whole,
+        `${whole.slice(0, at)}${whole[at] === 'a' ? 'b' : 'a'}${whole.slice(at + 1)}`,
+        whole.slice(1) + whole[0],
+      ];
       for (const s of changed) {
-        expect(spells(text, s), `${JSON.stringify(s)} against ${JSON.stringify(whole)}`).to.equal(s === whole);
+        expect(spells(text, s), `${JSON.stringify(s)} against ${JSON.stringify(whole)}`).to.equal(
+          s === whole,
+        );
         if (s !== whole) mismatches++;
       }
       // Two chains of the same text built differently compare equal; a changed one does not.

@@ -26,19 +26,26 @@ function effort(result: { partitions: { iterations: number }[] }): number {
 }
 
 /** Files whose verdict differs between the pruned and the full search. */
-function disagreements(model: Model<any, any, any>, cases: { name: string; ops: Ops; partition?: boolean }[]): string[] {
+function disagreements(
+  model: Model<any, any, any>,
+  cases: { name: string; ops: Ops; partition?: boolean }[],
+): string[] {
   const wrong: string[] = [];
   for (const c of cases) {
     const pruned = checkOperations(model, c.ops, { partition: c.partition });
     const full = checkOperations(model, c.ops, { partition: c.partition, verbose: true });
-    if (pruned.verdict !== full.verdict) wrong.push(`${c.name}: pruned ${pruned.verdict}, full ${full.verdict}`);
+    if (pruned.verdict !== full.verdict)
+      wrong.push(`${c.name}: pruned ${pruned.verdict}, full ${full.verdict}`);
   }
   return wrong;
 }
 
 function etcdCases(): { name: string; ops: Ops }[] {
   requireFixtures();
-  return etcdFiles().map(({ file }) => ({ name: file.slice(-12), ops: parseHistory(fs.readFileSync(file, 'utf8')).operations }));
+  return etcdFiles().map(({ file }) => ({
+    name: file.slice(-12),
+    ops: parseHistory(fs.readFileSync(file, 'utf8')).operations,
+  }));
 }
 
 describe('linearizability: pruning read-only operations', function () {
@@ -47,21 +54,44 @@ describe('linearizability: pruning read-only operations', function () {
   it('the models call read-only exactly the operations that never change any state', () => {
     const casStates: CasState[] = [null, 0, 1, 2, 3];
     const casOps: [CasInput, CasOutput | undefined][] = [];
-    for (const input of [{ op: 'read' }, { op: 'write', arg1: 1 }, { op: 'cas', arg1: 1, arg2: 2 }, { op: 'cas', arg1: 2, arg2: 2 }] as CasInput[]) {
-      for (const output of [undefined, { unknown: true }, { ok: true }, { ok: false }, { exists: true, value: 1 }, { exists: false }, {}]) casOps.push([input, output]);
+    for (const input of [
+      { op: 'read' },
+      { op: 'write', arg1: 1 },
+      { op: 'cas', arg1: 1, arg2: 2 },
+      { op: 'cas', arg1: 2, arg2: 2 },
+    ] as CasInput[]) {
+      for (const output of [
+        undefined,
+        { unknown: true },
+        { ok: true },
+        { ok: false },
+        { exists: true, value: 1 },
+        { exists: false },
+        {},
+      ])
+        casOps.push([input, output]);
     }
     for (const [input, output] of casOps) {
-      const changes = casStates.some((s) => ![undefined, s].includes(casRegisterModel.step(s, input, output)));
+      const changes = casStates.some(
+        (s) => ![undefined, s].includes(casRegisterModel.step(s, input, output)),
+      );
       const known = output !== undefined && !output.unknown;
       // Exact, except that a successful cas to the value it expects is left out (rare, and safe).
       const expected = input.op === 'read' || (input.op === 'cas' && known && output.ok !== true);
-      expect(casRegisterModel.readOnly!(input, output), JSON.stringify([input, output])).to.equal(expected);
+      expect(casRegisterModel.readOnly!(input, output), JSON.stringify([input, output])).to.equal(
+        expected,
+      );
       if (expected) expect(changes, JSON.stringify([input, output])).to.equal(false);
-      else if (!(input.op === 'cas' && input.arg1 === input.arg2)) expect(changes, JSON.stringify([input, output])).to.equal(true);
+      else if (!(input.op === 'cas' && input.arg1 === input.arg2))
+        expect(changes, JSON.stringify([input, output])).to.equal(true);
     }
     let kvState = kvModel.init();
     const kvStates = [kvState];
-    for (const input of [{ op: 'put', key: 'x', value: 'a' }, { op: 'append', key: 'x', value: 'b' }, { op: 'put', key: 'y', value: 'c' }] as KvInput[]) {
+    for (const input of [
+      { op: 'put', key: 'x', value: 'a' },
+      { op: 'append', key: 'x', value: 'b' },
+      { op: 'put', key: 'y', value: 'c' },
+    ] as KvInput[]) {
       kvStates.push((kvState = kvModel.step(kvState, input, {})!));
     }
     const kvOps: [KvInput, KvOutput | undefined][] = [
@@ -84,8 +114,14 @@ describe('linearizability: pruning read-only operations', function () {
   it('gives the verdicts of the full search on the 102 etcd logs, with less work in all', () => {
     const cases = etcdCases();
     expect(disagreements(casRegisterModel, cases)).to.deep.equal([]);
-    const pruned = cases.reduce((sum, c) => sum + effort(checkOperations(casRegisterModel, c.ops)), 0);
-    const full = cases.reduce((sum, c) => sum + effort(checkOperations(casRegisterModel, c.ops, { verbose: true })), 0);
+    const pruned = cases.reduce(
+      (sum, c) => sum + effort(checkOperations(casRegisterModel, c.ops)),
+      0,
+    );
+    const full = cases.reduce(
+      (sum, c) => sum + effort(checkOperations(casRegisterModel, c.ops, { verbose: true })),
+      0,
+    );
     expect(pruned).to.be.lessThan(full);
   });
 
@@ -103,17 +139,25 @@ describe('linearizability: pruning read-only operations', function () {
       const broken = ops.slice();
       const victim = gets[seed % gets.length];
       const earlier = gets[Math.max(0, (seed % gets.length) - 3)];
-      broken[victim] = { ...broken[victim], output: seed % 2 ? { value: 'x' } : ops[earlier].output };
+      broken[victim] = {
+        ...broken[victim],
+        output: seed % 2 ? { value: 'x' } : ops[earlier].output,
+      };
       cases.push({ name: `random ${seed}, one get changed`, ops: broken, partition: false });
     }
     expect(disagreements(kvModel, cases)).to.deep.equal([]);
-    expect(cases.filter((c) => checkOperations(kvModel, c.ops, { partition: c.partition }).verdict === 'illegal').length).to.be.greaterThan(10);
+    expect(
+      cases.filter(
+        (c) => checkOperations(kvModel, c.ops, { partition: c.partition }).verdict === 'illegal',
+      ).length,
+    ).to.be.greaterThan(10);
   });
 
   it('catches a model that calls a state-changing operation read-only (writes of the value already there)', () => {
     const wrong: Model<CasState, CasInput, CasOutput> = {
       ...casRegisterModel,
-      readOnly: (input, output) => input.op === 'write' || casRegisterModel.readOnly!(input, output),
+      readOnly: (input, output) =>
+        input.op === 'write' || casRegisterModel.readOnly!(input, output),
     };
     expect(disagreements(wrong, etcdCases()).length).to.be.greaterThan(0);
   });

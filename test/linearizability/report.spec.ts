@@ -5,11 +5,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { checkOperations, kvModel, parseHistory, renderHtmlReport, writeHtmlReport, type KvInput } from '../../harness/linearizability';
+import {
+  checkOperations,
+  kvModel,
+  parseHistory,
+  renderHtmlReport,
+  writeHtmlReport,
+  type KvInput,
+} from '../../harness/linearizability';
 import { buildReportData } from '../../harness/linearizability/report-data';
 import { FIXTURES, kv, requireFixtures } from './helpers';
 import { launchChromium, useChromium } from '../support/browser';
-
 
 // The worked example of the spec (9.9): two keys, x illegal, y fine.
 function workedExample() {
@@ -42,7 +48,15 @@ describe('linearizability: HTML report', function () {
     expect(y.partials).to.deep.equal([[1, 0]]);
     const data = buildReportData(result);
     const states = data.partitions[0].partials[0].states.map((s) => data.states[s]);
-    expect(states).to.deep.equal(['{}', '{"x": "z"}', '{"x": "y"}', '{"x": "y"}', '{"x": "y"}', '{"x": "w"}', '{"x": "w"}']);
+    expect(states).to.deep.equal([
+      '{}',
+      '{"x": "z"}',
+      '{"x": "y"}',
+      '{"x": "y"}',
+      '{"x": "y"}',
+      '{"x": "w"}',
+      '{"x": "w"}',
+    ]);
     expect(data.partitions[0].largest).to.deep.equal([0, 0, 0, 0, 0, 1, 0]);
     // The longest prefix stops at x5's return (35): get -> "z" cannot come after put "y".
     expect(data.partitions[0].partials[0].stopTime).to.equal(35);
@@ -75,7 +89,9 @@ describe('linearizability: HTML report', function () {
     it('draws every partition and operation, the stuck point, and states on hover and click', async () => {
       const dir = scratch();
       requireFixtures();
-      const history = parseHistory(fs.readFileSync(path.join(FIXTURES, 'kv', 'c10-bad.txt'), 'utf8'));
+      const history = parseHistory(
+        fs.readFileSync(path.join(FIXTURES, 'kv', 'c10-bad.txt'), 'utf8'),
+      );
       const result = checkOperations(kvModel, history.operations, { verbose: true });
       const report = writeHtmlReport(result, path.join(dir, 'c10-bad.html'));
       const context = await launchChromium(dir);
@@ -83,21 +99,35 @@ describe('linearizability: HTML report', function () {
         const page = await context.newPage();
         const problems: string[] = [];
         page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-        page.on('request', (r) => !r.url().startsWith('file://') && problems.push(`network request: ${r.url()}`));
+        page.on(
+          'request',
+          (r) => !r.url().startsWith('file://') && problems.push(`network request: ${r.url()}`),
+        );
         await page.goto(`file://${report}`);
         expect(await page.textContent('#verdict')).to.equal('illegal');
         expect(await page.locator('section.partition').count()).to.equal(result.partitions.length);
         expect(await page.locator('.op').count()).to.equal(history.operations.length);
         const illegal = result.partitions.filter((p) => p.verdict === 'illegal').length;
         expect(await page.locator('section.verdict-illegal').count()).to.equal(illegal);
-        expect(await page.locator('section.verdict-illegal').first().locator('.partial[data-k="0"] .fail-line').count()).to.equal(1);
+        expect(
+          await page
+            .locator('section.verdict-illegal')
+            .first()
+            .locator('.partial[data-k="0"] .fail-line')
+            .count(),
+        ).to.equal(1);
         expect(await page.locator('.op.in-prefix').count()).to.be.greaterThan(0);
         expect(await page.locator('.op.stuck').count()).to.be.greaterThan(0);
         // Linearization points of each partition's longest prefix are shown (a vertical <line> has
         // no width, so Playwright's visibility test is asked of their group).
-        const firstPartial = page.locator('section.verdict-illegal').first().locator('.partial[data-k="0"]');
+        const firstPartial = page
+          .locator('section.verdict-illegal')
+          .first()
+          .locator('.partial[data-k="0"]');
         expect(await firstPartial.isVisible()).to.equal(true);
-        expect(await firstPartial.locator('.lp').count()).to.equal(result.partitions.find((p) => p.verdict === 'illegal')!.partials[0].length);
+        expect(await firstPartial.locator('.lp').count()).to.equal(
+          result.partitions.find((p) => p.verdict === 'illegal')!.partials[0].length,
+        );
 
         // Hover: a tooltip with the model state before and after the operation.
         const op = page.locator('section.verdict-illegal').first().locator('.op.in-prefix').first();

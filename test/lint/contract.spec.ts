@@ -20,14 +20,17 @@ describe('lint: the determinism contract for code under test', function () {
     for (const file of ['src/raft/probe.ts', 'impls/some-variant/raft/probe.ts']) {
       const found = await messages(code, file);
       expect(found, file).to.have.length(1);
-      expect(found[0], file).to.match(/^no-restricted-globals: Unexpected use of 'console'\. .*use runtime\.log\(topic, message\)/);
+      expect(found[0], file).to.match(
+        /^no-restricted-globals: Unexpected use of 'console'\. .*use runtime\.log\(topic, message\)/,
+      );
     }
     // The harness and the grader print on purpose.
     expect(await messages(code, 'grader/probe.ts')).to.deep.equal([]);
   });
 
   it('accepts runtime.log', async () => {
-    const code = "import type { Runtime } from '../../harness/api';\nexport function f(runtime: Runtime, me: number): void {\n  runtime.log('election', `S${me} leader`);\n}\n";
+    const code =
+      "import type { Runtime } from '../../harness/api';\nexport function f(runtime: Runtime, me: number): void {\n  runtime.log('election', `S${me} leader`);\n}\n";
     expect(await messages(code, 'src/raft/probe.ts')).to.deep.equal([]);
   });
 });

@@ -4,13 +4,23 @@
 import { expect } from 'chai';
 import type { Codec } from '../../harness/api';
 import { codec } from '../../harness/codec';
-import { binArrayHeader, checkFraming, copyTail, Frame, FramedRun, ReusedBuffer, stringBody, stringHeaderSize, writeStringHeader } from '../../src/raft/frame';
+import {
+  binArrayHeader,
+  checkFraming,
+  copyTail,
+  Frame,
+  FramedRun,
+  ReusedBuffer,
+  stringBody,
+  stringHeaderSize,
+  writeStringHeader,
+} from '../../src/raft/frame';
 
 /** Lengths on both sides of each header size's limits: fix form, 8-, 16- and 32-bit. */
 const LENGTHS = [0, 1, 15, 16, 255, 256, 65535, 65536];
 
 describe('raft/frame', () => {
-  it('array, map and byte-string headers of every size give the codec\'s bytes', () => {
+  it("array, map and byte-string headers of every size give the codec's bytes", () => {
     for (const n of LENGTHS) {
       const values = Array.from({ length: n }, (_, i) => i % 300);
       if (n <= 256) {
@@ -18,25 +28,42 @@ describe('raft/frame', () => {
         for (const v of values) asArray.value(v);
         expect(asArray.bytes(), `array of ${n}`).to.deep.equal(codec.encode(values));
       }
-      expect(new Frame(codec).array(n).items(values).bytes(), `items of ${n}`).to.deep.equal(codec.encode(values));
+      expect(new Frame(codec).array(n).items(values).bytes(), `items of ${n}`).to.deep.equal(
+        codec.encode(values),
+      );
 
       const object = Object.fromEntries(values.map((v, i) => [`k${i}`, v]));
-      expect(new Frame(codec).map(n).items(Object.entries(object).flat()).bytes(), `map of ${n}`).to.deep.equal(codec.encode(object));
+      expect(
+        new Frame(codec).map(n).items(Object.entries(object).flat()).bytes(),
+        `map of ${n}`,
+      ).to.deep.equal(codec.encode(object));
 
       const blob = new Uint8Array(n).fill(7);
       expect(new Frame(codec).bin(blob).bytes(), `bin of ${n}`).to.deep.equal(codec.encode(blob));
       // A saved block's framing: the byte string's and the array's headers in one piece, then the elements.
       const elements = new Frame(codec).items(values).bytes();
-      expect(new Frame(codec).encoded(binArrayHeader(n, elements.length)).encoded(elements).bytes(), `binArrayHeader ${n}`).to.deep.equal(codec.encode(codec.encode(values)));
+      expect(
+        new Frame(codec).encoded(binArrayHeader(n, elements.length)).encoded(elements).bytes(),
+        `binArrayHeader ${n}`,
+      ).to.deep.equal(codec.encode(codec.encode(values)));
     }
   });
 
   it('a nested value assembled from cached parts decodes to the value', () => {
     const part = codec.encode(['k', 'é😀'.repeat(40)]);
-    const frame = new Frame(codec).map(2).items(['a', 1, 'b']).array(3).encoded(part).encoded(part).value(null);
+    const frame = new Frame(codec)
+      .map(2)
+      .items(['a', 1, 'b'])
+      .array(3)
+      .encoded(part)
+      .encoded(part)
+      .value(null);
     const bytes = frame.bytes();
     expect(bytes.length).to.equal(frame.length);
-    expect(codec.decode(bytes)).to.deep.equal({ a: 1, b: [['k', 'é😀'.repeat(40)], ['k', 'é😀'.repeat(40)], null] });
+    expect(codec.decode(bytes)).to.deep.equal({
+      a: 1,
+      b: [['k', 'é😀'.repeat(40)], ['k', 'é😀'.repeat(40)], null],
+    });
     const target = new Uint8Array(bytes.length + 2);
     frame.copyTo(target, 2);
     expect(target.subarray(2)).to.deep.equal(bytes);
@@ -58,7 +85,9 @@ describe('raft/frame', () => {
       expect(body, text).to.deep.equal(new TextEncoder().encode(text));
       const header = new Uint8Array(stringHeaderSize(body.length) + 1);
       writeStringHeader(header, 1, body.length);
-      expect(Uint8Array.from([...header.subarray(1), ...body]), text).to.deep.equal(codec.encode(text));
+      expect(Uint8Array.from([...header.subarray(1), ...body]), text).to.deep.equal(
+        codec.encode(text),
+      );
     }
   });
 
@@ -68,13 +97,21 @@ describe('raft/frame', () => {
       for (const total of [254, 255, 256, 257, 65534, 65535, 65536, 65537]) {
         const header = count < 16 ? 1 : 3;
         // The first element a string long enough that the elements and the array's header take `total` bytes.
-        const elementsOf = (n: number) => Array.from({ length: count }, (_, i) => (i === 0 ? 'x'.repeat(n) : 'y'));
-        const n = Array.from({ length: 12 }, (_, k) => total - header - 2 * count - 8 + k).find((m) => new Frame(codec).items(elementsOf(m)).length + header === total);
+        const elementsOf = (n: number) =>
+          Array.from({ length: count }, (_, i) => (i === 0 ? 'x'.repeat(n) : 'y'));
+        const n = Array.from({ length: 12 }, (_, k) => total - header - 2 * count - 8 + k).find(
+          (m) => new Frame(codec).items(elementsOf(m)).length + header === total,
+        );
         expect(n, `${count} elements of ${total} bytes`).to.be.a('number');
         const bodies = elementsOf(n!);
         const elements = new Frame(codec).items(bodies).bytes();
-        const framed = new Frame(codec).encoded(binArrayHeader(count, elements.length)).encoded(elements).bytes();
-        expect(framed, `${count} elements, ${elements.length + header} bytes`).to.deep.equal(codec.encode(codec.encode(bodies)));
+        const framed = new Frame(codec)
+          .encoded(binArrayHeader(count, elements.length))
+          .encoded(elements)
+          .bytes();
+        expect(framed, `${count} elements, ${elements.length + header} bytes`).to.deep.equal(
+          codec.encode(codec.encode(bodies)),
+        );
       }
     }
   });
@@ -86,10 +123,15 @@ describe('raft/frame', () => {
 
   it('refuses a codec that does not frame values as MessagePack does, saying why', () => {
     const json: Codec = {
-      encode: (v) => new TextEncoder().encode(JSON.stringify(v, (_, x: unknown) => (x instanceof Uint8Array ? [...x] : x))),
+      encode: (v) =>
+        new TextEncoder().encode(
+          JSON.stringify(v, (_, x: unknown) => (x instanceof Uint8Array ? [...x] : x)),
+        ),
       decode: <T>(b: Uint8Array) => JSON.parse(new TextDecoder().decode(b)) as T,
     };
-    expect(() => checkFraming(json)).to.throw(/the injected codec does not frame arrays, maps and byte strings as MessagePack does/);
+    expect(() => checkFraming(json)).to.throw(
+      /the injected codec does not frame arrays, maps and byte strings as MessagePack does/,
+    );
     expect(() => checkFraming(codec)).not.to.throw();
   });
 
@@ -107,7 +149,8 @@ describe('raft/frame', () => {
   });
 
   describe('FramedRun', () => {
-    const element = (id: number, size: number) => new Frame(codec).bin(new Uint8Array(size).fill(id & 0xff));
+    const element = (id: number, size: number) =>
+      new Frame(codec).bin(new Uint8Array(size).fill(id & 0xff));
     const expected = (ids: number[], size: (id: number) => number) => {
       const f = new Frame(codec);
       for (const id of ids) f.bin(new Uint8Array(size(id)).fill(id & 0xff));
@@ -136,9 +179,16 @@ describe('raft/frame', () => {
       // around(): what goes before and after, written in the run's own buffer around the elements.
       const before = new Frame(codec).array(71).bin(Uint8Array.of(1, 2));
       const after = element(999, 5000); // past the buffer's end: it grows
-      const whole = new Frame(codec).array(71).bin(Uint8Array.of(1, 2)).encoded(run.head(70)).encoded(after.bytes()).bytes();
+      const whole = new Frame(codec)
+        .array(71)
+        .bin(Uint8Array.of(1, 2))
+        .encoded(run.head(70))
+        .encoded(after.bytes())
+        .bytes();
       expect(run.around(before, after)).to.deep.equal(whole);
-      expect(run.around(before, new Frame(codec))).to.deep.equal(whole.subarray(0, whole.length - after.length));
+      expect(run.around(before, new Frame(codec))).to.deep.equal(
+        whole.subarray(0, whole.length - after.length),
+      );
       expect(run.head(70)).to.deep.equal(expected(range(20, 90), size)); // the elements are left as they were
       expect(run.around(new Frame(codec).bin(new Uint8Array(200)), after)).to.equal(undefined); // no room in front
       run.startAt(20); // already starts there: kept

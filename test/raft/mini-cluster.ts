@@ -21,7 +21,11 @@ export class MiniCluster {
   private generation = 0;
   readonly errors: string[] = [];
 
-  constructor(readonly sim: Simulator, readonly n: number, private readonly makeRaft: RaftModule['makeRaft'] = referenceMakeRaft) {
+  constructor(
+    readonly sim: Simulator,
+    readonly n: number,
+    private readonly makeRaft: RaftModule['makeRaft'] = referenceMakeRaft,
+  ) {
     this.net = new Network(sim);
     this.rafts = new Array(n).fill(undefined);
     this.runtimes = new Array(n).fill(undefined);
@@ -82,7 +86,9 @@ export class MiniCluster {
   }
 
   leaders(): number[] {
-    return this.rafts.flatMap((r, i) => (r && this.connected[i] && r.getState().isLeader ? [i] : []));
+    return this.rafts.flatMap((r, i) =>
+      r && this.connected[i] && r.getState().isLeader ? [i] : [],
+    );
   }
 
   nCommitted(index: number): number {
@@ -101,15 +107,20 @@ export class MiniCluster {
   private async apply(i: number, raft: RaftPeer, msg: ApplyMsg): Promise<void> {
     if (msg.snapshotValid) {
       const index = this.ingest(i, msg.snapshot);
-      if (index !== msg.snapshotIndex) this.errors.push(`S${i}: snapshot index ${msg.snapshotIndex} but bytes say ${index}`);
+      if (index !== msg.snapshotIndex)
+        this.errors.push(`S${i}: snapshot index ${msg.snapshotIndex} but bytes say ${index}`);
       this.lastApplied[i] = index;
       return;
     }
     const index = msg.commandIndex;
-    if (index !== this.lastApplied[i] + 1) this.errors.push(`S${i}: applied ${index} after ${this.lastApplied[i]}`);
+    if (index !== this.lastApplied[i] + 1)
+      this.errors.push(`S${i}: applied ${index} after ${this.lastApplied[i]}`);
     for (let j = 0; j < this.n; j++) {
       const other = this.logs[j].get(index);
-      if (other !== undefined && other !== msg.command) this.errors.push(`index ${index}: S${i} has ${String(msg.command)} but S${j} has ${String(other)}`);
+      if (other !== undefined && other !== msg.command)
+        this.errors.push(
+          `index ${index}: S${i} has ${String(msg.command)} but S${j} has ${String(other)}`,
+        );
     }
     this.logs[i].set(index, msg.command);
     this.lastApplied[i] = index;

@@ -20,7 +20,11 @@ import { Frame } from '../../src/raft/frame';
 
 /** A log holding entries with these terms at indices 1, 2, ... (commands are `c<index>`). */
 function logOf(terms: number[], from = 0, fromTerm = 0): RaftLog {
-  return new RaftLog(from, fromTerm, terms.map((t, i) => [t, `c${from + i + 1}`] as Entry));
+  return new RaftLog(
+    from,
+    fromTerm,
+    terms.map((t, i) => [t, `c${from + i + 1}`] as Entry),
+  );
 }
 
 describe('raft rules', () => {
@@ -42,10 +46,13 @@ describe('raft rules', () => {
     expect(majorityMatchIndex([2, 2, 0, 0, 0])).to.equal(0);
     // The element a descending sort puts at n/2, on random clusters of 1 to 7 servers with ties.
     let x = 3;
-    const rand = (k: number) => Math.floor(((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * k);
+    const rand = (k: number) =>
+      Math.floor(((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * k);
     for (let round = 0; round < 2000; round++) {
       const m = Array.from({ length: 1 + rand(7) }, () => rand(6));
-      expect(majorityMatchIndex(m), JSON.stringify(m)).to.equal([...m].sort((a, b) => b - a)[Math.floor(m.length / 2)]);
+      expect(majorityMatchIndex(m), JSON.stringify(m)).to.equal(
+        [...m].sort((a, b) => b - a)[Math.floor(m.length / 2)],
+      );
     }
   });
 
@@ -78,9 +85,24 @@ describe('raft rules', () => {
 
   it('first new entry: entries already held are skipped, the first conflict is found', () => {
     const log = logOf([1, 1, 2, 2]);
-    expect(firstNewEntry(log, 1, [[1, 'c2'], [2, 'c3']])).to.equal(2); // all held: nothing to cut
-    expect(firstNewEntry(log, 1, [[1, 'c2'], [3, 'x']])).to.equal(1); // conflict at index 3
-    expect(firstNewEntry(log, 3, [[2, 'c4'], [2, 'c5']])).to.equal(1); // index 5 is new
+    expect(
+      firstNewEntry(log, 1, [
+        [1, 'c2'],
+        [2, 'c3'],
+      ]),
+    ).to.equal(2); // all held: nothing to cut
+    expect(
+      firstNewEntry(log, 1, [
+        [1, 'c2'],
+        [3, 'x'],
+      ]),
+    ).to.equal(1); // conflict at index 3
+    expect(
+      firstNewEntry(log, 3, [
+        [2, 'c4'],
+        [2, 'c5'],
+      ]),
+    ).to.equal(1); // index 5 is new
   });
 });
 
@@ -88,7 +110,9 @@ describe('raft log', () => {
   it('indexes across compaction and truncation', () => {
     const log = logOf([1, 1, 2, 3, 3]);
     log.compact(2);
-    expect([log.lastIncludedIndex, log.lastIncludedTerm, log.lastIndex, log.length]).to.deep.equal([2, 1, 5, 3]);
+    expect([log.lastIncludedIndex, log.lastIncludedTerm, log.lastIndex, log.length]).to.deep.equal([
+      2, 1, 5, 3,
+    ]);
     expect(log.term(2)).to.equal(1);
     expect(log.command(3)).to.equal('c3');
     expect(() => log.command(2)).to.throw(/outside the held log/);
@@ -104,7 +128,7 @@ describe('raft log', () => {
     // What the state was before the log kept its blocks' encodings: every block encoded on each save.
     const plainState = (log: RaftLog) => {
       const blocks: Uint8Array[] = [];
-      for (let from = log.lastIncludedIndex + 1; from <= log.lastIndex; ) {
+      for (let from = log.lastIncludedIndex + 1; from <= log.lastIndex;) {
         const to = Math.min(Math.ceil(from / PERSIST_BLOCK) * PERSIST_BLOCK, log.lastIndex);
         blocks.push(codec.encode(log.slice(from, to)));
         from = to + 1;
@@ -119,7 +143,17 @@ describe('raft log', () => {
       // Every other save into one reused buffer, as Raft saves: the same bytes either way.
       const into = saves++ % 2 === 0 ? reused : undefined;
       // The term changes along the walk: the reused buffer's kept numbers must follow.
-      const bytes = encodeState(codec, { currentTerm: term, votedFor: 2, lastIncludedIndex: log.lastIncludedIndex, lastIncludedTerm: log.lastIncludedTerm, entryBlocks: log.encodedBlocks(codec) }, into);
+      const bytes = encodeState(
+        codec,
+        {
+          currentTerm: term,
+          votedFor: 2,
+          lastIncludedIndex: log.lastIncludedIndex,
+          lastIncludedTerm: log.lastIncludedTerm,
+          entryBlocks: log.encodedBlocks(codec),
+        },
+        into,
+      );
       expect(bytes).to.deep.equal(plainState(log));
       const s = decodeState(codec, bytes)!;
       expect(s.entries).to.deep.equal(log.length === 0 ? [] : log.slice(log.lastIncludedIndex + 1));
@@ -138,7 +172,12 @@ describe('raft log', () => {
       if (r < 70) {
         // Commands of very different sizes, so that some blocks pass 256 and 65,536 bytes.
         const size = rand(10) === 0 ? 3000 : rand(40);
-        log.append(...Array.from({ length: 1 + rand(40) }, (_, i): Entry => [term, `${step}.${i}:${'x'.repeat(size)}`]));
+        log.append(
+          ...Array.from({ length: 1 + rand(40) }, (_, i): Entry => [
+            term,
+            `${step}.${i}:${'x'.repeat(size)}`,
+          ]),
+        );
       } else if (r < 80 && log.length > 0) {
         log.compact(log.lastIncludedIndex + 1 + rand(log.length));
       } else if (r < 90 && log.length > 0) {
@@ -182,8 +221,22 @@ describe('raft log', () => {
     log.append(...Array.from({ length: 2 * PERSIST_BLOCK }, (): Entry => [2, 'c']));
     expect(encodesOfSave()).to.equal(2 * PERSIST_BLOCK); // the appended entries only, though two blocks completed
     // A restart keeps the saved complete blocks: its first save encodes the entries after them only.
-    const saved = decodeState(counting, encodeState(counting, { currentTerm: 2, votedFor: 0, lastIncludedIndex: log.lastIncludedIndex, lastIncludedTerm: log.lastIncludedTerm, entryBlocks: log.encodedBlocks(counting) }))!;
-    const restarted = new RaftLog(saved.lastIncludedIndex, saved.lastIncludedTerm, saved.entries, saved.savedBlocks);
+    const saved = decodeState(
+      counting,
+      encodeState(counting, {
+        currentTerm: 2,
+        votedFor: 0,
+        lastIncludedIndex: log.lastIncludedIndex,
+        lastIncludedTerm: log.lastIncludedTerm,
+        entryBlocks: log.encodedBlocks(counting),
+      }),
+    )!;
+    const restarted = new RaftLog(
+      saved.lastIncludedIndex,
+      saved.lastIncludedTerm,
+      saved.entries,
+      saved.savedBlocks,
+    );
     encodes = 0;
     restarted.encodedBlocks(counting);
     expect(encodes).to.equal(1 + (restarted.lastIndex % PERSIST_BLOCK)); // the cut block whole, and the last block's entries

@@ -12,10 +12,16 @@ function counts(shards: readonly number[], gids: readonly number[]): number[] {
 
 function expectBalanced(shards: readonly number[], gids: readonly number[]): void {
   if (gids.length === 0) {
-    expect(shards.every((g) => g === 0), `[${shards}] with no groups`).to.equal(true);
+    expect(
+      shards.every((g) => g === 0),
+      `[${shards}] with no groups`,
+    ).to.equal(true);
     return;
   }
-  expect(shards.every((g) => gids.includes(g)), `[${shards}] not all on [${gids}]`).to.equal(true);
+  expect(
+    shards.every((g) => gids.includes(g)),
+    `[${shards}] not all on [${gids}]`,
+  ).to.equal(true);
   const c = counts(shards, gids);
   expect(Math.max(...c) - Math.min(...c), `counts ${c}`).to.be.at.most(1);
 }
@@ -52,7 +58,7 @@ describe('shard controller rebalance', () => {
     expect(rebalance(new Array(10).fill(0), [1])).to.deep.equal(new Array(10).fill(1));
   });
 
-  it('moves only what the new group needs on a join, and only the departed group\'s shards on a leave', () => {
+  it("moves only what the new group needs on a join, and only the departed group's shards on a leave", () => {
     const two = rebalance(new Array(10).fill(1), [1, 2]);
     expect(counts(two, [1, 2])).to.deep.equal([5, 5]);
     expect(changedShards(new Array(10).fill(1), two)).to.equal(5);
@@ -102,7 +108,9 @@ describe('shard controller rebalance', () => {
       const { prev, gids } = randomCase(rng, 10);
       const next = rebalance(prev, gids);
       expectBalanced(next, gids);
-      expect(changedShards(prev, next), `[${prev}] onto [${gids}] -> [${next}]`).to.equal(minimalMoves(prev, gids));
+      expect(changedShards(prev, next), `[${prev}] onto [${gids}] -> [${next}]`).to.equal(
+        minimalMoves(prev, gids),
+      );
     }
   });
 
@@ -112,7 +120,9 @@ describe('shard controller rebalance', () => {
       const { prev } = randomCase(rng, 6);
       const gids = [1, 2, 3, 100].filter(() => rng.int(2) === 0);
       if (gids.length === 0) continue;
-      expect(minimalMoves(prev, gids), `[${prev}] onto [${gids}]`).to.equal(bruteForceMinimum(prev, gids));
+      expect(minimalMoves(prev, gids), `[${prev}] onto [${gids}]`).to.equal(
+        bruteForceMinimum(prev, gids),
+      );
     }
   });
 });

@@ -9,7 +9,10 @@ import { runScenario, type TestContext } from '../../harness/scenario';
 const impl = new Implementation();
 
 async function run(seed: number, body: (t: TestContext) => Promise<void>): Promise<void> {
-  const result = await runScenario({ name: 'TestCtrlerSmoke', part: '4A', description: 'smoke', run: body }, { seed, impl });
+  const result = await runScenario(
+    { name: 'TestCtrlerSmoke', part: '4A', description: 'smoke', run: body },
+    { seed, impl },
+  );
   expect(result.passed, result.error).to.equal(true);
 }
 

@@ -4,13 +4,43 @@
 import { describeVariants, type VariantCase } from '../support/variants';
 
 const CASES: VariantCase[] = [
-  { variant: 'shardctrler-no-dedup', test: 'TestUnreliableChurn4A', seed: 2, expect: /explained by no write/ },
-  { variant: 'shardctrler-reshuffle', test: 'TestBasic', seed: 1, expect: /non-minimal transfer after Join\(\)s/ },
-  { variant: 'shardctrler-reshuffle', test: 'TestMinimalAgain', seed: 1, expect: /non-minimal transfer after Join\(\)/ },
-  { variant: 'shardctrler-move-rebalances', test: 'TestUnreliableChurn4A', seed: 1, expect: /explained by no write/ },
+  {
+    variant: 'shardctrler-no-dedup',
+    test: 'TestUnreliableChurn4A',
+    seed: 2,
+    expect: /explained by no write/,
+  },
+  {
+    variant: 'shardctrler-reshuffle',
+    test: 'TestBasic',
+    seed: 1,
+    expect: /non-minimal transfer after Join\(\)s/,
+  },
+  {
+    variant: 'shardctrler-reshuffle',
+    test: 'TestMinimalAgain',
+    seed: 1,
+    expect: /non-minimal transfer after Join\(\)/,
+  },
+  {
+    variant: 'shardctrler-move-rebalances',
+    test: 'TestUnreliableChurn4A',
+    seed: 1,
+    expect: /explained by no write/,
+  },
   { variant: 'shardctrler-follower-queries', test: 'TestBasic', seed: 1, expect: /Num wrong/ },
-  { variant: 'shardctrler-leave-keeps-shard', test: 'TestBasic', seed: 1, expect: /invalid group 1\b/ },
-  { variant: 'shardctrler-replica-rebalance', test: 'TestReplicasAgree4A', seed: 1, expect: /server \d serves configuration \d+ differently/ },
+  {
+    variant: 'shardctrler-leave-keeps-shard',
+    test: 'TestBasic',
+    seed: 1,
+    expect: /invalid group 1\b/,
+  },
+  {
+    variant: 'shardctrler-replica-rebalance',
+    test: 'TestReplicasAgree4A',
+    seed: 1,
+    expect: /server \d serves configuration \d+ differently/,
+  },
 ];
 
 describeVariants('buggy shard controller variants are caught by the 4A suite', CASES);

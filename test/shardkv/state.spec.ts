@@ -19,7 +19,13 @@ const all = (gid: number) => new Array<number>(10).fill(gid);
 /** Shards 0–4 on A, 5–9 on B. */
 const split = [A, A, A, A, A, B, B, B, B, B];
 
-const put = (key: string, value: string, clientId: number, seq: number): Op => ({ kind: 'Put', key, value, clientId, seq });
+const put = (key: string, value: string, clientId: number, seq: number): Op => ({
+  kind: 'Put',
+  key,
+  value,
+  clientId,
+  seq,
+});
 const get = (key: string): Op => ({ kind: 'Get', key, value: '', clientId: 9, seq: 1 });
 
 describe('shardkv GroupState', () => {
@@ -90,11 +96,14 @@ describe('shardkv GroupState', () => {
     copy.restore(JSON.parse(JSON.stringify(g.image(42))));
     expect(copy.config.num).to.equal(2);
     expect(copy.shards.map((s) => s.status)).to.deep.equal(g.shards.map((s) => s.status));
-    expect(copy.leavingImages(2, [5, 6, 7, 8, 9])).to.deep.equal(g.leavingImages(2, [5, 6, 7, 8, 9]));
+    expect(copy.leavingImages(2, [5, 6, 7, 8, 9])).to.deep.equal(
+      g.leavingImages(2, [5, 6, 7, 8, 9]),
+    );
   });
   it('encodeImage gives the bytes of encoding the whole image, through moves and writes', () => {
     const g = new GroupState(A);
-    const same = (index: number) => expect(g.encodeImage(codec, index)).to.deep.equal(codec.encode(g.image(index)));
+    const same = (index: number) =>
+      expect(g.encodeImage(codec, index)).to.deep.equal(codec.encode(g.image(index)));
     same(1);
     g.applyConfig(config(1, all(A)));
     for (let seq = 1; seq <= 60; seq++) {

@@ -4,12 +4,42 @@
 import { describeVariants, type VariantCase } from '../support/variants';
 
 const CASES: VariantCase[] = [
-  { variant: 'shardkv-dedup-not-moved', test: 'TestUnreliable3', seed: 2, expect: /history is not linearizable/ },
-  { variant: 'shardkv-serves-before-arrival', test: 'TestMissChange', seed: 1, expect: /Get\("\d+"\): expected/ },
-  { variant: 'shardkv-skips-configs', test: 'TestUnreliable1', seed: 2, expect: /virtual time limit of 150s reached/ },
-  { variant: 'shardkv-keeps-given-shards', test: 'TestChallenge1Delete', seed: 1, expect: /snapshot \+ persisted Raft state are too big/ },
-  { variant: 'shardkv-stops-serving-in-migration', test: 'TestChallenge2Partial', seed: 1, expect: /virtual time limit of 150s reached/ },
-  { variant: 'shardkv-double-owner', test: 'TestJoinLeave', seed: 1, expect: /Get\("\d+"\): expected/ },
+  {
+    variant: 'shardkv-dedup-not-moved',
+    test: 'TestUnreliable3',
+    seed: 2,
+    expect: /history is not linearizable/,
+  },
+  {
+    variant: 'shardkv-serves-before-arrival',
+    test: 'TestMissChange',
+    seed: 1,
+    expect: /Get\("\d+"\): expected/,
+  },
+  {
+    variant: 'shardkv-skips-configs',
+    test: 'TestUnreliable1',
+    seed: 2,
+    expect: /virtual time limit of 150s reached/,
+  },
+  {
+    variant: 'shardkv-keeps-given-shards',
+    test: 'TestChallenge1Delete',
+    seed: 1,
+    expect: /snapshot \+ persisted Raft state are too big/,
+  },
+  {
+    variant: 'shardkv-stops-serving-in-migration',
+    test: 'TestChallenge2Partial',
+    seed: 1,
+    expect: /virtual time limit of 150s reached/,
+  },
+  {
+    variant: 'shardkv-double-owner',
+    test: 'TestJoinLeave',
+    seed: 1,
+    expect: /Get\("\d+"\): expected/,
+  },
 ];
 
 describeVariants('buggy sharded key/value variants are caught by the 4B suite', CASES);

@@ -13,7 +13,9 @@ export function useChromium(prefix: string): () => string {
   let dir = '';
   before(function () {
     if (!fs.existsSync(CHROMIUM)) {
-      console.log(`    (skipped: ${CHROMIUM} is absent; install it with: apt-get update && apt-get install -y chromium)`);
+      console.log(
+        `    (skipped: ${CHROMIUM} is absent; install it with: apt-get update && apt-get install -y chromium)`,
+      );
       this.skip();
     }
     dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -29,6 +31,15 @@ export async function launchChromium(dir: string): Promise<BrowserContext> {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1400, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }

@@ -21,7 +21,11 @@ export interface VariantCase {
 }
 
 /** `extra`: scenarios outside the course's registry (labs/ours) that cases may name. */
-export function describeVariants(title: string, cases: readonly VariantCase[], extra: readonly Scenario[] = []): void {
+export function describeVariants(
+  title: string,
+  cases: readonly VariantCase[],
+  extra: readonly Scenario[] = [],
+): void {
   describe(title, function () {
     this.timeout(60_000);
     for (const c of cases) {
@@ -30,9 +34,17 @@ export function describeVariants(title: string, cases: readonly VariantCase[], e
       it(`${c.variant}: fails ${c.test} on seed ${c.seed}; ${baseName} passes it`, async () => {
         const scenario = findScenario(c.test) ?? extra.find((s) => s.name === c.test);
         expect(scenario, `no scenario ${c.test}`).to.not.equal(undefined);
-        const base = await runScenario(scenario!, { seed: c.seed, impl: new Implementation(path.join(ROOT, baseDir)) });
-        expect(base.passed, `${baseName} should pass: ${base.error?.split('\n')[0]}`).to.equal(true);
-        const buggy = await runScenario(scenario!, { seed: c.seed, impl: new Implementation(path.join(ROOT, 'impls', c.variant)) });
+        const base = await runScenario(scenario!, {
+          seed: c.seed,
+          impl: new Implementation(path.join(ROOT, baseDir)),
+        });
+        expect(base.passed, `${baseName} should pass: ${base.error?.split('\n')[0]}`).to.equal(
+          true,
+        );
+        const buggy = await runScenario(scenario!, {
+          seed: c.seed,
+          impl: new Implementation(path.join(ROOT, 'impls', c.variant)),
+        });
         expect(buggy.passed, `${c.variant} passed ${c.test} on seed ${c.seed}`).to.equal(false);
         expect(buggy.error!.split('\n')[0]).to.match(c.expect);
       });

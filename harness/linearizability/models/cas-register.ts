@@ -47,7 +47,9 @@ export const casRegisterModel: Model<CasState, CasInput, CasOutput> = {
   },
   // A read, and a cas known to have failed (legal only where it would not swap), never change the
   // state; an unknown-outcome cas may.
-  readOnly: (input, output) => input.op === 'read' || (input.op === 'cas' && output !== undefined && !output.unknown && output.ok !== true),
+  readOnly: (input, output) =>
+    input.op === 'read' ||
+    (input.op === 'cas' && output !== undefined && !output.unknown && output.ok !== true),
   hash: (state) => (state === null ? 0x5bd1e995 : state | 0),
   describeOperation(input, output) {
     const outcome = output === undefined || output.unknown ? 'unknown' : undefined;

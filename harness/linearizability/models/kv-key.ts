@@ -74,6 +74,8 @@ export class KvKeyModel implements Model<Text, KvInput, KvOutput> {
 
   /** As kvModel describes a map holding at most this key. */
   describeState(text: Text): string {
-    return text === NO_TEXT ? '{}' : `{${JSON.stringify(this.key)}: ${JSON.stringify(textOf(text))}}`;
+    return text === NO_TEXT
+      ? '{}'
+      : `{${JSON.stringify(this.key)}: ${JSON.stringify(textOf(text))}}`;
   }
 }

@@ -23,7 +23,13 @@ export function fnv(h: number, text: string): number {
 
 /** `parent` (undefined: the empty value) followed by the non-empty `chunk`. */
 export function extend(parent: Text | undefined, chunk: string): Text {
-  return { parent, chunk, length: (parent?.length ?? 0) + chunk.length, hash: fnv(parent?.hash ?? FNV_OFFSET, chunk), spelled: undefined };
+  return {
+    parent,
+    chunk,
+    length: (parent?.length ?? 0) + chunk.length,
+    hash: fnv(parent?.hash ?? FNV_OFFSET, chunk),
+    spelled: undefined,
+  };
 }
 
 /**
@@ -53,7 +59,8 @@ export function spells(text: Text | undefined, s: string): boolean {
 
 export function sameText(a: Text | undefined, b: Text | undefined): boolean {
   while (a !== b) {
-    if (a === undefined || b === undefined || a.length !== b.length || a.hash !== b.hash) return false;
+    if (a === undefined || b === undefined || a.length !== b.length || a.hash !== b.hash)
+      return false;
     // Usually both were built by the same writes; otherwise compare the spelled-out texts.
     if (a.chunk !== b.chunk) return spells(a, textOf(b));
     a = a.parent;

@@ -52,7 +52,11 @@ function withText(state: KvState, key: string, text: Text | undefined): KvState 
   }
   if (text) return { keys: [...state.keys, key], texts: [...state.texts, text], hash };
   if (i < 0) return state;
-  return { keys: state.keys.filter((_, j) => j !== i), texts: state.texts.filter((_, j) => j !== i), hash };
+  return {
+    keys: state.keys.filter((_, j) => j !== i),
+    texts: state.texts.filter((_, j) => j !== i),
+    hash,
+  };
 }
 
 function lookup(state: KvState, key: string): Text | undefined {
@@ -66,11 +70,15 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
   step(state, input, output) {
     switch (input.op) {
       case 'get':
-        return output === undefined || spells(lookup(state, input.key), output.value ?? '') ? state : undefined;
+        return output === undefined || spells(lookup(state, input.key), output.value ?? '')
+          ? state
+          : undefined;
       case 'put':
         return withText(state, input.key, input.value ? extend(undefined, input.value) : undefined);
       case 'append':
-        return input.value ? withText(state, input.key, extend(lookup(state, input.key), input.value)) : state;
+        return input.value
+          ? withText(state, input.key, extend(lookup(state, input.key), input.value))
+          : state;
       case 'delete':
         return withText(state, input.key, undefined);
       default:
@@ -86,7 +94,11 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
   },
   hash: (state) => state.hash,
   partition: (operations) =>
-    partitionBy(operations, (input) => input.key, (key) => `key ${JSON.stringify(key)}`).map((p) => ({ ...p, model: new KvKeyModel(p.operations[0].input.key, kvModel) })),
+    partitionBy(
+      operations,
+      (input) => input.key,
+      (key) => `key ${JSON.stringify(key)}`,
+    ).map((p) => ({ ...p, model: new KvKeyModel(p.operations[0].input.key, kvModel) })),
   describeOperation(input, output) {
     const k = JSON.stringify(input.key);
     switch (input.op) {
@@ -106,4 +118,3 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
     return `{${keys.map((k) => `${JSON.stringify(k)}: ${JSON.stringify(textOf(lookup(state, k)))}`).join(', ')}}`;
   },
 };
-

@@ -6,7 +6,10 @@ import { ClerkImpl, ErrNoKey, OK } from '../../../src/kvraft';
 export { makeKVServer } from '../../../src/kvraft';
 
 class ClerkGivesUp extends ClerkImpl {
-  protected override async call<Reply extends { err: string }>(method: string, args: unknown): Promise<Reply> {
+  protected override async call<Reply extends { err: string }>(
+    method: string,
+    args: unknown,
+  ): Promise<Reply> {
     for (let tried = 0; tried < this.servers.length; tried++) {
       const reply = await this.servers[this.leader].call<Reply>(method, args);
       if (reply && (reply.err === OK || reply.err === ErrNoKey)) return reply;

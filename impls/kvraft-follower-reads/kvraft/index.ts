@@ -12,6 +12,12 @@ class FollowerReads extends KVServerImpl {
   }
 }
 
-export function makeKVServer(servers: ClientEnd[], me: number, persister: PersisterApi, maxraftstate: number, runtime: Runtime) {
+export function makeKVServer(
+  servers: ClientEnd[],
+  me: number,
+  persister: PersisterApi,
+  maxraftstate: number,
+  runtime: Runtime,
+) {
   return new FollowerReads(servers, me, persister, maxraftstate, runtime, makeRaft);
 }

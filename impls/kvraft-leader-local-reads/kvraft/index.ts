@@ -14,6 +14,12 @@ class LeaderLocalReads extends KVServerImpl {
   }
 }
 
-export function makeKVServer(servers: ClientEnd[], me: number, persister: PersisterApi, maxraftstate: number, runtime: Runtime) {
+export function makeKVServer(
+  servers: ClientEnd[],
+  me: number,
+  persister: PersisterApi,
+  maxraftstate: number,
+  runtime: Runtime,
+) {
   return new LeaderLocalReads(servers, me, persister, maxraftstate, runtime, makeRaft);
 }

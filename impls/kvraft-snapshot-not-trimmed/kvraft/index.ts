@@ -15,6 +15,12 @@ class SnapshotNotTrimmed extends KVServerImpl {
   }
 }
 
-export function makeKVServer(servers: ClientEnd[], me: number, persister: PersisterApi, maxraftstate: number, runtime: Runtime) {
+export function makeKVServer(
+  servers: ClientEnd[],
+  me: number,
+  persister: PersisterApi,
+  maxraftstate: number,
+  runtime: Runtime,
+) {
   return new SnapshotNotTrimmed(servers, me, persister, maxraftstate, runtime, makeRaft);
 }

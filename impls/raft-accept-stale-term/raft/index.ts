@@ -8,7 +8,11 @@ import { TextbookRaft } from '../../raft-textbook/raft';
 
 class AcceptStaleTerm extends TextbookRaft {
   override appendEntries(args: AppendEntriesArgs): AppendEntriesReply {
-    return super.appendEntries(args.term < this.currentTerm && this.role !== 'leader' ? { ...args, term: this.currentTerm } : args);
+    return super.appendEntries(
+      args.term < this.currentTerm && this.role !== 'leader'
+        ? { ...args, term: this.currentTerm }
+        : args,
+    );
   }
 }
 

@@ -9,7 +9,13 @@ import type { AppendEntriesArgs, AppendEntriesReply } from '../../../src/raft/me
 class ApplyTwice extends Raft {
   private readonly sink: ApplySink;
 
-  constructor(peers: ClientEnd[], me: number, persister: PersisterApi, applySink: ApplySink, rt: Runtime) {
+  constructor(
+    peers: ClientEnd[],
+    me: number,
+    persister: PersisterApi,
+    applySink: ApplySink,
+    rt: Runtime,
+  ) {
     super(peers, me, persister, applySink, rt);
     this.sink = applySink;
   }
@@ -17,7 +23,8 @@ class ApplyTwice extends Raft {
   override appendEntries(args: AppendEntriesArgs): AppendEntriesReply {
     const before = Math.max(this.commitIndex, this.log.lastIncludedIndex);
     const reply = super.appendEntries(args);
-    for (let i = before + 1; i <= this.commitIndex; i++) void this.sink({ commandValid: true, command: this.log.command(i), commandIndex: i });
+    for (let i = before + 1; i <= this.commitIndex; i++)
+      void this.sink({ commandValid: true, command: this.log.command(i), commandIndex: i });
     return reply;
   }
 }

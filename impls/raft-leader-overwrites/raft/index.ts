@@ -6,7 +6,8 @@ import type { StartResult } from '../../../harness/contracts/raft';
 
 class LeaderOverwrites extends Raft {
   override start(command: unknown): StartResult {
-    if (this.leader && !this.killed && this.log.lastIndex > this.commitIndex) this.log.truncateFrom(this.commitIndex + 1);
+    if (this.leader && !this.killed && this.log.lastIndex > this.commitIndex)
+      this.log.truncateFrom(this.commitIndex + 1);
     return super.start(command);
   }
 }

@@ -4,7 +4,10 @@ import { Raft, makeRaftWith, type MakeRaft } from '../../../src/raft';
 import type { AppendEntriesReply } from '../../../src/raft/messages';
 
 class SlowBackup extends Raft {
-  protected override nextIndexAfterRejection(_reply: AppendEntriesReply, prevLogIndex: number): number {
+  protected override nextIndexAfterRejection(
+    _reply: AppendEntriesReply,
+    prevLogIndex: number,
+  ): number {
     return prevLogIndex;
   }
 }

@@ -6,7 +6,12 @@ import type { SnapshotToDeliver } from '../../../src/raft/applier';
 
 class SnapshotOffByOne extends Raft {
   protected override snapshotMessage(s: SnapshotToDeliver): ApplyMsg {
-    return { snapshotValid: true, snapshot: s.data, snapshotTerm: s.term, snapshotIndex: s.index - 1 };
+    return {
+      snapshotValid: true,
+      snapshot: s.data,
+      snapshotTerm: s.term,
+      snapshotIndex: s.index - 1,
+    };
   }
 }
 

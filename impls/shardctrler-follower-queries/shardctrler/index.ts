@@ -13,6 +13,11 @@ class FollowerQueries extends ShardCtrlerImpl {
   }
 }
 
-export function makeShardCtrler(servers: ClientEnd[], me: number, persister: PersisterApi, runtime: Runtime) {
+export function makeShardCtrler(
+  servers: ClientEnd[],
+  me: number,
+  persister: PersisterApi,
+  runtime: Runtime,
+) {
   return new FollowerQueries(servers, me, persister, runtime, makeRaft);
 }

@@ -17,6 +17,18 @@ class LeaveKeepsShardHistory extends ConfigHistory {
   }
 }
 
-export function makeShardCtrler(servers: ClientEnd[], me: number, persister: PersisterApi, runtime: Runtime) {
-  return new ShardCtrlerImpl(servers, me, persister, runtime, makeRaft, () => new LeaveKeepsShardHistory());
+export function makeShardCtrler(
+  servers: ClientEnd[],
+  me: number,
+  persister: PersisterApi,
+  runtime: Runtime,
+) {
+  return new ShardCtrlerImpl(
+    servers,
+    me,
+    persister,
+    runtime,
+    makeRaft,
+    () => new LeaveKeepsShardHistory(),
+  );
 }

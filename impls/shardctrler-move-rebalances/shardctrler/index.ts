@@ -14,6 +14,18 @@ class MoveRebalancesHistory extends ConfigHistory {
   }
 }
 
-export function makeShardCtrler(servers: ClientEnd[], me: number, persister: PersisterApi, runtime: Runtime) {
-  return new ShardCtrlerImpl(servers, me, persister, runtime, makeRaft, () => new MoveRebalancesHistory());
+export function makeShardCtrler(
+  servers: ClientEnd[],
+  me: number,
+  persister: PersisterApi,
+  runtime: Runtime,
+) {
+  return new ShardCtrlerImpl(
+    servers,
+    me,
+    persister,
+    runtime,
+    makeRaft,
+    () => new MoveRebalancesHistory(),
+  );
 }

@@ -12,6 +12,11 @@ class NoDedupHistory extends ConfigHistory {
   }
 }
 
-export function makeShardCtrler(servers: ClientEnd[], me: number, persister: PersisterApi, runtime: Runtime) {
+export function makeShardCtrler(
+  servers: ClientEnd[],
+  me: number,
+  persister: PersisterApi,
+  runtime: Runtime,
+) {
   return new ShardCtrlerImpl(servers, me, persister, runtime, makeRaft, () => new NoDedupHistory());
 }

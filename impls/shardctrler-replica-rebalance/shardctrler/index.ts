@@ -26,6 +26,18 @@ class ReplicaRebalanceHistory extends ConfigHistory {
   }
 }
 
-export function makeShardCtrler(servers: ClientEnd[], me: number, persister: PersisterApi, runtime: Runtime) {
-  return new ShardCtrlerImpl(servers, me, persister, runtime, makeRaft, () => new ReplicaRebalanceHistory(runtime));
+export function makeShardCtrler(
+  servers: ClientEnd[],
+  me: number,
+  persister: PersisterApi,
+  runtime: Runtime,
+) {
+  return new ShardCtrlerImpl(
+    servers,
+    me,
+    persister,
+    runtime,
+    makeRaft,
+    () => new ReplicaRebalanceHistory(runtime),
+  );
 }

@@ -13,6 +13,18 @@ class ReshuffleHistory extends ConfigHistory {
   }
 }
 
-export function makeShardCtrler(servers: ClientEnd[], me: number, persister: PersisterApi, runtime: Runtime) {
-  return new ShardCtrlerImpl(servers, me, persister, runtime, makeRaft, () => new ReshuffleHistory());
+export function makeShardCtrler(
+  servers: ClientEnd[],
+  me: number,
+  persister: PersisterApi,
+  runtime: Runtime,
+) {
+  return new ShardCtrlerImpl(
+    servers,
+    me,
+    persister,
+    runtime,
+    makeRaft,
+    () => new ReshuffleHistory(),
+  );
 }

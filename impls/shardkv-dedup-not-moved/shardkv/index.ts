@@ -1,6 +1,13 @@
 // Buggy variant: a shard moves without its duplicate table. A write applied by the old owner
 // whose reply was lost is applied a second time when the clerk retries it at the new owner.
-import { GroupState, makeShardKVWith, ShardKVImpl, type Shard, type ShardImage, type MakeShardKV } from '../../../src/shardkv';
+import {
+  GroupState,
+  makeShardKVWith,
+  ShardKVImpl,
+  type Shard,
+  type ShardImage,
+  type MakeShardKV,
+} from '../../../src/shardkv';
 
 export { makeClerk } from '../../../src/shardkv';
 

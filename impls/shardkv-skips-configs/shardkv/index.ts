@@ -2,7 +2,14 @@
 // one, and the group jumps to it, skipping those in between: shards are pulled from whoever owned
 // them in the configuration the group last saw, which may no longer hold their latest data.
 import type { Config } from '../../../src/shardkv';
-import { GroupState, makeShardKVWith, Migration, ShardKVImpl, type ShardKVOptions, type MakeShardKV } from '../../../src/shardkv';
+import {
+  GroupState,
+  makeShardKVWith,
+  Migration,
+  ShardKVImpl,
+  type ShardKVOptions,
+  type MakeShardKV,
+} from '../../../src/shardkv';
 
 export { makeClerk } from '../../../src/shardkv';
 
@@ -20,7 +27,8 @@ class LatestFirst extends Migration {
   protected override async pollConfig(): Promise<void> {
     const num = this.kv.state.config.num;
     const latest = await this.ctrler.query(-1);
-    if (latest.num > num && this.kv.state.config.num === num) this.kv.propose({ c: 'config', config: latest });
+    if (latest.num > num && this.kv.state.config.num === num)
+      this.kv.propose({ c: 'config', config: latest });
   }
 }
 

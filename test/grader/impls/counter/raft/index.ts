@@ -7,7 +7,13 @@ import { makeRaft as makeMiniRaft } from '../../mini/raft/index';
 
 let clusters = 0;
 
-export function makeRaft(peers: ClientEnd[], me: number, persister: PersisterApi, applySink: ApplySink, runtime: Runtime): RaftPeer {
+export function makeRaft(
+  peers: ClientEnd[],
+  me: number,
+  persister: PersisterApi,
+  applySink: ApplySink,
+  runtime: Runtime,
+): RaftPeer {
   if (me === 0) clusters++;
   runtime.log('persist', `cluster ${clusters}`);
   return makeMiniRaft(peers, me, persister, applySink, runtime);

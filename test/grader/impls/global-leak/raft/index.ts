@@ -5,7 +5,13 @@ import type { ClientEnd, PersisterApi, Runtime } from '../../../../../harness/ap
 import type { ApplySink, RaftPeer } from '../../../../../harness/contracts/raft';
 import { makeRaft as makeMiniRaft } from '../../mini/raft/index';
 
-export function makeRaft(peers: ClientEnd[], me: number, persister: PersisterApi, applySink: ApplySink, runtime: Runtime): RaftPeer {
+export function makeRaft(
+  peers: ClientEnd[],
+  me: number,
+  persister: PersisterApi,
+  applySink: ApplySink,
+  runtime: Runtime,
+): RaftPeer {
   const shared = globalThis as unknown as { dslabClusters?: number };
   if (me === 0) shared.dslabClusters = (shared.dslabClusters ?? 0) + 1;
   runtime.log('persist', `cluster ${shared.dslabClusters}`);

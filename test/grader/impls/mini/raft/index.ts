@@ -55,9 +55,14 @@ class MiniRaft implements RaftPeer {
   ) {
     if (fault && me === 0) faultyRun = runtime.random() < 0.5;
     // ctor/: the constructor of peer 2 dereferences what it never set.
-    if (fault === 'ctor' && faultyRun && me === 2) void (this.blocked as unknown as { term: number }).term;
+    if (fault === 'ctor' && faultyRun && me === 2)
+      void (this.blocked as unknown as { term: number }).term;
     const saved = persister.readRaftState();
-    if (saved.length > 0) ({ currentTerm: this.currentTerm, votedFor: this.votedFor } = runtime.codec.decode<{ currentTerm: number; votedFor: number }>(saved));
+    if (saved.length > 0)
+      ({ currentTerm: this.currentTerm, votedFor: this.votedFor } = runtime.codec.decode<{
+        currentTerm: number;
+        votedFor: number;
+      }>(saved));
     this.resetElectionTimer();
   }
 
@@ -66,10 +71,16 @@ class MiniRaft implements RaftPeer {
   }
 
   start(command: unknown): StartResult {
-    if (this.role !== 'leader' || this.dead) return { index: -1, term: this.currentTerm, isLeader: false };
+    if (this.role !== 'leader' || this.dead)
+      return { index: -1, term: this.currentTerm, isLeader: false };
     this.log.push(command);
     const index = this.log.length;
-    this.runtime.setTimer(10, () => this.tick(() => void this.applySink({ commandValid: true, command, commandIndex: index })), 'apply');
+    this.runtime.setTimer(
+      10,
+      () =>
+        this.tick(() => void this.applySink({ commandValid: true, command, commandIndex: index })),
+      'apply',
+    );
     return { index, term: this.currentTerm, isLeader: true };
   }
 
@@ -90,7 +101,14 @@ class MiniRaft implements RaftPeer {
 
   /** Strikes at the affected peer's first event (a timer or an RPC) from FAULT_AT_MS on. */
   private maybeStrike(): void {
-    if (this.fault && faultyRun && !this.blocked && this.runtime.now() >= FAULT_AT_MS && (this.me === 0 || this.fault === 'deadlock')) this.strike();
+    if (
+      this.fault &&
+      faultyRun &&
+      !this.blocked &&
+      this.runtime.now() >= FAULT_AT_MS &&
+      (this.me === 0 || this.fault === 'deadlock')
+    )
+      this.strike();
   }
 
   private strike(): void {
@@ -120,7 +138,9 @@ class MiniRaft implements RaftPeer {
         for (;;) memoryHog.push(new Array(100_000).fill(this.me));
       case 'deadlock':
         // A lock taken and never released: every later event of this peer waits for it forever.
-        this.blocked ??= this.runtime.signal(`mu (taken at ${this.runtime.now()} ms, never released)`);
+        this.blocked ??= this.runtime.signal(
+          `mu (taken at ${this.runtime.now()} ms, never released)`,
+        );
         this.electionTimer?.cancel();
         void this.blocked.wait();
         return;
@@ -129,19 +149,27 @@ class MiniRaft implements RaftPeer {
 
   private gate<T>(handler: () => T): T | Promise<T> {
     // A handler that never replies: the promise is never settled (a forgotten resolve).
-    if (this.fault === 'mute' && faultyRun && this.runtime.now() >= FAULT_AT_MS) return new Promise<T>(() => {});
+    if (this.fault === 'mute' && faultyRun && this.runtime.now() >= FAULT_AT_MS)
+      return new Promise<T>(() => {});
     if (!this.dead) this.maybeStrike();
     if (this.blocked) return this.blocked.wait().then(handler);
     return handler();
   }
 
   private persist(): void {
-    this.persister.save(this.runtime.codec.encode({ currentTerm: this.currentTerm, votedFor: this.votedFor }), null);
+    this.persister.save(
+      this.runtime.codec.encode({ currentTerm: this.currentTerm, votedFor: this.votedFor }),
+      null,
+    );
   }
 
   private resetElectionTimer(): void {
     this.electionTimer?.cancel();
-    this.electionTimer = this.runtime.setTimer(300 + this.runtime.randomInt(300), () => this.tick(() => this.startElection()), 'election timeout');
+    this.electionTimer = this.runtime.setTimer(
+      300 + this.runtime.randomInt(300),
+      () => this.tick(() => this.startElection()),
+      'election timeout',
+    );
   }
 
   private becomeFollower(term: number): void {
@@ -165,11 +193,22 @@ class MiniRaft implements RaftPeer {
     let votes = 1;
     this.peers.forEach((peer, j) => {
       if (j === this.me) return;
-      void peer.call<{ term: number; voteGranted: boolean }>('Raft.RequestVote', { term, candidateId: this.me }).then((reply) => {
-        if (!reply || this.dead || this.blocked) return;
-        if (reply.term > this.currentTerm) return this.becomeFollower(reply.term);
-        if (this.role === 'candidate' && this.currentTerm === term && reply.voteGranted && ++votes > this.peers.length / 2) this.becomeLeader();
-      });
+      void peer
+        .call<{ term: number; voteGranted: boolean }>('Raft.RequestVote', {
+          term,
+          candidateId: this.me,
+        })
+        .then((reply) => {
+          if (!reply || this.dead || this.blocked) return;
+          if (reply.term > this.currentTerm) return this.becomeFollower(reply.term);
+          if (
+            this.role === 'candidate' &&
+            this.currentTerm === term &&
+            reply.voteGranted &&
+            ++votes > this.peers.length / 2
+          )
+            this.becomeLeader();
+        });
     });
   }
 
@@ -187,19 +226,23 @@ class MiniRaft implements RaftPeer {
     const term = this.currentTerm;
     this.peers.forEach((peer, j) => {
       if (j === this.me) return;
-      void peer.call<{ term: number }>('Raft.AppendEntries', { term, leaderId: this.me }).then((reply) => {
-        if (reply && !this.dead && !this.blocked && reply.term > this.currentTerm) {
-          this.becomeFollower(reply.term);
-          this.resetElectionTimer();
-        }
-      });
+      void peer
+        .call<{ term: number }>('Raft.AppendEntries', { term, leaderId: this.me })
+        .then((reply) => {
+          if (reply && !this.dead && !this.blocked && reply.term > this.currentTerm) {
+            this.becomeFollower(reply.term);
+            this.resetElectionTimer();
+          }
+        });
     });
     this.runtime.setTimer(100, () => this.tick(() => this.heartbeat()), 'heartbeat');
   }
 
   private requestVote(args: RequestVoteArgs): { term: number; voteGranted: boolean } {
     if (args.term > this.currentTerm) this.becomeFollower(args.term);
-    const grant = args.term === this.currentTerm && (this.votedFor === -1 || this.votedFor === args.candidateId);
+    const grant =
+      args.term === this.currentTerm &&
+      (this.votedFor === -1 || this.votedFor === args.candidateId);
     if (grant) {
       this.votedFor = args.candidateId;
       this.persist();
@@ -217,8 +260,13 @@ class MiniRaft implements RaftPeer {
 }
 
 export function makeFaultyRaft(fault: Fault | undefined) {
-  return (peers: ClientEnd[], me: number, persister: PersisterApi, applySink: ApplySink, runtime: Runtime): RaftPeer =>
-    new MiniRaft(peers, me, persister, applySink, runtime, fault);
+  return (
+    peers: ClientEnd[],
+    me: number,
+    persister: PersisterApi,
+    applySink: ApplySink,
+    runtime: Runtime,
+  ): RaftPeer => new MiniRaft(peers, me, persister, applySink, runtime, fault);
 }
 
 export const makeRaft = makeFaultyRaft(undefined);
