@@ -2,11 +2,12 @@
 // safety oracles cost, and what the network's latency changes in every 2A–3B test. Both are
 // measured in one process by switching the defaults that only benchmarks touch (oracleDefaults,
 // networkDefaults). Run with `npm run bench -- checks`.
+import { executeRun } from '../labs/run';
 import { oracleDefaults } from '../harness/fixtures/raft-oracle';
 import { Implementation } from '../harness/impl';
 import { LATENCY_MAX_MS, LATENCY_MIN_MS, networkDefaults } from '../harness/rpc/network';
-import { runScenario, type LabPart, type RunResult, type Scenario } from '../harness/scenario';
-import { scenariosByPart } from '../labs';
+import { type LabPart, type RunResult, type Scenario } from '../harness/scenario';
+import { partTests } from '../labs';
 import { GO as GO_KV } from './kvraft.bench';
 import { GO_TESTS as GO_RAFT } from './raft.bench';
 
@@ -38,7 +39,7 @@ async function runWith(
   networkDefaults.latencyMaxMs = opts.latency ? LATENCY_MAX_MS : 0;
   const c0 = cpuMs();
   try {
-    const result = await runScenario(scenario, { seed, impl });
+    const result = await executeRun({ test: scenario.name, seed, implDir: impl.dir });
     return { ...result, cpuMs: cpuMs() - c0 };
   } finally {
     oracleDefaults.enabled = true;
@@ -62,7 +63,7 @@ async function oracleCost(impl: Implementation): Promise<string> {
   let totalOff = 0;
   for (const part of PARTS) {
     const cost: PartCost = { runs: 0, on: 0, off: 0, sameFingerprints: 0, failed: [] };
-    for (const scenario of scenariosByPart[part]) {
+    for (const scenario of partTests(part)) {
       for (let seed = 1; seed <= seedsFor(part); seed++) {
         const on = await runWith(scenario, seed, impl, { oracles: true, latency: true });
         const off = await runWith(scenario, seed, impl, { oracles: false, latency: true });
@@ -143,7 +144,7 @@ async function raftLatencyEffect(impl: Implementation, part: LabPart): Promise<s
     '| test | virtual s before | after | RPCs before | after | Go RPCs | bytes before | after | cmds before | after | passed after |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
-  for (const scenario of scenariosByPart[part]) {
+  for (const scenario of partTests(part)) {
     const before: RunResult[] = [];
     const after: RunResult[] = [];
     for (let seed = 1; seed <= RAFT_SEEDS; seed++) {
@@ -177,7 +178,7 @@ async function kvLatencyEffect(impl: Implementation, part: LabPart): Promise<str
     '| test | virtual s before | after | RPCs before | after | Go RPCs | ops before | after | passed after |',
     '|---|---|---|---|---|---|---|---|---|',
   ];
-  for (const scenario of scenariosByPart[part]) {
+  for (const scenario of partTests(part)) {
     const r = await runWith(scenario, 1, impl, { oracles: true, latency: true });
     const b = KV_BEFORE[scenario.name];
     const go = GO_KV[scenario.name]?.rpcs;

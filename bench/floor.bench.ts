@@ -6,6 +6,7 @@
 // simulating the run itself: Raft, the service, the simulator and the network. The ablations
 // break what the harness guarantees, so they are patched in here, in a child process of their
 // own, and never exist in the harness. Run with `npm run bench -- floor`.
+import { executeRun } from '../labs/run';
 import { fork } from 'node:child_process';
 import * as os from 'node:os';
 import * as codec from '../harness/codec';
@@ -13,7 +14,6 @@ import { observeChecks } from '../harness/fixtures/kv-check';
 import { oracleDefaults } from '../harness/fixtures/raft-oracle';
 import { Implementation } from '../harness/impl';
 import { Persister } from '../harness/persister';
-import { runScenario } from '../harness/scenario';
 import { Trace } from '../harness/sim/trace';
 import { findScenario } from '../labs';
 import { fmt } from './kv-runs';
@@ -138,7 +138,7 @@ async function measure(ablation: Ablation, profile: boolean): Promise<WorkerResu
       for (const seed of SEEDS) {
         checkerMs = 0;
         const started = performance.now();
-        const result = await runScenario(scenario, { seed, impl });
+        const result = await executeRun({ test: scenario.name, seed, implDir: impl.dir });
         sum.realMs += performance.now() - started - (ablation.withoutChecker ? checkerMs : 0);
         sum.virtualMs += result.virtualMs;
         sum.runs++;
@@ -150,7 +150,9 @@ async function measure(ablation: Ablation, profile: boolean): Promise<WorkerResu
   if (!profile) return { sums };
   return {
     sums,
-    profile: await profileLayers(() => runScenario(scenarios[0], { seed: SEEDS[0], impl })),
+    profile: await profileLayers(() =>
+      executeRun({ test: scenarios[0].name, seed: SEEDS[0], implDir: impl.dir }),
+    ),
   };
 }
 

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { GradeFile } from '../grader/results';
 import type { RunRecord } from '../grader/protocol';
-import { LAB_PARTS } from '../harness/scenario';
+import { loadRegistry } from '../labs';
 
 export const title = 'Grader throughput (npm run grade)';
 export const order = 60;
@@ -136,7 +136,7 @@ export async function run(): Promise<string> {
       '| part | tests | runs | not passed | mean real ms/run | max real ms | mean virtual s/run | virtual/real |',
     );
     lines.push('|---|---|---|---|---|---|---|---|');
-    for (const part of LAB_PARTS) {
+    for (const part of loadRegistry().parts.map((p) => p.id)) {
       const rs: RunRecord[] = all.file.results.filter((r) => r.part === part);
       if (rs.length === 0) continue;
       const done = rs.filter((r) => r.status === 'passed' || r.status === 'failed');

@@ -1,9 +1,10 @@
 // Shared by the key/value benchmarks (kvraft, shardkv): every test of a list run once on one seed,
 // each with the linearizability checker's real time and the operations it checked during that run,
 // and the number format of their tables.
+import { executeRun } from '../labs/run';
 import { observeChecks } from '../harness/fixtures/kv-check';
 import type { Implementation } from '../harness/impl';
-import { runScenario, type RunResult, type Scenario } from '../harness/scenario';
+import { type RunResult, type Scenario } from '../harness/scenario';
 
 export interface TestRow {
   result: RunResult;
@@ -26,7 +27,7 @@ export async function runWithChecks(
   try {
     for (const scenario of scenarios) {
       check = { ms: 0, ops: 0 };
-      const result = await runScenario(scenario, { seed, impl });
+      const result = await executeRun({ test: scenario.name, seed, implDir: impl.dir });
       rows.push({ result, checkMs: check.ms, checkedOps: check.ops });
     }
   } finally {

@@ -2,11 +2,11 @@
 // beside the Go solution's figures (../shared/spec/go-reference-figures.md, copied below), the
 // linearizability checker's real time, the speed tests' operations per virtual second, and the
 // whole run's real and CPU time. Run with `npm run bench -- kvraft`.
+import { executeRun } from '../labs/run';
 import * as os from 'node:os';
 import { SPEED_OPS } from '../harness/fixtures/kv-generic';
 import { Implementation } from '../harness/impl';
-import { runScenario } from '../harness/scenario';
-import { findScenario, scenariosByPart } from '../labs';
+import { findScenario, partTests } from '../labs';
 import { fmt, runWithChecks } from './kv-runs';
 import { profileLayers, type LayerTime } from './profile';
 
@@ -77,11 +77,7 @@ export async function run(): Promise<string> {
   const load0 = os.loadavg()[0];
   const cpu0 = process.cpuUsage();
   const wall0 = performance.now();
-  const rows = await runWithChecks(
-    [...scenariosByPart['3A'], ...scenariosByPart['3B']],
-    SEED,
-    impl,
-  );
+  const rows = await runWithChecks([...partTests('3A'), ...partTests('3B')], SEED, impl);
   const wall = (performance.now() - wall0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   // Where the time goes, in the tests that cost the most (run again, same seed, under the profiler).
@@ -90,7 +86,7 @@ export async function run(): Promise<string> {
   for (const { result: r } of heaviest) {
     const scenario = findScenario(r.test)!;
     const { layers, totalMs } = await profileLayers(() =>
-      runScenario(scenario, { seed: SEED, impl }),
+      executeRun({ test: scenario.name, seed: SEED, implDir: impl.dir }),
     );
     profiles.push({ test: r.test, layers, totalMs });
   }

@@ -3,10 +3,11 @@
 // whole-part real and CPU time, next to a Go solution's figures on the original suites measured on
 // this kind of machine (../shared/spec/go-reference-figures.md: a public 6.824 solution, 2022
 // numbering, Go 1.19, one run per part on 2 cores).
+import { executeRun } from '../labs/run';
 import * as os from 'node:os';
-import { scenariosByPart } from '../labs';
+import { partTests } from '../labs';
 import { Implementation } from '../harness/impl';
-import { runScenario, type LabPart, type RunResult } from '../harness/scenario';
+import { type LabPart, type RunResult } from '../harness/scenario';
 
 export const title = 'Raft 2A–2D: per-test figures';
 export const order = 20;
@@ -79,7 +80,7 @@ export async function run(): Promise<string> {
   let allReal = 0;
   let allCpu = 0;
   for (const part of PARTS) {
-    const scenarios = scenariosByPart[part];
+    const scenarios = partTests(part);
     lines.push(
       `### ${part}`,
       '',
@@ -91,7 +92,7 @@ export async function run(): Promise<string> {
     const cpu0 = process.cpuUsage();
     const firsts: RunResult[] = [];
     for (const scenario of scenarios) {
-      const r = await runScenario(scenario, { seed: 1, impl });
+      const r = await executeRun({ test: scenario.name, seed: 1, implDir: impl.dir });
       firsts.push(r);
       partReal += r.realMs;
       partVirtual += r.virtualMs / 1000;
@@ -102,7 +103,8 @@ export async function run(): Promise<string> {
       const r = firsts[i];
       let sum = r.stats?.rpcs ?? 0;
       for (let seed = 2; seed <= seeds; seed++)
-        sum += (await runScenario(scenario, { seed, impl })).stats?.rpcs ?? 0;
+        sum +=
+          (await executeRun({ test: scenario.name, seed, implDir: impl.dir })).stats?.rpcs ?? 0;
       const st = r.stats;
       const go = GO_TESTS[scenario.name];
       const name = `${scenario.name}${go ? '' : ' †'}${r.passed ? '' : ' **FAILED**'}`;

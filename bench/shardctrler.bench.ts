@@ -3,10 +3,11 @@
 // and CPU time, beside the Go solution's figures (../shared/spec/go-reference-figures.md, copied
 // below: a public 6.824 solution, 2022 numbering, Go 1.19, one run of the part on 2 cores; the Go
 // figures give only the part's total, not per test). Run with `npm run bench -- shardctrler`.
+import { executeRun } from '../labs/run';
 import * as os from 'node:os';
 import { Implementation } from '../harness/impl';
-import { runScenario, type RunResult } from '../harness/scenario';
-import { scenariosByPart } from '../labs';
+import { type RunResult } from '../harness/scenario';
+import { partTests } from '../labs';
 
 export const title = 'Shard controller 4A';
 export const order = 35;
@@ -26,19 +27,20 @@ function fmt(n: number | undefined, digits = 0): string {
 
 export async function run(): Promise<string> {
   const impl = new Implementation();
-  const scenarios = scenariosByPart['4A'];
+  const scenarios = partTests('4A');
   const load0 = os.loadavg()[0];
   const cpu0 = process.cpuUsage();
   const wall0 = performance.now();
   const rows: RunResult[] = [];
-  for (const scenario of scenarios) rows.push(await runScenario(scenario, { seed: SEED, impl }));
+  for (const scenario of scenarios)
+    rows.push(await executeRun({ test: scenario.name, seed: SEED, implDir: impl.dir }));
   const wall = (performance.now() - wall0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const meanRpcs = new Map<string, number>();
   for (const scenario of scenarios) {
     let rpcs = 0;
     for (let seed = 1; seed <= SEEDS; seed++)
-      rpcs += (await runScenario(scenario, { seed, impl })).stats?.rpcs ?? 0;
+      rpcs += (await executeRun({ test: scenario.name, seed, implDir: impl.dir })).stats?.rpcs ?? 0;
     meanRpcs.set(scenario.name, rpcs / SEEDS);
   }
   const originals = rows.filter((r) => ORIGINAL.has(r.test));

@@ -5,7 +5,7 @@
 // below). Run with `npm run bench -- shardkv`.
 import * as os from 'node:os';
 import { Implementation } from '../harness/impl';
-import { scenariosByPart } from '../labs';
+import { partTests } from '../labs';
 import { CHALLENGE1_MAX_BYTES } from '../labs/lab4b';
 import { fmt, runWithChecks } from './kv-runs';
 
@@ -31,14 +31,14 @@ export async function run(): Promise<string> {
   const load0 = os.loadavg()[0];
   const cpu0 = process.cpuUsage();
   const wall0 = performance.now();
-  const rows4a = await runWithChecks(scenariosByPart['4A'], SEED, impl);
+  const rows4a = await runWithChecks(partTests('4A'), SEED, impl);
   const wall4a = (performance.now() - wall0) / 1000;
-  const rows = await runWithChecks(scenariosByPart['4B'], SEED, impl);
+  const rows = await runWithChecks(partTests('4B'), SEED, impl);
   const wall = (performance.now() - wall0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const cpuS = (cpu.user + cpu.system) / 1e6;
   const failed = [...rows4a, ...rows].filter((r) => !r.result.passed);
-  const scenarios = new Map(scenariosByPart['4B'].map((s) => [s.name, s]));
+  const scenarios = new Map(partTests('4B').map((s) => [s.name, s]));
 
   const lines: string[] = [];
   lines.push(

@@ -2,9 +2,10 @@
 // minute of each family on the reference, and how long shrinking takes for failing seeds of buggy
 // variants (first failing seeds: impls/README.md, impls/README-kvraft.md). Run with
 // `npm run bench -- swarm`.
+import { executeRun } from '../labs/run';
 import * as path from 'node:path';
 import { Implementation } from '../harness/impl';
-import { runScenario, type Scenario } from '../harness/scenario';
+import { type Scenario } from '../harness/scenario';
 import { shrink } from '../grader/shrink';
 import { TestSwarmRaft } from '../labs/ours/raft-swarm';
 import { TestSwarmKV } from '../labs/ours/kv-swarm';
@@ -38,7 +39,7 @@ async function rate(test: Scenario, impl: Implementation): Promise<string> {
   let failed = 0;
   let virtualS = 0;
   for (let seed = 1; seed <= SEEDS; seed++) {
-    const r = await runScenario(test, { seed, impl });
+    const r = await executeRun({ test: test.name, seed, implDir: impl.dir });
     if (!r.passed) failed++;
     virtualS += r.virtualMs / 1000;
   }

@@ -5,9 +5,9 @@
 // of any kind is one line on stderr and exit status 2.
 import type { LayerName } from '../harness/impl';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { LAB_PARTS } from '../harness/scenario';
+import { SWARM, testsOf } from '../labs';
 import { grade, defaultParallel } from './grade';
-import { replay, parseKinds, parseTopics } from './replay';
+import { replay, parseKinds, parsePlan, parseTopics } from './replay';
 import { printShrink, shrink, SHRINKABLE } from './shrink';
 import { TRACE_KINDS } from './columns';
 import { compare } from './compare';
@@ -19,7 +19,7 @@ import {
   parseSeconds,
   parseSeedArg,
   parseShard,
-  POINTS,
+  pointsOf,
   registry,
   UsageError,
 } from './select';
@@ -76,7 +76,31 @@ const referenceOpt = () =>
   ).argParser(arg(parseLayers));
 const implHelp = `implementation to grade: a directory laid out like src/ (raft/, kvraft/, ...); TypeScript sources anywhere are type-checked and compiled first (default: $DSLAB_IMPL, else ${CONFIG_FILE}'s "impl", else src)`;
 
-const POINTS_TEXT = LAB_PARTS.map((p) => `${p} ${POINTS[p]}`).join(', ');
+const pointsText = () =>
+  Object.entries(pointsOf())
+    .map(([p, n]) => `${p} ${n}`)
+    .join(', ');
+const totalPoints = () => Object.values(pointsOf()).reduce((a, b) => a + b, 0);
+
+/** `lab2a ... lab4b (or 2a), a whole lab (lab2, lab3, lab4)`, from the registry. */
+function labWords(): string {
+  const parts = registry().parts;
+  const first = parts[0]?.id.toLowerCase() ?? '';
+  const last = parts.at(-1)?.id.toLowerCase() ?? '';
+  const labs = [...new Set(parts.map((p) => `lab${p.lab}`))].join(', ');
+  return `lab${first} ... lab${last} (or ${first}), a whole lab (${labs})`;
+}
+
+const courseOnlyOpt = () =>
+  new Option(
+    '--course-only',
+    "grade exactly the course's tests (ours, graded beside them by default, left out)",
+  );
+const levelOpt = () =>
+  new Option(
+    '--level <PART>',
+    "a swarm test's level: the part whose faults it draws (default: its last, e.g. 2D for TestSwarmRaft)",
+  );
 
 function build(setExit: (code: number) => void): Command {
   const program = new Command('grade');
@@ -87,7 +111,7 @@ function build(setExit: (code: number) => void): Command {
     .enablePositionalOptions()
     .argument(
       '[LAB...]',
-      'lab2a ... lab4b (or 2a), a whole lab (lab2, lab3, lab4) or all (the default); swarm: our swarm tests (not in all, not scored)',
+      `${labWords()} or all (the default); swarm [PART]: our swarm tests at a part's level (not in all, not scored)`,
     )
     .option('--run <REGEX>', 'only tests whose names match, like go test -run')
     .addOption(runsOpt())
@@ -120,11 +144,14 @@ function build(setExit: (code: number) => void): Command {
     .option('-q, --quiet', 'no live view, only the report')
     .option('--bail', 'stop at the first run that fails, and print the command that replays it')
     .addOption(freshModulesOpt())
+    .addOption(courseOnlyOpt())
     .addHelpText(
       'after',
-      `
-Score: a part's points are shared by its tests; a test earns its share only if every run passed.
-Points per part: ${POINTS_TEXT} (100 in all).
+      () => `
+Score: a part's points are shared by its course tests; a test earns its share only if every run
+passed. Our tests, marked (ours), are graded with their part and reported beside the score; any
+failure fails the grade (--course-only leaves them out).
+Points per part: ${pointsText()} (${totalPoints()} in all).
 Exit status: 0 if every run passed, 1 if any failed, hung or crashed, 2 on bad input, 130 on Ctrl-C.
 
 Examples:
@@ -136,6 +163,7 @@ Examples:
   npm run grade -- all -n 20 --seed 1 --shard 1/4 --json s1.json   (one machine of four)
   npm run grade -- merge s1.json s2.json s3.json s4.json
   npm run grade -- swarm -n 500 --seed 1              the swarm tests (ours, not scored)
+  npm run grade -- swarm 2b -n 200                    the Raft swarm at 2B: no crashes, no snapshots
   npm run grade -- shrink TestSwarmKV --seed 3 --impl impls/kvraft-no-dedup`,
     )
     .action(async (labs: string[] | undefined, o) => {
@@ -158,6 +186,7 @@ Examples:
           quiet: o.quiet,
           bail: Boolean(o.bail),
           freshModules: Boolean(o.freshModules),
+          courseOnly: Boolean(o.courseOnly),
         }),
       );
     });
@@ -206,6 +235,13 @@ Examples:
       ),
     )
     .addOption(timeoutOpt())
+    .addOption(levelOpt())
+    .addOption(
+      new Option(
+        '--plan <JSON|FILE>',
+        "a swarm test's fault plan instead of the seed's own, as grade shrink prints it",
+      ).argParser(arg(parsePlan)),
+    )
     .action(async (test: string, o) => {
       if (o.from !== undefined && o.to !== undefined && o.from > o.to)
         throw new UsageError(
@@ -236,6 +272,8 @@ Examples:
           ...(o.to !== undefined ? { toMs: o.to * 1000 } : {}),
           ...(o.width ? { width: o.width } : {}),
           timeoutS: o.timeout,
+          ...(o.level !== undefined ? { level: o.level } : {}),
+          ...(o.plan !== undefined ? { plan: o.plan } : {}),
         }),
       );
     });
@@ -247,15 +285,28 @@ Examples:
     )
     .argument('<TEST>', `a swarm test: ${SHRINKABLE.join(' or ')}`)
     .addOption(seedOpt('the failing seed').makeOptionMandatory())
-    .option('--impl <DIR>', 'implementation, laid out like src/', 'src')
+    .option('--impl <DIR>', implHelp)
+    .addOption(referenceOpt())
+    .addOption(levelOpt())
     .addOption(
       new Option('--budget <S>', 'real seconds the search may take')
         .default(120)
         .argParser(arg((t) => parseSeconds(t, '--budget'))),
     )
+    .addOption(timeoutOpt())
     .action(async (test: string, o) => {
       const log = (line: string) => console.log(line);
-      const result = await shrink({ test, seed: o.seed, implArg: o.impl, budgetS: o.budget, log });
+      const impl = chooseImpl(o.impl, o.reference);
+      const result = await shrink({
+        test,
+        seed: o.seed,
+        implArg: impl.impl,
+        ...(impl.reference ? { reference: impl.reference } : {}),
+        ...(o.level !== undefined ? { level: o.level } : {}),
+        budgetS: o.budget,
+        timeoutS: o.timeout,
+        log,
+      });
       printShrink(result, log);
       setExit(0);
     });
@@ -281,6 +332,7 @@ Examples:
     .addOption(memoryOpt())
     .option('-q, --quiet', 'no live view')
     .addOption(freshModulesOpt())
+    .addOption(courseOnlyOpt())
     .action(async (labs: string[] | undefined, o) => {
       setExit(
         await compare({
@@ -295,6 +347,7 @@ Examples:
           workerMemoryMb: o.workerMemory,
           quiet: o.quiet,
           freshModules: Boolean(o.freshModules),
+          courseOnly: Boolean(o.courseOnly),
         }),
       );
     });
@@ -315,9 +368,17 @@ Examples:
     .argument('[LAB...]', 'as for grade')
     .action((labs: string[] | undefined) => {
       const reg = registry();
-      for (const part of parseLabs(labs ?? [])) {
-        if (reg[part].length === 0) console.log(`${part}: (no tests yet)`);
-        for (const s of reg[part]) console.log(`${part}  ${s.name.padEnd(36)} ${s.description}`);
+      for (const id of parseLabs(labs ?? [], reg)) {
+        if (id === SWARM) {
+          for (const s of reg.swarm) console.log(`${SWARM}  ${s.name.padEnd(36)} ${s.description}`);
+          continue;
+        }
+        const part = reg.parts.find((p) => p.id === id)!;
+        if (testsOf(part).length === 0) console.log(`${id}: (no tests yet)`);
+        for (const s of testsOf(part)) {
+          const ours = part.ours.includes(s) ? ' (ours)' : '';
+          console.log(`${id}  ${s.name.padEnd(36)} ${s.description}${ours}`);
+        }
       }
       setExit(0);
     });
@@ -341,6 +402,9 @@ const OPTION_NAMES = [
   'quiet',
   'bail',
   'fresh_modules',
+  'course_only',
+  'level',
+  'plan',
   'trace',
   'columns',
   'rpc',

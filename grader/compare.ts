@@ -1,7 +1,6 @@
 // `grade compare --impl A --impl B [LAB...]`: both implementations on the same tests and seeds,
 // side by side (pass rate, virtual time, RPCs, bytes, real time), with a verdict per lab part.
 import chalk from 'chalk';
-import { ALL_PARTS } from '../harness/scenario';
 import { applyShard, layersFor, makeJobs, UsageError } from './select';
 import { checkImpl } from './impls';
 import { checkWritableFile, writeJsonAtomic } from './results';
@@ -25,6 +24,7 @@ export interface CompareOptions {
   workerMemoryMb?: number;
   quiet?: boolean;
   freshModules?: boolean;
+  courseOnly?: boolean;
 }
 
 export async function compare(o: CompareOptions): Promise<number> {
@@ -32,10 +32,10 @@ export async function compare(o: CompareOptions): Promise<number> {
     throw new UsageError(
       `compare needs exactly two implementations: --impl A --impl B (got ${o.impls.length})`,
     );
-  const p = plan(o.labs, o.run, o.seed);
+  const p = plan(o.labs, o.run, o.seed, o.courseOnly ? { courseOnly: true } : {});
   const moduleNotes: string[] = [];
   const impls: ImplChoice[] = o.impls.map((arg, i) => {
-    const dir = checkImpl(arg, layersFor(p.parts, p.tests));
+    const dir = checkImpl(arg, layersFor(p.tests));
     const label = i === 0 ? 'A' : 'B';
     const modules = chooseModules(dir, Boolean(o.freshModules));
     if (!modules.warm) moduleNotes.push(`${label}: ${modules.note}`);
@@ -94,7 +94,7 @@ export async function compare(o: CompareOptions): Promise<number> {
   ];
   out.push(compareTable(a, b));
   out.push('', chalk.bold('Verdict per lab part:'));
-  for (const part of ALL_PARTS) {
+  for (const part of p.parts) {
     const pa = a.filter((s) => s.part === part);
     if (pa.length === 0) continue;
     out.push(
@@ -139,7 +139,9 @@ export function failureLines(
       );
       for (const r of rs.slice(0, FAILURES_SHOWN)) {
         out.push(`    seed ${r.seed}: ${r.status}: ${firstLine(r.error)}`);
-        out.push(`      replay: ${replayCommand(r.test, r.seed, impl.arg)}`);
+        out.push(
+          `      replay: ${replayCommand(r.test, r.seed, impl.arg, impl.reference, r.level)}`,
+        );
       }
       if (rs.length > FAILURES_SHOWN)
         out.push(`    ... and ${rs.length - FAILURES_SHOWN} more (seeds listed above)`);

@@ -5,14 +5,18 @@ import * as os from 'node:os';
 import { randomInt } from 'node:crypto';
 import chalk from 'chalk';
 import type { LabPart } from '../harness/scenario';
+import { SWARM } from '../labs';
 import {
   applyShard,
   layersFor,
   makeJobs,
-  parseLabs,
+  namesOnePart,
+  parseLabChoice,
+  pointsOf,
   registry,
   selectTests,
   UsageError,
+  type SelectedTest,
   type Shard,
 } from './select';
 import { checkImpl, describeLayers } from './impls';
@@ -52,34 +56,52 @@ export interface GradeOptions {
   bail?: boolean;
   /** Load the implementation's modules afresh for every run even when they have no module-level state. */
   freshModules?: boolean;
+  /** Grade only the course's tests, not ours (--course-only). */
+  courseOnly?: boolean;
+  /** The swarm's level when `swarm` is graded without a part (default: the last part's). */
+  swarmLevel?: string;
 }
 
 export interface Plan {
   parts: LabPart[];
-  tests: { name: string; part: LabPart; challenge?: boolean }[];
+  tests: SelectedTest[];
   partSizes: Partial<Record<LabPart, number>>;
+  points: Record<string, number>;
   seed: number;
   notes: string[];
 }
 
+export interface PlanOptions {
+  courseOnly?: boolean;
+  /** The swarm's level if the command line names none. */
+  swarmLevel?: string;
+}
+
 /** Resolves labs, filter and seed; a whole lab or `all` skips parts without tests, a named part does not. */
-export function plan(labs: string[], run: string | undefined, seed: number | undefined): Plan {
-  const parts = parseLabs(labs);
-  const strict = labs.some((l) => /^(lab)?[234][a-d]$/i.test(l.trim()));
+export function plan(
+  labs: string[],
+  run: string | undefined,
+  seed: number | undefined,
+  options: PlanOptions = {},
+): Plan {
   const reg = registry();
-  const selection = selectTests(parts, run, strict, reg);
+  const choice = parseLabChoice(labs, reg);
+  const level = choice.level ?? options.swarmLevel;
+  const selection = selectTests(choice.parts, run, namesOnePart(labs, reg), reg, {
+    ...(options.courseOnly ? { courseOnly: true } : {}),
+    ...(level ? { level } : {}),
+  });
   const notes =
     selection.empty.length > 0 ? [`(no tests yet in ${selection.empty.join(', ')}: skipped)`] : [];
+  if (options.courseOnly && choice.parts.includes(SWARM))
+    notes.push('(--course-only: the swarm tests are ours; graded all the same, since named)');
   const partSizes: Partial<Record<LabPart, number>> = {};
-  for (const p of selection.parts) partSizes[p] = reg[p].length;
+  for (const p of reg.parts) if (selection.parts.includes(p.id)) partSizes[p.id] = p.course.length;
   return {
     parts: selection.parts,
-    tests: selection.tests.map((t) => ({
-      name: t.name,
-      part: t.part,
-      ...(t.challenge ? { challenge: true } : {}),
-    })),
+    tests: selection.tests,
     partSizes,
+    points: pointsOf(reg),
     // A random first seed, small enough to type back in; always printed.
     seed: seed ?? randomInt(1, 1_000_000),
     notes,
@@ -102,14 +124,17 @@ export function silenceFor(timeoutMs: number): number {
 }
 
 export async function grade(o: GradeOptions): Promise<number> {
-  const p = plan(o.labs, o.run, o.seed);
+  const p = plan(o.labs, o.run, o.seed, {
+    ...(o.courseOnly ? { courseOnly: true } : {}),
+    ...(o.swarmLevel ? { swarmLevel: o.swarmLevel } : {}),
+  });
   if (o.shard && o.seed === undefined) {
     throw new UsageError(
       '--shard needs --seed, so that every shard grades the same seeds (e.g. --seed 1000 --shard 1/4)',
     );
   }
   const reference = o.reference ?? [];
-  const implDir = checkImpl(o.impl, layersFor(p.parts, p.tests), reference);
+  const implDir = checkImpl(o.impl, layersFor(p.tests), reference);
   if (o.json) checkWritableFile(o.json, '--json');
   checkWritableDir(o.out, '--out');
   const allJobs = makeJobs(p.tests, p.seed, o.runs);
@@ -123,7 +148,7 @@ export async function grade(o: GradeOptions): Promise<number> {
     ...(reference.length > 0 ? { reference } : {}),
     ...(modules.warm ? { warm: true } : {}),
   };
-  const implText = `implementation ${o.impl}${o.implFrom ? ` (${o.implFrom})` : ''}${reference.length > 0 ? ` (${describeLayers(layersFor(p.parts, p.tests), reference)})` : ''}`;
+  const implText = `implementation ${o.impl}${o.implFrom ? ` (${o.implFrom})` : ''}${reference.length > 0 ? ` (${describeLayers(layersFor(p.tests), reference)})` : ''}`;
   const seeds = o.runs === 1 ? `seed ${p.seed}` : `seeds ${p.seed}..${p.seed + o.runs - 1}`;
   const shardText = o.shard
     ? ` (shard ${o.shard.index}/${o.shard.count}: ${jobs.length} of ${allJobs.length})`
@@ -166,6 +191,8 @@ export async function grade(o: GradeOptions): Promise<number> {
     runs: o.runs,
     tests: p.tests,
     partSizes: p.partSizes,
+    points: p.points,
+    ...(o.courseOnly ? { courseOnly: true } : {}),
     ...(o.shard ? { shard: o.shard } : {}),
     expectedRuns: jobs.length,
     interrupted: session.interrupted,

@@ -10,18 +10,16 @@ import {
   resolveImplDir,
   type LayerName,
 } from '../harness/impl';
+import { LAYERS } from '../harness/layers';
 import { UsageError } from './select';
 import { CompileError, compileLearnerDir, hasLayerSources } from './learner/compile';
 import { mixWithReference } from './learner/mix';
 
 /** What each layer must provide, as the hint after a missing export. */
-const CONTRACT: Record<LayerName, string> = {
-  raft: 'raft/index.js must export makeRaft(peers, me, persister, applySink, runtime) (harness/contracts/raft.ts)',
-  kvraft:
-    'kvraft/index.js must export makeKVServer() and makeClerk() (harness/contracts/kvraft.ts)',
-  shardctrler: 'shardctrler/index.js must export makeShardCtrler() and makeClerk()',
-  shardkv: 'shardkv/index.js must export makeShardKV() and makeClerk()',
-};
+function contractHint(layer: LayerName): string {
+  const d = LAYERS[layer];
+  return `${layer}/index.js must export ${d.signature} (${d.contract})`;
+}
 
 /**
  * Returns the compiled directory to load, or throws a UsageError naming the problem (a
@@ -39,7 +37,7 @@ export function checkImpl(
     const hint = /does not exist/.test(problem)
       ? '; --impl takes a directory laid out like src/ (raft/, kvraft/, ...), e.g. --impl src'
       : layer && /does not export/.test(problem)
-        ? `; ${CONTRACT[layer]}`
+        ? `; ${contractHint(layer)}`
         : '';
     throw new UsageError(`bad --impl ${arg}: ${problem}${hint}`);
   }

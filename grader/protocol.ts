@@ -1,6 +1,6 @@
 // What the grader and its worker processes say to each other over the IPC channel, and the record
 // of one run as it appears in reports and --json files.
-import type { LabPart, RunOutcome, RunResult, TestStats } from '../harness/scenario';
+import type { LabPart, RunOutcome, RunParams, RunResult, TestStats } from '../harness/scenario';
 
 /**
  * passed / failed: the run finished (failed covers test failures, deadlocks, the virtual-time
@@ -13,6 +13,8 @@ export interface RunRecord {
   test: string;
   part: LabPart;
   seed: number;
+  /** A swarm test's level: part of what identifies the run. */
+  level?: string;
   status: RunStatus;
   /** First line: the message; further lines: detail (capped). */
   error?: string;
@@ -47,6 +49,8 @@ export interface WorkerJob {
   test: string;
   seed: number;
   implDir: string;
+  /** A swarm test's level and plan (see labs/run.ts RunSpec). */
+  params?: RunParams;
   /** The simulator's own real-time limit (checked between events); the pool's watchdog kills later. */
   realTimeLimitMs?: number;
   /** Where artefacts of failing runs go; also where traces are written. */

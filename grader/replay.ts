@@ -3,8 +3,11 @@
 // column per node. The run is under the same watchdogs as in a grade worker (watchdog.ts): it ends
 // with the verdict the grader recorded, a hung run included, and never hangs.
 import chalk from 'chalk';
-import { runScenario, type Scenario } from '../harness/scenario';
-import { Implementation, type LayerName } from '../harness/impl';
+import * as fs from 'node:fs';
+import type { Scenario } from '../harness/scenario';
+import type { LayerName } from '../harness/impl';
+import { defaultLevelOf, levelsOf } from '../labs';
+import { executeRun } from '../labs/run';
 import { formatRecord, type TraceKind, type TraceRecord } from '../harness/sim/trace';
 import { allTests, layersFor, suggestTests, UsageError } from './select';
 import { renderColumns, traceLine, TOPICS, TRACE_KINDS } from './columns';
@@ -28,6 +31,10 @@ export interface ReplayOptions extends FilterOptions {
   width?: number;
   /** Real-time limit, as grade's --timeout (seconds). */
   timeoutS?: number;
+  /** A swarm test's level (--level). */
+  level?: string;
+  /** A swarm test's fault plan (--plan), as grade shrink prints it. */
+  plan?: unknown;
 }
 
 /** --topics: any names (an implementation may log under its own); at least one. */
@@ -100,21 +107,62 @@ class Output {
   }
 }
 
+/** A swarm test's level: as given (checked), else its default; undefined for other tests. */
+export function levelFor(scenario: Scenario, given: string | undefined): string | undefined {
+  const levels = levelsOf(scenario);
+  if (levels.length === 0) {
+    if (given !== undefined)
+      throw new UsageError(`--level is for the swarm tests; ${scenario.name} has no levels`);
+    return undefined;
+  }
+  if (given === undefined) return defaultLevelOf(scenario);
+  const level = levels.find(
+    (l) => l.toLowerCase() === given.trim().toLowerCase().replace(/^lab/, ''),
+  );
+  if (!level)
+    throw new UsageError(
+      `bad --level "${given}" for ${scenario.name}: give one of ${levels.join(', ')}`,
+    );
+  return level;
+}
+
+/** --plan: a fault plan as JSON (as grade shrink prints it), or the name of a file holding one. */
+export function parsePlan(text: string): unknown {
+  const json = text.trim().startsWith('{') ? text : readPlanFile(text);
+  try {
+    return JSON.parse(json) as unknown;
+  } catch (error) {
+    throw new UsageError(
+      `bad --plan: not JSON (${(error as Error).message}); give the plan grade shrink printed`,
+    );
+  }
+}
+
+function readPlanFile(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(
+      `bad --plan "${file}": neither a plan in JSON nor a file that can be read`,
+    );
+  }
+}
+
 export async function replay(options: ReplayOptions): Promise<number> {
   const scenario = findTest(options.test);
   const reference = options.reference ?? [];
-  const dir = checkImpl(options.implArg, layersFor([scenario.part], [scenario]), reference);
+  const level = levelFor(scenario, options.level);
+  const selected = [{ name: scenario.name, part: scenario.part, ...(level ? { level } : {}) }];
+  const dir = checkImpl(options.implArg, layersFor(selected), reference);
   // Stack traces name the implementation's TypeScript lines, not the compiled JavaScript.
   process.setSourceMapsEnabled(true);
-  const impl = new Implementation(dir);
   const out = new Output(options.trace && !options.columns);
-  const layers =
-    reference.length > 0
-      ? `; ${describeLayers(layersFor([scenario.part], [scenario]), reference)}`
-      : '';
+  const layers = reference.length > 0 ? `; ${describeLayers(layersFor(selected), reference)}` : '';
+  const at = level ? ` at level ${level}` : '';
+  const planned = options.plan !== undefined ? ', with the given fault plan' : '';
   out.line(
     chalk.bold(
-      `replay ${scenario.name} seed ${options.seed} (${scenario.description}), implementation ${options.implArg} (${impl.dir}${layers}), Node ${process.version}`,
+      `replay ${scenario.name} seed ${options.seed}${at}${planned} (${scenario.description}), implementation ${options.implArg} (${dir}${layers}), Node ${process.version}`,
     ),
   );
   const kept: TraceRecord[] = [];
@@ -134,11 +182,18 @@ export async function replay(options: ReplayOptions): Promise<number> {
     hardMs: timeoutMs + Math.max(5000, timeoutMs / 10),
     what: `${scenario.name} seed ${options.seed}`,
   });
-  const result = await runScenario(scenario, {
+  const params = {
+    ...(level ? { level } : {}),
+    ...(options.plan !== undefined ? { plan: options.plan } : {}),
+  };
+  const spec = {
+    test: scenario.name,
     seed: options.seed,
-    impl,
+    implDir: dir,
+    ...(level || options.plan !== undefined ? { params } : {}),
     realTimeLimitMs: timeoutMs,
-    captureConsole: true,
+  };
+  const result = await executeRun(spec, {
     exactConsoleNodes: true,
     keepRpcData: Boolean(options.rpc),
     onTrace: (r) => {

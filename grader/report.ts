@@ -3,12 +3,13 @@
 // lab part. The exit status is 0 only if every expected run ran and passed.
 import * as path from 'node:path';
 import chalk from 'chalk';
-import { LAB_PARTS, OWN_PARTS, type LabPart } from '../harness/scenario';
+import type { LabPart } from '../harness/scenario';
+import { SWARM } from '../labs';
 import { firstLine, type RunRecord } from './protocol';
 import type { GradeFile } from './results';
-import { POINTS } from './select';
-import { replayCommand, shellQuote } from './session';
-import { SHRINKABLE } from './shrink';
+import { pointsOf, type SelectedTest } from './select';
+import { replayCommand } from './session';
+import { SHRINKABLE, shrinkCommand } from './shrink';
 import { compact, max, mean, percent, secondsText, table } from './table';
 
 /** The project's root (this file runs from dist/grader). */
@@ -18,6 +19,10 @@ export interface TestSummary {
   name: string;
   part: LabPart;
   challenge?: boolean;
+  /** One of ours: graded with its part, not in the course's score. */
+  ours?: boolean;
+  /** A swarm test's level. */
+  level?: string;
   runs: number;
   passed: number;
   failed: number;
@@ -43,7 +48,7 @@ export function verdict(s: TestSummary): Verdict {
 }
 
 export function summarize(
-  tests: readonly { name: string; part: LabPart; challenge?: boolean }[],
+  tests: readonly SelectedTest[],
   results: readonly RunRecord[],
 ): TestSummary[] {
   const byTest = new Map<string, RunRecord[]>();
@@ -61,6 +66,8 @@ export function summarize(
       name: t.name,
       part: t.part,
       ...(t.challenge ? { challenge: true } : {}),
+      ...(t.ours ? { ours: true } : {}),
+      ...(t.level ? { level: t.level } : {}),
       runs: rs.length,
       passed: rs.filter((r) => r.status === 'passed').length,
       failed: rs.filter((r) => r.status === 'failed').length,
@@ -109,7 +116,7 @@ export function testTable(summaries: readonly TestSummary[]): string {
       .filter(Boolean)
       .join(', ');
     return [
-      s.challenge ? `${s.name} ${chalk.dim('(challenge)')}` : s.name,
+      nameCell(s),
       String(s.runs),
       String(s.passed),
       bad > 0 ? chalk.red(String(bad)) : '0',
@@ -137,48 +144,65 @@ export function testTable(summaries: readonly TestSummary[]): string {
   ]);
 }
 
+function nameCell(s: TestSummary): string {
+  const marks = [
+    s.challenge ? 'challenge' : '',
+    s.ours && !s.level ? 'ours' : '',
+    s.level ? `at ${s.level}` : '',
+  ].filter(Boolean);
+  return marks.length > 0 ? `${s.name} ${chalk.dim(`(${marks.join(', ')})`)}` : s.name;
+}
+
 export interface ReportOptions {
   /** Failures listed per test (0: all). */
   maxFailures: number;
 }
 
-/** The score: a part's points are shared by its tests; a test earns its share if every run passed. */
+/** Points per part: as recorded in the file, else the registry's. */
+function pointsFor(file: GradeFile): Record<string, number> {
+  return file.points ?? pointsOf();
+}
+
+/**
+ * The score: a part's points are shared by its course tests; a test earns its share if every run
+ * passed. Ours are counted beside it (`ours: 1 of 2 passed`), and the swarm is never scored.
+ */
 export function scoreLines(file: GradeFile, summaries: readonly TestSummary[]): string[] {
   const lines: string[] = [];
+  const points = pointsFor(file);
+  const passedAll = (s: TestSummary) =>
+    verdict(s) === 'ok' && s.runs === expectedRunsOf(file, s.name);
   let earned = 0;
   let possible = 0;
-  for (const part of LAB_PARTS) {
-    const mine = summaries.filter((s) => s.part === part);
-    if (mine.length === 0) continue;
-    const size = Math.max(file.partSizes[part] ?? mine.length, mine.length);
-    const perTest = POINTS[part] / size;
-    const good = mine.filter(
-      (s) => verdict(s) === 'ok' && s.runs === expectedRunsOf(file, s.name),
-    ).length;
-    const points = good * perTest;
-    earned += points;
-    possible += mine.length * perTest;
-    const of = mine.length < size ? ` (${mine.length} of its ${size} tests graded)` : '';
-    const text = `${part}  ${points.toFixed(1).padStart(5)} / ${POINTS[part]}   ${good}/${mine.length} tests passed every run${of}`;
-    lines.push(`  ${good === mine.length ? chalk.green(text) : chalk.red(text)}`);
+  for (const part of file.parts.filter((p) => p !== SWARM)) {
+    const course = summaries.filter((s) => s.part === part && !s.ours);
+    const ours = summaries.filter((s) => s.part === part && s.ours);
+    if (course.length === 0 && ours.length === 0) continue;
+    const size = Math.max(file.partSizes[part] ?? course.length, course.length);
+    const perTest = size > 0 ? (points[part] ?? 0) / size : 0;
+    const good = course.filter(passedAll).length;
+    earned += good * perTest;
+    possible += course.length * perTest;
+    const of = course.length < size ? ` (${course.length} of its ${size} tests graded)` : '';
+    const goodOurs = ours.filter(passedAll).length;
+    const oursText = ours.length > 0 ? `; ours: ${goodOurs} of ${ours.length} passed` : '';
+    const text = `${part}  ${(good * perTest).toFixed(1).padStart(5)} / ${points[part] ?? 0}   ${good}/${course.length} tests passed every run${of}${oursText}`;
+    const allGood = good === course.length && goodOurs === ours.length;
+    lines.push(`  ${allGood ? chalk.green(text) : chalk.red(text)}`);
   }
-  // Only our own parts graded: no course total to speak of.
-  if (
-    lines.length > 0 ||
-    !summaries.some((s) => (OWN_PARTS as readonly string[]).includes(s.part))
-  ) {
+  // Only the swarm graded: no course total to speak of.
+  if (lines.length > 0 || !summaries.some((s) => s.part === SWARM)) {
+    const all = Object.values(points).reduce((a, b) => a + b, 0);
+    const count = Object.keys(points).length;
     lines.push(
-      `  total ${earned.toFixed(1)} / ${possible.toFixed(1)} for what was graded (all eight parts: 100)`,
+      `  total ${earned.toFixed(1)} / ${possible.toFixed(1)} for what was graded (all ${count} parts: ${all})`,
     );
   }
-  for (const part of OWN_PARTS) {
-    const mine = summaries.filter((s) => s.part === part);
-    if (mine.length === 0) continue;
-    const good = mine.filter(
-      (s) => verdict(s) === 'ok' && s.runs === expectedRunsOf(file, s.name),
-    ).length;
-    const text = `${part}  (ours, not scored)   ${good}/${mine.length} tests passed every run`;
-    lines.push(`  ${good === mine.length ? chalk.green(text) : chalk.red(text)}`);
+  const swarm = summaries.filter((s) => s.part === SWARM);
+  if (swarm.length > 0) {
+    const good = swarm.filter(passedAll).length;
+    const text = `${SWARM}  (ours, not scored)   ${good}/${swarm.length} tests passed every run`;
+    lines.push(`  ${good === swarm.length ? chalk.green(text) : chalk.red(text)}`);
   }
   return lines;
 }
@@ -211,12 +235,10 @@ function failureBlock(
     r.status === 'hung' && timeoutS !== undefined && timeoutS !== DEFAULT_TIMEOUT_S
       ? ` --timeout ${timeoutS}`
       : '';
-  lines.push(`    replay: ${replayCommand(r.test, r.seed, implArg, reference)}${timeout}`);
-  // A swarm failure can be cut down to a smaller fault schedule (the reference layers are not mixed in there).
-  if (SHRINKABLE.includes(r.test) && r.status === 'failed' && !reference?.length)
-    lines.push(
-      `    shrink: npm run grade -- shrink ${r.test} --seed ${r.seed} --impl ${shellQuote(implArg)}`,
-    );
+  lines.push(`    replay: ${replayCommand(r.test, r.seed, implArg, reference, r.level)}${timeout}`);
+  // A swarm failure can be cut down to a smaller fault schedule.
+  if (SHRINKABLE.includes(r.test) && r.status === 'failed')
+    lines.push(`    shrink: ${shrinkCommand(r.test, r.seed, implArg, reference, r.level)}`);
   if (r.trace) lines.push(`    trace:  ${shortPath(r.trace)}`);
   for (const a of r.artefacts ?? []) lines.push(`    ${artefactLine(a)}`);
   if (r.note) lines.push(`    ${chalk.yellow('note')}: ${r.note}`);
@@ -332,7 +354,9 @@ export function renderReport(
   out.push(
     '',
     chalk.bold('Score') +
-      ` (points per part: ${LAB_PARTS.map((p) => `${p} ${POINTS[p]}`).join(', ')}):`,
+      ` (points per part: ${Object.entries(pointsFor(file))
+        .map(([p, n]) => `${p} ${n}`)
+        .join(', ')}):`,
   );
   out.push(...scoreLines(file, summaries));
   const count = (status: string) => file.results.filter((r) => r.status === status).length;

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LabPart } from '../harness/scenario';
 import type { RunRecord } from './protocol';
-import { UsageError, type Shard } from './select';
+import { UsageError, type SelectedTest, type Shard } from './select';
 
 export const FORMAT = 'dslab-grade/1';
 
@@ -23,10 +23,17 @@ export interface GradeFile {
   run?: string;
   seed: number;
   runs: number;
-  /** challenge: optional in the course (4B's challenge tests), marked as such in the table. */
-  tests: { name: string; part: LabPart; challenge?: boolean }[];
-  /** Tests each part has in the registry (the score shares a part's points among them). */
+  /**
+   * challenge: optional in the course (4B's challenge tests); ours: graded beside the course's
+   * score; level: a swarm test's level.
+   */
+  tests: SelectedTest[];
+  /** Course tests each part has in the registry (the score shares a part's points among them). */
   partSizes: Partial<Record<LabPart, number>>;
+  /** Points per part, from the registry (shared by its course tests). */
+  points?: Record<string, number>;
+  /** Only the course's tests were graded (--course-only). */
+  courseOnly?: boolean;
   shard?: Shard;
   /** Runs this file should hold (its shard's share of tests × runs). */
   expectedRuns: number;

@@ -1,105 +1,180 @@
 // What to grade: lab parts named on the command line, a test-name filter, seeds and shards.
 // Everything here is pure and throws UsageError (exit status 2) on bad input, with a message that
 // says what to type instead.
-import * as path from 'node:path';
+import type { Scenario } from '../harness/scenario';
 import {
-  ALL_PARTS,
-  LAB_PARTS,
-  OWN_PARTS,
-  type CoursePart,
-  type LabPart,
-  type Scenario,
-} from '../harness/scenario';
-import { scenariosByPart } from '../labs';
-import { swarmLayers } from '../labs/swarm';
+  allScenarios,
+  isOurs,
+  loadRegistry,
+  RegistryError,
+  SWARM,
+  swarmAt,
+  testsOf,
+  type Registry,
+} from '../labs';
 import { MAX_SEED, parseSeed } from '../harness/sim/rng';
-import type { LayerName } from '../harness/impl';
+import { inLayerOrder, type LayerName } from '../harness/layers';
 
 /** Bad command-line input: one line, exit status 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-/**
- * Points per lab part for the score line. 100 in all, weighted roughly by the work each part
- * takes; a part's points are shared equally by its tests. Our own parts (swarm) score nothing.
- */
-export const POINTS: Readonly<Record<CoursePart, number>> = {
-  '2A': 5,
-  '2B': 10,
-  '2C': 10,
-  '2D': 10,
-  '3A': 15,
-  '3B': 15,
-  '4A': 10,
-  '4B': 25,
-};
-
-/**
- * The test registry, plus the scenarios of the module named by GRADE_EXTRA_SCENARIOS (a compiled
- * module exporting `scenarios`). The grader's own tests use it to grade purpose-built scenarios;
- * workers inherit the variable, so parent and workers always see the same registry.
- */
-export function registry(): Readonly<Record<LabPart, readonly Scenario[]>> {
-  const extra = process.env.GRADE_EXTRA_SCENARIOS;
-  if (!extra) return scenariosByPart;
-  let mod: { scenarios?: Scenario[] };
+/** The part registry, with a module's additions (GRADE_EXTRA_SCENARIOS); its errors are usage errors. */
+export function registry(): Registry {
   try {
-    mod = require(path.resolve(extra)) as { scenarios?: Scenario[] };
+    return loadRegistry();
   } catch (error) {
-    throw new UsageError(
-      `GRADE_EXTRA_SCENARIOS=${extra} cannot be loaded: ${firstLineOf((error as Error).message)}`,
-    );
+    if (error instanceof RegistryError) throw new UsageError(error.message);
+    throw error;
   }
-  if (!Array.isArray(mod.scenarios))
-    throw new UsageError(`GRADE_EXTRA_SCENARIOS=${extra} does not export an array named scenarios`);
-  const merged = {} as Record<LabPart, Scenario[]>;
-  for (const part of ALL_PARTS)
-    merged[part] = [...scenariosByPart[part], ...mod.scenarios.filter((s) => s.part === part)];
-  return merged;
 }
 
-function firstLineOf(text: string): string {
-  return text.split('\n', 1)[0];
+/** Points per part, from the registry (a part's points are shared equally by its course tests). */
+export function pointsOf(reg = registry()): Record<string, number> {
+  return Object.fromEntries(reg.parts.map((p) => [p.id, p.points]));
 }
 
 export function allTests(reg = registry()): Scenario[] {
-  return ALL_PARTS.flatMap((part) => reg[part] ?? []);
+  return allScenarios(reg);
 }
 
-/** `lab2a`, `2A`, `LAB2A` -> 2A; `lab2`, `2` -> 2A..2D; `all` -> every course part; `swarm` -> ours. */
-export function parseLabs(args: readonly string[]): LabPart[] {
-  const parts = new Set<LabPart>();
-  for (const arg of args.length === 0 ? ['all'] : args) {
-    const word = arg.trim().toLowerCase().replace(/^lab/, '');
-    if (word === 'all') LAB_PARTS.forEach((p) => parts.add(p));
-    else if (/^[234]$/.test(word))
-      LAB_PARTS.filter((p) => p.startsWith(word)).forEach((p) => parts.add(p));
-    else if ((ALL_PARTS as readonly string[]).includes(word.toUpperCase()))
-      parts.add(word.toUpperCase() as LabPart);
-    else {
+/** What the words on the command line name: parts (and the swarm), and the swarm's level. */
+export interface LabChoice {
+  /** Part ids in the registry's order, or [SWARM]. */
+  parts: string[];
+  /** `grade swarm 2b`: the part whose level the swarm tests draw their faults at. */
+  level?: string;
+}
+
+/** The words that name parts, for messages: lab2a ... lab4b (or 2a), lab2, all, swarm. */
+function partWords(reg: Registry): string {
+  const ids = reg.parts.map((p) => p.id.toLowerCase());
+  const labs = [...new Set(reg.parts.map((p) => `lab${p.lab}`))];
+  return `a part (lab${ids[0]} ... lab${ids[ids.length - 1]}, or ${ids[0]}), a whole lab (${labs.join(', ')}), all, or swarm [PART] (ours, not scored)`;
+}
+
+/** The part ids one word names (`lab2a`, `2A`, `LAB2A` -> 2A; `lab2`, `2` -> 2A..2D; `all`), or undefined. */
+function partsNamed(word: string, reg: Registry): string[] | undefined {
+  const w = word.trim().toLowerCase().replace(/^lab/, '');
+  if (w === 'all') return reg.parts.map((p) => p.id);
+  const ofLab = reg.parts.filter((p) => p.lab.toLowerCase() === w);
+  if (ofLab.length > 0) return ofLab.map((p) => p.id);
+  const part = reg.parts.find((p) => p.id.toLowerCase() === w);
+  return part ? [part.id] : undefined;
+}
+
+function unknownLab(arg: string, reg: Registry): UsageError {
+  const names = [
+    'all',
+    'swarm',
+    ...new Set(reg.parts.flatMap((p) => [`lab${p.id.toLowerCase()}`, `lab${p.lab}`])),
+  ];
+  const close = suggestTests(arg.toLowerCase(), names).filter(
+    (n) => editDistance(arg.toLowerCase(), n) <= 2,
+  );
+  const hint = close.length > 0 ? `did you mean ${close.join(' or ')}? ` : '';
+  return new UsageError(`unknown lab "${arg}": ${hint}name ${partWords(reg)}`);
+}
+
+/**
+ * `lab2a`, `2A`, `LAB2A` -> 2A; `lab2`, `2` -> 2A..2D; `all` (and nothing) -> every part;
+ * `swarm` -> the swarm tests, at the level of the one part named beside it (`swarm 2b`).
+ */
+export function parseLabChoice(args: readonly string[], reg = registry()): LabChoice {
+  const words = args.length === 0 ? ['all'] : args;
+  if (words.some((w) => w.trim().toLowerCase() === 'swarm')) {
+    const others = words.filter((w) => w.trim().toLowerCase() !== 'swarm');
+    if (others.length === 0) return { parts: [SWARM] };
+    const named = partsNamed(others[0], reg);
+    if (others.length > 1 || !named || named.length !== 1) {
+      if (others.length === 1 && !named) throw unknownLab(others[0], reg);
       throw new UsageError(
-        `unknown lab "${arg}": name a part (lab2a ... lab4b, or 2a), a whole lab (lab2, lab3, lab4), all, or ${OWN_PARTS.map((p) => p.toLowerCase()).join(', ')} (ours, not scored)`,
+        `swarm takes one part, the level it grades at (e.g. swarm 2b: no crashes, no snapshots), not "${others.join(' ')}"`,
       );
     }
+    return { parts: [SWARM], level: named[0] };
   }
-  return ALL_PARTS.filter((p) => parts.has(p));
+  const parts = new Set<string>();
+  for (const arg of words) {
+    const named = partsNamed(arg, reg);
+    if (!named) throw unknownLab(arg, reg);
+    named.forEach((p) => parts.add(p));
+  }
+  return { parts: reg.parts.map((p) => p.id).filter((p) => parts.has(p)) };
+}
+
+/** The part ids named (SWARM for the swarm tests). */
+export function parseLabs(args: readonly string[], reg = registry()): string[] {
+  return parseLabChoice(args, reg).parts;
+}
+
+/** Whether one of the words names exactly one part (then a part without tests is an error). */
+export function namesOnePart(args: readonly string[], reg = registry()): boolean {
+  return args.some((a) => {
+    const w = a.trim().toLowerCase().replace(/^lab/, '');
+    return reg.parts.some((p) => p.id.toLowerCase() === w && p.lab.toLowerCase() !== w);
+  });
+}
+
+/** One test as graded: its part, whether it is ours or a challenge, the level of a swarm test. */
+export interface SelectedTest {
+  name: string;
+  part: string;
+  ours?: boolean;
+  challenge?: boolean;
+  /** A swarm test's level: the part whose faults it draws. */
+  level?: string;
 }
 
 export interface Selection {
   /** Parts that have at least one selected test. */
-  parts: LabPart[];
-  tests: Scenario[];
+  parts: string[];
+  tests: SelectedTest[];
   /** Parts asked for that have no tests yet (skipped with a note when `all` was asked for). */
-  empty: LabPart[];
+  empty: string[];
+}
+
+export interface SelectOptions {
+  /** Only the course's tests (ours left out), for staff who need the original grading. */
+  courseOnly?: boolean;
+  /** The swarm's level (a part id); default: the last part's. */
+  level?: string;
+}
+
+function selected(s: Scenario, reg: Registry, level?: string): SelectedTest {
+  return {
+    name: s.name,
+    part: s.part,
+    ...(isOurs(s.name, reg) ? { ours: true } : {}),
+    ...(s.challenge ? { challenge: true } : {}),
+    ...(level ? { level } : {}),
+  };
+}
+
+/** The tests of a part (course, then ours unless courseOnly), or the swarm's at their levels. */
+function testsOfPart(id: string, reg: Registry, o: SelectOptions): SelectedTest[] {
+  if (id === SWARM) {
+    const level = o.level ?? reg.parts[reg.parts.length - 1]?.id;
+    const leveled = level ? swarmAt(level, reg) : [];
+    const unleveled = reg.swarm.filter((s) => !reg.parts.some((p) => p.swarm === s));
+    return [
+      ...leveled.map(({ test, level: at }) => selected(test, reg, at)),
+      ...(o.level ? [] : unleveled.map((s) => selected(s, reg))),
+    ];
+  }
+  const part = reg.parts.find((p) => p.id === id);
+  if (!part) return [];
+  return (o.courseOnly ? [...part.course] : testsOf(part)).map((s) => selected(s, reg));
 }
 
 /** The tests of `parts` whose names match `run` (a regular expression, as go test -run). */
 export function selectTests(
-  parts: readonly LabPart[],
+  parts: readonly string[],
   run: string | undefined,
   explicit: boolean,
   reg = registry(),
+  options: SelectOptions = {},
 ): Selection {
   let filter: RegExp | undefined;
   if (run !== undefined) {
@@ -111,16 +186,15 @@ export function selectTests(
       );
     }
   }
-  const empty = parts.filter((p) => reg[p].length === 0);
-  const withTests = allTests(reg)
-    .map((s) => s.part)
-    .filter((p, i, a) => a.indexOf(p) === i);
+  const byPart = new Map(parts.map((p) => [p, testsOfPart(p, reg, options)]));
+  const empty = parts.filter((p) => byPart.get(p)!.length === 0);
+  const withTests = reg.parts.filter((p) => testsOf(p).length > 0).map((p) => p.id);
   if (explicit && empty.length > 0) {
     throw new UsageError(
       `lab part ${empty.join(', ')} has no tests yet; parts with tests: ${withTests.join(', ') || 'none'}`,
     );
   }
-  const tests = parts.flatMap((p) => reg[p]).filter((s) => !filter || filter.test(s.name));
+  const tests = parts.flatMap((p) => byPart.get(p)!).filter((s) => !filter || filter.test(s.name));
   if (tests.length === 0) {
     const where = parts.filter((p) => !empty.includes(p)).join(', ') || 'the selected parts';
     if (filter)
@@ -134,33 +208,24 @@ export function selectTests(
   return { parts: parts.filter((p) => tests.some((t) => t.part === p)), tests, empty };
 }
 
-/**
- * The implementation layers a set of parts needs, for checkImplementationDir; for the swarm part,
- * those of the selected `tests` (all of its tests' if not given).
- */
-export function layersFor(
-  parts: readonly LabPart[],
-  tests?: readonly { name: string }[],
-): LayerName[] {
+/** The implementation layers the selected tests load (a swarm test: those of the part of its level). */
+export function layersFor(tests: readonly SelectedTest[], reg = registry()): LayerName[] {
   const layers = new Set<LayerName>(['raft']);
-  for (const p of parts) {
-    if (p === 'SWARM') {
-      for (const name of tests ? tests.map((t) => t.name) : Object.keys(swarmLayers))
-        for (const l of swarmLayers[name] ?? []) layers.add(l);
-    }
-    if (p.startsWith('3')) layers.add('kvraft');
-    if (p.startsWith('4')) layers.add('shardctrler');
-    if (p === '4B') layers.add('shardkv');
+  for (const t of tests) {
+    const part = reg.parts.find((p) => p.id === (t.level ?? t.part));
+    for (const l of part?.layers ?? []) layers.add(l);
   }
-  return [...layers];
+  return inLayerOrder(layers);
 }
 
 export interface Job {
   /** Position in the unsharded job list: stable across shards, used to merge. */
   index: number;
   test: string;
-  part: LabPart;
+  part: string;
   seed: number;
+  /** A swarm test's level (its run parameter). */
+  level?: string;
 }
 
 /**
@@ -168,7 +233,7 @@ export interface Job {
  * implementation, so a seed names one run of one test. Jobs are ordered test by test.
  */
 export function makeJobs(
-  tests: readonly { name: string; part: LabPart }[],
+  tests: readonly { name: string; part: string; level?: string }[],
   first: number,
   runs: number,
 ): Job[] {
@@ -179,7 +244,13 @@ export function makeJobs(
   const jobs: Job[] = [];
   for (const t of tests)
     for (let k = 0; k < runs; k++)
-      jobs.push({ index: jobs.length, test: t.name, part: t.part, seed: first + k });
+      jobs.push({
+        index: jobs.length,
+        test: t.name,
+        part: t.part,
+        seed: first + k,
+        ...(t.level ? { level: t.level } : {}),
+      });
   return jobs;
 }
 

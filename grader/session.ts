@@ -54,11 +54,13 @@ export function replayCommand(
   seed: number,
   implArg: string | undefined,
   reference?: readonly string[],
+  level?: string,
 ): string {
   const impl =
     implArg && implArg !== 'src' && implArg !== 'src/' ? ` --impl ${shellQuote(implArg)}` : '';
   const ref = reference && reference.length > 0 ? ` --reference ${reference.join(',')}` : '';
-  return `npm run grade -- replay ${test} --seed ${seed}${impl}${ref} --trace`;
+  const at = level ? ` --level ${level}` : '';
+  return `npm run grade -- replay ${test} --seed ${seed}${at}${impl}${ref} --trace`;
 }
 
 export function shellQuote(s: string): string {
@@ -146,7 +148,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
     if (options.bail && record.status !== 'passed' && !bailed && !interrupted) {
       bailed = true;
       view.note(
-        `--bail: stopped at the first failure; replay it with: ${replayCommand(record.test, record.seed, impl.arg)}`,
+        `--bail: stopped at the first failure; replay it with: ${replayCommand(record.test, record.seed, impl.arg, impl.reference, record.level)}`,
       );
       pool.abort();
     }
@@ -160,6 +162,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
           test: job.test,
           seed: job.seed,
           implDir: impl.dir,
+          ...(job.level ? { params: { level: job.level } } : {}),
           realTimeLimitMs: options.timeoutMs,
           ...(options.outDir ? { outDir: options.outDir } : {}),
           ...(impl.warm ? { warm: true } : {}),
@@ -203,6 +206,7 @@ function toRecord(
     test: job.test,
     part: job.part,
     seed: job.seed,
+    ...(job.level ? { level: job.level } : {}),
     ...(impl.label ? { impl: impl.label } : {}),
   };
   switch (outcome.kind) {
@@ -259,8 +263,8 @@ async function saveTrace(
   const header = [
     `${record.test} seed ${record.seed}, implementation ${impl.arg}${impl.reference?.length ? ` with the reference ${impl.reference.join(', ')}` : ''}, Node ${process.version}`,
     `first run ${record.status}: ${firstLine(record.error)}`,
-    `replay: ${replayCommand(record.test, record.seed, impl.arg, impl.reference)}`,
-    `columns: ${replayCommand(record.test, record.seed, impl.arg, impl.reference).replace(/ --trace$/, ' --columns')}`,
+    `replay: ${replayCommand(record.test, record.seed, impl.arg, impl.reference, record.level)}`,
+    `columns: ${replayCommand(record.test, record.seed, impl.arg, impl.reference, record.level).replace(/ --trace$/, ' --columns')}`,
   ];
   try {
     fs.mkdirSync(outDir, { recursive: true });
@@ -272,6 +276,7 @@ async function saveTrace(
     test: record.test,
     seed: record.seed,
     implDir: impl.dir,
+    ...(record.level ? { params: { level: record.level } } : {}),
     outDir,
     tracePath: file,
     traceHeader: header,

@@ -6,13 +6,16 @@
 // the same way or does not. The search is greedy (ddmin-style chunks of faults, then single
 // faults, then knobs) and bounded by a real-time budget.
 import chalk from 'chalk';
-import { Implementation, type LayerName } from '../harness/impl';
-import { runScenario, type Scenario } from '../harness/scenario';
-import { chooseModules, forgetModules } from './module-state';
+import type { LayerName } from '../harness/impl';
+import type { RunParams } from '../harness/scenario';
+import { defaultLevelOf, findScenario } from '../labs';
 import * as raft from '../labs/ours/raft-swarm';
 import * as kv from '../labs/ours/kv-swarm';
-import { checkImpl } from './impls';
-import { UsageError } from './select';
+import { checkImpl, describeLayers } from './impls';
+import { chooseModules } from './module-state';
+import { Pool, type Outcome } from './pool';
+import { defaultWorkerMemory, silenceFor } from './grade';
+import { layersFor, UsageError } from './select';
 import { shellQuote } from './session';
 
 /** A plan as the search sees it: knobs with a chaos length and clients, and timed faults. */
@@ -29,9 +32,7 @@ interface Plan {
 
 /** What shrinking needs of a swarm family. */
 interface Family<P extends Plan> {
-  layers: LayerName[];
   drawPlan(seed: number): P;
-  withPlan(plan: P): Scenario;
   describeKnobs(k: P['knobs']): string;
   describeFault(f: P['faults'][number]): string;
   /** The fewest clients a plan may keep. */
@@ -41,9 +42,7 @@ interface Family<P extends Plan> {
 }
 
 const raftFamily: Family<raft.SwarmPlan> = {
-  layers: ['raft'],
   drawPlan: raft.drawPlan,
-  withPlan: raft.swarmWithPlan,
   describeKnobs: raft.describeKnobs,
   describeFault: raft.describeFault,
   minClients: 0,
@@ -51,9 +50,7 @@ const raftFamily: Family<raft.SwarmPlan> = {
 };
 
 const kvFamily: Family<kv.KvSwarmPlan> = {
-  layers: ['raft', 'kvraft'],
   drawPlan: kv.drawKvPlan,
-  withPlan: kv.kvSwarmWithPlan,
   describeKnobs: kv.describeKvKnobs,
   describeFault: kv.describeKvFault,
   // The liveness phase and the final reads need a clerk.
@@ -82,16 +79,47 @@ export function failureKind(error: string): string {
   return known ? known[1] : line.replace(/\d+/g, '#');
 }
 
+/** The words that repeat the implementation choice: --impl, --reference. */
+function implWords(implArg: string, reference: readonly string[] | undefined): string {
+  const impl = implArg !== 'src' && implArg !== 'src/' ? ` --impl ${shellQuote(implArg)}` : '';
+  return `${impl}${reference?.length ? ` --reference ${reference.join(',')}` : ''}`;
+}
+
+/** The command that shrinks a failing swarm run (the report prints it under the failure). */
+export function shrinkCommand(
+  test: string,
+  seed: number,
+  implArg: string,
+  reference?: readonly string[],
+  level?: string,
+): string {
+  const at = level ? ` --level ${level}` : '';
+  return `npm run grade -- shrink ${test} --seed ${seed}${at}${implWords(implArg, reference)}`;
+}
+
 /** The command that replays a plan of test `test` (as printed; tested in test/grader/shrink.spec.ts). */
-export function replayPlanCommand(test: string, plan: Plan, seed: number, implArg: string): string {
-  return `SWARM_PLAN='${JSON.stringify(plan)}' npm run grade -- replay ${test} --seed ${seed} --impl ${shellQuote(implArg)}`;
+export function replayPlanCommand(
+  test: string,
+  plan: Plan,
+  seed: number,
+  implArg: string,
+  reference?: readonly string[],
+  level?: string,
+): string {
+  const at = level ? ` --level ${level}` : '';
+  return `npm run grade -- replay ${test} --seed ${seed}${at} --plan '${JSON.stringify(plan)}'${implWords(implArg, reference)}`;
 }
 
 export interface ShrinkOptions {
   test: string;
   seed: number;
   implArg: string;
+  reference?: LayerName[];
+  /** The swarm level the failing run was graded at (default: the test's last). */
+  level?: string;
   budgetS: number;
+  /** The real-time watchdog of each candidate run, as grade's --timeout (seconds). */
+  timeoutS?: number;
   log?: (line: string) => void;
 }
 
@@ -106,34 +134,98 @@ export interface ShrinkResult {
   command: string;
 }
 
+/** How a candidate run ended: undefined if it passed, else the kind of failure. */
+function outcomeKind(outcome: Outcome): string | undefined {
+  switch (outcome.kind) {
+    case 'result':
+      return outcome.result.passed ? undefined : failureKind(outcome.result.error ?? '');
+    case 'hung':
+    case 'crashed':
+      return outcome.kind;
+    case 'error':
+      throw new UsageError(`a shrink run could not start: ${outcome.message}`);
+    default:
+      throw new UsageError('interrupted');
+  }
+}
+
+/** Runs candidate plans one at a time in a grade worker, under grade's watchdogs. */
+class CandidateRunner {
+  runs = 0;
+  private nextId = 1;
+  private readonly pool: Pool;
+
+  constructor(
+    private readonly o: ShrinkOptions,
+    private readonly implDir: string,
+    private readonly warm: boolean,
+    private readonly level: string | undefined,
+  ) {
+    const timeoutMs = (o.timeoutS ?? 120) * 1000;
+    this.pool = new Pool({
+      size: 1,
+      timeoutMs: timeoutMs + Math.max(5000, timeoutMs / 10),
+      silenceMs: silenceFor(timeoutMs),
+      memoryMb: defaultWorkerMemory(1),
+    });
+  }
+
+  async failsWith(plan: Plan): Promise<string | undefined> {
+    this.runs++;
+    const params: RunParams = { plan, ...(this.level ? { level: this.level } : {}) };
+    const outcome = await this.pool.exec({
+      id: this.nextId++,
+      test: this.o.test,
+      seed: this.o.seed,
+      implDir: this.implDir,
+      params,
+      realTimeLimitMs: (this.o.timeoutS ?? 120) * 1000,
+      ...(this.warm ? { warm: true } : {}),
+    });
+    return outcomeKind(outcome);
+  }
+
+  close(): void {
+    this.pool.close();
+  }
+}
+
 export async function shrink(o: ShrinkOptions): Promise<ShrinkResult> {
   const family = FAMILIES[o.test];
   if (!family)
     throw new UsageError(
       `grade shrink works on ${SHRINKABLE.join(' and ')} (the swarm tests, whose faults are a schedule), not ${o.test}`,
     );
-  const implDir = checkImpl(o.implArg, family.layers);
+  const scenario = findScenario(o.test)!;
+  const level = o.level ?? defaultLevelOf(scenario);
+  const selected = [{ name: o.test, part: scenario.part, ...(level ? { level } : {}) }];
+  const implDir = checkImpl(o.implArg, layersFor(selected), o.reference ?? []);
   // Every attempt must be the run a fresh process makes: an implementation with module-level state
   // is loaded afresh for each (grader/module-state.ts).
   const warm = chooseModules(implDir, false).warm;
+  const runner = new CandidateRunner(o, implDir, warm, level);
+  try {
+    return await search(o, family, runner, level);
+  } finally {
+    runner.close();
+  }
+}
+
+async function search(
+  o: ShrinkOptions,
+  family: Family<Plan>,
+  runner: CandidateRunner,
+  level: string | undefined,
+): Promise<ShrinkResult> {
   const log = o.log ?? (() => {});
   const started = performance.now();
   const deadline = started + o.budgetS * 1000;
-  let runs = 0;
-  const failsWith = async (plan: Plan): Promise<string | undefined> => {
-    runs++;
-    if (!warm) forgetModules(implDir);
-    const r = await runScenario(family.withPlan(plan), {
-      seed: o.seed,
-      impl: new Implementation(implDir),
-    });
-    return r.passed ? undefined : failureKind(r.error ?? '');
-  };
   const original = family.drawPlan(o.seed);
-  const kind = await failsWith(original);
+  const kind = await runner.failsWith(original);
+  const layers = o.reference?.length ? ` (${describeLayers(['raft'], o.reference)})` : '';
   if (kind === undefined)
     throw new UsageError(
-      `${o.test} seed ${o.seed} passes with ${o.implArg}: there is no failure to shrink`,
+      `${o.test} seed ${o.seed}${level ? ` at level ${level}` : ''} passes with ${o.implArg}${layers}: there is no failure to shrink`,
     );
   log(
     `seed ${o.seed} fails: ${kind}; ${original.faults.length} faults, chaos ${original.knobs.chaosMs / 1000} s, ${original.knobs.clients} clients`,
@@ -142,7 +234,7 @@ export async function shrink(o: ShrinkOptions): Promise<ShrinkResult> {
   const removed: string[] = [];
   const tryPlan = async (candidate: Plan, what: string): Promise<boolean> => {
     if (performance.now() > deadline) return false;
-    if ((await failsWith(candidate)) !== kind) return false;
+    if ((await runner.failsWith(candidate)) !== kind) return false;
     best = candidate;
     removed.push(what);
     log(`  - ${what} (${best.faults.length} faults left)`);
@@ -200,14 +292,14 @@ export async function shrink(o: ShrinkOptions): Promise<ShrinkResult> {
         progress = true;
     }
   }
-  const command = replayPlanCommand(o.test, best, o.seed, o.implArg);
+  const command = replayPlanCommand(o.test, best, o.seed, o.implArg, o.reference, level);
   return {
     kind,
     test: o.test,
     original,
     smallest: best,
     removed,
-    runs,
+    runs: runner.runs,
     realMs: performance.now() - started,
     command,
   };

@@ -6,13 +6,12 @@
 // reached, so the parent can tell a busy loop from a slow run and say where it hung.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runScenario, type Scenario } from '../harness/scenario';
 import { Simulator } from '../harness/sim/simulator';
-import { Implementation } from '../harness/impl';
 import { formatRecord, type TraceRecord } from '../harness/sim/trace';
 import { rpcText } from '../harness/rpc/abbrev';
 import { real, realNow } from '../harness/sim/guard';
-import { allTests } from './select';
+import { executeRun } from '../labs/run';
+import { registry } from './select';
 import { forgetModules } from './module-state';
 import {
   capError,
@@ -66,15 +65,12 @@ function blockedList(minAgeMs: number): string[] | undefined {
 }
 
 /** Runs one job; with job.tracePath, streams every trace record to that file as it happens. */
-async function runJob(job: WorkerJob, byName: Map<string, Scenario>): Promise<WorkerResult> {
-  const scenario = byName.get(job.test);
-  if (!scenario) throw new Error(`no test named ${job.test} in this worker's registry`);
+async function runJob(job: WorkerJob): Promise<WorkerResult> {
   if (!job.warm || noWarm || loadedDir !== job.implDir) {
     forgetModules(job.implDir);
   }
   loadedDir = job.implDir;
   const globalsBefore = new Set(Reflect.ownKeys(globalThis));
-  const impl = new Implementation(job.implDir);
   const writer = job.tracePath
     ? new TraceWriter(`${job.tracePath}.partial`, job.traceHeader ?? [])
     : undefined;
@@ -83,16 +79,19 @@ async function runJob(job: WorkerJob, byName: Map<string, Scenario>): Promise<Wo
   beatVirtualMs = 0;
   beatRealMs = realNow();
   blockedAt = -Infinity;
-  const result = await runScenario(scenario, {
+  const spec = {
+    test: job.test,
     seed: job.seed,
-    impl,
+    implDir: job.implDir,
+    ...(job.params ? { params: job.params } : {}),
+    ...(job.realTimeLimitMs !== undefined ? { realTimeLimitMs: job.realTimeLimitMs } : {}),
+  };
+  const result = await executeRun(spec, {
     // A trace job repeats a run already reported: its artefacts would be duplicates.
     outDir: writer ? undefined : job.outDir,
-    captureConsole: true,
     // A saved trace is read by a person: name the node of each console line exactly.
     exactConsoleNodes: writer !== undefined,
     keepRpcData: writer !== undefined,
-    ...(job.realTimeLimitMs !== undefined ? { realTimeLimitMs: job.realTimeLimitMs } : {}),
     onTrace: (record) => {
       lastVirtualMs = record.time;
       // Also beat as the run goes: it may reach a busy loop before the next timed beat, and the
@@ -214,7 +213,8 @@ function main(): void {
   // A promise of a finished run that rejects later must not take the worker down (during a run the
   // simulator has its own handler, which fails the run).
   process.on('unhandledRejection', () => {});
-  const byName = new Map(allTests().map((s) => [s.name, s]));
+  // Load the registry now: a module that cannot be loaded fails the first job with its message.
+  registry();
   // The real timer, kept by the guard: a run's traps on setInterval do not apply to it.
   real.setInterval(() => {
     const blocked = currentId === undefined ? undefined : blockedList(0);
@@ -229,7 +229,7 @@ function main(): void {
     if (message.type !== 'run') return;
     const job = message.job;
     currentId = job.id;
-    runJob(job, byName).then(
+    runJob(job).then(
       (result) => {
         currentId = undefined;
         send({ type: 'result', id: job.id, result });

@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RaftModule } from './contracts/raft';
+import { LAYERS, type LayerName } from './layers';
 
 /** The compiled reference implementation (dist/src). */
 export const DEFAULT_IMPL_DIR = path.resolve(__dirname, '..', 'src');
@@ -25,15 +26,7 @@ export function resolveImplDir(dir: string): string {
   return abs;
 }
 
-export type LayerName = 'raft' | 'kvraft' | 'shardctrler' | 'shardkv';
-
-/** Exports each layer must have, for a clear error when one is missing. */
-const REQUIRED_EXPORTS: Record<LayerName, string[]> = {
-  raft: ['makeRaft'],
-  kvraft: ['makeKVServer', 'makeClerk'],
-  shardctrler: ['makeShardCtrler', 'makeClerk'],
-  shardkv: ['makeShardKV', 'makeClerk'],
-};
+export type { LayerName } from './layers';
 
 export class ImplementationError extends Error {
   override name = 'ImplementationError';
@@ -62,14 +55,14 @@ export class Implementation {
       );
     }
     const mod = require(entry) as Record<string, unknown>;
-    const missing = REQUIRED_EXPORTS[name].filter((e) => typeof mod[e] !== 'function');
+    const missing = LAYERS[name].exports.filter((e) => typeof mod[e] !== 'function');
     if (missing.length > 0) {
       throw new ImplementationError(
         `implementation ${entry} does not export ${missing.map((m) => `${m}()`).join(', ')}`,
       );
     }
     const named: Record<string, unknown> = { ...mod };
-    for (const e of REQUIRED_EXPORTS[name])
+    for (const e of LAYERS[name].exports)
       named[e] = namingFactory(e, mod[e] as (...args: unknown[]) => unknown);
     this.cache.set(name, named);
     return named as T;

@@ -6,14 +6,11 @@ import type { Rng } from './sim/rng';
 import type { TraceRecord } from './sim/trace';
 import { realNow } from './sim/guard';
 
-/** The course's parts: scored, and what `all` grades. */
-export type CoursePart = '2A' | '2B' | '2C' | '2D' | '3A' | '3B' | '4A' | '4B';
-export const LAB_PARTS: readonly CoursePart[] = ['2A', '2B', '2C', '2D', '3A', '3B', '4A', '4B'];
-/** Parts of ours beyond the course (the swarm tests): graded when named, never scored. */
-export type OwnPart = 'SWARM';
-export const OWN_PARTS: readonly OwnPart[] = ['SWARM'];
-export type LabPart = CoursePart | OwnPart;
-export const ALL_PARTS: readonly LabPart[] = [...LAB_PARTS, ...OWN_PARTS];
+/**
+ * A lab part's id (`2A`), or `SWARM` for the swarm tests. The parts themselves are described in the
+ * part registry (labs/parts.ts); the harness only carries the id.
+ */
+export type LabPart = string;
 
 /** The closing statistics of a test, as the course prints them. */
 export interface TestStats {
@@ -41,6 +38,16 @@ export interface TestContext {
   readonly outDir: string | undefined;
   /** Files this run produced (e.g. a checker's HTML report), named in the failure message. */
   readonly artefacts: string[];
+  /** What the run was asked for beyond its seed: a swarm test's level and fault plan. */
+  readonly params?: RunParams;
+}
+
+/** A run's parameters beyond its seed (part of what identifies the run; replay and shrink print them). */
+export interface RunParams {
+  /** The part whose faults a swarm test draws (e.g. 2B: no crashes, no snapshots). */
+  level?: string;
+  /** A swarm test's fault schedule, given instead of drawn from the seed (grade shrink's). */
+  plan?: unknown;
 }
 
 export interface Scenario {
@@ -71,6 +78,7 @@ export interface RunOptions {
   /** console.log & co. of the implementation go into the trace (see Simulator RunOptions). */
   captureConsole?: boolean;
   exactConsoleNodes?: boolean;
+  params?: RunParams;
 }
 
 /**
@@ -122,6 +130,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     stats: undefined,
     outDir: options.outDir,
     artefacts: [],
+    ...(options.params ? { params: options.params } : {}),
   };
   const started = realNow();
   let error: string | undefined;

@@ -1,6 +1,6 @@
 // Our delete tests (delete is not in the course): a deleted key reads as "", as a never-written
 // one does. Each test records its operations and checks them against the kv model, which knows
-// delete. Registered at the end of parts 3A and 3B by lab3a.ts and lab3b.ts.
+// delete. Graded as ours with parts 3A and 3B (labs/parts.ts).
 import type { Scenario, TestContext } from '../harness/scenario';
 import { fail } from '../harness/scenario';
 import { ELECTION_TIMEOUT_MS, KVCluster } from '../harness/fixtures/kv';

@@ -1,6 +1,6 @@
-// Part 3A: the key/value service without snapshots, in the original file's order, followed by our
-// delete tests. Every GenericTest run checks the append order per client and the linearizability
-// of the whole recorded history.
+// Part 3A: the key/value service without snapshots, in the original file's order (our delete
+// tests join them in the part registry, labs/parts.ts). Every GenericTest run checks the append
+// order per client and the linearizability of the whole recorded history.
 import type { Scenario } from '../harness/scenario';
 import { fail } from '../harness/scenario';
 import { ELECTION_TIMEOUT_MS, KVCluster } from '../harness/fixtures/kv';
@@ -12,7 +12,6 @@ import {
   type GenericOptions,
 } from '../harness/fixtures/kv-generic';
 import { appendElement, checkConcurrentAppends, KVOps } from '../harness/fixtures/kv-history';
-import { deleteScenarios3A } from './kv-delete';
 
 function generic(name: string, o: Omit<GenericOptions, 'part' | 'maxraftstate'>): Scenario {
   const options: GenericOptions = { part: '3A', maxraftstate: -1, ...o };
@@ -199,5 +198,4 @@ export const scenarios: Scenario[] = [
     partitions: true,
     randomkeys: true,
   }),
-  ...deleteScenarios3A,
 ];

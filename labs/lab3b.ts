@@ -1,5 +1,5 @@
-// Part 3B: the key/value service with snapshots (maxraftstate 1000), in the original file's order,
-// followed by our delete test across snapshots and restarts.
+// Part 3B: the key/value service with snapshots (maxraftstate 1000), in the original file's order
+// (our delete tests across snapshots and restarts join them in the part registry, labs/parts.ts).
 import type { Scenario } from '../harness/scenario';
 import { fail } from '../harness/scenario';
 import { ELECTION_TIMEOUT_MS, KVCluster } from '../harness/fixtures/kv';
@@ -10,7 +10,6 @@ import {
   type GenericOptions,
 } from '../harness/fixtures/kv-generic';
 import { KVOps } from '../harness/fixtures/kv-history';
-import { deleteScenarios3B } from './kv-delete';
 
 const MAXRAFTSTATE = 1000;
 /** TestSnapshotSize3B's bound on every server's snapshot, in bytes. */
@@ -163,5 +162,4 @@ export const scenarios: Scenario[] = [
     partitions: true,
     randomkeys: true,
   }),
-  ...deleteScenarios3B,
 ];

@@ -349,4 +349,7 @@ const replicasAgree = oursTest(
   },
 );
 
-export const scenarios: Scenario[] = [basic, multi, minimalAgain, unreliableChurn, replicasAgree];
+export const scenarios: Scenario[] = [basic, multi, minimalAgain];
+
+/** Ours, graded with 4A beside the course's tests. */
+export const ours: Scenario[] = [unreliableChurn, replicasAgree];

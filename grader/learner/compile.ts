@@ -2,6 +2,7 @@
 // grading, into a cache keyed by the directory: nothing to set up, no tsconfig.json to edit.
 // Incremental (TypeScript's build info, plus a stamp of every input so that an unchanged directory
 // costs a few file stats), with source maps so that stack traces name the learner's .ts lines.
+import { LAYER_NAMES } from '../../harness/layers';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -59,7 +60,7 @@ function filesEnding(dir: string, ext: string): string[] {
 
 /** Whether dir holds TypeScript sources of at least one layer (raft/*.ts, kvraft/*.ts, ...). */
 export function hasLayerSources(dir: string): boolean {
-  return ['raft', 'kvraft', 'shardctrler', 'shardkv'].some((layer) => {
+  return LAYER_NAMES.some((layer) => {
     const d = path.join(dir, layer);
     return (
       fs.existsSync(d) &&

@@ -6,11 +6,9 @@
 // reference Raft.)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { LayerName } from '../../harness/impl';
+import { inLayerOrder, isLayerName, LAYER_NAMES, type LayerName } from '../../harness/layers';
 import type { Compiled } from './compile';
 import { UsageError } from '../select';
-
-export const LAYERS: readonly LayerName[] = ['raft', 'kvraft', 'shardctrler', 'shardkv'];
 
 /** Written into a mix: the folders whose modules a worker must also load afresh for every run. */
 export const MIX_MANIFEST = 'dslab-mix.json';
@@ -25,10 +23,10 @@ export function parseLayers(text: string): LayerName[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  const bad = names.filter((n) => !(LAYERS as readonly string[]).includes(n));
+  const bad = names.filter((n) => !isLayerName(n));
   if (bad.length > 0 || names.length === 0)
     throw new UsageError(
-      `bad --reference "${text}": give layers separated by commas, from ${LAYERS.join(', ')}`,
+      `bad --reference "${text}": give layers separated by commas, from ${LAYER_NAMES.join(', ')}`,
     );
   return names as LayerName[];
 }
@@ -42,7 +40,7 @@ export function mixWithReference(
   reference: readonly LayerName[],
   referenceDir: string,
 ): string {
-  const layers = [...new Set(reference)].sort((a, b) => LAYERS.indexOf(a) - LAYERS.indexOf(b));
+  const layers = inLayerOrder(reference);
   // Same depth below the cache folder as the compiled output: the copied source maps' relative
   // paths to the learner's .ts files stay right.
   const mixRoot = path.join(compiled.cacheDir, `mix-${layers.join('+')}`);

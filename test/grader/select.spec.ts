@@ -5,6 +5,7 @@ import {
   applyShard,
   makeJobs,
   parseCount,
+  parseLabChoice,
   parseLabs,
   parseSeconds,
   parseShard,
@@ -19,7 +20,8 @@ import { renderColumns, topicOf } from '../../grader/columns';
 import { verdictLine } from '../../grader/compare';
 import type { RunRecord } from '../../grader/protocol';
 import type { LabPart, Scenario } from '../../harness/scenario';
-import { LAB_PARTS } from '../../harness/scenario';
+import { PARTS } from '../../labs/parts';
+import type { Registry } from '../../labs';
 import { stripVTControlCharacters } from 'node:util';
 
 const fake = (name: string, part: LabPart): Scenario => ({
@@ -28,12 +30,16 @@ const fake = (name: string, part: LabPart): Scenario => ({
   description: name,
   run: async () => {},
 });
-const REG = Object.fromEntries(LAB_PARTS.map((p) => [p, [] as Scenario[]])) as Record<
-  LabPart,
-  Scenario[]
->;
-REG['2A'] = [fake('TestInitialElection2A', '2A'), fake('TestReElection2A', '2A')];
-REG['2B'] = [fake('TestBasicAgree2B', '2B'), fake('TestBackup2B', '2B')];
+const LAB_PARTS = PARTS.map((p) => p.id);
+const TESTS: Record<string, Scenario[]> = {
+  '2A': [fake('TestInitialElection2A', '2A'), fake('TestReElection2A', '2A')],
+  '2B': [fake('TestBasicAgree2B', '2B'), fake('TestBackup2B', '2B')],
+};
+/** The real parts with fake tests in 2A and 2B only. */
+const REG: Registry = {
+  parts: PARTS.map((p) => ({ ...p, course: TESTS[p.id] ?? [], ours: [], swarm: undefined })),
+  swarm: [],
+};
 
 describe('grader: selection', () => {
   it('parses parts, whole labs and all, case-insensitively', () => {
@@ -43,7 +49,14 @@ describe('grader: selection', () => {
     expect(parseLabs(['lab4'])).to.deep.equal(['4A', '4B']);
     expect(parseLabs(['all'])).to.deep.equal([...LAB_PARTS]);
     expect(parseLabs([])).to.deep.equal([...LAB_PARTS]);
-    expect(() => parseLabs(['lab2e'])).to.throw(UsageError, /unknown lab "lab2e"/);
+    expect(() => parseLabs(['lab2e'])).to.throw(UsageError, /unknown lab "lab2e": did you mean/);
+    expect(() => parseLabs(['reply'])).to.throw(UsageError, /unknown lab "reply"/);
+    expect(parseLabChoice(['swarm', '2b'])).to.deep.equal({ parts: ['SWARM'], level: '2B' });
+    expect(parseLabChoice(['swarm'])).to.deep.equal({ parts: ['SWARM'] });
+    expect(() => parseLabChoice(['swarm', '2b', '2c'])).to.throw(
+      UsageError,
+      /swarm takes one part/,
+    );
   });
 
   it('filters tests by --run and refuses empty selections with a hint', () => {
@@ -66,7 +79,7 @@ describe('grader: selection', () => {
   });
 
   it('gives run k of every test the seed S+k, and shards partition the jobs', () => {
-    const tests = REG['2A'].concat(REG['2B']);
+    const tests = TESTS['2A'].concat(TESTS['2B']);
     const jobs = makeJobs(tests, 100, 3);
     expect(jobs).to.have.length(12);
     expect(jobs.filter((j) => j.test === 'TestBackup2B').map((j) => j.seed)).to.deep.equal([
@@ -95,7 +108,7 @@ describe('grader: selection', () => {
   });
 
   it('suggests test names', () => {
-    const names = REG['2A'].concat(REG['2B']).map((t) => t.name);
+    const names = TESTS['2A'].concat(TESTS['2B']).map((t) => t.name);
     expect(suggestTests('testbackup2b', names)).to.deep.equal(['TestBackup2B']);
     expect(suggestTests('Backup', names)).to.deep.equal(['TestBackup2B']);
     expect(suggestTests('TestReElection2X', names)[0]).to.equal('TestReElection2A');

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseLabs } from '../../grader/select';
-import { LAB_PARTS } from '../../harness/scenario';
+import { PARTS } from '../../labs/parts';
 import { finish, ROOT, start } from './helpers';
 
 /** Runs a printed `npm run grade -- ARGS` line through the compiled grader, as printed. */
@@ -20,7 +20,7 @@ describe('grade swarm (our part, not scored)', function () {
 
   it('is a part of its own: swarm names it, all leaves it out', async () => {
     expect(parseLabs(['swarm'])).to.deep.equal(['SWARM']);
-    expect(parseLabs(['all'])).to.deep.equal([...LAB_PARTS]);
+    expect(parseLabs(['all'])).to.deep.equal(PARTS.map((p) => p.id));
     const r = await finish(start(['list', 'swarm']));
     expect(r.stdout).to.match(/^SWARM {2}TestSwarmRaft /m);
     expect(r.stdout).to.match(/^SWARM {2}TestSwarmKV /m);
