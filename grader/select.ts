@@ -79,21 +79,23 @@ function unknownLab(arg: string, reg: Registry): UsageError {
 
 /**
  * `lab2a`, `2A`, `LAB2A` -> 2A; `lab2`, `2` -> 2A..2D; `all` (and nothing) -> every part;
- * `swarm` -> the swarm tests, at the level of the one part named beside it (`swarm 2b`).
+ * `swarm` -> the swarm tests, alone at the level of the one part named beside it (`swarm 2b`), or
+ * beside several parts at the level of the last (`all swarm`, `lab2 swarm`).
  */
 export function parseLabChoice(args: readonly string[], reg = registry()): LabChoice {
   const words = args.length === 0 ? ['all'] : args;
   if (words.some((w) => w.trim().toLowerCase() === 'swarm')) {
     const others = words.filter((w) => w.trim().toLowerCase() !== 'swarm');
     if (others.length === 0) return { parts: [SWARM] };
-    const named = partsNamed(others[0], reg);
-    if (others.length > 1 || !named || named.length !== 1) {
-      if (others.length === 1 && !named) throw unknownLab(others[0], reg);
-      throw new UsageError(
-        `swarm takes one part, the level it grades at (e.g. swarm 2b: no crashes, no snapshots), not "${others.join(' ')}"`,
-      );
-    }
-    return { parts: [SWARM], level: named[0] };
+    const named = others.map((w) => partsNamed(w, reg) ?? []);
+    const bad = others.find((_, i) => named[i].length === 0);
+    if (bad !== undefined) throw unknownLab(bad, reg);
+    // `swarm 2b`: the swarm alone, at 2B's level.
+    if (others.length === 1 && named[0].length === 1) return { parts: [SWARM], level: named[0][0] };
+    // `all swarm`, `lab2 swarm`: those parts, and the swarm at the level of the last of them.
+    const parts = new Set(named.flat());
+    const ids = reg.parts.map((p) => p.id).filter((p) => parts.has(p));
+    return { parts: [...ids, SWARM], level: ids[ids.length - 1] };
   }
   const parts = new Set<string>();
   for (const arg of words) {
