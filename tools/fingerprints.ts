@@ -1,0 +1,154 @@
+// npm run fingerprints -- check|update: the trace fingerprint of every registered test (each part's
+// course tests and ours, and every swarm test at each of its levels) on two fixed seeds, run on the
+// reference implementation by the grader's workers. `update` writes fingerprints.json; `check`
+// compares with it and names every run whose fingerprint changed, with the command that replays it.
+// A commit that changes fingerprints updates the file and says why: determinism is the product.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_IMPL_DIR } from '../harness/impl';
+import { levelsOf, loadRegistry, testsOf } from '../labs';
+import type { SelectedTest } from '../grader/select';
+import { makeJobs } from '../grader/select';
+import { runSession } from '../grader/session';
+import { defaultParallel, defaultWorkerMemory, silenceFor } from '../grader/grade';
+import { makeView } from '../grader/progress';
+import { chooseModules } from '../grader/module-state';
+
+const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+const FILE = path.join(PROJECT_ROOT, 'fingerprints.json');
+const FIRST_SEED = 51;
+const SEEDS = 2;
+
+interface FingerprintFile {
+  /** Promise job order, and so fingerprints, may differ between Node majors. */
+  node: string;
+  seeds: number[];
+  /** `TestName` or `TestName@LEVEL` -> seed -> fingerprint. */
+  runs: Record<string, Record<string, string>>;
+}
+
+/** Every test once per part, and each swarm test at each of its levels. */
+function everyTest(): SelectedTest[] {
+  const reg = loadRegistry('');
+  const tests: SelectedTest[] = reg.parts.flatMap((p) =>
+    testsOf(p).map((s) => ({ name: s.name, part: s.part })),
+  );
+  for (const s of reg.swarm)
+    for (const level of levelsOf(s, reg)) tests.push({ name: s.name, part: s.part, level });
+  return tests;
+}
+
+const keyOf = (t: { test: string; level?: string }) => (t.level ? `${t.test}@${t.level}` : t.test);
+
+async function measure(): Promise<FingerprintFile> {
+  const tests = everyTest();
+  const jobs = makeJobs(tests, FIRST_SEED, SEEDS);
+  const parallel = Math.min(defaultParallel(), jobs.length);
+  const timeoutMs = 120_000;
+  const warm = chooseModules(DEFAULT_IMPL_DIR, false).warm;
+  const session = await runSession({
+    jobs,
+    impls: [{ arg: 'src', dir: DEFAULT_IMPL_DIR, ...(warm ? { warm: true } : {}) }],
+    parallel,
+    timeoutMs,
+    silenceMs: silenceFor(timeoutMs),
+    memoryMb: defaultWorkerMemory(parallel),
+    outDir: undefined,
+    traces: 0,
+    view: makeView(true),
+  });
+  if (session.fatal || session.interrupted)
+    throw new Error(session.fatal ?? 'interrupted: nothing written');
+  const runs: FingerprintFile['runs'] = {};
+  for (const r of session.records) {
+    if (r.status !== 'passed' || !r.fingerprint)
+      throw new Error(
+        `${keyOf(r)} seed ${r.seed} did not pass on the reference (${r.status}: ${(r.error ?? '').split('\n', 1)[0]}): fingerprints are recorded for passing runs only`,
+      );
+    (runs[keyOf(r)] ??= {})[String(r.seed)] = r.fingerprint;
+  }
+  const seeds = Array.from({ length: SEEDS }, (_, k) => FIRST_SEED + k);
+  return { node: process.version.split('.')[0], seeds, runs };
+}
+
+function read(): FingerprintFile | undefined {
+  if (!fs.existsSync(FILE)) return undefined;
+  return JSON.parse(fs.readFileSync(FILE, 'utf8')) as FingerprintFile;
+}
+
+/** Lines naming every difference between the recorded and the measured runs. */
+export function differences(recorded: FingerprintFile, now: FingerprintFile): string[] {
+  const lines: string[] = [];
+  const keys = [...new Set([...Object.keys(recorded.runs), ...Object.keys(now.runs)])].sort();
+  for (const key of keys) {
+    const [test, level] = key.split('@');
+    const at = level ? ` --level ${level}` : '';
+    const was = recorded.runs[key];
+    const is = now.runs[key];
+    if (!was) lines.push(`${key}: new test, not recorded`);
+    else if (!is) lines.push(`${key}: recorded, but no longer registered`);
+    else
+      for (const seed of Object.keys(is))
+        if (was[seed] !== is[seed])
+          lines.push(
+            `${key} seed ${seed}: ${was[seed] ?? 'not recorded'} -> ${is[seed]} (npm run grade -- replay ${test} --seed ${seed}${at})`,
+          );
+  }
+  return lines;
+}
+
+async function main(command: string | undefined): Promise<number> {
+  if (command !== 'check' && command !== 'update') {
+    process.stderr.write(
+      'usage: npm run fingerprints -- check|update   (check: compare with fingerprints.json; update: rewrite it)\n',
+    );
+    return 2;
+  }
+  const recorded = read();
+  const major = process.version.split('.')[0];
+  if (command === 'check' && !recorded) {
+    process.stderr.write(
+      `fingerprints: no ${FILE}; write it with npm run fingerprints -- update\n`,
+    );
+    return 1;
+  }
+  if (command === 'check' && recorded && recorded.node !== major) {
+    console.log(
+      `fingerprints: SKIPPED: recorded on Node ${recorded.node}, this is ${process.version}; promise job order, and so the trace, may differ between majors`,
+    );
+    return 0;
+  }
+  const started = performance.now();
+  const now = await measure();
+  const took = `${Object.keys(now.runs).length} tests x ${now.seeds.length} seeds in ${((performance.now() - started) / 1000).toFixed(1)} s`;
+  if (command === 'update') {
+    fs.writeFileSync(FILE, `${JSON.stringify(now, null, 2)}\n`);
+    const changed = recorded ? differences(recorded, now) : [];
+    console.log(`fingerprints: wrote ${path.relative(process.cwd(), FILE)} (${took})`);
+    for (const l of changed) console.log(`  changed: ${l}`);
+    return 0;
+  }
+  const changed = differences(recorded!, now);
+  if (changed.length === 0) {
+    console.log(`fingerprints: all unchanged (${took})`);
+    return 0;
+  }
+  console.log(`fingerprints: ${changed.length} changed (${took}):`);
+  for (const l of changed) console.log(`  ${l}`);
+  console.log(
+    'If the change is intended, run npm run fingerprints -- update and say why in the commit.',
+  );
+  return 1;
+}
+
+if (require.main === module) {
+  main(process.argv[2]).then(
+    (code) => (process.exitCode = code),
+    (error: unknown) => {
+      process.stderr.write(
+        `fingerprints: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      process.exitCode = 1;
+    },
+  );
+}
