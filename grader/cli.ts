@@ -8,7 +8,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { SWARM, testsOf } from '../labs';
 import { grade, defaultParallel } from './grade';
 import { replay, parseKinds, parsePlan, parseTopics } from './replay';
-import { printShrink, shrink, SHRINKABLE } from './shrink';
+import { printShrink, shrink, shrinkable } from './shrink';
 import { TRACE_KINDS } from './columns';
 import { compare } from './compare';
 import { merge } from './merge';
@@ -281,9 +281,9 @@ Examples:
   program
     .command('shrink')
     .description(
-      `search for a smaller fault schedule that fails a failing swarm run the same way (${SHRINKABLE.join(', ')}); prints it and the command that replays it`,
+      `search for a smaller fault schedule that fails a failing swarm run the same way (${shrinkable().join(', ')}); prints it and the command that replays it`,
     )
-    .argument('<TEST>', `a swarm test: ${SHRINKABLE.join(' or ')}`)
+    .argument('<TEST>', `a swarm test: ${shrinkable().join(' or ')}`)
     .addOption(seedOpt('the failing seed').makeOptionMandatory())
     .option('--impl <DIR>', implHelp)
     .addOption(referenceOpt())
@@ -376,7 +376,7 @@ Examples:
         const part = reg.parts.find((p) => p.id === id)!;
         if (testsOf(part).length === 0) console.log(`${id}: (no tests yet)`);
         for (const s of testsOf(part)) {
-          const ours = part.ours.includes(s) ? ' (ours)' : '';
+          const ours = part.ours.includes(s) && !/\bours\b/.test(s.description) ? ' (ours)' : '';
           console.log(`${id}  ${s.name.padEnd(36)} ${s.description}${ours}`);
         }
       }
@@ -446,7 +446,16 @@ async function main(): Promise<void> {
   // As the package's bin: `dslab grade 2a ...` is `grade 2a ...`; `dslab replay ...` works too.
   if (process.argv[2] === 'grade') process.argv.splice(2, 1);
   let code = 0;
-  const program = build((c) => (code = c));
+  let program: Command;
+  try {
+    program = build((c) => (code = c));
+  } catch (error) {
+    // The registry could not be loaded (a GRADE_EXTRA_SCENARIOS module): one line, exit status 2.
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`grade: ${error.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   program.exitOverride();
   program.configureOutput({
     // Commander's own errors (unknown option, missing argument): one line, with where to look.

@@ -9,7 +9,7 @@ import { firstLine, type RunRecord } from './protocol';
 import type { GradeFile } from './results';
 import { pointsOf, type SelectedTest } from './select';
 import { replayCommand } from './session';
-import { SHRINKABLE, shrinkCommand } from './shrink';
+import { shrinkable, shrinkCommand } from './shrink';
 import { compact, max, mean, percent, secondsText, table } from './table';
 
 /** The project's root (this file runs from dist/grader). */
@@ -237,7 +237,7 @@ function failureBlock(
       : '';
   lines.push(`    replay: ${replayCommand(r.test, r.seed, implArg, reference, r.level)}${timeout}`);
   // A swarm failure can be cut down to a smaller fault schedule.
-  if (SHRINKABLE.includes(r.test) && r.status === 'failed')
+  if (shrinkable().includes(r.test) && r.status === 'failed')
     lines.push(`    shrink: ${shrinkCommand(r.test, r.seed, implArg, reference, r.level)}`);
   if (r.trace) lines.push(`    trace:  ${shortPath(r.trace)}`);
   for (const a of r.artefacts ?? []) lines.push(`    ${artefactLine(a)}`);

@@ -159,7 +159,7 @@ function testsOfPart(id: string, reg: Registry, o: SelectOptions): SelectedTest[
   if (id === SWARM) {
     const level = o.level ?? reg.parts[reg.parts.length - 1]?.id;
     const leveled = level ? swarmAt(level, reg) : [];
-    const unleveled = reg.swarm.filter((s) => !reg.parts.some((p) => p.swarm === s));
+    const unleveled = reg.swarm.filter((s) => !reg.parts.some((p) => p.swarm?.test === s));
     return [
       ...leveled.map(({ test, level: at }) => selected(test, reg, at)),
       ...(o.level ? [] : unleveled.map((s) => selected(s, reg))),

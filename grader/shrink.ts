@@ -8,66 +8,24 @@
 import chalk from 'chalk';
 import type { LayerName } from '../harness/impl';
 import type { RunParams } from '../harness/scenario';
-import { defaultLevelOf, findScenario } from '../labs';
-import * as raft from '../labs/ours/raft-swarm';
-import * as kv from '../labs/ours/kv-swarm';
+import { defaultLevelOf, familyOf, findScenario } from '../labs';
+import type { SwarmFamily, SwarmPlanShape } from '../labs/swarm-family';
 import { checkImpl, describeLayers } from './impls';
 import { chooseModules } from './module-state';
 import { Pool, type Outcome } from './pool';
 import { defaultWorkerMemory, silenceFor } from './grade';
-import { layersFor, UsageError } from './select';
+import { layersFor, registry, UsageError } from './select';
 import { shellQuote } from './session';
 
-/** A plan as the search sees it: knobs with a chaos length and clients, and timed faults. */
-interface Plan {
-  knobs: {
-    chaosMs: number;
-    stepMs: number;
-    clients: number;
-    unreliable: boolean;
-    longReordering: boolean;
-  };
-  faults: { atMs: number }[];
+type Plan = SwarmPlanShape;
+type Family = SwarmFamily<Plan>;
+
+/** The swarm tests grade shrink works on: those of the registry's swarm families. */
+export function shrinkable(): string[] {
+  return registry()
+    .parts.flatMap((p) => (p.swarm ? [p.swarm.test.name] : []))
+    .filter((name, i, all) => all.indexOf(name) === i);
 }
-
-/** What shrinking needs of a swarm family. */
-interface Family<P extends Plan> {
-  drawPlan(seed: number): P;
-  describeKnobs(k: P['knobs']): string;
-  describeFault(f: P['faults'][number]): string;
-  /** The fewest clients a plan may keep. */
-  minClients: number;
-  /** Knob changes that make the world gentler, each with what it removes (family-specific ones). */
-  gentler(k: P['knobs']): [boolean, Partial<P['knobs']>, string][];
-}
-
-const raftFamily: Family<raft.SwarmPlan> = {
-  drawPlan: raft.drawPlan,
-  describeKnobs: raft.describeKnobs,
-  describeFault: raft.describeFault,
-  minClients: 0,
-  gentler: (k) => [[k.snapshot, { snapshot: false }, 'snapshots']],
-};
-
-const kvFamily: Family<kv.KvSwarmPlan> = {
-  drawPlan: kv.drawKvPlan,
-  describeKnobs: kv.describeKvKnobs,
-  describeFault: kv.describeKvFault,
-  // The liveness phase and the final reads need a clerk.
-  minClients: 1,
-  gentler: (k) => [
-    [k.maxraftstate > 0, { maxraftstate: -1 }, 'snapshots'],
-    [k.keys > 1, { keys: 1 }, `keys (${k.keys} -> 1)`],
-    [k.putShare > 0, { putShare: 0 }, 'puts'],
-  ],
-};
-
-/** The swarm tests grade shrink works on. */
-export const FAMILIES: Readonly<Record<string, Family<Plan>>> = {
-  [raft.TestSwarmRaft.name]: raftFamily as unknown as Family<Plan>,
-  [kv.TestSwarmKV.name]: kvFamily as unknown as Family<Plan>,
-};
-export const SHRINKABLE = Object.keys(FAMILIES);
 
 /** The check a failure comes from: the oracle or tester check its first line names. */
 export function failureKind(error: string): string {
@@ -191,13 +149,14 @@ class CandidateRunner {
 }
 
 export async function shrink(o: ShrinkOptions): Promise<ShrinkResult> {
-  const family = FAMILIES[o.test];
+  const reg = registry();
+  const family = familyOf(o.test, reg);
   if (!family)
     throw new UsageError(
-      `grade shrink works on ${SHRINKABLE.join(' and ')} (the swarm tests, whose faults are a schedule), not ${o.test}`,
+      `grade shrink works on ${shrinkable().join(' and ')} (the swarm tests, whose faults are a schedule), not ${o.test}`,
     );
-  const scenario = findScenario(o.test)!;
-  const level = o.level ?? defaultLevelOf(scenario);
+  const scenario = findScenario(o.test, reg)!;
+  const level = o.level ?? defaultLevelOf(scenario, reg);
   const selected = [{ name: o.test, part: scenario.part, ...(level ? { level } : {}) }];
   const implDir = checkImpl(o.implArg, layersFor(selected), o.reference ?? []);
   // Every attempt must be the run a fresh process makes: an implementation with module-level state
@@ -213,14 +172,14 @@ export async function shrink(o: ShrinkOptions): Promise<ShrinkResult> {
 
 async function search(
   o: ShrinkOptions,
-  family: Family<Plan>,
+  family: Family,
   runner: CandidateRunner,
   level: string | undefined,
 ): Promise<ShrinkResult> {
   const log = o.log ?? (() => {});
   const started = performance.now();
   const deadline = started + o.budgetS * 1000;
-  const original = family.drawPlan(o.seed);
+  const original = family.drawPlan(o.seed, level);
   const kind = await runner.failsWith(original);
   const layers = o.reference?.length ? ` (${describeLayers(['raft'], o.reference)})` : '';
   if (kind === undefined)
@@ -312,7 +271,7 @@ export function printShrink(r: ShrinkResult, log: (line: string) => void): void 
       `smallest schedule found that still fails "${r.kind}" (${r.runs} runs, ${(r.realMs / 1000).toFixed(1)} s):`,
     ),
   );
-  const family = FAMILIES[r.test];
+  const family = familyOf(r.test)!;
   log(`  knobs: ${family.describeKnobs(r.smallest.knobs)}`);
   log(`  faults (${r.smallest.faults.length}, was ${r.original.faults.length}):`);
   for (const f of r.smallest.faults) log(`    ${family.describeFault(f)}`);

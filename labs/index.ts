@@ -7,6 +7,7 @@ import type { Scenario } from '../harness/scenario';
 import { PARTS, type PartDescription } from './parts';
 
 export type { PartDescription } from './parts';
+import type { AnySwarmFamily } from './swarm-family';
 
 /** The part name of the swarm tests (ours, graded with `grade swarm [PART]`, never scored). */
 export const SWARM = 'SWARM';
@@ -36,7 +37,7 @@ export function loadRegistry(extra = process.env.GRADE_EXTRA_SCENARIOS ?? ''): R
 }
 
 function swarmOf(parts: readonly PartDescription[]): Scenario[] {
-  return [...new Set(parts.flatMap((p) => (p.swarm ? [p.swarm] : [])))];
+  return [...new Set(parts.flatMap((p) => (p.swarm ? [p.swarm.test] : [])))];
 }
 
 function withModule(parts: readonly PartDescription[], file: string): Registry {
@@ -126,23 +127,29 @@ export function swarmAt(level: string, reg = loadRegistry()): { test: Scenario; 
   const upTo = reg.parts.findIndex((p) => p.id === level.toUpperCase());
   if (upTo < 0) return [];
   const chosen = new Map<Scenario, string>();
-  for (const part of reg.parts.slice(0, upTo + 1)) if (part.swarm) chosen.set(part.swarm, part.id);
+  for (const part of reg.parts.slice(0, upTo + 1))
+    if (part.swarm) chosen.set(part.swarm.test, part.id);
   // Swarm tests registered by a module with no part naming them run at their own default.
   return [...chosen].map(([test, at]) => ({ test, level: at }));
 }
 
 /** A swarm test's level when none is given: the last part that names it (its full set of faults). */
 export function defaultLevelOf(test: Scenario, reg = loadRegistry()): string | undefined {
-  return reg.parts.filter((p) => p.swarm === test).at(-1)?.id;
+  return reg.parts.filter((p) => p.swarm?.test === test).at(-1)?.id;
 }
 
 /** The parts whose level a swarm test can be graded at. */
 export function levelsOf(test: Scenario, reg = loadRegistry()): string[] {
-  return reg.parts.filter((p) => p.swarm === test).map((p) => p.id);
+  return reg.parts.filter((p) => p.swarm?.test === test).map((p) => p.id);
 }
 
 /** A part's tests (course, then ours) by id; none for an unknown id. */
 export function partTests(id: string, reg = loadRegistry()): Scenario[] {
   const part = findPart(id, reg);
   return part ? testsOf(part) : [];
+}
+
+/** The swarm family whose test is named `test`, if any. */
+export function familyOf(test: string, reg = loadRegistry()): AnySwarmFamily | undefined {
+  return reg.parts.find((p) => p.swarm?.test.name === test)?.swarm;
 }

@@ -16,8 +16,8 @@ import { scenarios as lab4b } from './lab4b';
 import { deleteScenarios3A, deleteScenarios3B } from './kv-delete';
 import { scenarios as elections } from './ours/raft-elections';
 import { scenarios as crashPoints } from './ours/raft-crash-points';
-import { TestSwarmRaft } from './ours/raft-swarm';
-import { TestSwarmKV } from './ours/kv-swarm';
+import { kvSwarm, raftSwarm } from './ours/families';
+import type { AnySwarmFamily } from './swarm-family';
 
 export interface PartDescription {
   /** `2A`: what test names end with, what reports and `grade 2a` use. */
@@ -43,10 +43,10 @@ export interface PartDescription {
   /** Tests of ours, graded with the part and reported beside the course's score. */
   readonly ours: readonly Scenario[];
   /**
-   * The swarm test that grades this part's level (`grade swarm 2b`): it draws only the faults a
-   * learner's code at this part must survive (the test reads the level from its run parameters).
+   * The swarm family that grades this part's level (`grade swarm 2b`): its test draws only the
+   * faults a learner's code at this part must survive (it reads the level from its run parameters).
    */
-  readonly swarm?: Scenario;
+  readonly swarm?: AnySwarmFamily;
 }
 
 const raftOnly: readonly LayerName[] = ['raft'];
@@ -57,7 +57,7 @@ export const PARTS: readonly PartDescription[] = [
     id: '2A',
     lab: '2',
     title: 'Raft: leader election',
-    work: 'leader election and heartbeats: getState, requestVote, appendEntries (empty), ticker',
+    work: 'getState, requestVote, appendEntries (empty heartbeats), the election ticker',
     files: 'raft/raft.ts, raft/messages.ts',
     writes: raftOnly,
     layers: raftOnly,
@@ -71,7 +71,7 @@ export const PARTS: readonly PartDescription[] = [
     id: '2B',
     lab: '2',
     title: 'Raft: log agreement',
-    work: 'the log: start, replication and the commit rule, an applier delivering in order',
+    work: 'start, log replication and the commit rule, an applier delivering in order',
     files: 'raft/raft.ts',
     writes: raftOnly,
     layers: raftOnly,
@@ -80,13 +80,13 @@ export const PARTS: readonly PartDescription[] = [
     points: 10,
     course: lab2b,
     ours: [],
-    swarm: TestSwarmRaft,
+    swarm: raftSwarm,
   },
   {
     id: '2C',
     lab: '2',
     title: 'Raft: persistence',
-    work: 'persistence: persist, readPersist, and a faster backup of nextIndex',
+    work: 'persist, readPersist, and a faster backup of nextIndex',
     files: 'raft/raft.ts',
     writes: raftOnly,
     layers: raftOnly,
@@ -95,13 +95,13 @@ export const PARTS: readonly PartDescription[] = [
     points: 10,
     course: lab2c,
     ours: crashPoints,
-    swarm: TestSwarmRaft,
+    swarm: raftSwarm,
   },
   {
     id: '2D',
     lab: '2',
     title: 'Raft: log compaction (snapshots)',
-    work: 'log compaction: snapshot, installSnapshot',
+    work: 'snapshot, installSnapshot',
     files: 'raft/raft.ts',
     writes: raftOnly,
     layers: raftOnly,
@@ -110,7 +110,7 @@ export const PARTS: readonly PartDescription[] = [
     points: 10,
     course: lab2d,
     ours: [],
-    swarm: TestSwarmRaft,
+    swarm: raftSwarm,
   },
   {
     id: '3A',
@@ -125,7 +125,7 @@ export const PARTS: readonly PartDescription[] = [
     points: 15,
     course: lab3a,
     ours: deleteScenarios3A,
-    swarm: TestSwarmKV,
+    swarm: kvSwarm,
   },
   {
     id: '3B',
@@ -140,7 +140,7 @@ export const PARTS: readonly PartDescription[] = [
     points: 15,
     course: lab3b,
     ours: deleteScenarios3B,
-    swarm: TestSwarmKV,
+    swarm: kvSwarm,
   },
   {
     id: '4A',

@@ -3,6 +3,7 @@
 // DIR itself (npm run grade -- lab2a --impl DIR): nothing else to set up.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { PARTS } from '../labs/parts';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 const STARTER = path.join(PROJECT_ROOT, 'starter');
@@ -68,8 +69,20 @@ export function newLab(arg: string): string[] {
     `  npm run grade -- replay TestInitialElection2A --seed 1 --impl ${d} --trace   # one run, event by event`,
     '',
     `To grade ${d} without --impl: write ${JSON.stringify({ impl: fromProject(dir) })} to dslab.json in the project, or export DSLAB_IMPL=${d}.`,
-    'The parts in order: 2A 2B 2C 2D (raft/), 3A 3B (kvraft/), 4A (shardctrler/), 4B (shardkv/); see README.md, "The learner\'s path".',
+    `The parts in order: ${partsInOrder()}; see README.md, "The learner's path".`,
   ];
+}
+
+/** `2A 2B 2C 2D (raft/), 3A 3B (kvraft/), ...`: the registry's parts by the layer they are written in. */
+function partsInOrder(): string {
+  const groups: { layer: string; ids: string[] }[] = [];
+  for (const p of PARTS) {
+    const layer = p.writes.map((l) => `${l}/`).join(', ');
+    const last = groups.at(-1);
+    if (last && last.layer === layer) last.ids.push(p.id);
+    else groups.push({ layer, ids: [p.id] });
+  }
+  return groups.map((g) => `${g.ids.join(' ')} (${g.layer})`).join(', ');
 }
 
 function main(): void {
