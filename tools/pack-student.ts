@@ -18,6 +18,7 @@ const INCLUDED = [
   'starter',
   'test',
   'tools/new-lab.ts',
+  'tools/parts-table.ts',
   'package.json',
   'package-lock.json',
   'tsconfig.json',
@@ -139,6 +140,8 @@ export function packStudent(out: string): { dir: string; files: string[] } {
   };
   delete pkg.scripts.bench;
   delete pkg.scripts['pack:student'];
+  // Fingerprints are recorded on the reference implementation.
+  delete pkg.scripts.fingerprints;
   pkg.description = `${pkg.description} Student edition: no reference solutions; start with npm run new-lab.`;
   fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
   fs.writeFileSync(path.join(dir, 'README.md'), studentReadme());
