@@ -1,5 +1,6 @@
 // grade shrink: takes a failing run of a swarm test (TestSwarmRaft, TestSwarmKV) and searches for
-// a smaller fault schedule that still fails the same check — fewer faults, a shorter chaos phase,
+// a smaller fault schedule that still fails the same check (the same check id, harness/checks.ts;
+// the message may differ) — fewer faults, a shorter chaos phase,
 // fewer clients, a gentler network — and prints the smallest found, what was removed, and the
 // command that replays it. Every candidate is an exact deterministic replay (same seed, so the
 // same network and node random streams; only the schedule differs), so a candidate either fails
@@ -8,6 +9,7 @@
 import chalk from 'chalk';
 import { Implementation, type LayerName } from '../harness/impl';
 import { runScenario, type Scenario } from '../harness/scenario';
+import type { CheckId } from '../harness/checks';
 import { chooseModules, forgetModules } from './module-state';
 import * as raft from '../labs/ours/raft-swarm';
 import * as kv from '../labs/ours/kv-swarm';
@@ -72,16 +74,6 @@ export const FAMILIES: Readonly<Record<string, Family<Plan>>> = {
 };
 export const SHRINKABLE = Object.keys(FAMILIES);
 
-/** The check a failure comes from: the oracle or tester check its first line names. */
-export function failureKind(error: string): string {
-  const line = error.split('\n', 1)[0];
-  const known =
-    /(election safety|term monotonicity|leader append-only|leader completeness|monotonic apply|apply error|failed to reach agreement|deadlock|virtual time limit|expected one leader|not linearizable|exactly-once|liveness|logs were not trimmed|snapshot too large)/.exec(
-      line,
-    );
-  return known ? known[1] : line.replace(/\d+/g, '#');
-}
-
 /** The command that replays a plan of test `test` (as printed; tested in test/grader/shrink.spec.ts). */
 export function replayPlanCommand(test: string, plan: Plan, seed: number, implArg: string): string {
   return `SWARM_PLAN='${JSON.stringify(plan)}' npm run grade -- replay ${test} --seed ${seed} --impl ${shellQuote(implArg)}`;
@@ -96,7 +88,8 @@ export interface ShrinkOptions {
 }
 
 export interface ShrinkResult {
-  kind: string;
+  /** The check the run fails, and every shrunk schedule still fails. */
+  kind: CheckId;
   original: Plan;
   smallest: Plan;
   test: string;
@@ -120,29 +113,29 @@ export async function shrink(o: ShrinkOptions): Promise<ShrinkResult> {
   const started = performance.now();
   const deadline = started + o.budgetS * 1000;
   let runs = 0;
-  const failsWith = async (plan: Plan): Promise<string | undefined> => {
+  const failsWith = async (plan: Plan): Promise<CheckId | undefined> => {
     runs++;
     if (!warm) forgetModules(implDir);
     const r = await runScenario(family.withPlan(plan), {
       seed: o.seed,
       impl: new Implementation(implDir),
     });
-    return r.passed ? undefined : failureKind(r.error ?? '');
+    return r.passed ? undefined : r.check;
   };
   const original = family.drawPlan(o.seed);
-  const kind = await failsWith(original);
-  if (kind === undefined)
+  const check = await failsWith(original);
+  if (check === undefined)
     throw new UsageError(
       `${o.test} seed ${o.seed} passes with ${o.implArg}: there is no failure to shrink`,
     );
   log(
-    `seed ${o.seed} fails: ${kind}; ${original.faults.length} faults, chaos ${original.knobs.chaosMs / 1000} s, ${original.knobs.clients} clients`,
+    `seed ${o.seed} fails [${check}]; ${original.faults.length} faults, chaos ${original.knobs.chaosMs / 1000} s, ${original.knobs.clients} clients`,
   );
   let best = original;
   const removed: string[] = [];
   const tryPlan = async (candidate: Plan, what: string): Promise<boolean> => {
     if (performance.now() > deadline) return false;
-    if ((await failsWith(candidate)) !== kind) return false;
+    if ((await failsWith(candidate)) !== check) return false;
     best = candidate;
     removed.push(what);
     log(`  - ${what} (${best.faults.length} faults left)`);
@@ -202,7 +195,7 @@ export async function shrink(o: ShrinkOptions): Promise<ShrinkResult> {
   }
   const command = replayPlanCommand(o.test, best, o.seed, o.implArg);
   return {
-    kind,
+    kind: check,
     test: o.test,
     original,
     smallest: best,
@@ -217,7 +210,7 @@ export function printShrink(r: ShrinkResult, log: (line: string) => void): void 
   log('');
   log(
     chalk.bold(
-      `smallest schedule found that still fails "${r.kind}" (${r.runs} runs, ${(r.realMs / 1000).toFixed(1)} s):`,
+      `smallest schedule found that still fails [${r.kind}] (${r.runs} runs, ${(r.realMs / 1000).toFixed(1)} s):`,
     ),
   );
   const family = FAMILIES[r.test];

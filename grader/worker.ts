@@ -126,7 +126,7 @@ async function runJob(job: WorkerJob, byName: Map<string, Scenario>): Promise<Wo
   let trace: string | undefined;
   if (writer && job.tracePath) {
     writer.finish([
-      `# end of run at ${(result.virtualMs / 1000).toFixed(3)}s virtual: ${result.passed ? 'passed' : 'FAILED'}; fingerprint ${result.fingerprint}`,
+      `# end of run at ${(result.virtualMs / 1000).toFixed(3)}s virtual: ${result.passed ? 'passed' : `FAILED [${result.check}]`}; fingerprint ${result.fingerprint}`,
       ...(result.error ? result.error.split('\n').map((l) => `# ${l}`) : []),
     ]);
     fs.renameSync(`${job.tracePath}.partial`, job.tracePath);
@@ -138,6 +138,7 @@ async function runJob(job: WorkerJob, byName: Map<string, Scenario>): Promise<Wo
     seed: result.seed,
     passed: result.passed,
     outcome: result.outcome,
+    ...(result.check !== undefined ? { check: result.check } : {}),
     ...(result.error !== undefined ? { error: capError(result.error) } : {}),
     ...(result.blocked ? { blocked: result.blocked } : {}),
     ...(result.stats ? { stats: result.stats } : {}),

@@ -35,8 +35,20 @@ const REQUIRED_EXPORTS: Record<LayerName, string[]> = {
   shardkv: ['makeShardKV', 'makeClerk'],
 };
 
+/** What is wrong with an implementation directory, as a value (grader/impls.ts adds a hint per kind). */
+export type ImplementationProblem =
+  'missing-dir' | 'missing-entry' | 'missing-export' | 'load-failed';
+
 export class ImplementationError extends Error {
   override name = 'ImplementationError';
+
+  constructor(
+    readonly kind: ImplementationProblem,
+    readonly layer: LayerName | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export class Implementation {
@@ -58,6 +70,8 @@ export class Implementation {
       .find((f) => fs.existsSync(f));
     if (!entry) {
       throw new ImplementationError(
+        'missing-entry',
+        name,
         `implementation ${this.dir} has no ${name}/index.js: compile it first (npm run build) or point --impl at its compiled directory`,
       );
     }
@@ -65,6 +79,8 @@ export class Implementation {
     const missing = REQUIRED_EXPORTS[name].filter((e) => typeof mod[e] !== 'function');
     if (missing.length > 0) {
       throw new ImplementationError(
+        'missing-export',
+        name,
         `implementation ${entry} does not export ${missing.map((m) => `${m}()`).join(', ')}`,
       );
     }
@@ -108,16 +124,24 @@ function namingFactory(
   };
 }
 
-/** Checks that a directory looks like an implementation; returns an error message or undefined. */
-export function checkImplementationDir(dir: string, layers: LayerName[]): string | undefined {
+/** Checks that a directory looks like an implementation; returns what is wrong, or undefined. */
+export function checkImplementationDir(
+  dir: string,
+  layers: LayerName[],
+): ImplementationError | undefined {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
-    return `implementation directory ${dir} does not exist`;
+    return new ImplementationError(
+      'missing-dir',
+      undefined,
+      `implementation directory ${dir} does not exist`,
+    );
   const impl = new Implementation(dir);
   for (const layer of layers) {
     try {
       impl.layer(layer);
     } catch (error) {
-      return (error as Error).message;
+      if (error instanceof ImplementationError) return error;
+      return new ImplementationError('load-failed', layer, (error as Error).message);
     }
   }
   return undefined;

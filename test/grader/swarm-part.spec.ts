@@ -47,6 +47,7 @@ describe('grade swarm (our part, not scored)', function () {
     expect(r.code).to.equal(1);
     expect(r.stdout).to.match(/SWARM {2}\(ours, not scored\) {3}0\/1 tests passed every run/);
     expect(r.stdout).to.not.match(/total .* for what was graded/);
+    expect(r.stdout).to.match(/^ {4}\[exactly-once\] exactly-once: /m);
     const replayLine = /replay: .*/.exec(r.stdout)![0];
     expect(replayLine).to.equal(
       `replay: npm run grade -- replay TestSwarmKV --seed 1 --impl ${impl} --trace`,
@@ -59,6 +60,6 @@ describe('grade swarm (our part, not scored)', function () {
       `shrink: npm run grade -- shrink TestSwarmKV --seed 1 --impl ${impl}`,
     );
     const shrunk = await runPrinted(shrinkLine);
-    expect(shrunk.stdout).to.match(/smallest schedule found that still fails "exactly-once"/);
+    expect(shrunk.stdout).to.match(/smallest schedule found that still fails \[exactly-once\]/);
   });
 });
