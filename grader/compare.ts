@@ -9,7 +9,7 @@ import { replayCommand, runSession, type ImplChoice } from './session';
 import { makeView } from './progress';
 import { defaultWorkerMemory, plan, silenceFor } from './grade';
 import { compact, percent, secondsText, table } from './table';
-import { firstLine, type RunRecord } from './protocol';
+import { failureText, type RunRecord } from './protocol';
 import { chooseModules } from './module-state';
 
 export interface CompareOptions {
@@ -138,7 +138,7 @@ export function failureLines(
         `  [${impl.label}] ${test}: ${rs.length} failed, seeds ${rs.map((r) => r.seed).join(', ')}`,
       );
       for (const r of rs.slice(0, FAILURES_SHOWN)) {
-        out.push(`    seed ${r.seed}: ${r.status}: ${firstLine(r.error)}`);
+        out.push(`    seed ${r.seed}: ${r.status}: ${failureText(r)}`);
         out.push(
           `      replay: ${replayCommand(r.test, r.seed, impl.arg, impl.reference, r.level)}`,
         );

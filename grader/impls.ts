@@ -33,13 +33,13 @@ export function checkImpl(
   const dir = prepareImpl(arg, reference);
   const problem = checkImplementationDir(dir, layers);
   if (problem) {
-    const layer = layers.find((l) => problem.includes(`${l}/`) || problem.includes(`/${l}/index`));
-    const hint = /does not exist/.test(problem)
-      ? '; --impl takes a directory laid out like src/ (raft/, kvraft/, ...), e.g. --impl src'
-      : layer && /does not export/.test(problem)
-        ? `; ${contractHint(layer)}`
-        : '';
-    throw new UsageError(`bad --impl ${arg}: ${problem}${hint}`);
+    const hint =
+      problem.kind === 'missing-dir'
+        ? '; --impl takes a directory laid out like src/ (raft/, kvraft/, ...), e.g. --impl src'
+        : problem.kind === 'missing-export' && problem.layer
+          ? `; ${contractHint(problem.layer)}`
+          : '';
+    throw new UsageError(`bad --impl ${arg}: ${problem.message}${hint}`);
   }
   return dir;
 }

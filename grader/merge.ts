@@ -61,9 +61,15 @@ export function mergeFiles(
       const key = `${r.test}/${r.seed}`;
       const seen = byKey.get(key);
       if (!seen) byKey.set(key, r);
-      else if (seen.fingerprint !== r.fingerprint || seen.status !== r.status) {
+      else if (
+        seen.fingerprint !== r.fingerprint ||
+        seen.status !== r.status ||
+        seen.check !== r.check
+      ) {
+        const outcome = (x: RunRecord) =>
+          `${x.status}${x.check ? ` [${x.check}]` : ''} ${x.fingerprint ?? ''}`;
         warnings.push(
-          `${r.test} seed ${r.seed} appears twice with different outcomes (${seen.status} ${seen.fingerprint ?? ''} / ${r.status} ${r.fingerprint ?? ''} in ${names[i]}); kept the first`,
+          `${r.test} seed ${r.seed} appears twice with different outcomes (${outcome(seen)} / ${outcome(r)} in ${names[i]}); kept the first`,
         );
       }
     }

@@ -5,7 +5,7 @@ import chalk from 'chalk';
 import { stripVTControlCharacters } from 'node:util';
 import { visibleLength } from './table';
 import type { RunRecord } from './protocol';
-import { firstLine } from './protocol';
+import { failureText } from './protocol';
 
 /** A test and how many runs it will have (per implementation in compare mode). */
 export interface PlannedTest {
@@ -39,7 +39,7 @@ export function isCI(): boolean {
 
 function failureLine(r: RunRecord): string {
   const who = r.impl ? `[${r.impl}] ` : '';
-  return `${chalk.red(r.status.toUpperCase())} ${who}${r.test} seed ${r.seed} at ${(r.virtualMs / 1000).toFixed(1)}s virtual: ${firstLine(r.error)}`;
+  return `${chalk.red(r.status.toUpperCase())} ${who}${r.test} seed ${r.seed} at ${(r.virtualMs / 1000).toFixed(1)}s virtual: ${failureText(r)}`;
 }
 
 function testLine(name: string, label: string | undefined, runs: number, failed: number): string {

@@ -1,6 +1,7 @@
 // What the grader and its worker processes say to each other over the IPC channel, and the record
 // of one run as it appears in reports and --json files.
 import type { LabPart, RunOutcome, RunParams, RunResult, TestStats } from '../harness/scenario';
+import type { CheckId } from '../harness/checks';
 
 /**
  * passed / failed: the run finished (failed covers test failures, deadlocks, the virtual-time
@@ -16,6 +17,8 @@ export interface RunRecord {
   /** A swarm test's level: part of what identifies the run. */
   level?: string;
   status: RunStatus;
+  /** The check that failed (harness/checks.ts): present on every run that did not pass. */
+  check?: CheckId;
   /** First line: the message; further lines: detail (capped). */
   error?: string;
   /** How a finished run ended (e.g. deadlock, virtual-time-limit); absent for hung/crashed workers. */
@@ -105,4 +108,10 @@ export function statusOf(outcome: RunOutcome): RunStatus {
 
 export function firstLine(text: string | undefined): string {
   return (text ?? '').split('\n', 1)[0].trim();
+}
+
+/** A failure as reports show it: the check that failed, then its message's first line. */
+export function failureText(r: { check?: CheckId; error?: string }): string {
+  const line = firstLine(r.error);
+  return r.check ? `[${r.check}]${line ? ` ${line}` : ''}` : line;
 }

@@ -11,7 +11,7 @@ import { executeRun } from '../labs/run';
 import { formatRecord, type TraceKind, type TraceRecord } from '../harness/sim/trace';
 import { allTests, layersFor, suggestTests, UsageError } from './select';
 import { renderColumns, traceLine, TOPICS, TRACE_KINDS } from './columns';
-import { firstLine } from './protocol';
+import { failureText } from './protocol';
 import { checkImpl, describeLayers } from './impls';
 import { artefactLine, DEFAULT_TIMEOUT_S } from './report';
 import { Watchdog } from './watchdog';
@@ -219,11 +219,8 @@ export async function replay(options: ReplayOptions): Promise<number> {
   else {
     const word =
       result.outcome === 'real-time-limit' ? chalk.magenta.bold('HUNG') : chalk.red.bold('FAIL');
-    const why =
-      result.outcome === 'failed' || result.outcome === 'real-time-limit'
-        ? ''
-        : ` (${result.outcome.replace(/-/g, ' ')})`;
-    out.line(`${word}${why}: ${firstLine(result.error)}`);
+    // The check says how it ended: [deadlock], [virtual-time-limit], [linearizability], ...
+    out.line(`${word}: ${failureText(result)}`);
     const rest = (result.error ?? '').split('\n').slice(1);
     for (const l of rest) out.line(chalk.dim(l));
     // A run stopped at the real-time limit: where it was (with --trace, that is the end above).

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import chalk from 'chalk';
 import type { LabPart } from '../harness/scenario';
 import { SWARM } from '../labs';
-import { firstLine, type RunRecord } from './protocol';
+import { failureText, type RunRecord } from './protocol';
 import type { GradeFile } from './results';
 import { pointsOf, type SelectedTest } from './select';
 import { replayCommand } from './session';
@@ -226,7 +226,7 @@ function failureBlock(
   const lines = [
     `  ${chalk.bold(r.test)} seed ${r.seed}: ${statusWord(r)} at ${secondsText(r.virtualMs, 3)}s virtual`,
   ];
-  lines.push(`    ${firstLine(r.error) || '(no error message)'}`);
+  lines.push(`    ${failureText(r) || '(no error message)'}`);
   const where = codeLocation(r.error);
   if (where) lines.push(`    at:     ${where}`);
   lines.push(...blockedLines(r).map((l) => `    ${l}`));
@@ -274,8 +274,9 @@ export function shortPath(file: string): string {
 }
 
 function statusWord(r: RunRecord): string {
+  // The check, on the line below, says how the run ended (results files before checks: the outcome).
   const why =
-    r.outcome && r.outcome !== 'failed' && r.outcome !== 'passed'
+    !r.check && r.outcome && r.outcome !== 'failed' && r.outcome !== 'passed'
       ? ` (${r.outcome.replace(/-/g, ' ')})`
       : '';
   return r.status === 'failed' ? chalk.red(`failed${why}`) : chalk.magenta(`${r.status}${why}`);

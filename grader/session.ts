@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { Pool, type Outcome } from './pool';
 import type { Job } from './select';
 import type { ProgressView } from './progress';
-import { firstLine, statusOf, type RunRecord, type WorkerJob } from './protocol';
+import { failureText, firstLine, statusOf, type RunRecord, type WorkerJob } from './protocol';
 
 /** An implementation as the user named it (`arg`) and as loaded (`dir`, compiled). */
 export interface ImplChoice {
@@ -216,6 +216,7 @@ function toRecord(
         ...base,
         status: statusOf(r.outcome),
         ...(r.outcome !== 'passed' ? { outcome: r.outcome } : {}),
+        ...(r.check !== undefined ? { check: r.check } : {}),
         ...(r.error !== undefined ? { error: r.error } : {}),
         ...(r.blocked ? { blocked: r.blocked } : {}),
         virtualMs: r.virtualMs,
@@ -230,6 +231,7 @@ function toRecord(
       return {
         ...base,
         status: 'failed',
+        check: 'not-started',
         error: `the run could not start: ${outcome.message}`,
         virtualMs: 0,
         realMs: 0,
@@ -239,6 +241,7 @@ function toRecord(
       return {
         ...base,
         status: outcome.kind,
+        check: outcome.kind,
         error: outcome.reason,
         virtualMs: outcome.virtualMs,
         realMs: outcome.realMs,
@@ -262,7 +265,7 @@ async function saveTrace(
   );
   const header = [
     `${record.test} seed ${record.seed}, implementation ${impl.arg}${impl.reference?.length ? ` with the reference ${impl.reference.join(', ')}` : ''}, Node ${process.version}`,
-    `first run ${record.status}: ${firstLine(record.error)}`,
+    `first run ${record.status}: ${failureText(record)}`,
     `replay: ${replayCommand(record.test, record.seed, impl.arg, impl.reference, record.level)}`,
     `columns: ${replayCommand(record.test, record.seed, impl.arg, impl.reference, record.level).replace(/ --trace$/, ' --columns')}`,
   ];

@@ -1,5 +1,6 @@
 // grade shrink: takes a failing run of a swarm test (TestSwarmRaft, TestSwarmKV) and searches for
-// a smaller fault schedule that still fails the same check — fewer faults, a shorter chaos phase,
+// a smaller fault schedule that still fails the same check (the same check id, harness/checks.ts;
+// the message may differ) — fewer faults, a shorter chaos phase,
 // fewer clients, a gentler network — and prints the smallest found, what was removed, and the
 // command that replays it. Every candidate is an exact deterministic replay (same seed, so the
 // same network and node random streams; only the schedule differs), so a candidate either fails
@@ -15,6 +16,7 @@ import { chooseModules } from './module-state';
 import { Pool, type Outcome } from './pool';
 import { defaultWorkerMemory, silenceFor } from './grade';
 import { layersFor, registry, UsageError } from './select';
+import type { CheckId } from '../harness/checks';
 import { shellQuote } from './session';
 
 type Plan = SwarmPlanShape;
@@ -25,16 +27,6 @@ export function shrinkable(): string[] {
   return registry()
     .parts.flatMap((p) => (p.swarm ? [p.swarm.test.name] : []))
     .filter((name, i, all) => all.indexOf(name) === i);
-}
-
-/** The check a failure comes from: the oracle or tester check its first line names. */
-export function failureKind(error: string): string {
-  const line = error.split('\n', 1)[0];
-  const known =
-    /(election safety|term monotonicity|leader append-only|leader completeness|monotonic apply|apply error|failed to reach agreement|deadlock|virtual time limit|expected one leader|not linearizable|exactly-once|liveness|logs were not trimmed|snapshot too large)/.exec(
-      line,
-    );
-  return known ? known[1] : line.replace(/\d+/g, '#');
 }
 
 /** The words that repeat the implementation choice: --impl, --reference. */
@@ -82,7 +74,8 @@ export interface ShrinkOptions {
 }
 
 export interface ShrinkResult {
-  kind: string;
+  /** The check the run fails, and every shrunk schedule still fails. */
+  kind: CheckId;
   original: Plan;
   smallest: Plan;
   test: string;
@@ -92,11 +85,11 @@ export interface ShrinkResult {
   command: string;
 }
 
-/** How a candidate run ended: undefined if it passed, else the kind of failure. */
-function outcomeKind(outcome: Outcome): string | undefined {
+/** How a candidate run ended: undefined if it passed, else the check it failed. */
+function outcomeCheck(outcome: Outcome): CheckId | undefined {
   switch (outcome.kind) {
     case 'result':
-      return outcome.result.passed ? undefined : failureKind(outcome.result.error ?? '');
+      return outcome.result.passed ? undefined : (outcome.result.check ?? 'implementation-threw');
     case 'hung':
     case 'crashed':
       return outcome.kind;
@@ -128,7 +121,7 @@ class CandidateRunner {
     });
   }
 
-  async failsWith(plan: Plan): Promise<string | undefined> {
+  async failsWith(plan: Plan): Promise<CheckId | undefined> {
     this.runs++;
     const params: RunParams = { plan, ...(this.level ? { level: this.level } : {}) };
     const outcome = await this.pool.exec({
@@ -140,7 +133,7 @@ class CandidateRunner {
       realTimeLimitMs: (this.o.timeoutS ?? 120) * 1000,
       ...(this.warm ? { warm: true } : {}),
     });
-    return outcomeKind(outcome);
+    return outcomeCheck(outcome);
   }
 
   close(): void {
@@ -180,20 +173,20 @@ async function search(
   const started = performance.now();
   const deadline = started + o.budgetS * 1000;
   const original = family.drawPlan(o.seed, level);
-  const kind = await runner.failsWith(original);
+  const check = await runner.failsWith(original);
   const layers = o.reference?.length ? ` (${describeLayers(['raft'], o.reference)})` : '';
-  if (kind === undefined)
+  if (check === undefined)
     throw new UsageError(
       `${o.test} seed ${o.seed}${level ? ` at level ${level}` : ''} passes with ${o.implArg}${layers}: there is no failure to shrink`,
     );
   log(
-    `seed ${o.seed} fails: ${kind}; ${original.faults.length} faults, chaos ${original.knobs.chaosMs / 1000} s, ${original.knobs.clients} clients`,
+    `seed ${o.seed} fails [${check}]; ${original.faults.length} faults, chaos ${original.knobs.chaosMs / 1000} s, ${original.knobs.clients} clients`,
   );
   let best = original;
   const removed: string[] = [];
   const tryPlan = async (candidate: Plan, what: string): Promise<boolean> => {
     if (performance.now() > deadline) return false;
-    if ((await runner.failsWith(candidate)) !== kind) return false;
+    if ((await runner.failsWith(candidate)) !== check) return false;
     best = candidate;
     removed.push(what);
     log(`  - ${what} (${best.faults.length} faults left)`);
@@ -253,7 +246,7 @@ async function search(
   }
   const command = replayPlanCommand(o.test, best, o.seed, o.implArg, o.reference, level);
   return {
-    kind,
+    kind: check,
     test: o.test,
     original,
     smallest: best,
@@ -268,7 +261,7 @@ export function printShrink(r: ShrinkResult, log: (line: string) => void): void 
   log('');
   log(
     chalk.bold(
-      `smallest schedule found that still fails "${r.kind}" (${r.runs} runs, ${(r.realMs / 1000).toFixed(1)} s):`,
+      `smallest schedule found that still fails [${r.kind}] (${r.runs} runs, ${(r.realMs / 1000).toFixed(1)} s):`,
     ),
   );
   const family = familyOf(r.test)!;

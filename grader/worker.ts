@@ -125,7 +125,7 @@ async function runJob(job: WorkerJob): Promise<WorkerResult> {
   let trace: string | undefined;
   if (writer && job.tracePath) {
     writer.finish([
-      `# end of run at ${(result.virtualMs / 1000).toFixed(3)}s virtual: ${result.passed ? 'passed' : 'FAILED'}; fingerprint ${result.fingerprint}`,
+      `# end of run at ${(result.virtualMs / 1000).toFixed(3)}s virtual: ${result.passed ? 'passed' : `FAILED [${result.check}]`}; fingerprint ${result.fingerprint}`,
       ...(result.error ? result.error.split('\n').map((l) => `# ${l}`) : []),
     ]);
     fs.renameSync(`${job.tracePath}.partial`, job.tracePath);
@@ -137,6 +137,7 @@ async function runJob(job: WorkerJob): Promise<WorkerResult> {
     seed: result.seed,
     passed: result.passed,
     outcome: result.outcome,
+    ...(result.check !== undefined ? { check: result.check } : {}),
     ...(result.error !== undefined ? { error: capError(result.error) } : {}),
     ...(result.blocked ? { blocked: result.blocked } : {}),
     ...(result.stats ? { stats: result.stats } : {}),

@@ -28,8 +28,20 @@ export function resolveImplDir(dir: string): string {
 
 export type { LayerName } from './layers';
 
+/** What is wrong with an implementation directory, as a value (grader/impls.ts adds a hint per kind). */
+export type ImplementationProblem =
+  'missing-dir' | 'missing-entry' | 'missing-export' | 'load-failed';
+
 export class ImplementationError extends Error {
   override name = 'ImplementationError';
+
+  constructor(
+    readonly kind: ImplementationProblem,
+    readonly layer: LayerName | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export class Implementation {
@@ -51,6 +63,8 @@ export class Implementation {
       .find((f) => fs.existsSync(f));
     if (!entry) {
       throw new ImplementationError(
+        'missing-entry',
+        name,
         `implementation ${this.dir} has no ${name}/index.js: compile it first (npm run build) or point --impl at its compiled directory`,
       );
     }
@@ -58,6 +72,8 @@ export class Implementation {
     const missing = LAYERS[name].exports.filter((e) => typeof mod[e] !== 'function');
     if (missing.length > 0) {
       throw new ImplementationError(
+        'missing-export',
+        name,
         `implementation ${entry} does not export ${missing.map((m) => `${m}()`).join(', ')}`,
       );
     }
@@ -101,16 +117,24 @@ function namingFactory(
   };
 }
 
-/** Checks that a directory looks like an implementation; returns an error message or undefined. */
-export function checkImplementationDir(dir: string, layers: LayerName[]): string | undefined {
+/** Checks that a directory looks like an implementation; returns what is wrong, or undefined. */
+export function checkImplementationDir(
+  dir: string,
+  layers: LayerName[],
+): ImplementationError | undefined {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
-    return `implementation directory ${dir} does not exist`;
+    return new ImplementationError(
+      'missing-dir',
+      undefined,
+      `implementation directory ${dir} does not exist`,
+    );
   const impl = new Implementation(dir);
   for (const layer of layers) {
     try {
       impl.layer(layer);
     } catch (error) {
-      return (error as Error).message;
+      if (error instanceof ImplementationError) return error;
+      return new ImplementationError('load-failed', layer, (error as Error).message);
     }
   }
   return undefined;

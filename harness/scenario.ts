@@ -1,10 +1,11 @@
 // A test is defined once, as a named async scenario; mocha (npm test) and the grader's workers
 // both run it through runScenario(), which gives it a fresh simulation for one seed.
 import type { Implementation } from './impl';
+import type { CheckId } from './checks';
 import { SimulationError, Simulator, type StopReason } from './sim/simulator';
 import type { Rng } from './sim/rng';
 import type { TraceRecord } from './sim/trace';
-import { realNow } from './sim/guard';
+import { DeterminismViolation, realNow } from './sim/guard';
 
 /**
  * A lab part's id (`2A`), or `SWARM` for the swarm tests. The parts themselves are described in the
@@ -93,6 +94,8 @@ export interface RunResult {
   seed: number;
   passed: boolean;
   outcome: RunOutcome;
+  /** The check that failed (harness/checks.ts); present exactly when the run did not pass. */
+  check?: CheckId;
   /** First line: the error message; the rest: detail (stack, blocked tasks, trace tail). */
   error?: string;
   /** For a run the simulator stopped: what every node was waiting for (at most a dozen lines). */
@@ -134,6 +137,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   };
   const started = realNow();
   let error: string | undefined;
+  let check: CheckId | undefined;
   let outcome: RunOutcome = 'passed';
   let blocked: string[] | undefined;
   try {
@@ -147,6 +151,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     });
   } catch (e) {
     error = describeError(e);
+    check = checkOf(e);
     outcome = e instanceof SimulationError ? e.reason : 'failed';
     if (e instanceof SimulationError && e.blocked.length > 0) blocked = [...e.blocked];
   }
@@ -157,6 +162,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     seed: options.seed,
     passed: error === undefined,
     outcome,
+    ...(check === undefined ? {} : { check }),
     ...(error === undefined ? {} : { error }),
     ...(blocked ? { blocked } : {}),
     ...(ctx.stats ? { stats: ctx.stats } : {}),
@@ -185,11 +191,34 @@ function describeError(e: unknown): string {
   return String(e);
 }
 
-/** Fails the current test: the equivalent of Go's t.Fatalf. */
-export class TestFailure extends Error {
-  override name = 'TestFailure';
+/** The check a run failed, from what ended it: a check's failure names its own. */
+export function checkOf(e: unknown): CheckId {
+  if (e instanceof TestFailure) return e.check;
+  if (e instanceof SimulationError) return STOP_CHECKS[e.reason];
+  if (e instanceof DeterminismViolation) return 'determinism';
+  return 'implementation-threw';
 }
 
-export function fail(message: string): never {
-  throw new TestFailure(message);
+/** The check each way the simulator stops a run stands for. */
+export const STOP_CHECKS: Readonly<Record<StopReason, CheckId>> = {
+  deadlock: 'deadlock',
+  'virtual-time-limit': 'virtual-time-limit',
+  'real-time-limit': 'hung',
+  'busy-loop': 'busy-loop',
+};
+
+/** Fails the current test: the equivalent of Go's t.Fatalf, naming the check that failed. */
+export class TestFailure extends Error {
+  override name = 'TestFailure';
+
+  constructor(
+    readonly check: CheckId,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function fail(check: CheckId, message: string): never {
+  throw new TestFailure(check, message);
 }

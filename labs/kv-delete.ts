@@ -26,6 +26,7 @@ async function expectValue(
   const v = await ops.get(ck, key, log, 0);
   if (v !== expected)
     fail(
+      'wrong-value',
       `get(${JSON.stringify(key)}) after the writes above: expected ${JSON.stringify(expected)}, got ${JSON.stringify(v)}`,
     );
 }
@@ -132,7 +133,10 @@ const deleteSnapshotRestart: Scenario = {
       // Enough traffic that every server snapshots well past the deletes.
       for (let i = 0; i < 60; i++) await ops.append(ck, 'pad', `${i},`, log, 0);
       if (cfg.snapshotSize() === 0)
-        fail(`no server took a snapshot after 100 operations with maxraftstate = ${maxraftstate}`);
+        fail(
+          'log-trimmed',
+          `no server took a snapshot after 100 operations with maxraftstate = ${maxraftstate}`,
+        );
       checkSizes(cfg, maxraftstate);
 
       await restartAll(cfg);

@@ -19,7 +19,7 @@ const TestInitialElection2A = raftTest(
     // Give followers 50 ms to hear of the election before comparing terms.
     await cfg.sleep(50);
     const term1 = cfg.checkTerms();
-    if (term1 < 1) fail(`term is ${term1}, but should be at least 1`);
+    if (term1 < 1) fail('term-agreement', `term is ${term1}, but should be at least 1`);
 
     // With no failures, the term should hold for two election timeouts.
     await cfg.sleep(2 * RAFT_ELECTION_TIMEOUT_MS);

@@ -14,9 +14,10 @@ const TestBasicAgree2B = raftTest(
   async (cfg) => {
     const iters = 3;
     for (let index = 1; index < iters + 1; index++) {
-      if (cfg.nCommitted(index).count > 0) fail('some have committed before Start()');
+      if (cfg.nCommitted(index).count > 0)
+        fail('committed-values', 'some have committed before Start()');
       const xindex = await cfg.one(index * 100, cfg.n, false);
-      if (xindex !== index) fail(`got index ${xindex} but expected ${index}`);
+      if (xindex !== index) fail('start-index', `got index ${xindex} but expected ${index}`);
     }
   },
 );
@@ -35,12 +36,13 @@ const TestRPCBytes2B = raftTest(
     for (let index = 2; index < iters + 2; index++) {
       const cmd = t.rng.string(5000);
       const xindex = await cfg.one(cmd, cfg.n, false);
-      if (xindex !== index) fail(`got index ${xindex} but expected ${index}`);
+      if (xindex !== index) fail('start-index', `got index ${xindex} but expected ${index}`);
       sent += cmd.length;
     }
     const got = cfg.bytesTotal() - bytes0;
     const expected = cfg.n * sent;
-    if (got > expected + 50_000) fail(`too many RPC bytes; got ${got}, expected ${expected}`);
+    if (got > expected + 50_000)
+      fail('rpc-bytes', `too many RPC bytes; got ${got}, expected ${expected}`);
   },
 );
 
@@ -68,12 +70,12 @@ const TestFollowerFailure2B = raftTest(
     cfg.disconnect((leader2 + 2) % servers);
 
     const { index, isLeader } = cfg.start(leader2, 104);
-    if (!isLeader) fail('leader rejected Start()');
-    if (index !== 4) fail(`expected index 4, got ${index}`);
+    if (!isLeader) fail('start-index', 'leader rejected Start()');
+    if (index !== 4) fail('start-index', `expected index 4, got ${index}`);
 
     await cfg.sleep(2 * RAFT_ELECTION_TIMEOUT_MS);
     const n = cfg.nCommitted(index).count;
-    if (n > 0) fail(`${n} committed but no majority`);
+    if (n > 0) fail('majority-required', `${n} committed but no majority`);
   },
 );
 
@@ -104,7 +106,7 @@ const TestLeaderFailure2B = raftTest(
 
     await cfg.sleep(2 * RAFT_ELECTION_TIMEOUT_MS);
     const n = cfg.nCommitted(4).count;
-    if (n > 0) fail(`${n} committed but no majority`);
+    if (n > 0) fail('majority-required', `${n} committed but no majority`);
   },
 );
 
@@ -156,12 +158,12 @@ const TestFailNoAgree2B = raftTest(
     cfg.disconnect((leader + 3) % servers);
 
     const { index, isLeader } = cfg.start(leader, 20);
-    if (!isLeader) fail('leader rejected Start()');
-    if (index !== 2) fail(`expected index 2, got ${index}`);
+    if (!isLeader) fail('start-index', 'leader rejected Start()');
+    if (index !== 2) fail('start-index', `expected index 2, got ${index}`);
 
     await cfg.sleep(2 * RAFT_ELECTION_TIMEOUT_MS);
     const n = cfg.nCommitted(index).count;
-    if (n > 0) fail(`${n} committed but no majority`);
+    if (n > 0) fail('majority-required', `${n} committed but no majority`);
 
     // Repair. The majority may have elected a leader of its own and dropped index 2.
     cfg.connect((leader + 1) % servers);
@@ -169,8 +171,8 @@ const TestFailNoAgree2B = raftTest(
     cfg.connect((leader + 3) % servers);
     const leader2 = await cfg.checkOneLeader();
     const r2 = cfg.start(leader2, 30);
-    if (!r2.isLeader) fail('leader2 rejected Start()');
-    if (r2.index < 2 || r2.index > 3) fail(`unexpected index ${r2.index}`);
+    if (!r2.isLeader) fail('start-index', 'leader2 rejected Start()');
+    if (r2.index < 2 || r2.index > 3) fail('start-index', `unexpected index ${r2.index}`);
 
     await cfg.one(1000, servers, true);
   },
@@ -210,19 +212,20 @@ const TestConcurrentStarts2B = raftTest(
       for (const index of indices) {
         const cmd = await cfg.wait(index, servers, term);
         if (typeof cmd !== 'number' || !Number.isInteger(cmd))
-          fail(`value ${show(cmd)} is not an int`);
+          fail('committed-values', `value ${show(cmd)} is not an int`);
         if (cmd === -1) continue tries; // the term changed: try again
         cmds.push(cmd);
       }
 
       for (let ii = 0; ii < iters; ii++) {
         const x = 100 + ii;
-        if (!cmds.includes(x)) fail(`cmd ${x} missing in ${JSON.stringify(cmds)}`);
+        if (!cmds.includes(x))
+          fail('committed-values', `cmd ${x} missing in ${JSON.stringify(cmds)}`);
       }
       success = true;
       break;
     }
-    if (!success) fail('term changed too often');
+    if (!success) fail('stable-term', 'term changed too often');
   },
 );
 
@@ -328,7 +331,8 @@ const TestCount2B = raftTest(
     const servers = cfg.n;
     await cfg.checkOneLeader();
     let total1 = rpcs(cfg);
-    if (total1 > 30 || total1 < 1) fail(`too many or few RPCs (${total1}) to elect initial leader`);
+    if (total1 > 30 || total1 < 1)
+      fail('rpc-count', `too many or few RPCs (${total1}) to elect initial leader`);
 
     let total2 = 0;
     let success = false;
@@ -348,7 +352,7 @@ const TestCount2B = raftTest(
         const r = cfg.start(leader, x);
         if (r.term !== term) continue tries; // the term changed while we were starting
         if (!r.isLeader) continue tries; // no longer the leader, so the term has changed
-        if (starti + i !== r.index) fail('Start() failed');
+        if (starti + i !== r.index) fail('start-index', 'Start() failed');
       }
 
       for (let i = 1; i < iters + 1; i++) {
@@ -356,6 +360,7 @@ const TestCount2B = raftTest(
         if (cmd !== cmds[i - 1]) {
           if (cmd === -1) continue tries; // the term changed: try again
           fail(
+            'committed-values',
             `wrong value ${show(cmd)} committed for index ${starti + i}; expected ${JSON.stringify(cmds)}`,
           );
         }
@@ -370,16 +375,16 @@ const TestCount2B = raftTest(
       if (failed) continue tries;
 
       if (total2 - total1 > (iters + 1 + 3) * 3)
-        fail(`too many RPCs (${total2 - total1}) for ${iters} entries`);
+        fail('rpc-count', `too many RPCs (${total2 - total1}) for ${iters} entries`);
       success = true;
       break;
     }
-    if (!success) fail('term changed too often');
+    if (!success) fail('stable-term', 'term changed too often');
 
     await cfg.sleep(RAFT_ELECTION_TIMEOUT_MS);
     const total3 = rpcs(cfg);
     if (total3 - total2 > 3 * 20)
-      fail(`too many RPCs (${total3 - total2}) for 1 second of idleness`);
+      fail('rpc-count', `too many RPCs (${total3 - total2}) for 1 second of idleness`);
   },
 );
 

@@ -286,7 +286,7 @@ async function churn(cfg: RaftCluster, t: TestContext): Promise<void> {
           const { count, command } = cfg.nCommitted(index);
           if (count > 0) {
             if (typeof command !== 'number' || !Number.isInteger(command))
-              fail(`wrong command type: ${show(command)}`);
+              fail('committed-values', `wrong command type: ${show(command)}`);
             if (command === x) values.push(x);
             break;
           }
@@ -336,7 +336,7 @@ async function churn(cfg: RaftCluster, t: TestContext): Promise<void> {
   const values: number[] = [];
   for (const c of clients) {
     const vv = await c;
-    if (!vv) fail('client failed');
+    if (!vv) fail('agreement', 'client failed');
     values.push(...vv);
   }
 
@@ -349,13 +349,16 @@ async function churn(cfg: RaftCluster, t: TestContext): Promise<void> {
   for (let index = 1; index <= lastIndex; index++) {
     const v = await cfg.wait(index, servers, -1);
     if (typeof v !== 'number' || !Number.isInteger(v))
-      fail(`not an int: ${show(v)} at index ${index}`);
+      fail('committed-values', `not an int: ${show(v)} at index ${index}`);
     really.add(v);
   }
 
   for (const v1 of values) {
     if (!really.has(v1))
-      fail(`didn't find a value: ${v1}, which a client saw committed, is not in the log`);
+      fail(
+        'committed-values',
+        `didn't find a value: ${v1}, which a client saw committed, is not in the log`,
+      );
   }
 }
 

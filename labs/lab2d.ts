@@ -60,7 +60,7 @@ function snapcommon(
         // 2000 within the first few rounds.
         const size = cfg.logSize();
         if (size >= MAX_LOG_SIZE)
-          fail(`Log size too large: ${size} bytes (the limit is ${MAX_LOG_SIZE})`);
+          fail('log-trimmed', `Log size too large: ${size} bytes (the limit is ${MAX_LOG_SIZE})`);
 
         if (disconnect) {
           // The follower may be far behind and need a snapshot.
@@ -144,7 +144,7 @@ const TestSnapshotAllCrash2D = raftTest(
       }
 
       const index2 = await cfg.one(randInt(), servers, true);
-      if (index2 < index1 + 1) fail(`index decreased from ${index1} to ${index2}`);
+      if (index2 < index1 + 1) fail('start-index', `index decreased from ${index1} to ${index2}`);
     }
   },
 );

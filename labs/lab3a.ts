@@ -78,8 +78,8 @@ const onePartition: Scenario = {
       void ops.put(ckp2a, '1', '15').then(() => (done0 = true));
       void ops.get(ckp2b, '1').then(() => (done1 = true));
       await cfg.sleep(1000);
-      if (done0) fail('Put in minority completed');
-      if (done1) fail('Get in minority completed');
+      if (done0) fail('majority-required', 'Put in minority completed');
+      if (done1) fail('majority-required', 'Get in minority completed');
       await ops.check(ckp1, '1', '14');
       await ops.put(ckp1, '1', '16');
       await ops.check(ckp1, '1', '16');
@@ -91,7 +91,7 @@ const onePartition: Scenario = {
       cfg.connectClient(ckp2b, cfg.all);
       await cfg.sleep(ELECTION_TIMEOUT_MS);
       for (let i = 0; i < 30 && !done0; i++) await cfg.sleep(100);
-      if (!done0) fail('Put did not complete');
+      if (!done0) fail('liveness', 'Put did not complete');
       // As in the original, the minority Get need not have completed by now.
       await ops.check(ck, '1', '15');
       cfg.end();

@@ -49,7 +49,8 @@ const snapshotRPC: Scenario = {
 
       // Check that the majority partition has thrown away most of its log entries.
       const sz = cfg.logSize();
-      if (sz > 8 * MAXRAFTSTATE) fail(`logs were not trimmed (${sz} > 8*${MAXRAFTSTATE})`);
+      if (sz > 8 * MAXRAFTSTATE)
+        fail('log-trimmed', `logs were not trimmed (${sz} > 8*${MAXRAFTSTATE})`);
 
       // Now make a group that requires participation of the lagging server, so that it has to
       // catch up through an InstallSnapshot RPC.
@@ -95,9 +96,11 @@ const snapshotSize: Scenario = {
       }
       // Check the maximum Raft state size and snapshot size.
       const sz = cfg.logSize();
-      if (sz > 8 * MAXRAFTSTATE) fail(`logs were not trimmed (${sz} > 8*${MAXRAFTSTATE})`);
+      if (sz > 8 * MAXRAFTSTATE)
+        fail('log-trimmed', `logs were not trimmed (${sz} > 8*${MAXRAFTSTATE})`);
       const ssz = cfg.snapshotSize();
-      if (ssz > MAX_SNAPSHOT_STATE) fail(`snapshot too large (${ssz} > ${MAX_SNAPSHOT_STATE})`);
+      if (ssz > MAX_SNAPSHOT_STATE)
+        fail('snapshot-size', `snapshot too large (${ssz} > ${MAX_SNAPSHOT_STATE})`);
       cfg.end();
     } finally {
       cfg.cleanup();

@@ -53,7 +53,10 @@ async function phase(cfg: CtrlerCluster, name: string, body: () => Promise<void>
 function checkServers(c: Config, gid: number, want: readonly string[]): void {
   const have = c.groups[gid];
   if (!have || have.length !== want.length || have.some((s, i) => s !== want[i])) {
-    fail(`wrong servers for gid ${gid}: ${JSON.stringify(have)}, wanted ${JSON.stringify(want)}`);
+    fail(
+      'config-valid',
+      `wrong servers for gid ${gid}: ${JSON.stringify(have)}, wanted ${JSON.stringify(want)}`,
+    );
   }
 }
 
@@ -64,7 +67,10 @@ function checkServers(c: Config, gid: number, want: readonly string[]): void {
 function checkMinimalAfterJoins(c1: Config, c2: Config, message: string): void {
   for (let s = 0; s < NShards; s++) {
     if (c1.groups[c2.shards[s]] !== undefined && c1.shards[s] !== c2.shards[s])
-      fail(`${message}: shard ${s} moved from ${c1.shards[s]} to ${c2.shards[s]}`);
+      fail(
+        'config-minimal',
+        `${message}: shard ${s} moved from ${c1.shards[s]} to ${c2.shards[s]}`,
+      );
   }
 }
 
@@ -77,7 +83,10 @@ function checkMinimalAfterLeaves(
 ): void {
   for (let s = 0; s < NShards; s++) {
     if (!left.includes(c2.shards[s]) && c2.shards[s] !== c3.shards[s])
-      fail(`${message}: shard ${s} moved from ${c2.shards[s]} to ${c3.shards[s]}`);
+      fail(
+        'config-minimal',
+        `${message}: shard ${s} moved from ${c2.shards[s]} to ${c3.shards[s]}`,
+      );
   }
 }
 
@@ -129,14 +138,14 @@ async function moves(ck: Clerk): Promise<void> {
     await ck.move(i, target);
     if (cf.shards[i] !== target) {
       const cf1 = await ck.query(-1);
-      if (cf1.num <= cf.num) fail('Move should increase Config.Num');
+      if (cf1.num <= cf.num) fail('config-valid', 'Move should increase Config.Num');
     }
   }
   const cf2 = await ck.query(-1);
   for (let i = 0; i < NShards; i++) {
     const want = i < NShards / 2 ? gid3 : gid4;
     if (cf2.shards[i] !== want)
-      fail(`expected shard ${i} on gid ${want} actually ${cf2.shards[i]}`);
+      fail('config-valid', `expected shard ${i} on gid ${want} actually ${cf2.shards[i]}`);
   }
   await ck.leave([gid3]);
   await ck.leave([gid4]);
@@ -228,7 +237,7 @@ async function concurrentMultiLeaveJoin(cfg: CtrlerCluster, ck: Clerk): Promise<
 /** The leader's latest configuration, served again by the next leader once the first is shut down. */
 async function sameConfigOnServers(cfg: CtrlerCluster, ck: Clerk): Promise<void> {
   const leader = cfg.leader();
-  if (leader === undefined) fail('Leader not found');
+  if (leader === undefined) fail('one-leader', 'Leader not found');
   const c = await ck.query(-1);
   cfg.shutdownServer(leader);
   // The original's wait cannot do what its message says (spec 11.4): it re-reads nothing, so it
@@ -236,7 +245,7 @@ async function sameConfigOnServers(cfg: CtrlerCluster, ck: Clerk): Promise<void>
   // intended: poll for a new leader once a second, failing after three tries. This asks more
   // than the original does (a new leader within about 3 s of the old one's shutdown).
   for (let tries = 0; cfg.leader() === undefined; tries++) {
-    if (tries === 3) fail('Leader not found');
+    if (tries === 3) fail('one-leader', 'Leader not found');
     await cfg.sleep(1000);
   }
   checkSameConfig(c, await ck.query(-1));
@@ -289,11 +298,13 @@ const minimalAgain = ctrlerTest(
       for (let s = 0; s < NShards; s++) {
         if (c2.shards[s] !== 3 && c1.shards[s] !== c2.shards[s])
           fail(
+            'config-minimal',
             `non-minimal transfer after Join(): shard ${s} moved from ${c1.shards[s]} to ${c2.shards[s]}`,
           );
       }
       if (changedShards(c1.shards, c2.shards) > most)
         fail(
+          'config-minimal',
           `too many shards moved after Join(): ${changedShards(c1.shards, c2.shards)} > ${most}`,
         );
       await ck.leave([1]);
@@ -301,6 +312,7 @@ const minimalAgain = ctrlerTest(
       checkMinimalAfterLeaves(c2, c3, [1], 'non-minimal transfer after Leave()');
       if (changedShards(c2.shards, c3.shards) > most)
         fail(
+          'config-minimal',
           `too many shards moved after Leave(): ${changedShards(c2.shards, c3.shards)} > ${most}`,
         );
     });
@@ -340,10 +352,14 @@ const replicasAgree = oursTest(
       await makeLeader(cfg, i);
       const served = await readAll(cfg.makeClient([i]));
       if (served.length !== configs.length)
-        fail(`server ${i} serves ${served.length} configurations, the cluster ${configs.length}`);
+        fail(
+          'config-same',
+          `server ${i} serves ${served.length} configurations, the cluster ${configs.length}`,
+        );
       served.forEach((c, k) => {
         const difference = configDifference(c, configs[k]);
-        if (difference) fail(`server ${i} serves configuration ${k} differently: ${difference}`);
+        if (difference)
+          fail('config-same', `server ${i} serves configuration ${k} differently: ${difference}`);
       });
     }
   },

@@ -37,7 +37,8 @@ const staticShards = shardTest(
       (k, v) =>
         `Get(${k}) returned ${JSON.stringify(v)}, expected ${JSON.stringify(va[Number(k)])}`,
     );
-    if (ndone !== 5) fail(`expected 5 completions with one shard dead; got ${ndone}`);
+    if (ndone !== 5)
+      fail('shard-availability', `expected 5 completions with one shard dead; got ${ndone}`);
     // Bring the crashed shard/group back to life.
     cfg.startGroup(1);
     await x.checkAll(ck, ka, va);
@@ -398,7 +399,10 @@ const challenge1Delete = shardTest(
       `  info: persisted Raft state + snapshots of all 9 servers: ${total} bytes (bound ${CHALLENGE1_MAX_BYTES})`,
     );
     if (total > CHALLENGE1_MAX_BYTES)
-      fail(`snapshot + persisted Raft state are too big: ${total} > ${CHALLENGE1_MAX_BYTES}`);
+      fail(
+        'shard-deletion',
+        `snapshot + persisted Raft state are too big: ${total} > ${CHALLENGE1_MAX_BYTES}`,
+      );
     await x.checkAll(ck, ka, va);
   },
 );
@@ -534,7 +538,10 @@ const rejection = shardTest(
     );
     const expected = ka.length / 2;
     if (ndone !== expected)
-      fail(`expected ${expected} completions (group 100 owns half the shards); got ${ndone}`);
+      fail(
+        'shard-availability',
+        `expected ${expected} completions (group 100 owns half the shards); got ${ndone}`,
+      );
   },
 );
 

@@ -29,6 +29,7 @@ export function checkExactlyOnce(
     for (const e of elementsOf(value)) {
       if (seen.has(e))
         fail(
+          'exactly-once',
           `exactly-once: get(${JSON.stringify(op.input.key)}) by clerk ${op.clientId} at ${at(op.return)} read element "${e}" twice: a write was applied twice\nvalue: ${abbreviate(value)}`,
         );
       seen.add(e);
@@ -44,6 +45,7 @@ export function checkExactlyOnce(
       const element = op.input.value ?? '';
       if (!present.has(element)) {
         fail(
+          'exactly-once',
           `exactly-once: append(${JSON.stringify(key)}, "${element}") by clerk ${op.clientId} returned at ${at(op.return)} and no put followed, but the final value lacks it: a write was lost, or the final read was stale\nfinal value: ${abbreviate(final)}`,
         );
       }

@@ -233,6 +233,7 @@ async function liveness(
   if (!inTime) {
     const late = done.flatMap((d, c) => (d ? [] : [c]));
     fail(
+      'liveness',
       `liveness: ${LIVENESS_MS / 1000} s after the heal and the restart of every server, clerk${late.length > 1 ? 's' : ''} ${late.join(', ')} had not finished a fresh operation`,
     );
   }

@@ -62,6 +62,7 @@ class StableTermWatch {
       }
       if (term > this.term) {
         throw new TestFailure(
+          'stable-term',
           `stable term: server ${i} reached term ${term} at ${at(now)}, after server ${this.leader} was seen leading term ${this.term} at ${at(this.since)}, ` +
             `with a reliable network and no failure since: no election was needed (does every server restart its election timer when it grants a vote and when it hears from the leader?)`,
         );
@@ -114,7 +115,10 @@ async function waitForLeader(cfg: RaftCluster, watch: StableTermWatch): Promise<
   const t0 = cfg.now();
   while (watch.watchedTerm === -1) {
     if (cfg.now() - t0 > 5000)
-      throw new TestFailure(`expected one leader within 5 s of the crash at ${at(t0)}, got none`);
+      throw new TestFailure(
+        'one-leader',
+        `expected one leader within 5 s of the crash at ${at(t0)}, got none`,
+      );
     await cfg.sleep(10);
   }
 }

@@ -73,6 +73,7 @@ describe('grader: determinism and faulty implementations (end to end)', function
       impl: 'throws',
       tests: ['TestGraderElection2A', 'TestInitialElection2A'],
       status: 'failed',
+      check: 'implementation-threw',
       error: /mini raft peer 0: injected failure at \d+ ms/,
       args: [] as string[],
     },
@@ -81,6 +82,7 @@ describe('grader: determinism and faulty implementations (end to end)', function
       impl: 'ctor',
       tests: ['TestGraderElection2A', 'TestInitialElection2A'],
       status: 'failed',
+      check: 'implementation-threw',
       error:
         /^makeRaft\(\) for server 2 threw: Cannot read properties of undefined \(reading 'term'\)\n(?:.*\n)*\s+at new MiniRaft \(.*mini\/raft\/index\.ts:\d+:\d+\)/,
       args: [],
@@ -89,6 +91,7 @@ describe('grader: determinism and faulty implementations (end to end)', function
       impl: 'spin',
       tests: ['TestGraderElection2A', 'TestInitialElection2A'],
       status: 'hung',
+      check: 'hung',
       error: /stopped responding .* a synchronous loop/,
       args: ['--timeout', '3', '--traces', '1'],
     },
@@ -99,6 +102,7 @@ describe('grader: determinism and faulty implementations (end to end)', function
       impl: 'slow',
       tests: ['TestGraderElection2A'],
       status: 'hung',
+      check: 'hung',
       error: /^real-time limit of 5s reached at virtual time \d+\.\d+s \(seed \d\)/,
       args: ['--timeout', '5', '--traces', '0'],
     },
@@ -106,6 +110,7 @@ describe('grader: determinism and faulty implementations (end to end)', function
       impl: 'oom',
       tests: ['TestGraderElection2A', 'TestInitialElection2A'],
       status: 'crashed',
+      check: 'crashed',
       error: /out of memory: the run passed the worker's heap limit of 128 MB/,
       args: ['--worker-memory', '128', '--traces', '0'],
     },
@@ -115,6 +120,7 @@ describe('grader: determinism and faulty implementations (end to end)', function
       impl: 'deadlock',
       tests: ['TestGraderAgree2A'],
       status: 'failed',
+      check: 'deadlock',
       error:
         /^deadlock at virtual time [\d.]+s \(seed \d+\): the test is waiting but no event can ever wake it/,
       args: [],
@@ -141,11 +147,11 @@ describe('grader: determinism and faulty implementations (end to end)', function
     ]);
     expect(r.code, r.stderr).to.equal(1);
     const block = r.stdout.slice(
-      r.stdout.indexOf('TestTesterAsks2A seed 1: failed (virtual time limit) at 20.000s virtual'),
+      r.stdout.indexOf('TestTesterAsks2A seed 1: failed at 20.000s virtual'),
     );
     const lines = block.split('\n');
     expect(lines[1]).to.equal(
-      '    virtual time limit of 20s reached and the test has not finished',
+      '    [virtual-time-limit] virtual time limit of 20s reached and the test has not finished',
     );
     expect(lines[2]).to.equal('    blocked:');
     const blocked = lines.slice(
@@ -235,7 +241,7 @@ describe('grader: determinism and faulty implementations (end to end)', function
     );
     expect(replay.code).to.equal(1);
     expect(replay.stdout).to.match(
-      /^HUNG: real-time limit of 5s reached at virtual time \d+\.\d{3}s \(seed 1\) and the test has not finished$/m,
+      /^HUNG: \[hung\] real-time limit of 5s reached at virtual time \d+\.\d{3}s \(seed 1\) and the test has not finished$/m,
     );
     expect(replay.stdout).to.match(
       /^the trace stops here \(its last records\):\n(?: {2}.*\n)* {2}\s+\d+\.\d{3}s {2}0 +timer +busy work\n/m,
@@ -286,6 +292,7 @@ describe('grader: determinism and faulty implementations (end to end)', function
           (rec.test.startsWith('TestGrader') || c.impl !== 'deadlock')
         ) {
           expect(rec.status, where).to.equal(c.status);
+          expect(rec.check, where).to.equal(c.check);
           expect(rec.error, where).to.match(c.error);
           // Every failure appears in the report with the command that replays it.
           expect(r.stdout).to.include(

@@ -71,7 +71,7 @@ describe('the part registry', function () {
     );
     const replayed = await runPrinted(replayLine);
     expect(replayed.code).to.equal(1);
-    expect(replayed.stdout).to.match(/FAIL: seed 2 is even/);
+    expect(replayed.stdout).to.match(/FAIL: \[wrong-value\] seed 2 is even/);
     const recorded = JSON.parse(fs.readFileSync(json, 'utf8')).results.find(
       (x: { seed: number }) => x.seed === 2,
     );
@@ -108,6 +108,6 @@ describe('the part registry', function () {
     const replayed = await runPrinted(planLine);
     expect(replayed.code).to.equal(1);
     expect(replayed.stdout).to.match(/level 9Z: 1 faults/);
-    expect(replayed.stdout).to.match(/FAIL: poisoned at \d+ ms/);
+    expect(replayed.stdout).to.match(/FAIL: \[wrong-value\] poisoned at \d+ ms/);
   });
 });

@@ -47,18 +47,19 @@ describe('grade swarm (our part, not scored)', function () {
     expect(r.code).to.equal(1);
     expect(r.stdout).to.match(/SWARM {2}\(ours, not scored\) {3}0\/1 tests passed every run/);
     expect(r.stdout).to.not.match(/total .* for what was graded/);
+    expect(r.stdout).to.match(/^ {4}\[exactly-once\] exactly-once: /m);
     const replayLine = /replay: .*/.exec(r.stdout)![0];
     expect(replayLine).to.equal(
-      `replay: npm run grade -- replay TestSwarmKV --seed 1 --impl ${impl} --trace`,
+      `replay: npm run grade -- replay TestSwarmKV --seed 1 --level 3B --impl ${impl} --trace`,
     );
     const replayed = await runPrinted(replayLine.replace(/ --trace$/, ''));
     expect(replayed.code).to.equal(1);
     expect(replayed.stdout).to.match(/exactly-once: .* a write was applied twice/);
     const shrinkLine = /shrink: .*/.exec(r.stdout)![0];
     expect(shrinkLine).to.equal(
-      `shrink: npm run grade -- shrink TestSwarmKV --seed 1 --impl ${impl}`,
+      `shrink: npm run grade -- shrink TestSwarmKV --seed 1 --level 3B --impl ${impl}`,
     );
     const shrunk = await runPrinted(shrinkLine);
-    expect(shrunk.stdout).to.match(/smallest schedule found that still fails "exactly-once"/);
+    expect(shrunk.stdout).to.match(/smallest schedule found that still fails \[exactly-once\]/);
   });
 });

@@ -12,61 +12,70 @@ const CASES: VariantCase[] = [
     base: 'impls/raft-textbook',
     test: 'TestFigure8Unreliable2C',
     seed: 13,
-    expect: /apply error: commit index/,
+    expect: 'apply-error',
+    message: /apply error: commit index/,
   },
   {
     variant: 'raft-snapshot-off-by-one',
     test: 'TestSnapshotInstall2D',
     seed: 1,
-    expect: /snapshot doesn't match m.SnapshotIndex/,
+    expect: 'apply-error',
+    message: /snapshot doesn't match m.SnapshotIndex/,
   },
   {
     variant: 'raft-slow-backup',
     test: 'TestFigure8Unreliable2C',
     seed: 1,
-    expect: /failed to reach agreement/,
+    expect: 'agreement',
+    message: /failed to reach agreement/,
   },
   // The leader-completeness oracle fires before the appliers see the divergence.
   {
     variant: 'raft-no-persist-log',
     test: 'TestPersist12C',
     seed: 1,
-    expect: /^leader completeness: server \d, leader of term \d+/,
+    expect: 'leader-completeness',
+    message: /^leader completeness: server \d, leader of term \d+/,
   },
   {
     variant: 'raft-fixed-election-timeout',
     base: 'impls/raft-textbook',
     test: 'TestInitialElection2A',
     seed: 1,
-    expect: /expected one leader, got none/,
+    expect: 'one-leader',
+    message: /expected one leader, got none/,
   },
   {
     variant: 'raft-truncate-on-stale-append',
     base: 'impls/raft-textbook-eager',
     test: 'TestFigure8Unreliable2C',
     seed: 4,
-    expect: /apply error: commit index/,
+    expect: 'apply-error',
+    message: /apply error: commit index/,
   },
   {
     variant: 'raft-no-reset-on-append',
     base: 'impls/raft-textbook',
     test: 'TestRPCBytes2B',
     seed: 1,
-    expect: /failed to reach agreement/,
+    expect: 'agreement',
+    message: /failed to reach agreement/,
   },
   // Caught by the safety oracles (harness/fixtures/raft-oracle.ts), not by the original checks.
   {
     variant: 'raft-no-persist-term',
     test: 'TestPersist12C',
     seed: 1,
-    expect: /^term monotonicity: server \d's term went from \d+ .* down to 0/,
+    expect: 'term-monotonicity',
+    message: /^term monotonicity: server \d's term went from \d+ .* down to 0/,
   },
   {
     variant: 'raft-forget-vote',
     base: 'impls/raft-textbook',
     test: 'TestUnreliableAgree2C',
     seed: 1,
-    expect: /^election safety: servers \d and \d both led term \d+/,
+    expect: 'election-safety',
+    message: /^election safety: servers \d and \d both led term \d+/,
   },
   // Our crash-point scenario (labs/ours): the voter crashes right after voting, between two halves.
   {
@@ -74,7 +83,8 @@ const CASES: VariantCase[] = [
     base: 'impls/raft-textbook',
     test: 'TestVoteCrashRestart2C',
     seed: 1,
-    expect: /^election safety: servers 4 and 2 both led term 2/,
+    expect: 'election-safety',
+    message: /^election safety: servers 4 and 2 both led term 2/,
   },
   // Our stable-term test (labs/ours/raft-elections.ts): a voter's timer fires just after it voted.
   {
@@ -82,7 +92,8 @@ const CASES: VariantCase[] = [
     base: 'impls/raft-textbook',
     test: 'TestStableTerm2A',
     seed: 4,
-    expect:
+    expect: 'stable-term',
+    message:
       /^stable term: server 4 reached term 2 at 0\.370s, after server 5 was seen leading term 1/,
   },
   // One variant per oracle class that had none.
@@ -90,13 +101,15 @@ const CASES: VariantCase[] = [
     variant: 'raft-leader-overwrites',
     test: 'TestConcurrentStarts2B',
     seed: 1,
-    expect: /^leader append-only: server \d, leader of term \d+/,
+    expect: 'leader-append-only',
+    message: /^leader append-only: server \d, leader of term \d+/,
   },
   {
     variant: 'raft-apply-twice',
     test: 'TestBasicAgree2B',
     seed: 1,
-    expect: /^apply error: monotonic apply: server \d applied index 1 right after index 1/,
+    expect: 'monotonic-apply',
+    message: /^apply error: monotonic apply: server \d applied index 1 right after index 1/,
   },
   // The follower's own check (kept in the variants) stops it before the appliers see the overwrite.
   {
@@ -104,7 +117,8 @@ const CASES: VariantCase[] = [
     base: 'impls/raft-textbook',
     test: 'TestRejoin2B',
     seed: 1,
-    expect: /would truncate committed entry 2/,
+    expect: 'implementation-threw',
+    message: /would truncate committed entry 2/,
   },
 ];
 

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { findScenario } from '../../labs';
 import { Implementation } from '../../harness/impl';
 import { runScenario, type Scenario } from '../../harness/scenario';
+import type { CheckId } from '../../harness/checks';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -16,8 +17,10 @@ export interface VariantCase {
   base?: string;
   test: string;
   seed: number;
-  /** What the failure message says (a fragment). */
-  expect: RegExp;
+  /** The check that fails (harness/checks.ts). */
+  expect: CheckId;
+  /** What the failure message says (a fragment), to tell failures of the same check apart. */
+  message?: RegExp;
 }
 
 /** `extra`: scenarios outside the course's registry (labs/ours) that cases may name. */
@@ -46,7 +49,8 @@ export function describeVariants(
           impl: new Implementation(path.join(ROOT, 'impls', c.variant)),
         });
         expect(buggy.passed, `${c.variant} passed ${c.test} on seed ${c.seed}`).to.equal(false);
-        expect(buggy.error!.split('\n')[0]).to.match(c.expect);
+        expect(buggy.check, buggy.error?.split('\n')[0]).to.equal(c.expect);
+        if (c.message) expect(buggy.error!.split('\n')[0]).to.match(c.message);
       });
     }
   });
