@@ -41,6 +41,8 @@ export interface TestContext {
   readonly outDir: string | undefined;
   /** Files this run produced (e.g. a checker's HTML report), named in the failure message. */
   readonly artefacts: string[];
+  /** The run's parameters (RunOptions.params): the level reached (a part, e.g. '2B'), a plan to run. */
+  readonly params?: { level?: string; plan?: unknown };
 }
 
 export interface Scenario {
@@ -71,6 +73,8 @@ export interface RunOptions {
   /** console.log & co. of the implementation go into the trace (see Simulator RunOptions). */
   captureConsole?: boolean;
   exactConsoleNodes?: boolean;
+  /** Parameters for the scenario, copied into its context (TestContext.params). */
+  readonly params?: { level?: string; plan?: unknown };
 }
 
 /**
@@ -122,6 +126,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     stats: undefined,
     outDir: options.outDir,
     artefacts: [],
+    params: options.params,
   };
   const started = realNow();
   let error: string | undefined;
