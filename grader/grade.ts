@@ -2,6 +2,7 @@
 // session, write --json, print the report. Returns the exit status.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { randomInt } from 'node:crypto';
 import chalk from 'chalk';
 import type { LabPart } from '../harness/scenario';
@@ -20,6 +21,9 @@ import {
   type Shard,
 } from './select';
 import { checkImpl, describeLayers } from './impls';
+import { resolveImplDir } from '../harness/impl';
+import { hasLayerSources } from './learner/compile';
+import { highestImplementedPart } from '../labs/ours/levels';
 import type { LayerName } from '../harness/impl';
 import {
   checkWritableDir,
@@ -123,11 +127,39 @@ export function silenceFor(timeoutMs: number): number {
   return Math.min(10_000, Math.max(1000, timeoutMs / 2));
 }
 
+/**
+ * The swarm's level when the command line names none: for a learner's folder, the highest part it
+ * has written (labs/ours/levels.ts); for anything else (the reference, a variant, a mix with
+ * reference layers), the last part.
+ */
+export function defaultSwarmLevel(
+  implArg: string,
+  reference: readonly string[],
+): { level?: string; note?: string } {
+  const abs = path.resolve(implArg);
+  if (reference.length > 0 || !hasLayerSources(abs) || resolveImplDir(abs) !== abs) return {};
+  const part = highestImplementedPart(abs);
+  if (part === undefined)
+    throw new UsageError(
+      `${implArg} has not written part ${registry().parts[0]?.id} yet, so no swarm test can grade it; name a part to grade at (grade swarm 2b)`,
+    );
+  return {
+    level: part,
+    note: `(swarm at level ${part}: the highest part ${implArg} has written; grade swarm PART for another)`,
+  };
+}
+
 export async function grade(o: GradeOptions): Promise<number> {
+  const choice = parseLabChoice(o.labs);
+  const named = choice.level ?? o.swarmLevel;
+  const auto =
+    choice.parts.includes(SWARM) && !named ? defaultSwarmLevel(o.impl, o.reference ?? []) : {};
+  const swarmLevel = o.swarmLevel ?? auto.level;
   const p = plan(o.labs, o.run, o.seed, {
     ...(o.courseOnly ? { courseOnly: true } : {}),
-    ...(o.swarmLevel ? { swarmLevel: o.swarmLevel } : {}),
+    ...(swarmLevel ? { swarmLevel } : {}),
   });
+  if (auto.note) p.notes.push(auto.note);
   if (o.shard && o.seed === undefined) {
     throw new UsageError(
       '--shard needs --seed, so that every shard grades the same seeds (e.g. --seed 1000 --shard 1/4)',

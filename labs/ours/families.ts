@@ -3,10 +3,11 @@
 import type { SwarmFamily } from '../swarm-family';
 import * as raft from './raft-swarm';
 import * as kv from './kv-swarm';
+import { KV_SWARM_LEVELS, levelFor, RAFT_SWARM_LEVELS } from './levels';
 
 export const raftSwarm: SwarmFamily<raft.SwarmPlan> = {
   test: raft.TestSwarmRaft,
-  drawPlan: (seed) => raft.drawPlan(seed),
+  drawPlan: (seed, level) => raft.drawPlan(seed, levelFor(RAFT_SWARM_LEVELS, level)),
   describeKnobs: raft.describeKnobs,
   describeFault: raft.describeFault,
   minClients: 0,
@@ -15,7 +16,7 @@ export const raftSwarm: SwarmFamily<raft.SwarmPlan> = {
 
 export const kvSwarm: SwarmFamily<kv.KvSwarmPlan> = {
   test: kv.TestSwarmKV,
-  drawPlan: (seed) => kv.drawKvPlan(seed),
+  drawPlan: (seed, level) => kv.drawKvPlan(seed, levelFor(KV_SWARM_LEVELS, level)),
   describeKnobs: kv.describeKvKnobs,
   describeFault: kv.describeKvFault,
   // The liveness phase and the final reads need a clerk.

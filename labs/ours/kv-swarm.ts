@@ -8,8 +8,10 @@
 // fresh one within LIVENESS_MS. Then the whole history must be linearizable (HTML report on
 // failure, as the course's tests write) and every append must have taken effect exactly once
 // (kv-swarm-checks.ts); the Raft oracles watch throughout. The knobs are the run's first output
-// line and are in its trace. A schedule can be given instead of drawn (SWARM_PLAN, JSON, as
-// `grade shrink` prints it).
+// line and are in its trace. The run's level (RunOptions.params.level, a part; levels.ts): at 3A
+// the service never snapshots (maxraftstate -1), at 3B (the default) it may; a seed's 3A plan is
+// its 3B plan without snapshots. A plan can be given instead of drawn (RunOptions.params.plan, as
+// `grade shrink` finds it).
 import { fail, type Scenario, type TestContext } from '../../harness/scenario';
 import { Rng } from '../../harness/sim/rng';
 import type { Clerk } from '../../harness/contracts/kvraft';
@@ -22,6 +24,7 @@ import { background } from '../../harness/fixtures/raft-scenario';
 import * as faults from './swarm-faults';
 import type { FaultKnobs, NetworkKnobs, SwarmFault, SwarmWorld } from './swarm-faults';
 import { checkExactlyOnce, keyName } from './kv-swarm-checks';
+import { atLeast, KV_SWARM_LEVELS, runLevel, type KvSwarmLevel } from './levels';
 
 /** After the heal and restart, every clerk must finish a fresh operation within this (virtual ms; one()'s bound). */
 export const LIVENESS_MS = 10_000;
@@ -78,8 +81,26 @@ function drawPoint(rng: Rng): KvPoint {
   );
 }
 
-/** The seed's plan: its knobs and its fault schedule. */
-export function drawKvPlan(seed: number): KvSwarmPlan {
+/** The seed's plan at a level (default 3B, the whole swarm): its knobs and its fault schedule. */
+export function drawKvPlan(seed: number, level: KvSwarmLevel = '3B'): KvSwarmPlan {
+  return kvAtLevel(drawKvPlan3B(seed), level);
+}
+
+/** A plan without what a level lacks: before 3B no snapshots. */
+export function kvAtLevel(plan: KvSwarmPlan, level: KvSwarmLevel): KvSwarmPlan {
+  if (atLeast(level, '3B')) return plan;
+  return { knobs: { ...plan.knobs, maxraftstate: -1 }, faults: plan.faults };
+}
+
+/** Throws if a given plan has what its level lacks (snapshots before 3B). */
+export function checkKvLevel(plan: KvSwarmPlan, level: KvSwarmLevel): void {
+  if (plan.knobs.maxraftstate >= 0 && !atLeast(level, '3B'))
+    throw new Error(
+      `the plan given snapshots (maxraftstate ${plan.knobs.maxraftstate}), which level ${level} does not (3B does)`,
+    );
+}
+
+function drawKvPlan3B(seed: number): KvSwarmPlan {
   const knobs = drawKvKnobs(new Rng(seed, 'kv-swarm/knobs'));
   const drawn = faults.drawFaults(new Rng(seed, 'kv-swarm/faults'), knobs, drawPoint, {
     after: 'reply',
@@ -239,8 +260,13 @@ async function liveness(
   }
 }
 
-/** Runs one plan: chaos (the faults, with clerks), liveness, then the checks of the whole history. */
-export async function runKvPlan(t: TestContext, plan: KvSwarmPlan): Promise<void> {
+/** Runs one plan at a level: chaos (the faults, with clerks), liveness, then the checks of the whole history. */
+export async function runKvPlan(
+  t: TestContext,
+  plan: KvSwarmPlan,
+  level: KvSwarmLevel = '3B',
+): Promise<void> {
+  checkKvLevel(plan, level);
   const k = plan.knobs;
   const description = describeKvKnobs(k);
   t.log(`swarm knobs: ${description}`);
@@ -248,6 +274,10 @@ export async function runKvPlan(t: TestContext, plan: KvSwarmPlan): Promise<void
     `swarm faults (${plan.faults.length}): ${plan.faults.map(describeKvFault).join('; ') || 'none'}`,
   );
   t.sim.record('test', 'tester', `swarm knobs: ${description}`);
+  if (level === '3A') {
+    t.log('swarm level 3A: no snapshots');
+    t.sim.record('test', 'tester', 'swarm level 3A: no snapshots');
+  }
   const cfg = new KVCluster(t, k.servers, k.unreliable, k.maxraftstate);
   try {
     const ops = new KVOps(cfg);
@@ -276,19 +306,19 @@ export async function runKvPlan(t: TestContext, plan: KvSwarmPlan): Promise<void
   }
 }
 
+/** The run's level: params.level (a part; 3B and later parts: 3B), else 3B. */
+export function kvSwarmLevel(t: TestContext): KvSwarmLevel {
+  return runLevel(KV_SWARM_LEVELS, t.params?.level, 'key/value swarm');
+}
+
 export const TestSwarmKV: Scenario = {
   name: 'TestSwarmKV',
   part: 'SWARM',
   description: 'Test (ours): key/value swarm',
-  run: (t) =>
-    runKvPlan(
-      t,
-      faults.planFromEnv<KvSwarmPlan>('key/value', (k) => 'maxraftstate' in k) ??
-        drawKvPlan(t.seed),
-    ),
+  // params.plan (from `grade shrink`) if given, else the seed's own plan at the run's level.
+  run: (t) => {
+    const level = kvSwarmLevel(t);
+    const given = faults.planFromParams<KvSwarmPlan>(t, 'key/value', (k) => 'maxraftstate' in k);
+    return runKvPlan(t, given ?? drawKvPlan(t.seed, level), level);
+  },
 };
-
-/** The swarm test running a given plan instead of its seed's own (for shrinking). */
-export function kvSwarmWithPlan(plan: KvSwarmPlan): Scenario {
-  return { ...TestSwarmKV, run: (t) => runKvPlan(t, plan) };
-}

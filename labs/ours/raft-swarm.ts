@@ -8,14 +8,18 @@
 // oracles' and appliers' job throughout. The knobs are the run's first output line and are in its
 // trace, so a failing seed says what kind of world broke it. Graded with the key/value swarm as
 // the part of its own `swarm` (labs/swarm.ts): npm run grade -- swarm --run Raft -n 200
-// A schedule can be given instead of drawn (SWARM_PLAN, JSON): that is how `grade shrink` replays
-// the smaller schedules it finds.
+// The run's level (RunOptions.params.level, a part; levels.ts) says what the code under test can
+// meet: at 2B no crashes and no snapshots (partitions, unreliability, reordering only), at 2C
+// crashes and crash points too, at 2D (the default) snapshots too. A seed's plan at a lower level
+// is its 2D plan without what the level lacks. A plan can be given instead of drawn
+// (RunOptions.params.plan): that is how `grade shrink` replays the smaller schedules it finds.
 import type { Scenario, TestContext } from '../../harness/scenario';
 import { Rng } from '../../harness/sim/rng';
 import { makeRaftCluster, type RaftCluster } from '../../harness/fixtures/raft';
 import type { CrashPoint } from '../../harness/fixtures/crash-points';
 import { background } from '../../harness/fixtures/raft-scenario';
 import * as faults from './swarm-faults';
+import { atLeast, RAFT_SWARM_LEVELS, runLevel, type RaftSwarmLevel } from './levels';
 import type { FaultKnobs, NetworkKnobs, SwarmFault as Fault, SwarmWorld } from './swarm-faults';
 
 export interface RaftSwarmKnobs extends NetworkKnobs, FaultKnobs {
@@ -58,16 +62,45 @@ function drawPoint(rng: Rng): PlannedPoint {
   return faults.drawCommonPoint(rng, rng.int(4)) ?? { before: 'apply', ahead: 1 + rng.int(5) };
 }
 
-/** The seed's plan: its knobs and its fault schedule. */
-export function drawPlan(seed: number): SwarmPlan {
+/** The seed's plan at a level (default 2D, the whole swarm): its knobs and its fault schedule. */
+export function drawPlan(seed: number, level: RaftSwarmLevel = '2D'): SwarmPlan {
   const knobs = drawKnobs(new Rng(seed, 'swarm/knobs'));
+  return atLevel(
+    {
+      knobs,
+      faults: faults.drawFaults(new Rng(seed, 'swarm/faults'), knobs, drawPoint, {
+        after: 'reply',
+        method: 'Raft.RequestVote',
+      }),
+    },
+    level,
+  );
+}
+
+/** A plan without what a level lacks: before 2D no snapshots, before 2C no crashes. */
+export function atLevel(plan: SwarmPlan, level: RaftSwarmLevel): SwarmPlan {
+  if (atLeast(level, '2D')) return plan;
+  const knobs = { ...plan.knobs, snapshot: false };
+  if (atLeast(level, '2C')) return { knobs, faults: plan.faults };
   return {
-    knobs,
-    faults: faults.drawFaults(new Rng(seed, 'swarm/faults'), knobs, drawPoint, {
-      after: 'reply',
-      method: 'Raft.RequestVote',
-    }),
+    knobs: { ...knobs, crashRate: 0, crashPointShare: 0 },
+    faults: plan.faults.filter((f) => !faults.isCrash(f)),
   };
+}
+
+/** Throws if a given plan has what its level lacks (snapshots before 2D, crashes before 2C). */
+export function checkLevel(plan: SwarmPlan, level: RaftSwarmLevel): void {
+  if (plan.knobs.snapshot && !atLeast(level, '2D'))
+    throw new Error(`the plan given takes snapshots, which level ${level} has not (2D has)`);
+  if (plan.faults.some(faults.isCrash) && !atLeast(level, '2C'))
+    throw new Error(`the plan given crashes servers, which level ${level} does not (2C does)`);
+}
+
+/** What a level below 2D leaves out, as the run's output says it. */
+function describeLevel(level: RaftSwarmLevel): string | undefined {
+  if (level === '2B') return 'swarm level 2B: no crashes, no snapshots';
+  if (level === '2C') return 'swarm level 2C: crashes, no snapshots';
+  return undefined;
 }
 
 export function describeKnobs(k: RaftSwarmKnobs): string {
@@ -136,8 +169,13 @@ async function client(
   }
 }
 
-/** Runs one plan: chaos (the faults, with clients), then the liveness phase. */
-export async function runPlan(t: TestContext, plan: SwarmPlan): Promise<void> {
+/** Runs one plan at a level: chaos (the faults, with clients), then the liveness phase. */
+export async function runPlan(
+  t: TestContext,
+  plan: SwarmPlan,
+  level: RaftSwarmLevel = '2D',
+): Promise<void> {
+  checkLevel(plan, level);
   const k = plan.knobs;
   const description = describeKnobs(k);
   t.log(`swarm knobs: ${description}`);
@@ -145,7 +183,12 @@ export async function runPlan(t: TestContext, plan: SwarmPlan): Promise<void> {
     `swarm faults (${plan.faults.length}): ${plan.faults.map(describeFault).join('; ') || 'none'}`,
   );
   t.sim.record('test', 'tester', `swarm knobs: ${description}`);
-  const cfg = makeRaftCluster(t, k.servers, k.unreliable, k.snapshot);
+  const leaves = describeLevel(level);
+  if (leaves) {
+    t.log(leaves);
+    t.sim.record('test', 'tester', leaves);
+  }
+  const cfg = makeRaftCluster(t, k.servers, k.unreliable, k.snapshot, { part: level });
   let failed = true;
   try {
     cfg.begin('Test (ours): Raft swarm');
@@ -174,16 +217,19 @@ export async function runPlan(t: TestContext, plan: SwarmPlan): Promise<void> {
   }
 }
 
+/** The run's level: params.level (a part; 2D and later parts: 2D), else 2D. */
+export function raftSwarmLevel(t: TestContext): RaftSwarmLevel {
+  return runLevel(RAFT_SWARM_LEVELS, t.params?.level, 'Raft swarm');
+}
+
 export const TestSwarmRaft: Scenario = {
   name: 'TestSwarmRaft',
   part: 'SWARM',
   description: 'Test (ours): Raft swarm',
-  // SWARM_PLAN (JSON, from `grade shrink`) if set, else the seed's own plan.
-  run: (t) =>
-    runPlan(t, faults.planFromEnv<SwarmPlan>('Raft', (k) => 'snapshot' in k) ?? drawPlan(t.seed)),
+  // params.plan (from `grade shrink`) if given, else the seed's own plan at the run's level.
+  run: (t) => {
+    const level = raftSwarmLevel(t);
+    const given = faults.planFromParams<SwarmPlan>(t, 'Raft', (k) => 'snapshot' in k);
+    return runPlan(t, given ?? drawPlan(t.seed, level), level);
+  },
 };
-
-/** The swarm test running a given plan instead of its seed's own (for shrinking). */
-export function swarmWithPlan(plan: SwarmPlan): Scenario {
-  return { ...TestSwarmRaft, run: (t) => runPlan(t, plan) };
-}

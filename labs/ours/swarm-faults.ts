@@ -260,29 +260,33 @@ export async function playSchedule<P>(
   if (rest > 0) await w.sleep(rest);
 }
 
-/** Reads a plan given as JSON in SWARM_PLAN (from `grade shrink`), checking it is this family's. */
-export function planFromEnv<T extends { knobs: object; faults: unknown[] }>(
+/** Whether a fault crashes servers (a crash, now or at a point, or an outage of every server). */
+export function isCrash<P>(f: SwarmFault<P>): boolean {
+  return 'crash' in f || 'outage' in f;
+}
+
+/**
+ * The plan given to the run (RunOptions.params.plan, e.g. by `grade shrink`), checked to be this
+ * family's; undefined when none is given (the seed's own plan is drawn).
+ */
+export function planFromParams<T extends { knobs: object; faults: unknown[] }>(
+  t: TestContext,
   family: string,
   isMine: (knobs: object) => boolean,
 ): T | undefined {
-  const given = process.env.SWARM_PLAN;
-  if (!given) return undefined;
-  let plan: T;
-  try {
-    plan = JSON.parse(given) as T;
-  } catch (error) {
-    throw new Error(
-      `SWARM_PLAN is not a swarm plan in JSON (${(error as Error).message}); unset it to draw the seed's own plan`,
-    );
-  }
+  const given = t.params?.plan;
+  if (given === undefined) return undefined;
+  const plan = given as T | null;
   if (
     !plan ||
+    typeof plan !== 'object' ||
+    !plan.knobs ||
     typeof plan.knobs !== 'object' ||
     !Array.isArray(plan.faults) ||
     !isMine(plan.knobs)
   ) {
     throw new Error(
-      `SWARM_PLAN is not a plan of the ${family} swarm (as grade shrink prints for it); unset it to draw the seed's own plan`,
+      `the plan given (params.plan) is not a plan of the ${family} swarm (as grade shrink prints for it); give none to draw the seed's own plan`,
     );
   }
   return plan;

@@ -1,5 +1,6 @@
 // The key/value swarm (labs/ours/kv-swarm.ts): knobs drawn per seed and printed first, plans given
-// through SWARM_PLAN checked for their family, the exactly-once check on hand-made histories, and
+// through the run's params checked for their family and level, the exactly-once check on
+// hand-made histories, and
 // buggy services caught on seeds the reference passes (first failing seeds over 1–200 in
 // impls/README-kvraft.md).
 import { expect } from 'chai';
@@ -28,18 +29,53 @@ describe('key/value swarm (ours)', function () {
     expect(r.output[0]).to.equal(`swarm knobs: ${knobs}`);
   });
 
-  it('refuses a SWARM_PLAN of the Raft swarm', async () => {
-    process.env.SWARM_PLAN = JSON.stringify({ knobs: { snapshot: true }, faults: [] });
-    try {
-      const r = await runScenario(TestSwarmKV, {
-        seed: 1,
-        impl: new Implementation(path.join(ROOT, 'src')),
+  it('refuses a plan of the Raft swarm given in params', async () => {
+    const r = await runScenario(TestSwarmKV, {
+      seed: 1,
+      impl: new Implementation(path.join(ROOT, 'src')),
+      params: { plan: { knobs: { snapshot: true }, faults: [] } },
+    });
+    expect(r.passed).to.equal(false);
+    expect(r.error).to.match(
+      /^the plan given \(params\.plan\) is not a plan of the key\/value swarm/,
+    );
+  });
+
+  it("runs a plan given in params instead of the seed's own, and refuses one above its level", async () => {
+    const impl = new Implementation(path.join(ROOT, 'src'));
+    const plan = drawKvPlan(5);
+    plan.knobs.chaosMs = 1000;
+    plan.faults = plan.faults.filter((f) => f.atMs < 1000);
+    const r = await runScenario(TestSwarmKV, { seed: 3, impl, params: { plan } });
+    expect(r.passed, r.error).to.equal(true);
+    expect(r.output[0]).to.equal(`swarm knobs: ${describeKvKnobs(plan.knobs)}`);
+    const low = await runScenario(TestSwarmKV, {
+      seed: 3,
+      impl,
+      params: { plan: { ...plan, knobs: { ...plan.knobs, maxraftstate: 400 } }, level: '3A' },
+    });
+    expect(low.error).to.match(
+      /^the plan given snapshots \(maxraftstate 400\), which level 3A does not/,
+    );
+  });
+
+  it('draws at level 3A the 3B plan without snapshots, and refuses a level below 3A', async () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const full = drawKvPlan(seed);
+      expect(drawKvPlan(seed, '3B')).to.deep.equal(full);
+      expect(drawKvPlan(seed, '3A')).to.deep.equal({
+        knobs: { ...full.knobs, maxraftstate: -1 },
+        faults: full.faults,
       });
-      expect(r.passed).to.equal(false);
-      expect(r.error).to.match(/SWARM_PLAN is not a plan of the key\/value swarm/);
-    } finally {
-      delete process.env.SWARM_PLAN;
     }
+    const r = await runScenario(TestSwarmKV, {
+      seed: 1,
+      impl: new Implementation(path.join(ROOT, 'src')),
+      params: { level: '2d' },
+    });
+    expect(r.error).to.match(
+      /^the key\/value swarm needs part 3A at least \(the level given is 2D\)/,
+    );
   });
 
   describe('exactly-once check', () => {
