@@ -1,7 +1,7 @@
-// Tests of ours beyond the course's (not in the course score): scenarios that use the fixture's
-// crash points and partial partitions to reach states the ported tests never do. Graded like the
-// others when named by GRADE_EXTRA_SCENARIOS, e.g.
-//   GRADE_EXTRA_SCENARIOS=dist/labs/ours/raft-crash-points.js npm run grade -- 2c --run VoteCrash -n 50
+// Tests of ours beyond the course's, graded with part 2C beside the course's score
+// (labs/parts.ts): scenarios that use the fixture's crash points and partial partitions to reach
+// states the ported tests never do, e.g.
+//   npm run grade -- 2c --run VoteCrash -n 50
 import type { Scenario } from '../../harness/scenario';
 import { RAFT_ELECTION_TIMEOUT_MS } from '../../harness/fixtures/raft';
 import { raftTest } from '../../harness/fixtures/raft-scenario';

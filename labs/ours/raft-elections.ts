@@ -1,5 +1,5 @@
-// Tests of ours on elections (not in the course score), graded when named by GRADE_EXTRA_SCENARIOS:
-//   GRADE_EXTRA_SCENARIOS=dist/labs/ours/raft-elections.js npm run grade -- 2a --run StableTerm -n 50
+// Tests of ours on elections, graded with part 2A beside the course's score (labs/parts.ts):
+//   npm run grade -- 2a --run StableTerm -n 50
 import type { Scenario, TestContext } from '../../harness/scenario';
 import { TestFailure } from '../../harness/scenario';
 import { RAFT_ELECTION_TIMEOUT_MS, type RaftCluster } from '../../harness/fixtures/raft';
