@@ -28,7 +28,7 @@
 // messages. Independent draws per message also let two messages on one link overtake each other.
 // setLatency(0, 0) gives labrpc's exact timing (used by the network's own tests).
 import type { ClientEnd, Handler } from '../api';
-import { pack, type Parcel } from '../codec';
+import type { Parcel, WireCodec } from '../codec';
 import type { NodeRuntime, Simulator } from '../sim/simulator';
 import { Call, DEAD_POLL_MS, InFlight } from './call';
 import type { Rng } from '../sim/rng';
@@ -291,7 +291,7 @@ export class NetEnd implements ClientEnd {
     // Encoding errors are the caller's bug: they reject the call rather than count as a lost message.
     let parcel: Parcel;
     try {
-      parcel = pack(args, 'args');
+      parcel = net.sim.codec.pack(args, 'args');
     } catch (error) {
       return Promise.reject(error);
     }
@@ -347,7 +347,12 @@ export class Server {
    * the caller's then), a reply is packed one hop after it is ready and reaches the caller's then
    * one hop later.
    */
-  dispatch(serviceMethod: string, args: Parcel, serverName: string): Promise<Parcel> {
+  dispatch(
+    serviceMethod: string,
+    args: Parcel,
+    serverName: string,
+    codec: WireCodec,
+  ): Promise<Parcel> {
     this.count++;
     let result: unknown;
     try {
@@ -361,7 +366,7 @@ export class Server {
       return Promise.reject(error);
     }
     return Promise.resolve(result).then(
-      (reply) => packReply(reply, serviceMethod, serverName),
+      (reply) => packReply(codec, reply, serviceMethod, serverName),
       (error: unknown) => {
         throw handlerError(error, serviceMethod, serverName);
       },
@@ -399,10 +404,15 @@ function handlerError(error: unknown, serviceMethod: string, serverName: string)
   return e;
 }
 
-function packReply(reply: unknown, serviceMethod: string, serverName: string): Parcel {
+function packReply(
+  codec: WireCodec,
+  reply: unknown,
+  serviceMethod: string,
+  serverName: string,
+): Parcel {
   if (reply === null)
     throw new Error(
       `handler ${serviceMethod} on server ${serverName} returned null: a handler returns a reply object (null is how a call reports failure)`,
     );
-  return pack(reply === undefined ? {} : reply, 'reply');
+  return codec.pack(reply === undefined ? {} : reply, 'reply');
 }

@@ -10,8 +10,8 @@ import { EventQueue, type QueuedEvent } from './queue';
 import { Rng } from './rng';
 import { Trace, type MessageBytes, type TraceKind, type TraceRecord } from './trace';
 import { installGuard, real, realNow } from './guard';
-import type { Codec, LogTopic, Runtime, Signal, Timer } from '../api';
-import { codec } from '../codec';
+import type { LogTopic, Runtime, Signal, Timer } from '../api';
+import { WireCodec } from '../codec';
 import { format } from 'node:util';
 import { AsyncLocalStorage } from 'node:async_hooks';
 
@@ -162,6 +162,8 @@ export class Simulator {
   private observers: (() => void)[] = [];
   private nodeContext: AsyncLocalStorage<string> | undefined;
   readonly trace: Trace;
+  /** The codec of every RPC hop and of the nodes' runtime.codec, its buffers reused throughout. */
+  readonly codec = new WireCodec();
   eventsRun = 0;
 
   constructor(
@@ -618,7 +620,7 @@ export class NodeRuntime implements Runtime {
   private readonly waits = new Set<Wait>();
   private crashedFlag = false;
   private readonly rng: Rng;
-  readonly codec: Codec = codec;
+  readonly codec: WireCodec;
 
   constructor(
     readonly sim: Simulator,
@@ -626,6 +628,7 @@ export class NodeRuntime implements Runtime {
     readonly incarnation: number,
   ) {
     this.rng = sim.rng(`node/${name}/${incarnation}`);
+    this.codec = sim.codec;
   }
 
   get crashed(): boolean {
