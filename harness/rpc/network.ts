@@ -70,6 +70,8 @@ export class Network {
 
   /** Calls sent and not yet settled: the callers' and handlers' entries in blocked lists. */
   readonly inFlight = new InFlight();
+  /** The call whose promise is being made (its executor, startCall, runs inside the constructor). */
+  private starting: Call | undefined;
 
   constructor(
     readonly sim: Simulator,
@@ -178,8 +180,22 @@ export class Network {
     return state;
   }
 
+  /** The promise of `call`, which enters the network as the promise is made. */
+  start(call: Call): Promise<unknown> {
+    this.starting = call;
+    return new Promise(this.startCall);
+  }
+
+  /** The executor of every call's promise: one function per network, not a closure per call. */
+  private readonly startCall = (resolve: (reply: unknown) => void): void => {
+    const call = this.starting!;
+    this.starting = undefined;
+    call.resolve = resolve;
+    this.send(call);
+  };
+
   /** Takes a call into the network: counts it, records it, and schedules its delivery or its failure. */
-  send(call: Call): void {
+  private send(call: Call): void {
     const id = ++this.callSeq;
     call.id = id;
     this.rpcTotal++;
@@ -263,17 +279,6 @@ export function linkName(owner: string, server: string | undefined): string {
   return `${peerLabel(owner)}->${peerLabel(server)}`;
 }
 
-/** The call being made, for startCall (a Promise's executor runs at once, inside its constructor). */
-let starting: Call | undefined;
-
-/** The executor of every call's promise: one function for all calls, not a closure per call. */
-function startCall(resolve: (reply: unknown) => void): void {
-  const call = starting!;
-  starting = undefined;
-  call.resolve = resolve;
-  call.net.send(call);
-}
-
 export class NetEnd implements ClientEnd {
   readonly ownerName: string;
 
@@ -297,8 +302,7 @@ export class NetEnd implements ClientEnd {
     }
     if (net.isCleanedUp) return Promise.resolve(null);
     if (this.owner?.crashed) return new Promise(() => {});
-    starting = new Call(net, this, serviceMethod, parcel);
-    return new Promise(startCall as (resolve: (reply: Reply | null) => void) => void);
+    return net.start(new Call(net, this, serviceMethod, parcel)) as Promise<Reply | null>;
   }
 }
 
