@@ -1,6 +1,6 @@
 // The deterministic simulator: a virtual clock, an event queue ordered by (time, sequence), seeded
 // random streams, per-node runtimes with crash semantics, and a driver that runs an async test
-// body to completion in virtual time.
+// body to completion in virtual time (run(), with its parts in run.ts).
 //
 // Each event runs in a real macrotask of its own, so every promise job it causes has run before
 // the next event starts: the order of everything that happens is fixed by the seed alone. If the
