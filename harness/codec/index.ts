@@ -39,10 +39,10 @@ const ONE_OFF_SCRATCH_BYTES = 1024;
 class KeyCache {
   private static readonly MAX_KEY_BYTES = 16;
   private static readonly PER_LENGTH = 16;
-  private readonly buckets = Array.from({ length: KeyCache.MAX_KEY_BYTES }, () => ({
-    keys: [] as { bytes: Uint8Array; str: string }[],
-    next: 0,
-  }));
+  /** By byte length - 1, each made on the first key of its length (a one-off decode sees few). */
+  private readonly buckets: (
+    { keys: { bytes: Uint8Array; str: string }[]; next: number } | undefined
+  )[] = [];
   private readonly utf8 = new TextDecoder();
 
   canBeCached(byteLength: number): boolean {
@@ -50,7 +50,7 @@ class KeyCache {
   }
 
   decode(bytes: Uint8Array, offset: number, byteLength: number): string {
-    const bucket = this.buckets[byteLength - 1];
+    const bucket = (this.buckets[byteLength - 1] ??= { keys: [], next: 0 });
     search: for (const key of bucket.keys) {
       for (let j = 0; j < byteLength; j++) if (key.bytes[j] !== bytes[offset + j]) continue search;
       return key.str;
