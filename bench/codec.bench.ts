@@ -3,7 +3,10 @@
 // (one walk: check, count, copy); a save's encode as it was (validate + library) against the
 // one-walk writer. Both paths are still in the codec (the old one takes whatever the fast paths
 // do not), so the comparison needs no old build. CPU time, alternating rounds, medians.
-import { decode, encode, encodeSlowly, pack } from '../harness/codec';
+import { WireCodec } from '../harness/codec';
+
+/** One codec for every call, reused as a simulator reuses its own. */
+const codec = new WireCodec();
 
 export const title = 'Codec: an RPC hop and a save, old path and new';
 export const order = 12;
@@ -60,7 +63,7 @@ const HOPS: [string, unknown][] = [
 
 const store: Record<string, string> = {};
 for (let i = 0; i < 1000; i++) store[`k${i}`] = 'v'.repeat(480) + i;
-const blocks = Array.from({ length: 20 }, (_, b) => encode(entries(64, b * 64 + 1)));
+const blocks = Array.from({ length: 20 }, (_, b) => codec.encode(entries(64, b * 64 + 1)));
 
 const SAVES: [string, unknown][] = [
   ['Raft state, 20 encoded blocks of 64 entries', [7, 2, 0, 0, blocks]],
@@ -109,14 +112,14 @@ export async function run(): Promise<string> {
     '|---|---:|---:|---:|---:|',
   ];
   for (const [what, value] of HOPS) {
-    const bytes = encodeSlowly(value).length;
-    if (pack(value).byteLength !== bytes)
+    const bytes = codec.encodeSlowly(value).length;
+    if (codec.pack(value).byteLength !== bytes)
       throw new Error(
-        `codec bench: pack() counts ${pack(value).byteLength} bytes for ${what}, the library ${bytes}`,
+        `codec bench: pack() counts ${codec.pack(value).byteLength} bytes for ${what}, the library ${bytes}`,
       );
     const [old, now] = compare([
-      () => decode(encodeSlowly(value, 'args')),
-      () => pack(value, 'args').open(),
+      () => codec.decode(codec.encodeSlowly(value, 'args')),
+      () => codec.pack(value, 'args').open(),
     ]);
     lines.push(
       `| ${what} | ${bytes.toLocaleString('en-US')} | ${us(old)} | ${us(now)} | ${(now / old).toFixed(2)} |`,
@@ -128,10 +131,10 @@ export async function run(): Promise<string> {
     '|---|---:|---:|---:|---:|',
   );
   for (const [what, value] of SAVES) {
-    const bytes = encodeSlowly(value).length;
-    if (!Buffer.from(encode(value)).equals(Buffer.from(encodeSlowly(value))))
+    const bytes = codec.encodeSlowly(value).length;
+    if (!Buffer.from(codec.encode(value)).equals(Buffer.from(codec.encodeSlowly(value))))
       throw new Error(`codec bench: the writer's bytes differ from the library's for ${what}`);
-    const [old, now] = compare([() => encodeSlowly(value), () => encode(value)]);
+    const [old, now] = compare([() => codec.encodeSlowly(value), () => codec.encode(value)]);
     lines.push(
       `| ${what} | ${bytes.toLocaleString('en-US')} | ${us(old)} | ${us(now)} | ${(now / old).toFixed(2)} |`,
     );

@@ -37,14 +37,15 @@ interface Ablation {
 
 /** Every message reaches its receiver as the sender's own object, uncounted (0 bytes). */
 function noMessageCopies(): () => void {
-  const pack = codec.pack;
-  (codec as { pack: typeof codec.pack }).pack = (value) => ({
+  const proto = codec.WireCodec.prototype;
+  const pack = proto.pack;
+  proto.pack = (value) => ({
     byteLength: 0,
     bytes: () => new Uint8Array(0),
     open: () => value,
   });
   return () => {
-    (codec as { pack: typeof codec.pack }).pack = pack;
+    proto.pack = pack;
   };
 }
 

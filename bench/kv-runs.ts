@@ -20,7 +20,7 @@ export async function runWithChecks(
 ): Promise<TestRow[]> {
   const rows: TestRow[] = [];
   let check = { ms: 0, ops: 0 };
-  observeChecks((o) => {
+  const stopObserving = observeChecks((o) => {
     check.ms += o.elapsedMs;
     check.ops += o.operations;
   });
@@ -31,7 +31,7 @@ export async function runWithChecks(
       rows.push({ result, checkMs: check.ms, checkedOps: check.ops });
     }
   } finally {
-    observeChecks(undefined);
+    stopObserving();
   }
   return rows;
 }

@@ -11,16 +11,24 @@
 // as a copy and a byte count, no bytes). Whatever they do not take goes the library's way: a
 // validation walk (validate.ts, which words every error) and @msgpack/msgpack's encoder. Both
 // paths give the same bytes; test/harness/codec-fast.spec.ts compares them on random values.
+//
+// A WireCodec keeps what makes encoding and decoding cheap (the writer's scratch buffer, the
+// library's encoder and decoder, the decoder's key cache) and reuses it: a simulator holds one, for
+// every RPC hop and for its nodes' runtime.codec. The functions exported below (encode, decode,
+// pack, codec) keep nothing between calls: they are for code outside a simulation's hot paths.
 import { Decoder, Encoder } from '@msgpack/msgpack';
 import type { Codec } from '../api';
-import { copyForWire } from './copy';
+import { WireCopy } from './copy';
 import { UNUSUAL } from './format';
 import { validate } from './validate';
-import { write } from './writer';
+import { Writer } from './writer';
 
 export { CodecError, validate } from './validate';
 
-const encoder = new Encoder({ ignoreUndefined: false, forceIntegerToFloat: false });
+const ENCODER_OPTIONS = Object.freeze({ ignoreUndefined: false, forceIntegerToFloat: false });
+/** The scratch buffer of a one-off encode (encode() below): most values are small. */
+const ONE_OFF_SCRATCH_BYTES = 1024;
+
 /**
  * Map keys decoded recently, by byte length, so that the same property names are not decoded from
  * UTF-8 again on every message. It replaces @msgpack/msgpack's own shared key cache, which evicts
@@ -31,10 +39,10 @@ const encoder = new Encoder({ ignoreUndefined: false, forceIntegerToFloat: false
 class KeyCache {
   private static readonly MAX_KEY_BYTES = 16;
   private static readonly PER_LENGTH = 16;
-  private readonly buckets = Array.from({ length: KeyCache.MAX_KEY_BYTES }, () => ({
-    keys: [] as { bytes: Uint8Array; str: string }[],
-    next: 0,
-  }));
+  /** By byte length - 1, each made on the first key of its length (a one-off decode sees few). */
+  private readonly buckets: (
+    { keys: { bytes: Uint8Array; str: string }[]; next: number } | undefined
+  )[] = [];
   private readonly utf8 = new TextDecoder();
 
   canBeCached(byteLength: number): boolean {
@@ -42,7 +50,7 @@ class KeyCache {
   }
 
   decode(bytes: Uint8Array, offset: number, byteLength: number): string {
-    const bucket = this.buckets[byteLength - 1];
+    const bucket = (this.buckets[byteLength - 1] ??= { keys: [], next: 0 });
     search: for (const key of bucket.keys) {
       for (let j = 0; j < byteLength; j++) if (key.bytes[j] !== bytes[offset + j]) continue search;
       return key.str;
@@ -53,29 +61,6 @@ class KeyCache {
     else bucket.keys[bucket.next++ % KeyCache.PER_LENGTH] = { bytes: copy, str };
     return str;
   }
-}
-
-const decoder = new Decoder({ keyDecoder: new KeyCache() });
-
-/** The library's path: validation (which throws the CodecError), then @msgpack/msgpack. */
-export function encodeSlowly(value: unknown, path = 'value'): Uint8Array {
-  validate(value, path);
-  return encoder.encode(value);
-}
-
-/** Encodes `value`, or throws a CodecError naming what cannot be sent. `path` names the root. */
-export function encode(value: unknown, path = 'value'): Uint8Array {
-  try {
-    return write(value);
-  } catch (error) {
-    if (error !== UNUSUAL) throw error;
-    return encodeSlowly(value, path);
-  }
-}
-
-/** Decodes bytes produced by encode(); the result shares nothing with any other value. */
-export function decode<T = unknown>(bytes: Uint8Array): T {
-  return decoder.decode(bytes) as T;
 }
 
 /**
@@ -91,18 +76,52 @@ export interface Parcel {
 }
 
 /**
- * Packs `value` for one hop, or throws a CodecError naming what cannot be sent (`path` names the
- * root). Same checks, same byte count and same received value as encode() then decode() at the
- * other end, including a decode error there (a value that encodes but cannot be decoded travels
- * as bytes).
+ * The codec with its buffers and caches, reused from call to call. Each part is made when first
+ * needed (a run that never takes the library's path never builds its encoder).
  */
-export function pack(value: unknown, path = 'value'): Parcel {
-  try {
-    const { copy, byteLength } = copyForWire(value);
-    return new CopyParcel(copy, byteLength);
-  } catch (error) {
-    if (error !== UNUSUAL) throw error;
-    return new BytesParcel(encode(value, path));
+export class WireCodec implements Codec {
+  private writer: Writer | undefined;
+  private encoder: Encoder | undefined;
+  private decoder: Decoder | undefined;
+
+  /** `scratchBytes`: the writer's first buffer (it grows to the largest value written). */
+  constructor(private readonly scratchBytes?: number) {}
+
+  /** Encodes `value`, or throws a CodecError naming what cannot be sent. `path` names the root. */
+  encode(value: unknown, path = 'value'): Uint8Array {
+    try {
+      return (this.writer ??= new Writer(this.scratchBytes)).write(value);
+    } catch (error) {
+      if (error !== UNUSUAL) throw error;
+      return this.encodeSlowly(value, path);
+    }
+  }
+
+  /** The library's path: validation (which throws the CodecError), then @msgpack/msgpack. */
+  encodeSlowly(value: unknown, path = 'value'): Uint8Array {
+    validate(value, path);
+    return (this.encoder ??= new Encoder(ENCODER_OPTIONS)).encode(value);
+  }
+
+  /** Decodes bytes produced by encode(); the result shares nothing with any other value. */
+  decode<T = unknown>(bytes: Uint8Array): T {
+    return (this.decoder ??= new Decoder({ keyDecoder: new KeyCache() })).decode(bytes) as T;
+  }
+
+  /**
+   * Packs `value` for one hop, or throws a CodecError naming what cannot be sent (`path` names the
+   * root). Same checks, same byte count and same received value as encode() then decode() at the
+   * other end, including a decode error there (a value that encodes but cannot be decoded travels
+   * as bytes).
+   */
+  pack(value: unknown, path = 'value'): Parcel {
+    try {
+      const copy = new WireCopy(value);
+      return new CopyParcel(this, copy.value, copy.byteLength);
+    } catch (error) {
+      if (error !== UNUSUAL) throw error;
+      return new BytesParcel(this, this.encode(value, path));
+    }
   }
 }
 
@@ -111,6 +130,7 @@ class CopyParcel implements Parcel {
   private opened = false;
 
   constructor(
+    private readonly codec: WireCodec,
     private readonly value: unknown,
     readonly byteLength: number,
   ) {}
@@ -120,7 +140,7 @@ class CopyParcel implements Parcel {
       throw new Error(
         'Parcel.bytes(): the receiver may have changed the message; ask before open()',
       );
-    return (this.encoded ??= encode(this.value));
+    return (this.encoded ??= this.codec.encode(this.value));
   }
 
   open(): unknown {
@@ -131,7 +151,10 @@ class CopyParcel implements Parcel {
 }
 
 class BytesParcel implements Parcel {
-  constructor(private readonly encoded: Uint8Array) {}
+  constructor(
+    private readonly codec: WireCodec,
+    private readonly encoded: Uint8Array,
+  ) {}
 
   get byteLength(): number {
     return this.encoded.length;
@@ -142,8 +165,31 @@ class BytesParcel implements Parcel {
   }
 
   open(): unknown {
-    return decode(this.encoded);
+    return this.codec.decode(this.encoded);
   }
 }
 
-export const codec: Codec = { encode: (value) => encode(value), decode };
+// One-off calls: each builds only what it needs and keeps nothing.
+
+/** WireCodec.encode with a writer of its own. */
+export function encode(value: unknown, path = 'value'): Uint8Array {
+  return new WireCodec(ONE_OFF_SCRATCH_BYTES).encode(value, path);
+}
+
+/** WireCodec.encodeSlowly with an encoder of its own. */
+export function encodeSlowly(value: unknown, path = 'value'): Uint8Array {
+  return new WireCodec().encodeSlowly(value, path);
+}
+
+/** WireCodec.decode with a decoder of its own. */
+export function decode<T = unknown>(bytes: Uint8Array): T {
+  return new WireCodec().decode<T>(bytes);
+}
+
+/** WireCodec.pack with a codec of its own. */
+export function pack(value: unknown, path = 'value'): Parcel {
+  return new WireCodec(ONE_OFF_SCRATCH_BYTES).pack(value, path);
+}
+
+/** The Codec interface over the one-off functions. */
+export const codec: Codec = Object.freeze({ encode: (value: unknown) => encode(value), decode });

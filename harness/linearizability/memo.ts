@@ -2,26 +2,24 @@
 // The linearized set is a bitset; its hash is kept incrementally (Zobrist: the XOR of a random
 // word per member), so looking a pair up costs O(1) hashing plus an exact comparison on a hit.
 
-/** Deterministic random words, one per operation, for the incremental bitset hash. */
+/**
+ * Deterministic random words, one per operation, for the incremental bitset hash: word i is the
+ * same for every partition and every count (splitmix32 from a fixed start). Each search makes its
+ * own, as it makes its other per-operation arrays: m words cost about what its own setup does.
+ */
 export function zobristWords(count: number): Int32Array {
-  // Word i is the same for every partition: generated once, grown on demand.
-  if (count > zobrist.length) {
-    const words = new Int32Array(Math.max(count, 2 * zobrist.length));
-    let x = 0x9e3779b9;
-    for (let i = 0; i < words.length; i++) {
-      // splitmix32
-      x = (x + 0x9e3779b9) | 0;
-      let z = x;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      words[i] = z ^ (z >>> 16);
-    }
-    zobrist = words;
+  const words = new Int32Array(count);
+  let x = 0x9e3779b9;
+  for (let i = 0; i < count; i++) {
+    // splitmix32
+    x = (x + 0x9e3779b9) | 0;
+    let z = x;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    words[i] = z ^ (z >>> 16);
   }
-  return zobrist.subarray(0, count);
+  return words;
 }
-
-let zobrist = new Int32Array(0);
 
 /**
  * An open hash table with chaining, laid out in flat typed arrays: entry i's bitset lives in

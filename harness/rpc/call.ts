@@ -86,7 +86,7 @@ export class Call implements Wait {
   }
 
   private dispatch(): Promise<Parcel> {
-    return this.server!.dispatch(this.method, this.args!, this.serverName!);
+    return this.server!.dispatch(this.method, this.args!, this.serverName!, this.net.sim.codec);
   }
 
   /** Event, every DEAD_POLL_MS while the handler runs: abandons the call if its server is gone. */

@@ -28,7 +28,7 @@
 // messages. Independent draws per message also let two messages on one link overtake each other.
 // setLatency(0, 0) gives labrpc's exact timing (used by the network's own tests).
 import type { ClientEnd, Handler } from '../api';
-import { pack, type Parcel } from '../codec';
+import type { Parcel, WireCodec } from '../codec';
 import type { NodeRuntime, Simulator } from '../sim/simulator';
 import { Call, DEAD_POLL_MS, InFlight } from './call';
 import type { Rng } from '../sim/rng';
@@ -70,6 +70,8 @@ export class Network {
 
   /** Calls sent and not yet settled: the callers' and handlers' entries in blocked lists. */
   readonly inFlight = new InFlight();
+  /** The call whose promise is being made (its executor, startCall, runs inside the constructor). */
+  private starting: Call | undefined;
 
   constructor(
     readonly sim: Simulator,
@@ -178,8 +180,22 @@ export class Network {
     return state;
   }
 
+  /** The promise of `call`, which enters the network as the promise is made. */
+  start(call: Call): Promise<unknown> {
+    this.starting = call;
+    return new Promise(this.startCall);
+  }
+
+  /** The executor of every call's promise: one function per network, not a closure per call. */
+  private readonly startCall = (resolve: (reply: unknown) => void): void => {
+    const call = this.starting!;
+    this.starting = undefined;
+    call.resolve = resolve;
+    this.send(call);
+  };
+
   /** Takes a call into the network: counts it, records it, and schedules its delivery or its failure. */
-  send(call: Call): void {
+  private send(call: Call): void {
     const id = ++this.callSeq;
     call.id = id;
     this.rpcTotal++;
@@ -263,17 +279,6 @@ export function linkName(owner: string, server: string | undefined): string {
   return `${peerLabel(owner)}->${peerLabel(server)}`;
 }
 
-/** The call being made, for startCall (a Promise's executor runs at once, inside its constructor). */
-let starting: Call | undefined;
-
-/** The executor of every call's promise: one function for all calls, not a closure per call. */
-function startCall(resolve: (reply: unknown) => void): void {
-  const call = starting!;
-  starting = undefined;
-  call.resolve = resolve;
-  call.net.send(call);
-}
-
 export class NetEnd implements ClientEnd {
   readonly ownerName: string;
 
@@ -291,14 +296,13 @@ export class NetEnd implements ClientEnd {
     // Encoding errors are the caller's bug: they reject the call rather than count as a lost message.
     let parcel: Parcel;
     try {
-      parcel = pack(args, 'args');
+      parcel = net.sim.codec.pack(args, 'args');
     } catch (error) {
       return Promise.reject(error);
     }
     if (net.isCleanedUp) return Promise.resolve(null);
     if (this.owner?.crashed) return new Promise(() => {});
-    starting = new Call(net, this, serviceMethod, parcel);
-    return new Promise(startCall as (resolve: (reply: Reply | null) => void) => void);
+    return net.start(new Call(net, this, serviceMethod, parcel)) as Promise<Reply | null>;
   }
 }
 
@@ -347,7 +351,12 @@ export class Server {
    * the caller's then), a reply is packed one hop after it is ready and reaches the caller's then
    * one hop later.
    */
-  dispatch(serviceMethod: string, args: Parcel, serverName: string): Promise<Parcel> {
+  dispatch(
+    serviceMethod: string,
+    args: Parcel,
+    serverName: string,
+    codec: WireCodec,
+  ): Promise<Parcel> {
     this.count++;
     let result: unknown;
     try {
@@ -361,7 +370,7 @@ export class Server {
       return Promise.reject(error);
     }
     return Promise.resolve(result).then(
-      (reply) => packReply(reply, serviceMethod, serverName),
+      (reply) => packReply(codec, reply, serviceMethod, serverName),
       (error: unknown) => {
         throw handlerError(error, serviceMethod, serverName);
       },
@@ -399,10 +408,15 @@ function handlerError(error: unknown, serviceMethod: string, serverName: string)
   return e;
 }
 
-function packReply(reply: unknown, serviceMethod: string, serverName: string): Parcel {
+function packReply(
+  codec: WireCodec,
+  reply: unknown,
+  serviceMethod: string,
+  serverName: string,
+): Parcel {
   if (reply === null)
     throw new Error(
       `handler ${serviceMethod} on server ${serverName} returned null: a handler returns a reply object (null is how a call reports failure)`,
     );
-  return pack(reply === undefined ? {} : reply, 'reply');
+  return codec.pack(reply === undefined ? {} : reply, 'reply');
 }

@@ -38,16 +38,25 @@ const advice: Record<string, string> = {
   'process.hrtime': 'use runtime.now() (virtual milliseconds)',
 };
 
-let installed: Report | undefined;
+/**
+ * The key, on the trap that replaces setTimeout, of whoever installed the traps. Whether a guard
+ * is installed, and whose it is, is read from the globals it replaced: the process has one set of
+ * globals, so it can have one guard, and no flag beside them can disagree with them.
+ */
+const OWNER = Symbol('the determinism guard of');
+
+/** The owner given to the guard installed now (the simulator whose run it guards), if any. */
+export function guardOwner(): unknown {
+  return (globalThis.setTimeout as unknown as Record<symbol, unknown>)[OWNER];
+}
 
 /**
- * Installs the traps; returns the function that removes them. `describe` names where the
- * violation happened (the node whose event was running).
+ * Installs the traps on behalf of `owner`; returns the function that removes them. `where` names
+ * where a violation happened (the node whose event was running).
  */
-export function installGuard(report: Report, where: () => string): () => void {
-  if (installed)
+export function installGuard(owner: object, report: Report, where: () => string): () => void {
+  if (guardOwner() !== undefined)
     throw new Error('a simulation is already running in this process: runs must not overlap');
-  installed = report;
   const trap = (what: string) => () => {
     const error = new DeterminismViolation(
       `${what} was called ${where()}: code under simulation must not use real time or unseeded randomness; ${advice[what]}`,
@@ -56,7 +65,7 @@ export function installGuard(report: Report, where: () => string): () => void {
     throw error;
   };
   const g = globalThis as any;
-  g.setTimeout = trap('setTimeout');
+  g.setTimeout = Object.assign(trap('setTimeout'), { [OWNER]: owner });
   g.setInterval = trap('setInterval');
   g.setImmediate = trap('setImmediate');
   const dateTrap = trap('new Date()');
@@ -83,6 +92,5 @@ export function installGuard(report: Report, where: () => string): () => void {
     performance.now = real.performanceNow;
     Math.random = real.mathRandom;
     process.hrtime = real.hrtime;
-    installed = undefined;
   };
 }

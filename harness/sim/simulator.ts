@@ -1,6 +1,6 @@
 // The deterministic simulator: a virtual clock, an event queue ordered by (time, sequence), seeded
 // random streams, per-node runtimes with crash semantics, and a driver that runs an async test
-// body to completion in virtual time.
+// body to completion in virtual time (run(), with its parts in run.ts).
 //
 // Each event runs in a real macrotask of its own, so every promise job it causes has run before
 // the next event starts: the order of everything that happens is fixed by the seed alone. If the
@@ -9,11 +9,31 @@
 import { EventQueue, type QueuedEvent } from './queue';
 import { Rng } from './rng';
 import { Trace, type MessageBytes, type TraceKind, type TraceRecord } from './trace';
-import { installGuard, real, realNow } from './guard';
-import type { Codec, LogTopic, Runtime, Signal, Timer } from '../api';
-import { codec } from '../codec';
-import { format } from 'node:util';
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { guardOwner } from './guard';
+import { Run, RunSession, withContext, type RunOptions } from './run';
+import type { LogTopic, Runtime, Signal, Timer } from '../api';
+import { WireCodec } from '../codec';
+
+export { DeadlockError, SimulationError, type RunOptions, type StopReason } from './run';
+
+/** How an event runs and what it counts for: enqueue()'s options, each of which may be left out. */
+export interface EventOptions {
+  /** The event runs `fn.call(target)`. */
+  target?: unknown;
+  /**
+   * Passive events (e.g. the network's dead-server polls) cannot by themselves unblock anything,
+   * so they do not keep a stuck run alive.
+   */
+  passive?: boolean;
+  /** The node whose event it is: its crash cancels the event. */
+  owner?: NodeRuntime;
+  /** Set for node timers: shown in blocked reports. */
+  label?: string;
+  /** A node's timer: running it first records a `timer` line with its label. */
+  timer?: boolean;
+}
+
+const NO_OPTIONS: EventOptions = Object.freeze({});
 
 /**
  * A queued event; it is also the handle schedule() returns. It runs `fn.call(target)`, so that the
@@ -22,22 +42,25 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  */
 class SimEvent implements QueuedEvent, EventHandle {
   cancelled = false;
+  target: unknown;
+  readonly passive: boolean;
+  readonly owner: NodeRuntime | undefined;
+  readonly label: string | undefined;
+  readonly timer: boolean;
 
   constructor(
     private readonly sim: Simulator,
     readonly time: number,
     readonly seq: number,
     public fn: (this: unknown) => void,
-    public target: unknown,
-    /** Passive events (e.g. the network's dead-server polls) cannot by themselves unblock
-     * anything, so they do not keep a stuck run alive. */
-    readonly passive: boolean,
-    readonly owner: NodeRuntime | undefined,
-    /** Set for node timers: shown in blocked reports. */
-    readonly label: string | undefined,
-    /** A node's timer: running it first records a `timer` line with its label. */
-    readonly timer: boolean,
-  ) {}
+    options: EventOptions,
+  ) {
+    this.target = options.target;
+    this.passive = options.passive ?? false;
+    this.owner = options.owner;
+    this.label = options.label;
+    this.timer = options.timer ?? false;
+  }
 
   cancel(): void {
     this.sim.cancelEvent(this);
@@ -48,40 +71,18 @@ class SimEvent implements QueuedEvent, EventHandle {
   }
 }
 
+export type { SimEvent };
+
 function noop(): void {}
 
 /** Runs an event's function on its target (for AsyncLocalStorage.run, which passes arguments). */
-function runEvent(event: SimEvent): void {
+function callEvent(event: SimEvent): void {
   event.fn.call(event.target);
 }
 
 export interface EventHandle {
   cancel(): void;
   readonly pending: boolean;
-}
-
-export interface RunOptions {
-  /** Fail when virtual time would pass this many milliseconds. */
-  virtualTimeLimitMs?: number;
-  /** Fail when this many events run without virtual time advancing (a busy loop). */
-  maxEventsWithoutProgress?: number;
-  /**
-   * Real-time watchdog, checked between events: stops a run that keeps making events but does not
-   * finish (e.g. under a test runner's own timeout). It cannot interrupt a synchronous infinite
-   * loop; the grader's worker watchdog handles those.
-   */
-  realTimeLimitMs?: number;
-  /**
-   * Capture console.log/info/warn/error/debug into the trace as `console` records of the node whose
-   * event is running (the grader and replay do; under mocha, output stays on the terminal).
-   */
-  captureConsole?: boolean;
-  /**
-   * Name the node of a console line exactly, through promise continuations (an RPC's reply, an
-   * awaited signal), at some cost in speed (AsyncLocalStorage): replay and saved traces do. Without
-   * it a console line names the node whose event is running. Either way the fingerprint is the same.
-   */
-  exactConsoleNodes?: boolean;
 }
 
 export interface SimulatorOptions {
@@ -94,37 +95,6 @@ export interface SimulatorOptions {
    * message's bytes are never produced: only counted.
    */
   keepRpcData?: boolean;
-}
-
-/**
- * How a run that did not finish was stopped by the simulator itself (as opposed to failing a check
- * or throwing): carried as a value from here to the grader's report, never recovered from text.
- */
-export type StopReason = 'deadlock' | 'virtual-time-limit' | 'real-time-limit' | 'busy-loop';
-
-/** Why a run stopped before its body finished; `blocked` is what every node was waiting for. */
-export class SimulationError extends Error {
-  override name = 'SimulationError';
-
-  constructor(
-    message: string,
-    readonly reason: StopReason = 'virtual-time-limit',
-    readonly blocked: readonly string[] = [],
-  ) {
-    super(
-      blocked.length > 0
-        ? `${message}\nblocked:\n${blocked.map((l) => `  ${l}`).join('\n')}`
-        : message,
-    );
-  }
-}
-
-export class DeadlockError extends SimulationError {
-  override name = 'DeadlockError';
-
-  constructor(message: string, blocked: readonly string[] = []) {
-    super(message, 'deadlock', blocked);
-  }
 }
 
 /**
@@ -154,15 +124,21 @@ export class Simulator {
   private readonly streams = new Map<string, Rng>();
   private readonly incarnations = new Map<string, number>();
   private failure: Error | undefined;
-  private running = false;
-  /** The simulation running in this process, if any (runs never overlap: see installGuard). */
-  static active: Simulator | undefined;
+  /** What the run under way changed in the process (undefined: no run is under way). */
+  private session: RunSession | undefined;
   private current: NodeRuntime | undefined;
   /** Checks run after every event (and the promise jobs it caused), e.g. the safety oracles. */
   private observers: (() => void)[] = [];
-  private nodeContext: AsyncLocalStorage<string> | undefined;
   readonly trace: Trace;
+  /** The codec of every RPC hop and of the nodes' runtime.codec, its buffers reused throughout. */
+  readonly codec = new WireCodec();
   eventsRun = 0;
+
+  /** The simulation running in this process, if any: the owner of the guard in place. */
+  static get active(): Simulator | undefined {
+    const owner = guardOwner();
+    return owner instanceof Simulator ? owner : undefined;
+  }
 
   constructor(
     readonly seed: number,
@@ -196,17 +172,12 @@ export class Simulator {
     fn: () => void,
     opts?: { passive?: boolean; owner?: NodeRuntime; label?: string },
   ): EventHandle {
-    if (opts === undefined)
-      return this.enqueue(delayMs, fn, undefined, false, undefined, undefined, false);
-    return this.enqueue(
-      delayMs,
-      fn,
-      undefined,
-      opts.passive ?? false,
-      opts.owner,
-      opts.label,
-      false,
-    );
+    if (opts === undefined) return this.enqueue(delayMs, fn);
+    return this.enqueue(delayMs, fn, {
+      passive: opts.passive,
+      owner: opts.owner,
+      label: opts.label,
+    });
   }
 
   /** schedule() of `method.call(target)`: harness objects schedule their own methods, not closures. */
@@ -216,45 +187,23 @@ export class Simulator {
     target: T,
     passive = false,
   ): EventHandle {
-    return this.enqueue(
-      delayMs,
-      method as (this: unknown) => void,
-      target,
-      passive,
-      undefined,
-      undefined,
-      false,
-    );
+    return this.enqueue(delayMs, method as (this: unknown) => void, { target, passive });
   }
 
   /** The one way into the queue (NodeRuntime.setTimer calls it too, with `timer`). */
   enqueue(
     delayMs: number,
     fn: (this: unknown) => void,
-    target: unknown,
-    passive: boolean,
-    owner: NodeRuntime | undefined,
-    label: string | undefined,
-    timer: boolean,
+    options: EventOptions = NO_OPTIONS,
   ): SimEvent {
     if (!(delayMs >= 0) || !Number.isFinite(delayMs)) {
       throw new Error(
         `cannot schedule an event ${delayMs} ms from now: a delay is a finite number of milliseconds >= 0`,
       );
     }
-    const event = new SimEvent(
-      this,
-      this.nowMs + delayMs,
-      this.seq++,
-      fn,
-      target,
-      passive,
-      owner,
-      label,
-      timer,
-    );
+    const event = new SimEvent(this, this.nowMs + delayMs, this.seq++, fn, options);
     this.queue.push(event);
-    if (!passive) this.activeEvents++;
+    if (!event.passive) this.activeEvents++;
     return event;
   }
 
@@ -352,6 +301,11 @@ export class Simulator {
     return this.failure;
   }
 
+  /** The node whose event is running (undefined: the test's own code is). */
+  get runningNode(): string | undefined {
+    return this.current?.name;
+  }
+
   /** Where the current event came from, for error messages. */
   describeCurrent(): string {
     const who = this.current ? `on node ${this.current.name}` : 'in the test';
@@ -363,160 +317,65 @@ export class Simulator {
    * error, with a failure reported through fail(), on deadlock, or at the virtual-time limit.
    */
   async run<T>(body: () => Promise<T>, options: RunOptions = {}): Promise<T> {
-    if (this.running) throw new Error('this simulator is already running');
-    this.running = true;
-    const limit = options.virtualTimeLimitMs ?? Infinity;
-    const maxStuck = options.maxEventsWithoutProgress ?? 2_000_000;
-    const realDeadline =
-      options.realTimeLimitMs === undefined ? Infinity : realNow() + options.realTimeLimitMs;
-    let settled = false;
-    let result: T | undefined;
-    let bodyError: unknown;
-    const onUnhandled = (reason: unknown) => {
-      const error = reason instanceof Error ? reason : new Error(String(reason));
-      this.fail(withContext(error, `unhandled promise rejection ${this.describeCurrent()}`));
-    };
-    const uninstall = installGuard(
-      (e) => this.fail(e),
-      () => this.describeCurrent(),
-    );
-    const release = options.captureConsole ? this.captureConsole() : undefined;
-    if (options.exactConsoleNodes) this.nodeContext = new AsyncLocalStorage<string>();
-    process.on('unhandledRejection', onUnhandled);
-    Simulator.active = this;
+    if (this.session) throw new Error('this simulator is already running');
+    const session = new RunSession(this, options);
+    this.session = session;
     try {
-      body().then(
-        (value) => {
-          settled = true;
-          result = value;
-        },
-        (error) => {
-          settled = true;
-          bodyError = error ?? new Error('the test body rejected with no reason');
-        },
-      );
-      let sameTime = 0;
-      // One event per macrotask: when the next one starts, every promise job the last one caused
-      // has run. The macrotasks are queued in batches because Node drains promise jobs between any
-      // two setImmediate callbacks of a batch as well, and a batch saves an event-loop turn per event.
-      const step = (): { done: true; value: T } | undefined => {
-        if (this.observers.length > 0 && !this.failure) this.runObservers();
-        if (this.failure) throw this.failure;
-        if (settled) {
-          if (bodyError !== undefined) throw bodyError;
-          return { done: true, value: result as T };
-        }
-        this.queue.skipCancelled();
-        const next = this.queue.peek();
-        if (!next || this.activeEvents === 0) {
-          throw new DeadlockError(
-            `deadlock at virtual time ${(this.nowMs / 1000).toFixed(3)}s (seed ${this.seed}): the test is waiting but no event can ever wake it`,
-            this.blocked(),
-          );
-        }
-        if (next.time > limit) {
-          throw new SimulationError(
-            `virtual time limit of ${limit / 1000}s reached and the test has not finished`,
-            'virtual-time-limit',
-            this.blocked(),
-          );
-        }
-        if ((this.eventsRun & 63) === 0 && realNow() > realDeadline) {
-          throw new SimulationError(
-            `real-time limit of ${options.realTimeLimitMs! / 1000}s reached at virtual time ${(this.nowMs / 1000).toFixed(3)}s (seed ${this.seed}) and the test has not finished`,
-            'real-time-limit',
-            this.blocked(),
-          );
-        }
-        this.queue.pop();
-        if (next.time > this.nowMs) {
-          this.nowMs = next.time;
-          sameTime = 0;
-        } else if (++sameTime > maxStuck) {
-          throw new SimulationError(
-            `${maxStuck} events ran without virtual time advancing ${this.describeCurrent()}: a busy loop (e.g. sleep(0) or a zero-delay timer re-armed forever)`,
-            'busy-loop',
-          );
-        }
-        if (!next.passive) this.activeEvents--;
-        next.cancelled = true;
-        const owner = next.owner;
-        this.current = owner;
-        this.eventsRun++;
-        try {
-          if (next.timer) this.record('timer', owner!.name, next.label!);
-          if (owner && this.nodeContext) this.nodeContext.run(owner.name, runEvent, next);
-          else next.fn.call(next.target);
-        } catch (error) {
-          const where = owner ? `node ${owner.name}` : 'the harness';
-          this.fail(
-            withContext(error, `${where} threw at virtual time ${(this.nowMs / 1000).toFixed(3)}s`),
-          );
-        }
-        return undefined;
-      };
-      return await new Promise<T>((resolve, reject) => {
-        let over = false;
-        let batch: NodeJS.Immediate[] = [];
-        let left = 0;
-        const end = (settle: () => void) => {
-          over = true;
-          for (const handle of batch) real.clearImmediate(handle);
-          settle();
-        };
-        const tick = () => {
-          left--;
-          if (over) return;
-          try {
-            const outcome = step();
-            if (outcome) end(() => resolve(outcome.value));
-          } catch (error) {
-            end(() => reject(error));
-          }
-          if (!over && left === 0) refill();
-        };
-        const refill = () => {
-          batch = [];
-          left = EVENTS_PER_BATCH;
-          for (let i = 0; i < EVENTS_PER_BATCH; i++) batch.push(real.setImmediate(tick));
-        };
-        refill();
-      });
+      return await new Run<T>(this, options).start(body);
     } finally {
-      process.off('unhandledRejection', onUnhandled);
-      uninstall();
-      release?.();
-      // Promise hooks stay on while any AsyncLocalStorage is enabled: off again for the next run.
-      this.nodeContext?.disable();
-      this.nodeContext = undefined;
-      if (Simulator.active === this) Simulator.active = undefined;
-      this.running = false;
+      session.close();
+      this.session = undefined;
       this.current = undefined;
       this.queue.clear();
       this.activeEvents = 0;
     }
   }
 
-  /** Runs `fn` as code of node `name` (an RPC handler on its server), for console attribution. */
-  runAs<T, R>(name: string, fn: (this: T) => R, target?: T): R {
-    return this.nodeContext
-      ? this.nodeContext.run(name, () => fn.call(target as T))
-      : fn.call(target as T);
+  /**
+   * For the run loop, after each event and the promise jobs it caused: runs the checks (see
+   * afterEachEvent), then throws the failure reported through fail(), if any.
+   */
+  checkAfterEvent(): void {
+    if (this.observers.length > 0 && !this.failure) this.runObservers();
+    if (this.failure) throw this.failure;
   }
 
-  /** Sends console output into the trace; returns the function that puts the console back. */
-  private captureConsole(): () => void {
-    const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
-    const saved = methods.map((m) => console[m]);
-    for (const m of methods) {
-      console[m] = (...args: unknown[]) =>
-        this.record(
-          'console',
-          this.nodeContext?.getStore() ?? this.current?.name ?? 'test',
-          format(...args),
-        );
+  /**
+   * For the run loop: the event due next, or undefined if no event can ever wake the test (the
+   * queue is empty, or holds only passive events).
+   */
+  nextEvent(): SimEvent | undefined {
+    this.queue.skipCancelled();
+    const next = this.queue.peek();
+    return next && this.activeEvents !== 0 ? next : undefined;
+  }
+
+  /** For the run loop: takes `event` (nextEvent()'s) off the queue, moves the clock to it and runs it. */
+  runEvent(event: SimEvent): void {
+    this.queue.pop();
+    if (event.time > this.nowMs) this.nowMs = event.time;
+    if (!event.passive) this.activeEvents--;
+    event.cancelled = true;
+    const owner = event.owner;
+    this.current = owner;
+    this.eventsRun++;
+    try {
+      if (event.timer) this.record('timer', owner!.name, event.label!);
+      const nodeContext = this.session!.nodeContext;
+      if (owner && nodeContext) nodeContext.run(owner.name, callEvent, event);
+      else event.fn.call(event.target);
+    } catch (error) {
+      const where = owner ? `node ${owner.name}` : 'the harness';
+      this.fail(
+        withContext(error, `${where} threw at virtual time ${(this.nowMs / 1000).toFixed(3)}s`),
+      );
     }
-    return () => methods.forEach((m, i) => (console[m] = saved[i]));
+  }
+
+  /** Runs `fn` as code of node `name` (an RPC handler on its server), for console attribution. */
+  runAs<T, R>(name: string, fn: (this: T) => R, target?: T): R {
+    const nodeContext = this.session?.nodeContext;
+    return nodeContext ? nodeContext.run(name, () => fn.call(target as T)) : fn.call(target as T);
   }
 
   /**
@@ -604,21 +463,12 @@ function blockedLines(byNode: Map<string, string[]>): string[] {
   ];
 }
 
-function withContext(error: unknown, context: string): Error {
-  const e = error instanceof Error ? error : new Error(String(error));
-  if (!e.message.includes(context)) e.message = `${e.message} (${context})`;
-  return e;
-}
-
-/** Events run per batch of queued macrotasks (see run()); any number gives the same run. */
-const EVENTS_PER_BATCH = 64;
-
 /** The runtime of one incarnation of a node. Crash it and it goes silent for good. */
 export class NodeRuntime implements Runtime {
   private readonly waits = new Set<Wait>();
   private crashedFlag = false;
   private readonly rng: Rng;
-  readonly codec: Codec = codec;
+  readonly codec: WireCodec;
 
   constructor(
     readonly sim: Simulator,
@@ -626,6 +476,7 @@ export class NodeRuntime implements Runtime {
     readonly incarnation: number,
   ) {
     this.rng = sim.rng(`node/${name}/${incarnation}`);
+    this.codec = sim.codec;
   }
 
   get crashed(): boolean {
@@ -647,7 +498,7 @@ export class NodeRuntime implements Runtime {
     if (this.crashedFlag) return { cancel() {}, pending: false };
     // Timers are listed in blocked reports from the queue itself (owner + label), so they need no
     // separate wait registration; the event records the `timer` line before it calls fn.
-    return this.sim.enqueue(ms, fn, undefined, false, this, label, true);
+    return this.sim.enqueue(ms, fn, { owner: this, label, timer: true });
   }
 
   /** Registers a wait of this node until releaseWait; a crash removes it (a dead node is not blocked, it is gone). */
@@ -708,16 +559,6 @@ class SignalWaiter implements Wait {
   }
 }
 
-/** The signal whose wait() is running its promise's executor (it runs at once, in the constructor). */
-let waitingOn: SimSignal | undefined;
-
-/** The executor of every signal wait's promise: one function, not a closure per wait. */
-function startWaiting(resolve: () => void): void {
-  const signal = waitingOn!;
-  waitingOn = undefined;
-  signal.enlist(resolve);
-}
-
 class SimSignal implements Signal {
   private readonly waiting = new Set<SignalWaiter>();
 
@@ -732,18 +573,18 @@ class SimSignal implements Signal {
   }
 
   wait(): Promise<void> {
-    waitingOn = this; // eslint-disable-line @typescript-eslint/no-this-alias -- read at once by startWaiting, inside the Promise constructor
-    return new Promise(startWaiting);
+    return new Promise(this.enlist);
   }
 
-  enlist(resolve: () => void): void {
+  /** The executor of every wait's promise: one function per signal, not a closure per wait. */
+  private readonly enlist = (resolve: () => void): void => {
     const owner = this.owner;
     if (owner?.crashed) return;
     const waiter = new SignalWaiter(owner ? owner.name : 'test', this, resolve);
     if (owner) owner.holdWait(waiter);
     else this.sim.holdWait(waiter);
     this.waiting.add(waiter);
-  }
+  };
 
   notifyAll(): void {
     const wake = [...this.waiting];

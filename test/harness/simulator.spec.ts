@@ -197,6 +197,87 @@ describe('simulator', () => {
     expect(await new Simulator(2).run(async () => 'next')).to.equal('next');
   });
 
+  it('enqueue: an event runs its function on its target; passive events alone end in deadlock', async () => {
+    const sim = new Simulator(1);
+    const seen: string[] = [];
+    const target = { name: 'poll' };
+    let error: Error | undefined;
+    await sim
+      .run(async () => {
+        sim.enqueue(
+          5,
+          function (this: unknown) {
+            seen.push(`${(this as typeof target).name}@${sim.now()}`);
+          },
+          { target, passive: true },
+        );
+        await sim.node('tester').sleep(10);
+        sim.enqueue(5, () => seen.push('never'), { passive: true });
+        await harnessSignal(sim, 'nothing').wait();
+      })
+      .catch((e: Error) => (error = e));
+    expect(seen).to.deep.equal(['poll@5']);
+    expect(error).to.be.instanceOf(DeadlockError);
+    expect(error!.message).to.match(/deadlock at virtual time 0\.010s/);
+  });
+
+  it('enqueue: a node timer records its label when it fires, keeps the run going and dies with its node', async () => {
+    const sim = new Simulator(1, { keepTrace: true });
+    const n = sim.node('n1');
+    let error: Error | undefined;
+    await sim
+      .run(async () => {
+        sim.enqueue(1, () => {}, { owner: n, label: 'election timeout', timer: true });
+        sim.enqueue(50, () => {}, { owner: n, label: 'heartbeat', timer: true });
+        await sim.node('tester').sleep(2);
+        await harnessSignal(sim, 'a leader').wait();
+      })
+      .catch((e: Error) => (error = e));
+    const timers = sim.trace.records!.filter((r) => r.kind === 'timer');
+    expect(timers.map((r) => `${r.node} ${r.detail}@${r.time}`)).to.deep.equal([
+      'n1 election timeout@1',
+      'tester sleep@2',
+      'n1 heartbeat@50',
+    ]);
+    // A timer may wake whatever waits, so the deadlock is found once none is left.
+    expect(error!.message).to.match(/deadlock at virtual time 0\.050s/);
+    expect((error as DeadlockError).blocked).to.deep.equal(['test: waiting for a leader']);
+    const crashed = new Simulator(1);
+    const m = crashed.node('m');
+    const ran: string[] = [];
+    await crashed.run(async () => {
+      crashed.enqueue(5, () => ran.push('timer'), { owner: m, label: 't', timer: true });
+      m.crash();
+      await crashed.node('tester').sleep(10);
+    });
+    expect(ran).to.deep.equal([]);
+  });
+
+  it('Simulator.active is the simulator whose run is under way; runs cannot overlap', async () => {
+    const first = new Simulator(1);
+    const second = new Simulator(2);
+    expect(Simulator.active).to.equal(undefined);
+    let refused = '';
+    await first.run(async () => {
+      expect(Simulator.active).to.equal(first);
+      await second.run(async () => 'never').catch((e: Error) => (refused = e.message));
+      await first.node('tester').sleep(1);
+    });
+    expect(refused).to.match(/runs must not overlap/);
+    expect(Simulator.active).to.equal(undefined);
+    // The refused simulator is not left half-started: it runs once the other has finished.
+    expect(await second.run(async () => 'second')).to.equal('second');
+  });
+
+  it("every simulator has a codec of its own, also its nodes' runtime.codec", () => {
+    const a = new Simulator(1);
+    const b = new Simulator(1);
+    expect(a.codec).to.not.equal(b.codec);
+    expect(a.node('x').codec).to.equal(a.codec);
+    const value = { term: 3, entries: [[1, 'x'.repeat(100)]], ok: true };
+    expect(b.codec.decode(a.codec.encode(value))).to.deep.equal(value);
+  });
+
   describe('deadlock detection', () => {
     it('fails at once when the body waits on something nothing can signal', async () => {
       const sim = new Simulator(7);
