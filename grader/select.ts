@@ -71,7 +71,7 @@ function unknownLab(arg: string, reg: Registry): UsageError {
     ...new Set(reg.parts.flatMap((p) => [`lab${p.id.toLowerCase()}`, `lab${p.lab}`])),
   ];
   const close = suggestTests(arg.toLowerCase(), names).filter(
-    (n) => editDistance(arg.toLowerCase(), n) <= 2,
+    (n) => editDistance(arg.toLowerCase(), n) <= 1,
   );
   const hint = close.length > 0 ? `did you mean ${close.join(' or ')}? ` : '';
   return new UsageError(`unknown lab "${arg}": ${hint}name ${partWords(reg)}`);

@@ -37,10 +37,13 @@ export const EXCLUDED_TESTS = [
   'test/shardctrler/variants.spec.ts', // the buggy controllers in impls/
   'test/shardkv/', // the reference sharded service's state and its buggy variants
   'test/support/variants.ts', // the variants specs' runner (impls/ against the reference)
+  'test/grader/checks.spec.ts', // check ids end to end, on buggy variants (impls/)
   'test/grader/shrink.spec.ts', // shrinks a buggy variant's failing swarm seed (impls/)
   'test/grader/swarm-part.spec.ts', // grades a buggy key/value service on the swarm (impls/)
   'test/learner/reference.spec.ts', // --reference needs the reference
   'test/learner/student.spec.ts', // packs this edition
+  'test/ours/swarm-levels.spec.ts', // the swarm's levels on the reference and its variants
+  'test/ours/impls/', // a 2B-only Raft made from the reference
 ];
 
 /** README.md sections that make the learners' README, in this order. */
