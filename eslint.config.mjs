@@ -72,7 +72,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/harness/**', '**/harness'],
+              group: ['**/harness/**', '**/harness', '**/engine/**', '**/checker/**'],
               allowTypeImports: true,
               message:
                 'Code under test may import only types from the harness (import type ...); everything else is injected.',

@@ -14,7 +14,7 @@ import {
   parseHistory,
   type Model,
   type Operation,
-} from '../harness/linearizability';
+} from '../checker';
 import {
   fixturesDir,
   medianTiming,
@@ -148,7 +148,7 @@ function sideBySideTable(rows: SideBySideRow[], withBefore: boolean): string[] {
   return [
     "Each workload as a whole process, side by side in this run: porcupine's own tests (its `go test -c` binary, `-test.run ...`: parsing",
     'and checking, its verdicts asserted) against `npm run check-history -- FILES` (npm, Node start, parsing, checking) and the same',
-    'without npm (`node dist/harness/linearizability/cli.js FILES`). Median of ' +
+    'without npm (`node dist/checker/cli.js FILES`). Median of ' +
       `${ROUNDS}` +
       ' rounds (1 for the unpartitioned logs), rounds',
     'alternating; wall seconds, with CPU seconds (user + system, all threads) in brackets. Ratios below 1: we are faster.',
@@ -215,9 +215,7 @@ function startCosts(rows: SideBySideRow[]): string[] {
 
 /** Search iterations of another checkout's checker (CHECKER_BEFORE) on the same files: machine-independent effort. */
 function iterationsOf(checkout: string, family: 'etcd' | 'kv', cases: Case[]): number {
-  const lib = require(
-    path.join(checkout, 'dist', 'harness', 'linearizability'),
-  ) as typeof import('../harness/linearizability');
+  const lib = require(path.join(checkout, 'dist', 'checker')) as typeof import('../checker');
   const model: Model<any, any, any> = family === 'etcd' ? lib.casRegisterModel : lib.kvModel;
   return cases.reduce(
     (sum, c) =>

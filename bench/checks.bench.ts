@@ -3,9 +3,9 @@
 // measured in one process by switching the defaults that only benchmarks touch (oracleDefaults,
 // networkDefaults). Run with `npm run bench -- checks`.
 import { executeRun } from '../labs/run';
-import { oracleDefaults } from '../harness/fixtures/raft-oracle';
+import { oracleDefaults } from '../labs/lab2/raft-oracle';
 import { Implementation } from '../harness/impl';
-import { LATENCY_MAX_MS, LATENCY_MIN_MS, networkDefaults } from '../harness/rpc/network';
+import { LATENCY_MAX_MS, LATENCY_MIN_MS, networkDefaults } from '../engine/rpc/network';
 import { type LabPart, type RunResult, type Scenario } from '../harness/scenario';
 import { partTests } from '../labs';
 import { GO as GO_KV } from './kvraft.bench';

@@ -3,7 +3,7 @@
 // (one walk: check, count, copy); a save's encode as it was (validate + library) against the
 // one-walk writer. Both paths are still in the codec (the old one takes whatever the fast paths
 // do not), so the comparison needs no old build. CPU time, alternating rounds, medians.
-import { WireCodec } from '../harness/codec';
+import { WireCodec } from '../engine/codec';
 
 /** One codec for every call, reused as a simulator reuses its own. */
 const codec = new WireCodec();

@@ -9,12 +9,12 @@
 import { executeRun } from '../labs/run';
 import { fork } from 'node:child_process';
 import * as os from 'node:os';
-import * as codec from '../harness/codec';
-import { observeChecks } from '../harness/fixtures/kv-check';
-import { oracleDefaults } from '../harness/fixtures/raft-oracle';
+import * as codec from '../engine/codec';
+import { observeChecks } from '../labs/lab3/kv-check';
+import { oracleDefaults } from '../labs/lab2/raft-oracle';
 import { Implementation } from '../harness/impl';
-import { Persister } from '../harness/persister';
-import { Trace } from '../harness/sim/trace';
+import { Persister } from '../engine/persister';
+import { Trace } from '../engine/sim/trace';
 import { findScenario } from '../labs';
 import { fmt } from './kv-runs';
 import { profileLayers } from './profile';

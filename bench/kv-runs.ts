@@ -2,7 +2,7 @@
 // each with the linearizability checker's real time and the operations it checked during that run,
 // and the number format of their tables.
 import { executeRun } from '../labs/run';
-import { observeChecks } from '../harness/fixtures/kv-check';
+import { observeChecks } from '../labs/lab3/kv-check';
 import type { Implementation } from '../harness/impl';
 import { type RunResult, type Scenario } from '../harness/scenario';
 

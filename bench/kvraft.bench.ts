@@ -4,7 +4,7 @@
 // whole run's real and CPU time. Run with `npm run bench -- kvraft`.
 import { executeRun } from '../labs/run';
 import * as os from 'node:os';
-import { SPEED_OPS } from '../harness/fixtures/kv-generic';
+import { SPEED_OPS } from '../labs/lab3/kv-generic';
 import { Implementation } from '../harness/impl';
 import { findScenario, partTests } from '../labs';
 import { fmt, runWithChecks } from './kv-runs';
@@ -17,7 +17,7 @@ const SEED = 1;
 /** Profile layers (bench/profile.ts) that are about moving bytes rather than simulating. */
 const BYTES_LAYERS = [
   'MessagePack encode/decode (library)',
-  'persister copies (harness/persister)',
+  'persister copies (engine/persister)',
   'garbage collection',
 ];
 

@@ -1,6 +1,6 @@
 // Side by side with porcupine (the Go checker), in one run: each workload as a whole process,
 // porcupine's own tests against `npm run check-history` (process start, parsing and checking
-// included; and the same without npm, `node dist/harness/linearizability/cli.js`), rounds
+// included; and the same without npm, `node dist/checker/cli.js`), rounds
 // alternating so a busy neighbour hurts both alike. Only run when
 // PORCUPINE_TEST names porcupine's test binary, built out of tree from its public repository:
 //   git clone https://github.com/anishathalye/porcupine && cd porcupine && go test -c -o porcupine.test
@@ -19,7 +19,7 @@ import { kvHistoryPair, type KvHistoryShape } from './kv-histories';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const FIXTURES = path.join(ROOT, 'test', 'data', 'porcupine');
-const CLI = path.join(ROOT, 'dist', 'harness', 'linearizability', 'cli.js');
+const CLI = path.join(ROOT, 'dist', 'checker', 'cli.js');
 /** Rounds per workload (the unpartitioned logs, 25 s for porcupine, get one). */
 export const ROUNDS = 5;
 
@@ -48,7 +48,7 @@ export interface SideBySideRow {
   goTest?: Timing;
   /** `npm run check-history -- FILES`, npm's start included. */
   ours: Timing;
-  /** `node dist/harness/linearizability/cli.js FILES`: the same run without npm. */
+  /** `node dist/checker/cli.js FILES`: the same run without npm. */
   oursNode: Timing;
   before?: Timing;
   /** Both checkers gave the expected verdicts (porcupine's tests passed; our statuses). */

@@ -6,7 +6,7 @@
 import * as os from 'node:os';
 import { Implementation } from '../harness/impl';
 import { partTests } from '../labs';
-import { CHALLENGE1_MAX_BYTES } from '../labs/lab4b';
+import { CHALLENGE1_MAX_BYTES } from '../labs/lab4/lab4b';
 import { fmt, runWithChecks } from './kv-runs';
 
 export const title = 'Sharded key/value service 4B (and 4A+4B together)';

@@ -1,8 +1,8 @@
 // Simulator and network throughput, and the start-up cost that decided how workers run code.
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { Simulator } from '../harness/sim/simulator';
-import { Network, Server, Service } from '../harness/rpc';
+import { Simulator } from '../engine/sim/simulator';
+import { Network, Server, Service } from '../engine/rpc';
 import type { ClientEnd } from '../harness/api';
 
 export const title = 'Simulator, network and start-up';

@@ -3,8 +3,8 @@
 // record's topic is the implementation's own (runtime.log) or is inferred from what it is: an RPC
 // by its method, a timer by its label, a crash, a partition or a lost message by its kind.
 import chalk, { type ChalkInstance } from 'chalk';
-import { formatRecord, type TraceKind, type TraceRecord } from '../harness/sim/trace';
-import { rpcText } from '../harness/rpc/abbrev';
+import { formatRecord, type TraceKind, type TraceRecord } from '../engine/sim/trace';
+import { rpcText } from '../engine/rpc/abbrev';
 import { visibleLength } from './table';
 
 export const TRACE_KINDS: readonly TraceKind[] = [

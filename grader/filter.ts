@@ -1,6 +1,6 @@
 // The filters of `grade replay` (--only kinds, --topics, --nodes, --from/--to), and what they did
 // not match: a filter that matches nothing says so instead of printing nothing without a word.
-import type { TraceKind, TraceRecord } from '../harness/sim/trace';
+import type { TraceKind, TraceRecord } from '../engine/sim/trace';
 import { topicOf } from './columns';
 
 export interface FilterOptions {

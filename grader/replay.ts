@@ -8,7 +8,7 @@ import type { Scenario } from '../harness/scenario';
 import type { LayerName } from '../harness/impl';
 import { defaultLevelOf, levelsOf } from '../labs';
 import { executeRun } from '../labs/run';
-import { formatRecord, type TraceKind, type TraceRecord } from '../harness/sim/trace';
+import { formatRecord, type TraceKind, type TraceRecord } from '../engine/sim/trace';
 import { allTests, layersFor, suggestTests, UsageError } from './select';
 import { renderColumns, traceLine, TOPICS, TRACE_KINDS } from './columns';
 import { failureText } from './protocol';

@@ -252,7 +252,9 @@ function failureBlock(
 export function codeLocation(error: string | undefined): string | undefined {
   for (const m of (error ?? '').matchAll(/^\s+at (?:.*? \()?(\/[^()\s]+\.ts:\d+:\d+)\)?$/gm)) {
     const file = m[1];
-    if (!/^(harness|labs|grader|node_modules)\//.test(path.relative(PROJECT_DIR, file)))
+    if (
+      !/^(harness|engine|checker|labs|grader|node_modules)\//.test(path.relative(PROJECT_DIR, file))
+    )
       return shortPath(file);
   }
   return undefined;

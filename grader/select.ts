@@ -12,7 +12,7 @@ import {
   testsOf,
   type Registry,
 } from '../labs';
-import { MAX_SEED, parseSeed } from '../harness/sim/rng';
+import { MAX_SEED, parseSeed } from '../engine/sim/rng';
 import { inLayerOrder, type LayerName } from '../harness/layers';
 
 /** Bad command-line input: one line, exit status 2. */

@@ -6,7 +6,7 @@
 //   stores in shared memory, and when it stops for the silence limit it prints where the trace
 //   stops (the last records, kept in a small shared ring) and kills the process, exit status 137.
 import { Worker } from 'node:worker_threads';
-import { real } from '../harness/sim/guard';
+import { real } from '../engine/sim/guard';
 
 const SLOTS = 8;
 const SLOT_BYTES = 400;

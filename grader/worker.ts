@@ -6,10 +6,10 @@
 // reached, so the parent can tell a busy loop from a slow run and say where it hung.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Simulator } from '../harness/sim/simulator';
-import { formatRecord, type TraceRecord } from '../harness/sim/trace';
-import { rpcText } from '../harness/rpc/abbrev';
-import { real, realNow } from '../harness/sim/guard';
+import { Simulator } from '../engine/sim/simulator';
+import { formatRecord, type TraceRecord } from '../engine/sim/trace';
+import { rpcText } from '../engine/rpc/abbrev';
+import { real, realNow } from '../engine/sim/guard';
 import { executeRun } from '../labs/run';
 import { registry } from './select';
 import { forgetModules } from './module-state';

@@ -6,12 +6,12 @@
 
 /** Every check, with what it asks of the implementation (one line each). */
 export const CHECKS = {
-  // Raft safety oracles (harness/fixtures/raft-oracle.ts), always on, beyond the course's checks.
+  // Raft safety oracles (labs/lab2/raft-oracle.ts), always on, beyond the course's checks.
   'election-safety': 'at most one server leads a term, over the whole run (across restarts)',
   'term-monotonicity': "a server's term never decreases, also across a restart",
   'leader-append-only': "a leader's start() indices only grow within its term",
   'leader-completeness': 'a new leader holds every entry committed in an earlier term',
-  // The tester's appliers (harness/fixtures/raft-appliers.ts).
+  // The tester's appliers (labs/lab2/raft-appliers.ts).
   'monotonic-apply':
     'an incarnation applies each index once, in order, and no snapshot takes it back',
   'apply-error':
@@ -51,12 +51,12 @@ export const CHECKS = {
   'shard-deletion': 'a group deletes the shards it no longer owns (challenge 1)',
   'shard-availability':
     'exactly the shards that can be served are, while a group is down or a migration is pending',
-  // How the simulator stops a run (harness/sim/simulator.ts) or the run ends otherwise.
+  // How the simulator stops a run (engine/sim/simulator.ts) or the run ends otherwise.
   deadlock: 'the test waits for something no event can ever bring about',
   'virtual-time-limit': 'the test finishes within its virtual-time limit',
   'busy-loop': 'virtual time advances (no endless loop of zero-delay events)',
   determinism:
-    'no real time, real timers or unseeded randomness in code under simulation (harness/sim/guard.ts)',
+    'no real time, real timers or unseeded randomness in code under simulation (engine/sim/guard.ts)',
   'implementation-threw': 'no exception escapes the implementation (the message says where)',
   // The grader's own verdicts on a run it could not finish.
   hung: 'the run finishes within the real-time limit, and its worker keeps responding',

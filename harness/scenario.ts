@@ -2,10 +2,10 @@
 // both run it through runScenario(), which gives it a fresh simulation for one seed.
 import type { Implementation } from './impl';
 import type { CheckId } from './checks';
-import { SimulationError, Simulator, type StopReason } from './sim/simulator';
-import type { Rng } from './sim/rng';
-import type { TraceRecord } from './sim/trace';
-import { DeterminismViolation, realNow } from './sim/guard';
+import { SimulationError, Simulator, type StopReason } from '../engine/sim/simulator';
+import type { Rng } from '../engine/sim/rng';
+import type { TraceRecord } from '../engine/sim/trace';
+import { DeterminismViolation, realNow } from '../engine/sim/guard';
 
 /**
  * A lab part's id (`2A`), or `SWARM` for the swarm tests. The parts themselves are described in the

@@ -5,15 +5,15 @@
 // README.md, "Adding a lab part".
 import type { Scenario } from '../harness/scenario';
 import type { LayerName } from '../harness/layers';
-import { scenarios as lab2a } from './lab2a';
-import { scenarios as lab2b } from './lab2b';
-import { scenarios as lab2c } from './lab2c';
-import { scenarios as lab2d } from './lab2d';
-import { scenarios as lab3a } from './lab3a';
-import { scenarios as lab3b } from './lab3b';
-import { scenarios as lab4a, ours as ours4a } from './lab4a';
-import { scenarios as lab4b } from './lab4b';
-import { deleteScenarios3A, deleteScenarios3B } from './kv-delete';
+import { scenarios as lab2a } from './lab2/lab2a';
+import { scenarios as lab2b } from './lab2/lab2b';
+import { scenarios as lab2c } from './lab2/lab2c';
+import { scenarios as lab2d } from './lab2/lab2d';
+import { scenarios as lab3a } from './lab3/lab3a';
+import { scenarios as lab3b } from './lab3/lab3b';
+import { scenarios as lab4a, ours as ours4a } from './lab4/lab4a';
+import { scenarios as lab4b } from './lab4/lab4b';
+import { deleteScenarios3A, deleteScenarios3B } from './lab3/kv-delete';
 import { scenarios as elections } from './ours/raft-elections';
 import { scenarios as crashPoints } from './ours/raft-crash-points';
 import { kvSwarm, raftSwarm } from './ours/families';

@@ -5,7 +5,7 @@
 // change the run or its fingerprint.
 import { Implementation, type LayerName } from '../harness/impl';
 import { runScenario, type RunParams, type RunResult } from '../harness/scenario';
-import type { TraceRecord } from '../harness/sim/trace';
+import type { TraceRecord } from '../engine/sim/trace';
 import { findScenario, loadRegistry, type Registry } from '.';
 
 export interface RunSpec {

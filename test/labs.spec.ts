@@ -6,7 +6,7 @@
 import { loadRegistry, testsOf } from '../labs';
 import { executeRun } from '../labs/run';
 import { DEFAULT_IMPL_DIR, resolveImplDir } from '../harness/impl';
-import { parseSeed } from '../harness/sim/rng';
+import { parseSeed } from '../engine/sim/rng';
 import { prepareImpl } from '../grader/impls';
 
 const seed = process.env.LAB_SEED ? parseSeed(process.env.LAB_SEED) : 1;

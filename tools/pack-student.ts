@@ -12,6 +12,8 @@ const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
 /** Top-level entries of the project that go into the edition (anything else stays out). */
 const INCLUDED = [
+  'engine',
+  'checker',
   'harness',
   'labs',
   'grader',

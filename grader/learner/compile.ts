@@ -11,6 +11,7 @@ import type * as TS from 'typescript';
 /** The project root (this file runs from dist/grader/learner). */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..');
 const HARNESS = path.join(PROJECT_ROOT, 'harness');
+const ENGINE = path.join(PROJECT_ROOT, 'engine');
 /** Where compiled learner directories go: one folder per source directory. */
 export const CACHE_ROOT = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'dslab', 'impl');
 
@@ -80,7 +81,9 @@ export function cacheDirFor(dir: string): string {
 /** What the output depends on: the sources, the harness types they import, the compiler. */
 function stampOf(files: string[]): string {
   const tsVersion = (require('typescript/package.json') as { version: string }).version;
-  const inputs = [...files, ...typeScriptFiles(HARNESS)].map((f) => {
+  // The harness's types name the engine's (api.ts re-exports some).
+  const harnessTypes = [...typeScriptFiles(HARNESS), ...typeScriptFiles(ENGINE)];
+  const inputs = [...files, ...harnessTypes].map((f) => {
     const s = fs.statSync(f);
     return `${f} ${s.size} ${s.mtimeMs}`;
   });

@@ -6,8 +6,8 @@
 // The linearizability checker sees the same history, but it may time out on a large one, and its
 // verdict does not say which write went wrong; this check always ends and names it.
 import { fail } from '../../harness/scenario';
-import type { KvOperation } from '../../harness/fixtures/kv-history';
-import { abbreviate } from '../../harness/fixtures/kv-history';
+import type { KvOperation } from '../lab3/kv-history';
+import { abbreviate } from '../lab3/kv-history';
 
 export const keyName = (k: number): string => `k${k}`;
 

@@ -13,14 +13,14 @@
 // its 3B plan without snapshots. A plan can be given instead of drawn (RunOptions.params.plan, as
 // `grade shrink` finds it).
 import { fail, type Scenario, type TestContext } from '../../harness/scenario';
-import { Rng } from '../../harness/sim/rng';
+import { Rng } from '../../engine/sim/rng';
 import type { Clerk } from '../../harness/contracts/kvraft';
-import type { CrashPoint } from '../../harness/fixtures/crash-points';
-import { KVCluster } from '../../harness/fixtures/kv';
-import { checkSizes } from '../../harness/fixtures/kv-generic';
-import { appendElement, KVOps, type History } from '../../harness/fixtures/kv-history';
-import { checkLinearizable } from '../../harness/fixtures/kv-check';
-import { background } from '../../harness/fixtures/raft-scenario';
+import type { CrashPoint } from '../lab2/crash-points';
+import { KVCluster } from '../lab3/kv';
+import { checkSizes } from '../lab3/kv-generic';
+import { appendElement, KVOps, type History } from '../lab3/kv-history';
+import { checkLinearizable } from '../lab3/kv-check';
+import { background } from '../lab2/raft-scenario';
 import * as faults from './swarm-faults';
 import type { FaultKnobs, NetworkKnobs, SwarmFault, SwarmWorld } from './swarm-faults';
 import { checkExactlyOnce, keyName } from './kv-swarm-checks';

@@ -3,8 +3,8 @@
 // states the ported tests never do, e.g.
 //   npm run grade -- 2c --run VoteCrash -n 50
 import type { Scenario } from '../../harness/scenario';
-import { RAFT_ELECTION_TIMEOUT_MS } from '../../harness/fixtures/raft';
-import { raftTest } from '../../harness/fixtures/raft-scenario';
+import { RAFT_ELECTION_TIMEOUT_MS } from '../lab2/raft';
+import { raftTest } from '../lab2/raft-scenario';
 
 const ROUNDS = 12;
 

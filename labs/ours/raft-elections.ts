@@ -2,8 +2,8 @@
 //   npm run grade -- 2a --run StableTerm -n 50
 import type { Scenario, TestContext } from '../../harness/scenario';
 import { TestFailure } from '../../harness/scenario';
-import { RAFT_ELECTION_TIMEOUT_MS, type RaftCluster } from '../../harness/fixtures/raft';
-import { raftTest } from '../../harness/fixtures/raft-scenario';
+import { RAFT_ELECTION_TIMEOUT_MS, type RaftCluster } from '../lab2/raft';
+import { raftTest } from '../lab2/raft-scenario';
 
 const ROUNDS = 25;
 /** How long each new leader is watched: longer than any election timeout of the lab (≤ 1 s). */

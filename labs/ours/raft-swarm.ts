@@ -14,10 +14,10 @@
 // is its 2D plan without what the level lacks. A plan can be given instead of drawn
 // (RunOptions.params.plan): that is how `grade shrink` replays the smaller schedules it finds.
 import type { Scenario, TestContext } from '../../harness/scenario';
-import { Rng } from '../../harness/sim/rng';
-import { makeRaftCluster, type RaftCluster } from '../../harness/fixtures/raft';
-import type { CrashPoint } from '../../harness/fixtures/crash-points';
-import { background } from '../../harness/fixtures/raft-scenario';
+import { Rng } from '../../engine/sim/rng';
+import { makeRaftCluster, type RaftCluster } from '../lab2/raft';
+import type { CrashPoint } from '../lab2/crash-points';
+import { background } from '../lab2/raft-scenario';
 import * as faults from './swarm-faults';
 import { atLeast, RAFT_SWARM_LEVELS, runLevel, type RaftSwarmLevel } from './levels';
 import type { FaultKnobs, NetworkKnobs, SwarmFault as Fault, SwarmWorld } from './swarm-faults';

@@ -4,9 +4,9 @@
 // leader, partial and one-way cuts, crashes now or at crash points), how each fault reads in the
 // output, and how a schedule is played against a cluster (SwarmWorld: what a fixture must offer).
 import type { TestContext } from '../../harness/scenario';
-import type { Rng } from '../../harness/sim/rng';
-import type { CrashPoint } from '../../harness/fixtures/crash-points';
-import { background } from '../../harness/fixtures/raft-scenario';
+import type { Rng } from '../../engine/sim/rng';
+import type { CrashPoint } from '../lab2/crash-points';
+import { background } from '../lab2/raft-scenario';
 
 export const PATTERNS = ['split', 'bridge', 'isolate-leader', 'partial', 'one-way'] as const;
 export type Pattern = (typeof PATTERNS)[number];

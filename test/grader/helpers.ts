@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Rng } from '../../harness/sim/rng';
+import { Rng } from '../../engine/sim/rng';
 import type { GradeFile } from '../../grader/results';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');

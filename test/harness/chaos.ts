@@ -1,8 +1,8 @@
 // A randomised workload for determinism checks: five nodes calling each other at random over an
 // unreliable network with long reordering, while the scenario partitions, crashes and restarts
 // them. Runnable as a script: `node dist/test/harness/chaos.js SEED` prints its fingerprint.
-import { Simulator, type NodeRuntime } from '../../harness/sim/simulator';
-import { Network, Server, Service } from '../../harness/rpc';
+import { Simulator, type NodeRuntime } from '../../engine/sim/simulator';
+import { Network, Server, Service } from '../../engine/rpc';
 import type { ClientEnd } from '../../harness/api';
 
 export interface ChaosResult {

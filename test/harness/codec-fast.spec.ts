@@ -3,7 +3,7 @@
 // receiver what decoding them gives (same types, prototypes, key order, -0 as 0, lone surrogates as
 // the decoder returns them), sharing no object with the sender; rejections carry the same message.
 import { expect } from 'chai';
-import { decode, encode, encodeSlowly, pack } from '../../harness/codec';
+import { decode, encode, encodeSlowly, pack } from '../../engine/codec';
 
 /** A small seeded generator (xorshift32), so that a failure names a reproducible case. */
 class Gen {

@@ -1,8 +1,8 @@
 // The codec: faithful round trips of every supported kind, and a clear, located error for
 // everything that could not cross a wire unchanged.
 import { expect } from 'chai';
-import { decode, encode } from '../../harness/codec';
-import { Persister } from '../../harness/persister';
+import { decode, encode } from '../../engine/codec';
+import { Persister } from '../../engine/persister';
 
 const roundTrip = (v: unknown) => decode(encode(v));
 

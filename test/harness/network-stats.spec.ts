@@ -1,13 +1,13 @@
 // The unreliable network's numbers, measured over many calls and compared with the semantics the
-// header of harness/rpc/network.ts states (labrpc's: each of request and reply lost with p = 0.1
+// header of engine/rpc/network.ts states (labrpc's: each of request and reply lost with p = 0.1
 // when unreliable, the delays' ranges, long reordering's share and length), with the latency beyond
 // labrpc switched off, and then the latency alone. Tolerances are about 4.5 standard deviations,
 // so a correct network fails one of these checks far less than once in 10,000 runs; they are
 // deterministic per seed.
 import { expect } from 'chai';
-import { Simulator } from '../../harness/sim/simulator';
-import { Network, Server, Service } from '../../harness/rpc';
-import { LATENCY_MAX_MS, LATENCY_MIN_MS } from '../../harness/rpc/network';
+import { Simulator } from '../../engine/sim/simulator';
+import { Network, Server, Service } from '../../engine/rpc';
+import { LATENCY_MAX_MS, LATENCY_MIN_MS } from '../../engine/rpc/network';
 
 const CALLS = 20_000;
 

@@ -1,7 +1,7 @@
 // The network's behaviour, after the course's own labrpc self-tests, all in virtual time.
 import { expect } from 'chai';
-import { Simulator } from '../../harness/sim/simulator';
-import { Network, Server, Service } from '../../harness/rpc';
+import { Simulator } from '../../engine/sim/simulator';
+import { Network, Server, Service } from '../../engine/rpc';
 
 function junkService(sim: Simulator, seen: unknown[] = []) {
   const node = sim.node('server');

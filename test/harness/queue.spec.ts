@@ -1,6 +1,6 @@
-// harness/sim/queue.ts: the event heap pops in (time, seq) order whatever the pushes and pops in between.
+// engine/sim/queue.ts: the event heap pops in (time, seq) order whatever the pushes and pops in between.
 import { expect } from 'chai';
-import { EventQueue, type QueuedEvent } from '../../harness/sim/queue';
+import { EventQueue, type QueuedEvent } from '../../engine/sim/queue';
 
 /** A small seeded generator: rand(n) is an integer in [0, n). */
 function lcg(seed: number): (n: number) => number {

@@ -6,9 +6,9 @@ import {
   SimulationError,
   Simulator,
   harnessSignal,
-} from '../../harness/sim/simulator';
-import { Network, Server, Service } from '../../harness/rpc';
-import { parseSeed, Rng } from '../../harness/sim/rng';
+} from '../../engine/sim/simulator';
+import { Network, Server, Service } from '../../engine/rpc';
+import { parseSeed, Rng } from '../../engine/sim/rng';
 
 describe('simulator', () => {
   it('runs sleeps in virtual time, in (time, sequence) order', async () => {

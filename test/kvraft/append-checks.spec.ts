@@ -4,7 +4,7 @@
 // with an element dropped, repeated, moved, or with its digits disturbed (leading zeros, a
 // neighbour's number, a broken tail), where the prefix scan could go wrong.
 import { expect } from 'chai';
-import { appendElement, checkClntAppends, OwnValue } from '../../harness/fixtures/kv-history';
+import { appendElement, checkClntAppends, OwnValue } from '../../labs/lab3/kv-history';
 import { mulberry32 } from '../linearizability/helpers';
 
 /** The course's check: indexOf and lastIndexOf of every element. */

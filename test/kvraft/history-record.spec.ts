@@ -4,7 +4,7 @@
 // and what is recorded must not change. The reference here is the async wrapper it replaced.
 import { expect } from 'chai';
 import type { Clerk } from '../../harness/contracts/kvraft';
-import { KVOps } from '../../harness/fixtures/kv-history';
+import { KVOps } from '../../labs/lab3/kv-history';
 import type { TestContext } from '../../harness/scenario';
 
 /** The wrapper KVOps.record replaced, for get: one async function awaiting the clerk. */

@@ -2,7 +2,7 @@
 // exactly what the codec makes of [...map], whatever changed, while encoding only the pairs that changed.
 import { expect } from 'chai';
 import type { Codec } from '../../harness/api';
-import { codec } from '../../harness/codec';
+import { codec } from '../../engine/codec';
 import { PairEncodings } from '../../src/kvraft/pair-encodings';
 import { Frame } from '../../src/raft/frame';
 

@@ -1,7 +1,7 @@
 // The key/value state machine on its own: operations, duplicate detection, delete, and the
 // snapshot image (which must carry the duplicate table).
 import { expect } from 'chai';
-import { codec } from '../../harness/codec';
+import { codec } from '../../engine/codec';
 import { fromCommand, KVStore, toCommand, type Op } from '../../src/kvraft';
 
 const op = (kind: Op['kind'], key: string, value: string, clientId: number, seq: number): Op => ({

@@ -7,10 +7,10 @@ import { expect } from 'chai';
 import * as path from 'node:path';
 import { Implementation } from '../../harness/impl';
 import { runScenario } from '../../harness/scenario';
-import { Rng } from '../../harness/sim/rng';
+import { Rng } from '../../engine/sim/rng';
 import { describeKvKnobs, drawKvKnobs, drawKvPlan, TestSwarmKV } from '../../labs/ours/kv-swarm';
 import { checkExactlyOnce } from '../../labs/ours/kv-swarm-checks';
-import type { KvOperation } from '../../harness/fixtures/kv-history';
+import type { KvOperation } from '../../labs/lab3/kv-history';
 import { describeVariants } from '../support/variants';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');

@@ -80,7 +80,7 @@ describe('student edition (npm run pack:student)', function () {
       'starter/raft/raft.ts',
       'starter/kvraft/server.ts',
       'grader/cli.ts',
-      'labs/lab2a.ts',
+      'labs/lab2/lab2a.ts',
       'tools/new-lab.ts',
       'package-lock.json',
     ])

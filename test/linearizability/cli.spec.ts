@@ -5,10 +5,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { formatHistoryJsonl } from '../../harness/linearizability';
+import { formatHistoryJsonl } from '../../checker';
 import { FIXTURES, kv, REPO_ROOT, requireFixtures } from './helpers';
 
-const CLI = path.join(REPO_ROOT, 'dist', 'harness', 'linearizability', 'cli.js');
+const CLI = path.join(REPO_ROOT, 'dist', 'checker', 'cli.js');
 
 function run(...args: string[]) {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });

@@ -3,14 +3,9 @@
 // search's merged entry order against one sort of all calls and returns.
 import * as fs from 'node:fs';
 import { expect } from 'chai';
-import {
-  eventsToOperations,
-  parseHistory,
-  type HistoryEvent,
-  type Operation,
-} from '../../harness/linearizability';
-import { matchKvEdnLine, scanKvEdnLine } from '../../harness/linearizability/formats';
-import { entryOrder } from '../../harness/linearizability/search';
+import { eventsToOperations, parseHistory, type HistoryEvent, type Operation } from '../../checker';
+import { matchKvEdnLine, scanKvEdnLine } from '../../checker/formats';
+import { entryOrder } from '../../checker/search';
 import { kvFiles, mulberry32, requireFixtures } from './helpers';
 
 /** The plain reading of an EDN log: the pattern on every line, events paired by process, then operations. */

@@ -6,12 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
-import {
-  casRegisterModel,
-  checkOperations,
-  kvModel,
-  parseHistory,
-} from '../../harness/linearizability';
+import { casRegisterModel, checkOperations, kvModel, parseHistory } from '../../checker';
 import { etcdFiles, FIXTURES, kvFiles, requireFixtures } from './helpers';
 
 describe('linearizability: porcupine fixtures', function () {

@@ -10,7 +10,7 @@ import type {
   KvOutput,
   Model,
   Operation,
-} from '../../harness/linearizability';
+} from '../../checker';
 
 /** The repository root (this file runs from dist/test/linearizability). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');

@@ -11,7 +11,7 @@ import {
   type KvInput,
   type KvOutput,
   type Operation,
-} from '../../harness/linearizability';
+} from '../../checker';
 import { kv, kvOpen, randomKvHistory, registerModel, type RegisterInput } from './helpers';
 
 const put = (key: string, value: string): KvInput => ({ op: 'put', key, value });

@@ -11,8 +11,8 @@ import {
   type KvState,
   type Model,
   type Operation,
-} from '../../harness/linearizability';
-import { KvKeyModel } from '../../harness/linearizability/models/kv-key';
+} from '../../checker';
+import { KvKeyModel } from '../../checker/models/kv-key';
 import { mulberry32, randomKvCrashHistory, randomKvHistory } from './helpers';
 
 type KvOp = Operation<KvInput, KvOutput>;

@@ -3,13 +3,7 @@
 // whole text out, on chains whose links were read (and so remembered) at random points, with
 // candidate strings changed before, at and after the remembered link.
 import { expect } from 'chai';
-import {
-  extend,
-  sameText,
-  spells,
-  textOf,
-  type Text,
-} from '../../harness/linearizability/models/kv-text';
+import { extend, sameText, spells, textOf, type Text } from '../../checker/models/kv-text';
 import { mulberry32 } from './helpers';
 
 describe('linearizability: kv texts', () => {

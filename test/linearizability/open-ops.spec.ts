@@ -13,7 +13,7 @@ import {
   type CasState,
   type Model,
   type Operation,
-} from '../../harness/linearizability';
+} from '../../checker';
 import { kv, kvOpen, randomCasHistory, randomKvCrashHistory } from './helpers';
 
 type Ops = Operation<any, any>[];

@@ -16,7 +16,7 @@ import {
   type KvOutput,
   type Model,
   type Operation,
-} from '../../harness/linearizability';
+} from '../../checker';
 import { etcdFiles, kvFiles, randomKvHistory, requireFixtures } from './helpers';
 
 type Ops = Operation<any, any>[];

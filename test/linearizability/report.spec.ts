@@ -12,8 +12,8 @@ import {
   renderHtmlReport,
   writeHtmlReport,
   type KvInput,
-} from '../../harness/linearizability';
-import { buildReportData } from '../../harness/linearizability/report-data';
+} from '../../checker';
+import { buildReportData } from '../../checker/report-data';
 import { FIXTURES, kv, requireFixtures } from './helpers';
 import { launchChromium, useChromium } from '../support/browser';
 

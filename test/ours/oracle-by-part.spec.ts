@@ -1,10 +1,10 @@
-// The Raft safety oracles by part (harness/fixtures/raft-oracle.ts): before 2C nothing persists, so
+// The Raft safety oracles by part (labs/lab2/raft-oracle.ts): before 2C nothing persists, so
 // a restart that forgets the term, the vote or the log is no violation; from 2C on it is. Driven
 // by hand through check(), with peers that are plain objects.
 import { expect } from 'chai';
 import type { RaftPeer, StartResult } from '../../harness/contracts/raft';
-import { RaftSafetyOracle } from '../../harness/fixtures/raft-oracle';
-import type { Simulator } from '../../harness/sim/simulator';
+import { RaftSafetyOracle } from '../../labs/lab2/raft-oracle';
+import type { Simulator } from '../../engine/sim/simulator';
 
 interface FakePeer extends RaftPeer {
   term: number;

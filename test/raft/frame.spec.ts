@@ -3,7 +3,7 @@
 // are built this way, and every trace fingerprint depends on their sizes).
 import { expect } from 'chai';
 import type { Codec } from '../../harness/api';
-import { codec } from '../../harness/codec';
+import { codec } from '../../engine/codec';
 import {
   binArrayHeader,
   checkFraming,

@@ -1,10 +1,10 @@
 // A deliberately small Raft cluster for unit-level checks of the reference (src/raft) without the
 // lab fixture: n peers on one simulated network, an applier that checks strict order and agreement,
-// connect/disconnect, crash/restart with the persister kept. The graded tests use harness/fixtures.
-import { Network, Server, Service } from '../../harness/rpc';
-import { Persister } from '../../harness/persister';
-import { decode, encode } from '../../harness/codec';
-import type { NodeRuntime, Simulator } from '../../harness/sim/simulator';
+// connect/disconnect, crash/restart with the persister kept. The graded tests use the labs' fixtures (labs/lab2/raft.ts).
+import { Network, Server, Service } from '../../engine/rpc';
+import { Persister } from '../../engine/persister';
+import { decode, encode } from '../../engine/codec';
+import type { NodeRuntime, Simulator } from '../../engine/sim/simulator';
 import type { ApplyMsg, RaftModule, RaftPeer } from '../../harness/contracts/raft';
 import { makeRaft as referenceMakeRaft } from '../../src/raft';
 

@@ -14,7 +14,7 @@ import {
   ELECTION_TIMEOUT_MIN_MS,
 } from '../../src/raft/rules';
 import { decodeState, encodeState, SaveBuffer } from '../../src/raft/state';
-import { codec } from '../../harness/codec';
+import { codec } from '../../engine/codec';
 import type { Codec } from '../../harness/api';
 import { Frame } from '../../src/raft/frame';
 

@@ -1,6 +1,6 @@
 // Quick end-to-end checks of the reference Raft on the mini cluster (the graded suites are labs/).
 import { expect } from 'chai';
-import { Simulator } from '../../harness/sim/simulator';
+import { Simulator } from '../../engine/sim/simulator';
 import { MiniCluster } from './mini-cluster';
 
 async function until(sim: Simulator, cond: () => boolean, ms: number): Promise<boolean> {

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import * as path from 'node:path';
 import { Implementation } from '../../harness/impl';
 import { runScenario } from '../../harness/scenario';
-import { Rng } from '../../harness/sim/rng';
+import { Rng } from '../../engine/sim/rng';
 import { describeKnobs, drawKnobs, TestSwarmRaft } from '../../labs/ours/raft-swarm';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');

@@ -61,7 +61,7 @@ const CASES: VariantCase[] = [
     expect: 'agreement',
     message: /failed to reach agreement/,
   },
-  // Caught by the safety oracles (harness/fixtures/raft-oracle.ts), not by the original checks.
+  // Caught by the safety oracles (labs/lab2/raft-oracle.ts), not by the original checks.
   {
     variant: 'raft-no-persist-term',
     test: 'TestPersist12C',

@@ -1,9 +1,9 @@
-// The churn tests' history check (harness/fixtures/shardctrler-history-check.ts) on small
+// The churn tests' history check (labs/lab4/shardctrler-history-check.ts) on small
 // hand-made histories: a good one passes, and each kind of wrong history fails with its reason.
 import { expect } from 'chai';
 import type { Config } from '../../harness/contracts/shardctrler';
-import { checkCtrlerHistory } from '../../harness/fixtures/shardctrler-history-check';
-import type { CtrlerInput, CtrlerOperation } from '../../harness/fixtures/shardctrler-history';
+import { checkCtrlerHistory } from '../../labs/lab4/shardctrler-history-check';
+import type { CtrlerInput, CtrlerOperation } from '../../labs/lab4/shardctrler-history';
 
 const c0: Config = { num: 0, shards: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0], groups: {} };
 const c1: Config = { num: 1, shards: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1], groups: { 1: ['a'] } };

@@ -1,10 +1,10 @@
 // Rebalancing (src/shardctrler/rebalance.ts): balanced, minimal, deterministic, for any gid set;
-// and the harness's independent minimal-move count (harness/fixtures/shardctrler-check.ts) agrees
+// and the harness's independent minimal-move count (labs/lab4/shardctrler-check.ts) agrees
 // with an exhaustive search on small cases.
 import { expect } from 'chai';
-import { minimalMoves, changedShards } from '../../harness/fixtures/shardctrler-check';
+import { minimalMoves, changedShards } from '../../labs/lab4/shardctrler-check';
 import { rebalance } from '../../src/shardctrler/rebalance';
-import { Rng } from '../../harness/sim/rng';
+import { Rng } from '../../engine/sim/rng';
 
 function counts(shards: readonly number[], gids: readonly number[]): number[] {
   return gids.map((g) => shards.filter((x) => x === g).length);

@@ -2,7 +2,7 @@
 // exactly-once writes on an unreliable network, and recovery of every configuration after a
 // whole-cluster restart.
 import { expect } from 'chai';
-import { CtrlerCluster } from '../../harness/fixtures/shardctrler';
+import { CtrlerCluster } from '../../labs/lab4/shardctrler';
 import { Implementation } from '../../harness/impl';
 import { runScenario, type TestContext } from '../../harness/scenario';
 

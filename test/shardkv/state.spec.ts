@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { GroupState, type Config } from '../../src/shardkv';
 import type { Op } from '../../src/kvraft';
-import { codec } from '../../harness/codec';
+import { codec } from '../../engine/codec';
 
 const A = 100;
 const B = 101;

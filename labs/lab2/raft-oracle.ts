@@ -1,0 +1,228 @@
+// Always-on safety oracles for a group of Raft peers: checks beyond the original suites, run after
+// every event of a run (when the world is at rest), through the contract only (getState() and
+// start()), never private state. They fail the run at the first violation, naming the servers,
+// terms and virtual times.
+//
+// What is checked (Figure 3 of the extended paper, as far as the contract shows it):
+// - Election Safety: at most one server leads a given term over the whole run, across crashes and
+//   restarts, even if the two leaderships never overlap in time.
+// - Term monotonicity: a server's term never decreases, also from one incarnation to the next
+//   (currentTerm is persistent state).
+// - Leader Append-Only, as seen through start(): a leader's start() indices within its term only
+//   grow (a repeated or smaller index means it overwrote its own entry).
+// - Leader Completeness, as seen through start(): a leader holds every entry committed in an
+//   earlier term, so its start() can never return an index at or below an index that some server
+//   had applied while no server had yet reached its term (then the entry was committed in a lower
+//   term; an entry committed in a higher term need not be there: a lower-term leader can still be
+//   elected late).
+// What the contract cannot show: Log Matching and the logs themselves (private state); State
+// Machine Safety is the appliers' job where the harness sees the applies (raft-appliers.ts), and
+// invisible where a service consumes them (the key/value fixture sees only getState()).
+//
+// Before part 2C nothing is persisted, so a restarted server rightly starts afresh: with
+// `persistent: false` the checks that span a restart are kept to what no restart could undo (a
+// restarted server's term is compared within its incarnation; two leaders of a term that some
+// server had reached before the restart are not a violation; leader completeness is no longer
+// checked, since a restart may have wiped a committed entry from the majority that held it).
+//
+// Attach one oracle per Raft group: watchRaftSafety(sim, { n, peer: (i) => live peer or undefined }).
+import type { RaftPeer, StartResult } from '../../harness/contracts/raft';
+import type { CheckId } from '../../harness/checks';
+import { TestFailure } from '../../harness/scenario';
+import type { Simulator } from '../../engine/sim/simulator';
+
+/** What an oracle watches: n servers, each with its live Raft peer (undefined while down). */
+export interface RaftGroupView {
+  readonly n: number;
+  /** Server i's live peer; a different object than before means a new incarnation (a restart). */
+  peer(i: number): RaftPeer | undefined;
+  /** Names the group in messages (e.g. "group 101"); omit for a lone cluster. */
+  readonly name?: string;
+  /**
+   * The highest index known to be committed (e.g. the highest any server has applied), for the
+   * Leader Completeness check; omit when the harness cannot see applies.
+   */
+  committedIndex?(): number;
+  /** false: the peers persist nothing (parts before 2C), so a restart forgets (see above). */
+  readonly persistent?: boolean;
+}
+
+interface Leadership {
+  server: number;
+  atMs: number;
+}
+
+const at = (ms: number) => `${(ms / 1000).toFixed(3)}s`;
+
+export class RaftSafetyOracle {
+  /** term -> the first server seen leading it. */
+  private readonly leaders = new Map<number, Leadership>();
+  /** Per server: highest term seen (across incarnations), and when. */
+  private readonly lastTerm: number[];
+  private readonly lastTermAt: number[];
+  private readonly incarnations: (RaftPeer | undefined)[];
+  private readonly restartedAt: number[];
+  /** Per server: the term it was last seen leading, and what it must hold in that term. */
+  private readonly leading: { term: number; mustHold: number; lastStart: number }[];
+  private detachFn: (() => void) | undefined;
+  private readonly prefix: string;
+  /** The highest term any server has been seen in. */
+  private maxTerm = 0;
+  /** (committed index, highest term seen when it was first seen committed), both increasing. */
+  private readonly commits: { index: number; term: number }[] = [];
+  /** Without persistence: terms up to this may have had a voter restart (and vote again) in them. */
+  private forgivenTerm = 0;
+  /** Without persistence: a server restarted, so committed entries may have been lost since. */
+  private logsForgotten = false;
+
+  constructor(
+    private readonly sim: Simulator,
+    private readonly group: RaftGroupView,
+  ) {
+    const n = group.n;
+    this.lastTerm = new Array<number>(n).fill(-1);
+    this.lastTermAt = new Array<number>(n).fill(0);
+    this.incarnations = new Array<RaftPeer | undefined>(n).fill(undefined);
+    this.restartedAt = new Array<number>(n).fill(-1);
+    this.leading = Array.from({ length: n }, () => ({ term: -1, mustHold: 0, lastStart: 0 }));
+    this.prefix = group.name ? `${group.name}: ` : '';
+  }
+
+  /** Runs the checks after every event of the simulation until detach(). */
+  attach(): this {
+    this.detachFn ??= this.sim.afterEachEvent(() => this.check());
+    return this;
+  }
+
+  detach(): void {
+    this.detachFn?.();
+    this.detachFn = undefined;
+  }
+
+  /**
+   * One look at every live server. Throws a TestFailure at the first violation. It runs after
+   * every event (tens of thousands per key/value test), so what cannot have changed since the last
+   * look is not looked up again: an unchanged term needs no monotonicity check, and a server seen
+   * leading this term already passed election safety for it (the first leader of a term is fixed).
+   */
+  check(): void {
+    const now = this.sim.now();
+    const { group, incarnations, lastTerm, leading } = this;
+    for (let i = 0; i < group.n; i++) {
+      const rf = group.peer(i);
+      if (rf !== incarnations[i]) {
+        incarnations[i] = rf;
+        if (rf && this.restartedAt[i] >= 0 && group.persistent === false) this.forget(i);
+        if (rf) this.restartedAt[i] = now;
+        leading[i].term = -1;
+      }
+      if (!rf) continue;
+      const state = rf.getState() as { term: unknown; isLeader: unknown } | undefined;
+      if (!state || typeof state.isLeader !== 'boolean' || !Number.isInteger(state.term)) {
+        this.violation(
+          'contract',
+          `server ${i}: getState() returned ${JSON.stringify(state)}; expected {term, isLeader} with an integer term`,
+        );
+      }
+      const term = state.term as number;
+      if (term !== lastTerm[i]) this.checkTerm(i, term, now);
+      if (term > this.maxTerm) this.maxTerm = term;
+      if (state.isLeader && leading[i].term !== term) this.checkLeader(i, term, now);
+    }
+    if (group.committedIndex === undefined) return;
+    const committed = group.committedIndex();
+    const last = this.commits[this.commits.length - 1];
+    if (committed > (last?.index ?? 0)) this.commits.push({ index: committed, term: this.maxTerm });
+  }
+
+  /** Server i restarted with nothing persisted: what the checks may no longer assume. */
+  private forget(i: number): void {
+    this.lastTerm[i] = -1;
+    this.forgivenTerm = this.maxTerm;
+    this.logsForgotten = true;
+  }
+
+  /** The highest index known committed while every server was still below `term`. */
+  private committedBefore(term: number): number {
+    let index = 0;
+    for (const c of this.commits) {
+      if (c.term >= term) break;
+      index = c.index;
+    }
+    return index;
+  }
+
+  /** Checks a start() result of server i (called by fixtures that call start()). */
+  observeStart(i: number, result: StartResult): void {
+    if (!result.isLeader) return;
+    const lead = this.leading[i];
+    if (lead.term !== result.term) return; // not (yet) seen leading that term: nothing to compare with
+    if (result.index <= lead.mustHold) {
+      this.violation(
+        'leader-completeness',
+        `leader completeness: server ${i}, leader of term ${result.term} since ${at(this.leaders.get(result.term)?.atMs ?? 0)}, ` +
+          `put a new command at index ${result.index}, but index ${lead.mustHold} was committed in an earlier term: ` +
+          `a leader must hold every committed entry (at ${at(this.sim.now())})`,
+      );
+    }
+    if (result.index <= lead.lastStart) {
+      this.violation(
+        'leader-append-only',
+        `leader append-only: server ${i}, leader of term ${result.term}, put a new command at index ${result.index} ` +
+          `after one at index ${lead.lastStart} in the same term: a leader never overwrites its own entries (at ${at(this.sim.now())})`,
+      );
+    }
+    lead.lastStart = result.index;
+  }
+
+  private checkTerm(i: number, term: number, now: number): void {
+    const before = this.lastTerm[i];
+    if (term < before) {
+      const restart =
+        this.restartedAt[i] > this.lastTermAt[i]
+          ? ` (it restarted at ${at(this.restartedAt[i])}: currentTerm must be persisted before it is used)`
+          : '';
+      this.violation(
+        'term-monotonicity',
+        `term monotonicity: server ${i}'s term went from ${before} (seen at ${at(this.lastTermAt[i])}) down to ${term} at ${at(now)}${restart}`,
+      );
+    }
+    if (term > before) {
+      this.lastTerm[i] = term;
+      this.lastTermAt[i] = now;
+    }
+  }
+
+  private checkLeader(i: number, term: number, now: number): void {
+    const first = this.leaders.get(term);
+    if (!first) this.leaders.set(term, { server: i, atMs: now });
+    else if (first.server !== i && term > this.forgivenTerm) {
+      this.violation(
+        'election-safety',
+        `election safety: servers ${first.server} and ${i} both led term ${term} (server ${first.server} seen leading at ${at(first.atMs)}, server ${i} at ${at(now)})`,
+      );
+    }
+    const lead = this.leading[i];
+    if (lead.term !== term) {
+      lead.term = term;
+      lead.mustHold = this.logsForgotten ? 0 : this.committedBefore(term);
+      lead.lastStart = 0;
+    }
+  }
+
+  private violation(check: CheckId, message: string): never {
+    throw new TestFailure(check, `${this.prefix}${message}`);
+  }
+}
+
+/**
+ * Whether watchRaftSafety attaches its oracle. Only the benchmarks switch it off, to measure what
+ * the oracles cost; tests and grading always run with them.
+ */
+export const oracleDefaults = { enabled: true };
+
+/** Attaches a safety oracle to a Raft group for the rest of the run (detach() to stop it). */
+export function watchRaftSafety(sim: Simulator, group: RaftGroupView): RaftSafetyOracle {
+  const oracle = new RaftSafetyOracle(sim, group);
+  return oracleDefaults.enabled ? oracle.attach() : oracle;
+}
