@@ -18,7 +18,6 @@
 import type { ClientEnd, Handler, PersisterApi, Runtime, Timer } from '../../harness/api';
 import type { ApplyMsg, ApplySink, RaftPeer, StartResult } from '../../harness/contracts/raft';
 import { Applier, type SnapshotToDeliver } from './applier';
-import { checkFraming } from './frame';
 import { LeaderState } from './leader';
 import { RaftLog } from './log';
 import type {
@@ -43,7 +42,7 @@ import {
   nextIndexAfterConflict,
   randomElectionTimeout,
 } from './rules';
-import { decodeState, encodeState, SaveBuffer, type PersistentState } from './state';
+import { decodeState, encodeState, type PersistentState } from './state';
 
 export type Role = 'follower' | 'candidate' | 'leader';
 
@@ -78,7 +77,6 @@ export class Raft implements RaftPeer {
   private preVotes = { term: 0, granted: new Set<number>() };
   /** The leader appended entries that are not saved yet. */
   private unsavedEntries = false;
-  private readonly saveBuffer = new SaveBuffer();
 
   readonly handlers: Readonly<Record<string, Handler>>;
 
@@ -89,7 +87,6 @@ export class Raft implements RaftPeer {
     applySink: ApplySink,
     protected readonly rt: Runtime,
   ) {
-    checkFraming(rt.codec);
     this.log = this.restore();
     this.applier = new Applier(
       rt,
@@ -170,11 +167,7 @@ export class Raft implements RaftPeer {
 
   /** Saves the persistent state with the current snapshot (never null once one exists). */
   protected persist(): void {
-    // The persister keeps a copy of what it is given, so the state is assembled in one buffer for every save.
-    this.persister.save(
-      encodeState(this.rt.codec, this.persistentState(), this.saveBuffer),
-      this.snapshotData,
-    );
+    this.persister.save(encodeState(this.rt.codec, this.persistentState()), this.snapshotData);
     this.unsavedEntries = false;
     // A leader counts towards a commit only the entries it has saved.
     if (this.leader) this.leader.matchIndex[this.me] = this.log.lastIndex;
@@ -200,7 +193,7 @@ export class Raft implements RaftPeer {
       votedFor: this.votedFor,
       lastIncludedIndex: this.log.lastIncludedIndex,
       lastIncludedTerm: this.log.lastIncludedTerm,
-      entryBlocks: this.log.encodedBlocks(this.rt.codec),
+      log: this.log.savedChunks(this.rt.codec),
     };
   }
 
@@ -219,12 +212,7 @@ export class Raft implements RaftPeer {
     }
     // The service restores the snapshot itself at restart; we resume applying after it.
     this.commitIndex = state.lastIncludedIndex;
-    const log = new RaftLog(
-      state.lastIncludedIndex,
-      state.lastIncludedTerm,
-      state.entries,
-      state.savedBlocks,
-    );
+    const log = new RaftLog(state.lastIncludedIndex, state.lastIncludedTerm, state.log);
     this.rt.log(
       'persist',
       `restored term ${this.currentTerm} vote ${this.votedFor} log ${log.lastIncludedIndex}+${log.length}`,
