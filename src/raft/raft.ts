@@ -119,8 +119,15 @@ export class Raft implements RaftPeer {
     // Saved (once for the batch) before the entries leave or count towards a commit: see saveNewEntries().
     this.unsavedEntries = true;
     if (this.saveOnStart()) this.persist();
-    // Replicate at once, not at the next heartbeat, but in one AppendEntries per peer for every
-    // start() of the next few milliseconds (clients often arrive together).
+    this.replicateNewEntries();
+    return { index, term: this.currentTerm, isLeader: true };
+  }
+
+  /**
+   * Sends what start() appended at once, not at the next heartbeat, but in one AppendEntries per
+   * peer for every start() of the next few milliseconds (clients often arrive together).
+   */
+  protected replicateNewEntries(): void {
     if (!this.replicationPaced()) this.flush(true);
     else if (!this.flushTimer?.pending)
       this.flushTimer = this.rt.setTimer(
@@ -128,7 +135,6 @@ export class Raft implements RaftPeer {
         () => this.flush(),
         'replicate new entries',
       );
-    return { index, term: this.currentTerm, isLeader: true };
   }
 
   getState(): { term: number; isLeader: boolean } {
