@@ -134,7 +134,7 @@ export class KVServerImpl implements KVServerContract {
   }
 
   protected encodeImage(index: number): Uint8Array {
-    return this.store.encodeImage(this.runtime.codec, index);
+    return this.runtime.codec.encode(this.store.image(index));
   }
 
   private restoreFromBytes(bytes: Uint8Array): void {

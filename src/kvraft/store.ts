@@ -1,8 +1,6 @@
 // The replicated state machine: the key/value map plus the duplicate-detection table. Every
 // replica applies the same ops in the same order, so every replica holds the same store.
 import type { Codec } from '../../harness/api';
-import { Frame } from '../raft';
-import { PairEncodings } from './pair-encodings';
 import { ErrNoKey, OK, type Op, type OpResult } from './common';
 
 /** What a snapshot holds; the duplicate table must travel with the data it protects. */
@@ -19,9 +17,6 @@ export class KVStore {
   /** The highest seq of a write applied for each client. A clerk sends one op at a time with
    * increasing seqs, so any write with seq <= this has already been applied. */
   readonly sessions = new Map<number, number>();
-  /** The data's and the sessions' pairs as last encoded, for snapshots (see encodeImage). */
-  private readonly encodedData = new PairEncodings();
-  private readonly encodedSessions = new PairEncodings<number, number>();
 
   isDuplicate(clientId: number, seq: number): boolean {
     const last = this.sessions.get(clientId);
@@ -42,13 +37,9 @@ export class KVStore {
       case 'Put':
         this.data.set(op.key, op.value);
         break;
-      case 'Append': {
-        const from = this.data.get(op.key) ?? '';
-        const to = from + op.value;
-        this.data.set(op.key, to);
-        this.encodedData.appended(op.key, from, to, op.value);
+      case 'Append':
+        this.data.set(op.key, (this.data.get(op.key) ?? '') + op.value);
         break;
-      }
       case 'Delete':
         this.data.delete(op.key);
         break;
@@ -61,24 +52,6 @@ export class KVStore {
 
   image(index: number, withSessions = true): StoreImage {
     return { index, data: [...this.data], sessions: withSessions ? [...this.sessions] : [] };
-  }
-
-  /**
-   * The same bytes as codec.encode(this.image(index)), but only the pairs whose value changed
-   * since the last call are encoded again (a store of long appended values, and the duplicate
-   * table of many clerks, are mostly unchanged between two snapshots).
-   */
-  encodeImage(codec: Codec, index: number): Uint8Array {
-    const frame = new Frame(codec).map(3).items(['index', index, 'data']);
-    this.writeData(frame, codec);
-    frame.value('sessions');
-    this.encodedSessions.write(frame, codec, this.sessions);
-    return frame.bytes();
-  }
-
-  /** Appends `[...this.data]` to `frame`, encoding only the pairs changed since the last time. */
-  writeData(frame: Frame, codec: Codec): void {
-    this.encodedData.write(frame, codec, this.data);
   }
 
   restore(image: StoreImage): void {

@@ -22,7 +22,8 @@ export interface ApplySource {
 }
 
 export class Applier {
-  private applied: number;
+  /** Figure 2's lastApplied: the highest index delivered to (and processed by) the service. */
+  private lastApplied: number;
   private loggedThrough: number;
   private pending: SnapshotToDeliver | undefined;
   private stopped = false;
@@ -35,14 +36,9 @@ export class Applier {
     private readonly source: ApplySource,
     lastApplied: number,
   ) {
-    this.applied = lastApplied;
+    this.lastApplied = lastApplied;
     this.loggedThrough = lastApplied;
     this.wake = rt.signal(`${name} applier: commits or a snapshot to deliver`);
-  }
-
-  /** The highest index delivered to (and processed by) the service. */
-  get lastApplied(): number {
-    return this.applied;
   }
 
   /** Commit index moved: wake the loop. */
@@ -64,19 +60,19 @@ export class Applier {
   async run(): Promise<void> {
     while (!this.stopped) {
       const snap = this.pending;
-      if (snap && snap.index > this.applied) {
+      if (snap && snap.index > this.lastApplied) {
         this.rt.log('apply', `delivering snapshot through ${snap.index} (term ${snap.term})`);
         await this.sink(this.source.snapshotMessage(snap));
         if (this.stopped) return;
-        this.applied = Math.max(this.applied, snap.index);
-        this.loggedThrough = this.applied;
+        this.lastApplied = Math.max(this.lastApplied, snap.index);
+        this.loggedThrough = this.lastApplied;
         if (this.pending === snap) this.pending = undefined;
         continue;
       }
       this.pending = undefined; // not newer than what the service has: nothing to deliver
       const log = this.source.log;
-      if (this.applied < Math.min(this.source.commitIndex(), log.lastIndex)) {
-        const index = this.applied + 1;
+      if (this.lastApplied < Math.min(this.source.commitIndex(), log.lastIndex)) {
+        const index = this.lastApplied + 1;
         if (index <= log.lastIncludedIndex) {
           throw new Error(
             `raft ${this.name}: entry ${index} was compacted before it was applied, and no snapshot is pending`,
@@ -84,14 +80,14 @@ export class Applier {
         }
         await this.sink({ commandValid: true, command: log.command(index), commandIndex: index });
         if (this.stopped) return;
-        if (this.applied !== index - 1)
-          throw new Error(`raft ${this.name}: applied ${index} after ${this.applied}`);
-        this.applied = index;
+        if (this.lastApplied !== index - 1)
+          throw new Error(`raft ${this.name}: applied ${index} after ${this.lastApplied}`);
+        this.lastApplied = index;
         continue;
       }
-      if (this.applied > this.loggedThrough) {
-        this.rt.log('apply', `applied ${this.loggedThrough + 1}..${this.applied}`);
-        this.loggedThrough = this.applied;
+      if (this.lastApplied > this.loggedThrough) {
+        this.rt.log('apply', `applied ${this.loggedThrough + 1}..${this.lastApplied}`);
+        this.loggedThrough = this.lastApplied;
       }
       await this.wake.wait();
     }

@@ -4,9 +4,6 @@ import type { ApplySink, RaftPeer } from '../../harness/contracts/raft';
 import { Raft } from './raft';
 
 export { Raft } from './raft';
-// The services' snapshots are framed like Raft's state (frame.ts); they import it from here, the
-// layer's entry point, which is all of Raft a service sees when it runs on another Raft.
-export { copyTail, Frame, stringHeaderSize, stringHeaderSizeOf, writeStringHeader } from './frame';
 
 export type MakeRaft = (
   peers: ClientEnd[],

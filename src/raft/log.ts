@@ -2,29 +2,21 @@
 // entries through lastIncludedIndex live only in the snapshot, and only the term of the last of
 // them (lastIncludedTerm) is remembered, for the consistency check at the boundary.
 import type { Codec } from '../../harness/api';
-import type { EncodedArray } from './frame';
-import { LogEncoding } from './log-encoding';
 import type { Entry } from './messages';
-import type { SavedBlock } from './state';
 
-export { PERSIST_BLOCK } from './log-encoding';
+/** The log is saved in chunks of this many entries (see savedChunks). */
+export const CHUNK = 32;
 
 export class RaftLog {
-  private entries: Entry[];
-  /** The entries' encodings kept for the next save (told of every change below). */
-  private readonly encoding: LogEncoding;
+  /** encodedChunks[k]: the encoding of complete chunk k, kept from one save to the next. */
+  private readonly encodedChunks: (Uint8Array | undefined)[] = [];
 
-  /** `savedBlocks`: the entries' blocks as a restart read them from the persister (see LogEncoding.keep). */
+  /** `entries` follow the snapshot: the first is at index includedIndex + 1. */
   constructor(
     private includedIndex = 0,
     private includedTerm = 0,
-    entries: Entry[] = [],
-    savedBlocks: readonly SavedBlock[] = [],
-  ) {
-    this.entries = entries;
-    this.encoding = new LogEncoding();
-    this.encoding.keep(savedBlocks);
-  }
+    private entries: Entry[] = [],
+  ) {}
 
   /** The last index covered by the snapshot (0 if none). */
   get lastIncludedIndex(): number {
@@ -84,7 +76,7 @@ export class RaftLog {
       );
     if (index > this.lastIndex) return;
     this.entries.length = index - this.includedIndex - 1;
-    this.encoding.dropFrom(index);
+    this.encodedChunks.length = Math.min(this.encodedChunks.length, chunkOf(index));
   }
 
   /** Discards entries through `index`, which must be held, keeping the suffix after it. */
@@ -93,7 +85,7 @@ export class RaftLog {
     this.entries = this.entries.slice(index - this.includedIndex);
     this.includedIndex = index;
     this.includedTerm = term;
-    this.encoding.dropThrough(index);
+    this.encodedChunks.fill(undefined, 0, chunkOf(index) + 1); // no longer read: let them go
   }
 
   /** Replaces the whole log by a snapshot boundary and no entries. */
@@ -101,7 +93,7 @@ export class RaftLog {
     this.entries = [];
     this.includedIndex = index;
     this.includedTerm = term;
-    this.encoding.reset();
+    this.encodedChunks.length = 0;
   }
 
   /** The first index of the run of entries with term(index) that ends at `index`. */
@@ -122,9 +114,27 @@ export class RaftLog {
     return -1;
   }
 
-  /** The held entries for persistence, in blocks (see log-encoding.ts). */
-  encodedBlocks(codec: Codec): EncodedArray {
-    return this.encoding.blocks(this, codec);
+  /**
+   * The held entries as Raft saves them: cut at every multiple of CHUNK, each piece encoded as an
+   * Entry[] by the codec. Raft saves its whole log after nearly every append, so a complete chunk
+   * is encoded once and kept until the log changes under it: a save encodes again only the
+   * partial chunks at either end.
+   */
+  savedChunks(codec: Codec): Uint8Array[] {
+    const chunks: Uint8Array[] = [];
+    for (let from = this.includedIndex + 1; from <= this.lastIndex;) {
+      const k = chunkOf(from);
+      const to = Math.min((k + 1) * CHUNK, this.lastIndex);
+      const complete = from === k * CHUNK + 1 && to === (k + 1) * CHUNK;
+      let chunk = complete ? this.encodedChunks[k] : undefined;
+      if (!chunk) {
+        chunk = codec.encode(this.slice(from, to));
+        if (complete) this.encodedChunks[k] = chunk;
+      }
+      chunks.push(chunk);
+      from = to + 1;
+    }
+    return chunks;
   }
 
   private at(index: number): Entry {
@@ -135,4 +145,9 @@ export class RaftLog {
     }
     return this.entries[index - this.includedIndex - 1];
   }
+}
+
+/** The chunk that holds `index`: chunk k holds k * CHUNK + 1 through (k + 1) * CHUNK. */
+function chunkOf(index: number): number {
+  return Math.floor((index - 1) / CHUNK);
 }

@@ -18,7 +18,6 @@
 import type { ClientEnd, Handler, PersisterApi, Runtime, Timer } from '../../harness/api';
 import type { ApplyMsg, ApplySink, RaftPeer, StartResult } from '../../harness/contracts/raft';
 import { Applier, type SnapshotToDeliver } from './applier';
-import { checkFraming } from './frame';
 import { LeaderState } from './leader';
 import { RaftLog } from './log';
 import type {
@@ -43,7 +42,7 @@ import {
   nextIndexAfterConflict,
   randomElectionTimeout,
 } from './rules';
-import { decodeState, encodeState, SaveBuffer, type PersistentState } from './state';
+import { decodeState, encodeState, type PersistentState } from './state';
 
 export type Role = 'follower' | 'candidate' | 'leader';
 
@@ -78,7 +77,6 @@ export class Raft implements RaftPeer {
   private preVotes = { term: 0, granted: new Set<number>() };
   /** The leader appended entries that are not saved yet. */
   private unsavedEntries = false;
-  private readonly saveBuffer = new SaveBuffer();
 
   readonly handlers: Readonly<Record<string, Handler>>;
 
@@ -89,7 +87,6 @@ export class Raft implements RaftPeer {
     applySink: ApplySink,
     protected readonly rt: Runtime,
   ) {
-    checkFraming(rt.codec);
     this.log = this.restore();
     this.applier = new Applier(
       rt,
@@ -122,8 +119,15 @@ export class Raft implements RaftPeer {
     // Saved (once for the batch) before the entries leave or count towards a commit: see saveNewEntries().
     this.unsavedEntries = true;
     if (this.saveOnStart()) this.persist();
-    // Replicate at once, not at the next heartbeat, but in one AppendEntries per peer for every
-    // start() of the next few milliseconds (clients often arrive together).
+    this.replicateNewEntries();
+    return { index, term: this.currentTerm, isLeader: true };
+  }
+
+  /**
+   * Sends what start() appended at once, not at the next heartbeat, but in one AppendEntries per
+   * peer for every start() of the next few milliseconds (clients often arrive together).
+   */
+  protected replicateNewEntries(): void {
     if (!this.replicationPaced()) this.flush(true);
     else if (!this.flushTimer?.pending)
       this.flushTimer = this.rt.setTimer(
@@ -131,7 +135,6 @@ export class Raft implements RaftPeer {
         () => this.flush(),
         'replicate new entries',
       );
-    return { index, term: this.currentTerm, isLeader: true };
   }
 
   getState(): { term: number; isLeader: boolean } {
@@ -170,11 +173,7 @@ export class Raft implements RaftPeer {
 
   /** Saves the persistent state with the current snapshot (never null once one exists). */
   protected persist(): void {
-    // The persister keeps a copy of what it is given, so the state is assembled in one buffer for every save.
-    this.persister.save(
-      encodeState(this.rt.codec, this.persistentState(), this.saveBuffer),
-      this.snapshotData,
-    );
+    this.persister.save(encodeState(this.rt.codec, this.persistentState()), this.snapshotData);
     this.unsavedEntries = false;
     // A leader counts towards a commit only the entries it has saved.
     if (this.leader) this.leader.matchIndex[this.me] = this.log.lastIndex;
@@ -200,7 +199,7 @@ export class Raft implements RaftPeer {
       votedFor: this.votedFor,
       lastIncludedIndex: this.log.lastIncludedIndex,
       lastIncludedTerm: this.log.lastIncludedTerm,
-      entryBlocks: this.log.encodedBlocks(this.rt.codec),
+      log: this.log.savedChunks(this.rt.codec),
     };
   }
 
@@ -219,12 +218,7 @@ export class Raft implements RaftPeer {
     }
     // The service restores the snapshot itself at restart; we resume applying after it.
     this.commitIndex = state.lastIncludedIndex;
-    const log = new RaftLog(
-      state.lastIncludedIndex,
-      state.lastIncludedTerm,
-      state.entries,
-      state.savedBlocks,
-    );
+    const log = new RaftLog(state.lastIncludedIndex, state.lastIncludedTerm, state.log);
     this.rt.log(
       'persist',
       `restored term ${this.currentTerm} vote ${this.votedFor} log ${log.lastIncludedIndex}+${log.length}`,

@@ -196,7 +196,7 @@ export class ShardKVImpl implements ShardKVServer {
     this.lastApplied = index;
     this.pending.applied(index, id, result);
     if (this.maxraftstate !== -1 && this.persister.raftStateSize() >= this.maxraftstate) {
-      this.raft.snapshot(index, this.state.encodeImage(this.runtime.codec, index));
+      this.raft.snapshot(index, this.runtime.codec.encode(this.state.image(index)));
     }
   }
 

@@ -12,8 +12,6 @@
 // are applied strictly in order and a shard's data is always pulled from the group that owned it
 // in the configuration just before. Each shard is served as soon as it is here, whatever the others
 // are doing (challenge 2).
-import type { Codec } from '../../harness/api';
-import { Frame } from '../raft';
 import { KVStore, type Op } from '../kvraft';
 import {
   ErrNotReady,
@@ -182,20 +180,6 @@ export class GroupState {
       prev: this.prev,
       shards: this.shards.map((s) => [s.status, [...s.store.data], [...s.store.sessions]]),
     };
-  }
-
-  /** The same bytes as codec.encode(this.image(index)), encoding only the shards' pairs that changed since the last call. */
-  encodeImage(codec: Codec, index: number): Uint8Array {
-    const frame = new Frame(codec)
-      .map(4)
-      .items(['index', index, 'config', this.config, 'prev', this.prev, 'shards']);
-    frame.array(this.shards.length);
-    for (const s of this.shards) {
-      frame.array(3).value(s.status);
-      s.store.writeData(frame, codec);
-      frame.value([...s.store.sessions]);
-    }
-    return frame.bytes();
   }
 
   restore(image: GroupImage): void {

@@ -1,6 +1,7 @@
-// The pure rules of the reference Raft (src/raft/rules.ts) and its log with an offset (log.ts).
+// The pure rules of the reference Raft (src/raft/rules.ts), its log with an offset (log.ts) and its
+// persistent state (state.ts).
 import { expect } from 'chai';
-import { RaftLog, PERSIST_BLOCK } from '../../src/raft/log';
+import { CHUNK, RaftLog } from '../../src/raft/log';
 import type { Entry } from '../../src/raft/messages';
 import {
   advanceCommitIndex,
@@ -13,10 +14,8 @@ import {
   ELECTION_TIMEOUT_MAX_MS,
   ELECTION_TIMEOUT_MIN_MS,
 } from '../../src/raft/rules';
-import { decodeState, encodeState, SaveBuffer } from '../../src/raft/state';
+import { decodeState, encodeState, type PersistentState } from '../../src/raft/state';
 import { codec } from '../../engine/codec';
-import type { Codec } from '../../harness/api';
-import { Frame } from '../../src/raft/frame';
 
 /** A log holding entries with these terms at indices 1, 2, ... (commands are `c<index>`). */
 function logOf(terms: number[], from = 0, fromTerm = 0): RaftLog {
@@ -124,124 +123,70 @@ describe('raft log', () => {
     expect(log.lastIndexOfTerm(7)).to.equal(-1);
   });
 
-  it('persists in kept blocks: the same bytes as encoding every block again, through appends, compaction, truncation and reset', () => {
-    // What the state was before the log kept its blocks' encodings: every block encoded on each save.
-    const plainState = (log: RaftLog) => {
-      const blocks: Uint8Array[] = [];
+  it('the persistent state round-trips through the codec', () => {
+    const log = logOf(Array.from({ length: 3 * CHUNK + 5 }, (_, i) => 1 + (i >> 4)));
+    log.compact(CHUNK + 3);
+    const state: PersistentState = {
+      currentTerm: 9,
+      votedFor: 1,
+      lastIncludedIndex: log.lastIncludedIndex,
+      lastIncludedTerm: log.lastIncludedTerm,
+      log: log.savedChunks(codec),
+    };
+    const bytes = encodeState(codec, state);
+    expect(bytes).to.deep.equal(codec.encode([9, 1, CHUNK + 3, log.term(CHUNK + 3), state.log]));
+    const restored = decodeState(codec, bytes)!;
+    expect(restored).to.deep.equal({ ...state, log: log.slice(log.lastIncludedIndex + 1) });
+    const back = new RaftLog(restored.lastIncludedIndex, restored.lastIncludedTerm, restored.log);
+    expect([back.lastIncludedIndex, back.lastIndex, back.term(CHUNK + 3)]).to.deep.equal([
+      CHUNK + 3,
+      3 * CHUNK + 5,
+      log.term(CHUNK + 3),
+    ]);
+    expect(back.command(3 * CHUNK + 5)).to.equal(`c${3 * CHUNK + 5}`);
+    expect(decodeState(codec, new Uint8Array(0))).to.equal(undefined); // nothing saved yet
+    expect(() => decodeState(codec, codec.encode({ currentTerm: 3, votedFor: 1 }))).to.throw(
+      /persisted state is not/,
+    );
+  });
+
+  it('saves in chunks cut at multiples of CHUNK, kept chunks the same as fresh encodings', () => {
+    // Every chunk encoded again, from the entries the log holds now.
+    const fresh = (log: RaftLog) => {
+      const chunks: Uint8Array[] = [];
       for (let from = log.lastIncludedIndex + 1; from <= log.lastIndex;) {
-        const to = Math.min(Math.ceil(from / PERSIST_BLOCK) * PERSIST_BLOCK, log.lastIndex);
-        blocks.push(codec.encode(log.slice(from, to)));
+        const to = Math.min(Math.ceil(from / CHUNK) * CHUNK, log.lastIndex);
+        chunks.push(codec.encode(log.slice(from, to)));
         from = to + 1;
       }
-      return codec.encode([term, 2, log.lastIncludedIndex, log.lastIncludedTerm, blocks]);
+      return chunks;
     };
-    let log = new RaftLog();
-    let restarts = 0;
-    const reused = new SaveBuffer();
-    let saves = 0;
-    const save = () => {
-      // Every other save into one reused buffer, as Raft saves: the same bytes either way.
-      const into = saves++ % 2 === 0 ? reused : undefined;
-      // The term changes along the walk: the reused buffer's kept numbers must follow.
-      const bytes = encodeState(
-        codec,
-        {
-          currentTerm: term,
-          votedFor: 2,
-          lastIncludedIndex: log.lastIncludedIndex,
-          lastIncludedTerm: log.lastIncludedTerm,
-          entryBlocks: log.encodedBlocks(codec),
-        },
-        into,
-      );
-      expect(bytes).to.deep.equal(plainState(log));
-      const s = decodeState(codec, bytes)!;
-      expect(s.entries).to.deep.equal(log.length === 0 ? [] : log.slice(log.lastIncludedIndex + 1));
-      // Now and then a restart: the log comes back from what was saved, keeping the saved blocks.
-      if (rand(8) === 0) {
-        log = new RaftLog(s.lastIncludedIndex, s.lastIncludedTerm, s.entries, s.savedBlocks);
-        restarts++;
-      }
-    };
-    // A fixed pseudo-random walk (LCG) over the log's changes, saving after each.
+    // A fixed pseudo-random walk (LCG) over the log's changes, comparing after each.
     let x = 7;
     const rand = (n: number) => (x = (x * 1103515245 + 12345) % 2 ** 31) % n;
+    const log = new RaftLog();
     let term = 1;
-    for (let step = 0; step < 150; step++) {
+    for (let step = 0; step < 300; step++) {
       const r = rand(100);
       if (r < 70) {
-        // Commands of very different sizes, so that some blocks pass 256 and 65,536 bytes.
-        const size = rand(10) === 0 ? 3000 : rand(40);
-        log.append(
-          ...Array.from({ length: 1 + rand(40) }, (_, i): Entry => [
-            term,
-            `${step}.${i}:${'x'.repeat(size)}`,
-          ]),
-        );
+        const n = 1 + rand(40);
+        log.append(...Array.from({ length: n }, (_, i): Entry => [term, `${step}.${i}`]));
       } else if (r < 80 && log.length > 0) {
         log.compact(log.lastIncludedIndex + 1 + rand(log.length));
       } else if (r < 90 && log.length > 0) {
         log.truncateFrom(log.lastIncludedIndex + 1 + rand(log.length));
         term++;
-      } else if (r < 92) {
-        log.reset(log.lastIndex + rand(50), term);
+      } else if (r < 93) {
+        // A snapshot from a leader, past our log or inside it: the same chunk numbers hold other entries now.
+        log.reset(log.lastIncludedIndex + rand(log.length + 40), ++term);
       }
-      save();
+      expect(log.savedChunks(codec), `step ${step}`).to.deep.equal(fresh(log));
     }
-    expect(log.lastIndex).to.be.above(5 * PERSIST_BLOCK);
-    expect(restarts).to.be.above(10);
-    // A snapshot installed inside the first kept block: the same block numbers hold other entries now.
-    log.reset(log.lastIndex + 10, term);
-    log.append(...Array.from({ length: 3 * PERSIST_BLOCK }, (_, i): Entry => [term, `a${i}`]));
-    save();
-    log.reset(log.lastIncludedIndex + 5, term + 1);
-    log.append(...Array.from({ length: 3 * PERSIST_BLOCK }, (_, i): Entry => [term + 1, `b${i}`]));
-    save();
-    expect(decodeState(codec, new Uint8Array(0))).to.equal(undefined);
-  });
-
-  it('a save encodes only the entries no earlier save encoded', () => {
-    let encodes = 0;
-    const counting: Codec = { encode: (v) => (encodes++, codec.encode(v)), decode: codec.decode };
-    new Frame(counting); // checks the codec's framing once, with encodes of its own
-    const log = logOf(Array.from({ length: 10 * PERSIST_BLOCK + 5 }, () => 1));
-    const encodesOfSave = () => {
-      encodes = 0;
-      log.encodedBlocks(counting);
-      return encodes;
-    };
-    expect(encodesOfSave()).to.equal(10 * PERSIST_BLOCK + 5); // the first save encodes every entry
-    expect(encodesOfSave()).to.equal(0);
-    log.append([1, 'a'], [1, 'b']);
-    expect(encodesOfSave()).to.equal(2); // the new ones
-    log.compact(3 * PERSIST_BLOCK + 7);
-    expect(encodesOfSave()).to.equal(0); // the block the snapshot cut is framed from kept entries
-    log.truncateFrom(6 * PERSIST_BLOCK + 2);
-    expect(encodesOfSave()).to.equal(0); // so is the one the truncation cut
-    log.append(...Array.from({ length: 2 * PERSIST_BLOCK }, (): Entry => [2, 'c']));
-    expect(encodesOfSave()).to.equal(2 * PERSIST_BLOCK); // the appended entries only, though two blocks completed
-    // A restart keeps the saved complete blocks: its first save encodes the entries after them only.
-    const saved = decodeState(
-      counting,
-      encodeState(counting, {
-        currentTerm: 2,
-        votedFor: 0,
-        lastIncludedIndex: log.lastIncludedIndex,
-        lastIncludedTerm: log.lastIncludedTerm,
-        entryBlocks: log.encodedBlocks(counting),
-      }),
-    )!;
-    const restarted = new RaftLog(
-      saved.lastIncludedIndex,
-      saved.lastIncludedTerm,
-      saved.entries,
-      saved.savedBlocks,
-    );
-    encodes = 0;
-    restarted.encodedBlocks(counting);
-    expect(encodes).to.equal(1 + (restarted.lastIndex % PERSIST_BLOCK)); // the cut block whole, and the last block's entries
-    log.reset(log.lastIndex + 3, 2);
-    log.append([2, 'd']);
-    expect(encodesOfSave()).to.equal(1);
+    expect(log.lastIndex).to.be.above(10 * CHUNK);
+    // A snapshot from a leader inside our log: the chunks after it hold other entries now.
+    log.savedChunks(codec);
+    log.reset(log.lastIndex - 3 * CHUNK, ++term);
+    log.append(...Array.from({ length: 4 * CHUNK }, (_, i): Entry => [term, `after reset ${i}`]));
+    expect(log.savedChunks(codec)).to.deep.equal(fresh(log));
   });
 });

@@ -5,7 +5,7 @@ import type { PersistentState } from '../../../src/raft/state';
 
 class NoPersistLog extends Raft {
   protected override persistentState(): PersistentState {
-    return { ...super.persistentState(), entryBlocks: { length: 0, elements: [] } };
+    return { ...super.persistentState(), log: [] };
   }
 }
 
