@@ -1,5 +1,5 @@
-// What bounds the slowest key/value tests (issue 15's "every 3A/3B test at least 100× faster than
-// virtual time"). Each test runs warm, as graded and then with the harness's own work per message
+// What bounds the slowest key/value tests (the target of running every 3A/3B test at least 100×
+// faster than virtual time). Each test runs warm, as graded and then with the harness's own work per message
 // and per save taken away: the copy of every message, the trace that every event feeds into the
 // fingerprint, the persister's copies, and finally all of them together with the test's checks
 // (the Raft safety oracle; the linearizability check's time is subtracted). What is left is

@@ -1,5 +1,5 @@
 // Key/value service (3A–3B) on one seed: per test, virtual time, RPCs, operations and real time
-// beside the Go solution's figures (../shared/spec/go-reference-figures.md, copied below), the
+// beside the figures of a public Go solution to the 2022 labs on the original suites (copied below), the
 // linearizability checker's real time, the speed tests' operations per virtual second, and the
 // whole run's real and CPU time. Run with `npm run bench -- kvraft`.
 import { executeRun } from '../labs/run';

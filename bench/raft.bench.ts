@@ -1,7 +1,7 @@
 // Raft 2A–2D on the reference implementation: every test once on seed 1 (the course's closing
 // statistics plus real time), the mean RPC count over seeds 1..RAFT_BENCH_SEEDS (default 10), and
 // whole-part real and CPU time, next to a Go solution's figures on the original suites measured on
-// this kind of machine (../shared/spec/go-reference-figures.md: a public 6.824 solution, 2022
+// this kind of machine (a public 6.824 solution, 2022
 // numbering, Go 1.19, one run per part on 2 cores).
 import { executeRun } from '../labs/run';
 import * as os from 'node:os';
@@ -19,7 +19,7 @@ interface GoFigures {
   cmds: number;
 }
 
-/** From ../shared/spec/go-reference-figures.md ("Passed" line: time, rpcs, bytes, commands). */
+/** The public Go solution's "Passed" lines on the original suites (time, rpcs, bytes, commands). */
 export const GO_TESTS: Record<string, GoFigures> = {
   TestInitialElection2A: { s: 3.0, rpcs: 56, bytes: 15494, cmds: 0 },
   TestReElection2A: { s: 4.5, rpcs: 114, bytes: 22972, cmds: 0 },
@@ -67,7 +67,7 @@ export async function run(): Promise<string> {
   const lines: string[] = [
     `Reference implementation (\`src/raft\`), each test once on seed 1: virtual seconds, peers, RPCs, bytes and`,
     `commands as the test's closing line prints them, and the real time of the run. "RPCs, mean" is over seeds`,
-    `1–${seeds}. Go: a public Go solution on the original suites on a 2-core machine (\`../shared/spec/go-reference-figures.md\`;`,
+    `1–${seeds}. Go: a public Go solution on the original suites on a 2-core machine (its "Passed" lines;`,
     `its bytes are gob-encoded, ours MessagePack, so compare bytes only roughly). Tests marked † exist only in the`,
     `2023 suite and have no Go figure. The machine may be shared (load average ${load.toFixed(1)} on ${os.cpus().length} CPUs when this`,
     `started), which inflates real times; CPU times are less affected.`,

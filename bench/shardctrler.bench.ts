@@ -1,6 +1,6 @@
 // Shard controller (4A) on the reference implementation: every 4A test once on seed 1 (virtual
 // time, RPCs, clerk operations, real time), RPCs over seeds 1..SEEDS, and the whole part's real
-// and CPU time, beside the Go solution's figures (../shared/spec/go-reference-figures.md, copied
+// and CPU time, beside the Go solution's figures (a public Go solution to the 2022 labs, copied
 // below: a public 6.824 solution, 2022 numbering, Go 1.19, one run of the part on 2 cores; the Go
 // figures give only the part's total, not per test). Run with `npm run bench -- shardctrler`.
 import { executeRun } from '../labs/run';

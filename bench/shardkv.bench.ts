@@ -1,7 +1,7 @@
 // Sharded key/value service (4B) on one seed: per test, virtual time, RPCs, bytes, operations,
 // real time and the linearizability checker's share; the persisted bytes at the end of
 // TestChallenge1Delete against its bound and the raw data they hold; and the whole 4A+4B run's
-// real and CPU time beside the Go solution's (../shared/spec/go-reference-figures.md, copied
+// real and CPU time beside the Go solution's (a public Go solution to the 2022 labs, copied
 // below). Run with `npm run bench -- shardkv`.
 import * as os from 'node:os';
 import { Implementation } from '../harness/impl';
@@ -71,7 +71,7 @@ export async function run(): Promise<string> {
       ` the bound is ${fmt(CHALLENGE1_MAX_BYTES)} (the original's, unscaled) and the Go solution kept 353,720.` +
       ` The values alone, once per replica, are ${fmt(raw)} bytes, so our encoding (MessagePack, length-prefixed strings like gob's)` +
       ` and everything else a replica keeps (configurations, shard states, duplicate tables, Raft's term and vote) cost a factor of` +
-      ` ${total ? fmt(total / raw, 3) : '—'} over the raw data: the bound needs no scaling (spec 11.6).`,
+      ` ${total ? fmt(total / raw, 3) : '—'} over the raw data: the bound needs no scaling.`,
     '',
     `**Whole run**: 4A (${rows4a.length} tests) in ${fmt(wall4a, 1)} s real, then 4B (${rows.length} tests) in ${fmt(wall - wall4a, 1)} s real;` +
       ` 4A+4B together ${fmt(wall, 1)} s real, ${fmt(cpuS, 1)} s CPU in one process.` +

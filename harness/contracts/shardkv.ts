@@ -1,6 +1,6 @@
 // What the sharded key/value suite (4B) expects of a sharded key/value service: replica groups,
 // each a Raft-replicated service like the key/value service of 3A–3B, that follow the shard
-// controller's configurations and move shards between them (spec kv-harness.md section 8).
+// controller's configurations and move shards between them.
 //
 // The harness hosts each replica as one network server named "server-<gid>-<i>" with two
 // services: "ShardKV" (the service's own handlers, clerks call "ShardKV.Get" and

@@ -1,4 +1,4 @@
-// Part 2A: leader election. The course's tests, in file order, with their numbers (spec 6.1).
+// Part 2A: leader election. The course's tests, in file order, numbered as in the original.
 import type { Scenario } from '../../harness/scenario';
 import { fail } from '../../harness/scenario';
 import { RAFT_ELECTION_TIMEOUT_MS } from './raft';

@@ -1,4 +1,4 @@
-// Part 2B: log replication. The course's tests, in file order, with their numbers (spec 6.2).
+// Part 2B: log replication. The course's tests, in file order, numbered as in the original.
 // TestFollowerFailure2B and TestLeaderFailure2B are switched off in the 2022 release and active in
 // 2023; we run them (the stricter choice).
 import type { Scenario } from '../../harness/scenario';

@@ -1,4 +1,4 @@
-// Part 2C: persistence. The course's tests, in file order, with their numbers (spec 6.3). Every
+// Part 2C: persistence. The course's tests, in file order, numbered as in the original. Every
 // test uses the plain applier, restarts included.
 import type { Scenario, TestContext } from '../../harness/scenario';
 import { fail } from '../../harness/scenario';
@@ -259,7 +259,7 @@ const TestFigure8Unreliable2C = raftTest(
   },
 );
 
-/** The churn procedure: 3 clients submit to whoever leads while servers come and go (spec 6.3). */
+/** The churn procedure: 3 clients submit to whoever leads while servers come and go, as the original's churn. */
 async function churn(cfg: RaftCluster, t: TestContext): Promise<void> {
   const servers = cfg.n;
   let stop = false;

@@ -1,4 +1,4 @@
-// Part 2D: log compaction. The course's tests, in file order, with their numbers (spec 6.4). Every
+// Part 2D: log compaction. The course's tests, in file order, numbered as in the original. Every
 // test uses the snapshot applier (a snapshot after each index i with (i + 1) % 10 == 0), restarts
 // included. TestSnapshotInit2D exists only in the 2023 release; we run it (the stricter choice).
 import type { Scenario } from '../../harness/scenario';

@@ -1,6 +1,7 @@
 // The Raft test fixture: the original tester's config (make_config, start1, crash1, connect,
 // checkOneLeader, nCommitted, wait, one, begin/end/cleanup) over the simulated network, with
-// every duration in virtual milliseconds. Semantics: spec/raft-harness.md section 5.
+// every duration in virtual milliseconds, as the original's (its semantics are in each method's
+// comment).
 //
 // - The connected servers always form one clique; every other server is fully isolated.
 // - A crash cuts the server off, kills the instance and powers off its runtime (timers and sleeps

@@ -1,7 +1,7 @@
 // Part 4A: the shard controller, in the original file's order (TestBasic, TestMulti), then the
 // 2024 TestMinimalAgain, then ours. Each phase prints "Test: <phase> ..." and "  ... Passed" as
 // the original does. Where the original's minimal-transfer checks cannot fail (they look at gids
-// 1..10, which never exist then: spec 11.3), the phases check what their names promise instead.
+// 1..10, which never exist then), the phases check what their names promise instead.
 import type { Clerk, Config, Groups } from '../../harness/contracts/shardctrler';
 import { NShards } from '../../harness/contracts/shardctrler';
 import { fail, type Scenario, type TestContext } from '../../harness/scenario';
@@ -87,7 +87,7 @@ function checkMinimalAfterLeaves(
 
 // ---- TestBasic ------------------------------------------------------------------------------
 
-/** Phase 1: returns cfa, whose cfa[3] is never assigned, as in the original: Query(0) is then compared with the empty configuration (spec 11.2). */
+/** Phase 1: returns cfa, whose cfa[3] is never assigned, as in the original: Query(0) is then compared with the empty configuration. */
 async function basicLeaveJoin(ck: Clerk): Promise<Config[]> {
   const cfa: Config[] = new Array<Config>(6).fill(ZERO_CONFIG);
   cfa[0] = await ck.query(-1);
@@ -175,7 +175,7 @@ const basic = ctrlerTest(
       const c1 = await ck.query(-1);
       for (const g of NEW_GIDS) await ck.join({ [g]: [`${g}a`, `${g}b`, `${g}b`] }); // "<g>b" twice, as in the original
       c2 = await ck.query(-1);
-      // The original compares gids 1..10 here, which never exist: it cannot fail (spec 11.3).
+      // The original compares gids 1..10 here, which never exist: it cannot fail.
       checkMinimalAfterJoins(c1, c2, 'non-minimal transfer after Join()s');
     });
     await phase(cfg, 'Minimal transfers after leaves', async () => {
@@ -235,7 +235,7 @@ async function sameConfigOnServers(cfg: CtrlerCluster, ck: Clerk): Promise<void>
   if (leader === undefined) fail('one-leader', 'Leader not found');
   const c = await ck.query(-1);
   cfg.shutdownServer(leader);
-  // The original's wait cannot do what its message says (spec 11.4): it re-reads nothing, so it
+  // The original's wait cannot do what its message says: it re-reads nothing, so it
   // either does not wait at all or fails after ~2 s when a leader already exists. We wait as
   // intended: poll for a new leader once a second, failing after three tries. This asks more
   // than the original does (a new leader within about 3 s of the old one's shutdown).
@@ -260,7 +260,7 @@ const multi = ctrlerTest(
       for (const g of NEW_GIDS) m[g] = [`${g}a`, `${g}b`];
       await ck.join(m);
       c2 = await ck.query(-1);
-      // The original compares gids 1..10 here, which never exist: it cannot fail (spec 11.3).
+      // The original compares gids 1..10 here, which never exist: it cannot fail.
       checkMinimalAfterJoins(c1, c2, 'non-minimal transfer after Join()s');
     });
     await phase(cfg, 'Minimal transfers after multileaves', async () => {

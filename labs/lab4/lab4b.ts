@@ -1,4 +1,4 @@
-// Part 4B: the sharded key/value service, in the original file's order (spec kv-harness.md 8.6),
+// Part 4B: the sharded key/value service, in the original file's order,
 // then the 2024 addition TestRejection (8.7). The two challenge groups are marked as challenges.
 // Ours, beyond the original: every test records every clerk operation and checks the history for
 // linearizability (the original checks only TestUnreliable3).
@@ -438,7 +438,7 @@ const challenge2Unaffected = shardTest(
     // Wait for migration to new config to complete, and for clients to start using this updated config.
     await cfg.sleep(1000);
     // Write to the keys of the shards owned by 101. As in the original, `owned` is indexed by key
-    // number here and by shard below (spec 11.5): va tracks every write, so the test stays consistent.
+    // number here and by shard below (as the original does): va tracks every write, so the test stays consistent.
     for (let i = 0; i < 10; i++) {
       if (owned[i]) {
         va[i] = '101';

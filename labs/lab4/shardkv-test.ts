@@ -16,7 +16,7 @@ export interface ShardTestOptions {
   description: string;
   unreliable: boolean;
   maxraftstate: number;
-  /** Optional in the course (spec 11.11): reported as a challenge. */
+  /** Optional in the course (its challenge exercises): reported as a challenge. */
   challenge?: boolean;
 }
 

@@ -1,4 +1,4 @@
-// The sharded key/value fixture (the course's shardkv config.go, spec kv-harness.md 8.3): a shard
+// The sharded key/value fixture (the course's shardkv config.go): a shard
 // controller service of three servers and three replica groups (gids 100, 101, 102) of the service
 // under test on one simulated network; no group has joined at the start. Servers of group gid are
 // network servers "server-<gid>-<i>", each hosting "ShardKV" and "Raft" and running on a node of

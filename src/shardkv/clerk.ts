@@ -1,4 +1,4 @@
-// The sharded service's clerk (spec 8.2): it looks up the key's shard in its cached configuration
+// The sharded service's clerk: it looks up the key's shard in its cached configuration
 // and tries that group's servers, from the one that last answered; ErrWrongGroup (or a whole round
 // without an answer) sends it back to the controller for the latest configuration after a pause.
 // One request at a time; a request keeps its (clientId, seq) across every retry and every group, so
