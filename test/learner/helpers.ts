@@ -41,3 +41,37 @@ export function cleanup(...dirs: string[]): void {
     fs.rmSync(cacheDirFor(path.resolve(dir)), { recursive: true, force: true });
   }
 }
+
+/** Copies src/LAYER into dir/LAYER as a learner's sources (harness imports through dslab/harness). */
+export function copyReferenceLayer(layer: string, dir: string): void {
+  const from = path.join(ROOT, 'src', layer);
+  fs.mkdirSync(path.join(dir, layer), { recursive: true });
+  for (const file of fs.readdirSync(from).filter((f) => f.endsWith('.ts'))) {
+    const text = fs
+      .readFileSync(path.join(from, file), 'utf8')
+      .replaceAll("from '../../harness/", "from 'dslab/harness/");
+    fs.writeFileSync(path.join(dir, layer, file), text);
+  }
+}
+
+/** The reference's makeRaft, as src/raft/index.ts declares it. */
+export const REFERENCE_MAKE_RAFT = `export function makeRaft(
+  peers: ClientEnd[],
+  me: number,
+  persister: PersisterApi,
+  applySink: ApplySink,
+  runtime: Runtime,
+): RaftPeer {
+  return new Raft(peers, me, persister, applySink, runtime);
+}`;
+
+/** Written into the copied raft/index.ts in its place: the buggy variant impls/raft-no-persist-log, as a learner's bug. */
+export const NO_PERSISTED_LOG = `import type { PersistentState } from './state';
+
+class NoPersistLog extends Raft {
+  protected override persistentState(): PersistentState {
+    return { ...super.persistentState(), log: [] };
+  }
+}
+
+export const makeRaft: MakeRaft = makeRaftWith(NoPersistLog);`;

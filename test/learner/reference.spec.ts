@@ -8,43 +8,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_IMPL_DIR } from '../../harness/impl';
 import { grade as gradeWithFixtures, readResults, ROOT } from '../grader/helpers';
-import { cleanup, fill, newLab, tempDir } from './helpers';
+import {
+  cleanup,
+  copyReferenceLayer,
+  fill,
+  NO_PERSISTED_LOG,
+  REFERENCE_MAKE_RAFT,
+  newLab,
+  tempDir,
+} from './helpers';
 
 const grade = (args: string[]) => gradeWithFixtures(args, { GRADE_EXTRA_SCENARIOS: '' });
-
-/** Copies src/LAYER into dir/LAYER as a learner's sources (harness imports through dslab/harness). */
-function copyReferenceLayer(layer: string, dir: string): void {
-  const from = path.join(ROOT, 'src', layer);
-  fs.mkdirSync(path.join(dir, layer), { recursive: true });
-  for (const file of fs.readdirSync(from).filter((f) => f.endsWith('.ts'))) {
-    const text = fs
-      .readFileSync(path.join(from, file), 'utf8')
-      .replaceAll("from '../../harness/", "from 'dslab/harness/");
-    fs.writeFileSync(path.join(dir, layer, file), text);
-  }
-}
-
-/** The reference's makeRaft, as src/raft/index.ts declares it. */
-const REFERENCE_MAKE_RAFT = `export function makeRaft(
-  peers: ClientEnd[],
-  me: number,
-  persister: PersisterApi,
-  applySink: ApplySink,
-  runtime: Runtime,
-): RaftPeer {
-  return new Raft(peers, me, persister, applySink, runtime);
-}`;
-
-/** Written into the copied raft/index.ts in its place: the buggy variant impls/raft-no-persist-log, as a learner's bug. */
-const NO_PERSISTED_LOG = `import type { PersistentState } from './state';
-
-class NoPersistLog extends Raft {
-  protected override persistentState(): PersistentState {
-    return { ...super.persistentState(), entryBlocks: { length: 0, elements: [] } };
-  }
-}
-
-export const makeRaft: MakeRaft = makeRaftWith(NoPersistLog);`;
 
 describe('learner: --reference mixes in the reference layers', function () {
   this.timeout(180_000);
