@@ -1,11 +1,11 @@
-// grade shrink: takes a failing run of a swarm test (TestSwarmRaft, TestSwarmKV) and searches for
-// a smaller fault schedule that still fails the same check (the same check id, harness/checks.ts;
-// the message may differ) — fewer faults, a shorter chaos phase,
-// fewer clients, a gentler network — and prints the smallest found, what was removed, and the
-// command that replays it. Every candidate is an exact deterministic replay (same seed, so the
-// same network and node random streams; only the schedule differs), so a candidate either fails
-// the same way or does not. The search is greedy (ddmin-style chunks of faults, then single
-// faults, then knobs) and bounded by a real-time budget.
+// grade shrink: takes a failing run of a swarm test (a family of the part registry: TestSwarmRaft,
+// TestSwarmKV) and searches for a smaller fault schedule that still fails the same check (the same
+// check id, harness/checks.ts; the message may differ): fewer faults, a shorter chaos phase, fewer
+// clients, a gentler network. It prints the smallest found, what was removed, and the command that
+// replays it (--level, --plan). Every candidate is an exact deterministic replay (same seed, so the
+// same network and node random streams; only the schedule differs), run in a grade worker under
+// grade's watchdogs: a candidate that hangs or crashes does not fail "the same way". The search is
+// greedy (ddmin-style chunks of faults, then single faults, then knobs) and bounded by a budget.
 import chalk from 'chalk';
 import type { LayerName } from '../harness/impl';
 import type { RunParams } from '../harness/scenario';
@@ -163,6 +163,105 @@ export async function shrink(o: ShrinkOptions): Promise<ShrinkResult> {
   }
 }
 
+/**
+ * The greedy search: the best plan so far, which still fails `check`, and the steps that cut it
+ * down. Each kind of step is a method; a round tries them all, and rounds go on while one helps.
+ */
+class Search {
+  best: Plan;
+  readonly removed: string[] = [];
+
+  constructor(
+    private readonly family: Family,
+    private readonly runner: CandidateRunner,
+    private readonly check: CheckId,
+    original: Plan,
+    private readonly deadline: number,
+    private readonly log: (line: string) => void,
+  ) {
+    this.best = original;
+  }
+
+  get timeLeft(): boolean {
+    return performance.now() < this.deadline;
+  }
+
+  /** Rounds of every step while one of them helps and time is left. */
+  async run(): Promise<void> {
+    for (let progress = true; progress && this.timeLeft;) {
+      const cut = await this.shorterChaos();
+      const dropped = await this.fewerFaults();
+      const gentler = await this.gentlerKnobs();
+      progress = cut || dropped || gentler;
+    }
+  }
+
+  /** Keeps `candidate` if it still fails the same check. */
+  private async tryPlan(candidate: Plan, what: string): Promise<boolean> {
+    if (!this.timeLeft) return false;
+    if ((await this.runner.failsWith(candidate)) !== this.check) return false;
+    this.best = candidate;
+    this.removed.push(what);
+    this.log(`  - ${what} (${candidate.faults.length} faults left)`);
+    return true;
+  }
+
+  /** A shorter chaos phase, halved while it still fails: the faults after the cut go. */
+  private async shorterChaos(): Promise<boolean> {
+    let progress = false;
+    for (let cut = Math.floor(this.best.knobs.chaosMs / 2); cut >= this.best.knobs.stepMs;) {
+      const faults = this.best.faults.filter((f) => f.atMs < cut);
+      const what = `chaos cut to ${cut / 1000} s (${this.best.faults.length - faults.length} faults after it)`;
+      if (!(await this.tryPlan({ knobs: { ...this.best.knobs, chaosMs: cut }, faults }, what)))
+        break;
+      progress = true;
+      cut = Math.floor(cut / 2);
+    }
+    return progress;
+  }
+
+  /** Chunks of faults removed, the chunk size halving down to single faults (ddmin-style). */
+  private async fewerFaults(): Promise<boolean> {
+    let progress = false;
+    const describe = (f: Plan['faults'][number]) => this.family.describeFault(f);
+    for (let size = Math.max(1, Math.floor(this.best.faults.length / 2)); size >= 1;) {
+      for (let at = 0; at < this.best.faults.length;) {
+        const chunk = this.best.faults.slice(at, at + size);
+        const faults = [...this.best.faults.slice(0, at), ...this.best.faults.slice(at + size)];
+        const what =
+          chunk.length === 1
+            ? `fault ${describe(chunk[0])}`
+            : `${chunk.length} faults (${describe(chunk[0])} ... ${describe(chunk[chunk.length - 1])})`;
+        if (await this.tryPlan({ ...this.best, faults }, what)) progress = true;
+        else at += size;
+      }
+      size = size === 1 ? 0 : Math.max(1, Math.floor(size / 2));
+    }
+    return progress;
+  }
+
+  /** A gentler world: fewer clients, a reliable network, no long reordering, the family's own. */
+  private async gentlerKnobs(): Promise<boolean> {
+    let progress = false;
+    const k = this.best.knobs;
+    const steps: [boolean, Partial<typeof k>, string][] = [
+      [
+        k.clients > this.family.minClients,
+        { clients: k.clients - 1 },
+        `one client (${k.clients - 1} left)`,
+      ],
+      [k.unreliable, { unreliable: false }, 'unreliability'],
+      [k.longReordering, { longReordering: false }, 'long reordering'],
+      ...this.family.gentler(k),
+    ];
+    for (const [applies, change, what] of steps) {
+      const candidate = { ...this.best, knobs: { ...this.best.knobs, ...change } };
+      if (applies && (await this.tryPlan(candidate, what))) progress = true;
+    }
+    return progress;
+  }
+}
+
 async function search(
   o: ShrinkOptions,
   family: Family,
@@ -171,7 +270,6 @@ async function search(
 ): Promise<ShrinkResult> {
   const log = o.log ?? (() => {});
   const started = performance.now();
-  const deadline = started + o.budgetS * 1000;
   const original = family.drawPlan(o.seed, level);
   const check = await runner.failsWith(original);
   const layers = o.reference?.length ? ` (${describeLayers(['raft'], o.reference)})` : '';
@@ -182,78 +280,17 @@ async function search(
   log(
     `seed ${o.seed} fails [${check}]; ${original.faults.length} faults, chaos ${original.knobs.chaosMs / 1000} s, ${original.knobs.clients} clients`,
   );
-  let best = original;
-  const removed: string[] = [];
-  const tryPlan = async (candidate: Plan, what: string): Promise<boolean> => {
-    if (performance.now() > deadline) return false;
-    if ((await runner.failsWith(candidate)) !== check) return false;
-    best = candidate;
-    removed.push(what);
-    log(`  - ${what} (${best.faults.length} faults left)`);
-    return true;
-  };
-  for (let progress = true; progress && performance.now() < deadline;) {
-    progress = false;
-    // A shorter chaos phase: drop the faults after the cut.
-    for (
-      let cut = Math.floor(best.knobs.chaosMs / 2);
-      cut >= best.knobs.stepMs;
-      cut = Math.floor(cut / 2)
-    ) {
-      const faults = best.faults.filter((f) => f.atMs < cut);
-      if (
-        await tryPlan(
-          { knobs: { ...best.knobs, chaosMs: cut }, faults },
-          `chaos cut to ${cut / 1000} s (${best.faults.length - faults.length} faults after it)`,
-        )
-      )
-        progress = true;
-      else break;
-    }
-    // Chunks of faults, halving the chunk size down to single faults.
-    for (
-      let size = Math.max(1, Math.floor(best.faults.length / 2));
-      size >= 1;
-      size = size === 1 ? 0 : Math.max(1, Math.floor(size / 2))
-    ) {
-      for (let at = 0; at < best.faults.length;) {
-        const chunk = best.faults.slice(at, at + size);
-        const faults = [...best.faults.slice(0, at), ...best.faults.slice(at + size)];
-        const what =
-          chunk.length === 1
-            ? `fault ${family.describeFault(chunk[0])}`
-            : `${chunk.length} faults (${family.describeFault(chunk[0])} ... ${family.describeFault(chunk[chunk.length - 1])})`;
-        if (await tryPlan({ ...best, faults }, what)) progress = true;
-        else at += size;
-      }
-    }
-    // Gentler knobs.
-    const k = best.knobs;
-    const knobSteps: [boolean, Partial<typeof k>, string][] = [
-      [
-        k.clients > family.minClients,
-        { clients: k.clients - 1 },
-        `one client (${k.clients - 1} left)`,
-      ],
-      [k.unreliable, { unreliable: false }, 'unreliability'],
-      [k.longReordering, { longReordering: false }, 'long reordering'],
-      ...family.gentler(k),
-    ];
-    for (const [applies, change, what] of knobSteps) {
-      if (applies && (await tryPlan({ ...best, knobs: { ...best.knobs, ...change } }, what)))
-        progress = true;
-    }
-  }
-  const command = replayPlanCommand(o.test, best, o.seed, o.implArg, o.reference, level);
+  const s = new Search(family, runner, check, original, started + o.budgetS * 1000, log);
+  await s.run();
   return {
     kind: check,
     test: o.test,
     original,
-    smallest: best,
-    removed,
+    smallest: s.best,
+    removed: s.removed,
     runs: runner.runs,
     realMs: performance.now() - started,
-    command,
+    command: replayPlanCommand(o.test, s.best, o.seed, o.implArg, o.reference, level),
   };
 }
 
