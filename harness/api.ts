@@ -52,8 +52,13 @@ export interface Runtime {
   readonly crashed: boolean;
 }
 
-/** Topics colour the per-node trace columns. */
-export type LogTopic =
+/**
+ * A trace line's topic: `replay --topics` filters by it and the per-node columns colour the topics
+ * they know. Any name works (a new lab part may log under its own); these are the ones coloured.
+ */
+export type LogTopic = KnownTopic | (string & {});
+
+export type KnownTopic =
   | 'election'
   | 'append'
   | 'apply'
