@@ -5,9 +5,9 @@
 import * as path from 'node:path';
 import type { Scenario } from '../harness/scenario';
 import { PARTS, type PartDescription } from './parts';
+import type { AnySwarmFamily } from './swarm-family';
 
 export type { PartDescription } from './parts';
-import type { AnySwarmFamily } from './swarm-family';
 
 /** The part name of the swarm tests (ours, graded with `grade swarm [PART]`, never scored). */
 export const SWARM = 'SWARM';
@@ -24,6 +24,7 @@ export class RegistryError extends Error {
   override name = 'RegistryError';
 }
 
+/** Registries already checked, by the module they add (a module is loaded once per process). */
 const cache = new Map<string, Registry>();
 
 export function loadRegistry(extra = process.env.GRADE_EXTRA_SCENARIOS ?? ''): Registry {
@@ -129,7 +130,6 @@ export function swarmAt(level: string, reg = loadRegistry()): { test: Scenario; 
   const chosen = new Map<Scenario, string>();
   for (const part of reg.parts.slice(0, upTo + 1))
     if (part.swarm) chosen.set(part.swarm.test, part.id);
-  // Swarm tests registered by a module with no part naming them run at their own default.
   return [...chosen].map(([test, at]) => ({ test, level: at }));
 }
 
