@@ -9,7 +9,8 @@
 import chalk from 'chalk';
 import type { LayerName } from '../harness/impl';
 import type { RunParams } from '../harness/scenario';
-import { defaultLevelOf, familyOf, findScenario } from '../labs';
+import { familyOf, findScenario } from '../labs';
+import { levelFor } from './replay';
 import type { SwarmFamily, SwarmPlanShape } from '../labs/swarm-family';
 import { checkImpl, describeLayers } from './impls';
 import { chooseModules } from './module-state';
@@ -149,7 +150,7 @@ export async function shrink(o: ShrinkOptions): Promise<ShrinkResult> {
       `grade shrink works on ${shrinkable().join(' and ')} (the swarm tests, whose faults are a schedule), not ${o.test}`,
     );
   const scenario = findScenario(o.test, reg)!;
-  const level = o.level ?? defaultLevelOf(scenario, reg);
+  const level = levelFor(scenario, o.level);
   const selected = [{ name: o.test, part: scenario.part, ...(level ? { level } : {}) }];
   const implDir = checkImpl(o.implArg, layersFor(selected), o.reference ?? []);
   // Every attempt must be the run a fresh process makes: an implementation with module-level state
