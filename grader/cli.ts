@@ -11,7 +11,9 @@ import { replay, parseKinds, parsePlan, parseTopics } from './replay';
 import { printShrink, shrink, shrinkable } from './shrink';
 import { TRACE_KINDS } from './columns';
 import { compare } from './compare';
-import { merge } from './merge';
+import { merge, mergeFiles } from './merge';
+import { readGradeFile } from './results';
+import { checkFormatPaths, writeFormats } from './formats';
 import { DEFAULT_TIMEOUT_S } from './report';
 import {
   parseCount,
@@ -123,6 +125,10 @@ function build(setExit: (code: number) => void): Command {
     .addOption(referenceOpt())
     .option('--json <FILE>', 'write every run as JSON (for grade merge, CI, scripts)')
     .option(
+      '--junit <FILE>',
+      'write JUnit XML for CI (a testsuite per part, a testcase per test; failing seeds and their replay commands); with $GITHUB_STEP_SUMMARY set, a Markdown summary is appended to it too',
+    )
+    .option(
       '--out <DIR>',
       'where failing runs leave their traces and HTML reports: one folder per grade, the last 5 kept',
       '.grade-out',
@@ -177,6 +183,7 @@ Examples:
           seed: o.seed,
           ...impl,
           json: o.json,
+          ...(o.junit ? { junit: o.junit } : {}),
           out: o.out,
           timeoutS: o.timeout,
           shard: o.shard,
@@ -357,9 +364,18 @@ Examples:
     .description('combine the --json results of shards into one report')
     .argument('<FILES...>', 'results files written by grade --json')
     .option('--json <FILE>', 'write the merged results')
+    .option('--junit <FILE>', 'write the merged results as JUnit XML (as grade --junit)')
     .addOption(failuresOpt())
     .action((files: string[], o) => {
+      const formats = o.junit ? { junit: o.junit as string } : {};
+      checkFormatPaths(formats);
       setExit(merge(files, o.json, o.failures));
+      // The same merge again (it is cheap): the formats other programs read, and the step summary.
+      const { merged } = mergeFiles(
+        files.map((f) => readGradeFile(f)),
+        files,
+      );
+      for (const line of writeFormats(merged, formats)) process.stdout.write(`${line}\n`);
     });
 
   program
@@ -394,6 +410,7 @@ const OPTION_NAMES = [
   'impl',
   'reference',
   'json',
+  'junit',
   'out',
   'timeout',
   'shard',
