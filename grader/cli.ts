@@ -12,8 +12,10 @@ import { printShrink, shrink, shrinkable } from './shrink';
 import { TRACE_KINDS } from './columns';
 import { compare } from './compare';
 import { merge, mergeFiles } from './merge';
-import { readGradeFile } from './results';
+import { checkWritableFile, readGradeFile } from './results';
 import { checkFormatPaths, writeFormats } from './formats';
+import { autograde, buildBundle, CONFIG_NAME, readConfig } from './gradescope';
+import { VISIBILITIES, type Visibility } from './formats/gradescope';
 import { DEFAULT_TIMEOUT_S } from './report';
 import {
   parseCount,
@@ -379,6 +381,71 @@ Examples:
     });
 
   program
+    .command('gradescope')
+    .description(
+      'build a Gradescope autograder bundle: the student edition (no reference solution), setup.sh, run_autograder and these settings; it grades /autograder/submission and writes results/results.json',
+    )
+    .requiredOption('--parts <LAB...>', `the parts to grade: ${labWords()}`)
+    .addOption(runsOpt())
+    .addOption(
+      seedOpt(
+        'a fixed first seed for every submission (default: each submission its own, printed)',
+      ),
+    )
+    .addOption(
+      new Option('-p, --parallel <P>', "worker processes on Gradescope's machine")
+        .default(1)
+        .argParser(arg((t) => parseCount(t, '-p/--parallel', 1, 256))),
+    )
+    .addOption(timeoutOpt())
+    .addOption(
+      new Option('--visibility <WHEN>', 'when students see the results')
+        .choices(VISIBILITIES)
+        .default('visible'),
+    )
+    .addOption(courseOnlyOpt())
+    .option('--out <FILE>', 'the bundle to write', 'autograder.zip')
+    .action(
+      (o: {
+        parts: string[];
+        runs: number;
+        seed?: number;
+        parallel: number;
+        timeout: number;
+        visibility: Visibility;
+        courseOnly?: boolean;
+        out: string;
+      }) => {
+        checkWritableFile(o.out, '--out');
+        const b = buildBundle({
+          parts: o.parts.flatMap((x) => x.split(',')).filter(Boolean),
+          runs: o.runs,
+          ...(o.seed !== undefined ? { seed: o.seed } : {}),
+          parallel: o.parallel,
+          timeoutS: o.timeout,
+          visibility: o.visibility,
+          ...(o.courseOnly ? { courseOnly: true } : {}),
+          out: o.out,
+        });
+        console.log(
+          `autograder bundle: ${b.file} (${b.files} files, ${(b.bytes / 1024).toFixed(0)} KiB): upload it as the assignment's autograder (zip file, Ubuntu base image)`,
+        );
+        setExit(0);
+      },
+    );
+
+  program
+    .command('autograde')
+    .description(
+      "what a Gradescope bundle's run_autograder runs: grade the student's folder in ROOT/submission and write ROOT/results/results.json",
+    )
+    .option('--root <DIR>', "Gradescope's folder", '/autograder')
+    .option('--config <FILE>', 'the settings dslab gradescope wrote', CONFIG_NAME)
+    .action(async (o: { root: string; config: string }) => {
+      setExit(await autograde(o.root, readConfig(o.config)));
+    });
+
+  program
     .command('list')
     .description('list the tests of some lab parts')
     .argument('[LAB...]', 'as for grade')
@@ -411,6 +478,8 @@ const OPTION_NAMES = [
   'reference',
   'json',
   'junit',
+  'parts',
+  'visibility',
   'out',
   'timeout',
   'shard',
