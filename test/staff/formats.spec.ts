@@ -1,10 +1,12 @@
 // The formats other programs read: grade --junit (checked with a real XML parser), the GitHub step
 // summary ($GITHUB_STEP_SUMMARY), merge --junit, the score they carry (held to the report's own
-// score lines), and the students' workflow template that runs them.
+// score lines), the --json files against schemas/grade-results.schema.json, and the students'
+// workflow template that runs them.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import Ajv from 'ajv';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parse as parseYaml } from 'yaml';
 import { fingerprintOf, grade as gradeWithFixtures, readResults, ROOT } from '../grader/helpers';
@@ -15,6 +17,7 @@ import { stepSummary } from '../../grader/formats/github-summary';
 import { scoreLines, summarize } from '../../grader/report';
 import { replayCommand } from '../../grader/session';
 import type { GradeFile } from '../../grader/results';
+import { CHECK_IDS } from '../../harness/checks';
 
 /** The grader on the lab suites only (without the grader's fixture tests). */
 const grade = (args: string[], env: Record<string, string> = {}) =>
@@ -260,7 +263,10 @@ describe('staff: JUnit XML, the GitHub step summary, and the score they carry', 
     }
     const xml = path.join(dir, 'merged.xml');
     const summary = path.join(dir, 'merged.md');
-    const r = await grade(['merge', ...shards, '--junit', xml], { GITHUB_STEP_SUMMARY: summary });
+    const r = await grade(
+      ['merge', ...shards, '--junit', xml, '--json', path.join(dir, 'merged.json')],
+      { GITHUB_STEP_SUMMARY: summary },
+    );
     expect(r.code, r.stderr).to.equal(1);
     const merged = parseJunit(fs.readFileSync(xml, 'utf8'));
     const one = parseJunit(fs.readFileSync(path.join(dir, 'bad.xml'), 'utf8'));
@@ -273,6 +279,30 @@ describe('staff: JUnit XML, the GitHub step summary, and the score they carry', 
       }));
     expect(shape(merged)).to.deep.equal(shape(one));
     expect(fs.readFileSync(summary, 'utf8')).to.include('### dslab grade 2A: ❌ FAIL');
+  });
+
+  it('every --json file here satisfies schemas/grade-results.schema.json; a failed run without its check does not', () => {
+    const schema = JSON.parse(
+      fs.readFileSync(path.join(ROOT, 'schemas', 'grade-results.schema.json'), 'utf8'),
+    ) as object;
+    const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
+    for (const name of ['bad.json', 'ref.json', 'shard-1.json', 'merged.json']) {
+      const file = readResults(path.join(dir, name));
+      expect(validate(file), `${name}: ${JSON.stringify(validate.errors)}`).to.equal(true);
+    }
+    // Every check id fits the schema's pattern.
+    const pattern = new RegExp(
+      (schema as { definitions: { run: { properties: { check: { pattern: string } } } } })
+        .definitions.run.properties.check.pattern,
+    );
+    for (const id of CHECK_IDS) expect(id).to.match(pattern);
+    const bad = structuredClone(readResults(path.join(dir, 'bad.json')));
+    const failed = bad.results.find((x) => x.status === 'failed')!;
+    delete failed.check;
+    expect(validate(bad)).to.equal(false);
+    const passed = structuredClone(readResults(path.join(dir, 'ref.json')));
+    passed.results[0].check = 'agreement';
+    expect(validate(passed)).to.equal(false);
   });
 
   it("the students' workflow template grades on every push, writes JUnit and uploads it", async () => {
