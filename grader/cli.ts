@@ -11,7 +11,11 @@ import { replay, parseKinds, parsePlan, parseTopics } from './replay';
 import { printShrink, shrink, shrinkable } from './shrink';
 import { TRACE_KINDS } from './columns';
 import { compare } from './compare';
-import { merge } from './merge';
+import { merge, mergeFiles } from './merge';
+import { checkWritableFile, readGradeFile } from './results';
+import { checkFormatPaths, writeFormats } from './formats';
+import { autograde, buildBundle, CONFIG_NAME, readConfig } from './gradescope';
+import { VISIBILITIES, type Visibility } from './formats/gradescope';
 import { DEFAULT_TIMEOUT_S } from './report';
 import {
   parseCount,
@@ -123,6 +127,10 @@ function build(setExit: (code: number) => void): Command {
     .addOption(referenceOpt())
     .option('--json <FILE>', 'write every run as JSON (for grade merge, CI, scripts)')
     .option(
+      '--junit <FILE>',
+      'write JUnit XML for CI (a testsuite per part, a testcase per test; failing seeds and their replay commands); with $GITHUB_STEP_SUMMARY set, a Markdown summary is appended to it too',
+    )
+    .option(
       '--out <DIR>',
       'where failing runs leave their traces and HTML reports: one folder per grade, the last 5 kept',
       '.grade-out',
@@ -177,6 +185,7 @@ Examples:
           seed: o.seed,
           ...impl,
           json: o.json,
+          ...(o.junit ? { junit: o.junit } : {}),
           out: o.out,
           timeoutS: o.timeout,
           shard: o.shard,
@@ -357,9 +366,83 @@ Examples:
     .description('combine the --json results of shards into one report')
     .argument('<FILES...>', 'results files written by grade --json')
     .option('--json <FILE>', 'write the merged results')
+    .option('--junit <FILE>', 'write the merged results as JUnit XML (as grade --junit)')
     .addOption(failuresOpt())
     .action((files: string[], o) => {
+      const formats = o.junit ? { junit: o.junit as string } : {};
+      checkFormatPaths(formats);
       setExit(merge(files, o.json, o.failures));
+      // The same merge again (it is cheap): the formats other programs read, and the step summary.
+      const { merged } = mergeFiles(
+        files.map((f) => readGradeFile(f)),
+        files,
+      );
+      for (const line of writeFormats(merged, formats)) process.stdout.write(`${line}\n`);
+    });
+
+  program
+    .command('gradescope')
+    .description(
+      'build a Gradescope autograder bundle: the student edition (no reference solution), setup.sh, run_autograder and these settings; it grades /autograder/submission and writes results/results.json',
+    )
+    .requiredOption('--parts <LAB...>', `the parts to grade: ${labWords()}`)
+    .addOption(runsOpt())
+    .addOption(
+      seedOpt(
+        'a fixed first seed for every submission (default: each submission its own, printed)',
+      ),
+    )
+    .addOption(
+      new Option('-p, --parallel <P>', "worker processes on Gradescope's machine")
+        .default(1)
+        .argParser(arg((t) => parseCount(t, '-p/--parallel', 1, 256))),
+    )
+    .addOption(timeoutOpt())
+    .addOption(
+      new Option('--visibility <WHEN>', 'when students see the results')
+        .choices(VISIBILITIES)
+        .default('visible'),
+    )
+    .addOption(courseOnlyOpt())
+    .option('--out <FILE>', 'the bundle to write', 'autograder.zip')
+    .action(
+      (o: {
+        parts: string[];
+        runs: number;
+        seed?: number;
+        parallel: number;
+        timeout: number;
+        visibility: Visibility;
+        courseOnly?: boolean;
+        out: string;
+      }) => {
+        checkWritableFile(o.out, '--out');
+        const b = buildBundle({
+          parts: o.parts.flatMap((x) => x.split(',')).filter(Boolean),
+          runs: o.runs,
+          ...(o.seed !== undefined ? { seed: o.seed } : {}),
+          parallel: o.parallel,
+          timeoutS: o.timeout,
+          visibility: o.visibility,
+          ...(o.courseOnly ? { courseOnly: true } : {}),
+          out: o.out,
+        });
+        console.log(
+          `autograder bundle: ${b.file} (${b.files} files, ${(b.bytes / 1024).toFixed(0)} KiB): upload it as the assignment's autograder (zip file, Ubuntu base image)`,
+        );
+        setExit(0);
+      },
+    );
+
+  program
+    .command('autograde')
+    .description(
+      "what a Gradescope bundle's run_autograder runs: grade the student's folder in ROOT/submission and write ROOT/results/results.json",
+    )
+    .option('--root <DIR>', "Gradescope's folder", '/autograder')
+    .option('--config <FILE>', 'the settings dslab gradescope wrote', CONFIG_NAME)
+    .action(async (o: { root: string; config: string }) => {
+      setExit(await autograde(o.root, readConfig(o.config)));
     });
 
   program
@@ -394,6 +477,9 @@ const OPTION_NAMES = [
   'impl',
   'reference',
   'json',
+  'junit',
+  'parts',
+  'visibility',
   'out',
   'timeout',
   'shard',

@@ -37,8 +37,9 @@ import { runSession, type ImplChoice } from './session';
 import { makeView } from './progress';
 import { invocationDir, KEEP_RUNS, pruneInvocations } from './outdir';
 import { chooseModules } from './module-state';
+import { checkFormatPaths, writeFormats, type FormatOptions } from './formats';
 
-export interface GradeOptions {
+export interface GradeOptions extends FormatOptions {
   labs: string[];
   run?: string;
   runs: number;
@@ -168,6 +169,7 @@ export async function grade(o: GradeOptions): Promise<number> {
   const reference = o.reference ?? [];
   const implDir = checkImpl(o.impl, layersFor(p.tests), reference);
   if (o.json) checkWritableFile(o.json, '--json');
+  checkFormatPaths(o);
   checkWritableDir(o.out, '--out');
   const allJobs = makeJobs(p.tests, p.seed, o.runs);
   const jobs = applyShard(allJobs, o.shard);
@@ -240,6 +242,7 @@ export async function grade(o: GradeOptions): Promise<number> {
   const report = renderReport(file, { maxFailures: o.failures });
   process.stdout.write(`\n${report.text}\n`);
   if (o.json) process.stdout.write(`results: ${o.json}\n`);
+  for (const line of writeFormats(file, o)) process.stdout.write(`${line}\n`);
   if (fs.existsSync(outDir))
     process.stdout.write(
       `traces and reports of failing runs: ${shortPath(outDir)} (the last ${KEEP_RUNS} grades are kept under ${o.out})\n`,
