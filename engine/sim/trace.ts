@@ -14,7 +14,8 @@ export type TraceKind =
   | 'net' // connectivity or reliability changed
   | 'log' // an implementation's own debug output
   | 'console' // console.log and friends, captured while the grader runs the simulation
-  | 'test'; // a step of the test scenario
+  | 'test' // a step of the test scenario
+  | 'state'; // what the harness saw through a peer's getState(): an observation, not in the fingerprint
 
 export interface TraceRecord {
   time: number;
@@ -68,6 +69,17 @@ export class Trace {
     data?: Uint8Array | MessageBytes,
   ): void {
     if (this.fingerprintValue !== undefined) return; // finished: late activity is not part of the run
+    if (kind === 'state') {
+      // An oracle's look at a peer (getState() changed): kept for people (the run viewer, traces)
+      // but not hashed, counted or in the tail, so observing never changes a fingerprint.
+      if (this.records || this.sink) {
+        const rec: TraceRecord = { time, kind, node, detail };
+        if (topic !== undefined) rec.topic = topic;
+        this.records?.push(rec);
+        this.sink?.(rec);
+      }
+      return;
+    }
     this.count++;
     // A console line's node depends on how exactly it was attributed (see exactConsoleNodes): not
     // part of the fingerprint.
