@@ -8,7 +8,14 @@ import * as path from 'node:path';
 import { buildViewerData, type ViewerData, type ViewerOptions, type ViewerRun } from './data';
 import { SCRIPT, STYLE } from './assets';
 
-export { buildViewerData, type ViewerData, type ViewerOptions, type ViewerRun } from './data';
+export {
+  buildViewerData,
+  OUTCOME,
+  ROLE,
+  type ViewerData,
+  type ViewerOptions,
+  type ViewerRun,
+} from './data';
 
 /** Writes the viewer of `run` (a RunResult kept with its trace) to `file`; returns the path. */
 export function writeRunViewer(run: ViewerRun, file: string, options: ViewerOptions = {}): string {

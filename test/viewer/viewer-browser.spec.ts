@@ -132,6 +132,24 @@ describe('the run viewer of a failing Raft run, in headless Chromium', function 
       console.log(
         `      (viewer: ${fs.statSync(file).size} bytes, ${result.trace!.length} trace records; loaded and drawn in ${loadMs} ms)`,
       );
+
+      // Too large to draw whole (here: more than 50 messages): a window that ends at the failure,
+      // said in one line.
+      const windowed = writeRunViewer(
+        { ...result, trace: result.trace! },
+        path.join(dir, 'windowed.html'),
+        { maxMessages: 50 },
+      );
+      await page.goto(`file://${windowed}`);
+      await page.locator('svg#plot g.msg').first().waitFor();
+      expect(await page.textContent('#note')).to.match(
+        /^This run is too large to draw whole \(\d+ messages in 4\.552 s\): drawn are its last [\d.]+ s, from [\d.]+ s to the end at 4\.552 s \(5\d messages\)\.$/,
+      );
+      expect(await page.locator('#fail-label').count()).to.equal(1);
+      await page.click('#whole');
+      await page.waitForTimeout(100);
+      const shown = (await page.evaluate('window.viewer.view()')) as [number, number];
+      expect(shown[0]).to.be.greaterThan(1000);
       expect(problems).to.deep.equal([]);
     } finally {
       await context.close();
