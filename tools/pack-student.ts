@@ -22,6 +22,7 @@ const INCLUDED = [
   'test',
   'tools/new-lab.ts',
   'tools/parts-table.ts',
+  'docs/run-viewer.png', // the README's picture of the run viewer
   'package.json',
   'package-lock.json',
   'tsconfig.json',

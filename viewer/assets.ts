@@ -104,7 +104,7 @@ export const SCRIPT = `
   var tip = document.getElementById('tip');
   var details = document.getElementById('details');
   var rangeText = document.getElementById('range');
-  var GUTTER = 92, RIGHT = 14, AXIS = 22, RUNROW = 48, LANE = 74, TOP = AXIS + RUNROW;
+  var GUTTER = 92, RIGHT = 14, AXIS = 22, RUNROW = 56, LANE = 74, TOP = AXIS + RUNROW;
   var H = TOP + D.lanes.length * LANE + 6;
   var W = 800, v0 = D.openFrom, v1 = D.failAt;
   var hidden = {}, showReplies = true, sel = null;
@@ -280,7 +280,8 @@ export const SCRIPT = `
       if (e[1] >= 0) {
         var top = laneTop(e[1]);
         out.push('<g class="ev ev-' + kind + '" data-e="' + i + '"><line x1="' + f1(x) + '" y1="' + (top + 2) + '" x2="' + f1(x) + '" y2="' + (top + LANE - 2) + '"/>' +
-          '<text x="' + f1(x + 3) + '" y="' + (top + (kind === 'crash' ? LANE - 16 : LANE - 28)) + '">' + esc(kind) + '</text></g>');
+          // Between the role band and the message line: a crash to the left, a restart to the right.
+          '<text x="' + f1(kind === 'crash' ? x - 3 : x + 3) + '" y="' + (top + 29) + '"' + (kind === 'crash' ? ' text-anchor="end"' : '') + '>' + esc(kind) + '</text></g>');
         continue;
       }
       var y = AXIS + 9, row = -1;
@@ -288,7 +289,7 @@ export const SCRIPT = `
       var s = '<g class="ev ev-' + kind + '" data-e="' + i + '"><path d="M' + f1(x) + ' ' + (y + 5) + 'l-4.5 -7h9z"/>';
       if (row >= 0) {
         var label = cut(text, 60);
-        rowEnd[row] = x + label.length * 5.4;
+        rowEnd[row] = x + 4 + textWidth(label, '10px system-ui, sans-serif');
         s += '<text x="' + f1(x + 4) + '" y="' + (y + 12 + row * 12) + '">' + esc(label) + '</text>';
       }
       out.push(s + '</g>');

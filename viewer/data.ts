@@ -103,17 +103,19 @@ interface Msg {
 /** The topic of a message, from its service and method (as the trace colours them). */
 export function messageTopic(method: string, args: unknown): string {
   const [service, name = service] = method.split('.');
-  if (service === 'Raft' || /vote|append|snapshot|heartbeat/i.test(name)) {
+  if (service === 'Raft' || /^(RequestVote|PreVote|AppendEntries|InstallSnapshot)$/.test(name)) {
     if (/vote|elect/i.test(name)) return 'election';
     if (/snapshot/i.test(name)) return 'snapshot';
     if (/append|heartbeat/i.test(name)) {
       const entries = (args as { entries?: unknown } | undefined)?.entries;
       return Array.isArray(entries) && entries.length === 0 ? 'heartbeat' : 'append';
     }
+    return 'rpc';
   }
   if (/ctrler/i.test(service)) return 'config';
-  if (/shardkv/i.test(service) && !/^(get|put|append|putappend)$/i.test(name)) return 'shard';
-  if (/kv|shard/i.test(service)) return 'client';
+  // A key/value operation (a clerk's), or the shards moving between groups.
+  if (/^(Get|Put|Append|PutAppend)$/i.test(name)) return 'client';
+  if (/shard/i.test(service)) return 'shard';
   return 'rpc';
 }
 
