@@ -45,6 +45,9 @@ svg#plot { display: block; font: 11px system-ui, sans-serif; }
 .axis-name { fill: #777; font-size: 10px; }
 .msg { cursor: pointer; }
 .msg .hit { stroke: transparent; stroke-width: 9; }
+.bulk { fill: none; stroke-width: 0.8; stroke-opacity: .7; }
+.bulk.rep { stroke-width: 0.5; stroke-opacity: .4; }
+.bulk.lost { stroke: #888; stroke-dasharray: 4 3; }
 .msg .ln { stroke-width: 1.3; fill: none; }
 .msg.rep .ln { stroke-width: 0.8; stroke-opacity: .55; }
 .msg.lost .ln { stroke-dasharray: 4 3; }
@@ -180,46 +183,87 @@ export const SCRIPT = `
     return m[2] === m[1] ? y1 + 14 : laneY(m[2]);
   }
 
-  /** Replies below requests, heartbeats below the rest: the rarer an arrow, the more on top. */
-  function drawMessages(out) {
-    var n = 0, replies = [], beats = [], rest = [];
+  /** Messages in view, in order. */
+  function visibleMessages() {
+    var list = [];
     for (var i = 0; i < D.msgs.length; i++) {
       var m = D.msgs[i];
-      var topic = D.topics[m[8]];
-      if (hidden[topic]) continue;
-      var sent = m[3], dl = m[4], end = m[5], outcome = m[6];
-      var last = Math.max(sent, dl, end, outcome === 2 ? D.to : sent);
-      if (last < v0 || sent > v1) continue;
-      var c = colour(topic), y1 = laneY(m[1]), y2 = targetY(m);
-      var x1 = X(sent), isSel = sel && sel.k === 'm' && sel.i === i;
+      if (hidden[D.topics[m[8]]]) continue;
+      var last = Math.max(m[3], m[4], m[5], m[6] === 2 ? D.to : m[3]);
+      if (last >= v0 && m[3] <= v1) list.push(i);
+    }
+    return list;
+  }
+
+  /** Where a message's request is drawn: to the receiver, or a stub if it never left. */
+  function requestLine(m) {
+    var y1 = laneY(m[1]), y2 = targetY(m), x1 = X(m[3]);
+    var why = m[11] >= 0 ? S[m[11]] : '';
+    if (m[4] >= 0 || why === 'request lost') return [x1, y1, X(m[4] >= 0 ? m[4] : m[5]), y2, false];
+    return [x1, y1, x1 + 10, y1 + (y2 - y1) * 0.25, true];
+  }
+
+  /**
+   * Replies below requests, heartbeats below the rest: the rarer an arrow, the more on top. More
+   * than DETAIL arrows in view are drawn as one path per topic, without arrowheads or clicks.
+   */
+  var DETAIL = 1000;
+  function drawMessages(out) {
+    var list = visibleMessages();
+    if (list.length > DETAIL) return drawBulk(out, list);
+    var replies = [], beats = [], rest = [];
+    for (var k = 0; k < list.length; k++) {
+      var i = list[k], m = D.msgs[i];
+      var topic = D.topics[m[8]], dl = m[4], end = m[5], outcome = m[6];
+      var c = colour(topic), isSel = sel && sel.k === 'm' && sel.i === i;
       var tattr = ' data-topic="' + esc(topic) + '"';
       var cls = ' class="msg req' + (dl < 0 ? ' lost' : '') + (isSel ? ' sel' : '') + '" data-m="' + i + '"' + tattr + '>';
-      var why = m[11] >= 0 ? S[m[11]] : '';
       var req = topic === 'heartbeat' ? beats : rest;
-      if (dl >= 0 || why === 'request lost') {
+      var r = requestLine(m), x1 = r[0], y1 = r[1], x2 = r[2], y2 = r[3];
+      if (!r[4]) {
         // Delivered, or lost on the way (when it would have arrived): an arrow to the receiver.
-        var x2 = X(dl >= 0 ? dl : end);
         req.push('<g' + cls + line(x1, y1, x2, y2) + line(x1, y1, x2, y2, dl >= 0 ? c : '#888') +
           (dl >= 0 ? arrowHead(x1, y1, x2, y2, 7, c) : cross(x2, y2)) + '</g>');
       } else {
         // Never left the caller (its end was disabled or unconnected), or still in flight: a stub.
-        var sx = x1 + 10, sy = y1 + (y2 - y1) * 0.25;
-        req.push('<g' + cls + line(x1, y1, sx, sy) + line(x1, y1, sx, sy, '#888') +
-          (outcome === 1 ? cross(sx, sy) : '') + '</g>');
+        req.push('<g' + cls + line(x1, y1, x2, y2) + line(x1, y1, x2, y2, '#888') +
+          (outcome === 1 ? cross(x2, y2) : '') + '</g>');
       }
-      n++;
       if (dl >= 0 && outcome !== 2 && showReplies) {
-        var x2r = X(dl), x3 = X(end);
+        var x3 = X(end);
         if (outcome === 0)
-          replies.push('<g class="msg rep' + (isSel ? ' sel' : '') + '" data-m="' + i + '"' + tattr + '>' + line(x2r, y2, x3, y1) +
-            line(x2r, y2, x3, y1, c) + arrowHead(x2r, y2, x3, y1, 5, c) + '</g>');
+          replies.push('<g class="msg rep' + (isSel ? ' sel' : '') + '" data-m="' + i + '"' + tattr + '>' + line(x2, y2, x3, y1) +
+            line(x2, y2, x3, y1, c) + arrowHead(x2, y2, x3, y1, 5, c) + '</g>');
         else
-          replies.push('<g class="msg rep lost' + (isSel ? ' sel' : '') + '" data-m="' + i + '"' + tattr + '>' + line(x2r, y2, x3, y1) +
-            line(x2r, y2, x3, y1, '#888') + cross(x3, y1) + '</g>');
+          replies.push('<g class="msg rep lost' + (isSel ? ' sel' : '') + '" data-m="' + i + '"' + tattr + '>' + line(x2, y2, x3, y1) +
+            line(x2, y2, x3, y1, '#888') + cross(x3, y1) + '</g>');
       }
     }
     out.push(replies.join(''), beats.join(''), rest.join(''));
-    return n;
+    return list.length;
+  }
+
+  function drawBulk(out, list) {
+    var paths = {}, order = [];
+    function add(key, d) {
+      if (!paths[key]) { paths[key] = []; order.push(key); }
+      paths[key].push(d);
+    }
+    for (var k = 0; k < list.length; k++) {
+      var m = D.msgs[list[k]], topic = D.topics[m[8]], r = requestLine(m);
+      var seg = 'M' + f1(r[0]) + ' ' + f1(r[1]) + 'L' + f1(r[2]) + ' ' + f1(r[3]);
+      add(m[4] >= 0 ? 'req ' + topic : 'lost', seg);
+      if (m[4] >= 0 && m[6] !== 2 && showReplies)
+        add(m[6] === 0 ? 'rep ' + topic : 'lost', 'M' + f1(r[2]) + ' ' + f1(r[3]) + 'L' + f1(X(m[5])) + ' ' + f1(r[1]));
+    }
+    order.sort(function (a, b) { return (a[0] === 'r' && a[2] === 'p' ? 0 : 1) - (b[0] === 'r' && b[2] === 'p' ? 0 : 1); });
+    for (var j = 0; j < order.length; j++) {
+      var key = order[j], topic2 = key.slice(4);
+      var cls = key === 'lost' ? 'bulk lost' : key.slice(0, 3) === 'rep' ? 'bulk rep' : 'bulk';
+      out.push('<path class="' + cls + '"' + (key === 'lost' ? '' : ' data-topic="' + esc(topic2) + '" stroke="' + colour(topic2) + '"') +
+        ' d="' + paths[key].join('') + '"/>');
+    }
+    return -list.length;
   }
 
   function drawBands(out) {
@@ -351,7 +395,8 @@ export const SCRIPT = `
     svg.setAttribute('width', W);
     svg.setAttribute('height', H);
     svg.innerHTML = out.join('');
-    rangeText.textContent = 'view: ' + ms(Math.max(v0, 0)) + ' \\u2013 ' + ms(v1) + ' (' + fmt(v1 - v0) + ' ms wide; ' + drawn + ' messages)';
+    rangeText.textContent = 'view: ' + ms(Math.max(v0, 0)) + ' \\u2013 ' + ms(v1) + ' (' + fmt(v1 - v0) + ' ms wide; ' +
+      (drawn >= 0 ? drawn + ' messages)' : -drawn + ' messages: zoom in to pick one)');
   }
   var pending = false;
   function later() {
