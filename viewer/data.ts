@@ -84,6 +84,7 @@ const DELIVER = /^#(\d+) (\S+)/;
 const DROP = /^#(\d+) (\S+): (.*)$/;
 const LINK = /^(enable|disable) (\S+)->(\S+)$/;
 const STATE = /^term (-?\d+)(, leader)?/;
+const RAFT_ARGS = /(^|\.)(RequestVote|AppendEntries)$/;
 
 interface Msg {
   id: number;
@@ -95,8 +96,10 @@ interface Msg {
   end: number;
   outcome: number;
   topic: string;
-  args: string;
-  reply: string | undefined;
+  /** The encoded arguments and reply, made text only for the messages drawn. */
+  args: Uint8Array | undefined;
+  reply: Uint8Array | undefined;
+  replied: boolean;
   why: string | undefined;
 }
 
@@ -305,7 +308,8 @@ export function buildViewerData(run: ViewerRun, options: ViewerOptions = {}): Vi
       case 'send': {
         const m = SEND.exec(r.detail);
         if (!m) break;
-        const args = decoded(r.data);
+        // Decoded only where what the viewer draws depends on it: heartbeats, candidates' terms.
+        const args = RAFT_ARGS.test(m[2]) ? decoded(r.data) : undefined;
         const msg: Msg = {
           id: Number(m[1]),
           method: m[2],
@@ -316,8 +320,9 @@ export function buildViewerData(run: ViewerRun, options: ViewerOptions = {}): Vi
           end: -1,
           outcome: OUTCOME.none,
           topic: messageTopic(m[2], args),
-          args: rpcText(r.data, ARGS_CHARS) ?? '',
+          args: r.data,
           reply: undefined,
+          replied: false,
           why: undefined,
         };
         msgs.set(msg.id, msg);
@@ -342,7 +347,8 @@ export function buildViewerData(run: ViewerRun, options: ViewerOptions = {}): Vi
         if (!msg) break;
         msg.end = r.time;
         msg.outcome = OUTCOME.reply;
-        msg.reply = rpcText(r.data, ARGS_CHARS);
+        msg.reply = r.data;
+        msg.replied = true;
         const why = /\(([^)]*)\)$/.exec(r.detail);
         if (why) msg.why = why[1];
         break;
@@ -502,8 +508,8 @@ export function buildViewerData(run: ViewerRun, options: ViewerOptions = {}): Vi
       m.outcome,
       s(m.method),
       topicIndex.get(m.topic)!,
-      s(m.args),
-      m.reply === undefined ? -1 : s(m.reply),
+      s(rpcText(m.args, ARGS_CHARS) ?? ''),
+      m.replied ? s(rpcText(m.reply, ARGS_CHARS) ?? '(not kept)') : -1,
       m.why === undefined ? -1 : s(m.why),
       s(m.from),
       s(m.to),
