@@ -49,6 +49,7 @@ export const EXCLUDED_TESTS = [
   'test/ours/swarm-levels.spec.ts', // the swarm's levels on the reference and its variants
   'test/ours/impls/', // a 2B-only Raft made from the reference
   'test/viewer/viewer-browser.spec.ts', // the run viewer of a buggy Raft's failing run (impls/)
+  'test/viewer/viewer-replay.spec.ts', // replay --html of that run (impls/)
 ];
 
 /** README.md sections that make the learners' README, in this order. */
