@@ -1,6 +1,8 @@
 // The event trace of a run. Every record feeds a running SHA-256, so any run can report a
-// fingerprint: same code + same seed => same fingerprint. Full records are kept only when asked
-// for (replay --trace); otherwise only the last few are kept, for failure messages.
+// fingerprint: same code + same seed => same fingerprint ('state' records, what an oracle saw of a
+// peer, are the exception: observing a run must not change its fingerprint). Full records are
+// kept only when asked for (replay --trace); otherwise only the last few are kept, for failure
+// messages.
 import { createHash, type Hash } from 'node:crypto';
 
 export type TraceKind =
