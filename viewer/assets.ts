@@ -473,10 +473,10 @@ export const SCRIPT = `
 
   // ---- what an element is: tooltip and details ----
   function msgRows(m) {
-    var rows = [['from', nodeLabel(S[m[12]]) + ' \\u2192 ' + nodeLabel(S[m[13]])], ['sent', ms(m[3])]];
+    var rows = [['from', esc(nodeLabel(S[m[12]]) + ' \\u2192 ' + nodeLabel(S[m[13]]))], ['sent', ms(m[3])]];
     var why = m[11] >= 0 ? S[m[11]] : '';
     if (m[4] >= 0) rows.push(['delivered', ms(m[4])]);
-    if (m[6] === 0) rows.push(['reply arrived', ms(m[5]) + (why ? ' (' + why + ')' : '')]);
+    if (m[6] === 0) rows.push(['reply arrived', ms(m[5]) + (why ? ' (' + esc(why) + ')' : '')]);
     else if (m[6] === 1) rows.push(['lost', '<span class="lostword">' + esc(why) + '</span> (the caller learns at ' + ms(m[5]) + ')']);
     else rows.push(['outcome', 'none before the run ended']);
     return rows;
