@@ -215,6 +215,10 @@ Examples:
       'print the trace in one column per node, coloured by topic (at the end of the run; for a run that hangs, use --trace)',
     )
     .option('--rpc', 'show RPC arguments and replies, abbreviated (a log as entries[3]: 12..14)')
+    .option(
+      '--html [FILE]',
+      'write the run viewer, one HTML file that draws the run (default: TEST-seedS-run.html)',
+    )
     .addOption(
       new Option(
         '--topics <LIST>',
@@ -283,6 +287,7 @@ Examples:
           timeoutS: o.timeout,
           ...(o.level !== undefined ? { level: o.level } : {}),
           ...(o.plan !== undefined ? { plan: o.plan } : {}),
+          ...(o.html ? { html: o.html as string | boolean } : {}),
         }),
       );
     });

@@ -19,6 +19,7 @@ export const TRACE_KINDS: readonly TraceKind[] = [
   'log',
   'console',
   'test',
+  'state',
 ];
 
 /** How records are shown: with RPC arguments and replies (--rpc) or without. */
@@ -67,6 +68,8 @@ export function topicOf(r: TraceRecord): string {
       return 'test';
     case 'console':
       return 'console';
+    case 'state':
+      return 'election';
     case 'timer':
       return byName(r.detail) ?? 'timer';
     default:
@@ -128,6 +131,7 @@ const GLYPH: Record<TraceKind, string> = {
   log: '',
   console: 'console: ',
   test: '',
+  state: 'getState() ',
 };
 
 function naturalOrder(a: string, b: string): number {

@@ -17,6 +17,7 @@ import { artefactLine, DEFAULT_TIMEOUT_S } from './report';
 import { Watchdog } from './watchdog';
 import { TraceFilter, type FilterOptions } from './filter';
 import { silenceFor } from './grade';
+import { viewerFileName, writeRunViewer } from '../viewer';
 
 export interface ReplayOptions extends FilterOptions {
   test: string;
@@ -35,6 +36,8 @@ export interface ReplayOptions extends FilterOptions {
   level?: string;
   /** A swarm test's fault plan (--plan), as grade shrink prints it. */
   plan?: unknown;
+  /** Write the run viewer (viewer/): to this file, or (true) to TestX-seedS-run.html here. */
+  html?: string | boolean;
 }
 
 /** --topics: any names (an implementation may log under its own); at least one. */
@@ -169,7 +172,10 @@ export async function replay(options: ReplayOptions): Promise<number> {
   let lastTime = 0;
   const filter = new TraceFilter(options);
   const view = { rpc: Boolean(options.rpc) };
+  // The viewer draws the whole run, whatever the filters keep for the terminal.
+  const all: TraceRecord[] | undefined = options.html ? [] : undefined;
   const show = (r: TraceRecord) => {
+    all?.push(r);
     if (!filter.wants(r)) return;
     if (options.columns) kept.push(r);
     else if (options.trace) out.line(traceLine(r, view));
@@ -195,7 +201,7 @@ export async function replay(options: ReplayOptions): Promise<number> {
   };
   const result = await executeRun(spec, {
     exactConsoleNodes: true,
-    keepRpcData: Boolean(options.rpc),
+    keepRpcData: Boolean(options.rpc || options.html),
     onTrace: (r) => {
       lastTime = r.time;
       dog.record(r.time, formatRecord(r));
@@ -203,9 +209,12 @@ export async function replay(options: ReplayOptions): Promise<number> {
     },
     onLog: (line) => {
       // The test's own lines (begin ..., Passed ...) appear where they happen in the trace.
-      if (options.trace || options.columns)
-        show({ time: lastTime, kind: 'test', node: 'test', detail: line });
-      else out.line(line);
+      const r: TraceRecord = { time: lastTime, kind: 'test', node: 'test', detail: line };
+      if (options.trace || options.columns) show(r);
+      else {
+        all?.push(r);
+        out.line(line);
+      }
     },
   });
   await dog.stop();
@@ -230,6 +239,12 @@ export async function replay(options: ReplayOptions): Promise<number> {
     }
   }
   for (const a of result.artefacts) out.line(artefactLine(a));
+  if (all) {
+    const file =
+      typeof options.html === 'string' ? options.html : viewerFileName(scenario.name, options.seed);
+    writeRunViewer({ ...result, trace: all }, file, { impl: options.implArg });
+    out.line(`viewer: ${file} (open it in a browser)`);
+  }
   const s = result.stats;
   const stats = s
     ? `${s.virtualSeconds.toFixed(1)}s virtual, ${s.peers} peers, ${s.rpcs} RPCs, ${s.bytes} bytes, ${s.commands} commands`

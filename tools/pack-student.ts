@@ -17,10 +17,12 @@ const INCLUDED = [
   'harness',
   'labs',
   'grader',
+  'viewer',
   'starter',
   'test',
   'tools/new-lab.ts',
   'tools/parts-table.ts',
+  'docs/run-viewer.png', // the README's picture of the run viewer
   'package.json',
   'package-lock.json',
   'tsconfig.json',
@@ -48,6 +50,8 @@ export const EXCLUDED_TESTS = [
   'test/ours/swarm-levels.spec.ts', // the swarm's levels on the reference and its variants
   'test/ours/impls/', // a 2B-only Raft made from the reference
   'test/staff/', // course staff's formats and deployment files, on the reference and impls/
+  'test/viewer/viewer-browser.spec.ts', // the run viewer of a buggy Raft's failing run (impls/)
+  'test/viewer/viewer-replay.spec.ts', // replay --html of that run (impls/)
 ];
 
 /** README.md sections that make the learners' README, in this order. */

@@ -238,7 +238,8 @@ export class Simulator {
   /**
    * Runs `check` after every event, once the promise jobs that event caused have run, i.e. at
    * every point where the world is at rest. A check that throws fails the run. Returns its removal.
-   * Checks must only look: no randomness, no scheduling, no trace records (the run stays the same).
+   * Checks must only look: no randomness, no scheduling, no trace records but 'state' ones (which
+   * no fingerprint includes), so the run stays the same.
    */
   afterEachEvent(check: () => void): () => void {
     this.observers = [...this.observers, check];

@@ -1,6 +1,8 @@
 // The event trace of a run. Every record feeds a running SHA-256, so any run can report a
-// fingerprint: same code + same seed => same fingerprint. Full records are kept only when asked
-// for (replay --trace); otherwise only the last few are kept, for failure messages.
+// fingerprint: same code + same seed => same fingerprint ('state' records, what an oracle saw of a
+// peer, are the exception: observing a run must not change its fingerprint). Full records are
+// kept only when asked for (replay --trace); otherwise only the last few are kept, for failure
+// messages.
 import { createHash, type Hash } from 'node:crypto';
 
 export type TraceKind =
@@ -14,7 +16,8 @@ export type TraceKind =
   | 'net' // connectivity or reliability changed
   | 'log' // an implementation's own debug output
   | 'console' // console.log and friends, captured while the grader runs the simulation
-  | 'test'; // a step of the test scenario
+  | 'test' // a step of the test scenario
+  | 'state'; // what the harness saw through a peer's getState(): an observation, not in the fingerprint
 
 export interface TraceRecord {
   time: number;
@@ -68,6 +71,17 @@ export class Trace {
     data?: Uint8Array | MessageBytes,
   ): void {
     if (this.fingerprintValue !== undefined) return; // finished: late activity is not part of the run
+    if (kind === 'state') {
+      // An oracle's look at a peer (getState() changed): kept for people (the run viewer, traces)
+      // but not hashed, counted or in the tail, so observing never changes a fingerprint.
+      if (this.records || this.sink) {
+        const rec: TraceRecord = { time, kind, node, detail };
+        if (topic !== undefined) rec.topic = topic;
+        this.records?.push(rec);
+        this.sink?.(rec);
+      }
+      return;
+    }
     this.count++;
     // A console line's node depends on how exactly it was attributed (see exactConsoleNodes): not
     // part of the fingerprint.

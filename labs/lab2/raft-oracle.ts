@@ -45,6 +45,8 @@ export interface RaftGroupView {
   committedIndex?(): number;
   /** false: the peers persist nothing (parts before 2C), so a restart forgets (see above). */
   readonly persistent?: boolean;
+  /** Server i's node name in the trace (default: String(i)). */
+  node?(i: number): string;
 }
 
 interface Leadership {
@@ -74,6 +76,9 @@ export class RaftSafetyOracle {
   private forgivenTerm = 0;
   /** Without persistence: a server restarted, so committed entries may have been lost since. */
   private logsForgotten = false;
+  /** Per server: the getState() last recorded in the trace ('state' records, for people). */
+  private readonly shownTerm: number[];
+  private readonly shownLeader: boolean[];
 
   constructor(
     private readonly sim: Simulator,
@@ -86,6 +91,8 @@ export class RaftSafetyOracle {
     this.restartedAt = new Array<number>(n).fill(-1);
     this.leading = Array.from({ length: n }, () => ({ term: -1, mustHold: 0, lastStart: 0 }));
     this.prefix = group.name ? `${group.name}: ` : '';
+    this.shownTerm = new Array<number>(n).fill(-1);
+    this.shownLeader = new Array<boolean>(n).fill(false);
   }
 
   /** Runs the checks after every event of the simulation until detach(). */
@@ -115,6 +122,7 @@ export class RaftSafetyOracle {
         if (rf && this.restartedAt[i] >= 0 && group.persistent === false) this.forget(i);
         if (rf) this.restartedAt[i] = now;
         leading[i].term = -1;
+        this.shownTerm[i] = -1;
       }
       if (!rf) continue;
       const state = rf.getState() as { term: unknown; isLeader: unknown } | undefined;
@@ -125,6 +133,8 @@ export class RaftSafetyOracle {
         );
       }
       const term = state.term as number;
+      if (term !== this.shownTerm[i] || state.isLeader !== this.shownLeader[i])
+        this.show(i, term, state.isLeader as boolean);
       if (term !== lastTerm[i]) this.checkTerm(i, term, now);
       if (term > this.maxTerm) this.maxTerm = term;
       if (state.isLeader && leading[i].term !== term) this.checkLeader(i, term, now);
@@ -133,6 +143,17 @@ export class RaftSafetyOracle {
     const committed = group.committedIndex();
     const last = this.commits[this.commits.length - 1];
     if (committed > (last?.index ?? 0)) this.commits.push({ index: committed, term: this.maxTerm });
+  }
+
+  /**
+   * Records what getState() now says in the trace, before any check of it: a 'state' record, which
+   * no fingerprint includes (the run viewer draws roles and terms from it).
+   */
+  private show(i: number, term: number, isLeader: boolean): void {
+    this.shownTerm[i] = term;
+    this.shownLeader[i] = isLeader;
+    const node = this.group.node ? this.group.node(i) : String(i);
+    this.sim.record('state', node, `term ${term}${isLeader ? ', leader' : ''}`);
   }
 
   /** Server i restarted with nothing persisted: what the checks may no longer assume. */

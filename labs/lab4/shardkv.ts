@@ -64,6 +64,7 @@ export class CtrlerService {
       n,
       name: `controller ${prefix}`,
       peer: (i) => this.servers[i]?.raft,
+      node: (i) => this.names[i],
     });
   }
 
@@ -161,6 +162,7 @@ export class ShardKVCluster {
         n,
         name: `group ${this.gids[gi]}`,
         peer: (i) => group[i].server?.raft,
+        node: (i) => this.serverName(gi, i),
       }),
     );
   }
