@@ -29,7 +29,8 @@ function group(persistent: boolean | undefined) {
   let now = 0;
   let committed = 0;
   const peers: (FakePeer | undefined)[] = [peer(), peer(), peer()];
-  const sim = { now: () => now } as unknown as Simulator;
+  // What the oracle uses of a simulator: the clock, and a trace to record what it saw.
+  const sim = { now: () => now, record: () => {} } as unknown as Simulator;
   const oracle = new RaftSafetyOracle(sim, {
     n: 3,
     peer: (i) => peers[i],
