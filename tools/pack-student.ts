@@ -48,6 +48,7 @@ export const EXCLUDED_TESTS = [
   'test/ours/swarm-levels.spec.ts', // the swarm's levels on the reference and its variants
   'test/ours/impls/', // a 2B-only Raft made from the reference
   'test/staff/', // course staff's formats and deployment files, on the reference and impls/
+  'test/roster/', // dslab roster on learners' folders made from the reference
 ];
 
 /** README.md sections that make the learners' README, in this order. */
