@@ -15,6 +15,7 @@ import { merge, mergeFiles } from './merge';
 import { checkWritableFile, readGradeFile } from './results';
 import { checkFormatPaths, writeFormats } from './formats';
 import { autograde, buildBundle, CONFIG_NAME, readConfig } from './gradescope';
+import { roster } from './roster/roster';
 import { VISIBILITIES, type Visibility } from './formats/gradescope';
 import { DEFAULT_TIMEOUT_S } from './report';
 import {
@@ -448,6 +449,63 @@ Examples:
     .option('--config <FILE>', 'the settings dslab gradescope wrote', CONFIG_NAME)
     .action(async (o: { root: string; config: string }) => {
       setExit(await autograde(o.root, readConfig(o.config)));
+    });
+
+  program
+    .command('roster')
+    .description(
+      'grade many submissions (folders laid out like starter/, or .tar.gz/.zip archives of one) on the same seeds, one after another, and write a gradebook (gradebook.csv, .json, .html) under --out; resumable, unchanged submissions are not graded again',
+    )
+    .argument(
+      '<SUBMISSION...>',
+      'folders, .tar.gz/.tgz or .zip archives (unpacked into DIR/submissions/NAME/)',
+    )
+    .requiredOption(
+      '--parts <LAB...>',
+      `the parts to grade (comma-separated or several): ${labWords()}`,
+    )
+    .addOption(runsOpt())
+    .addOption(
+      seedOpt(
+        'the first seed, the same for every submission (default: the one this --out used before, else random; printed)',
+      ),
+    )
+    .addOption(parallelOpt())
+    .option(
+      '--out <DIR>',
+      'where the gradebook, results/, submissions/ and traces/ go',
+      'roster-out',
+    )
+    .addOption(timeoutOpt())
+    .addOption(
+      new Option(
+        '--traces <N>',
+        'failing runs per test whose trace is saved under DIR/traces/NAME/',
+      )
+        .default(1)
+        .argParser(arg((t) => parseCount(t, '--traces', 0, 1_000_000))),
+    )
+    .addOption(memoryOpt())
+    .addOption(freshModulesOpt())
+    .addOption(courseOnlyOpt())
+    .option('--force', 'grade every submission again, even those whose results are stored')
+    .action(async (submissions: string[], o) => {
+      setExit(
+        await roster({
+          submissions,
+          parts: o.parts,
+          runs: o.runs,
+          ...(o.seed !== undefined ? { seed: o.seed } : {}),
+          parallel: o.parallel,
+          out: o.out,
+          timeoutS: o.timeout,
+          traces: o.traces,
+          ...(o.workerMemory !== undefined ? { workerMemoryMb: o.workerMemory } : {}),
+          ...(o.freshModules ? { freshModules: true } : {}),
+          ...(o.courseOnly ? { courseOnly: true } : {}),
+          ...(o.force ? { force: true } : {}),
+        }),
+      );
     });
 
   program

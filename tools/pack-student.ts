@@ -52,6 +52,7 @@ export const EXCLUDED_TESTS = [
   'test/staff/', // course staff's formats and deployment files, on the reference and impls/
   'test/viewer/viewer-browser.spec.ts', // the run viewer of a buggy Raft's failing run (impls/)
   'test/viewer/viewer-replay.spec.ts', // replay --html of that run (impls/)
+  'test/roster/', // dslab roster on learners' folders made from the reference
 ];
 
 /** README.md sections that make the learners' README, in this order. */
