@@ -28,9 +28,17 @@ export interface RunRecord {
    * worker that stopped responding, at its last report before it did.
    */
   blocked?: string[];
-  /** For a hung or crashed run: the last trace line before it (from the re-run that saved the trace). */
+  /**
+   * For a hung run: the last trace line before it (from the probe of the stuck worker); for a
+   * crashed run: from the re-run that saved the trace.
+   */
   lastEvent?: string;
-  /** Virtual time reached (for hung/crashed runs: the last time the worker reported). */
+  /** For a hung run: where the probe found it stuck, `file.ts:LINE (function)`. */
+  hungIn?: string;
+  /**
+   * Virtual time reached (for hung runs: of the last event, when the probe read it; else, and for
+   * crashed runs, the last time the worker reported).
+   */
   virtualMs: number;
   realMs: number;
   events?: number;

@@ -227,8 +227,12 @@ function failureBlock(
     `  ${chalk.bold(r.test)} seed ${r.seed}: ${statusWord(r)} at ${secondsText(r.virtualMs, 3)}s virtual`,
   ];
   lines.push(`    ${failureText(r) || '(no error message)'}`);
+  // A hung run: the frames where the watchdog found it stuck, innermost first.
+  const stuck = r.status === 'hung' ? stuckFrames(r.error) : [];
   const where = codeLocation(r.error);
-  if (where) lines.push(`    at:     ${where}`);
+  if (stuck.length > 0)
+    lines.push(...stuck.map((f, i) => `    ${i === 0 ? 'stuck: ' : '       '} ${f}`));
+  else if (where) lines.push(`    at:     ${where}`);
   lines.push(...blockedLines(r).map((l) => `    ${l}`));
   // A hung run replays under the same watchdog limits, so that it ends the same way.
   const timeout =
@@ -258,6 +262,14 @@ export function codeLocation(error: string | undefined): string | undefined {
       return shortPath(file);
   }
   return undefined;
+}
+
+/** The stack lines of a hung run's error (the probe's frames), as `file.ts:LINE:COL (function)`. */
+export function stuckFrames(error: string | undefined): string[] {
+  const frames: string[] = [];
+  for (const m of (error ?? '').matchAll(/^ {4}at (\S+) \((.+):(\d+):(\d+)\)$/gm))
+    frames.push(`${shortPath(m[2])}:${m[3]}:${m[4]} (${m[1]})`);
+  return frames;
 }
 
 /** How to open an artefact: an HTML report in a browser, a recorded history with the checker. */
@@ -293,7 +305,15 @@ export function blockedLines(r: RunRecord): string[] {
   if (r.lastEvent) lines.push(`last event before it stopped: ${r.lastEvent}`);
   if (r.blocked && r.blocked.length > 0) {
     const finished = r.status === 'failed' || r.outcome === 'real-time-limit';
-    lines.push(finished ? 'blocked:' : "blocked (at the worker's last report before it stopped):");
+    // A hung run's list comes from the probe that found where it was stuck, when it answered.
+    const probed = r.status === 'hung' && r.hungIn !== undefined;
+    lines.push(
+      finished
+        ? 'blocked:'
+        : probed
+          ? 'blocked (when the watchdog stopped it):'
+          : "blocked (at the worker's last report before it stopped):",
+    );
     lines.push(...r.blocked.map((b) => `  ${chalk.dim(b)}`));
   }
   return lines;

@@ -246,6 +246,8 @@ function toRecord(
         virtualMs: outcome.virtualMs,
         realMs: outcome.realMs,
         ...(outcome.blocked ? { blocked: outcome.blocked } : {}),
+        ...(outcome.lastEvent ? { lastEvent: outcome.lastEvent } : {}),
+        ...(outcome.hungIn ? { hungIn: outcome.hungIn } : {}),
       };
   }
 }

@@ -197,7 +197,7 @@ describe('grader: determinism and faulty implementations (end to end)', function
     // The run's last event, from the saved trace; what the nodes waited for at the last heartbeat.
     expect(rec.lastEvent).to.match(/^\d+\.\d{3}s 0 (timer|deliver) /);
     expect(r.stdout).to.include(`    last event before it stopped: ${rec.lastEvent}`);
-    expect(r.stdout).to.include("    blocked (at the worker's last report before it stopped):");
+    expect(r.stdout).to.include('    blocked (when the watchdog stopped it):');
     // Replay: the same watchdog (--timeout 3: silent for 1.5 s is hung), exit status non-zero.
     const started = performance.now();
     const replay = await grade(
