@@ -143,6 +143,10 @@ function build(setExit: (code: number) => void): Command {
     .addOption(memoryOpt())
     .option('-q, --quiet', 'no live view, only the report')
     .option('--bail', 'stop at the first run that fails, and print the command that replays it')
+    .option(
+      '--keep-going',
+      "run every seed of a test even after one hung (by default, once a test's run hangs, its runs not yet started are skipped)",
+    )
     .addOption(freshModulesOpt())
     .addOption(courseOnlyOpt())
     .addHelpText(
@@ -185,6 +189,7 @@ Examples:
           workerMemoryMb: o.workerMemory,
           quiet: o.quiet,
           bail: Boolean(o.bail),
+          keepGoing: Boolean(o.keepGoing),
           freshModules: Boolean(o.freshModules),
           courseOnly: Boolean(o.courseOnly),
         }),
@@ -401,6 +406,7 @@ const OPTION_NAMES = [
   'traces',
   'quiet',
   'bail',
+  'keep_going',
   'fresh_modules',
   'course_only',
   'level',

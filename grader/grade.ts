@@ -58,6 +58,8 @@ export interface GradeOptions {
   workerMemoryMb?: number;
   quiet?: boolean;
   bail?: boolean;
+  /** Run every seed of a test even after one hung (--keep-going). */
+  keepGoing?: boolean;
   /** Load the implementation's modules afresh for every run even when they have no module-level state. */
   freshModules?: boolean;
   /** Grade only the course's tests, not ours (--course-only). */
@@ -206,6 +208,7 @@ export async function grade(o: GradeOptions): Promise<number> {
     traces: o.traces,
     view,
     ...(o.bail ? { bail: true } : {}),
+    ...(o.keepGoing ? { keepGoing: true } : {}),
   });
   if (session.fatal)
     throw new UsageError(

@@ -42,7 +42,9 @@ export type Outcome =
       /** For a hung run: `file.ts:LINE (function)`, where the probe found the worker stuck. */
       hungIn?: string;
     }
-  | { kind: 'aborted' };
+  | { kind: 'aborted' }
+  /** Not run: its `skip` said so when its turn came. */
+  | { kind: 'skipped' };
 
 interface Busy {
   job: WorkerJob;
@@ -100,11 +102,24 @@ export class Pool {
     this.watchdog.unref();
   }
 
-  /** Runs a job on some worker; never rejects. */
-  exec(job: WorkerJob): Promise<Outcome> {
-    return this.limit(() =>
-      this.aborted ? Promise.resolve<Outcome>({ kind: 'aborted' }) : this.dispatch(job),
-    );
+  /**
+   * Runs a job on some worker; never rejects. `skip`, asked when the job's turn comes, can decline
+   * it; `done` sees the outcome before the job's slot goes to the next one (so that what it learns
+   * is known to that one's `skip`).
+   */
+  exec(
+    job: WorkerJob,
+    hooks: { skip?: () => boolean; done?: (outcome: Outcome) => void } = {},
+  ): Promise<Outcome> {
+    return this.limit(async () => {
+      const outcome: Outcome = this.aborted
+        ? { kind: 'aborted' }
+        : hooks.skip?.()
+          ? { kind: 'skipped' }
+          : await this.dispatch(job);
+      hooks.done?.(outcome);
+      return outcome;
+    });
   }
 
   /** Stops everything now: running jobs resolve as aborted, queued ones never start. */

@@ -7,8 +7,9 @@ import type { CheckId } from '../harness/checks';
  * passed / failed: the run finished (failed covers test failures, deadlocks, the virtual-time
  * limit and exceptions thrown by the implementation). hung: the worker was killed by the real-time
  * watchdog. crashed: the worker process died (out of memory, process.exit, a native crash).
+ * skipped: not run, because an earlier run of the same test hung (grade --keep-going runs it).
  */
-export type RunStatus = 'passed' | 'failed' | 'hung' | 'crashed';
+export type RunStatus = 'passed' | 'failed' | 'hung' | 'crashed' | 'skipped';
 
 export interface RunRecord {
   test: string;
