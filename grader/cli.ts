@@ -75,7 +75,7 @@ const referenceOpt = () =>
     '--reference <LAYERS>',
     'take these layers from the reference implementation, e.g. raft (your kvraft on the reference Raft)',
   ).argParser(arg(parseLayers));
-const implHelp = `implementation to grade: a directory laid out like src/ (raft/, kvraft/, ...); TypeScript sources anywhere are type-checked and compiled first (default: $DSLAB_IMPL, else ${CONFIG_FILE}'s "impl", else src)`;
+const implHelp = `implementation to grade: a directory laid out like src/ (raft/, kvraft/, ...); TypeScript sources anywhere are type-checked and compiled first (default: $DSLAB_IMPL, else ${CONFIG_FILE}'s "impl", else src; DSLAB_IMPL set but empty: src, whatever ${CONFIG_FILE} says)`;
 
 const pointsText = () =>
   Object.entries(pointsOf())

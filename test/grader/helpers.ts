@@ -17,10 +17,21 @@ export interface Outcome {
   stderr: string;
 }
 
+/**
+ * Starts the grader. Without --impl it grades the project's own default, whatever a learner set up
+ * in this checkout: an empty DSLAB_IMPL sets aside both DSLAB_IMPL and dslab.json.
+ */
 export function start(args: string[], env: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, [CLI, ...args], {
     cwd: ROOT,
-    env: { ...process.env, CI: 'true', FORCE_COLOR: '0', GRADE_EXTRA_SCENARIOS: FIXTURES, ...env },
+    env: {
+      ...process.env,
+      CI: 'true',
+      FORCE_COLOR: '0',
+      GRADE_EXTRA_SCENARIOS: FIXTURES,
+      DSLAB_IMPL: '',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
