@@ -58,7 +58,7 @@ const timeoutOpt = () =>
 const memoryOpt = () =>
   new Option(
     '--worker-memory <MB>',
-    "heap limit of each worker; a run past it is reported crashed (default: the machine's memory / (P+1), 512 to 4096)",
+    "heap limit of each worker; a run past it is reported crashed, out of memory (default: the machine's memory shared among the workers and the grader, at most 1024)",
   ).argParser(arg((t) => parseCount(t, '--worker-memory', 64, 65_536)));
 const freshModulesOpt = () =>
   new Option(

@@ -243,7 +243,7 @@ export class Pool {
         kind: 'crashed',
         virtualMs: busy.virtualMs,
         realMs: performance.now() - busy.started,
-        reason: crashReason(worker.output, code, signal, this.options.memoryMb),
+        reason: crashReason(worker.output, code, signal, this.options.memoryMb, busy.job),
         ...(busy.blocked ? { blocked: busy.blocked } : {}),
       });
     }
@@ -334,9 +334,10 @@ function crashReason(
   code: number | null,
   signal: NodeJS.Signals | null,
   memoryMb: number,
+  job: WorkerJob,
 ): string {
   if (/heap out of memory|Reached heap limit|Allocation failed/.test(output)) {
-    return `out of memory: the run passed the worker's heap limit of ${memoryMb} MB (--worker-memory)${lastLines(output.split('<--- JS stacktrace')[0] ?? '', 4)}`;
+    return `out of memory (limit ${memoryMb} MB per worker, --worker-memory): ${job.test} seed ${job.seed} used more heap than that${lastLines(output.split('<--- JS stacktrace')[0] ?? '', 4)}`;
   }
   return `the worker process died (${describeExit(code, signal)}) during the run${lastLines(output, 8)}`;
 }

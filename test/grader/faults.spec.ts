@@ -112,7 +112,8 @@ describe('grader: determinism and faulty implementations (end to end)', function
       tests: ['TestGraderElection2A', 'TestInitialElection2A'],
       status: 'crashed',
       check: 'crashed',
-      error: /out of memory: the run passed the worker's heap limit of 128 MB/,
+      error:
+        /^out of memory \(limit 128 MB per worker, --worker-memory\): Test\w+ seed \d used more heap than that/,
       args: ['--worker-memory', '128', '--traces', '0'],
     },
     // Real 2A tests keep sleeping, so a deadlocked implementation fails them on their own checks;
