@@ -40,7 +40,7 @@ const NO_PERSISTED_LOG = `import type { PersistentState } from './state';
 
 class NoPersistLog extends Raft {
   protected override persistentState(): PersistentState {
-    return { ...super.persistentState(), entryBlocks: { length: 0, elements: [] } };
+    return { ...super.persistentState(), log: [] };
   }
 }
 
