@@ -173,7 +173,7 @@ export class Pool {
   private spawn(): Worker {
     const script = this.options.workerScript ?? path.join(__dirname, 'worker.js');
     const child = fork(script, [`--probe-fd=${PROBE_FD}`], {
-      execArgv: [`--max-old-space-size=${this.options.memoryMb}`],
+      execArgv: [`--max-old-space-size=${this.options.memoryMb}`, ...gcArgs(this.options.memoryMb)],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'],
       serialization: 'json',
     });
@@ -311,6 +311,16 @@ export class Pool {
     if (i >= 0) this.idle.splice(i, 1);
     w.child.kill('SIGKILL');
   }
+}
+
+/**
+ * V8 lets the old generation grow by a factor that it scales down with the heap limit below 2 GB
+ * (64-bit, no pointer compression): at a 1 GiB limit a worker ran three times as many full
+ * collections on a key/value run's small heap as at 4 GiB, and a whole grade took half as much CPU
+ * again. The factor of the larger limits keeps the cost; the limit still holds.
+ */
+function gcArgs(memoryMb: number): string[] {
+  return memoryMb < 2048 ? ['--heap-growing-percent=300'] : [];
 }
 
 function seconds(ms: number, digits = 1): string {
