@@ -151,7 +151,8 @@ class TableView implements ProgressView {
     const width = Math.max(4, ...shown.map((r) => name(r).length));
     const head = `${'test'.padEnd(width)}  ${'runs'.padStart(11)}  ${'failed'.padStart(6)}  ${'flaky'.padStart(5)}  status`;
     const body = shown.map((r) => {
-      const flake = r.done > 0 ? `${Math.round((100 * r.failed) / r.done)}%` : '-';
+      const ran = r.done - r.skipped;
+      const flake = ran > 0 ? `${Math.round((100 * r.failed) / ran)}%` : '-';
       const status =
         r.done === 0
           ? chalk.dim('waiting')
