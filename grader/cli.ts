@@ -25,6 +25,7 @@ import {
   parseSeedArg,
   parseShard,
   pointsOf,
+  commandTypo,
   registry,
   UsageError,
 } from './select';
@@ -62,7 +63,7 @@ const timeoutOpt = () =>
 const memoryOpt = () =>
   new Option(
     '--worker-memory <MB>',
-    "heap limit of each worker; a run past it is reported crashed (default: the machine's memory / (P+1), 512 to 4096)",
+    "heap limit of each worker; a run past it is reported crashed, out of memory (default: the machine's memory shared among the workers and the grader, at most 1024)",
   ).argParser(arg((t) => parseCount(t, '--worker-memory', 64, 65_536)));
 const freshModulesOpt = () =>
   new Option(
@@ -79,7 +80,7 @@ const referenceOpt = () =>
     '--reference <LAYERS>',
     'take these layers from the reference implementation, e.g. raft (your kvraft on the reference Raft)',
   ).argParser(arg(parseLayers));
-const implHelp = `implementation to grade: a directory laid out like src/ (raft/, kvraft/, ...); TypeScript sources anywhere are type-checked and compiled first (default: $DSLAB_IMPL, else ${CONFIG_FILE}'s "impl", else src)`;
+const implHelp = `implementation to grade: a directory laid out like src/ (raft/, kvraft/, ...); TypeScript sources anywhere are type-checked and compiled first (default: $DSLAB_IMPL, else ${CONFIG_FILE}'s "impl", else src; DSLAB_IMPL set but empty: src, whatever ${CONFIG_FILE} says)`;
 
 const pointsText = () =>
   Object.entries(pointsOf())
@@ -107,6 +108,36 @@ const levelOpt = () =>
     "a swarm test's level: the part whose faults it draws (default: its last, e.g. 2D for TestSwarmRaft)",
   );
 
+const EXAMPLES = `Examples:
+  npm run grade lab2a                       every 2A test once, on a random seed
+  npm run grade -- lab2a --impl mylab       your own folder (or write { "impl": "mylab" } to ${CONFIG_FILE})
+  npm run grade -- lab2 -n 20               every 2A-2D test on 20 seeds
+  npm run grade -- 2b --run Backup -n 100 --seed 1
+  npm run grade -- all -n 3                 every part
+  npm run grade -- replay TestBackup2B --seed 17 --trace
+  npm run grade -- compare --impl src --impl impls/raft-no-persist-votedfor lab2c -n 10
+  npm run grade -- all -n 20 --seed 1 --shard 1/4 --json s1.json   (one machine of four)
+  npm run grade -- merge s1.json s2.json s3.json s4.json
+  npm run grade -- swarm -n 500 --seed 1              the swarm tests (ours, not scored)
+  npm run grade -- swarm 2b -n 200                    the Raft swarm at 2B: no crashes, no snapshots
+  npm run grade -- shrink TestSwarmKV --seed 3 --impl impls/kvraft-no-dedup`;
+
+/** The subcommands (besides grading itself), for the usage text and "did you mean". */
+const COMMANDS = ['replay', 'shrink', 'compare', 'merge', 'list'];
+
+/** What `npm run grade` with nothing to grade prints (stderr, exit status 2). */
+function usage(): string {
+  return `grade: name what to grade: ${labWords()}, all, or swarm [PART]
+
+Usage: npm run grade -- LAB... [options]      (or: npx dslab grade LAB... [options])
+       npm run grade -- ${COMMANDS.join('|')} ...
+
+${EXAMPLES}
+
+Every option: npm run grade -- --help; a command's: npm run grade -- replay --help
+`;
+}
+
 function build(setExit: (code: number) => void): Command {
   const program = new Command('grade');
   program
@@ -116,7 +147,7 @@ function build(setExit: (code: number) => void): Command {
     .enablePositionalOptions()
     .argument(
       '[LAB...]',
-      `${labWords()} or all (the default); swarm [PART]: our swarm tests at a part's level (not in all, not scored)`,
+      `${labWords()} or all (name at least one); swarm [PART]: our swarm tests at a part's level (not in all, not scored)`,
     )
     .option('--run <REGEX>', 'only tests whose names match, like go test -run')
     .addOption(runsOpt())
@@ -152,6 +183,10 @@ function build(setExit: (code: number) => void): Command {
     .addOption(memoryOpt())
     .option('-q, --quiet', 'no live view, only the report')
     .option('--bail', 'stop at the first run that fails, and print the command that replays it')
+    .option(
+      '--keep-going',
+      "run every seed of a test even after one hung (by default, once a test's run hangs, its runs not yet started are skipped)",
+    )
     .addOption(freshModulesOpt())
     .addOption(courseOnlyOpt())
     .addHelpText(
@@ -163,19 +198,15 @@ failure fails the grade (--course-only leaves them out).
 Points per part: ${pointsText()} (${totalPoints()} in all).
 Exit status: 0 if every run passed, 1 if any failed, hung or crashed, 2 on bad input, 130 on Ctrl-C.
 
-Examples:
-  npm run grade lab2a                       every 2A test once, on a random seed
-  npm run grade -- lab2 -n 20               every 2A-2D test on 20 seeds
-  npm run grade -- 2b --run Backup -n 100 --seed 1
-  npm run grade -- replay TestBackup2B --seed 17 --trace
-  npm run grade -- compare --impl src --impl impls/raft-no-persist-votedfor lab2c -n 10
-  npm run grade -- all -n 20 --seed 1 --shard 1/4 --json s1.json   (one machine of four)
-  npm run grade -- merge s1.json s2.json s3.json s4.json
-  npm run grade -- swarm -n 500 --seed 1              the swarm tests (ours, not scored)
-  npm run grade -- swarm 2b -n 200                    the Raft swarm at 2B: no crashes, no snapshots
-  npm run grade -- shrink TestSwarmKV --seed 3 --impl impls/kvraft-no-dedup`,
+${EXAMPLES}`,
     )
     .action(async (labs: string[] | undefined, o) => {
+      // Nothing named: say how to name it, rather than grade everything (minutes of work).
+      if (!labs || labs.length === 0) {
+        process.stderr.write(usage());
+        setExit(2);
+        return;
+      }
       const impl = chooseImpl(o.impl, o.reference);
       setExit(
         await grade({
@@ -195,6 +226,7 @@ Examples:
           workerMemoryMb: o.workerMemory,
           quiet: o.quiet,
           bail: Boolean(o.bail),
+          keepGoing: Boolean(o.keepGoing),
           freshModules: Boolean(o.freshModules),
           courseOnly: Boolean(o.courseOnly),
         }),
@@ -550,6 +582,7 @@ const OPTION_NAMES = [
   'traces',
   'quiet',
   'bail',
+  'keep_going',
   'fresh_modules',
   'course_only',
   'level',
@@ -621,6 +654,9 @@ async function main(): Promise<void> {
     });
   }
   try {
+    // `grade reply ...`: a command mistyped, not a lab (said before its options are refused).
+    const typo = commandTypo(process.argv[2] ?? '', COMMANDS);
+    if (typo) throw new UsageError(typo);
     await program.parseAsync(process.argv);
   } catch (error) {
     if (error instanceof CommanderError) {

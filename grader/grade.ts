@@ -59,6 +59,8 @@ export interface GradeOptions extends FormatOptions {
   workerMemoryMb?: number;
   quiet?: boolean;
   bail?: boolean;
+  /** Run every seed of a test even after one hung (--keep-going). */
+  keepGoing?: boolean;
   /** Load the implementation's modules afresh for every run even when they have no module-level state. */
   freshModules?: boolean;
   /** Grade only the course's tests, not ours (--course-only). */
@@ -117,10 +119,18 @@ export function defaultParallel(): number {
   return Math.max(1, os.availableParallelism());
 }
 
-/** A heap limit per worker that leaves the machine usable with every worker at its limit. */
-export function defaultWorkerMemory(parallel: number): number {
-  const totalMb = Math.floor(os.totalmem() / 2 ** 20);
-  return Math.max(512, Math.min(4096, Math.floor(totalMb / (parallel + 1))));
+/** A worker's default heap limit is at most this (MB): a run that needs more has a bug. */
+export const MAX_WORKER_MEMORY_MB = 1024;
+
+/**
+ * A heap limit per worker: the machine's memory shared among the workers and the grader itself,
+ * so that the machine stays usable with every worker at its limit, and at most 1 GiB each.
+ */
+export function defaultWorkerMemory(parallel: number, totalMb = os.totalmem() / 2 ** 20): number {
+  return Math.max(
+    128,
+    Math.min(MAX_WORKER_MEMORY_MB, Math.floor(Math.floor(totalMb) / (parallel + 1))),
+  );
 }
 
 /** A busy worker silent this long is hung: 10 s, or half of a short --timeout. */
@@ -208,6 +218,7 @@ export async function grade(o: GradeOptions): Promise<number> {
     traces: o.traces,
     view,
     ...(o.bail ? { bail: true } : {}),
+    ...(o.keepGoing ? { keepGoing: true } : {}),
   });
   if (session.fatal)
     throw new UsageError(

@@ -2,10 +2,20 @@
 // (p-limit), each on an idle worker. A worker that dies during a job is reported as `crashed`, one
 // that overruns the time limit or stops sending heartbeats (a synchronous loop blocks its event
 // loop) is killed and reported as `hung`; either way it is replaced lazily and the pool goes on.
+// Before it kills a worker, the watchdog asks the worker's probe thread where its main thread is
+// stuck (hang-probe.ts), over a channel of its own (the IPC channel is read by the stuck thread),
+// and waits for the answer at most PROBE_WAIT_MS.
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
+import type { Socket } from 'node:net';
 import pLimit from 'p-limit';
 import type { FromWorker, ToWorker, WorkerJob, WorkerResult } from './protocol';
+import { hangPlace, type ProbeReport } from './hang-probe';
+
+/** The child's file descriptor of the probe channel. */
+const PROBE_FD = 4;
+/** Real milliseconds the watchdog waits for a probe's answer before it kills the worker anyway. */
+const PROBE_WAIT_MS = 2500;
 
 export interface PoolOptions {
   size: number;
@@ -27,8 +37,14 @@ export type Outcome =
       realMs: number;
       reason: string;
       blocked?: string[];
+      /** For a hung run: the run's last event, from the probe. */
+      lastEvent?: string;
+      /** For a hung run: `file.ts:LINE (function)`, where the probe found the worker stuck. */
+      hungIn?: string;
     }
-  | { kind: 'aborted' };
+  | { kind: 'aborted' }
+  /** Not run: its `skip` said so when its turn came. */
+  | { kind: 'skipped' };
 
 interface Busy {
   job: WorkerJob;
@@ -37,6 +53,8 @@ interface Busy {
   virtualMs: number;
   /** What the run's nodes waited for at the last timed heartbeat. */
   blocked?: string[];
+  /** The watchdog found the run hung and asked where: it kills the worker at the answer or at `until`. */
+  probing?: { until: number; elapsed: number; silent: number; overdue: boolean };
   resolve(outcome: Outcome): void;
 }
 
@@ -45,8 +63,21 @@ class Worker {
   busy: Busy | undefined;
   killed = false;
   output = '';
+  private probeText = '';
 
   constructor(readonly child: ChildProcess) {}
+
+  get probeChannel(): Socket | undefined {
+    return (this.child.stdio[PROBE_FD] as Socket | null | undefined) ?? undefined;
+  }
+
+  /** Lines from the probe thread; each is a ProbeReport. */
+  probeLines(chunk: Buffer): string[] {
+    this.probeText += chunk.toString('utf8');
+    const lines = this.probeText.split('\n');
+    this.probeText = lines.pop() ?? '';
+    return lines.filter((l) => l.trim() !== '');
+  }
 
   /** Keeps the end of the worker's stdout and stderr, for crash reports. */
   keep(chunk: Buffer): void {
@@ -71,11 +102,24 @@ export class Pool {
     this.watchdog.unref();
   }
 
-  /** Runs a job on some worker; never rejects. */
-  exec(job: WorkerJob): Promise<Outcome> {
-    return this.limit(() =>
-      this.aborted ? Promise.resolve<Outcome>({ kind: 'aborted' }) : this.dispatch(job),
-    );
+  /**
+   * Runs a job on some worker; never rejects. `skip`, asked when the job's turn comes, can decline
+   * it; `done` sees the outcome before the job's slot goes to the next one (so that what it learns
+   * is known to that one's `skip`).
+   */
+  exec(
+    job: WorkerJob,
+    hooks: { skip?: () => boolean; done?: (outcome: Outcome) => void } = {},
+  ): Promise<Outcome> {
+    return this.limit(async () => {
+      const outcome: Outcome = this.aborted
+        ? { kind: 'aborted' }
+        : hooks.skip?.()
+          ? { kind: 'skipped' }
+          : await this.dispatch(job);
+      hooks.done?.(outcome);
+      return outcome;
+    });
   }
 
   /** Stops everything now: running jobs resolve as aborted, queued ones never start. */
@@ -128,9 +172,9 @@ export class Pool {
 
   private spawn(): Worker {
     const script = this.options.workerScript ?? path.join(__dirname, 'worker.js');
-    const child = fork(script, [], {
-      execArgv: [`--max-old-space-size=${this.options.memoryMb}`],
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    const child = fork(script, [`--probe-fd=${PROBE_FD}`], {
+      execArgv: [`--max-old-space-size=${this.options.memoryMb}`, ...gcArgs(this.options.memoryMb)],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'],
       serialization: 'json',
     });
     this.spawned++;
@@ -139,6 +183,19 @@ export class Pool {
     child.stdout?.on('data', (c: Buffer) => worker.keep(c));
     child.stderr?.on('data', (c: Buffer) => worker.keep(c));
     child.on('message', (m: FromWorker) => this.onMessage(worker, m));
+    const channel = worker.probeChannel;
+    channel?.on('error', () => {});
+    channel?.on('data', (chunk: Buffer) => {
+      for (const line of worker.probeLines(chunk)) {
+        let report: ProbeReport | undefined;
+        try {
+          report = JSON.parse(line) as ProbeReport;
+        } catch {
+          continue;
+        }
+        if (worker.busy?.probing) this.conclude(worker, report);
+      }
+    });
     child.on('error', () => {}); // reported through 'exit'
     // 'close' comes after the worker's output has been read: its last words say why it died.
     child.on('close', (code, signal) => this.onExit(worker, code, signal));
@@ -153,7 +210,9 @@ export class Pool {
       if (busy) busy.lastBeat = performance.now();
       return;
     }
-    if (!busy) return;
+    // Found hung: the probe pauses its main thread, so even a late result cannot be trusted to
+    // leave a usable worker.
+    if (!busy || busy.probing) return;
     if (m.type === 'beat') {
       busy.lastBeat = performance.now();
       if (m.id === busy.job.id) {
@@ -184,37 +243,65 @@ export class Pool {
         kind: 'crashed',
         virtualMs: busy.virtualMs,
         realMs: performance.now() - busy.started,
-        reason: crashReason(worker.output, code, signal, this.options.memoryMb),
+        reason: crashReason(worker.output, code, signal, this.options.memoryMb, busy.job),
         ...(busy.blocked ? { blocked: busy.blocked } : {}),
       });
     }
   }
 
-  /** The watchdog: kills workers whose job overran the time limit or that stopped answering. */
+  /**
+   * The watchdog: finds workers whose job overran the time limit or that stopped answering, asks
+   * where they are stuck, and kills them at the answer (or when it does not come).
+   */
   private check(): void {
     const now = performance.now();
     for (const w of this.workers) {
       const busy = w.busy;
       if (!busy || w.killed) continue;
+      if (busy.probing) {
+        if (now >= busy.probing.until) this.conclude(w, undefined);
+        continue;
+      }
       const elapsed = now - busy.started;
       const silent = now - busy.lastBeat;
-      let reason: string | undefined;
-      if (w.ready && silent > this.options.silenceMs) {
-        reason = `the worker stopped responding for ${seconds(silent)} after virtual time ${seconds(busy.virtualMs, 3)} (its last report): a synchronous loop (or a promise loop that never yields) in the implementation?`;
-      } else if (elapsed > this.options.timeoutMs) {
-        reason = `was still running after ${seconds(elapsed)} of real time, past the --timeout; last reported virtual time ${seconds(busy.virtualMs, 3)}`;
-      }
-      if (reason) {
-        this.kill(w);
-        busy.resolve({
-          kind: 'hung',
-          virtualMs: busy.virtualMs,
-          realMs: elapsed,
-          reason,
-          ...(busy.blocked ? { blocked: busy.blocked } : {}),
-        });
-      }
+      const overdue =
+        !(w.ready && silent > this.options.silenceMs) && elapsed > this.options.timeoutMs;
+      if (!(w.ready && silent > this.options.silenceMs) && !overdue) continue;
+      busy.probing = { until: now + PROBE_WAIT_MS, elapsed, silent, overdue };
+      const channel = w.probeChannel;
+      if (channel && !channel.destroyed) channel.write('probe\n');
+      else this.conclude(w, undefined);
     }
+  }
+
+  /** Kills a worker found hung, and reports its run with what the probe found (if it answered). */
+  private conclude(w: Worker, report: ProbeReport | undefined): void {
+    const busy = w.busy;
+    if (!busy?.probing || w.killed) return;
+    const { elapsed, silent, overdue } = busy.probing;
+    const state = report?.state;
+    const virtualMs = state?.virtualMs ?? busy.virtualMs;
+    const blocked = state?.blocked ?? busy.blocked;
+    const place = hangPlace(report);
+    const when =
+      state?.virtualMs !== undefined
+        ? `at virtual time ${seconds(virtualMs, 3)} (its last event)`
+        : `after virtual time ${seconds(virtualMs, 3)} (its last report)`;
+    let reason = overdue
+      ? `was still running after ${seconds(elapsed)} of real time, past the --timeout; last ${state?.virtualMs !== undefined ? 'event' : 'reported virtual time'} at ${seconds(virtualMs, 3)}`
+      : `the worker stopped responding for ${seconds(silent)} ${when}${place ? ', still running this code: a synchronous loop, or promise jobs that never yield' : ': a synchronous loop (or a promise loop that never yields) in the implementation?'}`;
+    if (place) reason = `hung in ${place.place}: ${reason}\n${place.stack.join('\n')}`;
+    else if (report?.error) reason += `\n(where it was stuck is not known: ${report.error})`;
+    this.kill(w);
+    busy.resolve({
+      kind: 'hung',
+      virtualMs,
+      realMs: elapsed,
+      reason,
+      ...(blocked ? { blocked } : {}),
+      ...(state?.lastEvent ? { lastEvent: state.lastEvent } : {}),
+      ...(place ? { hungIn: place.place } : {}),
+    });
   }
 
   private kill(w: Worker): void {
@@ -224,6 +311,16 @@ export class Pool {
     if (i >= 0) this.idle.splice(i, 1);
     w.child.kill('SIGKILL');
   }
+}
+
+/**
+ * V8 lets the old generation grow by a factor that it scales down with the heap limit below 2 GB
+ * (64-bit, no pointer compression): at a 1 GiB limit a worker ran three times as many full
+ * collections on a key/value run's small heap as at 4 GiB, and a whole grade took half as much CPU
+ * again. The factor of the larger limits keeps the cost; the limit still holds.
+ */
+function gcArgs(memoryMb: number): string[] {
+  return memoryMb < 2048 ? ['--heap-growing-percent=300'] : [];
 }
 
 function seconds(ms: number, digits = 1): string {
@@ -247,9 +344,10 @@ function crashReason(
   code: number | null,
   signal: NodeJS.Signals | null,
   memoryMb: number,
+  job: WorkerJob,
 ): string {
   if (/heap out of memory|Reached heap limit|Allocation failed/.test(output)) {
-    return `out of memory: the run passed the worker's heap limit of ${memoryMb} MB (--worker-memory)${lastLines(output.split('<--- JS stacktrace')[0] ?? '', 4)}`;
+    return `out of memory (limit ${memoryMb} MB per worker, --worker-memory): ${job.test} seed ${job.seed} used more heap than that${lastLines(output.split('<--- JS stacktrace')[0] ?? '', 4)}`;
   }
   return `the worker process died (${describeExit(code, signal)}) during the run${lastLines(output, 8)}`;
 }

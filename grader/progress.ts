@@ -20,8 +20,14 @@ export interface ProgressView {
   plan?(tests: readonly PlannedTest[]): void;
   /** A run finished; `failed` counts failures so far. */
   run(record: RunRecord, failed: number): void;
-  /** Every run of a test has finished. */
-  testDone(name: string, label: string | undefined, runs: number, failed: number): void;
+  /** Every run of a test has finished (or was skipped: see SessionOptions.keepGoing). */
+  testDone(
+    name: string,
+    label: string | undefined,
+    runs: number,
+    failed: number,
+    skipped?: number,
+  ): void;
   note(line: string): void;
   stop(): void;
 }
@@ -42,11 +48,18 @@ function failureLine(r: RunRecord): string {
   return `${chalk.red(r.status.toUpperCase())} ${who}${r.test} seed ${r.seed} at ${(r.virtualMs / 1000).toFixed(1)}s virtual: ${failureText(r)}`;
 }
 
-function testLine(name: string, label: string | undefined, runs: number, failed: number): string {
+function testLine(
+  name: string,
+  label: string | undefined,
+  runs: number,
+  failed: number,
+  skipped = 0,
+): string {
   const who = label ? `[${label}] ` : '';
-  if (failed === 0) return `${chalk.green('ok  ')} ${who}${name} ${runs}/${runs} passed`;
-  const tag = failed === runs ? chalk.red('FAIL') : chalk.yellow('FLAKY');
-  return `${tag} ${who}${name} ${failed}/${runs} failed`;
+  if (failed === 0 && skipped === 0)
+    return `${chalk.green('ok  ')} ${who}${name} ${runs}/${runs} passed`;
+  const tag = failed + skipped === runs ? chalk.red('FAIL') : chalk.yellow('FLAKY');
+  return `${tag} ${who}${name} ${failed}/${runs - skipped} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`;
 }
 
 /**
@@ -72,7 +85,8 @@ class TableView implements ProgressView {
   }
 
   plan(tests: readonly PlannedTest[]): void {
-    for (const t of tests) this.rows.set(rowKey(t.name, t.label), { ...t, done: 0, failed: 0 });
+    for (const t of tests)
+      this.rows.set(rowKey(t.name, t.label), { ...t, done: 0, failed: 0, skipped: 0 });
     this.draw();
   }
 
@@ -80,11 +94,13 @@ class TableView implements ProgressView {
     this.done++;
     this.failed = failed;
     const row = this.rows.get(rowKey(record.test, record.impl));
+    const bad = record.status !== 'passed' && record.status !== 'skipped';
     if (row) {
       row.done++;
-      if (record.status !== 'passed') row.failed++;
+      if (bad) row.failed++;
+      if (record.status === 'skipped') row.skipped++;
     }
-    if (record.status !== 'passed') this.note(failureLine(record));
+    if (bad) this.note(failureLine(record));
     else this.dirty = true;
   }
 
@@ -135,7 +151,8 @@ class TableView implements ProgressView {
     const width = Math.max(4, ...shown.map((r) => name(r).length));
     const head = `${'test'.padEnd(width)}  ${'runs'.padStart(11)}  ${'failed'.padStart(6)}  ${'flaky'.padStart(5)}  status`;
     const body = shown.map((r) => {
-      const flake = r.done > 0 ? `${Math.round((100 * r.failed) / r.done)}%` : '-';
+      const ran = r.done - r.skipped;
+      const flake = ran > 0 ? `${Math.round((100 * r.failed) / ran)}%` : '-';
       const status =
         r.done === 0
           ? chalk.dim('waiting')
@@ -143,11 +160,11 @@ class TableView implements ProgressView {
             ? r.failed > 0
               ? chalk.red('running')
               : 'running'
-            : r.failed === 0
+            : r.failed === 0 && r.skipped === 0
               ? chalk.green('ok')
-              : r.failed === r.runs
-                ? chalk.red('FAIL')
-                : chalk.yellow('FLAKY');
+              : r.failed + r.skipped === r.runs
+                ? chalk.red(`FAIL${r.skipped > 0 ? ` (${r.skipped} skipped)` : ''}`)
+                : chalk.yellow(`FLAKY${r.skipped > 0 ? ` (${r.skipped} skipped)` : ''}`);
       return `${name(r).padEnd(width)}  ${`${r.done}/${r.runs}`.padStart(11)}  ${r.failed > 0 ? chalk.red(String(r.failed).padStart(6)) : '0'.padStart(6)}  ${flake.padStart(5)}  ${status}`;
     });
     const hidden = all.length - shown.length;
@@ -169,6 +186,7 @@ class TableView implements ProgressView {
 interface Row extends PlannedTest {
   done: number;
   failed: number;
+  skipped: number;
 }
 
 function rowKey(name: string, label: string | undefined): string {
@@ -189,7 +207,7 @@ class LineView implements ProgressView {
 
   run(record: RunRecord, failed: number): void {
     this.done++;
-    if (record.status !== 'passed') this.note(failureLine(record));
+    if (record.status !== 'passed' && record.status !== 'skipped') this.note(failureLine(record));
     const now = performance.now();
     const step = Math.max(1, Math.ceil(this.total / 10));
     if (this.done === this.total || this.done % step === 0 || now - this.lastLine > 30_000) {
@@ -202,8 +220,14 @@ class LineView implements ProgressView {
     }
   }
 
-  testDone(name: string, label: string | undefined, runs: number, failed: number): void {
-    this.note(testLine(name, label, runs, failed));
+  testDone(
+    name: string,
+    label: string | undefined,
+    runs: number,
+    failed: number,
+    skipped = 0,
+  ): void {
+    this.note(testLine(name, label, runs, failed, skipped));
   }
 
   note(line: string): void {

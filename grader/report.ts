@@ -28,6 +28,8 @@ export interface TestSummary {
   failed: number;
   hung: number;
   crashed: number;
+  /** Not run: an earlier run of the test hung (grade --keep-going runs them). */
+  skipped: number;
   meanVirtualMs: number | undefined;
   maxVirtualMs: number | undefined;
   meanRealMs: number | undefined;
@@ -73,12 +75,15 @@ export function summarize(
       failed: rs.filter((r) => r.status === 'failed').length,
       hung: rs.filter((r) => r.status === 'hung').length,
       crashed: rs.filter((r) => r.status === 'crashed').length,
+      skipped: rs.filter((r) => r.status === 'skipped').length,
       meanVirtualMs: mean(finished.map((r) => r.virtualMs)),
       maxVirtualMs: max(finished.map((r) => r.virtualMs)),
       meanRealMs: mean(finished.map((r) => r.realMs)),
       meanRpcs: mean(withStats.map((r) => r.stats!.rpcs)),
       meanBytes: mean(withStats.map((r) => r.stats!.bytes)),
-      failures: rs.filter((r) => r.status !== 'passed').sort((a, b) => a.seed - b.seed),
+      failures: rs
+        .filter((r) => r.status !== 'passed' && r.status !== 'skipped')
+        .sort((a, b) => a.seed - b.seed),
     };
   });
 }
@@ -111,16 +116,22 @@ export function testTable(summaries: readonly TestSummary[]): string {
     'status',
   ];
   const rows = summaries.map((s) => {
-    const bad = s.runs - s.passed;
-    const kinds = [s.hung ? `${s.hung} hung` : '', s.crashed ? `${s.crashed} crashed` : '']
+    // Skipped runs are neither passed nor failed: the columns count the runs that ran.
+    const ran = s.runs - s.skipped;
+    const bad = ran - s.passed;
+    const kinds = [
+      s.hung ? `${s.hung} hung` : '',
+      s.crashed ? `${s.crashed} crashed` : '',
+      s.skipped ? `${s.skipped} skipped` : '',
+    ]
       .filter(Boolean)
       .join(', ');
     return [
       nameCell(s),
-      String(s.runs),
+      String(ran),
       String(s.passed),
       bad > 0 ? chalk.red(String(bad)) : '0',
-      percent(bad, s.runs),
+      percent(bad, ran),
       secondsText(s.meanVirtualMs),
       secondsText(s.maxVirtualMs),
       s.meanRealMs === undefined ? '-' : s.meanRealMs.toFixed(0),
@@ -227,8 +238,12 @@ function failureBlock(
     `  ${chalk.bold(r.test)} seed ${r.seed}: ${statusWord(r)} at ${secondsText(r.virtualMs, 3)}s virtual`,
   ];
   lines.push(`    ${failureText(r) || '(no error message)'}`);
+  // A hung run: the frames where the watchdog found it stuck, innermost first.
+  const stuck = r.status === 'hung' ? stuckFrames(r.error) : [];
   const where = codeLocation(r.error);
-  if (where) lines.push(`    at:     ${where}`);
+  if (stuck.length > 0)
+    lines.push(...stuck.map((f, i) => `    ${i === 0 ? 'stuck: ' : '       '} ${f}`));
+  else if (where) lines.push(`    at:     ${where}`);
   lines.push(...blockedLines(r).map((l) => `    ${l}`));
   // A hung run replays under the same watchdog limits, so that it ends the same way.
   const timeout =
@@ -240,6 +255,10 @@ function failureBlock(
   if (shrinkable().includes(r.test) && r.status === 'failed')
     lines.push(`    shrink: ${shrinkCommand(r.test, r.seed, implArg, reference, r.level)}`);
   if (r.trace) lines.push(`    trace:  ${shortPath(r.trace)}`);
+  else if (r.status === 'hung')
+    lines.push(
+      '    trace:  not saved: a hung run is not run again (it would hang again); replay it with --trace to see the trace up to where it stops',
+    );
   for (const a of r.artefacts ?? []) lines.push(`    ${artefactLine(a)}`);
   if (r.note) lines.push(`    ${chalk.yellow('note')}: ${r.note}`);
   return lines;
@@ -258,6 +277,14 @@ export function codeLocation(error: string | undefined): string | undefined {
       return shortPath(file);
   }
   return undefined;
+}
+
+/** The stack lines of a hung run's error (the probe's frames), as `file.ts:LINE:COL (function)`. */
+export function stuckFrames(error: string | undefined): string[] {
+  const frames: string[] = [];
+  for (const m of (error ?? '').matchAll(/^ {4}at (\S+) \((.+):(\d+):(\d+)\)$/gm))
+    frames.push(`${shortPath(m[2])}:${m[3]}:${m[4]} (${m[1]})`);
+  return frames;
 }
 
 /** How to open an artefact: an HTML report in a browser, a recorded history with the checker. */
@@ -293,10 +320,22 @@ export function blockedLines(r: RunRecord): string[] {
   if (r.lastEvent) lines.push(`last event before it stopped: ${r.lastEvent}`);
   if (r.blocked && r.blocked.length > 0) {
     const finished = r.status === 'failed' || r.outcome === 'real-time-limit';
-    lines.push(finished ? 'blocked:' : "blocked (at the worker's last report before it stopped):");
+    // A hung run's list comes from the probe that found where it was stuck, when it answered.
+    const probed = r.status === 'hung' && r.hungIn !== undefined;
+    lines.push(
+      finished
+        ? 'blocked:'
+        : probed
+          ? 'blocked (when the watchdog stopped it):'
+          : "blocked (at the worker's last report before it stopped):",
+    );
     lines.push(...r.blocked.map((b) => `  ${chalk.dim(b)}`));
   }
   return lines;
+}
+
+function skippedText(s: TestSummary): string {
+  return s.skipped > 0 ? `, ${s.skipped} skipped after it hung` : '';
 }
 
 export function renderReport(
@@ -322,14 +361,19 @@ export function renderReport(
         'Flaky: pass on some seeds, fail on others (the bug is real; the seed makes it visible):',
       ),
     );
-    for (const s of flaky)
+    for (const s of flaky) {
+      const ran = s.runs - s.skipped;
       out.push(
-        `  ${s.name}  ${s.runs - s.passed}/${s.runs} runs failed (${percent(s.runs - s.passed, s.runs)})`,
+        `  ${s.name}  ${ran - s.passed}/${ran} runs failed (${percent(ran - s.passed, ran)})${skippedText(s)}`,
       );
+    }
   }
   if (failing.length > 0) {
     out.push('', chalk.red.bold('Failing on every seed:'));
-    for (const s of failing) out.push(`  ${s.name}  ${s.runs}/${s.runs} runs failed`);
+    for (const s of failing) {
+      const ran = s.runs - s.skipped;
+      out.push(`  ${s.name}  ${ran}/${ran} runs failed${skippedText(s)}`);
+    }
   }
   const failed = summaries.filter((s) => s.failures.length > 0);
   if (failed.length > 0) {
@@ -384,7 +428,8 @@ export function renderReport(
         `incomplete: ${missing} of ${file.expectedRuns} runs are missing (merge every shard's results)`,
       ),
     );
-  const tally = `${file.results.length} runs: ${count('passed')} passed, ${count('failed')} failed, ${count('hung')} hung, ${count('crashed')} crashed`;
+  const skipped = count('skipped');
+  const tally = `${file.results.length} runs: ${count('passed')} passed, ${count('failed')} failed, ${count('hung')} hung, ${count('crashed')} crashed${skipped > 0 ? `, ${skipped} skipped (their test hung first; --keep-going runs them)` : ''}`;
   const timing = `${(file.realMs / 1000).toFixed(1)}s real, ${file.parallel} worker${file.parallel === 1 ? '' : 's'}, ${perMinute} runs/min`;
   if (file.modules?.startsWith('modules reloaded')) out.push(chalk.yellow(file.modules));
   for (const g of file.globals ?? [])

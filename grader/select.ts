@@ -78,6 +78,23 @@ function unknownLab(arg: string, reg: Registry): UsageError {
 }
 
 /**
+ * If `word`, the first on the command line, is no lab but a command mistyped (`reply`), the
+ * message that says which: one edit away, or two for a word of five letters or more.
+ */
+export function commandTypo(
+  word: string,
+  commands: readonly string[],
+  reg = registry(),
+): string | undefined {
+  const w = word.trim().toLowerCase();
+  if (w === '' || w.startsWith('-') || commands.includes(w) || w === 'grade') return undefined;
+  if (w === 'swarm' || partsNamed(w, reg)) return undefined;
+  const near = commands.filter((c) => editDistance(w, c) <= (w.length >= 5 ? 2 : 1));
+  if (near.length === 0) return undefined;
+  return `unknown command "${word}": did you mean ${near.join(' or ')}? (commands: ${commands.join(', ')}; to grade, name ${partWords(reg)})`;
+}
+
+/**
  * `lab2a`, `2A`, `LAB2A` -> 2A; `lab2`, `2` -> 2A..2D; `all` (and nothing) -> every part;
  * `swarm` -> the swarm tests, alone at the level of the one part named beside it (`swarm 2b`), or
  * beside several parts at the level of the last (`all swarm`, `lab2 swarm`).

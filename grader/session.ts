@@ -34,6 +34,11 @@ export interface SessionOptions {
   view: ProgressView;
   /** Stop at the first run that does not pass. */
   bail?: boolean;
+  /**
+   * Run every seed of a test even after one hung (by default the test's runs not yet started are
+   * skipped: each would cost a watchdog period, and the first says where the code is stuck).
+   */
+  keepGoing?: boolean;
 }
 
 export interface SessionResult {
@@ -80,10 +85,13 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
   });
   const view = options.view;
   const work = options.impls.flatMap((impl) => options.jobs.map((job) => ({ job, impl })));
-  const remaining = new Map<string, { runs: number; left: number; failed: number }>();
+  const remaining = new Map<
+    string,
+    { runs: number; left: number; failed: number; skipped: number; hung?: RunRecord }
+  >();
   for (const { job, impl } of work) {
     const key = `${impl.label ?? ''}/${job.test}`;
-    const entry = remaining.get(key) ?? { runs: 0, left: 0, failed: 0 };
+    const entry = remaining.get(key) ?? { runs: 0, left: 0, failed: 0, skipped: 0 };
     entry.runs++;
     entry.left++;
     remaining.set(key, entry);
@@ -124,18 +132,29 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
       for (const n of outcome.result.leakedGlobals) leak.names.add(n);
       leaks.set(impl, leak);
     }
-    const record = toRecord(job, impl, outcome);
-    records.push({ order, record });
-    if (record.status !== 'passed') failed++;
-    view.run(record, failed);
     const key = `${impl.label ?? ''}/${job.test}`;
     const entry = remaining.get(key)!;
+    const record = toRecord(job, impl, outcome, entry.hung);
+    records.push({ order, record });
+    const bad = record.status !== 'passed' && record.status !== 'skipped';
+    if (bad) failed++;
+    view.run(record, failed);
     entry.left--;
-    if (record.status !== 'passed') entry.failed++;
-    if (entry.left === 0) view.testDone(job.test, impl.label, entry.runs, entry.failed);
-    if (record.status !== 'passed' && options.outDir && !interrupted && !options.bail) {
-      // A hung or crashed run's trace costs another watchdog period (or another out-of-memory
-      // kill): one per test is enough to see where it went wrong.
+    if (bad) entry.failed++;
+    if (record.status === 'skipped') entry.skipped++;
+    if (record.status === 'hung' && !entry.hung) {
+      entry.hung = record;
+      if (entry.left > 0 && !options.keepGoing)
+        view.note(
+          `${record.test} hung on seed ${record.seed}: its runs not yet started are skipped (--keep-going runs them)`,
+        );
+    }
+    if (entry.left === 0)
+      view.testDone(job.test, impl.label, entry.runs, entry.failed, entry.skipped);
+    // A hung run is not run again for its trace: it would cost another watchdog period (or the
+    // whole --timeout) to end where the probe already said it is stuck. Replay shows its trace.
+    if (bad && record.status !== 'hung' && options.outDir && !interrupted && !options.bail) {
+      // A crashed run's trace costs another out-of-memory kill: one per test is enough.
       const traceKey = `${key}/${record.status === 'failed' ? 'failed' : 'lost'}`;
       const n = traced.get(traceKey) ?? 0;
       const cap = record.status === 'failed' ? options.traces : Math.min(1, options.traces);
@@ -145,7 +164,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
       }
     }
     if (pool.fatal) pool.abort();
-    if (options.bail && record.status !== 'passed' && !bailed && !interrupted) {
+    if (options.bail && bad && !bailed && !interrupted) {
       bailed = true;
       view.note(
         `--bail: stopped at the first failure; replay it with: ${replayCommand(record.test, record.seed, impl.arg, impl.reference, record.level)}`,
@@ -167,7 +186,11 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
           ...(options.outDir ? { outDir: options.outDir } : {}),
           ...(impl.warm ? { warm: true } : {}),
         };
-        return pool.exec(wj).then((outcome) => finish(order, impl, job, outcome));
+        const key = `${impl.label ?? ''}/${job.test}`;
+        return pool.exec(wj, {
+          ...(options.keepGoing ? {} : { skip: () => remaining.get(key)?.hung !== undefined }),
+          done: (outcome) => finish(order, impl, job, outcome),
+        });
       }),
     );
     await Promise.all(traceJobs);
@@ -201,6 +224,7 @@ function toRecord(
   job: Job,
   impl: ImplChoice,
   outcome: Exclude<Outcome, { kind: 'aborted' }>,
+  hung: RunRecord | undefined,
 ): RunRecord {
   const base = {
     test: job.test,
@@ -236,6 +260,14 @@ function toRecord(
         virtualMs: 0,
         realMs: 0,
       };
+    case 'skipped':
+      return {
+        ...base,
+        status: 'skipped',
+        error: `not run: ${job.test} hung on seed ${hung?.seed ?? '?'} (grade --keep-going runs every seed)`,
+        virtualMs: 0,
+        realMs: 0,
+      };
     case 'hung':
     case 'crashed':
       return {
@@ -246,6 +278,8 @@ function toRecord(
         virtualMs: outcome.virtualMs,
         realMs: outcome.realMs,
         ...(outcome.blocked ? { blocked: outcome.blocked } : {}),
+        ...(outcome.lastEvent ? { lastEvent: outcome.lastEvent } : {}),
+        ...(outcome.hungIn ? { hungIn: outcome.hungIn } : {}),
       };
   }
 }

@@ -3,8 +3,10 @@
 // - Real time: the simulator stops the run between events at --timeout (a `hung` outcome).
 // - Silence: a synchronous loop (or a promise loop that never yields) blocks this thread's event
 //   loop, so nothing here can notice it. A second thread can: it watches a heartbeat this thread
-//   stores in shared memory, and when it stops for the silence limit it prints where the trace
+//   stores in shared memory, and when it stops for the silence limit it pauses this thread through
+//   the inspector to say which line it is stuck on (hang-probe.ts), prints that and where the trace
 //   stops (the last records, kept in a small shared ring) and kills the process, exit status 137.
+import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { real } from '../engine/sim/guard';
 
@@ -16,15 +18,22 @@ const HEADER_WORDS = 4;
 const THREAD = `
 const { workerData } = require('node:worker_threads');
 const fs = require('node:fs');
-const { shared, silenceMs, hardMs, slots, slotBytes, headerWords, what } = workerData;
+const { shared, silenceMs, hardMs, slots, slotBytes, headerWords, what, probeModule } = workerData;
 const words = new Int32Array(shared, 0, headerWords);
 const bytes = new Uint8Array(shared, headerWords * 4);
 const started = Date.now();
-setInterval(() => {
+const timer = setInterval(async () => {
   const now = Date.now();
   const silent = (now % 2 ** 31 - Atomics.load(words, 0) + 2 ** 31) % 2 ** 31;
   const overdue = now - started > hardMs;
   if (silent < silenceMs && !overdue) return;
+  clearInterval(timer);
+  // Where the main thread is stuck: paused through the inspector, its frames mapped to TypeScript.
+  let place;
+  try {
+    const { probeMainThread, hangPlace } = require(probeModule);
+    place = hangPlace(await probeMainThread(1500));
+  } catch {}
   const count = Atomics.load(words, 1);
   const lines = [];
   for (let k = Math.max(0, count - slots); k < count; k++) {
@@ -39,6 +48,7 @@ setInterval(() => {
   const text = [
     '',
     'HUNG: ' + what + ' ' + why,
+    ...(place ? ['hung in ' + place.place + ' (where the watchdog paused it):', ...place.stack] : []),
     lines.length > 0 ? 'the trace stops here (its last records; the last one is the event that never finished):' : 'the run had recorded nothing yet',
     ...lines.map((l) => '  ' + l),
     'exit status 137: the watchdog killed the process',
@@ -76,6 +86,7 @@ export class Watchdog {
         slots: SLOTS,
         slotBytes: SLOT_BYTES,
         headerWords: HEADER_WORDS,
+        probeModule: path.join(__dirname, 'hang-probe.js'),
         ...options,
       },
     });

@@ -6,6 +6,7 @@
 // reached, so the parent can tell a busy loop from a slow run and say where it hung.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Worker as Thread } from 'node:worker_threads';
 import { Simulator } from '../engine/sim/simulator';
 import { formatRecord, type TraceRecord } from '../engine/sim/trace';
 import { rpcText } from '../engine/rpc/abbrev';
@@ -13,6 +14,7 @@ import { real, realNow } from '../engine/sim/guard';
 import { executeRun } from '../labs/run';
 import { registry } from './select';
 import { forgetModules } from './module-state';
+import { PROBE_HOOK, type ProbeState } from './hang-probe';
 import {
   capError,
   HEARTBEAT_MS,
@@ -32,6 +34,8 @@ let loadedDir: string | undefined;
 /** Set when a warm run left globals behind: this worker loads modules afresh from then on. */
 let noWarm = false;
 let lastVirtualMs = 0;
+/** The run's last trace record: what a probe of a stuck run reports as its last event. */
+let lastRecord: TraceRecord | undefined;
 /** The virtual time at which a beat from inside the run is next considered. */
 let nextBeatAt = 0;
 /** The virtual time and real time of the last beat sent from inside the run. */
@@ -75,6 +79,7 @@ async function runJob(job: WorkerJob): Promise<WorkerResult> {
     ? new TraceWriter(`${job.tracePath}.partial`, job.traceHeader ?? [])
     : undefined;
   lastVirtualMs = 0;
+  lastRecord = undefined;
   nextBeatAt = BEAT_EVERY_VIRTUAL_MS;
   beatVirtualMs = 0;
   beatRealMs = realNow();
@@ -94,6 +99,7 @@ async function runJob(job: WorkerJob): Promise<WorkerResult> {
     keepRpcData: writer !== undefined,
     onTrace: (record) => {
       lastVirtualMs = record.time;
+      lastRecord = record;
       // Also beat as the run goes: it may reach a busy loop before the next timed beat, and the
       // parent should still know how far it got.
       if (record.time >= nextBeatAt) {
@@ -205,6 +211,41 @@ class TraceWriter {
   }
 }
 
+/**
+ * What a probe of a stuck run reads while the main thread is paused (hang-probe.ts): the run's last
+ * event and what its nodes wait for, now rather than at the last heartbeat.
+ */
+function probeState(): string | undefined {
+  if (currentId === undefined) return undefined;
+  const state: ProbeState = {};
+  if (lastRecord) {
+    state.virtualMs = lastRecord.time;
+    state.lastEvent = formatRecord(lastRecord).trim().replace(/\s+/g, ' ');
+  }
+  try {
+    const blocked = Simulator.active?.blocked();
+    if (blocked) state.blocked = blocked;
+  } catch {
+    // paused in the middle of an event: the list may not be readable
+  }
+  return JSON.stringify(state);
+}
+
+/**
+ * The probe thread, when the pool gave this worker a channel for it (--probe-fd=N): when the pool
+ * finds this worker silent, it asks there where the main thread is stuck before it kills it.
+ */
+function startProbeThread(): void {
+  const arg = process.argv.find((a) => a.startsWith('--probe-fd='));
+  if (!arg) return;
+  (process as unknown as Record<symbol, unknown>)[PROBE_HOOK] = probeState;
+  const thread = new Thread(path.join(__dirname, 'probe-thread.js'), {
+    workerData: { fd: Number(arg.slice('--probe-fd='.length)) },
+  });
+  thread.on('error', () => {});
+  thread.unref();
+}
+
 function main(): void {
   // Stack traces in failures and traces name the implementation's TypeScript lines.
   process.setSourceMapsEnabled(true);
@@ -216,6 +257,7 @@ function main(): void {
   process.on('unhandledRejection', () => {});
   // Load the registry now: a module that cannot be loaded fails the first job with its message.
   registry();
+  startProbeThread();
   // The real timer, kept by the guard: a run's traps on setInterval do not apply to it.
   real.setInterval(() => {
     const blocked = currentId === undefined ? undefined : blockedList(0);

@@ -15,18 +15,40 @@ const ENGINE = path.join(PROJECT_ROOT, 'engine');
 /** Where compiled learner directories go: one folder per source directory. */
 export const CACHE_ROOT = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'dslab', 'impl');
 
-/** The learner's code failed to type-check: one `file:line:col error TSnnnn: message` per line. */
+/** Type errors shown when a folder does not type-check; the rest are counted. */
+export const SHOWN_TYPE_ERRORS = 10;
+
+/**
+ * The learner's code failed to type-check: one `file:line:col error TSnnnn: message` per error,
+ * syntax errors (TS1xxx) first, since one of them often causes many of the others; the first
+ * SHOWN_TYPE_ERRORS of them, then how many more.
+ */
 export class CompileError extends Error {
   override name = 'CompileError';
+  readonly diagnostics: string[];
 
   constructor(
     readonly dir: string,
-    readonly diagnostics: string[],
+    diagnostics: string[],
   ) {
+    const sorted = sortDiagnostics(diagnostics);
+    const n = sorted.length;
+    const rest = n - SHOWN_TYPE_ERRORS;
     super(
-      `${diagnostics.join('\n')}\n${diagnostics.length} type error${diagnostics.length === 1 ? '' : 's'} in ${dir}: fix ${diagnostics.length === 1 ? 'it' : 'them'} and grade again`,
+      [
+        ...sorted.slice(0, SHOWN_TYPE_ERRORS),
+        ...(rest > 0 ? [`... and ${rest} more type error${rest === 1 ? '' : 's'} in ${dir}`] : []),
+        `${n} type error${n === 1 ? '' : 's'} in ${dir}: fix ${n === 1 ? 'it' : rest > 0 ? 'the first' : 'them'} and grade again`,
+      ].join('\n'),
     );
+    this.diagnostics = sorted;
   }
+}
+
+/** Syntax errors (TS1xxx) first, each group in the compiler's order. */
+export function sortDiagnostics(diagnostics: readonly string[]): string[] {
+  const syntax = (d: string) => /(?:^|\s)error TS1\d{3}:/.test(d.split('\n', 1)[0]);
+  return [...diagnostics.filter(syntax), ...diagnostics.filter((d) => !syntax(d))];
 }
 
 export interface Compiled {

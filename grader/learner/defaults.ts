@@ -1,7 +1,8 @@
 // Which implementation `npm run grade` grades when no --impl is given, so that a learner can make
 // their own folder the default once: the environment variable DSLAB_IMPL, else the project-local
 // file dslab.json ({ "impl": "mylab", "reference": "raft" }), else the reference (src/), else, in
-// the student edition, the starter kit.
+// the student edition, the starter kit. DSLAB_IMPL set but empty means no learner default at all:
+// neither it nor dslab.json (the project's own tests spawn the grader so, whatever a learner set).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from '../select';
@@ -21,6 +22,7 @@ export function defaultImpl(
   env: NodeJS.ProcessEnv = process.env,
   root: string = PROJECT_ROOT,
 ): ImplDefault {
+  if (env.DSLAB_IMPL !== undefined && env.DSLAB_IMPL.trim() === '') return builtIn(root);
   if (env.DSLAB_IMPL) return { impl: env.DSLAB_IMPL, from: 'from DSLAB_IMPL' };
   const file = path.join(root, CONFIG_FILE);
   if (fs.existsSync(file)) {
@@ -53,6 +55,11 @@ export function defaultImpl(
       from: `from ${CONFIG_FILE}`,
     };
   }
+  return builtIn(root);
+}
+
+/** The project's own default: the reference, or in the student edition the starter kit. */
+function builtIn(root: string): ImplDefault {
   if (fs.existsSync(path.join(root, 'src'))) return { impl: 'src' };
   return { impl: 'starter', from: 'the starter kit: npm run new-lab makes your own copy' };
 }

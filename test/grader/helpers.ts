@@ -17,10 +17,24 @@ export interface Outcome {
   stderr: string;
 }
 
-export function start(args: string[], env: Record<string, string> = {}): ChildProcess {
+/**
+ * Starts the grader. Without --impl it grades the project's own default, whatever a learner set up
+ * in this checkout: an empty DSLAB_IMPL sets aside both DSLAB_IMPL and dslab.json. A variable given
+ * as undefined is removed (DSLAB_IMPL: undefined lets dslab.json choose, as in a learner's shell).
+ */
+export function start(args: string[], env: Record<string, string | undefined> = {}): ChildProcess {
+  const merged: NodeJS.ProcessEnv = {
+    ...process.env,
+    CI: 'true',
+    FORCE_COLOR: '0',
+    GRADE_EXTRA_SCENARIOS: FIXTURES,
+    DSLAB_IMPL: '',
+    ...env,
+  };
+  for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
   return spawn(process.execPath, [CLI, ...args], {
     cwd: ROOT,
-    env: { ...process.env, CI: 'true', FORCE_COLOR: '0', GRADE_EXTRA_SCENARIOS: FIXTURES, ...env },
+    env: merged,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

@@ -37,7 +37,7 @@ export const makeRaft: MakeRaft = makeRaftWith(NoPersistVote);`;
 
 /** The grader as a learner's shell runs it: no DSLAB_IMPL, the project's dslab.json. */
 function grade(args: string[]): Promise<Outcome> {
-  return finish(start(args, { GRADE_EXTRA_SCENARIOS: '', DSLAB_IMPL: '' }), 170_000);
+  return finish(start(args, { GRADE_EXTRA_SCENARIOS: '', DSLAB_IMPL: undefined }), 170_000);
 }
 
 /** Runs a printed `npm run grade -- ARGS` line, split as a shell would (single quotes kept whole). */
