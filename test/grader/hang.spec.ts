@@ -44,7 +44,7 @@ describe('grader: a run that hangs is named by its line, and its test stops ther
   ];
 
   for (const c of cases) {
-    it(`${c.impl}: names the line within one watchdog period, skips the other seeds, all in under 15 s`, async () => {
+    it(`${c.impl}: names the line within one watchdog period and skips the other seeds`, async () => {
       expect(waits).to.have.length(2);
       const json = path.join(tmp, `${c.impl}.json`);
       const started = performance.now();
