@@ -32,7 +32,7 @@ const timer = setInterval(async () => {
   let place;
   try {
     const { probeMainThread, hangPlace } = require(probeModule);
-    place = hangPlace(await probeMainThread(1500));
+    place = hangPlace(await probeMainThread(4000));
   } catch {}
   const count = Atomics.load(words, 1);
   const lines = [];

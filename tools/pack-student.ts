@@ -49,6 +49,7 @@ export const EXCLUDED_TESTS = [
   'test/learner/student.spec.ts', // packs this edition
   'test/ours/swarm-levels.spec.ts', // the swarm's levels on the reference and its variants
   'test/ours/impls/', // a 2B-only Raft made from the reference
+  'test/grader/defaults.spec.ts', // a spec's grader without --impl grades src (the reference)
   'test/staff/', // course staff's formats and deployment files, on the reference and impls/
   'test/viewer/viewer-browser.spec.ts', // the run viewer of a buggy Raft's failing run (impls/)
   'test/viewer/viewer-replay.spec.ts', // replay --html of that run (impls/)
