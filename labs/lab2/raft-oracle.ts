@@ -115,7 +115,7 @@ export class RaftSafetyOracle {
    * with (before makeRaft), or undefined when no timeliness oracle applies to the group's part.
    */
   messages(i: number): RaftMessageTap | undefined {
-    if (!timelinessApplies(this.group.part)) return undefined;
+    if (!oracleDefaults.enabled || !timelinessApplies(this.group.part)) return undefined;
     const tap = new RaftMessageTap(this.sim, i, this.prefix);
     this.taps[i] = tap;
     return tap;
@@ -257,8 +257,9 @@ export class RaftSafetyOracle {
 }
 
 /**
- * Whether watchRaftSafety attaches its oracle. Only the benchmarks switch it off, to measure what
- * the oracles cost; tests and grading always run with them.
+ * Whether watchRaftSafety attaches its oracle (and messages() taps the servers for the timeliness
+ * oracles). Only the benchmarks switch it off, to measure what the oracles cost; tests and grading
+ * always run with them.
  */
 export const oracleDefaults = { enabled: true };
 
