@@ -11,7 +11,16 @@ const timeAdvice =
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'out/**', '.grade-out/**', 'test/data/module-state/**'],
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'out/**',
+      '.grade-out/**',
+      'test/data/module-state/**',
+      // npm run mutation: Stryker's sandboxes (left behind by an interrupted run) and reports
+      '.stryker-tmp/**',
+      'reports/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -11,6 +11,11 @@ export const CHECKS = {
   'term-monotonicity': "a server's term never decreases, also across a restart",
   'leader-append-only': "a leader's start() indices only grow within its term",
   'leader-completeness': 'a new leader holds every entry committed in an earlier term',
+  // Raft timeliness oracles (labs/lab2/raft-timeliness.ts), always on in the Raft tests from 2A.
+  'stale-leader':
+    'a server that has processed a message with a higher term no longer leads (getState, start) its old term',
+  'heartbeat-rate':
+    'an idle leader sends at most ten heartbeats (AppendEntries without entries) per second to each peer',
   // The tester's appliers (labs/lab2/raft-appliers.ts).
   'monotonic-apply':
     'an incarnation applies each index once, in order, and no snapshot takes it back',

@@ -153,8 +153,9 @@ export function packStudent(out: string): { dir: string; files: string[] } {
   };
   delete pkg.scripts.bench;
   delete pkg.scripts['pack:student'];
-  // Fingerprints are recorded on the reference implementation.
+  // Fingerprints are recorded on the reference implementation, and mutation testing mutates it.
   delete pkg.scripts.fingerprints;
+  delete pkg.scripts.mutation;
   pkg.description = `${pkg.description} Student edition: no reference solutions; start with npm run new-lab.`;
   fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
   fs.writeFileSync(path.join(dir, 'README.md'), studentReadme());

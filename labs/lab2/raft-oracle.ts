@@ -25,11 +25,17 @@
 // server had reached before the restart are not a violation; leader completeness is no longer
 // checked, since a restart may have wiped a committed entry from the majority that held it).
 //
+// The timeliness oracles (raft-timeliness.ts: a server that saw a higher term stops leading its
+// own; at most ten heartbeats per second to each peer) see messages as well, through taps the
+// fixture puts on each incarnation's ends and handlers (messages(i)); they apply from part 2A, when
+// the fixture names its part.
+//
 // Attach one oracle per Raft group: watchRaftSafety(sim, { n, peer: (i) => live peer or undefined }).
 import type { RaftPeer, StartResult } from '../../harness/contracts/raft';
 import type { CheckId } from '../../harness/checks';
-import { TestFailure } from '../../harness/scenario';
+import { TestFailure, type LabPart } from '../../harness/scenario';
 import type { Simulator } from '../../engine/sim/simulator';
+import { RaftMessageTap, staleLeaderMessage, timelinessApplies } from './raft-timeliness';
 
 /** What an oracle watches: n servers, each with its live Raft peer (undefined while down). */
 export interface RaftGroupView {
@@ -47,6 +53,8 @@ export interface RaftGroupView {
   readonly persistent?: boolean;
   /** Server i's node name in the trace (default: String(i)). */
   node?(i: number): string;
+  /** The part whose code is under test: the timeliness oracles apply from 2A (none if omitted). */
+  readonly part?: LabPart;
 }
 
 interface Leadership {
@@ -66,6 +74,8 @@ export class RaftSafetyOracle {
   private readonly restartedAt: number[];
   /** Per server: the term it was last seen leading, and what it must hold in that term. */
   private readonly leading: { term: number; mustHold: number; lastStart: number }[];
+  /** Per server: the message tap of its latest incarnation (timeliness oracles), if any. */
+  private readonly taps: (RaftMessageTap | undefined)[];
   private detachFn: (() => void) | undefined;
   private readonly prefix: string;
   /** The highest term any server has been seen in. */
@@ -90,6 +100,7 @@ export class RaftSafetyOracle {
     this.incarnations = new Array<RaftPeer | undefined>(n).fill(undefined);
     this.restartedAt = new Array<number>(n).fill(-1);
     this.leading = Array.from({ length: n }, () => ({ term: -1, mustHold: 0, lastStart: 0 }));
+    this.taps = new Array<RaftMessageTap | undefined>(n).fill(undefined);
     this.prefix = group.name ? `${group.name}: ` : '';
     this.shownTerm = new Array<number>(n).fill(-1);
     this.shownLeader = new Array<boolean>(n).fill(false);
@@ -104,6 +115,17 @@ export class RaftSafetyOracle {
   detach(): void {
     this.detachFn?.();
     this.detachFn = undefined;
+  }
+
+  /**
+   * The message tap of a new incarnation of server i, for the fixture to wrap its ends and handlers
+   * with (before makeRaft), or undefined when no timeliness oracle applies to the group's part.
+   */
+  messages(i: number): RaftMessageTap | undefined {
+    if (!oracleDefaults.enabled || !timelinessApplies(this.group.part)) return undefined;
+    const tap = new RaftMessageTap(this.sim, i, this.prefix);
+    this.taps[i] = tap;
+    return tap;
   }
 
   /**
@@ -138,6 +160,8 @@ export class RaftSafetyOracle {
       if (term !== lastTerm[i]) this.checkTerm(i, term, now);
       if (term > this.maxTerm) this.maxTerm = term;
       if (state.isLeader && leading[i].term !== term) this.checkLeader(i, term, now);
+      if (state.isLeader && this.taps[i] !== undefined)
+        this.checkStale(i, term, 'still leads', now);
     }
     if (group.committedIndex === undefined) return;
     const committed = group.committedIndex();
@@ -176,6 +200,16 @@ export class RaftSafetyOracle {
   /** Checks a start() result of server i (called by fixtures that call start()). */
   observeStart(i: number, result: StartResult): void {
     if (!result.isLeader) return;
+    const tap = this.taps[i];
+    if (tap !== undefined) {
+      this.checkStale(
+        i,
+        result.term,
+        `accepted a command at index ${result.index} in`,
+        this.sim.now(),
+      );
+      tap.started(this.sim.now());
+    }
     const lead = this.leading[i];
     if (lead.term !== result.term) return; // not (yet) seen leading that term: nothing to compare with
     if (result.index <= lead.mustHold) {
@@ -231,14 +265,22 @@ export class RaftSafetyOracle {
     }
   }
 
+  /** Stale leader (raft-timeliness.ts): server i leads `term` although it has seen a higher one. */
+  private checkStale(i: number, term: number, how: string, now: number): void {
+    const seen = this.taps[i]!.staleness(term);
+    if (seen !== undefined)
+      this.violation('stale-leader', staleLeaderMessage(i, term, how, seen, now));
+  }
+
   private violation(check: CheckId, message: string): never {
     throw new TestFailure(check, `${this.prefix}${message}`);
   }
 }
 
 /**
- * Whether watchRaftSafety attaches its oracle. Only the benchmarks switch it off, to measure what
- * the oracles cost; tests and grading always run with them.
+ * Whether watchRaftSafety attaches its oracle (and messages() taps the servers for the timeliness
+ * oracles). Only the benchmarks switch it off, to measure what the oracles cost; tests and grading
+ * always run with them.
  */
 export const oracleDefaults = { enabled: true };
 

@@ -83,8 +83,7 @@ export class RaftCluster {
       },
       () => this.t.sim.now(),
     );
-    for (let i = 0; i < n; i++) this.start1(i);
-    for (let i = 0; i < n; i++) this.connect(i);
+    // Before the servers start: the timeliness oracles tap every incarnation's ends and handlers.
     this.oracle =
       options.oracles === false
         ? undefined
@@ -93,7 +92,10 @@ export class RaftCluster {
             peer: (i) => this.raft(i),
             committedIndex: () => this.record.maxIndex,
             persistent: options.part !== '2A' && options.part !== '2B',
+            part: options.part,
           });
+    for (let i = 0; i < n; i++) this.start1(i);
+    for (let i = 0; i < n; i++) this.connect(i);
   }
 
   // ---- servers: start, crash, connectivity ----
@@ -131,7 +133,14 @@ export class RaftCluster {
 
     const inc: Incarnation = { rf: undefined, runtime, killed: false };
     persister.afterSave = () => this.crashPoints.saved(i, inc);
-    const rf = this.t.impl.raft.makeRaft(ends, i, persister, this.applySink(i, inc), runtime);
+    const tap = this.oracle?.messages(i);
+    const rf = this.t.impl.raft.makeRaft(
+      tap ? tap.ends(ends) : ends,
+      i,
+      persister,
+      this.applySink(i, inc),
+      runtime,
+    );
     if (
       !rf ||
       typeof rf.start !== 'function' ||
@@ -146,7 +155,8 @@ export class RaftCluster {
     }
     inc.rf = rf;
     this.peers[i] = inc;
-    const server = new Server().addService(new Service('Raft', rf.handlers));
+    const handlers = tap ? tap.handlers(rf.handlers) : rf.handlers;
+    const server = new Server().addService(new Service('Raft', handlers));
     server.afterReply = (method) => this.crashPoints.replied(i, inc, method);
     this.net.addServer(i, server);
   }

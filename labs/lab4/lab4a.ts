@@ -360,7 +360,60 @@ const replicasAgree = oursTest(
   },
 );
 
+/**
+ * Once every group has left, the latest configuration has no groups and every shard on gid 0, the
+ * invalid group (the course's check() accepts any shard owner when there are no groups, so its
+ * TestBasic ends with every group gone and looks no further).
+ */
+async function checkNoGroups(ck: Clerk, after: string): Promise<Config> {
+  const c = await ck.query(-1);
+  const gids = Object.keys(c.groups);
+  if (gids.length > 0)
+    fail('config-valid', `after ${after}, configuration ${c.num} still has groups ${gids}`);
+  const s = c.shards.findIndex((g) => g !== 0);
+  if (s >= 0)
+    fail(
+      'config-valid',
+      `after ${after}, configuration ${c.num} has shard ${s} on gid ${c.shards[s]}, not 0: with no group left every shard is on gid 0`,
+    );
+  return c;
+}
+
+// Every group leaves, one at a time and then all in one call, and groups join again: with no group
+// left every shard is on gid 0, and the next join deals them all out afresh, balanced.
+const leaveAll = ctrlerTest(
+  'TestLeaveAll4A',
+  'Test: every group leaves, then groups join again (4A, ours)',
+  async (cfg) => {
+    const ck = cfg.makeClient(cfg.all);
+    await phase(cfg, 'Every group leaves, one at a time (4A, ours)', async () => {
+      for (const g of [1, 2, 3]) await ck.join({ [g]: [`${g}a`, `${g}b`, `${g}c`] });
+      await check([1, 2, 3], ck);
+      for (const g of [2, 1, 3]) await ck.leave([g]);
+      const empty = await checkNoGroups(ck, 'leaves of groups 2, 1 and 3');
+      checkSameConfig(await ck.query(empty.num), empty);
+    });
+    await phase(cfg, 'Groups join again, then all leave in one call (4A, ours)', async () => {
+      await ck.join({ 3: ['3a', '3b', '3c'], 4: ['4a', '4b', '4c'] });
+      await check([3, 4], ck);
+      await ck.join({ 5: ['5a', '5b', '5c'] });
+      await check([3, 4, 5], ck);
+      await ck.leave([3, 4, 5]);
+      await checkNoGroups(ck, 'a leave of groups 3, 4 and 5');
+    });
+    await phase(cfg, 'One group joins the empty configuration (4A, ours)', async () => {
+      await ck.join({ 6: ['6a'] });
+      await check([6], ck);
+      const c = await ck.query(-1);
+      if (c.shards.some((g) => g !== 6))
+        fail('config-valid', `a lone group must own every shard: [${c.shards}]`);
+      await ck.leave([6]);
+      await checkNoGroups(ck, 'a leave of group 6');
+    });
+  },
+);
+
 export const scenarios: Scenario[] = [basic, multi, minimalAgain];
 
 /** Ours, graded with 4A beside the course's tests. */
-export const ours: Scenario[] = [unreliableChurn, replicasAgree];
+export const ours: Scenario[] = [unreliableChurn, replicasAgree, leaveAll];

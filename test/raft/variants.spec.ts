@@ -120,6 +120,25 @@ const CASES: VariantCase[] = [
     expect: 'implementation-threw',
     message: /would truncate committed entry 2/,
   },
+  // Caught by the timeliness oracles (labs/lab2/raft-timeliness.ts) only: without them, every
+  // 2A-2D test passes each of these variants on seeds 1-100.
+  {
+    variant: 'raft-stale-leader',
+    base: 'impls/raft-textbook',
+    test: 'TestManyElections2A',
+    seed: 1,
+    expect: 'stale-leader',
+    message:
+      /^stale leader: server 2 still leads term 3 at 2\.096s, after it processed a RequestVote request of term 4/,
+  },
+  {
+    variant: 'raft-fast-heartbeat',
+    test: 'TestInitialElection2A',
+    seed: 1,
+    expect: 'heartbeat-rate',
+    message:
+      /^heartbeat rate: server 1 sent 11 AppendEntries without entries to server 0 in term 1 within one second/,
+  },
 ];
 
 describeVariants('buggy Raft variants are caught by the suites', CASES, [
