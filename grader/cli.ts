@@ -123,7 +123,7 @@ const EXAMPLES = `Examples:
   npm run grade -- shrink TestSwarmKV --seed 3 --impl impls/kvraft-no-dedup`;
 
 /** The subcommands (besides grading itself), for the usage text and "did you mean". */
-const COMMANDS = ['replay', 'shrink', 'compare', 'merge', 'list'];
+const COMMANDS = ['replay', 'shrink', 'compare', 'merge', 'list', 'roster', 'gradescope'];
 
 /** What `npm run grade` with nothing to grade prints (stderr, exit status 2). */
 function usage(): string {
