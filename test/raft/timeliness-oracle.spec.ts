@@ -35,6 +35,8 @@ function tapped(part: string | undefined) {
   const sim = {
     now: () => now,
     fail: (e: Error) => failures.push(e),
+    // The oracle traces what getState() showed (the run viewer's role bands).
+    record: () => {},
   } as unknown as Simulator;
   const peers = [fakePeer(), fakePeer()];
   const oracle = new RaftSafetyOracle(sim, { n: 2, peer: (i) => peers[i], part });
