@@ -2,35 +2,15 @@
 // a restart that forgets the term, the vote or the log is no violation; from 2C on it is. Driven
 // by hand through check(), with peers that are plain objects.
 import { expect } from 'chai';
-import type { RaftPeer, StartResult } from '../../harness/contracts/raft';
 import { RaftSafetyOracle } from '../../labs/lab2/raft-oracle';
-import type { Simulator } from '../../engine/sim/simulator';
-
-interface FakePeer extends RaftPeer {
-  term: number;
-  leader: boolean;
-}
-
-function peer(): FakePeer {
-  const p = {
-    term: 0,
-    leader: false,
-    getState: () => ({ term: p.term, isLeader: p.leader }),
-    start: (): StartResult => ({ index: -1, term: p.term, isLeader: false }),
-    snapshot: () => {},
-    kill: () => {},
-    handlers: {},
-  };
-  return p;
-}
+import { fakePeer, standInSimulator, type FakePeer } from '../support/fake-raft';
 
 /** Three servers, an oracle over them, and a clock: restart(i) makes a new incarnation of term 0. */
 function group(persistent: boolean | undefined) {
   let now = 0;
   let committed = 0;
-  const peers: (FakePeer | undefined)[] = [peer(), peer(), peer()];
-  // What the oracle uses of a simulator: the clock, and a trace to record what it saw.
-  const sim = { now: () => now, record: () => {} } as unknown as Simulator;
+  const peers: (FakePeer | undefined)[] = [fakePeer(), fakePeer(), fakePeer()];
+  const sim = standInSimulator(() => now);
   const oracle = new RaftSafetyOracle(sim, {
     n: 3,
     peer: (i) => peers[i],
@@ -51,7 +31,7 @@ function group(persistent: boolean | undefined) {
     restart(i: number) {
       peers[i] = undefined;
       step();
-      peers[i] = peer();
+      peers[i] = fakePeer();
       step();
     },
   };

@@ -5,39 +5,18 @@
 // higher term, start() on a stale leader, pre-votes, idle windows).
 import { expect } from 'chai';
 import type { ClientEnd, Handler } from '../../harness/api';
-import type { RaftPeer, StartResult } from '../../harness/contracts/raft';
 import { RaftSafetyOracle } from '../../labs/lab2/raft-oracle';
-import type { Simulator } from '../../engine/sim/simulator';
+import { fakePeer, standInSimulator } from '../support/fake-raft';
 import { TestFailure } from '../../harness/scenario';
-
-interface FakePeer extends RaftPeer {
-  term: number;
-  leader: boolean;
-}
-
-function fakePeer(): FakePeer {
-  const p = {
-    term: 0,
-    leader: false,
-    getState: () => ({ term: p.term, isLeader: p.leader }),
-    start: (): StartResult => ({ index: -1, term: p.term, isLeader: false }),
-    snapshot: () => {},
-    kill: () => {},
-    handlers: {},
-  };
-  return p;
-}
 
 /** Server 0 of two, tapped; its end to server 1 answers with `answer(method, args)`. */
 function tapped(part: string | undefined) {
   let now = 0;
   const failures: Error[] = [];
-  const sim = {
-    now: () => now,
-    fail: (e: Error) => failures.push(e),
-    // The oracle traces what getState() showed (the run viewer's role bands).
-    record: () => {},
-  } as unknown as Simulator;
+  const sim = standInSimulator(
+    () => now,
+    (e) => failures.push(e),
+  );
   const peers = [fakePeer(), fakePeer()];
   const oracle = new RaftSafetyOracle(sim, { n: 2, peer: (i) => peers[i], part });
   let answer: (method: string, args: unknown) => unknown = () => null;
