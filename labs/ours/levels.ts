@@ -5,13 +5,20 @@
 // default). A run gets its level through RunOptions.params.level (harness/scenario.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PARTS } from '../parts';
+import type { PartDescription } from '../parts';
 
 /** A part id of the registry ('2B'). */
 type CoursePart = string;
 
-/** The registry's parts in order (read when called: parts.ts imports the swarm families). */
-const partIds = (): string[] => PARTS.map((p) => p.id);
+/**
+ * The registry's parts in order, loaded when first asked: parts.ts imports the swarm scenarios,
+ * which import this file, so an import at the top would let whichever of them is loaded first see
+ * the other half-built (a spec that starts from a swarm scenario did).
+ */
+function registryParts(): readonly PartDescription[] {
+  return (require('../parts') as typeof import('../parts')).PARTS;
+}
+const partIds = (): string[] => registryParts().map((p) => p.id);
 
 export const RAFT_SWARM_LEVELS = ['2B', '2C', '2D'] as const;
 export type RaftSwarmLevel = (typeof RAFT_SWARM_LEVELS)[number];
@@ -81,7 +88,7 @@ const EMPTY_PERSIST = /\bpersist\(\)\s*(?::\s*void\s*)?\{(?:\s|\/\/[^\n]*|\/\*[\
 /** Each layer's folder, and the first part a learner writes it in. */
 function firstPartOfLayers(): [string, CoursePart][] {
   const first = new Map<string, CoursePart>();
-  for (const p of PARTS) for (const l of p.writes) if (!first.has(l)) first.set(l, p.id);
+  for (const p of registryParts()) for (const l of p.writes) if (!first.has(l)) first.set(l, p.id);
   return [...first];
 }
 
