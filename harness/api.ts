@@ -25,6 +25,11 @@ export interface Signal {
 export interface Codec {
   encode(value: unknown): Uint8Array;
   decode<T = unknown>(bytes: Uint8Array): T;
+  /**
+   * The values of encodings laid end to end (encode(a) then encode(b) ... in one byte string), in
+   * order: what decode() gives for each. For state saved in pieces (PersisterApi.save).
+   */
+  decodeSequence(bytes: Uint8Array): unknown[];
 }
 
 /**
@@ -82,7 +87,14 @@ export type Handler = (args: any) => unknown;
 
 /** Stable storage for one server: Raft state and snapshot, saved together. */
 export interface PersisterApi {
-  save(raftState: Uint8Array, snapshot: Uint8Array | null): void;
+  /**
+   * Replaces the saved state and snapshot (null: an empty snapshot). `raftState` may be given in
+   * pieces, saved as their concatenation: a Raft that saves its whole log on every change can keep
+   * the encodings of the parts that did not change (complete chunks of old entries, say) and save
+   * them as they are, with no copy into one array first. Read back with codec.decodeSequence when
+   * each piece is one encode().
+   */
+  save(raftState: Uint8Array | readonly Uint8Array[], snapshot: Uint8Array | null): void;
   readRaftState(): Uint8Array;
   readSnapshot(): Uint8Array;
   raftStateSize(): number;

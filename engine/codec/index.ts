@@ -105,7 +105,16 @@ export class WireCodec implements Codec {
 
   /** Decodes bytes produced by encode(); the result shares nothing with any other value. */
   decode<T = unknown>(bytes: Uint8Array): T {
-    return (this.decoder ??= new Decoder({ keyDecoder: new KeyCache() })).decode(bytes) as T;
+    return this.decoderOf().decode(bytes) as T;
+  }
+
+  /** Decodes encodings laid end to end, in order (state saved in pieces: PersisterApi.save). */
+  decodeSequence(bytes: Uint8Array): unknown[] {
+    return [...this.decoderOf().decodeMulti(bytes)];
+  }
+
+  private decoderOf(): Decoder {
+    return (this.decoder ??= new Decoder({ keyDecoder: new KeyCache() }));
   }
 
   /**
@@ -191,5 +200,14 @@ export function pack(value: unknown, path = 'value'): Parcel {
   return new WireCodec(ONE_OFF_SCRATCH_BYTES).pack(value, path);
 }
 
+/** WireCodec.decodeSequence with a decoder of its own. */
+export function decodeSequence(bytes: Uint8Array): unknown[] {
+  return new WireCodec().decodeSequence(bytes);
+}
+
 /** The Codec interface over the one-off functions. */
-export const codec: Codec = Object.freeze({ encode: (value: unknown) => encode(value), decode });
+export const codec: Codec = Object.freeze({
+  encode: (value: unknown) => encode(value),
+  decode,
+  decodeSequence,
+});

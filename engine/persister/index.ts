@@ -13,10 +13,27 @@ class Slot {
 
   /** Stores a copy of `bytes`. */
   set(bytes: Uint8Array): void {
-    if (bytes.length > this.buffer.length)
-      this.buffer = new Uint8Array(Math.max(bytes.length, Math.ceil(this.buffer.length * 1.5)));
+    this.reserve(bytes.length);
     this.buffer.set(bytes);
     this.length = bytes.length;
+  }
+
+  /** Stores a copy of the pieces' concatenation. */
+  setPieces(pieces: readonly Uint8Array[]): void {
+    let length = 0;
+    for (const piece of pieces) length += piece.length;
+    this.reserve(length);
+    let at = 0;
+    for (const piece of pieces) {
+      this.buffer.set(piece, at);
+      at += piece.length;
+    }
+    this.length = length;
+  }
+
+  private reserve(length: number): void {
+    if (length > this.buffer.length)
+      this.buffer = new Uint8Array(Math.max(length, Math.ceil(this.buffer.length * 1.5)));
   }
 
   equals(bytes: Uint8Array): boolean {
@@ -44,14 +61,21 @@ export class Persister implements PersisterApi {
   /** Called after every save (the fixtures' crash points); copies do not inherit it. */
   afterSave: (() => void) | undefined;
 
-  save(raftState: Uint8Array, snapshot: Uint8Array | null): void {
-    if (!(raftState instanceof Uint8Array))
+  save(raftState: Uint8Array | readonly Uint8Array[], snapshot: Uint8Array | null): void {
+    if (Array.isArray(raftState)) {
+      const bad = raftState.findIndex((piece) => !(piece instanceof Uint8Array));
+      if (bad >= 0)
+        throw new TypeError(
+          `Persister.save: raftState[${bad}] is not a Uint8Array: every piece must be bytes (encode it with the codec)`,
+        );
+    } else if (!(raftState instanceof Uint8Array))
       throw new TypeError(
-        'Persister.save: raftState must be a Uint8Array (encode it with the codec)',
+        'Persister.save: raftState must be a Uint8Array, or an array of them (encode it with the codec)',
       );
     if (snapshot !== null && !(snapshot instanceof Uint8Array))
       throw new TypeError('Persister.save: snapshot must be a Uint8Array or null');
-    this.raftState.set(raftState);
+    if (raftState instanceof Uint8Array) this.raftState.set(raftState);
+    else this.raftState.setPieces(raftState as readonly Uint8Array[]);
     // Raft re-saves the same snapshot with every change to its state: a compare costs less than a copy.
     if (!snapshot) this.snapshot.length = 0;
     else if (!this.snapshot.equals(snapshot)) this.snapshot.set(snapshot);

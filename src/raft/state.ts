@@ -1,7 +1,8 @@
 // What Figure 2 marks persistent (currentTerm, votedFor, log), plus where the log starts after a
-// snapshot (section 7), encoded with the runtime's codec. The log goes in chunks that are
-// themselves encoded by the codec (RaftLog.savedChunks), so that a save does not encode the whole
-// log again. The snapshot's bytes are saved beside this, in the same persister.save().
+// snapshot (section 7), encoded with the runtime's codec. The state is saved in pieces, one
+// encode() each: the four numbers, then the log in chunks (RaftLog.savedChunks), so that a save
+// neither encodes the whole log again nor copies it into one array before the persister does. The
+// snapshot's bytes are saved beside this, in the same persister.save().
 import type { Codec } from '../../harness/api';
 import type { Entry } from './messages';
 
@@ -20,25 +21,35 @@ export interface PersistentState {
 export type RestoredState = Omit<PersistentState, 'log'> & { log: Entry[] };
 
 /**
- * The fields in this order, as an array: field names would add 60 bytes to every save, and the
+ * The numbers in this order, as an array: field names would add 60 bytes to every save, and the
  * key/value services snapshot when the saved state reaches maxraftstate bytes.
  */
-type Saved = [number, number, number, number, Uint8Array[]];
+type SavedNumbers = [number, number, number, number];
 
-export function encodeState(codec: Codec, s: PersistentState): Uint8Array {
-  const saved: Saved = [s.currentTerm, s.votedFor, s.lastIncludedIndex, s.lastIncludedTerm, s.log];
-  return codec.encode(saved);
+/** The pieces persister.save() concatenates: the numbers, then each chunk of the log. */
+export function encodeState(codec: Codec, s: PersistentState): Uint8Array[] {
+  const numbers: SavedNumbers = [
+    s.currentTerm,
+    s.votedFor,
+    s.lastIncludedIndex,
+    s.lastIncludedTerm,
+  ];
+  return [codec.encode(numbers), ...s.log];
 }
 
 /** The saved state, or undefined for a fresh boot (nothing saved yet). */
 export function decodeState(codec: Codec, bytes: Uint8Array): RestoredState | undefined {
   if (bytes.length === 0) return undefined;
-  const saved = codec.decode<Saved>(bytes);
-  if (!Array.isArray(saved) || saved.length !== 5 || !Array.isArray(saved[4]))
+  const [numbers, ...chunks] = codec.decodeSequence(bytes);
+  if (!isSavedNumbers(numbers) || !chunks.every(Array.isArray))
     throw new Error(
-      `raft: the persisted state is not [currentTerm, votedFor, lastIncludedIndex, lastIncludedTerm, log] (${bytes.length} bytes)`,
+      `raft: the persisted state is not [currentTerm, votedFor, lastIncludedIndex, lastIncludedTerm] and chunks of entries (${bytes.length} bytes)`,
     );
-  const [currentTerm, votedFor, lastIncludedIndex, lastIncludedTerm, chunks] = saved;
-  const log = chunks.flatMap((chunk) => codec.decode<Entry[]>(chunk));
+  const [currentTerm, votedFor, lastIncludedIndex, lastIncludedTerm] = numbers;
+  const log = (chunks as Entry[][]).flat();
   return { currentTerm, votedFor, lastIncludedIndex, lastIncludedTerm, log };
+}
+
+function isSavedNumbers(value: unknown): value is SavedNumbers {
+  return Array.isArray(value) && value.length === 4 && value.every(Number.isInteger);
 }

@@ -1,7 +1,7 @@
 // The codec: faithful round trips of every supported kind, and a clear, located error for
 // everything that could not cross a wire unchanged.
 import { expect } from 'chai';
-import { decode, encode } from '../../engine/codec';
+import { decode, decodeSequence, encode, WireCodec } from '../../engine/codec';
 import { Persister } from '../../engine/persister';
 
 const roundTrip = (v: unknown) => decode(encode(v));
@@ -184,9 +184,32 @@ describe('persister', () => {
     expect([...p.readRaftState()]).to.deep.equal([3]);
   });
 
-  it('rejects values that are not bytes with a hint', () => {
-    expect(() => new Persister().save({} as Uint8Array, null)).to.throw(
-      /raftState must be a Uint8Array \(encode it with the codec\)/,
+  it('rejects values that are not bytes with a hint, keeping what was saved', () => {
+    const p = new Persister();
+    p.save(new Uint8Array([1]), null);
+    expect(() => p.save({} as Uint8Array, null)).to.throw(
+      /raftState must be a Uint8Array, or an array of them \(encode it with the codec\)/,
     );
+    expect(() => p.save([new Uint8Array([2]), [3] as unknown as Uint8Array], null)).to.throw(
+      /raftState\[1\] is not a Uint8Array/,
+    );
+    expect([...p.readRaftState()]).to.deep.equal([1]);
+  });
+
+  it('saves state given in pieces as their concatenation, read back with decodeSequence', () => {
+    const p = new Persister();
+    const pieces = [encode([7, -1]), encode(['x', 1]), encode(null), new Uint8Array(0)];
+    p.save(pieces, null);
+    expect(p.raftStateSize()).to.equal(pieces.reduce((n, b) => n + b.length, 0));
+    pieces[0][1] = 0; // the persister keeps a copy
+    expect(decodeSequence(p.readRaftState())).to.deep.equal([[7, -1], ['x', 1], null]);
+    expect(new WireCodec().decodeSequence(p.readRaftState())).to.deep.equal([
+      [7, -1],
+      ['x', 1],
+      null,
+    ]);
+    expect(() => decode(p.readRaftState())).to.throw(); // one value expected, three found
+    p.save([], null);
+    expect(p.raftStateSize()).to.equal(0);
   });
 });
