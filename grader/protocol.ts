@@ -48,6 +48,8 @@ export interface RunRecord {
   stats?: TestStats;
   /** Saved event trace of a failing run (under --out). */
   trace?: string;
+  /** The run viewer (viewer/) saved beside the trace: the first failing seed of each test. */
+  viewer?: string;
   /** Files the run produced, e.g. a checker's HTML report (copied under --out). */
   artefacts?: string[];
   /** A remark on the run, e.g. that a second run of the seed gave another fingerprint. */
@@ -71,6 +73,8 @@ export interface WorkerJob {
   tracePath?: string;
   /** Header lines written at the top of the trace file. */
   traceHeader?: string[];
+  /** With tracePath: also write the run viewer to this file, titled with the implementation. */
+  viewer?: { path: string; impl: string };
   /**
    * Keep the implementation's modules loaded from the previous run in this worker (the parent found
    * them free of module-level state: grader/module-state.ts); otherwise they are loaded afresh.
@@ -84,6 +88,8 @@ export type ToWorker = { type: 'run'; job: WorkerJob };
 export interface WorkerResult extends Omit<RunResult, 'output' | 'trace'> {
   /** For trace jobs: the file written. */
   trace?: string;
+  /** For trace jobs with a viewer: the viewer's file. */
+  viewer?: string;
   /** Properties the run added to globalThis (removed after it, so the next run does not see them). */
   leakedGlobals?: string[];
 }

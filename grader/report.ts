@@ -255,6 +255,8 @@ function failureBlock(
   if (shrinkable().includes(r.test) && r.status === 'failed')
     lines.push(`    shrink: ${shrinkCommand(r.test, r.seed, implArg, reference, r.level)}`);
   if (r.trace) lines.push(`    trace:  ${shortPath(r.trace)}`);
+  if (r.viewer)
+    lines.push(`    viewer: ${shortPath(r.viewer)} (the run drawn: open it in a browser)`);
   else if (r.status === 'hung')
     lines.push(
       '    trace:  not saved: a hung run is not run again (it would hang again); replay it with --trace to see the trace up to where it stops',

@@ -7,6 +7,7 @@ import { Pool, type Outcome } from './pool';
 import type { Job } from './select';
 import type { ProgressView } from './progress';
 import { failureText, firstLine, statusOf, type RunRecord, type WorkerJob } from './protocol';
+import { viewerFileName } from '../viewer';
 
 /** An implementation as the user named it (`arg`) and as loaded (`dir`, compiled). */
 export interface ImplChoice {
@@ -160,7 +161,11 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
       const cap = record.status === 'failed' ? options.traces : Math.min(1, options.traces);
       if (n < cap) {
         traced.set(traceKey, n + 1);
-        traceJobs.push(saveTrace(pool, nextId++, record, impl, options.outDir, options.timeoutMs));
+        // The test's first failing run also gets its picture (the viewer) beside its trace.
+        const viewer = record.status === 'failed' && n === 0;
+        traceJobs.push(
+          saveTrace(pool, nextId++, record, impl, options.outDir, options.timeoutMs, viewer),
+        );
       }
     }
     if (pool.fatal) pool.abort();
@@ -292,11 +297,11 @@ async function saveTrace(
   impl: ImplChoice,
   outDir: string,
   realTimeLimitMs: number,
+  viewer: boolean,
 ): Promise<void> {
-  const file = path.join(
-    outDir,
-    `${impl.label ? `${impl.label}-` : ''}${record.test}-seed${record.seed}.trace.txt`,
-  );
+  const prefix = impl.label ? `${impl.label}-` : '';
+  const file = path.join(outDir, `${prefix}${record.test}-seed${record.seed}.trace.txt`);
+  const viewerPath = path.join(outDir, prefix + viewerFileName(record.test, record.seed));
   const header = [
     `${record.test} seed ${record.seed}, implementation ${impl.arg}${impl.reference?.length ? ` with the reference ${impl.reference.join(', ')}` : ''}, Node ${process.version}`,
     `first run ${record.status}: ${failureText(record)}`,
@@ -317,11 +322,13 @@ async function saveTrace(
     outDir,
     tracePath: file,
     traceHeader: header,
+    ...(viewer ? { viewer: { path: viewerPath, impl: implName(impl) } } : {}),
     realTimeLimitMs,
     ...(impl.warm ? { warm: true } : {}),
   });
   if (outcome.kind === 'result') {
     if (outcome.result.trace) record.trace = outcome.result.trace;
+    if (outcome.result.viewer) record.viewer = outcome.result.viewer;
     if (
       record.status === 'failed' &&
       record.fingerprint &&
@@ -344,6 +351,12 @@ async function saveTrace(
     fs.renameSync(`${file}.partial`, file);
     record.trace = file;
   }
+}
+
+/** The implementation as the viewer's title names it. */
+function implName(impl: ImplChoice): string {
+  const ref = impl.reference?.length ? ` with the reference ${impl.reference.join(', ')}` : '';
+  return `${impl.arg}${ref}`;
 }
 
 /** The last record line of a trace file (header and footer lines start with #). */

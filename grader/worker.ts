@@ -15,6 +15,7 @@ import { executeRun } from '../labs/run';
 import { registry } from './select';
 import { forgetModules } from './module-state';
 import { PROBE_HOOK, type ProbeState } from './hang-probe';
+import { writeRunViewer } from '../viewer';
 import {
   capError,
   HEARTBEAT_MS,
@@ -78,6 +79,8 @@ async function runJob(job: WorkerJob): Promise<WorkerResult> {
   const writer = job.tracePath
     ? new TraceWriter(`${job.tracePath}.partial`, job.traceHeader ?? [])
     : undefined;
+  // The viewer draws the whole run: its records are kept (a trace job re-runs one failing run).
+  const kept: TraceRecord[] | undefined = writer && job.viewer ? [] : undefined;
   lastVirtualMs = 0;
   lastRecord = undefined;
   nextBeatAt = BEAT_EVERY_VIRTUAL_MS;
@@ -97,6 +100,12 @@ async function runJob(job: WorkerJob): Promise<WorkerResult> {
     // A saved trace is read by a person: name the node of each console line exactly.
     exactConsoleNodes: writer !== undefined,
     keepRpcData: writer !== undefined,
+    ...(kept
+      ? {
+          onLog: (line: string) =>
+            kept.push({ time: lastVirtualMs, kind: 'test', node: 'test', detail: line }),
+        }
+      : {}),
     onTrace: (record) => {
       lastVirtualMs = record.time;
       lastRecord = record;
@@ -118,6 +127,7 @@ async function runJob(job: WorkerJob): Promise<WorkerResult> {
         }
       }
       writer?.add(record);
+      kept?.push(record);
     },
   });
   const leakedGlobals = removeNewGlobals(globalsBefore);
@@ -137,6 +147,10 @@ async function runJob(job: WorkerJob): Promise<WorkerResult> {
     fs.renameSync(`${job.tracePath}.partial`, job.tracePath);
     trace = job.tracePath;
   }
+  const viewer =
+    kept && job.viewer && !result.passed
+      ? writeRunViewer({ ...result, trace: kept }, job.viewer.path, { impl: job.viewer.impl })
+      : undefined;
   return {
     test: result.test,
     part: result.part,
@@ -153,6 +167,7 @@ async function runJob(job: WorkerJob): Promise<WorkerResult> {
     fingerprint: result.fingerprint,
     artefacts,
     ...(trace ? { trace } : {}),
+    ...(viewer ? { viewer } : {}),
     ...(leakedGlobals.length > 0 ? { leakedGlobals } : {}),
   };
 }
