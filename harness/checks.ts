@@ -16,6 +16,8 @@ export const CHECKS = {
     'a server that has processed a message with a higher term no longer leads (getState, start) its old term',
   'heartbeat-rate':
     'an idle leader sends at most ten heartbeats (AppendEntries without entries) per second to each peer',
+  'vote-count':
+    'a server leads a term only after a majority granted it their votes in that term (a vote counts only in its own election)',
   // The tester's appliers (labs/lab2/raft-appliers.ts).
   'monotonic-apply':
     'an incarnation applies each index once, in order, and no snapshot takes it back',

@@ -16,6 +16,7 @@ import { scenarios as lab4b } from './lab4/lab4b';
 import { deleteScenarios3A, deleteScenarios3B } from './lab3/kv-delete';
 import { scenarios as elections } from './ours/raft-elections';
 import { scenarios as crashPoints } from './ours/raft-crash-points';
+import { scenarios2A as past2A } from './ours/raft-past';
 import { kvSwarm, raftSwarm } from './ours/families';
 import type { AnySwarmFamily } from './swarm-family';
 
@@ -65,7 +66,7 @@ export const PARTS: readonly PartDescription[] = [
     needs: [],
     points: 5,
     course: lab2a,
-    ours: elections,
+    ours: [...elections, ...past2A],
   },
   {
     id: '2B',

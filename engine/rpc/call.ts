@@ -29,6 +29,10 @@ export class Call implements Wait {
   handlerRunning = false;
   since = 0;
   delivered = 0;
+  /** A copy of the request, kept for the holds while any is active (Network.holdBack). */
+  argsCopy: unknown;
+  /** Released by a hold: not offered to the holds again. */
+  released = false;
   /** Neighbours in the network's list of calls in flight. */
   prev: Call | undefined;
   next: Call | undefined;
@@ -64,6 +68,10 @@ export class Call implements Wait {
     const net = this.net;
     const sim = net.sim;
     const serverName = this.serverName!;
+    if (net.holding && !this.released) {
+      this.argsCopy = sim.codec.decode(this.args!.bytes());
+      if (net.heldBack(this, 'request', this.argsCopy, undefined)) return;
+    }
     if (net.lost(this.reliable)) {
       this.settle(null, 'request lost');
       return;
@@ -83,6 +91,12 @@ export class Call implements Wait {
     // ran): it keeps no message it no longer needs (in a key/value run, holding them tripled the
     // bytes that young-generation collections promote).
     this.args = undefined;
+  }
+
+  /** Event: a held request, released, reaches the server now registered under its name. */
+  redeliver(): void {
+    if (this.server) this.deliver();
+    else this.settle(null, `no server ${this.serverName}`);
   }
 
   private dispatch(): Promise<Parcel> {
@@ -113,6 +127,10 @@ export class Call implements Wait {
     } else {
       this.server!.afterReply?.(this.method);
       this.reply = reply;
+      if (net.holding) {
+        const copy = net.sim.codec.decode(reply.bytes());
+        if (net.heldBack(this, 'reply', this.argsCopy, copy)) return;
+      }
       const delay = net.replyDelay(this);
       if (delay === 0) this.arrive();
       else net.sim.scheduleMethod(delay, Call.prototype.arrive, this);
@@ -145,6 +163,7 @@ export class Call implements Wait {
     // Done: drop the messages and the caller (see deliver()).
     this.reply = undefined;
     this.resolve = undefined;
+    this.argsCopy = undefined;
     this.net.inFlight.remove(this);
     if (end.owner?.crashed) return;
     if (reply === null) {

@@ -1,1 +1,2 @@
 export { Network, Server, Service, type ServerName } from './network';
+export { Hold, type HeldMessage, type HoldFilter, type Message } from './hold';

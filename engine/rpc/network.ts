@@ -31,6 +31,7 @@ import type { ClientEnd, Handler } from '../../harness/api';
 import type { Parcel, WireCodec } from '../codec';
 import type { NodeRuntime, Simulator } from '../sim/simulator';
 import { Call, DEAD_POLL_MS, InFlight } from './call';
+import { Hold, type HoldFilter, type Message } from './hold';
 import type { Rng } from '../sim/rng';
 
 export type ServerName = string | number;
@@ -72,6 +73,8 @@ export class Network {
   readonly inFlight = new InFlight();
   /** The call whose promise is being made (its executor, startCall, runs inside the constructor). */
   private starting: Call | undefined;
+  /** The adversaries holding messages back (holdBack); undefined while there are none. */
+  private holds: Hold[] | undefined;
 
   constructor(
     readonly sim: Simulator,
@@ -146,6 +149,59 @@ export class Network {
     if (this.longReordering !== on)
       this.sim.record('net', 'network', `long reordering ${on ? 'on' : 'off'}`);
     this.longReordering = on;
+  }
+
+  /**
+   * An adversary that holds back every message `filter` accepts until the test releases it (see
+   * hold.ts). Until the first holdBack, and after the last hold stops, nothing is copied or offered.
+   */
+  holdBack(filter: HoldFilter): Hold {
+    const hold = new Hold(
+      filter,
+      (call, kind) => this.releaseCall(call, kind),
+      (stopped) => {
+        this.holds = this.holds?.filter((h) => h !== stopped);
+        if (this.holds?.length === 0) this.holds = undefined;
+      },
+    );
+    (this.holds ??= []).push(hold);
+    return hold;
+  }
+
+  /** Whether any hold is active: only then do calls copy their messages to offer them. */
+  get holding(): boolean {
+    return this.holds !== undefined;
+  }
+
+  /** Offers a message of `call` to the active holds; true if one keeps it. */
+  heldBack(call: Call, kind: Message['kind'], args: unknown, reply: unknown): boolean {
+    const message: Message = {
+      kind,
+      method: call.method,
+      from: call.node,
+      to: call.serverName!,
+      args,
+      reply,
+    };
+    for (const hold of this.holds ?? []) {
+      if (hold.take(message, call, this.sim.now())) {
+        this.sim.record('net', call.node, `${call.label}: ${kind} held back`);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A held request goes to whichever server has its name now; a held reply to its caller. */
+  private releaseCall(call: Call, kind: Message['kind']): void {
+    this.sim.record('net', call.node, `${call.label}: ${kind} released`);
+    if (kind === 'request') {
+      call.server = this.servers.get(call.serverName!);
+      call.released = true;
+      this.sim.scheduleMethod(this.latency(), Call.prototype.redeliver, call);
+    } else {
+      this.sim.scheduleMethod(this.latency(), Call.prototype.arrive, call);
+    }
   }
 
   get isCleanedUp(): boolean {

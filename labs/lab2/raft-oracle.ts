@@ -26,7 +26,8 @@
 // checked, since a restart may have wiped a committed entry from the majority that held it).
 //
 // The timeliness oracles (raft-timeliness.ts: a server that saw a higher term stops leading its
-// own; at most ten heartbeats per second to each peer) see messages as well, through taps the
+// own; at most ten heartbeats per second to each peer; a leader was granted a majority of votes in
+// its own term) see messages as well, through taps the
 // fixture puts on each incarnation's ends and handlers (messages(i)); they apply from part 2A, when
 // the fixture names its part.
 //
@@ -255,6 +256,14 @@ export class RaftSafetyOracle {
       this.violation(
         'election-safety',
         `election safety: servers ${first.server} and ${i} both led term ${term} (server ${first.server} seen leading at ${at(first.atMs)}, server ${i} at ${at(now)})`,
+      );
+    }
+    const unelected = this.taps[i]?.unelected(term, this.group.n);
+    if (unelected !== undefined) {
+      this.violation(
+        'vote-count',
+        `vote count: server ${i} leads term ${term} at ${at(now)}, but ${unelected}: ` +
+          `a vote counts only in the election it was granted for, and a leader needs a majority`,
       );
     }
     const lead = this.leading[i];

@@ -16,8 +16,14 @@
 //   counted per (sender, peer, term) at the moment it is sent, delivered or not, over every
 //   sliding window of one second in which the server accepted no start() (idle: a leader may well
 //   answer new commands with more, e.g. probes while a snapshot is on its way).
+// - Vote count: a server leads a term only once a majority, itself included, granted it their votes
+//   in that term: replies (Figure 2's boolean voteGranted) to the RequestVote requests of that term
+//   that this incarnation sent. A grant to a request of an earlier election, arriving late (the
+//   adversary of hold.ts delivers them on purpose), counts for nothing. Checked when getState()
+//   first shows it leading the term, and only for servers whose replies carry voteGranted (a
+//   learner who names the field otherwise is not judged on it).
 //
-// Both rules are 2A's (elections and heartbeats), so the taps are made from part 2A on, whenever
+// All three rules are 2A's (elections and heartbeats), so the taps are made from part 2A on, whenever
 // the fixture names a Raft part; fixtures that name none (the services' clusters, whose Raft peers
 // make their own ends) get the safety oracles only. Like those, the taps draw no randomness, record
 // nothing and add no promise hop to the implementation's own code (a request is seen before the
@@ -60,6 +66,10 @@ export class RaftMessageTap {
   private readonly answered = new Map<number, Sighting>();
   /** Per peer: the term of its latest heartbeats, and when they were sent (the last second's). */
   private readonly beats = new Map<number, { term: number; times: number[] }>();
+  /** Term of a RequestVote it sent -> the peers whose replies granted their vote. */
+  private readonly grants = new Map<number, Set<number>>();
+  /** Whether a RequestVote reply carried a boolean voteGranted (Figure 2's name): then votes count. */
+  private votesNamed = false;
   /** When it last accepted a start() (as the fixture saw it): a leader is idle a second later. */
   private lastStartAt = -Infinity;
 
@@ -99,6 +109,18 @@ export class RaftMessageTap {
     return this.answered.size === 0 ? undefined : this.answered.get(term);
   }
 
+  /**
+   * Why leading `term` was not earned, or undefined: fewer than a majority of the `n` servers (it
+   * included) granted it their vote in that term.
+   */
+  unelected(term: number, n: number): string | undefined {
+    if (!this.votesNamed) return undefined;
+    const voters = this.grants.get(term) ?? new Set<number>();
+    if ((voters.size + 1) * 2 > n) return undefined;
+    const granted = voters.size === 0 ? 'no server' : `only ${[...voters].join(', ')}`;
+    return `${granted} granted it a vote in term ${term} (with itself ${voters.size + 1} of ${n})`;
+  }
+
   /** Its start() accepted a command (RaftSafetyOracle.observeStart). */
   started(nowMs: number): void {
     this.lastStartAt = nowMs;
@@ -134,6 +156,7 @@ export class RaftMessageTap {
   }
 
   private reply(method: string, peer: number, sentTerm: number, reply: unknown): void {
+    if (method === 'RequestVote') this.vote(peer, sentTerm, reply);
     const term = termOf(reply);
     if (term === undefined || term <= sentTerm) return;
     const known = this.answered.get(sentTerm);
@@ -143,6 +166,18 @@ export class RaftMessageTap {
       what: `server ${peer}'s reply of term ${term} to its ${method} of term ${sentTerm}`,
       atMs: this.sim.now(),
     });
+  }
+
+  /** A reply to its RequestVote of `sentTerm`: a grant counts in that term's election only. */
+  private vote(peer: number, sentTerm: number, reply: unknown): void {
+    if (typeof reply !== 'object' || reply === null) return;
+    const granted = (reply as { voteGranted?: unknown }).voteGranted;
+    if (typeof granted !== 'boolean') return;
+    this.votesNamed = true;
+    if (!granted) return;
+    let voters = this.grants.get(sentTerm);
+    if (voters === undefined) this.grants.set(sentTerm, (voters = new Set()));
+    voters.add(peer);
   }
 
   private heartbeat(peer: number, term: number): void {

@@ -351,8 +351,13 @@ export class Raft implements RaftPeer {
     }
     if (this.killed || !reply) return;
     this.observeTerm(reply.term);
-    if (this.role !== 'candidate' || this.currentTerm !== args.term || !reply.voteGranted) return;
+    if (!reply.voteGranted || !this.voteCounts(args.term)) return;
     if (++this.votesGranted * 2 > this.peers.length) this.becomeLeader();
+  }
+
+  /** Whether a vote granted to our RequestVote of `term` counts now: only in that election. */
+  protected voteCounts(term: number): boolean {
+    return this.role === 'candidate' && this.currentTerm === term;
   }
 
   private becomeLeader(): void {
