@@ -3,6 +3,7 @@
 // npx dslab grade [LAB...] [options] | replay | shrink | compare | merge | list   (the package's bin; no --)
 // Command-line wiring only; the work is in grade.ts, replay.ts, shrink.ts, compare.ts and merge.ts. Bad input
 // of any kind is one line on stderr and exit status 2.
+import './source-maps';
 import type { LayerName } from '../harness/impl';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { SWARM, testsOf } from '../labs';
@@ -30,7 +31,7 @@ import {
   UsageError,
 } from './select';
 import { CompileError } from './learner/compile';
-import { CONFIG_FILE, defaultImpl } from './learner/defaults';
+import { CONFIG_FILE, configReferenceFor, defaultImpl } from './learner/defaults';
 import { parseLayers } from './learner/mix';
 
 /** Wraps a parser so that its UsageError becomes commander's own invalid-argument error. */
@@ -78,7 +79,7 @@ const failuresOpt = () =>
 const referenceOpt = () =>
   new Option(
     '--reference <LAYERS>',
-    'take these layers from the reference implementation, e.g. raft (your kvraft on the reference Raft)',
+    `take these layers from the reference implementation, e.g. raft (your kvraft on the reference Raft); default: ${CONFIG_FILE}'s "reference" for its "impl"; none: no layer`,
   ).argParser(arg(parseLayers));
 const implHelp = `implementation to grade: a directory laid out like src/ (raft/, kvraft/, ...); TypeScript sources anywhere are type-checked and compiled first (default: $DSLAB_IMPL, else ${CONFIG_FILE}'s "impl", else src; DSLAB_IMPL set but empty: src, whatever ${CONFIG_FILE} says)`;
 
@@ -370,6 +371,7 @@ ${EXAMPLES}`,
       (v: string, acc: string[]) => [...acc, v],
       [] as string[],
     )
+    .addOption(referenceOpt())
     .option('--run <REGEX>', 'only tests whose names match')
     .addOption(runsOpt())
     .addOption(parallelOpt())
@@ -389,6 +391,7 @@ ${EXAMPLES}`,
           parallel: o.parallel,
           seed: o.seed,
           impls: o.impl,
+          ...(o.reference ? { reference: o.reference } : {}),
           json: o.json,
           timeoutS: o.timeout,
           workerMemoryMb: o.workerMemory,
@@ -614,7 +617,12 @@ function chooseImpl(
   impl: string | undefined,
   reference: LayerName[] | undefined,
 ): { impl: string; reference?: LayerName[]; implFrom?: string } {
-  if (impl !== undefined) return { impl, ...(reference ? { reference } : {}) };
+  if (impl !== undefined) {
+    if (reference) return { impl, reference };
+    const ref = configReferenceFor(impl);
+    if (!ref) return { impl };
+    return { impl, reference: parseLayers(ref), implFrom: `reference ${ref} from ${CONFIG_FILE}` };
+  }
   const d = defaultImpl();
   const ref = reference ?? (d.reference ? parseLayers(d.reference) : undefined);
   return {

@@ -2,7 +2,10 @@
 // side by side (pass rate, virtual time, RPCs, bytes, real time), with a verdict per lab part.
 import chalk from 'chalk';
 import { applyShard, layersFor, makeJobs, UsageError } from './select';
-import { checkImpl } from './impls';
+import { checkImpl, describeLayers, isLearnerDir } from './impls';
+import type { LayerName } from '../harness/impl';
+import { configReferenceFor } from './learner/defaults';
+import { parseLayers } from './learner/mix';
 import { checkWritableFile, writeJsonAtomic } from './results';
 import { summarize, type TestSummary } from './report';
 import { replayCommand, runSession, type ImplChoice } from './session';
@@ -19,6 +22,8 @@ export interface CompareOptions {
   parallel: number;
   seed?: number;
   impls: string[];
+  /** Layers the learners' folders among impls take from the reference (--reference). */
+  reference?: LayerName[];
   json?: string;
   timeoutS: number;
   workerMemoryMb?: number;
@@ -34,18 +39,34 @@ export async function compare(o: CompareOptions): Promise<number> {
     );
   const p = plan(o.labs, o.run, o.seed, o.courseOnly ? { courseOnly: true } : {});
   const moduleNotes: string[] = [];
+  const references = o.impls.map((arg) => referenceOf(arg, o.reference));
+  if (o.reference?.length && references.every((r) => r.length === 0))
+    throw new UsageError(
+      `--reference ${o.reference.join(',')} mixes reference layers into a learner's folder of TypeScript sources; neither ${o.impls.join(' nor ')} is one`,
+    );
   const impls: ImplChoice[] = o.impls.map((arg, i) => {
-    const dir = checkImpl(arg, layersFor(p.tests));
+    const reference = references[i];
+    const dir = checkImpl(arg, layersFor(p.tests), reference);
     const label = i === 0 ? 'A' : 'B';
     const modules = chooseModules(dir, Boolean(o.freshModules));
     if (!modules.warm) moduleNotes.push(`${label}: ${modules.note}`);
-    return { arg, dir, label, ...(modules.warm ? { warm: true } : {}) };
+    return {
+      arg,
+      dir,
+      label,
+      ...(reference.length > 0 ? { reference } : {}),
+      ...(modules.warm ? { warm: true } : {}),
+    };
   });
+  const named = (impl: ImplChoice) =>
+    impl.reference
+      ? `${impl.arg} (${describeLayers(layersFor(p.tests), impl.reference as LayerName[])})`
+      : impl.arg;
   if (o.json) checkWritableFile(o.json, '--json');
   const jobs = applyShard(makeJobs(p.tests, p.seed, o.runs), undefined);
   const parallel = Math.max(1, Math.min(o.parallel, jobs.length * 2));
   process.stderr.write(
-    `${chalk.bold('comparing')} A = ${impls[0].arg}, B = ${impls[1].arg} on ${p.parts.join(' ')}: ${p.tests.length} tests x ${o.runs} runs each, seeds ${p.seed}..${p.seed + o.runs - 1} (repeat with --seed ${p.seed}), ${parallel} workers\n`,
+    `${chalk.bold('comparing')} A = ${named(impls[0])}, B = ${named(impls[1])} on ${p.parts.join(' ')}: ${p.tests.length} tests x ${o.runs} runs each, seeds ${p.seed}..${p.seed + o.runs - 1} (repeat with --seed ${p.seed}), ${parallel} workers\n`,
   );
   const view = makeView(o.quiet);
   view.start(jobs.length * 2);
@@ -78,6 +99,9 @@ export async function compare(o: CompareOptions): Promise<number> {
       format: 'dslab-compare/1',
       node: process.version,
       impls: { A: impls[0].arg, B: impls[1].arg },
+      ...(impls.some((i) => i.reference)
+        ? { reference: { A: impls[0].reference ?? [], B: impls[1].reference ?? [] } }
+        : {}),
       parts: p.parts,
       seed: p.seed,
       runs: o.runs,
@@ -89,7 +113,7 @@ export async function compare(o: CompareOptions): Promise<number> {
   }
   const out: string[] = [
     '',
-    `A = ${impls[0].arg}   B = ${impls[1].arg}   (same seeds for both: ${p.seed}..${p.seed + o.runs - 1})`,
+    `A = ${named(impls[0])}   B = ${named(impls[1])}   (same seeds for both: ${p.seed}..${p.seed + o.runs - 1})`,
     '',
   ];
   out.push(compareTable(a, b));
@@ -115,6 +139,16 @@ export async function compare(o: CompareOptions): Promise<number> {
   if (o.json) out.push(`results: ${o.json}`);
   process.stdout.write(`${out.join('\n')}\n`);
   return session.interrupted ? 130 : 0;
+}
+
+/**
+ * The layers an implementation takes from the reference: --reference's for a learner's folder (not
+ * for the reference itself), else dslab.json's for the folder it names.
+ */
+function referenceOf(arg: string, given: LayerName[] | undefined): LayerName[] {
+  if (given !== undefined) return isLearnerDir(arg) ? given : [];
+  const configured = configReferenceFor(arg);
+  return configured ? parseLayers(configured) : [];
 }
 
 /** Failures listed per test and implementation; the rest as seeds. */

@@ -44,6 +44,12 @@ export function checkImpl(
   return dir;
 }
 
+/** A folder of TypeScript sources outside the project's build (a learner's): --reference applies. */
+export function isLearnerDir(arg: string): boolean {
+  const abs = path.resolve(arg);
+  return fs.existsSync(abs) && hasLayerSources(abs) && resolveImplDir(abs) === abs;
+}
+
 /** The directory to load for --impl arg: a compiled twin under dist/, a compiled learner's directory, or arg itself. */
 export function prepareImpl(arg: string, reference: readonly LayerName[] = []): string {
   const abs = path.resolve(arg);

@@ -4,6 +4,7 @@
 // module-level state (job.warm): then they stay loaded and JIT-warm from run to run. What a run adds
 // to globalThis is removed after it. While it works it sends a heartbeat with the virtual time
 // reached, so the parent can tell a busy loop from a slow run and say where it hung.
+import './source-maps';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker as Thread } from 'node:worker_threads';

@@ -58,6 +58,21 @@ export function defaultImpl(
   return builtIn(root);
 }
 
+/**
+ * dslab.json's "reference" when an --impl on the command line names dslab.json's own folder (the
+ * learner means the same mix as without --impl; `--reference none` sets it aside); else undefined.
+ */
+export function configReferenceFor(
+  implArg: string,
+  env: NodeJS.ProcessEnv = process.env,
+  root: string = PROJECT_ROOT,
+): string | undefined {
+  if (env.DSLAB_IMPL !== undefined) return undefined;
+  const d = defaultImpl(env, root);
+  if (!d.reference || path.resolve(d.impl) !== path.resolve(implArg)) return undefined;
+  return d.reference;
+}
+
 /** The project's own default: the reference, or in the student edition the starter kit. */
 function builtIn(root: string): ImplDefault {
   if (fs.existsSync(path.join(root, 'src'))) return { impl: 'src' };

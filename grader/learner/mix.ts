@@ -17,8 +17,9 @@ interface Manifest {
   reference: Partial<Record<LayerName, string>>;
 }
 
-/** Parses "raft" or "raft,shardctrler" (repeatable). */
+/** Parses "raft" or "raft,shardctrler" (repeatable); "none": no layer (sets dslab.json's aside). */
 export function parseLayers(text: string): LayerName[] {
+  if (text.trim() === 'none') return [];
   const names = text
     .split(',')
     .map((s) => s.trim())
@@ -26,7 +27,7 @@ export function parseLayers(text: string): LayerName[] {
   const bad = names.filter((n) => !isLayerName(n));
   if (bad.length > 0 || names.length === 0)
     throw new UsageError(
-      `bad --reference "${text}": give layers separated by commas, from ${LAYER_NAMES.join(', ')}`,
+      `bad --reference "${text}": give layers separated by commas, from ${LAYER_NAMES.join(', ')} (or none)`,
     );
   return names as LayerName[];
 }
@@ -63,14 +64,30 @@ export function mixWithReference(
         `the reference implementation has no compiled ${layer} layer (${target}): run npm run build`,
       );
     fs.mkdirSync(path.join(mixDir, layer));
-    fs.writeFileSync(
-      path.join(mixDir, layer, 'index.js'),
-      `// --reference ${layer}: the reference implementation's layer.\nmodule.exports = require(${JSON.stringify(target)});\n`,
-    );
+    fs.writeFileSync(path.join(mixDir, layer, 'index.js'), glueText(layer, target));
     manifest.reference[layer] = target;
   }
   fs.writeFileSync(path.join(mixDir, MIX_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   return mixDir;
+}
+
+/** The module a mix puts in place of a referenced layer: a re-export of the reference's. */
+function glueText(layer: LayerName, target: string): string {
+  return `// --reference ${layer}: the reference implementation's layer.\nmodule.exports = require(${JSON.stringify(target)});\n`;
+}
+
+/**
+ * A mix's generated modules and their text as written: they hold no state (the reference they
+ * re-export is checked as part of the implementation), and they are not the learner's code.
+ */
+export function mixGlue(implDir: string): Map<string, string> {
+  const glue = new Map<string, string>();
+  const file = path.join(implDir, MIX_MANIFEST);
+  if (!fs.existsSync(file)) return glue;
+  const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest;
+  for (const [layer, target] of Object.entries(manifest.reference))
+    glue.set(path.join(implDir, layer, 'index.js'), glueText(layer as LayerName, target));
+  return glue;
 }
 
 /**

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { defaultImpl } from '../../grader/learner/defaults';
+import { configReferenceFor, defaultImpl } from '../../grader/learner/defaults';
 import { grade } from './helpers';
 
 describe('grader: the project tests ignore a learner default', function () {
@@ -22,6 +22,24 @@ describe('grader: the project tests ignore a learner default', function () {
       expect(defaultImpl({ DSLAB_IMPL: 'other' }, root).impl).to.equal('other');
       fs.rmSync(path.join(root, 'src'), { recursive: true });
       expect(defaultImpl({ DSLAB_IMPL: '' }, root).impl).to.equal('starter');
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('dslab.json\'s "reference" holds for an --impl naming its folder, not for another', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'grader-defaults-'));
+    try {
+      fs.writeFileSync(path.join(root, 'dslab.json'), '{ "impl": "mylab", "reference": "raft" }');
+      expect(configReferenceFor(path.join(root, 'mylab'), {}, root)).to.equal('raft');
+      expect(configReferenceFor(path.join(root, 'mylab/'), {}, root)).to.equal('raft');
+      expect(configReferenceFor(path.join(root, 'other'), {}, root)).to.equal(undefined);
+      // DSLAB_IMPL, set or empty, sets dslab.json aside.
+      expect(configReferenceFor(path.join(root, 'mylab'), { DSLAB_IMPL: '' }, root)).to.equal(
+        undefined,
+      );
+      fs.writeFileSync(path.join(root, 'dslab.json'), '{ "impl": "mylab" }');
+      expect(configReferenceFor(path.join(root, 'mylab'), {}, root)).to.equal(undefined);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

@@ -83,6 +83,99 @@ describe('learner: --reference mixes in the reference layers', function () {
     const file = readResults(path.join(root, 'mixed.json'));
     expect(file.reference).to.deep.equal(['raft']);
     expect(file.results.map((r) => r.status)).to.deep.equal(['passed', 'passed']);
+    // The mix's generated re-export of the reference is not the learner's module state: the
+    // modules stay loaded between runs, as without mixing.
+    expect(mixed.stdout).not.to.include('modules reloaded for every run');
+    expect(file.modules).to.match(/^modules kept loaded between runs/);
+  });
+
+  it("compare takes --reference for the learner's folder, not for the reference", async () => {
+    const r = await grade([
+      'compare',
+      '--impl',
+      'src',
+      '--impl',
+      dir,
+      '--reference',
+      'raft',
+      ...TEST,
+    ]);
+    expect(r.code, `${r.stdout}\n${r.stderr}`).to.equal(0);
+    expect(r.stdout).to.include(`A = src   B = ${dir} (raft: reference, kvraft: yours)`);
+    // The same key/value service on the same Raft: the same runs (real time may differ).
+    expect(r.stdout).to.match(
+      /^\s+3A: [\w ]+: both pass 2\/2 runs; B against A: RPCs ±0%, bytes ±0%/m,
+    );
+    const neither = await grade([
+      'compare',
+      '--impl',
+      'src',
+      '--impl',
+      'src',
+      '--reference',
+      'raft',
+      ...TEST,
+    ]);
+    expect(neither.code).to.equal(2);
+    expect(neither.stderr).to.include(
+      "--reference raft mixes reference layers into a learner's folder",
+    );
+  });
+
+  it('--reference none sets the mix aside', async () => {
+    const r = await grade([
+      'replay',
+      'TestPersistOneClient3A',
+      '--seed',
+      '1',
+      '--impl',
+      dir,
+      '--reference',
+      'none',
+    ]);
+    expect(r.code, r.stderr).to.equal(1);
+    expect(r.stdout).not.to.include('raft: reference');
+  });
+
+  it("stack frames of a mixed run name TypeScript lines: the learner's and the engine's", async () => {
+    const thrower = path.join(root, 'thrower');
+    copyReferenceLayer('raft', thrower);
+    copyReferenceLayer('kvraft', thrower);
+    fill(thrower, 'kvraft/server.ts', [
+      [
+        'protected async get(args: GetArgs): Promise<GetReply> {\n',
+        "protected async get(args: GetArgs): Promise<GetReply> {\n    if (args.key !== '\\0') throw new Error('planted in get');\n",
+      ],
+    ]);
+    const args = ['--impl', thrower, '--reference', 'raft'];
+    const [replayed, graded] = await Promise.all([
+      grade(['replay', 'TestBasic3A', '--seed', '1', ...args]),
+      grade([
+        'lab3a',
+        '--run',
+        '^TestBasic3A$',
+        '--seed',
+        '1',
+        '-n',
+        '1',
+        ...args,
+        '--json',
+        path.join(root, 'thrower.json'),
+        '--out',
+        path.join(root, 'out-thrower'),
+        '-q',
+      ]),
+    ]);
+    expect(graded.code, graded.stderr).to.equal(1);
+    const error = readResults(path.join(root, 'thrower.json')).results[0].error!;
+    for (const text of [replayed.stdout, error]) {
+      expect(text).to.include('planted in get');
+      expect(text).to.match(
+        new RegExp(`at KVServerImpl\\.get \\(${thrower}/kvraft/server\\.ts:\\d+:\\d+\\)`),
+      );
+      expect(text).to.match(/at Server\.dispatch \(\S+\/engine\/rpc\/network\.ts:\d+:\d+\)/);
+      expect(text).not.to.match(/\.js:\d+:\d+\)/);
+    }
   });
 
   it('the replay command of a mixed run repeats the mix', async () => {
