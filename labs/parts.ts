@@ -17,6 +17,7 @@ import { deleteScenarios3A, deleteScenarios3B } from './lab3/kv-delete';
 import { scenarios as elections } from './ours/raft-elections';
 import { scenarios as crashPoints } from './ours/raft-crash-points';
 import { scenarios2A as past2A } from './ours/raft-past';
+import { scenarios3A as past3A } from './ours/kv-past';
 import { kvSwarm, raftSwarm } from './ours/families';
 import type { AnySwarmFamily } from './swarm-family';
 
@@ -125,7 +126,7 @@ export const PARTS: readonly PartDescription[] = [
     needs: ['2C'],
     points: 15,
     course: lab3a,
-    ours: deleteScenarios3A,
+    ours: [...deleteScenarios3A, ...past3A],
     swarm: kvSwarm,
   },
   {

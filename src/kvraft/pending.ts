@@ -17,6 +17,11 @@ export interface RequestId {
   seq: number;
 }
 
+/** Whether two requests are the same clerk's same request. */
+export function sameRequest(a: RequestId, b: RequestId): boolean {
+  return a.clientId === b.clientId && a.seq === b.seq;
+}
+
 interface Waiter<R> {
   readonly id: RequestId;
   readonly term: number;
@@ -30,12 +35,16 @@ export class PendingRequests<R> {
   private watchdog: Timer | undefined;
   private stopped = false;
 
-  /** `wrongLeader` is the outcome of every request that cannot be known to have been applied. */
+  /**
+   * `wrongLeader` is the outcome of every request that cannot be known to have been applied;
+   * `isOwn` tells whether the command applied at a waiter's index is the waiter's own.
+   */
   constructor(
     private readonly runtime: Runtime,
     private readonly raft: () => RaftPeer,
     private readonly wrongLeader: R,
     private readonly watchdogLabel: string,
+    private readonly isOwn: (waiting: RequestId, applied: RequestId) => boolean = sameRequest,
   ) {}
 
   /** Appends `command` (sent as `id`) to the log and resolves to its outcome. */
@@ -61,7 +70,7 @@ export class PendingRequests<R> {
     const w = this.waiters.get(index);
     if (!w) return;
     this.waiters.delete(index);
-    w.resolve(w.id.clientId === id.clientId && w.id.seq === id.seq ? outcome : this.wrongLeader);
+    w.resolve(this.isOwn(w.id, id) ? outcome : this.wrongLeader);
   }
 
   /** A snapshot replaced the entries through `index`: whether they were ours is unknown, so their clerks retry. */

@@ -17,7 +17,7 @@ import {
   type PutAppendArgs,
   type PutAppendReply,
 } from './common';
-import { PendingRequests } from './pending';
+import { PendingRequests, sameRequest, type RequestId } from './pending';
 import { KVStore, type StoreImage } from './store';
 
 const WRONG_LEADER: OpResult = Object.freeze({ err: ErrWrongLeader, value: '' });
@@ -43,6 +43,7 @@ export class KVServerImpl implements KVServerContract {
       () => this.raft,
       WRONG_LEADER,
       'kv request watchdog',
+      (waiting, applied) => this.isOwnCommand(waiting, applied),
     );
     this.restoreFromBytes(persister.readSnapshot());
     this.raft = makeRaft(servers, me, persister, (msg) => this.onApply(msg), runtime);
@@ -88,6 +89,11 @@ export class KVServerImpl implements KVServerContract {
   protected submit(op: Op): Promise<OpResult> {
     if (this.dead) return Promise.resolve(WRONG_LEADER);
     return this.pending.submit(toCommand(op), op);
+  }
+
+  /** Whether the command applied at a waiting request's index is that request (not another's). */
+  protected isOwnCommand(waiting: RequestId, applied: RequestId): boolean {
+    return sameRequest(waiting, applied);
   }
 
   protected isDuplicate(clientId: number, seq: number): boolean {

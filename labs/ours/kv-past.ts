@@ -1,0 +1,168 @@
+// A key/value test of ours on a leader's requests from the past, graded with part 3A
+// (labs/parts.ts):
+//   npm run grade -- 3a --run OwnResult -n 50
+import type { Scenario, TestContext } from '../../harness/scenario';
+import { fail } from '../../harness/scenario';
+import { KVCluster } from '../lab3/kv';
+import { checkLinearizable } from '../lab3/kv-check';
+import { appendElement, KVOps, type History } from '../lab3/kv-history';
+import type { Clerk } from '../../harness/contracts/kvraft';
+
+const ROUNDS = 3;
+/** Clients that reach only the leader about to be cut off, and clients that reach the others. */
+const STALE_CLIENTS = 2;
+const FRESH_CLIENTS = 2;
+const STALE_OPS = 2;
+/** Enough appends that the new leader's entries cover every index the old leader handed out. */
+const FRESH_OPS = 8;
+/** Time for the cut-off leader to take its clients' first requests into its log. */
+const ACCEPT_MS = 20;
+/** How long two followers' AppendEntries replies are stashed before the leader is cut off. */
+const STASH_MS = 1000;
+/** One stashed reply from each of them reaches the cut-off leader this often. */
+const DRIP_MS = 100;
+
+/** Polls (50 ms) for a server that believes it leads; 5 s at most. */
+async function someLeader(cfg: KVCluster): Promise<number> {
+  for (let waited = 0; waited <= 5000; waited += 50) {
+    const l = cfg.leader();
+    if (l !== undefined) return l;
+    await cfg.sleep(50);
+  }
+  fail('liveness', 'no server leads 5 s into a round with every server connected');
+}
+
+/**
+ * Holds back the replies of two followers to the leader's AppendEntries for a while; once the
+ * leader is cut off, drips them to it, one per follower every DRIP_MS, until `healed()`. A leader
+ * that steps down when no majority has answered lately (check-quorum, as the reference's) takes
+ * these replies from the past for a live majority and goes on leading, as a leader without
+ * check-quorum does anyway. Returns the drip, to start once the leader is cut off; it releases the
+ * rest when the heal comes.
+ */
+async function stashReplies(
+  cfg: KVCluster,
+  l: number,
+  followers: readonly number[],
+  healed: () => boolean,
+): Promise<() => Promise<void>> {
+  const names = new Set(followers.map(String));
+  const stash = cfg.net.holdBack(
+    (m) =>
+      m.kind === 'reply' &&
+      m.method === 'Raft.AppendEntries' &&
+      m.from === String(l) &&
+      names.has(m.to),
+  );
+  await cfg.sleep(STASH_MS);
+  stash.stop();
+  return async () => {
+    while (!healed() && stash.held().length > 0) {
+      for (const f of names) {
+        const oldest = stash.held().find((m) => m.to === f);
+        if (oldest) stash.release((m) => m === oldest);
+      }
+      await cfg.sleep(DRIP_MS);
+    }
+    stash.release();
+  };
+}
+
+/** Each of `n` clients (numbered from `first`) appends its own `count` elements to `key`. */
+function appenders(
+  ops: KVOps,
+  log: History,
+  clerks: readonly Clerk[],
+  first: number,
+  key: string,
+  count: number,
+): Promise<void>[] {
+  return clerks.map(async (ck, k) => {
+    for (let j = 0; j < count; j++)
+      await ops.append(ck, key, appendElement(first + k, j), log, first + k);
+  });
+}
+
+/** Every append a client saw complete took effect once: none lost, none twice. */
+function checkOwnAppends(value: string, clients: readonly number[], count: number): void {
+  for (const c of clients) {
+    for (let j = 0; j < count; j++) {
+      const element = appendElement(c, j);
+      const times = value.split(element).length - 1;
+      if (times !== 1)
+        fail(
+          'exactly-once',
+          `client ${c}'s append of "${element}" completed, but the value holds it ${times} times: ` +
+            `a server answers a client with the outcome of that client's own command, never with that of another command committed at the index it was given`,
+        );
+    }
+  }
+}
+
+/**
+ * A leader is cut off right after it took requests of its clients into its log; the other servers
+ * elect a leader that commits other clients' appends at the same indexes; then the old leader is
+ * healed while its clients still wait. Its entries are overwritten: each waiting client must get a
+ * retry (ErrWrongLeader, a timeout) and its own command's result in the end, never the result of
+ * the command committed at its index. Exactly-once and linearizability judge it. Replies from the
+ * past keep the cut-off leader leading even if it checks for a live majority (stashReplies).
+ */
+async function ownResult(t: TestContext): Promise<void> {
+  const cfg = new KVCluster(t, 5, false, -1);
+  try {
+    const ops = new KVOps(cfg);
+    const log = ops.history;
+    const reader = cfg.makeClient(cfg.all);
+    cfg.begin("Test: a cut-off leader's waiting clients get their own results (3A, ours)");
+    await ops.put(reader, 'k', '', log, 0);
+    let cli = 1;
+    for (let round = 0; round < ROUNDS; round++) {
+      const key = `r${round}`;
+      const l = await someLeader(cfg);
+      const others = cfg.all.filter((i) => i !== l);
+      let healed = false;
+      const drip = await stashReplies(
+        cfg,
+        l,
+        t.rng
+          .perm(others.length)
+          .slice(0, 2)
+          .map((k) => others[k]),
+        () => healed,
+      );
+      cfg.partition([l], others);
+      const dripping = drip();
+      const stale = Array.from({ length: STALE_CLIENTS }, () => cfg.makeClient([l]));
+      const fresh = Array.from({ length: FRESH_CLIENTS }, () => cfg.makeClient(others));
+      const staleIds = stale.map((_, k) => cli + k);
+      const staleDone = appenders(ops, log, stale, cli, key, STALE_OPS);
+      cli += STALE_CLIENTS;
+      await cfg.sleep(ACCEPT_MS);
+      const freshIds = fresh.map((_, k) => cli + k);
+      await Promise.all(appenders(ops, log, fresh, cli, key, FRESH_OPS));
+      cli += FRESH_CLIENTS;
+      cfg.connectAll();
+      healed = true;
+      await dripping;
+      for (const ck of stale) cfg.connectClient(ck, cfg.all);
+      await Promise.all(staleDone);
+      const value = await ops.get(reader, key, log, 0);
+      checkOwnAppends(value, staleIds, STALE_OPS);
+      checkOwnAppends(value, freshIds, FRESH_OPS);
+      for (const ck of [...stale, ...fresh]) cfg.deleteClient(ck);
+    }
+    checkLinearizable(t, log);
+    cfg.end();
+  } finally {
+    cfg.cleanup();
+  }
+}
+
+const TestOwnResult3A: Scenario = {
+  name: 'TestOwnResult3A',
+  part: '3A',
+  description: "Test: a cut-off leader's waiting clients get their own results (3A, ours)",
+  run: ownResult,
+};
+
+export const scenarios3A: Scenario[] = [TestOwnResult3A];
