@@ -8,7 +8,14 @@ import { ELECTION_TIMEOUT_MS, KVCluster } from './kv';
 import { spawnClientsAndWait } from '../lab4/service-cluster';
 import { background } from '../lab2/raft-scenario';
 import { checkLinearizable } from './kv-check';
-import { appendElement, checkClntAppends, KVOps, OwnValue, type History } from './kv-history';
+import {
+  appendElement,
+  checkClntAppends,
+  checkGetResult,
+  KVOps,
+  OwnValue,
+  type History,
+} from './kv-history';
 
 export interface GenericOptions {
   part: '3A' | '3B';
@@ -200,6 +207,7 @@ export async function genericTestSpeed(
     for (let i = 0; i < SPEED_OPS; i++) await ck.append('x', appendElement(0, i));
     const dur = t.sim.now() - start;
     const v = await ck.get('x');
+    checkGetResult('x', v);
     checkClntAppends(0, v, SPEED_OPS);
     const perOp = dur / SPEED_OPS;
     if (dur > SPEED_OPS * SPEED_MS_PER_OP) {

@@ -90,6 +90,7 @@ export class KVOps {
       return Promise.reject(e as Error);
     }
     return call.then((result) => {
+      if (input.op === 'get') checkGetResult(input.key, result);
       this.cfg.ops++;
       if (pending && log)
         pending.end(
@@ -126,6 +127,25 @@ export class KVOps {
         `get(${JSON.stringify(key)}): expected:\n${abbreviate(expected)}\nreceived:\n${abbreviate(v)}`,
       );
   }
+}
+
+/**
+ * Fails the run under `contract` unless `value`, what get(key) returned, is a string: a clerk that
+ * returns its RPC's reply, or nothing, is told so with what it returned.
+ */
+export function checkGetResult(key: string, value: unknown): asserts value is string {
+  if (typeof value === 'string') return;
+  let text = value === undefined ? 'undefined' : String(value);
+  try {
+    text = JSON.stringify(value) ?? text;
+  } catch {
+    // a value JSON cannot write (a cycle): String() said what it could
+  }
+  if (text.length > 160) text = `${text.slice(0, 100)} … ${text.slice(-40)}`;
+  fail(
+    'contract',
+    `get(${JSON.stringify(key)}) returned ${text}: a string was expected ("" for a missing key)`,
+  );
 }
 
 /** The clerk call an operation's input stands for. */

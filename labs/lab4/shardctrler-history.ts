@@ -2,6 +2,7 @@
 // stamps and, for queries, the configuration returned. The fixture wraps every clerk it makes, so
 // the checks in shardctrler-check.ts see only observable results and work for any implementation.
 import type { Clerk, Config, Groups } from '../../harness/contracts/shardctrler';
+import { checkQueryResult } from './shardctrler-contract';
 
 export type CtrlerInput =
   | { op: 'join'; servers: Groups }
@@ -50,7 +51,10 @@ export class CtrlerHistory {
       };
       this.operations.push(operation);
       const result = await call();
-      if (input.op === 'query') operation.output = structuredClone(result as Config);
+      if (input.op === 'query') {
+        checkQueryResult(result, input.num);
+        operation.output = structuredClone(result);
+      }
       operation.return = this.stamp();
       this.onReturn?.();
       return result;

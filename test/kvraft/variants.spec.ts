@@ -5,6 +5,13 @@ import { describeVariants, type VariantCase } from '../support/variants';
 
 const CASES: VariantCase[] = [
   {
+    variant: 'kvraft-get-returns-reply',
+    test: 'TestSpeed3A',
+    seed: 1,
+    expect: 'contract',
+    message: /^get\("x"\) returned \{"err":"OK","value":"x 0 0 y.*a string was expected/,
+  },
+  {
     variant: 'kvraft-no-dedup',
     test: 'TestUnreliableOneKey3A',
     seed: 1,

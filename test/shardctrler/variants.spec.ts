@@ -5,6 +5,13 @@ import { describeVariants, type VariantCase } from '../support/variants';
 
 const CASES: VariantCase[] = [
   {
+    variant: 'shardctrler-query-returns-reply',
+    test: 'TestBasic',
+    seed: 1,
+    expect: 'contract',
+    message: /^query\(-1\) returned \{"err":"OK","config":\{.*`num` must be a configuration number/,
+  },
+  {
     variant: 'shardctrler-no-dedup',
     test: 'TestUnreliableChurn4A',
     seed: 2,
