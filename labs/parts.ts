@@ -18,6 +18,7 @@ import { scenarios as elections } from './ours/raft-elections';
 import { scenarios as crashPoints } from './ours/raft-crash-points';
 import { scenarios2A as past2A } from './ours/raft-past';
 import { scenarios3A as past3A } from './ours/kv-past';
+import { scenarios4B as leaveAll4B } from './ours/shardkv-leave-all';
 import { kvSwarm, raftSwarm } from './ours/families';
 import type { AnySwarmFamily } from './swarm-family';
 
@@ -170,6 +171,6 @@ export const PARTS: readonly PartDescription[] = [
     needs: ['4A', '2D'],
     points: 25,
     course: lab4b,
-    ours: [],
+    ours: leaveAll4B,
   },
 ];
