@@ -31,7 +31,12 @@ export interface RaftSwarmKnobs extends NetworkKnobs, FaultKnobs {
   bursty: boolean;
   chaosMs: number;
   stepMs: number;
+  /** The network's adversary holds back Raft messages and delivers them late (absent: off). */
+  past?: true;
 }
+
+/** The share of worlds with messages from the past (drawn from a stream of its own). */
+export const PAST_WORLDS = 0.3;
 
 /** A crash point whose apply index is relative: "the entry `ahead` past the highest applied". */
 type PlannedPoint = Exclude<CrashPoint, { before: 'apply' }> | { before: 'apply'; ahead: number };
@@ -64,7 +69,12 @@ function drawPoint(rng: Rng): PlannedPoint {
 
 /** The seed's plan at a level (default 2D, the whole swarm): its knobs and its fault schedule. */
 export function drawPlan(seed: number, level: RaftSwarmLevel = '2D'): SwarmPlan {
-  const knobs = drawKnobs(new Rng(seed, 'swarm/knobs'));
+  // Drawn apart from the other knobs, which stay what they were before this one existed.
+  const past = new Rng(seed, 'swarm/past-knob').chance(PAST_WORLDS);
+  const knobs: RaftSwarmKnobs = {
+    ...drawKnobs(new Rng(seed, 'swarm/knobs')),
+    ...(past ? { past: true as const } : {}),
+  };
   return atLevel(
     {
       knobs,
@@ -106,7 +116,8 @@ function describeLevel(level: RaftSwarmLevel): string | undefined {
 export function describeKnobs(k: RaftSwarmKnobs): string {
   return (
     `${faults.describeNetwork(k)}, ${k.snapshot ? 'snapshots' : 'no snapshots'}; ${faults.describeFaultKnobs(k)}; ` +
-    `${k.clients} clients pausing ${k.clientPauseMs} ms${k.bursty ? ' in 2 s bursts' : ''}; chaos ${k.chaosMs / 1000} s in ${k.stepMs} ms steps`
+    `${k.clients} clients pausing ${k.clientPauseMs} ms${k.bursty ? ' in 2 s bursts' : ''}; chaos ${k.chaosMs / 1000} s in ${k.stepMs} ms steps` +
+    (k.past ? '; messages from the past' : '')
   );
 }
 
@@ -169,6 +180,23 @@ async function client(
   }
 }
 
+/** The adversary of a world with messages from the past (swarm-faults.ts), on this cluster. */
+function past(cfg: RaftCluster, t: TestContext, chaos: () => boolean): Promise<void> {
+  const view = {
+    term: (i: number) => (cfg.raft(i) ? cfg.getState(i).term : undefined),
+    applied: (i: number) => cfg.record.lastApplied[i],
+  };
+  const rng = t.sim.rng('swarm/past');
+  return faults.pastAdversary(
+    cfg.net,
+    rng,
+    view,
+    (ms) => cfg.sleep(ms),
+    () => cfg.now(),
+    chaos,
+  );
+}
+
 /** Runs one plan at a level: chaos (the faults, with clients), then the liveness phase. */
 export async function runPlan(
   t: TestContext,
@@ -197,6 +225,8 @@ export async function runPlan(
     const clients = Array.from({ length: k.clients }, (_, c) =>
       background(t, `client ${c}`, () => client(cfg, t, k, c, () => chaos)),
     );
+    if (k.past)
+      clients.push(background(t, 'messages from the past', () => past(cfg, t, () => chaos)));
     await faults.playSchedule(raftWorld(cfg, t), plan.faults, k.chaosMs, describeFault);
     chaos = false;
     await Promise.all(clients);

@@ -5,6 +5,7 @@
 // output, and how a schedule is played against a cluster (SwarmWorld: what a fixture must offer).
 import type { TestContext } from '../../harness/scenario';
 import type { Rng } from '../../engine/sim/rng';
+import type { HeldMessage, Network } from '../../engine/rpc';
 import type { CrashPoint } from '../lab2/crash-points';
 import { background } from '../lab2/raft-scenario';
 
@@ -290,4 +291,67 @@ export function planFromParams<T extends { knobs: object; faults: unknown[] }>(
     );
   }
   return plan;
+}
+
+// ---- messages from the past (engine/rpc/hold.ts) ----
+
+const RAFT_MESSAGES = new Set(['Raft.RequestVote', 'Raft.AppendEntries', 'Raft.InstallSnapshot']);
+/** Of the Raft messages of a world with messages from the past, the share held back. */
+export const PAST_HOLD_SHARE = 0.03;
+/** A held message goes at the latest after this long, moment or not. */
+export const PAST_MAX_HOLD_MS = 3000;
+const PAST_POLL_MS = 20;
+
+/** What the adversary reads of a Raft group: a server's term and applied index (undefined while down). */
+export interface PastView {
+  term(i: number): number | undefined;
+  applied(i: number): number;
+}
+
+function numberField(message: unknown, field: string): number | undefined {
+  const v = (message as Record<string, unknown> | undefined)?.[field];
+  return typeof v === 'number' ? v : undefined;
+}
+
+/**
+ * Whether a held message's moment has come: its receiver (the server of a request, the caller of a
+ * reply) has moved past the term it carries (a later election has started there, or a later
+ * leader was heard), or, for an InstallSnapshot, the follower has applied past what it covers.
+ */
+export function pastMomentCame(m: HeldMessage, view: PastView, nowMs: number): boolean {
+  const receiver = Number(m.kind === 'reply' ? m.from : m.to);
+  const term = view.term(receiver);
+  const sent = numberField(m.args, 'term');
+  if (term === undefined || sent === undefined || nowMs - m.heldAtMs >= PAST_MAX_HOLD_MS)
+    return true;
+  if (term > sent) return true;
+  const covers = numberField(m.args, 'lastIncludedIndex');
+  return (
+    m.kind === 'request' &&
+    m.method === 'Raft.InstallSnapshot' &&
+    covers !== undefined &&
+    view.applied(receiver) > covers
+  );
+}
+
+/**
+ * The adversary of a world with messages from the past, while `chaos()` holds: it holds back a
+ * share of the Raft requests and replies (drawn from its own stream, so the rest of the world's
+ * draws are unchanged) and delivers each at its moment (pastMomentCame); then it lets go of all.
+ */
+export async function pastAdversary(
+  net: Network,
+  rng: Rng,
+  view: PastView,
+  sleep: (ms: number) => Promise<void>,
+  now: () => number,
+  chaos: () => boolean,
+): Promise<void> {
+  const hold = net.holdBack((m) => RAFT_MESSAGES.has(m.method) && rng.chance(PAST_HOLD_SHARE));
+  while (chaos()) {
+    await sleep(PAST_POLL_MS);
+    hold.release((m) => pastMomentCame(m, view, now()));
+  }
+  hold.stop();
+  hold.release();
 }

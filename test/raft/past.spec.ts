@@ -1,6 +1,14 @@
-// Messages from the past (labs/ours/raft-past.ts): each buggy variant is caught by the test whose
-// adversary delivers the message it mishandles, and by the check named; its base passes.
+// Messages from the past (labs/ours/raft-past.ts, the swarm's adversary in swarm-faults.ts): each
+// buggy variant is caught by the test whose adversary delivers the message it mishandles, and by
+// the check named; its base passes.
+import { expect } from 'chai';
+import * as path from 'node:path';
+import { Implementation } from '../../harness/impl';
+import { runScenario } from '../../harness/scenario';
+import { drawPlan, TestSwarmRaft } from '../../labs/ours/raft-swarm';
 import { describeVariants } from '../support/variants';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
 
 describeVariants('messages from the past: buggy variants caught, bases passing', [
   {
@@ -12,3 +20,29 @@ describeVariants('messages from the past: buggy variants caught, bases passing',
     message: /no server granted it a vote in term \d+/,
   },
 ]);
+
+describe('the Raft swarm with messages from the past', function () {
+  this.timeout(60_000);
+
+  it('catches raft-count-old-vote on a world (seed 71, level 2B) it passes without them', async () => {
+    const seed = 71;
+    const plan = drawPlan(seed, '2B');
+    expect(plan.knobs.past, 'seed 71 draws messages from the past').to.equal(true);
+    const { past: _past, ...without } = plan.knobs;
+    const run = (impl: string, knobs: object) =>
+      runScenario(TestSwarmRaft, {
+        seed,
+        impl: new Implementation(path.join(ROOT, impl)),
+        params: { level: '2B', plan: { knobs, faults: plan.faults } },
+      });
+    const variant = 'impls/raft-count-old-vote';
+    const caught = await run(variant, plan.knobs);
+    expect(caught.check, caught.error?.split('\n')[0]).to.equal('vote-count');
+    const missed = await run(variant, without);
+    expect(missed.passed, missed.error?.split('\n')[0]).to.equal(true);
+    for (const base of ['src', 'impls/raft-textbook']) {
+      const r = await run(base, plan.knobs);
+      expect(r.passed, `${base}: ${r.error?.split('\n')[0]}`).to.equal(true);
+    }
+  });
+});
