@@ -3,7 +3,8 @@
 // at random and rarely at the moment that matters; these wait for that moment. Graded with the
 // part whose code they need (labs/parts.ts), e.g.
 //   npm run grade -- 2a --run VotesFromThePast -n 50
-import type { Scenario } from '../../harness/scenario';
+import type { Scenario, TestContext } from '../../harness/scenario';
+import { fail } from '../../harness/scenario';
 import type { HeldMessage } from '../../engine/rpc';
 import type { RaftCluster } from '../lab2/raft';
 import { raftTest } from '../lab2/raft-scenario';
@@ -70,4 +71,146 @@ const TestVotesFromThePast2A = raftTest(
   },
 );
 
+/** Entries the cut-off leader appends in its first term, and again (other ones) in its last. */
+const STALE_ENTRIES = 3;
+
+/** Whether an AppendEntries carries entries: any array field holding anything. */
+function carriesEntries(args: unknown): boolean {
+  if (typeof args !== 'object' || args === null) return false;
+  return Object.values(args).some((v) => Array.isArray(v) && v.length > 0);
+}
+
+/** Polls (10 ms) until `ok()`; fails the test with `what` after `ms`. */
+async function until(cfg: RaftCluster, ms: number, what: string, ok: () => boolean): Promise<void> {
+  const t0 = cfg.now();
+  while (!ok()) {
+    if (cfg.now() - t0 > ms) fail('one-leader', `${what} within ${ms / 1000} s`);
+    await cfg.sleep(10);
+  }
+}
+
+/** Whether every one of `servers` has applied `index`. */
+function appliedBy(cfg: RaftCluster, servers: readonly number[], index: number): boolean {
+  return servers.every((i) => cfg.record.logs[i].has(index));
+}
+
+/** The one of `servers` that leads the highest term, once one does (5 s at most). */
+async function leaderAmong(cfg: RaftCluster, servers: readonly number[]): Promise<number> {
+  const leading = () =>
+    servers
+      .filter((i) => cfg.getState(i).isLeader)
+      .sort((x, y) => cfg.getState(y).term - cfg.getState(x).term)[0];
+  await until(
+    cfg,
+    5000,
+    `one of servers ${servers.join(', ')} is elected`,
+    () => leading() !== undefined,
+  );
+  return leading();
+}
+
+/**
+ * L, cut off with F, appends STALE_ENTRIES entries that reach F only; F's success replies to them
+ * are held back. Returns the hold.
+ */
+async function staleReplies(
+  cfg: RaftCluster,
+  t: TestContext,
+  l: number,
+  f: number,
+  rest: number[],
+) {
+  const hold = cfg.net.holdBack(
+    (msg) =>
+      msg.kind === 'reply' &&
+      msg.method === 'Raft.AppendEntries' &&
+      msg.from === String(l) &&
+      msg.to === String(f) &&
+      carriesEntries(msg.args),
+  );
+  for (const x of [l, f]) for (const y of rest) cfg.cut(x, y);
+  for (let j = 0; j < STALE_ENTRIES; j++) cfg.start(l, t.rng.int(10_000));
+  await until(
+    cfg,
+    2000,
+    `server ${l} sends its entries to server ${f}`,
+    () => hold.held().length > 0,
+  );
+  hold.stop();
+  return hold;
+}
+
+/**
+ * The other three elect a leader that commits its own entry where L's first one was; L rejoins
+ * (F stays out) and takes that log, then one more entry from the leader W, which the other two do
+ * not get: L's log is now ahead of theirs. Returns W.
+ */
+async function overwrite(cfg: RaftCluster, t: TestContext, l: number, f: number, rest: number[]) {
+  const y = cfg.start(await leaderAmong(cfg, rest), t.rng.int(10_000));
+  await until(cfg, 5000, `index ${y.index} applied on the majority side`, () =>
+    appliedBy(cfg, rest, y.index),
+  );
+  cfg.disconnect(f);
+  cfg.heal();
+  await until(cfg, 5000, `server ${l} applies the majority's index ${y.index}`, () =>
+    appliedBy(cfg, [l], y.index),
+  );
+  const w = await leaderAmong(cfg, rest);
+  for (const x of rest) if (x !== w) cfg.cut(w, x);
+  cfg.start(w, t.rng.int(10_000));
+  await cfg.sleep(200);
+  return w;
+}
+
+/**
+ * Five servers. L, cut off with F, appends entries that reach F only; F's success replies are held
+ * back. The other three elect a leader W that commits its own entry at the first of those indexes;
+ * L rejoins, takes W's log and one entry more, so that once W is gone only L can be elected, with
+ * the votes of P and Q. Q leaves; L, with P alone, appends entries up to the index F's old replies
+ * name. Now those replies arrive: they answer requests of L's earlier term about entries L no
+ * longer has. A leader that counts them commits its new entries with L and P alone; then W, Q and
+ * F elect W, without those entries, and leader completeness (the oracles) or the committed values
+ * catch it. A leader that drops replies of an older term commits nothing until a majority has it.
+ */
+const TestAppendRepliesFromThePast2B = raftTest(
+  {
+    name: 'TestAppendRepliesFromThePast2B',
+    part: '2B',
+    description: 'Test (2B, ours): AppendEntries replies delivered after their term has passed',
+    servers: 5,
+    unreliable: false,
+    snapshot: false,
+  },
+  async (cfg, t) => {
+    const k = await cfg.one(t.rng.int(10_000), 5, true);
+    const l = await cfg.checkOneLeader();
+    const [f, ...rest] = t.rng.perm(5).filter((i) => i !== l);
+    const hold = await staleReplies(cfg, t, l, f, rest);
+    const w = await overwrite(cfg, t, l, f, rest);
+    const [p, q] = rest.filter((i) => i !== w);
+    cfg.disconnect(w);
+    cfg.heal();
+    await until(
+      cfg,
+      10_000,
+      `server ${l}, the most up to date, is elected`,
+      () => cfg.getState(l).isLeader,
+    );
+    cfg.disconnect(q);
+    for (let z = cfg.start(l, t.rng.int(10_000)); z.isLeader && z.index < k + STALE_ENTRIES;)
+      z = cfg.start(l, t.rng.int(10_000));
+    await cfg.sleep(100);
+    hold.release();
+    await cfg.sleep(500);
+    cfg.disconnect(l);
+    cfg.disconnect(p);
+    for (const x of [w, q, f]) cfg.connect(x);
+    cfg.heal();
+    await cfg.one(t.rng.int(10_000), 3, true);
+    for (const x of [l, p]) cfg.connect(x);
+    await cfg.one(t.rng.int(10_000), 5, true);
+  },
+);
+
 export const scenarios2A: Scenario[] = [TestVotesFromThePast2A];
+export const scenarios2B: Scenario[] = [TestAppendRepliesFromThePast2B];

@@ -512,7 +512,23 @@ export class Raft implements RaftPeer {
     leader.endCall(p, call, this.rt.now(), reply !== null);
     if (!reply) return;
     this.observeTerm(reply.term);
-    if (this.leader !== leader) return;
+    this.onAppendReply(p, args, reply, probe, this.leadershipOf(leader));
+  }
+
+  /** The leadership a reply to a call sent as `sent` may update: that one, if it still lasts. */
+  protected leadershipOf(sent: LeaderState): LeaderState | undefined {
+    return this.leader === sent ? sent : undefined;
+  }
+
+  /** What a leader learns from p's reply to an AppendEntries (Figure 2, "Rules for Servers: Leaders"). */
+  private onAppendReply(
+    p: number,
+    args: AppendEntriesArgs,
+    reply: AppendEntriesReply,
+    probe: boolean,
+    leader: LeaderState | undefined,
+  ): void {
+    if (!leader) return;
     const before = leader.nextIndex[p];
     if (reply.success) {
       const match = args.prevLogIndex + args.entries.length;

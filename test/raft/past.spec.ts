@@ -19,6 +19,13 @@ describeVariants('messages from the past: buggy variants caught, bases passing',
     expect: 'vote-count',
     message: /no server granted it a vote in term \d+/,
   },
+  {
+    variant: 'raft-stale-append-reply',
+    test: 'TestAppendRepliesFromThePast2B',
+    seed: 1,
+    expect: 'leader-completeness',
+    message: /was committed in an earlier term/,
+  },
 ]);
 
 describe('the Raft swarm with messages from the past', function () {
