@@ -32,6 +32,7 @@ import {
 } from './select';
 import { CompileError } from './learner/compile';
 import { CONFIG_FILE, configReferenceFor, defaultImpl } from './learner/defaults';
+import { chooseEdition } from './edition';
 import { parseLayers } from './learner/mix';
 
 /** Wraps a parser so that its UsageError becomes commander's own invalid-argument error. */
@@ -121,7 +122,8 @@ const EXAMPLES = `Examples:
   npm run grade -- merge s1.json s2.json s3.json s4.json
   npm run grade -- swarm -n 500 --seed 1              the swarm tests (ours, not scored)
   npm run grade -- swarm 2b -n 200                    the Raft swarm at 2B: no crashes, no snapshots
-  npm run grade -- shrink TestSwarmKV --seed 3 --impl impls/kvraft-no-dedup`;
+  npm run grade -- shrink TestSwarmKV --seed 3 --impl impls/kvraft-no-dedup
+  npm run grade -- --edition 2026 lab2                the course since 2025 (or "edition": "2026" in ${CONFIG_FILE})`;
 
 /** The subcommands (besides grading itself), for the usage text and "did you mean". */
 const COMMANDS = ['replay', 'shrink', 'compare', 'merge', 'list', 'roster', 'gradescope'];
@@ -638,6 +640,7 @@ async function main(): Promise<void> {
   let code = 0;
   let program: Command;
   try {
+    chooseEdition(process.argv);
     program = build((c) => (code = c));
   } catch (error) {
     // The registry could not be loaded (a GRADE_EXTRA_SCENARIOS module): one line, exit status 2.

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomInt } from 'node:crypto';
 import chalk from 'chalk';
+import { editionTag } from './edition';
 import type { LabPart } from '../harness/scenario';
 import { SWARM } from '../labs';
 import {
@@ -198,7 +199,7 @@ export async function grade(o: GradeOptions): Promise<number> {
     ? ` (shard ${o.shard.index}/${o.shard.count}: ${jobs.length} of ${allJobs.length})`
     : '';
   process.stderr.write(
-    `${chalk.bold('grading')} ${p.parts.join(' ')}: ${p.tests.length} tests x ${o.runs} runs = ${jobs.length} runs${shardText}, ${seeds} (repeat with --seed ${p.seed}), ${implText}, ${parallel} worker${parallel === 1 ? '' : 's'}\n`,
+    `${chalk.bold('grading')}${editionTag()} ${p.parts.join(' ')}: ${p.tests.length} tests x ${o.runs} runs = ${jobs.length} runs${shardText}, ${seeds} (repeat with --seed ${p.seed}), ${implText}, ${parallel} worker${parallel === 1 ? '' : 's'}\n`,
   );
   for (const n of p.notes) process.stderr.write(`${n}\n`);
   // Keep the newest KEEP_RUNS - 1 earlier invocations; this one is the KEEP_RUNS-th.

@@ -58,6 +58,14 @@ export const CHECKS = {
   'shard-deletion': 'a group deletes the shards it no longer owns (challenge 1)',
   'shard-availability':
     'exactly the shards that can be served are, while a group is down or a migration is pending',
+  // The 2026 edition's lab 2: the versioned key/value server and the lock (labs/e2026/lab2).
+  'put-version':
+    'a put takes effect only at its version (ErrVersion otherwise, ErrNoKey for a missing key above 0)',
+  'put-maybe':
+    'a retried put refused with ErrVersion returns ErrMaybe (it may have taken effect), and no put takes effect twice',
+  'server-memory':
+    'the server keeps no state per client: what it holds grows by less than 200 bytes per client',
+  'mutual-exclusion': 'a lock is held by at most one client at a time',
   // How the simulator stops a run (engine/sim/simulator.ts) or the run ends otherwise.
   deadlock: 'the test waits for something no event can ever bring about',
   'virtual-time-limit': 'the test finishes within its virtual-time limit',

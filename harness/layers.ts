@@ -33,6 +33,17 @@ export const LAYERS = {
     contract: 'harness/contracts/shardkv.ts',
     signature: 'makeShardKV() and makeClerk()',
   },
+  // The 2026 edition's lab 2 (labs/e2026/).
+  kvsrv: {
+    exports: ['makeKVServer', 'makeClerk'],
+    contract: 'harness/contracts/kvsrv.ts',
+    signature: 'makeKVServer(runtime) and makeClerk(server, runtime)',
+  },
+  lock: {
+    exports: ['makeLock'],
+    contract: 'harness/contracts/lock.ts',
+    signature: 'makeLock(ck, name, runtime)',
+  },
 } as const satisfies Record<string, LayerDescription>;
 
 export type LayerName = keyof typeof LAYERS;

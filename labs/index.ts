@@ -4,7 +4,8 @@
 // grader and its workers always see the same registry.
 import * as path from 'node:path';
 import type { Scenario } from '../harness/scenario';
-import { PARTS, type PartDescription } from './parts';
+import type { PartDescription } from './parts';
+import { currentEdition, partsOf, type Edition } from './editions';
 import type { AnySwarmFamily } from './swarm-family';
 
 export type { PartDescription } from './parts';
@@ -24,16 +25,20 @@ export class RegistryError extends Error {
   override name = 'RegistryError';
 }
 
-/** Registries already checked, by the module they add (a module is loaded once per process). */
+/** Registries already checked, by edition and module added (a module is loaded once per process). */
 const cache = new Map<string, Registry>();
 
-export function loadRegistry(extra = process.env.GRADE_EXTRA_SCENARIOS ?? ''): Registry {
-  const cached = cache.get(extra);
+/** The registry of `edition` (default: DSLAB_EDITION's, else 2023), with `extra`'s additions. */
+export function loadRegistry(
+  extra = process.env.GRADE_EXTRA_SCENARIOS ?? '',
+  edition: Edition = currentEdition(),
+): Registry {
+  const key = `${edition}\n${extra}`;
+  const cached = cache.get(key);
   if (cached) return cached;
-  const reg = checkRegistry(
-    extra ? withModule(PARTS, extra) : { parts: PARTS, swarm: swarmOf(PARTS) },
-  );
-  cache.set(extra, reg);
+  const parts = partsOf(edition);
+  const reg = checkRegistry(extra ? withModule(parts, extra) : { parts, swarm: swarmOf(parts) });
+  cache.set(key, reg);
   return reg;
 }
 

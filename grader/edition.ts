@@ -1,0 +1,72 @@
+// Which edition of the course the grader works on (labs/editions.ts): `--edition YEAR` anywhere on
+// the command line, else dslab.json's "edition", else 2023. Taken off the command line before the
+// commands parse it, so that every command (grading, list, replay, help) follows it, and written
+// to DSLAB_EDITION for this process's registry and its workers'.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_EDITION, EDITION_ENV, EDITIONS, isEdition, type Edition } from '../labs/editions';
+import { UsageError } from './select';
+import { CONFIG_FILE } from './learner/defaults';
+import { PROJECT_ROOT } from './learner/compile';
+
+function checked(text: string, where: string): Edition {
+  const e = text.trim();
+  if (!isEdition(e))
+    throw new UsageError(`unknown edition "${text}" (${where}): choose ${EDITIONS.join(' or ')}`);
+  return e;
+}
+
+/** The edition dslab.json names, if it names one (its other errors are defaults.ts's to report). */
+function fromConfig(root: string): Edition | undefined {
+  const file = path.join(root, CONFIG_FILE);
+  if (!fs.existsSync(file)) return undefined;
+  let config: unknown;
+  try {
+    config = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const e = (config as { edition?: unknown } | null)?.edition;
+  if (e === undefined) return undefined;
+  if (typeof e !== 'string')
+    throw new UsageError(`${file}: "edition" must be a string, e.g. "2026"`);
+  return checked(e, CONFIG_FILE);
+}
+
+/**
+ * Removes `--edition YEAR` (or `--edition=YEAR`) from `argv` and sets DSLAB_EDITION to the edition
+ * chosen; returns it. An edition already in the environment (a parent grader's) stands unless the
+ * command line names one. DSLAB_IMPL set but empty (the project's own tests) ignores dslab.json.
+ */
+export function chooseEdition(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  root: string = PROJECT_ROOT,
+): Edition {
+  let named: Edition | undefined;
+  for (let i = 2; i < argv.length; i++) {
+    const m = /^--edition(?:=(.*))?$/.exec(argv[i]);
+    if (!m) continue;
+    const value = m[1] ?? argv[i + 1];
+    if (value === undefined || value.startsWith('-'))
+      throw new UsageError(`--edition needs a year: ${EDITIONS.join(' or ')}`);
+    named = checked(value, '--edition');
+    argv.splice(i, m[1] === undefined ? 2 : 1);
+    i--;
+  }
+  const inherited = env[EDITION_ENV]?.trim();
+  const ignoreConfig = env.DSLAB_IMPL !== undefined && env.DSLAB_IMPL.trim() === '';
+  const edition =
+    named ??
+    (inherited ? checked(inherited, EDITION_ENV) : undefined) ??
+    (ignoreConfig ? undefined : fromConfig(root)) ??
+    DEFAULT_EDITION;
+  env[EDITION_ENV] = edition;
+  return edition;
+}
+
+/** How the grader's first line names the edition: nothing for the default. */
+export function editionTag(env: NodeJS.ProcessEnv = process.env): string {
+  const e = env[EDITION_ENV]?.trim();
+  return e && e !== DEFAULT_EDITION ? ` (${e} edition)` : '';
+}
