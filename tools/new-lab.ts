@@ -4,6 +4,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PARTS } from '../labs/parts';
+import { currentEdition, partsOf } from '../labs/editions';
+import { isLayerName } from '../harness/layers';
+import { chooseEdition } from '../grader/edition';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 const STARTER = path.join(PROJECT_ROOT, 'starter');
@@ -55,11 +58,19 @@ export function newLab(arg: string): string[] {
       `the starter kit is missing (${STARTER}): this copy of the project is incomplete`,
     );
   fs.mkdirSync(dir, { recursive: true });
-  fs.cpSync(STARTER, dir, { recursive: true, errorOnExist: true, force: false });
+  // The kit holds every edition's layers: copy those the chosen edition's parts load.
+  const used = new Set(partsOf(currentEdition()).flatMap((p) => p.layers));
+  const wanted = (f: string) => !isLayerName(f) || used.has(f);
+  fs.cpSync(STARTER, dir, {
+    recursive: true,
+    errorOnExist: true,
+    force: false,
+    filter: (src) => wanted(path.relative(STARTER, src).split(path.sep)[0]),
+  });
   fs.writeFileSync(path.join(dir, 'tsconfig.json'), editorConfig(dir));
   const layers = fs
     .readdirSync(STARTER)
-    .filter((f) => fs.statSync(path.join(STARTER, f)).isDirectory());
+    .filter((f) => fs.statSync(path.join(STARTER, f)).isDirectory() && wanted(f));
   const d = shown(dir);
   return [
     `Created ${d}/ from the starter kit (${layers.map((l) => `${l}/`).join(', ')}). Next:`,
@@ -86,9 +97,19 @@ function partsInOrder(): string {
 }
 
 function main(): void {
-  const args = process.argv.slice(2);
+  const argv = [...process.argv];
+  try {
+    chooseEdition(argv);
+  } catch (error) {
+    process.stderr.write(`new-lab: ${(error as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const args = argv.slice(2);
   if (args.length > 1 || args.some((a) => a.startsWith('-'))) {
-    process.stderr.write('usage: npm run new-lab [DIR]   (default DIR: mylab)\n');
+    process.stderr.write(
+      'usage: npm run new-lab [DIR] [--edition 2026]   (default DIR: mylab; edition: 2023)\n',
+    );
     process.exitCode = 2;
     return;
   }

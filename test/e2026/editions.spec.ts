@@ -1,0 +1,49 @@
+// Editions: 2023 stays the default registry; 2026 is chosen by --edition, by dslab.json's
+// "edition" or by DSLAB_EDITION, and its part names resolve in its own registry only.
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadRegistry } from '../../labs';
+import { chooseEdition } from '../../grader/edition';
+import { layersFor, parseLabs, selectTests, UsageError } from '../../grader/select';
+
+describe('editions', () => {
+  it('2023 is the default registry; 2026 has its own parts', () => {
+    expect(loadRegistry('', '2023').parts[0].id).to.equal('2A');
+    expect(loadRegistry('', '2026').parts.map((p) => p.id)).to.deep.equal(['2KV', '2LOCK']);
+  });
+
+  it("a part name means the chosen edition's part", () => {
+    const reg = loadRegistry('', '2026');
+    expect(parseLabs(['lab2'], reg)).to.deep.equal(['2KV', '2LOCK']);
+    expect(parseLabs(['lab2lock'], reg)).to.deep.equal(['2LOCK']);
+    expect(parseLabs(['lab2'], loadRegistry('', '2023'))).to.deep.equal(['2A', '2B', '2C', '2D']);
+    expect(() => parseLabs(['lab3a'], reg)).to.throw(UsageError, /unknown lab "lab3a"/);
+    const sel = selectTests(['2LOCK'], undefined, true, reg);
+    expect(layersFor(sel.tests, reg)).to.deep.equal(['kvsrv', 'lock']);
+  });
+
+  it('--edition is taken off the command line, else the environment, else dslab.json', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dslab-edition-'));
+    try {
+      const argv = ['node', 'cli', '--edition', '2026', 'lab2'];
+      const env: NodeJS.ProcessEnv = {};
+      expect(chooseEdition(argv, env, root)).to.equal('2026');
+      expect(argv).to.deep.equal(['node', 'cli', 'lab2']);
+      expect(env.DSLAB_EDITION).to.equal('2026');
+      expect(chooseEdition(['node', 'cli', '--edition=2023'], env, root)).to.equal('2023');
+      expect(chooseEdition(['node', 'cli'], { DSLAB_EDITION: '2026' }, root)).to.equal('2026');
+      expect(chooseEdition(['node', 'cli'], {}, root)).to.equal('2023');
+      fs.writeFileSync(path.join(root, 'dslab.json'), '{ "edition": "2026" }');
+      expect(chooseEdition(['node', 'cli'], {}, root)).to.equal('2026');
+      expect(chooseEdition(['node', 'cli'], { DSLAB_IMPL: '' }, root)).to.equal('2023');
+      expect(() => chooseEdition(['node', 'cli', '--edition', '2024'], {}, root)).to.throw(
+        UsageError,
+        /unknown edition "2024" \(--edition\): choose 2023 or 2026/,
+      );
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
