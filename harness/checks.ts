@@ -62,7 +62,7 @@ export const CHECKS = {
   'put-version':
     'a put takes effect only at its version (ErrVersion otherwise, ErrNoKey for a missing key above 0)',
   'put-maybe':
-    'a retried put refused with ErrVersion returns ErrMaybe (it may have taken effect), and no put takes effect twice',
+    'a retried put refused with ErrVersion returns ErrMaybe (it may have taken effect); none takes effect twice',
   'server-memory':
     'the server keeps no state per client: what it holds grows by less than 200 bytes per client',
   'mutual-exclusion': 'a lock is held by at most one client at a time',
