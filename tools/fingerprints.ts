@@ -1,12 +1,13 @@
-// npm run fingerprints -- check|update: the trace fingerprint of every registered test (each part's
-// course tests and ours, and every swarm test at each of its levels) on two fixed seeds, run on the
-// reference implementation by the grader's workers. `update` writes fingerprints.json; `check`
+// npm run fingerprints -- check|update: the trace fingerprint of every registered test of every
+// edition (each part's course tests and ours, and every swarm test at each of its levels) on two
+// fixed seeds, run on the reference implementation by the grader's workers. `update` writes fingerprints.json; `check`
 // compares with it and names every run whose fingerprint changed, with the command that replays it.
 // A commit that changes fingerprints updates the file and says why: determinism is the product.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_IMPL_DIR } from '../harness/impl';
 import { levelsOf, loadRegistry, testsOf } from '../labs';
+import { EDITION_ENV, EDITIONS, type Edition } from '../labs/editions';
 import type { SelectedTest } from '../grader/select';
 import { makeJobs } from '../grader/select';
 import { runSession } from '../grader/session';
@@ -27,9 +28,9 @@ interface FingerprintFile {
   runs: Record<string, Record<string, string>>;
 }
 
-/** Every test once per part, and each swarm test at each of its levels. */
-function everyTest(): SelectedTest[] {
-  const reg = loadRegistry('');
+/** Every test of an edition once per part, and each swarm test at each of its levels. */
+function everyTest(edition: Edition): SelectedTest[] {
+  const reg = loadRegistry('', edition);
   const tests: SelectedTest[] = reg.parts.flatMap((p) =>
     testsOf(p).map((s) => ({ name: s.name, part: s.part })),
   );
@@ -40,8 +41,25 @@ function everyTest(): SelectedTest[] {
 
 const keyOf = (t: { test: string; level?: string }) => (t.level ? `${t.test}@${t.level}` : t.test);
 
+/** Every edition's tests, one session each (the workers resolve test names in DSLAB_EDITION's). */
 async function measure(): Promise<FingerprintFile> {
-  const tests = everyTest();
+  const runs: FingerprintFile['runs'] = {};
+  const before = process.env[EDITION_ENV];
+  try {
+    for (const edition of EDITIONS) {
+      process.env[EDITION_ENV] = edition;
+      Object.assign(runs, await measureEdition(edition));
+    }
+  } finally {
+    if (before === undefined) delete process.env[EDITION_ENV];
+    else process.env[EDITION_ENV] = before;
+  }
+  const seeds = Array.from({ length: SEEDS }, (_, k) => FIRST_SEED + k);
+  return { node: process.version.split('.')[0], seeds, runs };
+}
+
+async function measureEdition(edition: Edition): Promise<FingerprintFile['runs']> {
+  const tests = everyTest(edition);
   const jobs = makeJobs(tests, FIRST_SEED, SEEDS);
   const parallel = Math.min(defaultParallel(), jobs.length);
   const timeoutMs = 120_000;
@@ -67,8 +85,7 @@ async function measure(): Promise<FingerprintFile> {
       );
     (runs[keyOf(r)] ??= {})[String(r.seed)] = r.fingerprint;
   }
-  const seeds = Array.from({ length: SEEDS }, (_, k) => FIRST_SEED + k);
-  return { node: process.version.split('.')[0], seeds, runs };
+  return runs;
 }
 
 function read(): FingerprintFile | undefined {

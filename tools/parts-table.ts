@@ -9,6 +9,10 @@ import { loadRegistry, type Registry } from '../labs';
 const README = path.resolve(__dirname, '..', '..', 'README.md');
 export const BEGIN = '<!-- parts table: made from labs/parts.ts by npm run parts-table -->';
 export const END = '<!-- end of parts table -->';
+/** The 2026 edition's table (labs/e2026/parts.ts), in the README's section on editions. */
+export const BEGIN_2026 =
+  '<!-- parts table 2026: made from labs/e2026/parts.ts by npm run parts-table -->';
+export const END_2026 = '<!-- end of parts table 2026 -->';
 
 function testsCell(course: number, ours: number, challenges: number): string {
   const c = challenges ? `${course} (${challenges} challenges)` : String(course);
@@ -16,7 +20,7 @@ function testsCell(course: number, ours: number, challenges: number): string {
 }
 
 /** The table, one row per part: what the learner builds, where, its tests and points. */
-export function partsTable(reg: Registry = loadRegistry('')): string {
+export function partsTable(reg: Registry = loadRegistry('', '2023')): string {
   const rows = reg.parts.map((p) => {
     const challenges = p.course.filter((s) => s.challenge).length;
     const swarm = p.swarm ? `; \`swarm ${p.id.toLowerCase()}\`` : '';
@@ -30,15 +34,19 @@ export function partsTable(reg: Registry = loadRegistry('')): string {
 }
 
 /** README text with the table between the markers replaced by `table`. */
-export function withTable(readme: string, table: string): string {
-  const a = readme.indexOf(BEGIN);
-  const b = readme.indexOf(END);
-  if (a < 0 || b < a) throw new Error(`README.md has no "${BEGIN}" ... "${END}" markers`);
-  return `${readme.slice(0, a + BEGIN.length)}\n${table}\n${readme.slice(b)}`;
+export function withTable(readme: string, table: string, begin = BEGIN, end = END): string {
+  const a = readme.indexOf(begin);
+  const b = readme.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`README.md has no "${begin}" ... "${end}" markers`);
+  return `${readme.slice(0, a + begin.length)}\n${table}\n${readme.slice(b)}`;
 }
 
 if (require.main === module) {
   const readme = fs.readFileSync(README, 'utf8');
-  fs.writeFileSync(README, withTable(readme, partsTable()));
+  const table2026 = partsTable(loadRegistry('', '2026'));
+  fs.writeFileSync(
+    README,
+    withTable(withTable(readme, partsTable()), table2026, BEGIN_2026, END_2026),
+  );
   console.log(`parts table written to ${path.relative(process.cwd(), README)}`);
 }

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { loadRegistry } from '../../labs';
 import { chooseEdition } from '../../grader/edition';
 import { layersFor, parseLabs, selectTests, UsageError } from '../../grader/select';
+import { BEGIN_2026, END_2026, partsTable, withTable } from '../../tools/parts-table';
 
 describe('editions', () => {
   it('2023 is the default registry; 2026 has its own parts', () => {
@@ -45,5 +46,11 @@ describe('editions', () => {
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
+  });
+
+  it("README.md's 2026 parts table is the 2026 registry's (npm run parts-table rewrites it)", () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const table = partsTable(loadRegistry('', '2026'));
+    expect(withTable(readme, table, BEGIN_2026, END_2026)).to.equal(readme);
   });
 });

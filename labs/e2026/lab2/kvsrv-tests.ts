@@ -119,7 +119,13 @@ const memPutManyClientsReliable: Scenario = {
       // labrpc's own timing (no latency): 200,000 calls one after another take well under a
       // second of the course's real time, and would take 20 minutes of virtual time at 1-5 ms.
       ts.net.setLatency(0, 0);
-      const cks = Array.from({ length: NCLIENT }, () => ts.makeClerk());
+      const cks: Clerk[] = [];
+      while (cks.length < NCLIENT) {
+        cks.push(ts.makeClerk());
+        // Making 100,000 clerks takes seconds of real time: let the process breathe (the grader's
+        // worker answers its parent between events), at no cost in virtual time.
+        if (cks.length % 1000 === 0) await ts.sleep(0, 'making clerks');
+      }
       // Every clerk reaches the server once before the measure starts.
       for (const ck of cks) {
         const err = await ck.put('k', '', 1);
