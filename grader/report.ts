@@ -11,6 +11,7 @@ import { pointsOf, type SelectedTest } from './select';
 import { replayCommand } from './session';
 import { shrinkable, shrinkCommand } from './shrink';
 import { compact, max, mean, percent, secondsText, table } from './table';
+import { referenceColumns, type ReferenceColumns } from './report-reference';
 
 /** The project's root (this file runs from dist/grader). */
 const PROJECT_DIR = path.resolve(__dirname, '..', '..');
@@ -101,7 +102,7 @@ function statusCell(s: TestSummary): string {
   }
 }
 
-export function testTable(summaries: readonly TestSummary[]): string {
+export function testTable(summaries: readonly TestSummary[], ref?: ReferenceColumns): string {
   const header = [
     'test',
     'runs',
@@ -140,6 +141,7 @@ export function testTable(summaries: readonly TestSummary[]): string {
       `${statusCell(s)}${kinds ? ` (${kinds})` : ''}`,
     ];
   });
+  if (ref) return ref.table(header, rows, summaries);
   return table(header, rows, [
     'left',
     'right',
@@ -353,7 +355,9 @@ export function renderReport(
     `grade ${file.parts.join(' ')}${file.run ? ` --run '${file.run}'` : ''}: ${file.tests.length} tests x ${file.runs} runs (${seeds}${shard}), implementation ${file.impl}${file.reference?.length ? ` with the reference ${file.reference.join(', ')}` : ''}, Node ${file.node}`,
   );
   out.push('');
-  out.push(testTable(summaries));
+  const ref = referenceColumns(file, summaries);
+  out.push(testTable(summaries, ref));
+  if (ref) out.push(...ref.lines());
   const flaky = summaries.filter((s) => verdict(s) === 'flaky');
   const failing = summaries.filter((s) => verdict(s) === 'failing');
   if (flaky.length > 0) {

@@ -55,6 +55,7 @@ export const EXCLUDED_TESTS = [
   'test/viewer/viewer-replay.spec.ts', // replay --html of that run (impls/)
   'test/roster/', // dslab roster on learners' folders made from the reference
   'test/e2026/lab2.spec.ts', // the 2026 lab 2 on the reference and its variants (impls/)
+  'test/grader/reference-figures.spec.ts', // the reference's figures, a slow variant in impls/
 ];
 
 /** README.md sections that make the learners' README, in this order. */

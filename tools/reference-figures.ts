@@ -1,0 +1,82 @@
+// npm run reference-figures: grades the reference implementation on every registered test (each
+// part's course tests and ours; not the swarm, which has levels and no score) on the recorded seeds
+// and writes labs/reference-figures.json: per test and seed, the run's virtual time, RPC count and
+// fingerprint. The grade table shows a learner's figures beside these (grader/reference-figures.ts).
+// The seeds are the fingerprints' (tools/fingerprints.ts), so a spec can tell stale figures from
+// fingerprints.json alone; re-run this whenever npm run fingerprints -- update changes a run.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_IMPL_DIR } from '../harness/impl';
+import { loadRegistry, testsOf } from '../labs';
+import { makeJobs, type SelectedTest } from '../grader/select';
+import { runSession } from '../grader/session';
+import { defaultParallel, defaultWorkerMemory, silenceFor } from '../grader/grade';
+import { makeView } from '../grader/progress';
+import { chooseModules } from '../grader/module-state';
+import { FIGURES_FILE, FIGURE_SEEDS, type FiguresFile } from '../grader/reference-figures';
+
+async function measure(): Promise<FiguresFile> {
+  const reg = loadRegistry('');
+  const tests: SelectedTest[] = reg.parts.flatMap((p) =>
+    testsOf(p).map((s) => ({ name: s.name, part: s.part })),
+  );
+  const jobs = makeJobs(tests, FIGURE_SEEDS[0], FIGURE_SEEDS.length);
+  const parallel = Math.min(defaultParallel(), jobs.length);
+  const timeoutMs = 120_000;
+  const warm = chooseModules(DEFAULT_IMPL_DIR, false).warm;
+  const session = await runSession({
+    jobs,
+    impls: [{ arg: 'src', dir: DEFAULT_IMPL_DIR, ...(warm ? { warm: true } : {}) }],
+    parallel,
+    timeoutMs,
+    silenceMs: silenceFor(timeoutMs),
+    memoryMb: defaultWorkerMemory(parallel),
+    outDir: undefined,
+    traces: 0,
+    view: makeView(true),
+  });
+  if (session.fatal || session.interrupted)
+    throw new Error(session.fatal ?? 'interrupted: nothing written');
+  const figures: FiguresFile = {
+    about:
+      "The reference implementation's virtual time (ms) and RPC count per test and seed, and the run's fingerprint; written by npm run reference-figures, read by the grade table.",
+    node: process.version.split('.')[0],
+    seeds: [...FIGURE_SEEDS],
+    tests: {},
+  };
+  for (const r of session.records) {
+    if (r.status !== 'passed' || !r.fingerprint || !r.stats)
+      throw new Error(
+        `${r.test} seed ${r.seed} did not pass on the reference (${r.status}: ${(r.error ?? '').split('\n', 1)[0]}): figures are recorded for passing runs only`,
+      );
+    (figures.tests[r.test] ??= {})[String(r.seed)] = {
+      virtualMs: r.virtualMs,
+      rpcs: r.stats.rpcs,
+      fingerprint: r.fingerprint,
+    };
+  }
+  return figures;
+}
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  const figures = await measure();
+  fs.writeFileSync(FIGURES_FILE, `${JSON.stringify(figures, null, 2)}\n`);
+  const took = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(
+    `reference-figures: wrote ${path.relative(process.cwd(), FIGURES_FILE)} (${Object.keys(figures.tests).length} tests x ${figures.seeds.length} seeds in ${took} s)`,
+  );
+  return 0;
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => (process.exitCode = code),
+    (error: unknown) => {
+      process.stderr.write(
+        `reference-figures: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      process.exitCode = 1;
+    },
+  );
+}
