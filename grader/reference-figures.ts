@@ -50,37 +50,21 @@ export interface SlowMark {
   hint: string;
 }
 
-/** What usually makes a part's runs slow or chatty while they still pass. */
+/** What usually makes a layer's runs slow or chatty while they still pass, by the layer a part writes. */
 const HINTS: Record<string, { rpcs: string; time: string }> = {
-  '2A': {
-    rpcs: 'does your leader send heartbeats more often than ten times a second?',
-    time: 'are your election timeouts much longer than the heartbeat interval needs?',
+  raft: {
+    rpcs: 'does your leader back nextIndex up one entry at a time, or send AppendEntries more often than heartbeats and new entries need?',
+    time: 'are your election timeouts long, or does your leader wait for the next heartbeat to send new entries?',
   },
-  '2B': {
-    rpcs: 'does your leader back nextIndex up one entry at a time, or send AppendEntries for every Start()?',
-    time: 'does your leader wait for the next heartbeat to send new entries?',
-  },
-  '2C': {
-    rpcs: 'does your leader back nextIndex up one entry at a time after a conflict?',
-    time: 'does your leader back nextIndex up one entry at a time after a conflict?',
-  },
-  '2D': {
-    rpcs: 'does your leader send InstallSnapshot only to followers behind its snapshot?',
-    time: 'does a follower behind the snapshot get one at once, rather than entries it cannot use?',
-  },
-  '3A': {
+  kvraft: {
     rpcs: 'does your clerk remember the leader?',
     time: 'does your clerk remember the leader, and does a server answer as soon as the command is applied?',
   },
-  '3B': {
-    rpcs: 'does your clerk remember the leader?',
-    time: 'does your clerk remember the leader, and does a server answer as soon as the command is applied?',
-  },
-  '4A': {
+  shardctrler: {
     rpcs: 'does your clerk remember the leader?',
     time: 'does your clerk remember the leader?',
   },
-  '4B': {
+  shardkv: {
     rpcs: "does your clerk remember each group's leader?",
     time: 'do your groups poll the controller often, and hand shards over as soon as they can?',
   },
@@ -127,6 +111,8 @@ export function referenceFigure(
 export interface TestFigures {
   name: string;
   part: string;
+  /** The layer the test's part writes (the hints are per layer: part ids differ by edition). */
+  layer?: string;
   /** Every run passed: only then are its figures compared. */
   passed: boolean;
   meanVirtualMs: number | undefined;
@@ -144,12 +130,16 @@ export function slowMarks(
   slower = SLOWER,
 ): SlowMark[] {
   if (!t.passed || !reference) return [];
-  const hints = HINTS[t.part];
+  const hints = t.layer ? HINTS[t.layer] : undefined;
   const marks: SlowMark[] = [];
   const check = (what: SlowMark['what'], mine: number | undefined, ref: number, most: number) => {
     const bar = reference.sameSeeds ? ref : most;
     if (mine === undefined || ref <= 0 || mine <= bar * slower) return;
-    const hint = hints ? (what === 'RPCs' ? hints.rpcs : hints.time) : 'compare with the reference';
+    const hint = hints
+      ? what === 'RPCs'
+        ? hints.rpcs
+        : hints.time
+      : 'replay a seed with --columns to see where they go';
     marks.push({
       test: t.name,
       part: t.part,

@@ -5,6 +5,7 @@ import chalk from 'chalk';
 import type { GradeFile } from './results';
 import type { TestSummary } from './report';
 import { compact, secondsText, table } from './table';
+import { registry } from './select';
 import {
   FIGURE_SEEDS,
   markLine,
@@ -32,12 +33,14 @@ export function referenceColumns(
   if (!figures) return undefined;
   const refs = new Map<string, ReferenceFigure>();
   const marks = new Map<string, SlowMark[]>();
+  const layerOf = new Map(registry().parts.map((p) => [p.id as string, p.writes.at(-1)]));
   for (const s of summaries) {
     const ref = referenceFigure(figures, s.name, seedsOf(file.results, s.name));
     if (!ref) continue;
     refs.set(s.name, ref);
     const passed = s.runs > 0 && s.passed === s.runs;
-    const m = slowMarks({ ...s, passed }, ref);
+    const layer = layerOf.get(s.part);
+    const m = slowMarks({ ...s, passed, ...(layer ? { layer } : {}) }, ref);
     if (m.length > 0) marks.set(s.name, m);
   }
   if (refs.size === 0) return undefined;

@@ -1,6 +1,6 @@
-// npm run reference-figures: grades the reference implementation on every registered test (each
-// part's course tests and ours; not the swarm, which has levels and no score) on the recorded seeds
-// and writes labs/reference-figures.json: per test and seed, the run's virtual time, RPC count and
+// npm run reference-figures: grades the reference implementation on every registered test of every
+// edition (each part's course tests and ours; not the swarm, which has levels and no score) on the
+// recorded seeds and writes labs/reference-figures.json: per test and seed, the run's virtual time, RPC count and
 // fingerprint. The grade table shows a learner's figures beside these (grader/reference-figures.ts).
 // The seeds are the fingerprints' (tools/fingerprints.ts), so a spec can tell stale figures from
 // fingerprints.json alone; re-run this whenever npm run fingerprints -- update changes a run.
@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_IMPL_DIR } from '../harness/impl';
 import { loadRegistry, testsOf } from '../labs';
+import { EDITION_ENV, EDITIONS, type Edition } from '../labs/editions';
 import { makeJobs, type SelectedTest } from '../grader/select';
 import { runSession } from '../grader/session';
 import { defaultParallel, defaultWorkerMemory, silenceFor } from '../grader/grade';
@@ -15,8 +16,30 @@ import { makeView } from '../grader/progress';
 import { chooseModules } from '../grader/module-state';
 import { FIGURES_FILE, FIGURE_SEEDS, type FiguresFile } from '../grader/reference-figures';
 
+/** Every edition's tests, one session each (the workers resolve test names in DSLAB_EDITION's). */
 async function measure(): Promise<FiguresFile> {
-  const reg = loadRegistry('');
+  const figures: FiguresFile = {
+    about:
+      "The reference implementation's virtual time (ms) and RPC count per test and seed, and the run's fingerprint; written by npm run reference-figures, read by the grade table.",
+    node: process.version.split('.')[0],
+    seeds: [...FIGURE_SEEDS],
+    tests: {},
+  };
+  const before = process.env[EDITION_ENV];
+  try {
+    for (const edition of EDITIONS) {
+      process.env[EDITION_ENV] = edition;
+      Object.assign(figures.tests, await measureEdition(edition));
+    }
+  } finally {
+    if (before === undefined) delete process.env[EDITION_ENV];
+    else process.env[EDITION_ENV] = before;
+  }
+  return figures;
+}
+
+async function measureEdition(edition: Edition): Promise<FiguresFile['tests']> {
+  const reg = loadRegistry('', edition);
   const tests: SelectedTest[] = reg.parts.flatMap((p) =>
     testsOf(p).map((s) => ({ name: s.name, part: s.part })),
   );
@@ -37,19 +60,13 @@ async function measure(): Promise<FiguresFile> {
   });
   if (session.fatal || session.interrupted)
     throw new Error(session.fatal ?? 'interrupted: nothing written');
-  const figures: FiguresFile = {
-    about:
-      "The reference implementation's virtual time (ms) and RPC count per test and seed, and the run's fingerprint; written by npm run reference-figures, read by the grade table.",
-    node: process.version.split('.')[0],
-    seeds: [...FIGURE_SEEDS],
-    tests: {},
-  };
+  const figures: FiguresFile['tests'] = {};
   for (const r of session.records) {
     if (r.status !== 'passed' || !r.fingerprint || !r.stats)
       throw new Error(
         `${r.test} seed ${r.seed} did not pass on the reference (${r.status}: ${(r.error ?? '').split('\n', 1)[0]}): figures are recorded for passing runs only`,
       );
-    (figures.tests[r.test] ??= {})[String(r.seed)] = {
+    (figures[r.test] ??= {})[String(r.seed)] = {
       virtualMs: r.virtualMs,
       rpcs: r.stats.rpcs,
       fingerprint: r.fingerprint,

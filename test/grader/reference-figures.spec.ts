@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadRegistry, testsOf } from '../../labs';
+import { EDITIONS } from '../../labs/editions';
 import {
   FIGURE_SEEDS,
   readFigures,
@@ -24,13 +25,13 @@ describe('grader: figures beside the reference', function () {
   before(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'grade-figures-'))));
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  it('labs/reference-figures.json has every registered test (not the swarm) on the recorded seeds', () => {
+  it('labs/reference-figures.json has every registered test of every edition (not the swarm) on the recorded seeds', () => {
     const figures = readFigures()!;
     expect(figures, 'labs/reference-figures.json').to.be.an('object');
     expect(figures.seeds).to.deep.equal([...FIGURE_SEEDS]);
-    const registered = loadRegistry('')
-      .parts.flatMap((p) => testsOf(p).map((s) => s.name))
-      .sort();
+    const registered = EDITIONS.flatMap((e) =>
+      loadRegistry('', e).parts.flatMap((p) => testsOf(p).map((s) => s.name)),
+    ).sort();
     expect(
       Object.keys(figures.tests).sort(),
       `tests registered and recorded differ: ${UPDATE}`,
@@ -67,7 +68,14 @@ describe('grader: figures beside the reference', function () {
         },
       },
     };
-    const test = { name: 'T', part: '3A', passed: true, meanVirtualMs: 16_000, meanRpcs: 1200 };
+    const test = {
+      name: 'T',
+      part: '3A',
+      layer: 'kvraft',
+      passed: true,
+      meanVirtualMs: 16_000,
+      meanRpcs: 1200,
+    };
     const same = referenceFigure(figures, 'T', [51, 52])!;
     expect(same).to.include({ virtualMs: 12_000, rpcs: 1000, sameSeeds: true });
     const marks = slowMarks(test, same);
