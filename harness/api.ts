@@ -15,7 +15,14 @@ export interface Timer {
  * named so that a deadlock report can say what every blocked task was waiting for.
  */
 export interface Signal {
-  wait(): Promise<void>;
+  /**
+   * Resolves true when notifyAll() wakes this wait. With `timeoutMs`, resolves false instead if no
+   * notification came within that many virtual milliseconds: a deadline at now() + timeoutMs on
+   * the simulated clock, so the same seed gives the same outcome (e.g. a handler that fails its
+   * client with ErrWrongLeader when its entry is not applied in time). On a crashed node it never
+   * resolves, as a sleep never resumes.
+   */
+  wait(timeoutMs?: number): Promise<boolean>;
   /** Wakes every current waiter. */
   notifyAll(): void;
   readonly waiters: number;

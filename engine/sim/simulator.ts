@@ -543,20 +543,25 @@ export class NodeRuntime implements Runtime {
 
 /** One task waiting on a signal: its blocked-list entry and its wake-up, as one object. */
 class SignalWaiter implements Wait {
+  /** A wait with a timeout: the event that ends it. */
+  deadline: Timer | undefined;
+
   constructor(
     readonly node: string,
     private readonly signal: SimSignal,
-    private readonly resolve: () => void,
+    private readonly resolve: (notified: boolean) => void,
   ) {}
 
   describe(): string {
     return `waiting for ${this.signal.description}`;
   }
 
-  wake(owner: NodeRuntime | undefined, sim: Simulator): void {
+  /** Notified (true) or timed out (false). */
+  wake(owner: NodeRuntime | undefined, sim: Simulator, notified = true): void {
+    if (notified) this.deadline?.cancel();
     if (owner) owner.releaseWait(this);
     else sim.releaseWait(this);
-    if (!owner?.crashed) this.resolve();
+    if (!owner?.crashed) this.resolve(notified);
   }
 }
 
@@ -573,18 +578,34 @@ class SimSignal implements Signal {
     return this.waiting.size;
   }
 
-  wait(): Promise<void> {
-    return new Promise(this.enlist);
+  wait(timeoutMs?: number): Promise<boolean> {
+    if (timeoutMs === undefined) return new Promise(this.enlist);
+    if (!(timeoutMs >= 0) || !Number.isFinite(timeoutMs))
+      throw new Error(
+        `wait(${timeoutMs}) on "${this.description}": a timeout is a finite number of virtual milliseconds >= 0 (or none, to wait until notified)`,
+      );
+    return new Promise((resolve) => {
+      const waiter = this.enlist(resolve);
+      if (!waiter) return;
+      const expire = () => {
+        if (this.waiting.delete(waiter)) waiter.wake(this.owner, this.sim, false);
+      };
+      const label = `timeout of a wait for ${this.description}`;
+      waiter.deadline = this.owner
+        ? this.owner.setTimer(timeoutMs, expire, label)
+        : this.sim.enqueue(timeoutMs, expire, { label });
+    });
   }
 
   /** The executor of every wait's promise: one function per signal, not a closure per wait. */
-  private readonly enlist = (resolve: () => void): void => {
+  private readonly enlist = (resolve: (notified: boolean) => void): SignalWaiter | undefined => {
     const owner = this.owner;
-    if (owner?.crashed) return;
+    if (owner?.crashed) return undefined;
     const waiter = new SignalWaiter(owner ? owner.name : 'test', this, resolve);
     if (owner) owner.holdWait(waiter);
     else this.sim.holdWait(waiter);
     this.waiting.add(waiter);
+    return waiter;
   };
 
   notifyAll(): void {

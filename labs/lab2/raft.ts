@@ -370,12 +370,16 @@ export class RaftCluster {
   /** The term all connected servers agree on (-1 if none is connected). */
   checkTerms(): number {
     let term = -1;
+    let first = -1;
     for (let i = 0; i < this.n; i++) {
       if (!this.connectedFlags[i]) continue;
       const xterm = this.getState(i).term;
-      if (term === -1) term = xterm;
+      if (term === -1) [term, first] = [xterm, i];
       else if (term !== xterm)
-        fail('term-agreement', `servers disagree on term (${term} vs ${xterm} at server ${i})`);
+        fail(
+          'term-agreement',
+          `servers disagree on term: server ${first} is in term ${term}, server ${i} in term ${xterm}`,
+        );
     }
     return term;
   }

@@ -116,7 +116,12 @@ async function historicalQueries(
 ): Promise<void> {
   for (let s = 0; s < cfg.n; s++) {
     cfg.shutdownServer(s);
-    for (const expected of cfa) checkSameConfig(await ck.query(expected.num), expected);
+    for (const expected of cfa)
+      checkSameConfig(
+        await ck.query(expected.num),
+        expected,
+        `with server ${s} down, query(${expected.num}) returned`,
+      );
     cfg.startServer(s);
     cfg.connectAll();
   }
@@ -243,7 +248,12 @@ async function sameConfigOnServers(cfg: CtrlerCluster, ck: Clerk): Promise<void>
     if (tries === 3) fail('one-leader', 'Leader not found');
     await cfg.sleep(1000);
   }
-  checkSameConfig(c, await ck.query(-1));
+  checkSameConfig(
+    await ck.query(-1),
+    c,
+    `with leader ${leader} shut down, query(-1) returned`,
+    'before, it returned',
+  );
 }
 
 const multi = ctrlerTest(
@@ -352,7 +362,12 @@ const replicasAgree = oursTest(
           `server ${i} serves ${served.length} configurations, the cluster ${configs.length}`,
         );
       served.forEach((c, k) => {
-        const difference = configDifference(c, configs[k]);
+        const difference = configDifference(
+          c,
+          configs[k],
+          `query(${k}) at server ${i} returned`,
+          'the cluster',
+        );
         if (difference)
           fail('config-same', `server ${i} serves configuration ${k} differently: ${difference}`);
       });
@@ -391,7 +406,7 @@ const leaveAll = ctrlerTest(
       await check([1, 2, 3], ck);
       for (const g of [2, 1, 3]) await ck.leave([g]);
       const empty = await checkNoGroups(ck, 'leaves of groups 2, 1 and 3');
-      checkSameConfig(await ck.query(empty.num), empty);
+      checkSameConfig(await ck.query(empty.num), empty, `query(${empty.num}) returned`);
     });
     await phase(cfg, 'Groups join again, then all leave in one call (4A, ours)', async () => {
       await ck.join({ 3: ['3a', '3b', '3c'], 4: ['4a', '4b', '4c'] });

@@ -41,23 +41,45 @@ export function unbalanced(c: Config): string | undefined {
   return undefined;
 }
 
-/** The course's check_same_config: same number, shards and groups (server lists in order). */
-export function checkSameConfig(c1: Config, c2: Config): void {
-  const difference = configDifference(c1, c2);
+/**
+ * The course's check_same_config: `got` (what `returned` names, e.g. "query(1) returned") has the
+ * same number, shards and groups (server lists in order) as `expected`.
+ */
+export function checkSameConfig(
+  got: Config,
+  expected: Config,
+  returned: string,
+  expectedSide = 'expected',
+): void {
+  const difference = configDifference(got, expected, returned, expectedSide);
   if (difference) fail('config-same', difference);
 }
 
-/** How c1 and c2 differ (number, shards, groups or a group's server list), or undefined if they are the same. */
-export function configDifference(c1: Config, c2: Config): string | undefined {
-  if (c1.num !== c2.num) return `Num wrong: ${c1.num} vs ${c2.num}`;
-  if (c1.shards.length !== c2.shards.length || c1.shards.some((g, s) => c2.shards[s] !== g))
-    return `Shards wrong: [${c1.shards}] vs [${c2.shards}] (configuration ${c1.num})`;
-  const g1 = gidsOf(c1);
-  if (g1.length !== gidsOf(c2).length)
-    return `Groups wrong: ${g1.length} vs ${gidsOf(c2).length} groups (configuration ${c1.num})`;
+/**
+ * How `got` differs from `expected` (number, shards, groups or a group's server list), each side
+ * named: `query(1) returned shards [...]; expected [...]`; undefined if they are the same.
+ */
+export function configDifference(
+  got: Config,
+  expected: Config,
+  returned: string,
+  expectedSide = 'expected',
+): string | undefined {
+  if (got.num !== expected.num)
+    return `${returned} configuration ${got.num}; ${expectedSide} configuration ${expected.num}`;
+  const of = `(configuration ${got.num})`;
+  if (
+    got.shards.length !== expected.shards.length ||
+    got.shards.some((g, s) => expected.shards[s] !== g)
+  )
+    return `${returned} shards [${got.shards}]; ${expectedSide} [${expected.shards}] ${of}`;
+  const g1 = gidsOf(got);
+  const g2 = gidsOf(expected);
+  if (g1.length !== g2.length)
+    return `${returned} groups ${g1.join(', ')}; ${expectedSide} ${g2.join(', ')} ${of}`;
   for (const gid of g1) {
-    if (!sameList(c1.groups[gid], c2.groups[gid]))
-      return `Groups wrong: gid ${gid} is ${JSON.stringify(c1.groups[gid])} vs ${JSON.stringify(c2.groups[gid])} (configuration ${c1.num})`;
+    if (!sameList(got.groups[gid], expected.groups[gid]))
+      return `${returned} group ${gid} as ${JSON.stringify(got.groups[gid])}; ${expectedSide} ${JSON.stringify(expected.groups[gid])} ${of}`;
   }
   return undefined;
 }

@@ -76,7 +76,12 @@ function checkNumbering(operations: readonly CtrlerOperation[], configs: readonl
         'config-history',
         `${show(op)} answered configuration ${c.num}, past the latest (${configs.length - 1})`,
       );
-    const difference = configDifference(c, configs[c.num]);
+    const difference = configDifference(
+      c,
+      configs[c.num],
+      `${show(op)} returned`,
+      'the final read',
+    );
     if (difference)
       fail(
         'config-same',

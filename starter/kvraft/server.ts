@@ -48,15 +48,23 @@ export class KVReplica implements KVServer {
     throw new Error('kvraft/server.ts: putAppend() is not implemented yet (part 3A)');
   }
 
-  /** Hands an operation to Raft; the handler then waits until apply() sees it at the index returned. */
+  /**
+   * Hands an operation to Raft; the handler then waits until apply() sees it at the index returned.
+   * It must not wait forever: if this replica loses leadership (getState() no longer says leader,
+   * or apply() brings another command, or another term, at that index), its entry may never be
+   * applied, and the handler must answer ErrWrongLeader so that the clerk tries another server.
+   * `signal.wait(timeoutMs)` resolves false when nothing notified it within that many virtual
+   * milliseconds: wait in rounds and look at getState() between them.
+   */
   submit(op: Op): StartResult {
     return this.raft.start(op);
   }
 
   /**
    * Raft delivers each committed command (and, in 3B, each snapshot) here, in log order, and waits
-   * for this promise before the next: apply the Op, wake the handler waiting for it, and (3B)
-   * snapshot when the Raft state grows too large.
+   * for this promise before the next: apply the Op, wake the handler waiting for it (a handler
+   * waiting at this index for another command lost its leadership: wake it to answer
+   * ErrWrongLeader), and (3B) snapshot when the Raft state grows too large.
    */
   async apply(msg: ApplyMsg): Promise<void> {
     // Your code here (3A, 3B).

@@ -3,6 +3,13 @@
 // configurations. Join and leave rebalance: shards as evenly as possible over the groups, moving
 // as few as possible, and the same way on every replica (deterministic: no randomness, no
 // history-dependent iteration order). The determinism rules in raft/raft.ts apply here too.
+//
+// The rule the tests check (labs/lab4/shardctrler-check.ts): with G groups, each group's target is
+// floor(NShards / G) shards or one more, and the larger targets go to the groups that held the
+// most shards before (ties: the lower gid, say, the same on every replica). Only shards whose group
+// left and each group's shards beyond its target move, to groups below their target: any other
+// balanced assignment moves more shards than the fewest possible, which TestUnreliableChurn4A
+// (ours) fails as "moved N shards ...; M would do". Move places one shard and does not rebalance.
 import type { ClientEnd, Handler, PersisterApi, Runtime } from 'dslab/harness/api';
 import type { ApplyMsg, RaftPeer, StartResult } from 'dslab/harness/contracts/raft';
 import type { ShardCtrler } from 'dslab/harness/contracts/shardctrler';
