@@ -104,8 +104,45 @@ export function sections(markdown: string, headings: readonly string[]): string 
     .join('\n\n');
 }
 
+/**
+ * The README's text as the edition has it: what only the full project has is marked
+ * `<!-- full -->...<!-- /full -->` (left out) and the edition's own words `<!-- student: ... -->`
+ * (put in), so that its README names nothing it does not ship.
+ */
+export function studentText(markdown: string): string {
+  return markdown
+    .replace(/<!-- full -->[\s\S]*?<!-- \/full -->/g, '')
+    .replace(/<!-- student: ([\s\S]*?) -->/g, '$1');
+}
+
+/**
+ * The project paths a README names: backquoted or linked paths, and bare file names, whose first
+ * segment is one of `topLevel` (the project's top-level entries; a learner's folder, `raft/raft.ts`
+ * inside it or the course's Go files are not the project's).
+ */
+export function namedPaths(markdown: string, topLevel: readonly string[]): string[] {
+  const candidates = [
+    ...[...markdown.matchAll(/`([^`\s]+)`/g)].map((m) => m[1]),
+    ...[...markdown.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]),
+    ...[...markdown.matchAll(/(?<![\w/.-])([A-Za-z][\w-]*\.(?:md|json))\b/g)].map((m) => m[1]),
+  ];
+  const top = new Set(topLevel);
+  return [
+    ...new Set(
+      candidates
+        .filter((c) => /^[\w.-]+(\/[\w.*-]*)*$/.test(c))
+        .filter((c) => top.has(c.split('/')[0])),
+    ),
+  ].sort();
+}
+
+/** The project's top-level entries, as git tracks them. */
+export function topLevelEntries(): string[] {
+  return [...new Set(trackedFiles().map((f) => f.split('/')[0]))];
+}
+
 function studentReadme(): string {
-  const readme = fs.readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+  const readme = studentText(fs.readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8'));
   return `# dslab — student edition
 
 Raft, a fault-tolerant key/value service on Raft, a shard controller and a sharded key/value
@@ -158,6 +195,7 @@ export function packStudent(out: string): { dir: string; files: string[] } {
   // Fingerprints are recorded on the reference implementation, and mutation testing mutates it.
   delete pkg.scripts.fingerprints;
   delete pkg.scripts.mutation;
+  delete pkg.scripts['reference-figures'];
   pkg.description = `${pkg.description} Student edition: no reference solutions; start with npm run new-lab.`;
   fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
   fs.writeFileSync(path.join(dir, 'README.md'), studentReadme());

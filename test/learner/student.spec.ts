@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EXCLUDED_TESTS } from '../../tools/pack-student';
+import { EXCLUDED_TESTS, namedPaths, studentText, topLevelEntries } from '../../tools/pack-student';
 import { ROOT } from '../grader/helpers';
 import { tempDir } from './helpers';
 
@@ -92,6 +92,28 @@ describe('student edition (npm run pack:student)', function () {
       include: string[];
     };
     expect(tsconfig.include).to.not.include('src');
+  });
+
+  it('names in its README only paths it ships (and its scripts only tools it ships)', () => {
+    const readme = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
+    const named = namedPaths(readme, topLevelEntries());
+    // The check has teeth: the full README's sections name what the edition leaves out.
+    expect(namedPaths(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'), topLevelEntries()))
+      .to.include('impls/')
+      .and.to.include('BENCHMARKS.md');
+    expect(named.length).to.be.above(3);
+    const missing = named.filter((p) => !fs.existsSync(path.join(dir, p.replace(/\*.*$/, ''))));
+    expect(missing, 'paths the README names that the edition does not have').to.deep.equal([]);
+    expect(readme).not.to.match(/<!-- (\/?full|student:)/);
+    expect(studentText('a<!-- full --> b `src/`<!-- /full --><!-- student: c -->.')).to.equal(
+      'ac.',
+    );
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    for (const [name, script] of Object.entries(pkg.scripts))
+      for (const m of script.matchAll(/dist\/(\S+)\.js/g))
+        expect(files, `npm run ${name}`).to.include(`${m[1]}.ts`);
   });
 
   it('installs from the npm cache, passes its own tests, and grades the starter kit: every 2A test not implemented', () => {
