@@ -99,7 +99,7 @@ function namingFactory(
 ): (...args: unknown[]) => unknown {
   return (...args) => {
     try {
-      return make(...args);
+      return asNode(args[args.length - 1], () => make(...args));
     } catch (error) {
       const e = error instanceof Error ? error : new Error(String(error));
       const last = args[args.length - 1] as { name?: unknown } | undefined;
@@ -115,6 +115,23 @@ function namingFactory(
       throw e;
     }
   };
+}
+
+/** A node's runtime as the simulator makes it: it can run code as its node. */
+interface NodeLike {
+  name: string;
+  sim: { runAs<R>(name: string, fn: () => R): R };
+}
+
+/**
+ * Runs a factory as code of the node whose runtime it is given (its last argument), so that what
+ * a constructor prints is that node's console output (its column in --columns), not the test's.
+ */
+function asNode<R>(runtime: unknown, make: () => R): R {
+  const rt = runtime as Partial<NodeLike> | undefined;
+  return typeof rt?.name === 'string' && typeof rt.sim?.runAs === 'function'
+    ? rt.sim.runAs(rt.name, make)
+    : make();
 }
 
 /** Checks that a directory looks like an implementation; returns what is wrong, or undefined. */
