@@ -27,7 +27,7 @@ svg.timeline { display: block; font: 12px ui-monospace, Menlo, Consolas, monospa
 .axis .axis-name { text-anchor: start; }
 .row-bg { fill: transparent; }
 .rows rect:nth-of-type(2n) { fill: #f6f8fa; }
-.client-label { fill: #555; font-size: 11px; }
+.client-label { fill: #555; font-size: 11px; paint-order: stroke; stroke: #fff; stroke-width: 4px; stroke-linejoin: round; }
 .op { cursor: pointer; }
 .op rect { fill: #b9e8f7; stroke: #888; stroke-width: 1; }
 .op text { text-anchor: middle; fill: #123; pointer-events: none; }
@@ -145,14 +145,23 @@ export const CLIENT_SCRIPT = `
   // The first failure: the earliest illegal partition's longest prefix, and the op it ends with.
   var failing = document.querySelector('section.verdict-illegal');
   if (!failing) jump.hidden = true;
-  jump.addEventListener('click', function (e) {
-    e.preventDefault();
+  function toFailure() {
     if (!failing) return;
     var p = Number(failing.dataset.p), partial = data.partitions[p].partials[0];
     var op = partial && partial.ops.length > 0 ? partial.ops[partial.ops.length - 1] : partial && partial.stuck.length > 0 ? partial.stuck[0].op : null;
     var line = failing.querySelector('.partial[data-k="0"] .fail-line');
     (line || failing).scrollIntoView({ block: 'center', inline: 'center' });
     if (op !== null) { unpin(); select(p, op); }
+  }
+  jump.addEventListener('click', function (e) { e.preventDefault(); toFailure(); });
+  // Client labels stay at the left edge of a timeline scrolled sideways (to the failure, say).
+  Array.prototype.forEach.call(document.querySelectorAll('.scroll'), function (box) {
+    var labels = box.querySelectorAll('.client-label');
+    box.addEventListener('scroll', function () {
+      Array.prototype.forEach.call(labels, function (l) { l.setAttribute('transform', 'translate(' + box.scrollLeft + ',0)'); });
+    });
   });
+  // The page opens at the first failure, not at the start of the timeline.
+  if (failing) requestAnimationFrame(toFailure);
 })();
 `;

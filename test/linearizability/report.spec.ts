@@ -86,6 +86,52 @@ describe('linearizability: HTML report', function () {
   describe('in headless Chromium', () => {
     const scratch = useChromium('lin-browser-');
 
+    it('opens at the first failure, with the client labels still in view', async () => {
+      const dir = scratch();
+      requireFixtures();
+      const history = parseHistory(
+        fs.readFileSync(path.join(FIXTURES, 'kv', 'c10-bad.txt'), 'utf8'),
+      );
+      const report = writeHtmlReport(
+        checkOperations(kvModel, history.operations, { verbose: true }),
+        path.join(dir, 'open.html'),
+      );
+      const context = await launchChromium(dir);
+      try {
+        const page = await context.newPage();
+        await page.goto(`file://${report}`);
+        await page.locator('.op.selected').waitFor();
+        // In the page (a string: this project's TypeScript has no DOM types).
+        const seen = (await page.evaluate(`(() => {
+          const section = document.querySelector('section.verdict-illegal');
+          const box = section.querySelector('.scroll');
+          const line = section.querySelector('.partial[data-k="0"] .fail-line').getBoundingClientRect();
+          const b = box.getBoundingClientRect();
+          return {
+            scrollLeft: box.scrollLeft,
+            box: [b.left, b.right],
+            line: [line.left, line.top],
+            height: window.innerHeight,
+            labels: [...box.querySelectorAll('.client-label')].map((l) => l.getBoundingClientRect().left),
+          };
+        })()`)) as {
+          scrollLeft: number;
+          box: number[];
+          line: number[];
+          height: number;
+          labels: number[];
+        };
+        // The failure lies past the first screen's width: the timeline was scrolled to it.
+        expect(seen.scrollLeft).to.be.above(0);
+        expect(seen.line[0]).to.be.within(seen.box[0], seen.box[1]);
+        expect(seen.line[1]).to.be.within(0, seen.height);
+        expect(seen.labels.length).to.be.above(0);
+        for (const left of seen.labels) expect(left).to.be.within(seen.box[0], seen.box[0] + 40);
+      } finally {
+        await context.close();
+      }
+    });
+
     it('draws every partition and operation, the stuck point, and states on hover and click', async () => {
       const dir = scratch();
       requireFixtures();
