@@ -17,7 +17,7 @@ export const CHECKS = {
   'heartbeat-rate':
     'an idle leader sends at most ten heartbeats (AppendEntries without entries) per second to each peer',
   'vote-count':
-    'a server leads a term only after a majority granted it their votes in that term (a vote counts only in its own election)',
+    'a leader was granted votes by a majority in its own term (a vote counts only in its own election)',
   // The tester's appliers (labs/lab2/raft-appliers.ts).
   'monotonic-apply':
     'an incarnation applies each index once, in order, and no snapshot takes it back',

@@ -336,7 +336,7 @@ describe('staff: the sweep files under deploy/ (Kubernetes, Slurm, GitHub Action
     );
     expect(r.status, r.output).to.equal(0);
     one = readResults(json);
-    expect(one.results).to.have.length(12);
+    expect(one.results).to.have.length(15);
   });
   after(() => cleanup(dir));
 

@@ -108,6 +108,7 @@ describe('staff: the Gradescope autograder bundle (dslab gradescope, run_autogra
   const byName = (r: GradescopeResults) => new Map(r.tests.map((t) => [t.name, t]));
   const COURSE = ['2A TestInitialElection2A', '2A TestReElection2A', '2A TestManyElections2A'];
   const OURS = '2A TestStableTerm2A (ours)';
+  const OURS_PAST = '2A TestVotesFromThePast2A (ours)';
 
   it('holds the student edition without the reference, setup.sh, run_autograder (executable) and the settings', () => {
     const files = Object.keys(unzipSync(zip));
@@ -211,7 +212,7 @@ describe('staff: the Gradescope autograder bundle (dslab gradescope, run_autogra
     newLab(submission);
     const results = runAutograder(root);
     expect(results.score).to.equal(0);
-    expect(results.tests.map((t) => t.name)).to.deep.equal([...COURSE, OURS]);
+    expect(results.tests.map((t) => t.name)).to.deep.equal([...COURSE, OURS, OURS_PAST]);
     for (const name of COURSE) {
       const t = byName(results).get(name)!;
       expect(t).to.include({
@@ -231,7 +232,8 @@ describe('staff: the Gradescope autograder bundle (dslab gradescope, run_autogra
         );
       expect(t.output).to.not.include(submission);
     }
-    expect(byName(results).get(OURS)).to.include({ score: 0, max_score: 0, status: 'failed' });
+    for (const name of [OURS, OURS_PAST])
+      expect(byName(results).get(name)).to.include({ score: 0, max_score: 0, status: 'failed' });
     expect(results.output).to.include('graded: the folder you uploaded');
     expect(results.output).to.include('2A    0.0 / 5');
   });
@@ -250,7 +252,7 @@ describe('staff: the Gradescope autograder bundle (dslab gradescope, run_autogra
     const results = runAutograder(root);
     expect(results.score).to.equal(5);
     for (const t of results.tests) expect(t.status, `${t.name}: ${t.output}`).to.equal('passed');
-    expect(results.tests.map((t) => t.max_score)).to.deep.equal([1.6667, 1.6667, 1.6667, 0]);
+    expect(results.tests.map((t) => t.max_score)).to.deep.equal([1.6667, 1.6667, 1.6667, 0, 0]);
     expect(byName(results).get(COURSE[0])!.output).to.equal('passed all 2 runs (seeds 1..2)');
     expect(results.output).to.include('graded: mylab/ in your submission');
   });
@@ -277,6 +279,7 @@ describe('staff: the Gradescope autograder bundle (dslab gradescope, run_autogra
       [COURSE[1], 0, 1.6667, 'failed'],
       [COURSE[2], 0, 1.6667, 'failed'],
       [OURS, 0, 0, 'failed'],
+      [OURS_PAST, 0, 0, 'failed'],
     ]);
   });
 
@@ -288,7 +291,7 @@ describe('staff: the Gradescope autograder bundle (dslab gradescope, run_autogra
     expect(results.output).to.include(
       'Not graded: found no folder with your code in the submission',
     );
-    expect(results.tests).to.have.length(4);
+    expect(results.tests).to.have.length(5);
   });
 
   it('the schema rejects what Gradescope would not take', () => {
