@@ -72,6 +72,18 @@ const freshModulesOpt = () =>
     '--fresh-modules',
     "load the implementation's modules afresh for every run even when they hold no module-level state (by default such modules stay loaded, JIT-warm, in each worker)",
   );
+const sandboxOpt = () =>
+  new Option(
+    '--no-sandbox',
+    "run the implementation with every right the grader has, outside Node's permission model (for debugging the grader; never for code you did not write: README, Grading untrusted code)",
+  );
+const verifyOpt = (byDefault: number) =>
+  new Option(
+    '--verify-sample <K>',
+    'run K passing runs again, each in a fresh worker, and flag any whose fingerprint differs (a forged or unreproducible result: README, Grading untrusted code)',
+  )
+    .default(byDefault)
+    .argParser(arg((t) => parseCount(t, '--verify-sample', 0, 1_000_000)));
 const failuresOpt = () =>
   new Option('--failures <N>', 'failures listed per test (0: all)')
     .default(10)
@@ -192,6 +204,8 @@ function build(setExit: (code: number) => void): Command {
     )
     .addOption(freshModulesOpt())
     .addOption(courseOnlyOpt())
+    .addOption(sandboxOpt())
+    .addOption(verifyOpt(0))
     .addHelpText(
       'after',
       () => `
@@ -232,6 +246,8 @@ ${EXAMPLES}`,
           keepGoing: Boolean(o.keepGoing),
           freshModules: Boolean(o.freshModules),
           courseOnly: Boolean(o.courseOnly),
+          ...(o.sandbox === false ? { noSandbox: true } : {}),
+          ...(o.verifySample > 0 ? { verifySample: o.verifySample } : {}),
         }),
       );
     });
@@ -384,6 +400,7 @@ ${EXAMPLES}`,
     .option('-q, --quiet', 'no live view')
     .addOption(freshModulesOpt())
     .addOption(courseOnlyOpt())
+    .addOption(sandboxOpt())
     .action(async (labs: string[] | undefined, o) => {
       setExit(
         await compare({
@@ -526,6 +543,8 @@ ${EXAMPLES}`,
     .addOption(freshModulesOpt())
     .addOption(courseOnlyOpt())
     .option('--force', 'grade every submission again, even those whose results are stored')
+    .addOption(sandboxOpt())
+    .addOption(verifyOpt(2))
     .action(async (submissions: string[], o) => {
       setExit(
         await roster({
@@ -541,6 +560,8 @@ ${EXAMPLES}`,
           ...(o.freshModules ? { freshModules: true } : {}),
           ...(o.courseOnly ? { courseOnly: true } : {}),
           ...(o.force ? { force: true } : {}),
+          ...(o.sandbox === false ? { noSandbox: true } : {}),
+          verifySample: o.verifySample,
         }),
       );
     });

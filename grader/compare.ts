@@ -6,6 +6,7 @@ import { checkImpl, describeLayers, isLearnerDir } from './impls';
 import type { LayerName } from '../harness/impl';
 import { configReferenceFor } from './learner/defaults';
 import { parseLayers } from './learner/mix';
+import { checkImplBoxed } from './roster/probe';
 import { checkWritableFile, writeJsonAtomic } from './results';
 import { summarize, type TestSummary } from './report';
 import { replayCommand, runSession, type ImplChoice } from './session';
@@ -30,6 +31,8 @@ export interface CompareOptions {
   quiet?: boolean;
   freshModules?: boolean;
   courseOnly?: boolean;
+  /** Without the permission model's box (--no-sandbox). */
+  noSandbox?: boolean;
 }
 
 export async function compare(o: CompareOptions): Promise<number> {
@@ -46,7 +49,9 @@ export async function compare(o: CompareOptions): Promise<number> {
     );
   const impls: ImplChoice[] = o.impls.map((arg, i) => {
     const reference = references[i];
-    const dir = checkImpl(arg, layersFor(p.tests), reference);
+    const dir = o.noSandbox
+      ? checkImpl(arg, layersFor(p.tests), reference)
+      : checkImplBoxed(arg, layersFor(p.tests), reference ?? [], o.workerMemoryMb ?? 1024);
     const label = i === 0 ? 'A' : 'B';
     const modules = chooseModules(dir, Boolean(o.freshModules));
     if (!modules.warm) moduleNotes.push(`${label}: ${modules.note}`);
@@ -72,6 +77,7 @@ export async function compare(o: CompareOptions): Promise<number> {
   view.start(jobs.length * 2);
   const timeoutMs = o.timeoutS * 1000;
   const session = await runSession({
+    ...(o.noSandbox ? { noSandbox: true } : {}),
     jobs,
     impls,
     parallel,

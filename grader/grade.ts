@@ -22,6 +22,8 @@ import {
   type Shard,
 } from './select';
 import { checkImpl, describeLayers } from './impls';
+import { checkImplBoxed } from './roster/probe';
+import { verificationText, verifySample } from './verify';
 import { resolveImplDir } from '../harness/impl';
 import { hasLayerSources } from './learner/compile';
 import { highestImplementedPart } from '../labs/ours/levels';
@@ -68,6 +70,10 @@ export interface GradeOptions extends FormatOptions {
   courseOnly?: boolean;
   /** The swarm's level when `swarm` is graded without a part (default: the last part's). */
   swarmLevel?: string;
+  /** Load and run the implementation without the permission model's box (--no-sandbox). */
+  noSandbox?: boolean;
+  /** Re-run this many passing runs in fresh workers and compare fingerprints (verify.ts). */
+  verifySample?: number;
 }
 
 export interface Plan {
@@ -178,7 +184,10 @@ export async function grade(o: GradeOptions): Promise<number> {
     );
   }
   const reference = o.reference ?? [];
-  const implDir = checkImpl(o.impl, layersFor(p.tests), reference);
+  // Loading runs its top-level code: in the box, like its runs (sandbox.ts).
+  const implDir = o.noSandbox
+    ? checkImpl(o.impl, layersFor(p.tests), reference)
+    : checkImplBoxed(o.impl, layersFor(p.tests), reference, o.workerMemoryMb ?? 1024);
   if (o.json) checkWritableFile(o.json, '--json');
   checkFormatPaths(o);
   checkWritableDir(o.out, '--out');
@@ -220,11 +229,22 @@ export async function grade(o: GradeOptions): Promise<number> {
     view,
     ...(o.bail ? { bail: true } : {}),
     ...(o.keepGoing ? { keepGoing: true } : {}),
+    ...(o.noSandbox ? { noSandbox: true } : {}),
   });
   if (session.fatal)
     throw new UsageError(
       `${session.fatal.split('\n').join(' | ')} (run npm run build, then try again)`,
     );
+  const verification =
+    o.verifySample && !session.interrupted
+      ? await verifySample(session.records, impl, o.verifySample, {
+          timeoutMs,
+          silenceMs: silenceFor(timeoutMs),
+          memoryMb: o.workerMemoryMb ?? defaultWorkerMemory(parallel),
+          parallel,
+          ...(o.noSandbox ? { noSandbox: true } : {}),
+        })
+      : undefined;
   const file: GradeFile = {
     format: FORMAT,
     node: process.version,
@@ -248,6 +268,7 @@ export async function grade(o: GradeOptions): Promise<number> {
     timeoutS: o.timeoutS,
     modules: modules.note,
     ...(session.globals.length > 0 ? { globals: session.globals } : {}),
+    ...(verification ? { verification } : {}),
     results: session.records,
   };
   if (o.json) writeJsonAtomic(o.json, file);
@@ -259,6 +280,7 @@ export async function grade(o: GradeOptions): Promise<number> {
     process.stdout.write(
       `traces and reports of failing runs: ${shortPath(outDir)} (the last ${KEEP_RUNS} grades are kept under ${o.out})\n`,
     );
+  if (verification) process.stdout.write(`${verificationText(verification)}\n`);
   if (session.interrupted) return 130;
-  return report.exitCode;
+  return verification?.mismatches.length ? Math.max(1, report.exitCode) : report.exitCode;
 }

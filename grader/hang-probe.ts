@@ -142,7 +142,7 @@ function mapFrames(callFrames: CallFrame[], scripts: Map<string, string>): Probe
 const maps = new Map<string, { map: SourceMap; dir: string; root: string } | null>();
 
 /** The original position of a 0-based position in a compiled file, through its source map. */
-function mapPosition(
+export function mapPosition(
   file: string,
   line0: number,
   col0: number,

@@ -11,6 +11,8 @@ import type { Socket } from 'node:net';
 import pLimit from 'p-limit';
 import type { FromWorker, ToWorker, WorkerJob, WorkerResult } from './protocol';
 import { hangPlace, type ProbeReport } from './hang-probe';
+import { makeScratchDir, removeScratchDir, sandboxEnv, sandboxExecArgv } from './sandbox';
+import { stackProbeReport } from './sigint-stack';
 
 /** The child's file descriptor of the probe channel. */
 const PROBE_FD = 4;
@@ -26,6 +28,11 @@ export interface PoolOptions {
   /** Heap limit of each worker (--max-old-space-size), so a runaway run kills only its worker. */
   memoryMb: number;
   workerScript?: string;
+  /**
+   * Run each worker in the box of Node's permission model (sandbox.ts), bound to the one
+   * implementation its first job names: it reads that implementation and writes only these folders.
+   */
+  sandbox?: { writeDirs: readonly string[] };
 }
 
 export type Outcome =
@@ -65,7 +72,11 @@ class Worker {
   output = '';
   private probeText = '';
 
-  constructor(readonly child: ChildProcess) {}
+  constructor(
+    readonly child: ChildProcess,
+    /** A sandboxed worker's implementation: it may read no other. */
+    readonly implDir: string | undefined,
+  ) {}
 
   get probeChannel(): Socket | undefined {
     return (this.child.stdio[PROBE_FD] as Socket | null | undefined) ?? undefined;
@@ -94,9 +105,12 @@ export class Pool {
   /** Set when a worker cannot even start: the grader itself is broken, not the implementation. */
   fatal: string | undefined;
   spawned = 0;
+  /** The sandboxed workers' TMPDIR. */
+  private scratchDir: string | undefined;
 
   constructor(private readonly options: PoolOptions) {
     if (!(options.size >= 1)) throw new Error(`Pool: size must be at least 1, got ${options.size}`);
+    if (options.sandbox) this.scratchDir = makeScratchDir();
     this.limit = pLimit(options.size);
     this.watchdog = setInterval(() => this.check(), 100);
     this.watchdog.unref();
@@ -143,6 +157,7 @@ export class Pool {
       if (w.child.connected) w.child.disconnect();
     }
     this.idle.length = 0;
+    if (this.scratchDir) removeScratchDir(this.scratchDir);
   }
 
   get size(): number {
@@ -150,7 +165,7 @@ export class Pool {
   }
 
   private dispatch(job: WorkerJob): Promise<Outcome> {
-    const worker = this.idle.pop() ?? this.spawn();
+    const worker = this.idleWorkerFor(job.implDir) ?? this.spawn(job.implDir);
     return new Promise<Outcome>((resolve) => {
       const now = performance.now();
       worker.busy = {
@@ -170,15 +185,51 @@ export class Pool {
     });
   }
 
-  private spawn(): Worker {
+  /**
+   * An idle worker that may run a job of implDir. A sandboxed worker serves only its own
+   * implementation; an idle one of another implementation is let go, so that the pool stays at
+   * `size` processes.
+   */
+  private idleWorkerFor(implDir: string): Worker | undefined {
+    if (!this.options.sandbox) return this.idle.pop();
+    const i = this.idle.findIndex((w) => w.implDir === implDir);
+    if (i >= 0) return this.idle.splice(i, 1)[0];
+    const other = this.idle.shift();
+    if (other) {
+      this.workers.delete(other);
+      if (other.child.connected) other.child.disconnect();
+    }
+    return undefined;
+  }
+
+  private spawn(implDir: string): Worker {
     const script = this.options.workerScript ?? path.join(__dirname, 'worker.js');
-    const child = fork(script, [`--probe-fd=${PROBE_FD}`], {
-      execArgv: [`--max-old-space-size=${this.options.memoryMb}`, ...gcArgs(this.options.memoryMb)],
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'],
-      serialization: 'json',
-    });
+    const memory = [
+      `--max-old-space-size=${this.options.memoryMb}`,
+      ...gcArgs(this.options.memoryMb),
+    ];
+    const sandbox = this.options.sandbox;
+    const scope = sandbox
+      ? { implDir, writeDirs: sandbox.writeDirs, scratchDir: this.scratchDir! }
+      : undefined;
+    // A sandboxed worker has no probe thread (the box denies it the inspector); it is asked where
+    // it hung with SIGINT (--trace-sigint), so it runs in a process group of its own, where a
+    // Ctrl-C at the terminal does not reach it.
+    const child = scope
+      ? fork(script, [], {
+          execArgv: [...memory, ...sandboxExecArgv(scope)],
+          env: sandboxEnv(scope),
+          stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+          serialization: 'json',
+          detached: true,
+        })
+      : fork(script, [`--probe-fd=${PROBE_FD}`], {
+          execArgv: memory,
+          stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'],
+          serialization: 'json',
+        });
     this.spawned++;
-    const worker = new Worker(child);
+    const worker = new Worker(child, scope ? implDir : undefined);
     this.workers.add(worker);
     child.stdout?.on('data', (c: Buffer) => worker.keep(c));
     child.stderr?.on('data', (c: Buffer) => worker.keep(c));
@@ -233,8 +284,13 @@ export class Pool {
     const i = this.idle.indexOf(worker);
     if (i >= 0) this.idle.splice(i, 1);
     if (worker.killed) return;
-    worker.killed = true;
     const busy = worker.busy;
+    // A sandboxed worker asked where it hung prints its stack and exits (--trace-sigint).
+    if (busy?.probing) {
+      this.conclude(worker, stackProbeReport(worker.output));
+      return;
+    }
+    worker.killed = true;
     if (!worker.ready && !this.aborted) {
       this.fatal = `a grader worker failed to start (${describeExit(code, signal)})${lastLines(worker.output, 6)}`;
     }
@@ -269,7 +325,8 @@ export class Pool {
       if (!(w.ready && silent > this.options.silenceMs) && !overdue) continue;
       busy.probing = { until: now + PROBE_WAIT_MS, elapsed, silent, overdue };
       const channel = w.probeChannel;
-      if (channel && !channel.destroyed) channel.write('probe\n');
+      if (w.implDir !== undefined) w.child.kill('SIGINT');
+      else if (channel && !channel.destroyed) channel.write('probe\n');
       else this.conclude(w, undefined);
     }
   }
@@ -292,6 +349,8 @@ export class Pool {
       : `the worker stopped responding for ${seconds(silent)} ${when}${place ? ', still running this code: a synchronous loop, or promise jobs that never yield' : ': a synchronous loop (or a promise loop that never yields) in the implementation?'}`;
     if (place) reason = `hung in ${place.place}: ${reason}\n${place.stack.join('\n')}`;
     else if (report?.error) reason += `\n(where it was stuck is not known: ${report.error})`;
+    if (w.implDir !== undefined)
+      reason += `\n(the run's last event is read by a probe that the sandbox denies: grade --no-sandbox shows it, for code you trust)`;
     this.kill(w);
     busy.resolve({
       kind: 'hung',

@@ -48,6 +48,8 @@ export interface GradeFile {
   modules?: string;
   /** Runs that added properties to globalThis (removed after each run). */
   globals?: string[];
+  /** --verify-sample: passing runs re-run in fresh workers, and those that gave another result. */
+  verification?: { sampled: number; mismatches: string[] };
   results: RunRecord[];
 }
 

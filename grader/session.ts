@@ -40,6 +40,8 @@ export interface SessionOptions {
    * skipped: each would cost a watchdog period, and the first says where the code is stuck).
    */
   keepGoing?: boolean;
+  /** Run the workers without the permission model's box (--no-sandbox: for debugging). */
+  noSandbox?: boolean;
 }
 
 export interface SessionResult {
@@ -83,6 +85,9 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
     timeoutMs: options.timeoutMs + grace,
     silenceMs: options.silenceMs,
     memoryMb: options.memoryMb,
+    ...(options.noSandbox
+      ? {}
+      : { sandbox: { writeDirs: options.outDir ? [options.outDir] : [] } }),
   });
   const view = options.view;
   const work = options.impls.flatMap((impl) => options.jobs.map((job) => ({ job, impl })));

@@ -17,6 +17,7 @@ import { registry } from './select';
 import { forgetModules } from './module-state';
 import { PROBE_HOOK, type ProbeState } from './hang-probe';
 import { writeRunViewer } from '../viewer';
+import { inSandbox } from './sandbox';
 import {
   capError,
   HEARTBEAT_MS,
@@ -265,8 +266,10 @@ function startProbeThread(): void {
 function main(): void {
   // Stack traces in failures and traces name the implementation's TypeScript lines.
   process.setSourceMapsEnabled(true);
-  // Ctrl-C reaches the whole process group; the parent decides what happens to its workers.
-  process.on('SIGINT', () => {});
+  // Ctrl-C reaches the whole process group; the parent decides what happens to its workers. A
+  // sandboxed worker has a group of its own, and SIGINT is how the pool asks where it hung: a
+  // listener would turn off Node's --trace-sigint.
+  if (!inSandbox()) process.on('SIGINT', () => {});
   process.on('disconnect', () => process.exit(0));
   // A promise of a finished run that rejects later must not take the worker down (during a run the
   // simulator has its own handler, which fails the run).

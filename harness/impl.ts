@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RaftModule } from './contracts/raft';
 import { LAYERS, type LayerName } from './layers';
+import { sandboxRefusal } from './refusal';
 
 /** The compiled reference implementation (dist/src). */
 export const DEFAULT_IMPL_DIR = path.resolve(__dirname, '..', 'src');
@@ -18,7 +19,12 @@ const PROJECT_ROOT = path.resolve(DIST_ROOT, '..');
 export function resolveImplDir(dir: string): string {
   const abs = path.resolve(dir);
   const rel = path.relative(PROJECT_ROOT, abs);
-  const inProject = !rel.startsWith('..') && !path.isAbsolute(rel) && !rel.startsWith('dist');
+  // node_modules holds compiled learners' folders (the grader's cache), which have no twin.
+  const inProject =
+    !rel.startsWith('..') &&
+    !path.isAbsolute(rel) &&
+    !rel.startsWith('dist') &&
+    !rel.startsWith('node_modules');
   if (inProject) {
     const compiled = path.join(DIST_ROOT, rel);
     if (fs.existsSync(compiled)) return compiled;
@@ -151,7 +157,13 @@ export function checkImplementationDir(
       impl.layer(layer);
     } catch (error) {
       if (error instanceof ImplementationError) return error;
-      return new ImplementationError('load-failed', layer, (error as Error).message);
+      const refusal = sandboxRefusal(error);
+      const message = (error as Error).message;
+      return new ImplementationError(
+        'load-failed',
+        layer,
+        refusal ? `${message}: ${refusal}` : message,
+      );
     }
   }
   return undefined;

@@ -1,5 +1,6 @@
 // A test is defined once, as a named async scenario; mocha (npm test) and the grader's workers
 // both run it through runScenario(), which gives it a fresh simulation for one seed.
+import { sandboxRefusal } from './refusal';
 import type { Implementation } from './impl';
 import type { CheckId } from './checks';
 import { SimulationError, Simulator, type StopReason } from '../engine/sim/simulator';
@@ -179,6 +180,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
 function describeError(e: unknown): string {
   // The simulator's own stops: the message says it all; a stack would show only the simulator.
   if (e instanceof SimulationError) return e.message;
+  const refusal = sandboxRefusal(e);
+  if (refusal && e instanceof Error) e.message = `${e.message}: ${refusal}`;
   if (e instanceof Error) {
     const stack =
       e.stack && !e.stack.includes(e.message)

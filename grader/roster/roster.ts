@@ -20,6 +20,7 @@ import { findSubmissionImpl } from '../gradescope';
 import { scoreOf } from '../formats/score';
 import { contentHash, listSubmissions, unpack, type Submission } from './submissions';
 import { probeImpl } from './probe';
+import { verificationText, verifySample } from '../verify';
 import { writeGradebook, type GradebookEntry } from './gradebook';
 
 export const ROSTER_FORMAT = 'dslab-roster/1';
@@ -41,6 +42,10 @@ export interface RosterOptions {
   force?: boolean;
   /** Time limit for loading a submission's modules before its runs (ms). */
   loadTimeoutMs?: number;
+  /** Run submissions without the permission model's box (--no-sandbox: for debugging). */
+  noSandbox?: boolean;
+  /** Passing runs per submission re-run in fresh workers (verify.ts; default 2). */
+  verifySample?: number;
 }
 
 /** What decides, with the content, whether a stored result still holds. */
@@ -199,7 +204,9 @@ export async function roster(o: RosterOptions): Promise<number> {
         );
         throw new Done();
       }
-      const probe = probeImpl(compiled, layersFor(p.tests), o.loadTimeoutMs ?? 30_000, memoryMb);
+      const probe = probeImpl(compiled, layersFor(p.tests), o.loadTimeoutMs ?? 30_000, memoryMb, {
+        sandbox: !o.noSandbox,
+      });
       if (!probe.ok) {
         notGraded(
           'not-graded',
@@ -222,6 +229,7 @@ export async function roster(o: RosterOptions): Promise<number> {
         outDir: o.traces > 0 ? traceDir : undefined,
         traces: o.traces,
         view: makeView(true),
+        ...(o.noSandbox ? { noSandbox: true } : {}),
       });
       if (session.fatal)
         throw new UsageError(
@@ -232,6 +240,18 @@ export async function roster(o: RosterOptions): Promise<number> {
         process.stdout.write(`${tag}: interrupted (not stored; the next roster grades it)\n`);
         break;
       }
+      const verification = await verifySample(
+        session.records,
+        { arg: implArg, dir: compiled },
+        o.verifySample ?? 2,
+        {
+          timeoutMs,
+          silenceMs: silenceFor(timeoutMs),
+          memoryMb,
+          parallel,
+          ...(o.noSandbox ? { noSandbox: true } : {}),
+        },
+      );
       const file: GradeFile = {
         format: FORMAT,
         node: process.version,
@@ -251,8 +271,11 @@ export async function roster(o: RosterOptions): Promise<number> {
         timeoutS: o.timeoutS,
         modules: modules.note,
         ...(session.globals.length > 0 ? { globals: session.globals } : {}),
+        ...(verification.sampled > 0 ? { verification } : {}),
         results: session.records,
       };
+      const suspect =
+        verification.mismatches.length > 0 ? verificationText(verification) : undefined;
       result = {
         format: ROSTER_FORMAT,
         name: sub.name,
@@ -261,7 +284,7 @@ export async function roster(o: RosterOptions): Promise<number> {
         hash,
         params,
         status: scoreOf(file).allPassed ? 'passed' : 'failed',
-        ...(found.dir !== sub.root ? { reason: found.note } : {}),
+        ...(suspect ? { reason: suspect } : found.dir !== sub.root ? { reason: found.note } : {}),
         impl: implArg,
         file,
         gradedAt: new Date().toISOString(),

@@ -192,6 +192,8 @@ describe('grader: determinism and faulty implementations (end to end)', function
       out,
       '--json',
       json,
+      // The last event comes from the probe thread, which the sandbox denies (hang.spec.ts).
+      '--no-sandbox',
     ]);
     expect(r.code, r.stderr).to.equal(1);
     const rec = readResults(json).results[0];

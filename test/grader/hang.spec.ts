@@ -2,7 +2,9 @@
 // synchronously (ticker-spin) or as promise jobs that never yield (ticker-promise). With the
 // default watchdog, the grade of 3 seeds names the file and line within one watchdog period, skips
 // the test's other seeds instead of hanging on each, and is over within one watchdog period (about
-// 10.5 s; the spec allows two, for a loaded machine).
+// 10.5 s; the spec allows two, for a loaded machine). The probe thread that reads the last event
+// needs the inspector, which the sandbox denies: these run with --no-sandbox, and a sandboxed
+// worker is asked with SIGINT instead (the last case: the line, without the last event).
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -65,6 +67,7 @@ describe('grader: a run that hangs is named by its line, and its test stops ther
           json,
           '--out',
           path.join(tmp, 'out'),
+          '--no-sandbox',
         ],
         {},
         60_000,
@@ -113,6 +116,43 @@ describe('grader: a run that hangs is named by its line, and its test stops ther
       );
     });
   }
+
+  it('sandboxed: names the line from the stack Node prints on SIGINT, within one watchdog period', async () => {
+    const json = path.join(tmp, 'sandboxed.json');
+    const started = performance.now();
+    const r = await grade(
+      [
+        '2a',
+        '--run',
+        '^TestInitialElection2A$',
+        '--impl',
+        'test/grader/impls/ticker-spin',
+        '-n',
+        '2',
+        '--seed',
+        '1',
+        '-p',
+        '1',
+        '--json',
+        json,
+        '--out',
+        path.join(tmp, 'out'),
+      ],
+      {},
+      60_000,
+    );
+    const wall = performance.now() - started;
+    expect(r.code, r.stderr).to.equal(1);
+    const hung = readResults(json).results[0];
+    expect(hung.status).to.equal('hung');
+    const places = cases[0].places.map((p) => `test/grader/impls/ticker-spin/raft/raft.ts:${p}`);
+    expect(places, r.stdout).to.include(hung.hungIn);
+    expect(wall, r.stdout + r.stderr).to.be.below(2 * SILENCE_MS);
+    const block = r.stdout.slice(r.stdout.indexOf('TestInitialElection2A seed 1: hung at'));
+    expect(block.split('\n')[1]).to.match(
+      /^ {4}\[hung\] hung in .*: the worker stopped responding for \d+\.\ds after virtual time \d+\.\d{3}s \(its last report\)/,
+    );
+  });
 
   it('replay: its watchdog names the line too, before it kills the process', async () => {
     const r = await grade(
