@@ -145,11 +145,11 @@ export function removeScratchDir(dir: string): void {
 
 /** The Node options that put a worker in its box. */
 export function sandboxExecArgv(scope: SandboxScope): string[] {
-  const read = [...new Set(readableFor(scope.implDir))];
   // A path not there yet is taken for a file; `DIR/*` allows the folder and all below it.
-  const write = [...new Set([...scope.writeDirs, scope.scratchDir].flatMap(both))].map((d) =>
-    fs.existsSync(d) ? d : `${d}${path.sep}*`,
-  );
+  const writable = [...new Set([...scope.writeDirs, scope.scratchDir].flatMap(both))];
+  const write = writable.map((d) => (fs.existsSync(d) ? d : `${d}${path.sep}*`));
+  // Its own output too: renaming a finished trace into place needs read access to it.
+  const read = [...new Set([...readableFor(scope.implDir), ...write])];
   return [
     '--experimental-permission',
     // The loader resolves symbolic links (a node_modules linked from elsewhere) by reading each

@@ -111,13 +111,18 @@ describe('grading untrusted code: the sandbox', function () {
     for (const [attack, refusal] of Object.entries(ATTACKS)) {
       expect(rows.get(attack)?.total, attack).to.equal('0');
       const runs = results(out, attack).file!.results;
-      expect(runs, attack).to.have.length(4);
+      expect(runs.length, attack).to.be.greaterThan(2);
       for (const run of runs) {
         expect(run.status, `${attack} ${run.test}`).to.equal('failed');
         expect(run.error, attack).to.not.include('ATTACK SUCCEEDED');
         expect(run.error, attack).to.match(refusal);
       }
     }
+    // Its own output folder is writable: the first failing run of each test has its trace there.
+    const traced = results(out, 'write').file!.results[0]!.trace;
+    expect(traced, 'no trace saved').to.be.a('string');
+    expect(path.relative(path.join(out, 'traces', 'write'), traced!)).to.not.match(/^\.\./);
+    expect(fs.existsSync(traced!)).to.equal(true);
     // The roster re-ran 2 passing runs of each in fresh workers (--verify-sample, 2 by default).
     expect(results(out, 'good').file!.verification).to.deep.equal({ sampled: 2, mismatches: [] });
     // Forged in the tester's process: not blocked, but its made-up fingerprints do not repeat.
