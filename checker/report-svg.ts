@@ -194,21 +194,48 @@ function faultMarks(
   };
   const out = ['<g class="faults">'];
   const laneEnd = new Array<number>(FAULT_LANES).fill(-Infinity);
-  for (const f of faults) {
+  for (const f of mergeFaults(faults)) {
     const fx = at(f.time);
-    const short = f.text.length > 34 ? `${f.text.slice(0, 33)}…` : f.text;
-    let lane = laneEnd.findIndex((end) => end < fx);
-    if (lane < 0) lane = laneEnd.indexOf(Math.min(...laneEnd));
-    laneEnd[lane] = fx + short.length * 6 + 8;
-    const ly = (lane + 1) * FAULT_LANE_H - 3;
+    const short = f.label.length > 34 ? `${f.label.slice(0, 33)}…` : f.label;
+    // A label only where it overlaps none: with every lane taken, the line and its tooltip.
+    const lane = laneEnd.findIndex((end) => end < fx);
+    const ly = (Math.max(lane, 0) + 1) * FAULT_LANE_H - 3;
+    if (lane >= 0) laneEnd[lane] = fx + short.length * 6 + 8;
     out.push(
       `<g class="fault fault-${f.kind}" data-time="${f.time}"><title>${escapeXml(`${axisLabel(f.time)} ms: ${f.text}`)}</title>` +
         `<line x1="${fx}" y1="${ly + 3}" x2="${fx}" y2="${height}"/>` +
-        `<text x="${fx + 3}" y="${ly}">${escapeXml(short)}</text></g>`,
+        (lane >= 0 ? `<text x="${fx + 3}" y="${ly}">${escapeXml(short)}</text>` : '') +
+        '</g>',
     );
   }
   out.push('</g>');
   return out;
+}
+
+/**
+ * Faults of one kind at one time as one mark: "S0 crashed" ... "S6 crashed" together are "7
+ * servers crashed" (every line in the tooltip), so that a whole-cluster crash is one label.
+ */
+function mergeFaults(
+  faults: readonly ReportFault[],
+): { time: number; kind: string; text: string; label: string }[] {
+  const merged: { time: number; kind: string; texts: string[] }[] = [];
+  for (const f of faults) {
+    const last = merged.at(-1);
+    if (last && last.time === f.time && last.kind === f.kind) last.texts.push(f.text);
+    else merged.push({ time: f.time, kind: f.kind, texts: [f.text] });
+  }
+  return merged.map((m) => {
+    const verb = /^S\d+ (\w+)$/.exec(m.texts[0])?.[1];
+    const same = verb !== undefined && m.texts.every((t) => t.endsWith(` ${verb}`));
+    const label =
+      m.texts.length === 1
+        ? m.texts[0]
+        : same
+          ? `${m.texts.length} servers ${verb}`
+          : `${m.texts[0]} (+${m.texts.length - 1})`;
+    return { time: m.time, kind: m.kind, text: m.texts.join('; '), label };
+  });
 }
 
 // Linearization points: each step at the earliest time it can happen (never before the previous

@@ -63,6 +63,39 @@ describe('linearizability: HTML report', function () {
     expect(data.partitions[0].partials[0].stuck.map((s) => s.op)).to.include(5);
   });
 
+  it('fault labels never overlap: a crash of every server is one label, a label with no free lane none', () => {
+    const crash = (n: number, time: number) => ({
+      time,
+      kind: 'crash' as const,
+      text: `S${n} crashed`,
+    });
+    const faults = [
+      ...[0, 1, 2, 3, 4].map((n) => crash(n, 20)),
+      ...[0, 1, 2, 3, 4].map((n) => ({
+        time: 21 + n,
+        kind: 'partition' as const,
+        text: `partition: S${n} cut off from the others`,
+      })),
+    ];
+    const html = renderHtmlReport(checkOperations(kvModel, workedExample()), { faults });
+    const svg = html.slice(html.indexOf('<svg'), html.indexOf('</svg>'));
+    const labels = [
+      ...svg.matchAll(
+        /<g class="fault [^"]*"[^>]*>.*?<text x="([\d.]+)" y="([\d.]+)">([^<]*)<\/text><\/g>/g,
+      ),
+    ].map((m) => ({ x: Number(m[1]), y: Number(m[2]), text: m[3] }));
+    expect(labels.map((l) => l.text)).to.include('5 servers crashed');
+    expect(labels.map((l) => l.text)).not.to.include('S3 crashed');
+    // Every fault keeps its line and tooltip, labelled or not.
+    expect((svg.match(/<g class="fault /g) ?? []).length).to.equal(6);
+    expect(svg).to.include('S0 crashed; S1 crashed; S2 crashed; S3 crashed; S4 crashed');
+    // Labels in one lane: each ends (at 6 px a character, as drawn) before the next begins.
+    for (const a of labels)
+      for (const b of labels)
+        if (a !== b && a.y === b.y && a.x <= b.x)
+          expect(a.x + a.text.length * 6).to.be.at.most(b.x);
+  });
+
   it('is one self-contained file: inline style and script, no network', () => {
     const html = renderHtmlReport(checkOperations(kvModel, workedExample()));
     expect(html).to.match(/^<!DOCTYPE html>/);
