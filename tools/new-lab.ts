@@ -3,7 +3,7 @@
 // DIR itself (npm run grade -- lab2a --impl DIR): nothing else to set up.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PARTS } from '../labs/parts';
+import { PARTS, type PartDescription } from '../labs/parts';
 import { currentEdition, partsOf } from '../labs/editions';
 import { isLayerName } from '../harness/layers';
 import { chooseEdition } from '../grader/edition';
@@ -72,8 +72,10 @@ export function newLab(arg: string): string[] {
     .readdirSync(STARTER)
     .filter((f) => fs.statSync(path.join(STARTER, f)).isDirectory() && wanted(f));
   const d = shown(dir);
+  const created = `Created ${d}/ from the starter kit (${layers.map((l) => `${l}/`).join(', ')}). Next:`;
+  if (currentEdition() === '2026') return nextSteps2026(created, d, fromProject(dir));
   return [
-    `Created ${d}/ from the starter kit (${layers.map((l) => `${l}/`).join(', ')}). Next:`,
+    created,
     '',
     `  $EDITOR ${d}/raft/raft.ts                  # write the parts marked "Your code here (2A)"`,
     `  npm run grade -- lab2a --impl ${d}         # type-check, compile and grade part 2A`,
@@ -84,10 +86,24 @@ export function newLab(arg: string): string[] {
   ];
 }
 
+/** The 2026 edition's first steps (its lab 2, so far). */
+function nextSteps2026(created: string, d: string, impl: string): string[] {
+  return [
+    created,
+    '',
+    `  $EDITOR ${d}/kvsrv/server.ts ${d}/kvsrv/client.ts   # write the parts marked "Your code here (2KV)"`,
+    `  npm run grade -- --edition 2026 lab2kv --impl ${d}   # type-check, compile and grade part 2KV`,
+    `  npm run grade -- --edition 2026 replay TestReliablePut --seed 1 --impl ${d} --trace`,
+    '',
+    `To grade ${d} without --impl and --edition: write ${JSON.stringify({ impl, edition: '2026' })} to dslab.json in the project.`,
+    `The parts in order: ${partsInOrder(partsOf('2026'))}; see README.md, "Editions: 2023 (the default) and 2026".`,
+  ];
+}
+
 /** `2A 2B 2C 2D (raft/), 3A 3B (kvraft/), ...`: the registry's parts by the layer they are written in. */
-function partsInOrder(): string {
+function partsInOrder(parts: readonly PartDescription[] = PARTS): string {
   const groups: { layer: string; ids: string[] }[] = [];
-  for (const p of PARTS) {
+  for (const p of parts) {
     const layer = p.writes.map((l) => `${l}/`).join(', ');
     const last = groups.at(-1);
     if (last && last.layer === layer) last.ids.push(p.id);

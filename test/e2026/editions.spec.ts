@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { loadRegistry } from '../../labs';
 import { chooseEdition } from '../../grader/edition';
 import { layersFor, parseLabs, selectTests, UsageError } from '../../grader/select';
@@ -52,5 +53,24 @@ describe('editions', () => {
     const readme = fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'README.md'), 'utf8');
     const table = partsTable(loadRegistry('', '2026'));
     expect(withTable(readme, table, BEGIN_2026, END_2026)).to.equal(readme);
+  });
+
+  it("new-lab --edition 2026 copies that edition's layers of the kit and says how to grade them", () => {
+    const root = path.resolve(__dirname, '..', '..', '..');
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dslab-kit-')), 'mylab');
+    try {
+      const out = execFileSync(
+        process.execPath,
+        [path.join(root, 'dist', 'tools', 'new-lab.js'), dir, '--edition', '2026'],
+        { cwd: root, encoding: 'utf8', env: { ...process.env, DSLAB_EDITION: '' } },
+      );
+      expect(fs.readdirSync(dir).sort()).to.deep.equal(['kvsrv', 'lock', 'tsconfig.json']);
+      expect(out).to.include('Created');
+      expect(out).to.include('(kvsrv/, lock/)');
+      expect(out).to.include(`npm run grade -- --edition 2026 lab2kv --impl`);
+      expect(out).to.include('2KV (kvsrv/), 2LOCK (lock/)');
+    } finally {
+      fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+    }
   });
 });
