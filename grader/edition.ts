@@ -1,10 +1,12 @@
 // Which edition of the course the grader works on (labs/editions.ts): `--edition YEAR` anywhere on
-// the command line, else dslab.json's "edition", else 2023. Taken off the command line before the
+// the command line (or a part word's prefix, `2026:lab2`), else dslab.json's "edition", else 2023;
+// `replay` and `shrink` of a test of another edition only take that edition. Taken off the command line before the
 // commands parse it, so that every command (grading, list, replay, help) follows it, and written
 // to DSLAB_EDITION for this process's registry and its workers'.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_EDITION, EDITION_ENV, EDITIONS, isEdition, type Edition } from '../labs/editions';
+import { findScenario, loadRegistry } from '../labs';
 import { UsageError } from './select';
 import { CONFIG_FILE } from './learner/defaults';
 import { PROJECT_ROOT } from './learner/compile';
@@ -34,33 +36,66 @@ function fromConfig(root: string): Edition | undefined {
 }
 
 /**
- * Removes `--edition YEAR` (or `--edition=YEAR`) from `argv` and sets DSLAB_EDITION to the edition
- * chosen; returns it. An edition already in the environment (a parent grader's) stands unless the
- * command line names one. DSLAB_IMPL set but empty (the project's own tests) ignores dslab.json.
+ * The edition named on the command line, taken off it: `--edition YEAR`, `--edition=YEAR`, or a
+ * part word's own prefix (`2026:lab2` becomes `lab2`). Two different editions are an error.
+ */
+function takeNamed(argv: string[]): Edition | undefined {
+  let named: Edition | undefined;
+  const name = (e: Edition, where: string) => {
+    if (named && named !== e)
+      throw new UsageError(`two editions named (${named} and ${e}, ${where}): grade one at a time`);
+    named = e;
+  };
+  for (let i = 2; i < argv.length; i++) {
+    const prefix = /^(\d{4}):(\S+)$/.exec(argv[i]);
+    if (prefix) {
+      name(checked(prefix[1], argv[i]), argv[i]);
+      argv[i] = prefix[2];
+      continue;
+    }
+    const m = /^--edition(?:=(.*))?$/.exec(argv[i]);
+    if (!m) continue;
+    const value = m[1] ?? argv[i + 1];
+    if (value === undefined || value.startsWith('-'))
+      throw new UsageError(`--edition needs a year: ${EDITIONS.join(' or ')}`);
+    name(checked(value, '--edition'), '--edition');
+    argv.splice(i, m[1] === undefined ? 2 : 1);
+    i--;
+  }
+  return named;
+}
+
+/**
+ * `replay TEST` and `shrink TEST` of a test registered only in another edition: that edition (test
+ * names differ between editions, and the replay lines a grade prints name no edition).
+ */
+function editionOfTest(argv: readonly string[], chosen: Edition): Edition | undefined {
+  if (argv[2] !== 'replay' && argv[2] !== 'shrink') return undefined;
+  const test = argv[3];
+  if (!test || test.startsWith('-') || findScenario(test, loadRegistry(undefined, chosen)))
+    return undefined;
+  return EDITIONS.find((e) => e !== chosen && findScenario(test, loadRegistry(undefined, e)));
+}
+
+/**
+ * Takes the edition off `argv` (takeNamed) and sets DSLAB_EDITION to the edition chosen; returns
+ * it. An edition already in the environment (a parent grader's) stands unless the command line
+ * names one. DSLAB_IMPL set but empty (the project's own tests) ignores dslab.json.
  */
 export function chooseEdition(
   argv: string[],
   env: NodeJS.ProcessEnv = process.env,
   root: string = PROJECT_ROOT,
 ): Edition {
-  let named: Edition | undefined;
-  for (let i = 2; i < argv.length; i++) {
-    const m = /^--edition(?:=(.*))?$/.exec(argv[i]);
-    if (!m) continue;
-    const value = m[1] ?? argv[i + 1];
-    if (value === undefined || value.startsWith('-'))
-      throw new UsageError(`--edition needs a year: ${EDITIONS.join(' or ')}`);
-    named = checked(value, '--edition');
-    argv.splice(i, m[1] === undefined ? 2 : 1);
-    i--;
-  }
+  const named = takeNamed(argv);
   const inherited = env[EDITION_ENV]?.trim();
   const ignoreConfig = env.DSLAB_IMPL !== undefined && env.DSLAB_IMPL.trim() === '';
-  const edition =
+  let edition =
     named ??
     (inherited ? checked(inherited, EDITION_ENV) : undefined) ??
     (ignoreConfig ? undefined : fromConfig(root)) ??
     DEFAULT_EDITION;
+  if (!named) edition = editionOfTest(argv, edition) ?? edition;
   env[EDITION_ENV] = edition;
   return edition;
 }

@@ -49,6 +49,28 @@ describe('editions', () => {
     }
   });
 
+  it("a part word's prefix names the edition; replay and shrink of another edition's test take it", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dslab-edition-'));
+    try {
+      const argv = ['node', 'cli', '2026:lab2', '-n', '3'];
+      expect(chooseEdition(argv, {}, root)).to.equal('2026');
+      expect(argv).to.deep.equal(['node', 'cli', 'lab2', '-n', '3']);
+      expect(() => chooseEdition(['node', 'cli', '2026:lab2', '2023:lab2a'], {}, root)).to.throw(
+        UsageError,
+        /two editions named \(2026 and 2023/,
+      );
+      expect(chooseEdition(['node', 'cli', 'replay', 'TestReliablePut'], {}, root)).to.equal(
+        '2026',
+      );
+      expect(chooseEdition(['node', 'cli', 'shrink', 'TestBasic3A'], {}, root)).to.equal('2023');
+      const env: NodeJS.ProcessEnv = { DSLAB_EDITION: '2026' };
+      expect(chooseEdition(['node', 'cli', 'replay', 'TestBasic3A'], env, root)).to.equal('2023');
+      expect(env.DSLAB_EDITION).to.equal('2023');
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it("README.md's 2026 parts table is the 2026 registry's (npm run parts-table rewrites it)", () => {
     const readme = fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'README.md'), 'utf8');
     const table = partsTable(loadRegistry('', '2026'));
