@@ -72,9 +72,14 @@ function takeNamed(argv: string[]): Edition | undefined {
 function editionOfTest(argv: readonly string[], chosen: Edition): Edition | undefined {
   if (argv[2] !== 'replay' && argv[2] !== 'shrink') return undefined;
   const test = argv[3];
-  if (!test || test.startsWith('-') || findScenario(test, loadRegistry(undefined, chosen)))
-    return undefined;
-  return EDITIONS.find((e) => e !== chosen && findScenario(test, loadRegistry(undefined, e)));
+  if (!test || test.startsWith('-')) return undefined;
+  try {
+    if (findScenario(test, loadRegistry(undefined, chosen))) return undefined;
+  } catch {
+    return undefined; // a registry that cannot load: the command reports it
+  }
+  // The other editions as registered here (a GRADE_EXTRA_SCENARIOS module adds to the chosen one).
+  return EDITIONS.find((e) => e !== chosen && findScenario(test, loadRegistry('', e)));
 }
 
 /**
