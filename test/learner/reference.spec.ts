@@ -31,7 +31,10 @@ describe('learner: --reference mixes in the reference layers', function () {
     copyReferenceLayer('kvraft', dir);
     fill(dir, 'raft/index.ts', [[REFERENCE_MAKE_RAFT, NO_PERSISTED_LOG]]);
   });
-  after(() => cleanup(root));
+  // The learners' folders inside root each have a compile cache of their own.
+  after(() =>
+    cleanup(root, ...['mylab', 'thrower', 'kit', 'kit4a'].map((d) => path.join(root, d))),
+  );
 
   const TEST = [
     'lab3a',
