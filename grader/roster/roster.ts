@@ -21,6 +21,8 @@ import { scoreOf } from '../formats/score';
 import { contentHash, listSubmissions, unpack, type Submission } from './submissions';
 import { probeImpl } from './probe';
 import { verificationText, verifySample } from '../verify';
+import { graderCodeHash } from '../code-hash';
+import { currentEdition } from '../../labs/editions';
 import { writeGradebook, type GradebookEntry } from './gradebook';
 
 export const ROSTER_FORMAT = 'dslab-roster/1';
@@ -58,6 +60,10 @@ export interface RosterParams {
   courseOnly: boolean;
   /** Fingerprints (and outcomes) depend on Node's major version. */
   node: string;
+  /** The edition whose parts were graded (part ids mean other things in other editions). */
+  edition: string;
+  /** The grader's own code (code-hash.ts): a changed suite or grader grades everyone again. */
+  grader: string;
 }
 
 export type SubmissionStatus = 'passed' | 'failed' | 'compile-error' | 'not-graded' | 'pending';
@@ -135,6 +141,8 @@ export async function roster(o: RosterOptions): Promise<number> {
     timeoutS: o.timeoutS,
     courseOnly: Boolean(o.courseOnly),
     node: process.version.split('.')[0]!,
+    edition: currentEdition(),
+    grader: graderCodeHash(),
   };
   fs.mkdirSync(path.join(out, 'results'), { recursive: true });
   writeJsonAtomic(path.join(out, 'roster.json'), { format: ROSTER_FORMAT, params });

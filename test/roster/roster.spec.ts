@@ -6,8 +6,10 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { grade as runCli, type Outcome } from '../grader/helpers';
+import { graderCodeHash } from '../../grader/code-hash';
+import { ROOT as ROOT_DIR, grade as runCli, type Outcome } from '../grader/helpers';
 import {
   cleanup,
   copyReferenceLayer,
@@ -179,5 +181,40 @@ describe('dslab roster', function () {
     expect(
       [0, 1, 2, 4].map((i) => lines(fs.readFileSync(path.join(out, 'gradebook.csv'), 'utf8'))[i]),
     ).to.deep.equal([0, 1, 2, 4].map((i) => lines(before)[i]));
+  });
+
+  it("keys its cache on the grader's own code and the edition too, not only on the submission", () => {
+    const state = JSON.parse(fs.readFileSync(path.join(out, 'roster.json'), 'utf8')) as {
+      params: { grader: string; edition: string };
+    };
+    expect(state.params.edition).to.equal('2023');
+    expect(state.params.grader).to.equal(graderCodeHash(path.join(ROOT_DIR, 'dist')));
+  });
+});
+
+describe('the grader code hash', () => {
+  it('changes with any compiled file of the grader, harness, engine, suites or checker, and with nothing else', () => {
+    const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'dslab-codehash-'));
+    try {
+      const write = (file: string, text: string) => {
+        fs.mkdirSync(path.dirname(path.join(dist, file)), { recursive: true });
+        fs.writeFileSync(path.join(dist, file), text);
+      };
+      write('grader/cli.js', 'a');
+      write('labs/lab2/lab2a.js', 'b');
+      write('src/raft/index.js', 'reference');
+      const first = graderCodeHash(dist);
+      const again = fs.mkdtempSync(path.join(os.tmpdir(), 'dslab-codehash-'));
+      fs.cpSync(dist, again, { recursive: true });
+      fs.writeFileSync(path.join(again, 'src', 'raft', 'index.js'), 'another reference');
+      expect(graderCodeHash(again), 'src/ is an implementation, not the grader').to.equal(first);
+      fs.writeFileSync(path.join(again, 'labs', 'lab2', 'lab2a.js'), 'b2');
+      const changed = fs.mkdtempSync(path.join(os.tmpdir(), 'dslab-codehash-'));
+      fs.cpSync(again, changed, { recursive: true });
+      expect(graderCodeHash(changed), 'a suite changed').to.not.equal(first);
+      for (const d of [again, changed]) fs.rmSync(d, { recursive: true, force: true });
+    } finally {
+      fs.rmSync(dist, { recursive: true, force: true });
+    }
   });
 });
