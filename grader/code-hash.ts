@@ -1,6 +1,7 @@
-// A hash of the grader's own compiled code (the grader, harness, engine, suites and checker under
-// dist/): a stored result holds only for the code that produced it, so a roster grades a submission
-// again after the grader or a suite changed, not only after the submission did.
+// Hashes of the code behind a grade: the grader's own compiled code (the grader, harness, engine,
+// suites and checker under dist/) and the implementation's folder. A stored result holds only for
+// the code that produced it: a roster grades a submission again after the grader or a suite
+// changed, and `merge` refuses to join results of different code.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -25,6 +26,30 @@ export function graderCodeHash(distDir = path.resolve(__dirname, '..')): string 
   const hash = h.digest('hex');
   cache.set(distDir, hash);
   return hash;
+}
+
+/** What produced a results file: merge refuses files of different code (results.ts GradeFile). */
+export interface Provenance {
+  /** `linux-x64`: fingerprints are the same across platforms; recorded to tell when they are not. */
+  platform: string;
+  /** graderCodeHash(). */
+  grader: string;
+  /** sha256 over the paths and bytes of the implementation's compiled folder. */
+  implementation: string;
+}
+
+export function provenanceOf(implDir: string): Provenance {
+  const h = crypto.createHash('sha256');
+  for (const file of filesUnder(implDir)) {
+    const bytes = fs.readFileSync(file);
+    h.update(`${path.relative(implDir, file).split(path.sep).join('/')}\0${bytes.length}\0`);
+    h.update(bytes);
+  }
+  return {
+    platform: `${process.platform}-${process.arch}`,
+    grader: graderCodeHash(),
+    implementation: h.digest('hex'),
+  };
 }
 
 function filesUnder(dir: string): string[] {

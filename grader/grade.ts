@@ -27,6 +27,7 @@ import { verificationText, verifySample } from './verify';
 import { resolveImplDir } from '../harness/impl';
 import { hasLayerSources } from './learner/compile';
 import { highestImplementedPart } from '../labs/ours/levels';
+import { provenanceOf } from './code-hash';
 import type { LayerName } from '../harness/impl';
 import {
   checkWritableDir,
@@ -248,6 +249,7 @@ export async function grade(o: GradeOptions): Promise<number> {
   const file: GradeFile = {
     format: FORMAT,
     node: process.version,
+    provenance: provenanceOf(implDir),
     impl: o.impl,
     implDir,
     ...(reference.length > 0 ? { reference } : {}),

@@ -33,6 +33,7 @@ export function mergeFiles(
       warnings.push(
         `${names[i]} ran on Node ${f.node}, ${names[0]} on ${first.node}: fingerprints may differ`,
       );
+    checkSameCode(f, first, names[i], names[0], warnings);
   });
   refuseOverlaps(files, names);
   // Files with the same seeds are shards of one grade, run side by side; files with other seeds
@@ -92,6 +93,37 @@ export function mergeFiles(
     results,
   };
   return { merged, warnings };
+}
+
+/** Refuses files of different grader or implementation code; warns when one cannot be checked. */
+function checkSameCode(
+  f: GradeFile,
+  first: GradeFile,
+  name: string,
+  firstName: string,
+  warnings: string[],
+): void {
+  const [a, b] = [first.provenance, f.provenance];
+  if (!a || !b) {
+    if (a || b)
+      warnings.push(
+        `${a ? name : firstName} records no provenance (an older grader wrote it): whether both were graded by the same code cannot be checked`,
+      );
+    return;
+  }
+  const short = (hash: string) => hash.slice(0, 12);
+  if (a.grader !== b.grader)
+    throw new UsageError(
+      `${name} was graded by other grader code than ${firstName} (grader ${short(b.grader)} vs ${short(a.grader)}): merge only results of one build of the grader (the same commit, npm run build)`,
+    );
+  if (a.implementation !== b.implementation)
+    throw new UsageError(
+      `${name} graded other implementation code than ${firstName} (implementation ${short(b.implementation)} vs ${short(a.implementation)}): merge only results of one version of the implementation`,
+    );
+  if (a.platform !== b.platform)
+    warnings.push(
+      `${name} ran on ${b.platform}, ${firstName} on ${a.platform}: runs should be the same; a differing fingerprint would be a determinism bug worth reporting`,
+    );
 }
 
 /** What a file covers, for error messages: "seeds 1..100, shard 2/4". */

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { LabPart } from '../harness/scenario';
 import type { RunRecord } from './protocol';
 import { UsageError, type SelectedTest, type Shard } from './select';
+import type { Provenance } from './code-hash';
 
 export const FORMAT = 'dslab-grade/1';
 
@@ -13,6 +14,8 @@ export interface GradeFile {
   format: typeof FORMAT;
   /** Fingerprints depend on the Node major version (promise job order): recorded with the seed. */
   node: string;
+  /** What code produced the file (absent in files of graders before it was recorded). */
+  provenance?: Provenance;
   /** The implementation as given on the command line, and where it was loaded from. */
   impl: string;
   implDir: string;

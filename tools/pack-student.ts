@@ -56,6 +56,7 @@ export const EXCLUDED_TESTS = [
   'test/roster/', // dslab roster on learners' folders made from the reference
   'test/e2026/lab2.spec.ts', // the 2026 lab 2 on the reference and its variants (impls/)
   'test/grader/reference-figures.spec.ts', // the reference's figures, a slow variant in impls/
+  'test/grader/provenance.spec.ts', // grades the reference (src) in shards and merges them
 ];
 
 /** README.md sections that make the learners' README, in this order. */
