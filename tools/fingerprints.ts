@@ -5,15 +5,10 @@
 // A commit that changes fingerprints updates the file and says why: determinism is the product.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_IMPL_DIR } from '../harness/impl';
 import { levelsOf, loadRegistry, testsOf } from '../labs';
 import { EDITION_ENV, EDITIONS, type Edition } from '../labs/editions';
 import type { SelectedTest } from '../grader/select';
-import { makeJobs } from '../grader/select';
-import { runSession } from '../grader/session';
-import { defaultParallel, defaultWorkerMemory, silenceFor } from '../grader/grade';
-import { makeView } from '../grader/progress';
-import { chooseModules } from '../grader/module-state';
+import { referenceRuns } from './reference-runs';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 const FILE = path.join(PROJECT_ROOT, 'fingerprints.json');
@@ -60,25 +55,9 @@ async function measure(): Promise<FingerprintFile> {
 
 async function measureEdition(edition: Edition): Promise<FingerprintFile['runs']> {
   const tests = everyTest(edition);
-  const jobs = makeJobs(tests, FIRST_SEED, SEEDS);
-  const parallel = Math.min(defaultParallel(), jobs.length);
-  const timeoutMs = 120_000;
-  const warm = chooseModules(DEFAULT_IMPL_DIR, false).warm;
-  const session = await runSession({
-    jobs,
-    impls: [{ arg: 'src', dir: DEFAULT_IMPL_DIR, ...(warm ? { warm: true } : {}) }],
-    parallel,
-    timeoutMs,
-    silenceMs: silenceFor(timeoutMs),
-    memoryMb: defaultWorkerMemory(parallel),
-    outDir: undefined,
-    traces: 0,
-    view: makeView(true),
-  });
-  if (session.fatal || session.interrupted)
-    throw new Error(session.fatal ?? 'interrupted: nothing written');
+  const records = await referenceRuns(tests, FIRST_SEED, SEEDS);
   const runs: FingerprintFile['runs'] = {};
-  for (const r of session.records) {
+  for (const r of records) {
     if (r.status !== 'passed' || !r.fingerprint)
       throw new Error(
         `${keyOf(r)} seed ${r.seed} did not pass on the reference (${r.status}: ${(r.error ?? '').split('\n', 1)[0]}): fingerprints are recorded for passing runs only`,

@@ -6,14 +6,10 @@
 // fingerprints.json alone; re-run this whenever npm run fingerprints -- update changes a run.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_IMPL_DIR } from '../harness/impl';
 import { loadRegistry, testsOf } from '../labs';
 import { EDITION_ENV, EDITIONS, type Edition } from '../labs/editions';
-import { makeJobs, type SelectedTest } from '../grader/select';
-import { runSession } from '../grader/session';
-import { defaultParallel, defaultWorkerMemory, silenceFor } from '../grader/grade';
-import { makeView } from '../grader/progress';
-import { chooseModules } from '../grader/module-state';
+import type { SelectedTest } from '../grader/select';
+import { referenceRuns } from './reference-runs';
 import { FIGURES_FILE, FIGURE_SEEDS, type FiguresFile } from '../grader/reference-figures';
 
 /** Every edition's tests, one session each (the workers resolve test names in DSLAB_EDITION's). */
@@ -43,25 +39,9 @@ async function measureEdition(edition: Edition): Promise<FiguresFile['tests']> {
   const tests: SelectedTest[] = reg.parts.flatMap((p) =>
     testsOf(p).map((s) => ({ name: s.name, part: s.part })),
   );
-  const jobs = makeJobs(tests, FIGURE_SEEDS[0], FIGURE_SEEDS.length);
-  const parallel = Math.min(defaultParallel(), jobs.length);
-  const timeoutMs = 120_000;
-  const warm = chooseModules(DEFAULT_IMPL_DIR, false).warm;
-  const session = await runSession({
-    jobs,
-    impls: [{ arg: 'src', dir: DEFAULT_IMPL_DIR, ...(warm ? { warm: true } : {}) }],
-    parallel,
-    timeoutMs,
-    silenceMs: silenceFor(timeoutMs),
-    memoryMb: defaultWorkerMemory(parallel),
-    outDir: undefined,
-    traces: 0,
-    view: makeView(true),
-  });
-  if (session.fatal || session.interrupted)
-    throw new Error(session.fatal ?? 'interrupted: nothing written');
+  const records = await referenceRuns(tests, FIGURE_SEEDS[0], FIGURE_SEEDS.length);
   const figures: FiguresFile['tests'] = {};
-  for (const r of session.records) {
+  for (const r of records) {
     if (r.status !== 'passed' || !r.fingerprint || !r.stats)
       throw new Error(
         `${r.test} seed ${r.seed} did not pass on the reference (${r.status}: ${(r.error ?? '').split('\n', 1)[0]}): figures are recorded for passing runs only`,
