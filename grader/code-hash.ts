@@ -16,13 +16,8 @@ export function graderCodeHash(distDir = path.resolve(__dirname, '..')): string 
   const cached = cache.get(distDir);
   if (cached) return cached;
   const h = crypto.createHash('sha256');
-  for (const folder of GRADER_FOLDERS) {
-    for (const file of filesUnder(path.join(distDir, folder))) {
-      const bytes = fs.readFileSync(file);
-      h.update(`${path.relative(distDir, file).split(path.sep).join('/')}\0${bytes.length}\0`);
-      h.update(bytes);
-    }
-  }
+  for (const folder of GRADER_FOLDERS)
+    hashFiles(h, distDir, filesUnder(path.join(distDir, folder)));
   const hash = h.digest('hex');
   cache.set(distDir, hash);
   return hash;
@@ -40,16 +35,22 @@ export interface Provenance {
 
 export function provenanceOf(implDir: string): Provenance {
   const h = crypto.createHash('sha256');
-  for (const file of filesUnder(implDir)) {
-    const bytes = fs.readFileSync(file);
-    h.update(`${path.relative(implDir, file).split(path.sep).join('/')}\0${bytes.length}\0`);
-    h.update(bytes);
-  }
+  hashFiles(h, implDir, filesUnder(implDir));
   return {
     platform: `${process.platform}-${process.arch}`,
     grader: graderCodeHash(),
     implementation: h.digest('hex'),
   };
+}
+
+/** Feeds `h` each file's path (relative to `root`, with /), length and bytes, in the order given. */
+export function hashFiles(h: crypto.Hash, root: string, files: readonly string[]): void {
+  for (const file of files) {
+    const full = path.resolve(root, file);
+    const bytes = fs.readFileSync(full);
+    h.update(`${path.relative(root, full).split(path.sep).join('/')}\0${bytes.length}\0`);
+    h.update(bytes);
+  }
 }
 
 function filesUnder(dir: string): string[] {

@@ -4,6 +4,7 @@
 // path and bytes, so that an unchanged submission is not graded again.
 import { execFileSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
+import { hashFiles } from '../code-hash';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { unzipSync } from 'fflate';
@@ -117,10 +118,6 @@ export function contentFiles(dir: string): string[] {
 export function contentHash(dir: string, params: unknown): string {
   const h = crypto.createHash('sha256');
   h.update(`${JSON.stringify(params)}\n`);
-  for (const file of contentFiles(dir)) {
-    const bytes = fs.readFileSync(path.join(dir, file));
-    h.update(`${file}\0${bytes.length}\0`);
-    h.update(bytes);
-  }
+  hashFiles(h, dir, contentFiles(dir));
   return h.digest('hex');
 }
