@@ -6,6 +6,7 @@ import type { KvInput, KvOutput } from '../../checker/models/kv';
 import type { Operation } from '../../checker/model';
 import { HistoryRecorder, type PendingOperation } from '../../checker/recorder';
 import { fail, type TestContext } from '../../harness/scenario';
+import { describeReturned } from '../returned';
 import type { FaultLog } from './faults';
 
 export type KvOperation = Operation<KvInput, KvOutput>;
@@ -135,16 +136,9 @@ export class KVOps {
  */
 export function checkGetResult(key: string, value: unknown): asserts value is string {
   if (typeof value === 'string') return;
-  let text = value === undefined ? 'undefined' : String(value);
-  try {
-    text = JSON.stringify(value) ?? text;
-  } catch {
-    // a value JSON cannot write (a cycle): String() said what it could
-  }
-  if (text.length > 160) text = `${text.slice(0, 100)} … ${text.slice(-40)}`;
   fail(
     'contract',
-    `get(${JSON.stringify(key)}) returned ${text}: a string was expected ("" for a missing key)`,
+    `get(${JSON.stringify(key)}) returned ${describeReturned(value)}: a string was expected ("" for a missing key)`,
   );
 }
 

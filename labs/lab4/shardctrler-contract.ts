@@ -3,6 +3,7 @@
 // returned, instead of a TypeError deep in a check that read a field of it.
 import { NShards, type Config } from '../../harness/contracts/shardctrler';
 import { fail } from '../../harness/scenario';
+import { describeReturned } from '../returned';
 
 /** Throws a `contract` failure unless `value`, what query(num) returned, is a Config. */
 export function checkQueryResult(value: unknown, num: number): asserts value is Config {
@@ -10,7 +11,7 @@ export function checkQueryResult(value: unknown, num: number): asserts value is 
   if (wrong)
     fail(
       'contract',
-      `query(${num}) returned ${describe(value)}: ${wrong} (a Config is { num, shards: ${NShards} gids, groups: { gid: server names } })`,
+      `query(${num}) returned ${describeReturned(value)}: ${wrong} (a Config is { num, shards: ${NShards} gids, groups: { gid: server names } })`,
     );
 }
 
@@ -35,16 +36,4 @@ function whatIsWrong(value: unknown): string | undefined {
       return `\`groups[${gid}]\` must be an array of server names`;
   }
   return undefined;
-}
-
-/** The value as a failure message shows it: short, whatever it is. */
-function describe(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 160 ? `${text.slice(0, 100)} … ${text.slice(-40)}` : text;
 }
