@@ -167,8 +167,11 @@ export function sandboxExecArgv(scope: SandboxScope): string[] {
   ];
 }
 
-/** The grader's variables a worker reads: which edition's registry, and extra scenarios. */
-const PASSED_ON = [EDITION_ENV, 'GRADE_EXTRA_SCENARIOS'];
+/**
+ * The grader's variables a worker reads: which edition's registry, extra scenarios, and a mutation
+ * run's switch for the implementation's own invariants (Runtime.invariant).
+ */
+const PASSED_ON = [EDITION_ENV, 'GRADE_EXTRA_SCENARIOS', 'DSLAB_INVARIANTS'];
 
 /** The environment of a sandboxed worker: nothing of the grader's (tokens, paths) but what it needs. */
 export function sandboxEnv(scope: SandboxScope): NodeJS.ProcessEnv {

@@ -60,6 +60,14 @@ export interface Runtime {
   signal(description: string): Signal;
   /** Debug output: goes to the run's trace, shown by `grade replay --trace/--columns`. */
   log(topic: LogTopic, message: string): void;
+  /**
+   * The implementation's own consistency check, for a property its design relies on ("entries are
+   * applied in order"): unless `holds`, the run fails under `implementation-invariant` with
+   * `message()`. The message is built only when the check fails. A mutation run of the reference
+   * (npm run mutation) switches these off (DSLAB_INVARIANTS=off), so a mutant is judged by the
+   * tester's checks alone, as a learner's code is.
+   */
+  invariant(holds: boolean, message: () => string): void;
   readonly codec: Codec;
   readonly crashed: boolean;
 }

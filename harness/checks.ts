@@ -73,6 +73,8 @@ export const CHECKS = {
   determinism:
     'no real time, real timers or unseeded randomness in code under simulation (engine/sim/guard.ts)',
   'implementation-threw': 'no exception escapes the implementation (the message says where)',
+  'implementation-invariant':
+    "the implementation's own runtime.invariant() checks hold (the message is the implementation's)",
   // The grader's own verdicts on a run it could not finish.
   hung: 'the run finishes within the real-time limit, and its worker keeps responding',
   crashed: 'the worker process survives the run (no out-of-memory, no process.exit)',

@@ -3,7 +3,12 @@
 import { sandboxRefusal } from './refusal';
 import type { Implementation } from './impl';
 import type { CheckId } from './checks';
-import { SimulationError, Simulator, type StopReason } from '../engine/sim/simulator';
+import {
+  InvariantViolation,
+  SimulationError,
+  Simulator,
+  type StopReason,
+} from '../engine/sim/simulator';
 import type { Rng } from '../engine/sim/rng';
 import type { TraceRecord } from '../engine/sim/trace';
 import { DeterminismViolation, realNow } from '../engine/sim/guard';
@@ -119,6 +124,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     keepTrace: options.keepTrace,
     onTrace: options.onTrace,
     keepRpcData: options.keepRpcData,
+    // Off only for mutation runs of the reference (stryker/judge.mjs): see Runtime.invariant.
+    invariants: process.env.DSLAB_INVARIANTS !== 'off',
   });
   const output: string[] = [];
   const ctx: TestContext = {
@@ -199,6 +206,7 @@ export function checkOf(e: unknown): CheckId {
   if (e instanceof TestFailure) return e.check;
   if (e instanceof SimulationError) return STOP_CHECKS[e.reason];
   if (e instanceof DeterminismViolation) return 'determinism';
+  if (e instanceof InvariantViolation) return 'implementation-invariant';
   return 'implementation-threw';
 }
 

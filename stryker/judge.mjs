@@ -1,11 +1,12 @@
 // The command Stryker's command runner runs for every mutant (and once without one, the dry run),
 // in its sandbox, after the build: `node stryker/judge.mjs LAYER`. It grades the layer's parts on
 // the compiled reference (the active mutant is chosen by Stryker's __STRYKER_ACTIVE_MUTANT__
-// variable, which the grader's workers inherit) and exits 1 — killed — only if some run failed a
-// check of the suite. A run that failed `implementation-threw` is the reference's own assertion
-// (or a crash of the mutated code) stopping it, not the suite catching the mutant: alone, such
-// failures leave the mutant survived (exit 0). So the score counts only what the tests and oracles
-// detect, and is a lower bound (a mutant that only crashes counts as survived).
+// variable, which the grader's workers inherit: hence --no-sandbox, whose box empties the
+// environment; the reference is our own code) and exits 1 — killed — if some run failed.
+// The reference's own assertions (runtime.invariant) are switched off (DSLAB_INVARIANTS=off): a
+// learner's code has none, so a mutant is judged by what the tester sees, a failed check or an
+// exception escaping the implementation (a crash, as Go's panics). --bail: the first failure
+// decides, so a killed mutant costs only the runs up to it.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -26,10 +27,15 @@ const args = [
   '1',
   '--timeout',
   String(GRADE.timeoutS),
+  '--bail',
+  '--no-sandbox',
   '--json',
   json,
 ];
-const grade = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+const grade = spawnSync(process.execPath, args, {
+  stdio: ['ignore', 'ignore', 'inherit'],
+  env: { ...process.env, DSLAB_INVARIANTS: 'off' },
+});
 let results;
 try {
   results = JSON.parse(fs.readFileSync(json, 'utf8')).results;
@@ -42,16 +48,23 @@ if (!Array.isArray(results)) {
   process.exit(1);
 }
 const failed = results.filter((r) => r.status !== 'passed');
-const caught = failed.filter((r) => r.check !== 'implementation-threw');
+// With the invariants off none can fail; if one did, the switch did not reach the run: say so.
+const ownChecks = failed.filter((r) => r.check === 'implementation-invariant');
+if (ownChecks.length > 0) {
+  process.stderr.write(
+    'judge: a run failed implementation-invariant: DSLAB_INVARIANTS=off was lost\n',
+  );
+  process.exit(2);
+}
 const mutant = process.env.__STRYKER_ACTIVE_MUTANT__ ?? 'none';
-const checks = [...new Set(caught.map((r) => r.check))].join(', ');
+const checks = [...new Set(failed.map((r) => r.check ?? r.status))].join(', ');
 const verdict =
-  `mutant ${mutant}: ${results.length} runs, ${failed.length} failed, ${caught.length} by the suite` +
-  (checks ? ` (${checks})` : '') +
-  (failed.length > caught.length ? `, ${failed.length - caught.length} implementation-threw` : '');
+  `mutant ${mutant}: ${results.length} runs, ${failed.length} failed` +
+  (checks ? ` (${checks})` : '');
 process.stdout.write(`${verdict}\n`);
 // One line per mutant beside the report (npm run mutation sets the file): Stryker keeps the
-// output of killed mutants only, and a survivor that only threw is worth telling apart.
+// output of killed mutants only, and which check killed a mutant (a test's or an oracle's, or
+// only a crash) is worth telling apart.
 if (process.env.DSLAB_MUTATION_LOG)
   fs.appendFileSync(process.env.DSLAB_MUTATION_LOG, `${verdict}\n`);
-process.exit(caught.length > 0 ? 1 : 0);
+process.exit(failed.length > 0 ? 1 : 0);

@@ -95,6 +95,8 @@ export interface SimulatorOptions {
    * message's bytes are never produced: only counted.
    */
   keepRpcData?: boolean;
+  /** The nodes' runtime.invariant() checks; default on. Off, a node's invariant never throws. */
+  invariants?: boolean;
 }
 
 /**
@@ -133,6 +135,8 @@ export class Simulator {
   /** The codec of every RPC hop and of the nodes' runtime.codec, its buffers reused throughout. */
   readonly codec = new WireCodec();
   eventsRun = 0;
+  /** Whether the nodes' runtime.invariant() checks are on (off only in mutation runs). */
+  readonly invariants: boolean;
 
   /** The simulation running in this process, if any: the owner of the guard in place. */
   static get active(): Simulator | undefined {
@@ -151,6 +155,7 @@ export class Simulator {
       options.onTrace,
       options.keepRpcData ?? false,
     );
+    this.invariants = options.invariants ?? true;
   }
 
   now(): number {
@@ -465,6 +470,11 @@ function blockedLines(byNode: Map<string, string[]>): string[] {
 }
 
 /** The runtime of one incarnation of a node. Crash it and it goes silent for good. */
+/** A node's own runtime.invariant() that did not hold: the implementation's check, not the tester's. */
+export class InvariantViolation extends Error {
+  override name = 'InvariantViolation';
+}
+
 export class NodeRuntime implements Runtime {
   private readonly waits = new Set<Wait>();
   private crashedFlag = false;
@@ -528,6 +538,10 @@ export class NodeRuntime implements Runtime {
   log(topic: LogTopic, message: string): void {
     if (this.crashedFlag) return;
     this.sim.record('log', this.name, message, topic);
+  }
+
+  invariant(holds: boolean, message: () => string): void {
+    if (!holds && this.sim.invariants) throw new InvariantViolation(message());
   }
 
   /** Power off: timers are cancelled, sleeps never resume, signals never wake this node again. */

@@ -106,22 +106,22 @@ export class KVServerImpl implements KVServerContract {
     if (msg.snapshotValid) {
       if (msg.snapshotIndex <= this.lastApplied) return;
       this.restoreFromBytes(msg.snapshot);
-      if (this.lastApplied !== msg.snapshotIndex) {
-        throw new Error(
+      this.runtime.invariant(
+        this.lastApplied === msg.snapshotIndex,
+        () =>
           `KVServer ${this.me}: snapshot for index ${msg.snapshotIndex} holds an image of index ${this.lastApplied}`,
-        );
-      }
+      );
       this.pending.abandonThrough(msg.snapshotIndex);
       return;
     }
     if (!msg.commandValid) return;
     const index = msg.commandIndex;
     if (index <= this.lastApplied) return; // already in the store through a snapshot
-    if (index !== this.lastApplied + 1) {
-      throw new Error(
+    this.runtime.invariant(
+      index === this.lastApplied + 1,
+      () =>
         `KVServer ${this.me}: Raft applied index ${index} after ${this.lastApplied}: entries must arrive in order without gaps`,
-      );
-    }
+    );
     const op = fromCommand(msg.command);
     const result = this.applyOp(op);
     this.lastApplied = index;

@@ -73,15 +73,17 @@ export class Applier {
       const log = this.source.log;
       if (this.lastApplied < Math.min(this.source.commitIndex(), log.lastIndex)) {
         const index = this.lastApplied + 1;
-        if (index <= log.lastIncludedIndex) {
-          throw new Error(
+        this.rt.invariant(
+          index > log.lastIncludedIndex,
+          () =>
             `raft ${this.name}: entry ${index} was compacted before it was applied, and no snapshot is pending`,
-          );
-        }
+        );
         await this.sink({ commandValid: true, command: log.command(index), commandIndex: index });
         if (this.stopped) return;
-        if (this.lastApplied !== index - 1)
-          throw new Error(`raft ${this.name}: applied ${index} after ${this.lastApplied}`);
+        this.rt.invariant(
+          this.lastApplied === index - 1,
+          () => `raft ${this.name}: applied ${index} after ${this.lastApplied}`,
+        );
         this.lastApplied = index;
         continue;
       }

@@ -210,10 +210,11 @@ export class Raft implements RaftPeer {
     this.votedFor = state.votedFor;
     if (state.lastIncludedIndex > 0) {
       const snapshot = this.persister.readSnapshot();
-      if (snapshot.length === 0)
-        throw new Error(
+      this.rt.invariant(
+        snapshot.length > 0,
+        () =>
           `raft S${this.me}: persisted log starts after ${state.lastIncludedIndex} but there is no snapshot`,
-        );
+      );
       this.snapshotData = snapshot;
     }
     // The service restores the snapshot itself at restart; we resume applying after it.
@@ -361,10 +362,11 @@ export class Raft implements RaftPeer {
   }
 
   private becomeLeader(): void {
-    if (this.log.lastIndex < this.commitIndex)
-      throw new Error(
+    this.rt.invariant(
+      this.log.lastIndex >= this.commitIndex,
+      () =>
         `raft S${this.me}: leader completeness: elected with log ${this.log.lastIndex} < commitIndex ${this.commitIndex}`,
-      );
+    );
     this.role = 'leader';
     this.electionTimer?.cancel();
     const leader = new LeaderState(
@@ -431,11 +433,11 @@ export class Raft implements RaftPeer {
 
   /** Records the vote durably and, so as not to compete with the candidate, restarts our timer. */
   protected grantVote(candidate: number): void {
-    if (this.votedFor !== -1 && this.votedFor !== candidate) {
-      throw new Error(
+    this.rt.invariant(
+      this.votedFor === -1 || this.votedFor === candidate,
+      () =>
         `raft S${this.me}: election safety: second vote in term ${this.currentTerm} (for S${candidate}, already S${this.votedFor})`,
-      );
-    }
+    );
     if (this.votedFor !== candidate) {
       this.votedFor = candidate;
       this.persist();
@@ -610,10 +612,10 @@ export class Raft implements RaftPeer {
   }
 
   private setCommitIndex(index: number): void {
-    if (index < this.commitIndex)
-      throw new Error(
-        `raft S${this.me}: commitIndex would go back from ${this.commitIndex} to ${index}`,
-      );
+    this.rt.invariant(
+      index >= this.commitIndex,
+      () => `raft S${this.me}: commitIndex would go back from ${this.commitIndex} to ${index}`,
+    );
     if (index === this.commitIndex) return;
     this.commitIndex = index;
     this.applier.notify();
@@ -624,8 +626,10 @@ export class Raft implements RaftPeer {
   /** Common to AppendEntries and InstallSnapshot: adopt the term, follow its leader, hold the timer. */
   private acceptLeader(term: number, leaderId: number): void {
     this.observeTerm(term);
-    if (this.role === 'leader')
-      throw new Error(`raft S${this.me}: election safety: S${leaderId} also leads term ${term}`);
+    this.rt.invariant(
+      this.role !== 'leader',
+      () => `raft S${this.me}: election safety: S${leaderId} also leads term ${term}`,
+    );
     if (this.role === 'candidate') this.becomeFollower(`S${leaderId} leads`);
     this.heardFromLeader();
   }
@@ -657,11 +661,11 @@ export class Raft implements RaftPeer {
         reply.success = true;
         return reply;
       }
-      if (entries[skip - 1][0] !== this.log.lastIncludedTerm) {
-        throw new Error(
+      this.rt.invariant(
+        entries[skip - 1][0] === this.log.lastIncludedTerm,
+        () =>
           `raft S${this.me}: log matching: leader has term ${entries[skip - 1][0]} at our snapshot's index ${this.log.lastIncludedIndex} (term ${this.log.lastIncludedTerm})`,
-        );
-      }
+      );
       entries = entries.slice(skip);
       prevLogIndex = this.log.lastIncludedIndex;
     } else if (
@@ -686,19 +690,20 @@ export class Raft implements RaftPeer {
   protected acceptEntries(prevLogIndex: number, entries: Entry[]): void {
     const first = firstNewEntry(this.log, prevLogIndex, entries);
     for (let i = 0; i < first; i++) {
-      if (!sameCommand(this.log.command(prevLogIndex + 1 + i), entries[i][1], this.rt)) {
-        throw new Error(
+      this.rt.invariant(
+        sameCommand(this.log.command(prevLogIndex + 1 + i), entries[i][1], this.rt),
+        () =>
           `raft S${this.me}: log matching: index ${prevLogIndex + 1 + i} has term ${entries[i][0]} on both sides but different commands`,
-        );
-      }
+      );
     }
     if (first === entries.length) return;
     const at = prevLogIndex + 1 + first;
     if (at <= this.log.lastIndex) {
-      if (at <= this.commitIndex)
-        throw new Error(
+      this.rt.invariant(
+        at > this.commitIndex,
+        () =>
           `raft S${this.me}: would truncate committed entry ${at} (commitIndex ${this.commitIndex})`,
-        );
+      );
       this.rt.log('append', `conflict at ${at}: dropping ${at}..${this.log.lastIndex}`);
       this.log.truncateFrom(at);
     }

@@ -96,11 +96,11 @@ export class ShardCtrlerImpl implements ShardCtrler {
   private async onApply(msg: ApplyMsg): Promise<void> {
     if (this.dead || !msg.commandValid) return;
     const index = msg.commandIndex;
-    if (index !== this.lastApplied + 1) {
-      throw new Error(
+    this.runtime.invariant(
+      index === this.lastApplied + 1,
+      () =>
         `ShardCtrler ${this.me}: Raft applied index ${index} after ${this.lastApplied}: entries must arrive in order without gaps`,
-      );
-    }
+    );
     const op = msg.command as Op;
     const config = this.history.apply(op) ?? null;
     this.lastApplied = index;

@@ -176,22 +176,22 @@ export class ShardKVImpl implements ShardKVServer {
     if (msg.snapshotValid) {
       if (msg.snapshotIndex <= this.lastApplied) return;
       this.restoreFromBytes(msg.snapshot);
-      if (this.lastApplied !== msg.snapshotIndex) {
-        throw new Error(
+      this.runtime.invariant(
+        this.lastApplied === msg.snapshotIndex,
+        () =>
           `ShardKV ${this.gid}/${this.me}: snapshot for index ${msg.snapshotIndex} holds an image of index ${this.lastApplied}`,
-        );
-      }
+      );
       this.pending.abandonThrough(msg.snapshotIndex);
       return;
     }
     if (!msg.commandValid) return;
     const index = msg.commandIndex;
     if (index <= this.lastApplied) return;
-    if (index !== this.lastApplied + 1) {
-      throw new Error(
+    this.runtime.invariant(
+      index === this.lastApplied + 1,
+      () =>
         `ShardKV ${this.gid}/${this.me}: Raft applied index ${index} after ${this.lastApplied}: entries must arrive in order without gaps`,
-      );
-    }
+    );
     const { result, id } = this.applyCommand(msg.command, index);
     this.lastApplied = index;
     this.pending.applied(index, id, result);

@@ -24,6 +24,7 @@ function fastHeartbeats(rt: Runtime): Runtime {
     randomInt: (n) => rt.randomInt(n),
     signal: (description) => rt.signal(description),
     log: (topic, message) => rt.log(topic, message),
+    invariant: (holds, message) => rt.invariant(holds, message),
   };
 }
 

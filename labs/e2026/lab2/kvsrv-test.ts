@@ -79,6 +79,7 @@ export class TestKV {
       randomInt: (n) => rt.randomInt(n),
       signal: (description) => lent.add(rt.signal(description)),
       log: (topic, message) => rt.log(topic, message),
+      invariant: (holds, message) => rt.invariant(holds, message),
       codec: lent.add(rt.codec),
       get crashed() {
         return rt.crashed;
