@@ -407,6 +407,9 @@ const leaveAll = ctrlerTest(
       for (const g of [2, 1, 3]) await ck.leave([g]);
       const empty = await checkNoGroups(ck, 'leaves of groups 2, 1 and 3');
       checkSameConfig(await ck.query(empty.num), empty, `query(${empty.num}) returned`);
+      // Past the latest number, a query answers the latest configuration, as -1 does.
+      const past = empty.num + 1;
+      checkSameConfig(await ck.query(past), empty, `query(${past}), past the latest, returned`);
     });
     await phase(cfg, 'Groups join again, then all leave in one call (4A, ours)', async () => {
       await ck.join({ 3: ['3a', '3b', '3c'], 4: ['4a', '4b', '4c'] });
