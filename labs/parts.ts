@@ -17,6 +17,7 @@ import { deleteScenarios3A, deleteScenarios3B } from './lab3/kv-delete';
 import { scenarios as elections } from './ours/raft-elections';
 import { scenarios as crashPoints } from './ours/raft-crash-points';
 import { scenarios2A as past2A, scenarios2B as past2B } from './ours/raft-past';
+import { scenarios2B as figure8 } from './ours/raft-figure8';
 import { scenarios3A as past3A } from './ours/kv-past';
 import { scenarios4B as leaveAll4B } from './ours/shardkv-leave-all';
 import { kvSwarm, raftSwarm } from './ours/families';
@@ -82,7 +83,7 @@ export const PARTS: readonly PartDescription[] = [
     needs: ['2A'],
     points: 10,
     course: lab2b,
-    ours: past2B,
+    ours: [...past2B, ...figure8],
     swarm: raftSwarm,
   },
   {

@@ -81,7 +81,12 @@ function carriesEntries(args: unknown): boolean {
 }
 
 /** Polls (10 ms) until `ok()`; fails the test with `what` after `ms`. */
-async function until(cfg: RaftCluster, ms: number, what: string, ok: () => boolean): Promise<void> {
+export async function until(
+  cfg: RaftCluster,
+  ms: number,
+  what: string,
+  ok: () => boolean,
+): Promise<void> {
   const t0 = cfg.now();
   while (!ok()) {
     if (cfg.now() - t0 > ms) fail('one-leader', `${what} within ${ms / 1000} s`);

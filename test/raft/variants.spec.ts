@@ -15,6 +15,15 @@ const CASES: VariantCase[] = [
     expect: 'apply-error',
     message: /apply error: commit index/,
   },
+  // Ours stages Figure 8 and catches it on every seed (the course's 2A-2D tests: 1 run of 84 on seeds 1-3).
+  {
+    variant: 'raft-commit-old-term',
+    base: 'impls/raft-textbook',
+    test: 'TestOldTermCommit2B',
+    seed: 1,
+    expect: 'apply-error',
+    message: /apply error: commit index=2/,
+  },
   {
     variant: 'raft-snapshot-off-by-one',
     test: 'TestSnapshotInstall2D',

@@ -5,27 +5,16 @@
 // (the reference labels them "heartbeat to S<p>") are shortened, so that nothing else changes.
 import type { Runtime } from '../../../harness/api';
 import { makeRaft as makeReference, type MakeRaft } from '../../../src/raft';
+import { lentRuntime } from '../../lent-runtime';
 
 const FAST_HEARTBEAT_MS = 50;
 
 /** The runtime as given, but with every heartbeat timer due after FAST_HEARTBEAT_MS. */
 function fastHeartbeats(rt: Runtime): Runtime {
-  return {
-    name: rt.name,
-    codec: rt.codec,
-    get crashed() {
-      return rt.crashed;
-    },
-    now: () => rt.now(),
-    sleep: (ms, label) => rt.sleep(ms, label),
+  return lentRuntime(rt, {
     setTimer: (ms, fn, label) =>
       rt.setTimer(label?.startsWith('heartbeat to ') ? FAST_HEARTBEAT_MS : ms, fn, label),
-    random: () => rt.random(),
-    randomInt: (n) => rt.randomInt(n),
-    signal: (description) => rt.signal(description),
-    log: (topic, message) => rt.log(topic, message),
-    invariant: (holds, message) => rt.invariant(holds, message),
-  };
+  });
 }
 
 export const makeRaft: MakeRaft = (peers, me, persister, applySink, runtime) =>
