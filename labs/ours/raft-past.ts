@@ -4,6 +4,7 @@
 // part whose code they need (labs/parts.ts), e.g.
 //   npm run grade -- 2a --run VotesFromThePast -n 50
 import type { Scenario, TestContext } from '../../harness/scenario';
+import type { CheckId } from '../../harness/checks';
 import { fail } from '../../harness/scenario';
 import type { HeldMessage } from '../../engine/rpc';
 import type { RaftCluster } from '../lab2/raft';
@@ -80,27 +81,28 @@ function carriesEntries(args: unknown): boolean {
   return Object.values(args).some((v) => Array.isArray(v) && v.length > 0);
 }
 
-/** Polls (10 ms) until `ok()`; fails the test with `what` after `ms`. */
+/** Polls (10 ms) until `ok()`; fails the test with `what` after `ms` (as `check`). */
 export async function until(
   cfg: RaftCluster,
   ms: number,
   what: string,
   ok: () => boolean,
+  check: CheckId = 'one-leader',
 ): Promise<void> {
   const t0 = cfg.now();
   while (!ok()) {
-    if (cfg.now() - t0 > ms) fail('one-leader', `${what} within ${ms / 1000} s`);
+    if (cfg.now() - t0 > ms) fail(check, `${what} within ${ms / 1000} s`);
     await cfg.sleep(10);
   }
 }
 
 /** Whether every one of `servers` has applied `index`. */
-function appliedBy(cfg: RaftCluster, servers: readonly number[], index: number): boolean {
+export function appliedBy(cfg: RaftCluster, servers: readonly number[], index: number): boolean {
   return servers.every((i) => cfg.record.logs[i].has(index));
 }
 
 /** The one of `servers` that leads the highest term, once one does (5 s at most). */
-async function leaderAmong(cfg: RaftCluster, servers: readonly number[]): Promise<number> {
+export async function leaderAmong(cfg: RaftCluster, servers: readonly number[]): Promise<number> {
   const leading = () =>
     servers
       .filter((i) => cfg.getState(i).isLeader)

@@ -1,0 +1,106 @@
+// Messages from the past, part 2D: InstallSnapshot requests held back by the network's adversary
+// (engine/rpc/hold.ts; the 2A and 2B tests are in raft-past.ts) until their follower has moved past
+// what they cover. Graded with 2D:
+//   npm run grade -- 2d --run SnapshotsFromThePast -n 50
+import type { Scenario, TestContext } from '../../harness/scenario';
+import type { Hold } from '../../engine/rpc';
+import type { RaftCluster } from '../lab2/raft';
+import { SNAPSHOT_INTERVAL } from '../lab2/raft-appliers';
+import { raftTest } from '../lab2/raft-scenario';
+import { appliedBy, leaderAmong, until } from './raft-past';
+
+/** InstallSnapshot requests held: one for each moment the test delivers one. */
+const HELD_SNAPSHOTS = 2;
+/** Entries the follower applies past the held snapshot before the first is delivered (< 9). */
+const FEW_ENTRIES = 3;
+/** How long a delivered snapshot is given to reach the service (several message latencies). */
+const SETTLE_MS = 300;
+
+/**
+ * Cuts follower f off while the others commit at least SNAPSHOT_INTERVAL entries, stopping at an
+ * index just past a snapshot (index % 10 == 0: they snapshotted the one before). f rejoins and its
+ * leader sends it that snapshot: the first HELD_SNAPSHOTS of them are held (the leader resends at
+ * once, as f's answers show it still lacks it), the next one lets f catch up.
+ */
+async function heldSnapshots(cfg: RaftCluster, t: TestContext, f: number): Promise<Hold> {
+  cfg.disconnect(f);
+  let index = 0;
+  for (let k = 0; k < SNAPSHOT_INTERVAL || index % SNAPSHOT_INTERVAL !== 0; k++)
+    index = await cfg.one(t.rng.safeInt(), cfg.n - 1, true);
+  let offered = 0;
+  const hold = cfg.net.holdBack(
+    (m) =>
+      m.kind === 'request' &&
+      m.method === 'Raft.InstallSnapshot' &&
+      m.to === String(f) &&
+      offered++ < HELD_SNAPSHOTS,
+  );
+  cfg.connect(f);
+  await until(
+    cfg,
+    5000,
+    `server ${f}, behind the others' snapshot through ${index - 1}, is sent it ${HELD_SNAPSHOTS} times`,
+    () => hold.held().length === HELD_SNAPSHOTS,
+    'agreement',
+  );
+  hold.stop();
+  return hold;
+}
+
+/** Delivers the oldest held request and gives it time to reach f's service. */
+async function deliverOne(cfg: RaftCluster, hold: Hold): Promise<void> {
+  const [oldest] = hold.held();
+  hold.release((m) => m === oldest);
+  await cfg.sleep(SETTLE_MS);
+}
+
+/**
+ * Five servers; follower F, cut off, misses the others' snapshot, and its leader L's first two
+ * InstallSnapshot requests for it are held back; the third brings F up to date. Then:
+ * 1. F applies a few entries past the snapshot (it still holds the snapshot's last entry, its own
+ *    snapshot ends there) and the first held request arrives, of L's term, which F still follows.
+ * 2. F applies past its next snapshot; F and L are cut off from the other three, which elect a
+ *    leader of a later term and commit. The second held request arrives; F has heard of no later
+ *    term (a minority cannot elect, and L may still lead it), so it is a request of F's term.
+ * A correct Raft ignores both (Figure 13's "retain log entries following it" at most, never going
+ * back). One that installs them hands its service a snapshot behind what it has applied, and the
+ * appliers fail it (monotonic-apply): at 1 if it resets to any snapshot it is sent, at 2 if, as
+ * Figure 13 reads, it keeps its log when it holds the snapshot's last entry but otherwise resets.
+ */
+const TestSnapshotsFromThePast2D = raftTest(
+  {
+    name: 'TestSnapshotsFromThePast2D',
+    part: '2D',
+    description: 'Test (2D, ours): InstallSnapshot delivered after its follower has moved past it',
+    servers: 5,
+    unreliable: false,
+    snapshot: true,
+  },
+  async (cfg, t) => {
+    await cfg.one(t.rng.safeInt(), cfg.n, true);
+    const l = await cfg.checkOneLeader();
+    const [f, ...rest] = t.rng.perm(cfg.n).filter((i) => i !== l);
+    const hold = await heldSnapshots(cfg, t, f);
+
+    for (let k = 0; k < FEW_ENTRIES; k++) await cfg.one(t.rng.safeInt(), cfg.n, true);
+    await deliverOne(cfg, hold);
+
+    for (let k = 0; k <= SNAPSHOT_INTERVAL; k++) await cfg.one(t.rng.safeInt(), cfg.n, true);
+    for (const x of [l, f]) for (const y of rest) cfg.cut(x, y);
+    const w = await leaderAmong(cfg, rest);
+    const y = cfg.start(w, t.rng.safeInt());
+    await until(
+      cfg,
+      5000,
+      `index ${y.index} applied on the majority side`,
+      () => appliedBy(cfg, rest, y.index),
+      'agreement',
+    );
+    await deliverOne(cfg, hold);
+
+    cfg.heal();
+    await cfg.one(t.rng.safeInt(), cfg.n, true);
+  },
+);
+
+export const scenarios2D: Scenario[] = [TestSnapshotsFromThePast2D];
