@@ -61,7 +61,8 @@ async function deliverOne(cfg: RaftCluster, hold: Hold): Promise<void> {
  *    snapshot ends there) and the first held request arrives, of L's term, which F still follows.
  * 2. F applies past its next snapshot; F and L are cut off from the other three, which elect a
  *    leader of a later term and commit. The second held request arrives; F has heard of no later
- *    term (a minority cannot elect, and L may still lead it), so it is a request of F's term.
+ *    term, so unless it has campaigned meanwhile (L, without check-quorum, may still lead it; with
+ *    pre-vote it cannot raise its term alone) it is a request of F's own term.
  * A correct Raft ignores both (Figure 13's "retain log entries following it" at most, never going
  * back). One that installs them hands its service a snapshot behind what it has applied, and the
  * appliers fail it (monotonic-apply): at 1 if it resets to any snapshot it is sent, at 2 if, as

@@ -1,6 +1,6 @@
-// Messages from the past (labs/ours/raft-past.ts, the swarm's adversary in swarm-faults.ts): each
-// buggy variant is caught by the test whose adversary delivers the message it mishandles, and by
-// the check named; its base passes.
+// Messages from the past (labs/ours/raft-past.ts and raft-past-snapshots.ts, the swarm's adversary
+// in swarm-faults.ts): each buggy variant is caught by the test whose adversary delivers the message
+// it mishandles, and by the check named; its base passes.
 import { expect } from 'chai';
 import * as path from 'node:path';
 import { Implementation } from '../../harness/impl';
@@ -25,6 +25,20 @@ describeVariants('messages from the past: buggy variants caught, bases passing',
     seed: 1,
     expect: 'leader-completeness',
     message: /was committed in an earlier term/,
+  },
+  {
+    variant: 'raft-installs-old-snapshot',
+    test: 'TestSnapshotsFromThePast2D',
+    seed: 1,
+    expect: 'monotonic-apply',
+    message: /delivered a snapshot through index 19 after applying through 23/,
+  },
+  {
+    variant: 'raft-figure13-old-snapshot',
+    test: 'TestSnapshotsFromThePast2D',
+    seed: 1,
+    expect: 'monotonic-apply',
+    message: /delivered a snapshot through index 19 after applying through 34/,
   },
 ]);
 
