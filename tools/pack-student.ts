@@ -35,6 +35,7 @@ const INCLUDED = [
 export const EXCLUDED_TESTS = [
   'test/labs.spec.ts', // every lab test on the reference
   'test/raft/', // the reference Raft's rules, mini cluster and buggy variants
+  'test/harness/invariant.spec.ts', // runs a scenario with the reference as its implementation
   'test/kvraft/', // the reference key/value service and its variants
   'test/shardctrler/rebalance.spec.ts', // the reference controller's rebalance
   'test/shardctrler/smoke.spec.ts', // the reference controller on the 4A suite

@@ -126,8 +126,8 @@ const CASES: VariantCase[] = [
     base: 'impls/raft-textbook',
     test: 'TestRejoin2B',
     seed: 1,
-    expect: 'implementation-threw',
-    message: /would truncate committed entry 2/,
+    expect: 'apply-error',
+    message: /apply error: commit index=2 server=1 102 != server=2 103/,
   },
   // Caught by the timeliness oracles (labs/lab2/raft-timeliness.ts) only: without them, every
   // 2A-2D test passes each of these variants on seeds 1-100.
