@@ -7,8 +7,10 @@ export type { Config, Groups };
 /** The number of shards (the contract's NShards; code under test imports only types from the harness). */
 export const NShards = 10;
 
+// Stryker disable StringLiteral: the clerk's and the server's own words, compared only with each other
 export const OK = 'OK';
 export const ErrWrongLeader = 'ErrWrongLeader';
+// Stryker restore StringLiteral
 export type Err = typeof OK | typeof ErrWrongLeader;
 
 /** Every request carries the clerk's id and a per-clerk sequence number, for duplicate detection. */
