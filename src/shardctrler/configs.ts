@@ -20,9 +20,7 @@ export class ConfigHistory {
   }
 
   isDuplicate(clientId: number, seq: number): boolean {
-    const last = this.sessions.get(clientId);
-    // Stryker disable next-line ConditionalExpression: with no session, seq <= undefined is false anyway
-    return last !== undefined && seq <= last;
+    return seq <= (this.sessions.get(clientId) ?? 0);
   }
 
   /** Applies `op` (a write at most once per (clientId, seq)); a query answers its configuration. */

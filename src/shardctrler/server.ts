@@ -75,7 +75,6 @@ export class ShardCtrlerImpl implements ShardCtrler {
     // Stryker disable next-line all: malformed requests are outside the labs' contract and no test sends one: the reference's own defence
     if (problem) throw new Error(`ShardCtrler.${op.kind}: ${problem}`);
     // Already applied: answering from any replica is safe, the write is in the committed log.
-    // Stryker disable next-line ConditionalExpression: a shortcut; without it the duplicate goes through the log and is dropped there
     if (this.history.isDuplicate(op.clientId, op.seq)) return { err: OK };
     const { err } = await this.submit(op);
     // Stryker disable next-line ObjectLiteral: an empty reply makes the clerk retry, and the shortcut above answers the retry
@@ -89,7 +88,6 @@ export class ShardCtrlerImpl implements ShardCtrler {
     if (problem) throw new Error(`ShardCtrler.Query: ${problem}`);
     // A numbered configuration never changes: a replica that holds it may answer at once. Only
     // "the latest" needs the log (this replica's latest may be stale).
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut; the log answers the same configuration
     if (args.num >= 0 && args.num <= this.history.latest.num)
       return { err: OK, config: this.history.query(args.num) };
     return this.submit(op);
@@ -102,7 +100,6 @@ export class ShardCtrlerImpl implements ShardCtrler {
 
   /** Raft's apply sink: messages arrive in log order, one at a time. */
   private async onApply(msg: ApplyMsg): Promise<void> {
-    // Stryker disable next-line ConditionalExpression,LogicalOperator: no snapshots here, and a killed server is off
     if (this.dead || !msg.commandValid) return;
     const index = msg.commandIndex;
     this.runtime.invariant(
