@@ -1,12 +1,14 @@
 // Type-checks and compiles a learner's directory of TypeScript sources (anywhere on disk) before
 // grading, into a cache keyed by the directory: nothing to set up, no tsconfig.json to edit.
-// Incremental (TypeScript's build info, plus a stamp of every input so that an unchanged directory
-// costs a few file stats), with source maps so that stack traces name the learner's .ts lines.
+// Incremental (TypeScript's build info, and each build keyed by a stamp of every input so that an
+// unchanged directory costs a few file stats), with source maps so that stack traces name the
+// learner's .ts lines.
 import { LAYER_NAMES } from '../../harness/layers';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as TS from 'typescript';
+import { publish, pruneSuperseded, reuse, scratchDir, writeAtomically } from './publish';
 
 /** The project root (this file runs from dist/grader/learner). */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -54,9 +56,11 @@ export function sortDiagnostics(diagnostics: readonly string[]): string[] {
 export interface Compiled {
   /** The compiled implementation, laid out like the source directory. */
   dir: string;
-  /** The cache folder of this source directory (mixes with reference layers go beside `out`). */
+  /** The cache folder of this source directory (mixes with reference layers go beside the builds). */
   cacheDir: string;
-  /** The compiled directory relative to cacheDir/out (mixes keep the same depth, so that source maps still resolve). */
+  /** The build `dir` is in: cacheDir/out-KEY, holding the package.json that makes it CommonJS. */
+  build: string;
+  /** The compiled directory relative to its build (mixes keep the same depth, so that source maps still resolve). */
   relative: string;
   /** Whether TypeScript ran (false: nothing changed since the last compile). */
   rebuilt: boolean;
@@ -136,9 +140,19 @@ function shown(file: string): string {
   return within(process.cwd(), file) ? path.relative(process.cwd(), file) : file;
 }
 
+/** The compiled builds in a cache folder: out-KEY, KEY from the stamp of the inputs. */
+const BUILD_PREFIX = 'out-';
+/** Names the latest build of a folder: the base of the next incremental compile. */
+const LATEST = 'latest';
+/** Each build keeps the TypeScript build info it was emitted with (its outputs and it go together). */
+const BUILD_INFO = 'tsbuildinfo';
+
 /**
  * Compiles dir (an absolute path) into the cache and returns where; throws CompileError with the
- * type errors, or an Error when the directory reaches outside itself for code.
+ * type errors, or an Error when the directory reaches outside itself for code. Each build is a
+ * folder of its own keyed by its inputs, published whole (see publish.ts): graders started at once
+ * on a folder compiled for the first time, or a grade started while another runs, never load a
+ * half-written module.
  */
 export function compileLearnerDir(dir: string): Compiled {
   const files = typeScriptFiles(dir);
@@ -146,18 +160,100 @@ export function compileLearnerDir(dir: string): Compiled {
   const cacheDir = cacheDirFor(dir);
   const rootDir = commonAncestor(dir, HARNESS);
   const relative = path.relative(rootDir, dir);
-  const outRoot = path.join(cacheDir, 'out');
-  const outDir = path.join(outRoot, relative);
-  const stampFile = path.join(cacheDir, 'stamp');
-  const stamp = stampOf(files);
-  if (
-    fs.existsSync(stampFile) &&
-    fs.readFileSync(stampFile, 'utf8') === stamp &&
-    fs.existsSync(outDir)
-  ) {
-    return { dir: outDir, cacheDir, relative, rebuilt: false };
+  const build = path.join(cacheDir, BUILD_PREFIX + stampOf(files).slice(0, 16));
+  const result = (rebuilt: boolean): Compiled => ({
+    dir: path.join(build, relative),
+    cacheDir,
+    build,
+    relative,
+    rebuilt,
+  });
+  if (reuse(build)) return result(false);
+  const scratch = scratchDir(cacheDir);
+  try {
+    const previous = latestBuild(cacheDir);
+    // Incremental: the latest build's outputs and build info, and TypeScript emits what changed.
+    if (previous) fs.cpSync(previous, scratch, { recursive: true });
+    emitChecked(dir, files, { cacheDir, rootDir, relative, scratch });
+    publish(scratch, build);
+  } catch (error) {
+    fs.rmSync(scratch, { recursive: true, force: true });
+    throw error;
   }
+  writeAtomically(path.join(cacheDir, LATEST), path.basename(build));
+  pruneSuperseded(cacheDir, (name) => name !== LATEST, [build]);
+  return result(true);
+}
+
+/** The latest published build of a cache folder, if it is still there. */
+function latestBuild(cacheDir: string): string | null {
+  const file = path.join(cacheDir, LATEST);
+  if (!fs.existsSync(file)) return null;
+  const build = path.join(cacheDir, fs.readFileSync(file, 'utf8').trim());
+  return reuse(build) ? build : null;
+}
+
+interface EmitPlace {
+  cacheDir: string;
+  rootDir: string;
+  relative: string;
+  /** Where the files go: a scratch folder at the same depth as `cacheDir/out`. */
+  scratch: string;
+}
+
+/**
+ * Type-checks dir and emits it into place.scratch, with source maps computed for `cacheDir/out`
+ * (the same depth as every build, so they resolve from wherever the build is published).
+ */
+function emitChecked(dir: string, files: string[], place: EmitPlace): void {
   const ts = require('typescript') as typeof TS;
+  const outRoot = path.join(place.cacheDir, 'out');
+  const buildInfo = path.join(outRoot, BUILD_INFO);
+  const options = compilerOptions(ts, dir, place.rootDir, outRoot, buildInfo);
+  const host = ts.createIncrementalCompilerHost(options);
+  // Where TypeScript's paths under outRoot really are: in the scratch folder.
+  const inScratch = (file: string) => path.join(place.scratch, path.relative(outRoot, file));
+  const readFile = host.readFile.bind(host);
+  host.readFile = (file) => readFile(file === buildInfo ? inScratch(file) : file);
+  const program = ts.createIncrementalProgram({ rootNames: files, options, host });
+  refuseOutsideCode(dir, program.getProgram());
+  const diagnostics = [
+    ...program.getOptionsDiagnostics(),
+    ...program.getGlobalDiagnostics(),
+    ...program.getSyntacticDiagnostics(),
+    ...program.getSemanticDiagnostics(),
+  ].filter((d) => d.category === ts.DiagnosticCategory.Error);
+  if (diagnostics.length > 0)
+    throw new CompileError(
+      shown(dir),
+      diagnostics.map((d) => formatDiagnostic(ts, d)),
+    );
+  const outDir = path.join(outRoot, place.relative);
+  const emitted = program.emit(undefined, (file, text, bom) => {
+    // The harness files the learner's code names are types only: their JavaScript is not needed.
+    if (within(outDir, file) || file === buildInfo) {
+      fs.mkdirSync(path.dirname(inScratch(file)), { recursive: true });
+      ts.sys.writeFile(inScratch(file), text, bom);
+    }
+  });
+  const emitErrors = emitted.diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);
+  if (emitErrors.length > 0)
+    throw new CompileError(
+      shown(dir),
+      emitErrors.map((d) => formatDiagnostic(ts, d)),
+    );
+  refuseHarnessValues(dir, inScratch(outDir));
+  // The compiled files are CommonJS wherever the cache sits.
+  fs.writeFileSync(path.join(place.scratch, 'package.json'), '{ "type": "commonjs" }\n');
+}
+
+function compilerOptions(
+  ts: typeof TS,
+  dir: string,
+  rootDir: string,
+  outRoot: string,
+  buildInfo: string,
+): TS.CompilerOptions {
   const parsed = ts.convertCompilerOptionsFromJson(
     {
       // The project's own settings (tsconfig.json). Node's types are there for the harness's
@@ -180,7 +276,7 @@ export function compileLearnerDir(dir: string): Compiled {
       noEmitOnError: true,
       rootDir,
       outDir: outRoot,
-      tsBuildInfoFile: path.join(cacheDir, 'tsbuildinfo'),
+      tsBuildInfoFile: buildInfo,
       // `import type ... from 'dslab/harness/api'` works from any folder on disk.
       paths: { 'dslab/harness/*': [path.join(HARNESS, '*')] },
     },
@@ -190,12 +286,12 @@ export function compileLearnerDir(dir: string): Compiled {
     throw new Error(
       `internal error: bad compiler options: ${parsed.errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' ')).join('; ')}`,
     );
-  const options = parsed.options;
-  const host = ts.createIncrementalCompilerHost(options);
-  const program = ts.createIncrementalProgram({ rootNames: files, options, host });
-  // Code must come from the learner's folder; from the harness, types only (erased when compiled).
+  return parsed.options;
+}
+
+/** Code must come from the learner's folder; from the harness, types only (erased when compiled). */
+function refuseOutsideCode(dir: string, program: TS.Program): void {
   const outside = program
-    .getProgram()
     .getSourceFiles()
     .filter((f) => !f.isDeclarationFile && !within(dir, f.fileName) && !within(HARNESS, f.fileName))
     .map((f) => shown(f.fileName))
@@ -206,30 +302,13 @@ export function compileLearnerDir(dir: string): Compiled {
       `${shown(dir)} imports code from outside itself (${outside.slice(0, 3).join(', ')}${outside.length > 3 ? ', ...' : ''}): an implementation imports only its own files and types from dslab/harness`,
     );
   }
-  const diagnostics = [
-    ...program.getOptionsDiagnostics(),
-    ...program.getGlobalDiagnostics(),
-    ...program.getSyntacticDiagnostics(),
-    ...program.getSemanticDiagnostics(),
-  ].filter((d) => d.category === ts.DiagnosticCategory.Error);
-  if (diagnostics.length > 0)
-    throw new CompileError(
-      shown(dir),
-      diagnostics.map((d) => formatDiagnostic(ts, d)),
-    );
-  fs.mkdirSync(outDir, { recursive: true });
-  const emitted = program.emit(undefined, (file, text, bom) => {
-    // The harness files the learner's code names are types only: their JavaScript is not needed.
-    if (within(outDir, file) || file === options.tsBuildInfoFile) ts.sys.writeFile(file, text, bom);
-  });
-  const emitErrors = emitted.diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);
-  if (emitErrors.length > 0)
-    throw new CompileError(
-      shown(dir),
-      emitErrors.map((d) => formatDiagnostic(ts, d)),
-    );
-  // From the harness, types only: a value (a constant, a function) would be a require() of a module
-  // that does not exist at run time. Said here, with the file, rather than as a failure in every run.
+}
+
+/**
+ * From the harness, types only: a value (a constant, a function) would be a require() of a module
+ * that does not exist at run time. Said here, with the file, rather than as a failure in every run.
+ */
+function refuseHarnessValues(dir: string, outDir: string): void {
   const runtimeImports = filesEnding(outDir, '.js')
     .filter((f) => /require\("dslab\//.test(fs.readFileSync(f, 'utf8')))
     .map((f) => shown(path.join(dir, path.relative(outDir, f)).replace(/\.js$/, '.ts')));
@@ -238,10 +317,6 @@ export function compileLearnerDir(dir: string): Compiled {
       `${runtimeImports.join(', ')} import${runtimeImports.length === 1 ? 's' : ''} a value from dslab/harness: import only types from the harness (import type ...); everything else is handed to your constructor, and constants such as NShards have a copy in the kit's common.ts`,
     );
   }
-  // The compiled files are CommonJS wherever the cache sits.
-  fs.writeFileSync(path.join(outRoot, 'package.json'), '{ "type": "commonjs" }\n');
-  fs.writeFileSync(stampFile, stamp);
-  return { dir: outDir, cacheDir, relative, rebuilt: true };
 }
 
 function formatDiagnostic(ts: typeof TS, d: TS.Diagnostic): string {

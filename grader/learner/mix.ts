@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { inLayerOrder, isLayerName, LAYER_NAMES, type LayerName } from '../../harness/layers';
 import type { Compiled } from './compile';
 import { UsageError } from '../select';
+import { contentKey, publish, pruneSuperseded, reuse, scratchDir } from './publish';
 
 /** Written into a mix: the folders whose modules a worker must also load afresh for every run. */
 export const MIX_MANIFEST = 'dslab-mix.json';
@@ -33,8 +34,10 @@ export function parseLayers(text: string): LayerName[] {
 }
 
 /**
- * Builds (afresh) the mix of `compiled` with `reference` layers from `referenceDir` (compiled, laid
- * out like src/) and returns its directory.
+ * The mix of `compiled` with `reference` layers from `referenceDir` (compiled, laid out like src/):
+ * its directory. A mix is keyed by what it is made of and built beside the others, then renamed
+ * into place (publish.ts): an unchanged one is used as it is, and a grader never sees another's
+ * mix half-built or deleted.
  */
 export function mixWithReference(
   compiled: Compiled,
@@ -42,20 +45,40 @@ export function mixWithReference(
   referenceDir: string,
 ): string {
   const layers = inLayerOrder(reference);
+  const prefix = `mix-${layers.join('+')}-`;
+  // The compiled folder is itself keyed by the learner's sources.
+  const glue = layers.map((l) => glueText(l, path.join(referenceDir, l)));
+  const key = contentKey(compiled.dir, ...glue);
+  const mixRoot = path.join(compiled.cacheDir, prefix + key);
+  const mixDir = path.join(mixRoot, compiled.relative);
+  if (reuse(mixRoot)) return mixDir;
   // Same depth below the cache folder as the compiled output: the copied source maps' relative
   // paths to the learner's .ts files stay right.
-  const mixRoot = path.join(compiled.cacheDir, `mix-${layers.join('+')}`);
-  const mixDir = path.join(mixRoot, compiled.relative);
-  fs.rmSync(mixRoot, { recursive: true, force: true });
+  const scratch = scratchDir(compiled.cacheDir);
+  try {
+    buildMix(compiled, layers, referenceDir, path.join(scratch, compiled.relative));
+    fs.copyFileSync(path.join(compiled.build, 'package.json'), path.join(scratch, 'package.json'));
+    publish(scratch, mixRoot);
+  } catch (error) {
+    fs.rmSync(scratch, { recursive: true, force: true });
+    throw error;
+  }
+  pruneSuperseded(compiled.cacheDir, (name) => name.startsWith(prefix), [mixRoot]);
+  return mixDir;
+}
+
+/** Writes into mixDir the learner's compiled folder with each of `layers` re-exporting the reference's. */
+function buildMix(
+  compiled: Compiled,
+  layers: readonly LayerName[],
+  referenceDir: string,
+  mixDir: string,
+): void {
   fs.mkdirSync(mixDir, { recursive: true });
   fs.cpSync(compiled.dir, mixDir, {
     recursive: true,
     filter: (src) => !layers.some((l) => src === path.join(compiled.dir, l)),
   });
-  fs.copyFileSync(
-    path.join(compiled.cacheDir, 'out', 'package.json'),
-    path.join(mixRoot, 'package.json'),
-  );
   const manifest: Manifest = { reference: {} };
   for (const layer of layers) {
     const target = path.join(referenceDir, layer);
@@ -68,7 +91,6 @@ export function mixWithReference(
     manifest.reference[layer] = target;
   }
   fs.writeFileSync(path.join(mixDir, MIX_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
-  return mixDir;
 }
 
 /** The module a mix puts in place of a referenced layer: a re-export of the reference's. */

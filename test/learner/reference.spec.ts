@@ -151,23 +151,25 @@ describe('learner: --reference mixes in the reference layers', function () {
       ],
     ]);
     const args = ['--impl', thrower, '--reference', 'raft'];
-    // One after the other: two graders building the same folder's mix at once clobber each
-    // other's (grader/learner/mix.ts rebuilds it afresh), a known limit noted on the issue.
-    const replayed = await grade(['replay', 'TestBasic3A', '--seed', '1', ...args]);
-    const graded = await grade([
-      'lab3a',
-      '--run',
-      '^TestBasic3A$',
-      '--seed',
-      '1',
-      '-n',
-      '1',
-      ...args,
-      '--json',
-      path.join(root, 'thrower.json'),
-      '--out',
-      path.join(root, 'out-thrower'),
-      '-q',
+    // At once, as from two terminals: both compile the new folder and mix it with the reference
+    // Raft in the same cache, and neither may pull a build from under the other.
+    const [replayed, graded] = await Promise.all([
+      grade(['replay', 'TestBasic3A', '--seed', '1', ...args]),
+      grade([
+        'lab3a',
+        '--run',
+        '^TestBasic3A$',
+        '--seed',
+        '1',
+        '-n',
+        '1',
+        ...args,
+        '--json',
+        path.join(root, 'thrower.json'),
+        '--out',
+        path.join(root, 'out-thrower'),
+        '-q',
+      ]),
     ]);
     expect(graded.code, graded.stderr).to.equal(1);
     const error = readResults(path.join(root, 'thrower.json')).results[0].error!;
