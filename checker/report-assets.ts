@@ -1,5 +1,5 @@
-// The report page's inline style sheet and script. The script reads `data` (ReportData, embedded
-// in the page) and the SVG drawn by report-svg.ts; it is plain browser JavaScript kept as a
+// The report page's inline style sheet and script. The script unpacks the page's payload: `data`
+// (ReportData) and the SVG timelines drawn by report-svg.ts; it is plain browser JavaScript kept as a
 // string, since this project's TypeScript is compiled for Node without DOM types.
 
 export const STYLE = `
@@ -22,7 +22,8 @@ main { padding: 8px 16px 80px; }
 .partition h2 small { font-weight: normal; color: #666; margin-left: 8px; }
 .scroll { overflow-x: auto; background: #fff; border: 1px solid #ddd; }
 svg.timeline { display: block; font: 12px ui-monospace, Menlo, Consolas, monospace; }
-.axis line { stroke: #999; }
+.axis line, .axis .ticks { stroke: #999; fill: none; }
+.noscript, .unpack-error { color: #b00020; padding: 0 16px; }
 .axis text { fill: #666; font-size: 10px; text-anchor: middle; }
 .axis .axis-name { text-anchor: start; }
 .row-bg { fill: transparent; }
@@ -59,7 +60,26 @@ table td { font-family: ui-monospace, Menlo, Consolas, monospace; word-break: br
 `;
 
 export const CLIENT_SCRIPT = `
+// Unpacks the data and the timelines (gzip, base64), draws them, then wires up the page.
 (function () {
+  var packed = document.getElementById('payload').textContent;
+  var bytes = Uint8Array.from(atob(packed), function (c) { return c.charCodeAt(0); });
+  var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  new Response(stream).text().then(function (text) {
+    var payload = JSON.parse(text);
+    document.querySelectorAll('.scroll[data-p]').forEach(function (box) {
+      box.innerHTML = payload.svgs[Number(box.dataset.p)];
+    });
+    showReport(payload.data);
+    document.body.dataset.ready = 'true';
+  }).catch(function (e) {
+    var p = document.createElement('p');
+    p.className = 'unpack-error';
+    p.textContent = 'This browser could not unpack the report (' + e + '): open it in a current Chromium, Firefox or Safari.';
+    document.querySelector('main').prepend(p);
+  });
+})();
+function showReport(data) {
   var tip = document.getElementById('tooltip');
   var details = document.getElementById('details');
   var jump = document.getElementById('jump');
@@ -163,5 +183,5 @@ export const CLIENT_SCRIPT = `
   });
   // The page opens at the first failure, not at the start of the timeline.
   if (failing) requestAnimationFrame(toFailure);
-})();
+}
 `;

@@ -28,6 +28,59 @@ export function escapeXml(text: string): string {
   return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** The width of a server's tag at a bar's right end. */
+function tagWidth(server: string | undefined): number {
+  return server === undefined ? 0 : server.length * 6.5 + 6;
+}
+
+/** Text content needs only < and & escaped (quotes stay readable in the page's source and cost 1 byte). */
+function escapeText(text: string): string {
+  return text.replace(/[<&]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A coordinate to one decimal: sums of 7.2 px characters otherwise print 17 digits. */
+function px(v: number): number {
+  return Math.round(v * 10) / 10;
+}
+
+/**
+ * An operation's label in at most maxChars characters, keeping what tells operations apart: the
+ * operation and its key whole, and of each quoted value its start and its end (a read's value is
+ * the appends so far: the newest are at its end), e.g. `get("0") -> "x 1 0 y…x 4 2 y"`. Only a
+ * bar too short for that is cut at its end; the tooltip shows the whole operation.
+ */
+export function shortLabel(desc: string, maxChars: number): string {
+  if (desc.length <= maxChars) return desc;
+  if (maxChars <= 1) return '';
+  // The values: JSON strings after the first one (the key).
+  const values = [...desc.matchAll(/"(?:[^"\\]|\\.)*"/g)].slice(1);
+  const replaced = new Map<number, string>();
+  let over = desc.length - maxChars;
+  // Longest first, each down to 2 characters either side of an ellipsis inside its quotes.
+  for (const m of [...values].sort((a, b) => b[0].length - a[0].length)) {
+    const inner = m[0].length - 2;
+    const cut = Math.min(over + 1, inner - 4);
+    if (over <= 0 || cut <= 1) continue;
+    const keep = inner - cut;
+    const head = Math.ceil(keep / 2);
+    replaced.set(
+      m.index,
+      `"${m[0].slice(1, 1 + head)}…${m[0].slice(m[0].length - 1 - (keep - head))}`,
+    );
+    over -= cut - 1;
+  }
+  let out = '';
+  let at = 0;
+  for (const m of values) {
+    const r = replaced.get(m.index);
+    if (r === undefined) continue;
+    out += desc.slice(at, m.index) + r;
+    at = m.index + m[0].length;
+  }
+  out += desc.slice(at);
+  return out.length <= maxChars ? out : `${out.slice(0, maxChars - 1)}…`;
+}
+
 export function formatTime(t: number): string {
   return Number.isInteger(t) ? String(t) : t.toFixed(3).replace(/\.?0+$/, '');
 }
@@ -50,7 +103,10 @@ export function renderPartitionSvg(
   const slotCount = times.map(() => 0);
   const marks = p.partials.map((partial) => placeMarks(p, partial, slotOf, slotCount));
   const slotW = slotCount.map((n) => Math.max(8, 2 * LP_PAD + Math.max(0, n - 1) * LP_GAP));
-  const minW = p.ops.map((op) => Math.min(op.desc.length * CHAR_W + 12, MAX_BOX_W));
+  // Room for the label and the server's tag (a label shortened only past MAX_BOX_W).
+  const minW = p.ops.map((op) =>
+    Math.min(op.desc.length * CHAR_W + 12 + tagWidth(op.server), MAX_BOX_W),
+  );
   const endingAt = times.map((): number[] => []);
   p.ops.forEach((op, id) => op.ret !== null && endingAt[slotOf.get(op.ret)!].push(id));
   const x: number[] = [];
@@ -66,7 +122,7 @@ export function renderPartitionSvg(
   const rowOf = new Map(clients.map((c, i) => [c, i]));
   const rowY = (client: number) => TOP + rowOf.get(client)! * (ROW_H + ROW_GAP);
   const height = TOP + clients.length * (ROW_H + ROW_GAP) + 4;
-  const lpX = (m: Mark) => x[m.slot] + LP_PAD + m.j * LP_GAP;
+  const lpX = (m: Mark) => px(x[m.slot] + LP_PAD + m.j * LP_GAP);
   const out: string[] = [];
   out.push(
     `<svg class="timeline" id="timeline-${index}" data-p="${index}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">`,
@@ -77,9 +133,11 @@ export function renderPartitionSvg(
   );
   let lastLabelEnd = -Infinity;
   let lastLabel = '';
+  // Every tick in one path (a line each was a quarter of a 3A report's bytes).
+  const ticks: string[] = [];
   times.forEach((t, i) => {
-    const cx = x[i] + slotW[i] / 2;
-    out.push(`<line x1="${cx}" y1="${TOP - 14}" x2="${cx}" y2="${TOP - 10}"/>`);
+    const cx = px(x[i] + slotW[i] / 2);
+    ticks.push(`M${cx} ${TOP - 14}v4`);
     const label = axisLabel(t);
     if (label !== lastLabel && cx - (label.length * 6) / 2 > lastLabelEnd + 6) {
       out.push(`<text x="${cx}" y="${TOP - 18}">${escapeXml(label)}</text>`);
@@ -87,6 +145,7 @@ export function renderPartitionSvg(
       lastLabel = label;
     }
   });
+  if (ticks.length > 0) out.push(`<path class="ticks" d="${ticks.join('')}"/>`);
   out.push(`<text class="axis-name" x="4" y="${TOP - 18}">virtual ms</text></g>`);
   out.push(...faultMarks(faults, times, x, slotW, height, width));
   out.push('<g class="rows">');
@@ -95,7 +154,6 @@ export function renderPartitionSvg(
     out.push(
       `<rect class="row-bg" x="0" y="${y - ROW_GAP / 2}" width="${width}" height="${ROW_H + ROW_GAP}"/>`,
     );
-    out.push(`<text class="client-label" x="6" y="${y + ROW_H / 2 + 4}">client ${c}</text>`);
   }
   out.push('</g><g class="ops">');
   const first = p.partials[0];
@@ -115,19 +173,14 @@ export function renderPartitionSvg(
       .join(' ');
     // The answering server in a tag at the bar's right end, when there is room for it.
     const tag = op.server !== undefined && x2 - x1 > 40 ? op.server : undefined;
-    const tagW = tag ? tag.length * 6.5 + 6 : 0;
+    const tagW = tagWidth(tag);
     const maxChars = Math.max(0, Math.floor((x2 - x1 - 8 - tagW) / CHAR_W));
-    const label =
-      op.desc.length <= maxChars
-        ? op.desc
-        : maxChars > 1
-          ? `${op.desc.slice(0, maxChars - 1)}…`
-          : '';
+    const label = shortLabel(op.desc, maxChars);
     out.push(
-      `<g class="${cls}" data-op="${id}" data-p="${index}"${op.server !== undefined ? ` data-server="${escapeXml(op.server)}"` : ''}><rect x="${x1}" y="${y}" width="${Math.max(2, x2 - x1)}" height="${ROW_H}" rx="4"/>` +
-        `<text x="${(x1 + x2 - tagW) / 2}" y="${y + ROW_H / 2 + 4}">${escapeXml(label)}</text>` +
+      `<g class="${cls}" data-op="${id}" data-p="${index}"${op.server !== undefined ? ` data-server="${escapeXml(op.server)}"` : ''}><rect x="${px(x1)}" y="${y}" width="${px(Math.max(2, x2 - x1))}" height="${ROW_H}" rx="4"/>` +
+        `<text x="${px((x1 + x2 - tagW) / 2)}" y="${y + ROW_H / 2 + 4}">${escapeText(label)}</text>` +
         (tag
-          ? `<text class="server-tag" x="${x2 - tagW / 2 - 2}" y="${y + ROW_H / 2 + 4}">${escapeXml(tag)}</text>`
+          ? `<text class="server-tag" x="${px(x2 - tagW / 2 - 2)}" y="${y + ROW_H / 2 + 4}">${escapeText(tag)}</text>`
           : '') +
         '</g>',
     );
@@ -157,12 +210,16 @@ export function renderPartitionSvg(
     }
     if (partial.stopTime !== null && p.verdict === 'illegal') {
       const s = slotOf.get(partial.stopTime)!;
-      const fx = x[s] + slotW[s] + 2;
+      const fx = px(x[s] + slotW[s] + 2);
       out.push(`<line class="fail-line" x1="${fx}" y1="${TOP - 8}" x2="${fx}" y2="${height}"/>`);
       out.push(`<text class="fail-label" x="${fx + 3}" y="${TOP - 1}">stuck</text>`);
     }
     out.push('</g>');
   });
+  // Last, so that bars scrolled under them (the labels stay at the left edge) do not hide them.
+  out.push('</g><g class="client-labels">');
+  for (const c of clients)
+    out.push(`<text class="client-label" x="6" y="${rowY(c) + ROW_H / 2 + 4}">client ${c}</text>`);
   out.push('</g></svg>');
   return out.join('\n');
 }
@@ -195,7 +252,7 @@ function faultMarks(
   const out = ['<g class="faults">'];
   const laneEnd = new Array<number>(FAULT_LANES).fill(-Infinity);
   for (const f of mergeFaults(faults)) {
-    const fx = at(f.time);
+    const fx = px(at(f.time));
     const short = f.label.length > 34 ? `${f.label.slice(0, 33)}…` : f.label;
     // A label only where it overlaps none: with every lane taken, the line and its tooltip.
     const lane = laneEnd.findIndex((end) => end < fx);

@@ -3,6 +3,7 @@
 // got stuck, and the model state before and after each operation on hover or click.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { checkOperations, type CheckResult } from './check';
 import { buildReportData, type ReportData, type ReportExtras } from './report-data';
 import { CLIENT_SCRIPT, STYLE } from './report-assets';
@@ -51,13 +52,10 @@ function page(data: ReportData): string {
       `<section class="partition verdict-${p.verdict}" id="partition-${i}" data-p="${i}">` +
       `<h2><span class="badge">${p.verdict}${escapeXml(why)}</span> ${escapeXml(name)} ` +
       `<small>${p.ops.length} operations; longest linearizable prefix ${longest}</small></h2>` +
-      `<div class="scroll">${renderPartitionSvg(p, i, data.faults)}</div></section>`
+      `<div class="scroll" data-p="${i}"></div></section>`
     );
   });
-  const json = JSON.stringify(data)
-    .replace(/</g, '\\u003c')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
+  const svgs = data.partitions.map((p, i) => renderPartitionSvg(p, i, data.faults));
   const reason = data.reason ? ` (${data.reason})` : '';
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(title)}</title>
@@ -75,13 +73,36 @@ function page(data: ReportData): string {
 <span class="server-tag">S2</span> the server that answered.${data.faults.length > 0 ? ' Faults of the run above the timeline: <span class="fault-partition">partition</span> <span class="fault-crash">crash</span> <span class="fault-restart">restart</span> <span class="fault-leader">leader</span> <span class="fault-unreliable">unreliable</span>.' : ''}
 Time is in virtual milliseconds, not to scale: every distinct call or return time gets a slot.</p>
 </header>
+<noscript><p class="noscript">The timelines are drawn by the page's script: allow JavaScript for this file.</p></noscript>
 <main>${sections.join('\n')}</main>
 <div id="tooltip" hidden></div>
 <aside id="details" hidden></aside>
-<script>const data = ${json};
-${CLIENT_SCRIPT}</script>
+<script type="application/gzip;base64" id="payload">${packPayload({ data, svgs })}</script>
+<script>${CLIENT_SCRIPT}</script>
 </body></html>
 `;
+}
+
+/**
+ * The report's data and drawings, gzipped and in base64, unpacked by the page (the browser's
+ * DecompressionStream): a 3A failure's timelines repeat the same markup and values thousands of
+ * times, 2 MB as text and about a tenth of it packed.
+ */
+export function packPayload(payload: ReportPayload): string {
+  return zlib.gzipSync(JSON.stringify(payload), { level: 9 }).toString('base64');
+}
+
+/** What the page unpacks: the data its script reads, and each partition's SVG timeline. */
+export interface ReportPayload {
+  data: ReportData;
+  svgs: string[];
+}
+
+/** The payload of a report page (for tests and tools; the page itself unpacks it in the browser). */
+export function unpackPayload(html: string): ReportPayload {
+  const m = /<script type="application\/gzip;base64" id="payload">([^<]*)<\/script>/.exec(html);
+  if (!m) throw new Error('not a linearizability report: it has no payload script');
+  return JSON.parse(zlib.gunzipSync(Buffer.from(m[1], 'base64')).toString('utf8')) as ReportPayload;
 }
 
 function rank(verdict: string): number {

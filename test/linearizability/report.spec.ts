@@ -14,6 +14,8 @@ import {
   type KvInput,
 } from '../../checker';
 import { buildReportData } from '../../checker/report-data';
+import { unpackPayload } from '../../checker/report';
+import { shortLabel } from '../../checker/report-svg';
 import { FIXTURES, kv, requireFixtures } from './helpers';
 import { launchChromium, useChromium } from '../support/browser';
 
@@ -78,7 +80,7 @@ describe('linearizability: HTML report', function () {
       })),
     ];
     const html = renderHtmlReport(checkOperations(kvModel, workedExample()), { faults });
-    const svg = html.slice(html.indexOf('<svg'), html.indexOf('</svg>'));
+    const svg = unpackPayload(html).svgs[0];
     const labels = [
       ...svg.matchAll(
         /<g class="fault [^"]*"[^>]*>.*?<text x="([\d.]+)" y="([\d.]+)">([^<]*)<\/text><\/g>/g,
@@ -96,11 +98,26 @@ describe('linearizability: HTML report', function () {
           expect(a.x + a.text.length * 6).to.be.at.most(b.x);
   });
 
+  it("labels fit their bars: the operation and key whole, a value's start and end", () => {
+    const get = 'get("0") -> "x 1 0 yx 2 0 yx 3 0 yx 4 0 y"';
+    expect(shortLabel(get, 60)).to.equal(get);
+    expect(shortLabel(get, 28)).to.equal('get("0") -> "x 1 0 y… 4 0 y"');
+    expect(shortLabel(get, 28)).to.have.length(28);
+    // The key is never shortened, even when it equals the value.
+    expect(shortLabel('put("abc", "abcdefghijkl")', 20)).to.equal('put("abc", "abc…kl")');
+    // Too short for the key and both ends: cut at the end.
+    expect(shortLabel(get, 10)).to.equal('get("0") …');
+    expect(shortLabel(get, 1)).to.equal('');
+  });
+
   it('is one self-contained file: inline style and script, no network', () => {
     const html = renderHtmlReport(checkOperations(kvModel, workedExample()));
     expect(html).to.match(/^<!DOCTYPE html>/);
     expect(html).to.contain('<style>');
-    expect(html).to.contain('const data = {');
+    // The data and timelines are packed in the page, and unpack to the report's data.
+    const payload = unpackPayload(html);
+    expect(payload.data.partitions.map((p) => p.label)).to.deep.equal(['key "x"', 'key "y"']);
+    expect(payload.svgs).to.have.length(2);
     expect(html).not.to.match(/<(script|link|img)[^>]+(src|href)=/);
     expect(html).not.to.match(/https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
   });
@@ -183,6 +200,7 @@ describe('linearizability: HTML report', function () {
           (r) => !r.url().startsWith('file://') && problems.push(`network request: ${r.url()}`),
         );
         await page.goto(`file://${report}`);
+        await page.locator('body[data-ready]').waitFor({ state: 'attached' });
         expect(await page.textContent('#verdict')).to.equal('illegal');
         expect(await page.locator('section.partition').count()).to.equal(result.partitions.length);
         expect(await page.locator('.op').count()).to.equal(history.operations.length);
