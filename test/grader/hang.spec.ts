@@ -78,11 +78,9 @@ describe('grader: a run that hangs is named by its line, and its test stops ther
       expect(results.map((x) => x.status)).to.deep.equal(['hung', 'skipped', 'skipped']);
       const hung = results[0];
       const where = 'test/grader/impls/ticker-spin/raft/raft.ts:';
-      // A promise-job loop is not always paused in time (the probe got no answer in 2 of 3 tries
-      // on this machine): then the report says only that the worker stopped responding.
-      const named = hung.hungIn !== undefined;
-      if (c.impl === 'ticker-spin' || named)
-        expect(c.places.map((p) => `${where}${p}`)).to.include(hung.hungIn);
+      // A promise-job loop's pause may land in Node's tick loop between two jobs: the probe steps
+      // from there into the next job (unnamed in 1 of 3 grades before it did).
+      expect(c.places.map((p) => `${where}${p}`)).to.include(hung.hungIn);
       // The probe answered as the watchdog fired: no second period, no re-run for a trace.
       expect(hung.realMs).to.be.below(SILENCE_MS + 6000);
       expect(hung.trace).to.equal(undefined);
@@ -92,19 +90,15 @@ describe('grader: a run that hangs is named by its line, and its test stops ther
       // The report: the failure's first line names the place; the virtual time is the last event's.
       const block = r.stdout.slice(r.stdout.indexOf('TestInitialElection2A seed 1: hung at'));
       const lines = block.split('\n');
-      if (named) {
-        expect(lines[1]).to.match(
-          new RegExp(
-            `^ {4}\\[hung\\] hung in ${where.replace(/[./]/g, '\\$&')}\\d+ \\(\\w+\\): the worker stopped responding for \\d+\\.\\ds at virtual time \\d+\\.\\d{3}s \\(its last event\\)`,
-          ),
-        );
-        expect(lines[1]).to.include(`hung in ${hung.hungIn}:`);
-        expect(lines[2]).to.match(
-          new RegExp(`^ {4}stuck: {2}${where.replace(/[./]/g, '\\$&')}\\d+:\\d+ \\(\\w+\\)$`),
-        );
-      } else {
-        expect(lines[1]).to.match(/^ {4}\[hung\] the worker stopped responding for /);
-      }
+      expect(lines[1]).to.match(
+        new RegExp(
+          `^ {4}\\[hung\\] hung in ${where.replace(/[./]/g, '\\$&')}\\d+ \\(\\w+\\): the worker stopped responding for \\d+\\.\\ds at virtual time \\d+\\.\\d{3}s \\(its last event\\)`,
+        ),
+      );
+      expect(lines[1]).to.include(`hung in ${hung.hungIn}:`);
+      expect(lines[2]).to.match(
+        new RegExp(`^ {4}stuck: {2}${where.replace(/[./]/g, '\\$&')}\\d+:\\d+ \\(\\w+\\)$`),
+      );
       const at = /^TestInitialElection2A seed 1: hung at (\d+\.\d{3})s virtual$/.exec(lines[0]);
       expect(at, lines[0]).to.not.equal(null);
       expect(hung.lastEvent).to.match(new RegExp(`^${at![1]}s `));
