@@ -46,6 +46,7 @@ export const EXCLUDED_TESTS = [
   'test/grader/shrink.spec.ts', // shrinks a buggy variant's failing swarm seed (impls/)
   'test/grader/swarm-part.spec.ts', // grades a buggy key/value service on the swarm (impls/)
   'test/learner/reference.spec.ts', // --reference needs the reference
+  'test/learner/concurrent-builds.spec.ts', // learners' folders made from the reference, mixed with it
   'test/learner/printed-commands.spec.ts', // learners' folders made from the reference
   'test/learner/student.spec.ts', // packs this edition
   'test/ours/swarm-levels.spec.ts', // the swarm's levels on the reference and its variants

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { formatHistoryJsonl } from '../../checker';
+import { unpackPayload } from '../../checker/report';
 import { FIXTURES, kv, REPO_ROOT, requireFixtures } from './helpers';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'checker', 'cli.js');
@@ -153,7 +154,7 @@ describe('linearizability: check-history CLI', function () {
     expect(r.status).to.equal(1);
     expect(r.stderr).to.contain(`report ${out}`);
     const html = fs.readFileSync(out, 'utf8');
-    expect(html).to.contain('<svg class="timeline"');
+    expect(unpackPayload(html).svgs[0]).to.contain('<svg class="timeline"');
     expect(html).not.to.match(/(src|href)="(https?:)?\/\//);
   });
 });
