@@ -99,7 +99,7 @@ export async function probeMainThread(timeoutMs: number): Promise<ProbeReport> {
     const work = (async () => {
       await post('Debugger.enable');
       // Promise jobs run from Node's own tick loop: a pause may land there, between two jobs,
-      // with no frame of the code that loops (5 of 8 pauses in a test). A step from there enters
+      // with no frame of the code that loops (6 of 8 pauses in a test). A step from there enters
       // the next job.
       let frames = (await pauseBy('Debugger.pause')) ?? [];
       for (let i = 1; i < MAX_PAUSES && !frames.some((f) => ownCode(f)); i++) {
