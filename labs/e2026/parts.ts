@@ -1,11 +1,12 @@
 // The part registry of the 2026 edition (the course as laid out since 2025): one description per
-// part, as labs/parts.ts is for 2023. So far lab 2 only; Raft (lab 3), rsm (lab 4) and the sharded
-// service (lab 5) come later. Lab 2 has no lettered parts in the course: its two test files are
+// part, as labs/parts.ts is for 2023. Lab 2, Raft (lab 3: the 2023 edition's 2A-2D tests under the
+// course's new names, lab3/raft-parts.ts); rsm (lab 4) and the sharded service (lab 5) come later. Lab 2 has no lettered parts in the course: its two test files are
 // two parts here, 2KV (kvsrv1) and 2LOCK (kvsrv1/lock), so that `grade lab2` grades both and
 // each can be graded alone. Points: the course publishes none per test file; 10 each (our choice).
 import type { PartDescription } from '../parts';
 import { scenarios as kvsrv } from './lab2/kvsrv-tests';
 import { scenarios as lock } from './lab2/lock-tests';
+import { RAFT_2026 } from './lab3/raft-parts';
 
 export const PARTS_2026: readonly PartDescription[] = [
   {
@@ -36,4 +37,5 @@ export const PARTS_2026: readonly PartDescription[] = [
     course: lock,
     ours: [],
   },
+  ...RAFT_2026,
 ];

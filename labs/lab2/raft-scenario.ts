@@ -15,21 +15,33 @@ export interface RaftTestOptions {
   snapshot: boolean;
   /** false: no safety oracles (only for the harness's own tests of the tester's checks). */
   oracles?: boolean;
+  /**
+   * The 2023 part whose code the test exercises (what the fixture and oracles go by: nothing
+   * persists before 2C); default `part`. The 2026 edition's 3A-3D tests are 2A-2D's under
+   * other names, with the level of their 2023 part.
+   */
+  level?: LabPart;
 }
+
+/** What a Raft test is made of, so that another edition can register the same test (renamedRaftTest). */
+const definitions = new WeakMap<
+  Scenario,
+  { options: RaftTestOptions; body: (cfg: RaftCluster, t: TestContext) => Promise<void> }
+>();
 
 /** A scenario running `body` between make_config + begin and end, with cleanup always run. */
 export function raftTest(
   options: RaftTestOptions,
   body: (cfg: RaftCluster, t: TestContext) => Promise<void>,
 ): Scenario {
-  return {
+  const scenario: Scenario = {
     name: options.name,
     part: options.part,
     description: options.description,
     async run(t: TestContext): Promise<void> {
       const cfg = makeRaftCluster(t, options.servers, options.unreliable, options.snapshot, {
         oracles: options.oracles,
-        part: options.part,
+        part: options.level ?? options.part,
       });
       let failed = true;
       try {
@@ -42,6 +54,22 @@ export function raftTest(
       }
     },
   };
+  definitions.set(scenario, { options, body });
+  return scenario;
+}
+
+/**
+ * The Raft test `source` (made by raftTest) under another name, part and label: the same steps,
+ * bounds and checks, at the level of its own part. One test body serves both editions.
+ */
+export function renamedRaftTest(
+  source: Scenario,
+  identity: { name: string; part: LabPart; description: string },
+): Scenario {
+  const def = definitions.get(source);
+  if (!def) throw new Error(`${source.name} is not a Raft test made by raftTest()`);
+  const level = def.options.level ?? def.options.part;
+  return raftTest({ ...def.options, ...identity, level }, def.body);
 }
 
 /**

@@ -13,7 +13,14 @@ import { BEGIN_2026, END_2026, partsTable, withTable } from '../../tools/parts-t
 describe('editions', () => {
   it('2023 is the default registry; 2026 has its own parts', () => {
     expect(loadRegistry('', '2023').parts[0].id).to.equal('2A');
-    expect(loadRegistry('', '2026').parts.map((p) => p.id)).to.deep.equal(['2KV', '2LOCK']);
+    expect(loadRegistry('', '2026').parts.map((p) => p.id)).to.deep.equal([
+      '2KV',
+      '2LOCK',
+      '3A',
+      '3B',
+      '3C',
+      '3D',
+    ]);
   });
 
   it("a part name means the chosen edition's part", () => {
@@ -21,7 +28,8 @@ describe('editions', () => {
     expect(parseLabs(['lab2'], reg)).to.deep.equal(['2KV', '2LOCK']);
     expect(parseLabs(['lab2lock'], reg)).to.deep.equal(['2LOCK']);
     expect(parseLabs(['lab2'], loadRegistry('', '2023'))).to.deep.equal(['2A', '2B', '2C', '2D']);
-    expect(() => parseLabs(['lab3a'], reg)).to.throw(UsageError, /unknown lab "lab3a"/);
+    expect(parseLabs(['lab3'], reg)).to.deep.equal(['3A', '3B', '3C', '3D']);
+    expect(() => parseLabs(['lab2a'], reg)).to.throw(UsageError, /unknown lab "lab2a"/);
     const sel = selectTests(['2LOCK'], undefined, true, reg);
     expect(layersFor(sel.tests, reg)).to.deep.equal(['kvsrv', 'lock']);
   });
@@ -86,11 +94,11 @@ describe('editions', () => {
         [path.join(root, 'dist', 'tools', 'new-lab.js'), dir, '--edition', '2026'],
         { cwd: root, encoding: 'utf8', env: { ...process.env, DSLAB_EDITION: '' } },
       );
-      expect(fs.readdirSync(dir).sort()).to.deep.equal(['kvsrv', 'lock', 'tsconfig.json']);
+      expect(fs.readdirSync(dir).sort()).to.deep.equal(['kvsrv', 'lock', 'raft', 'tsconfig.json']);
       expect(out).to.include('Created');
-      expect(out).to.include('(kvsrv/, lock/)');
+      expect(out).to.include('(kvsrv/, lock/, raft/)');
       expect(out).to.include(`npm run grade -- --edition 2026 lab2kv --impl`);
-      expect(out).to.include('2KV (kvsrv/), 2LOCK (lock/)');
+      expect(out).to.include('2KV (kvsrv/), 2LOCK (lock/), 3A 3B 3C 3D (raft/)');
     } finally {
       fs.rmSync(path.dirname(dir), { recursive: true, force: true });
     }
