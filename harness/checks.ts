@@ -66,6 +66,15 @@ export const CHECKS = {
   'server-memory':
     'the server keeps no state per client: what it holds grows by less than 200 bytes per client',
   'mutual-exclusion': 'a lock is held by at most one client at a time',
+  // The 2026 edition's rsm layer (labs/e2026/lab4).
+  'rsm-counter':
+    'every replica executes every committed command once, in log order (the counters agree)',
+  'rsm-result': "a submission that succeeds returns its own command's result",
+  'rsm-executed':
+    'only committed commands are executed; a restored snapshot is one the state machine made',
+  'rsm-waits':
+    "a cut-off leader's submissions do not complete (nor fail) before the partition heals, and return soon after",
+  'rsm-shutdown': 'every submission waiting on a replica returns once the replica is shut down',
   // How the simulator stops a run (engine/sim/simulator.ts) or the run ends otherwise.
   deadlock: 'the test waits for something no event can ever bring about',
   'virtual-time-limit': 'the test finishes within its virtual-time limit',

@@ -44,6 +44,12 @@ export const LAYERS = {
     contract: 'harness/contracts/lock.ts',
     signature: 'makeLock(ck, name, runtime)',
   },
+  // The 2026 edition's lab 4 (labs/e2026/lab4/).
+  rsm: {
+    exports: ['makeRSM'],
+    contract: 'harness/contracts/rsm.ts',
+    signature: 'makeRSM(servers, me, persister, maxraftstate, sm, runtime)',
+  },
 } as const satisfies Record<string, LayerDescription>;
 
 export type LayerName = keyof typeof LAYERS;

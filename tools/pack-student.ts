@@ -57,6 +57,8 @@ export const EXCLUDED_TESTS = [
   'test/viewer/viewer-replay.spec.ts', // replay --html of that run (impls/)
   'test/roster/', // dslab roster on learners' folders made from the reference
   'test/e2026/lab2.spec.ts', // the 2026 lab 2 on the reference and its variants (impls/)
+  'test/e2026/lab3.spec.ts', // 2026's Raft tests against 2023's, on the reference and impls/
+  'test/e2026/lab4.spec.ts', // the 2026 rsm layer on the reference and its variants (impls/)
   'test/grader/reference-figures.spec.ts', // the reference's figures, a slow variant in impls/
   'test/grader/provenance.spec.ts', // grades the reference (src) in shards and merges them
 ];

@@ -1,12 +1,14 @@
 // The part registry of the 2026 edition (the course as laid out since 2025): one description per
 // part, as labs/parts.ts is for 2023. Lab 2, Raft (lab 3: the 2023 edition's 2A-2D tests under the
-// course's new names, lab3/raft-parts.ts); rsm (lab 4) and the sharded service (lab 5) come later. Lab 2 has no lettered parts in the course: its two test files are
+// course's new names, lab3/raft-parts.ts); rsm (lab 4A, and 4C's
+// TestSnapshot4C; lab4/); the key/value service on rsm (4B, the rest of 4C) and lab 5 come later. Lab 2 has no lettered parts in the course: its two test files are
 // two parts here, 2KV (kvsrv1) and 2LOCK (kvsrv1/lock), so that `grade lab2` grades both and
 // each can be graded alone. Points: the course publishes none per test file; 10 each (our choice).
 import type { PartDescription } from '../parts';
 import { scenarios as kvsrv } from './lab2/kvsrv-tests';
 import { scenarios as lock } from './lab2/lock-tests';
 import { RAFT_2026 } from './lab3/raft-parts';
+import { ours4A, scenarios4A as rsm4A, scenarios4C as rsm4C } from './lab4/rsm-tests';
 
 export const PARTS_2026: readonly PartDescription[] = [
   {
@@ -38,4 +40,32 @@ export const PARTS_2026: readonly PartDescription[] = [
     ours: [],
   },
   ...RAFT_2026,
+  {
+    id: '4A',
+    lab: '4',
+    title: 'a replicated state machine layer on Raft (rsm)',
+    work: 'submit a command through the log, execute it in log order on every replica, return its own result; fail over on a new term or when killed',
+    files: 'rsm/',
+    writes: ['rsm'],
+    layers: ['raft', 'rsm'],
+    fromReference: ['raft'],
+    needs: ['3C'],
+    points: 10,
+    course: rsm4A,
+    ours: ours4A,
+  },
+  {
+    id: '4C',
+    lab: '4',
+    title: 'snapshots through the rsm layer',
+    work: "snapshot the state machine when Raft's state passes maxraftstate; restore it on restart and from an installed snapshot",
+    files: 'rsm/rsm.ts',
+    writes: ['rsm'],
+    layers: ['raft', 'rsm'],
+    fromReference: ['raft'],
+    needs: ['4A', '3D'],
+    points: 5,
+    course: rsm4C,
+    ours: [],
+  },
 ];

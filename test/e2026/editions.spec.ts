@@ -20,6 +20,8 @@ describe('editions', () => {
       '3B',
       '3C',
       '3D',
+      '4A',
+      '4C',
     ]);
   });
 
@@ -94,11 +96,17 @@ describe('editions', () => {
         [path.join(root, 'dist', 'tools', 'new-lab.js'), dir, '--edition', '2026'],
         { cwd: root, encoding: 'utf8', env: { ...process.env, DSLAB_EDITION: '' } },
       );
-      expect(fs.readdirSync(dir).sort()).to.deep.equal(['kvsrv', 'lock', 'raft', 'tsconfig.json']);
+      expect(fs.readdirSync(dir).sort()).to.deep.equal([
+        'kvsrv',
+        'lock',
+        'raft',
+        'rsm',
+        'tsconfig.json',
+      ]);
       expect(out).to.include('Created');
-      expect(out).to.include('(kvsrv/, lock/, raft/)');
+      expect(out).to.include('(kvsrv/, lock/, raft/, rsm/)');
       expect(out).to.include(`npm run grade -- --edition 2026 lab2kv --impl`);
-      expect(out).to.include('2KV (kvsrv/), 2LOCK (lock/), 3A 3B 3C 3D (raft/)');
+      expect(out).to.include('2KV (kvsrv/), 2LOCK (lock/), 3A 3B 3C 3D (raft/), 4A 4C (rsm/)');
     } finally {
       fs.rmSync(path.dirname(dir), { recursive: true, force: true });
     }
