@@ -84,6 +84,11 @@ const verifyOpt = (byDefault: number) =>
   )
     .default(byDefault)
     .argParser(arg((t) => parseCount(t, '--verify-sample', 0, 1_000_000)));
+const determinismOpt = () =>
+  new Option(
+    '--check-determinism',
+    'run every run a second time, in new workers and in the reverse order, and fail any whose fingerprint differs (state kept between runs, or what differs between processes); doubles the time',
+  );
 const failuresOpt = () =>
   new Option('--failures <N>', 'failures listed per test (0: all)')
     .default(10)
@@ -206,6 +211,7 @@ function build(setExit: (code: number) => void): Command {
     .addOption(courseOnlyOpt())
     .addOption(sandboxOpt())
     .addOption(verifyOpt(0))
+    .addOption(determinismOpt())
     .addHelpText(
       'after',
       () => `
@@ -248,6 +254,7 @@ ${EXAMPLES}`,
           courseOnly: Boolean(o.courseOnly),
           ...(o.sandbox === false ? { noSandbox: true } : {}),
           ...(o.verifySample > 0 ? { verifySample: o.verifySample } : {}),
+          ...(o.checkDeterminism ? { checkDeterminism: true } : {}),
         }),
       );
     });
@@ -545,6 +552,7 @@ ${EXAMPLES}`,
     .option('--force', 'grade every submission again, even those whose results are stored')
     .addOption(sandboxOpt())
     .addOption(verifyOpt(2))
+    .addOption(determinismOpt())
     .action(async (submissions: string[], o) => {
       setExit(
         await roster({
@@ -562,6 +570,7 @@ ${EXAMPLES}`,
           ...(o.force ? { force: true } : {}),
           ...(o.sandbox === false ? { noSandbox: true } : {}),
           verifySample: o.verifySample,
+          ...(o.checkDeterminism ? { checkDeterminism: true } : {}),
         }),
       );
     });

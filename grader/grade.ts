@@ -24,6 +24,7 @@ import {
 import { checkImpl, describeLayers } from './impls';
 import { checkImplBoxed } from './roster/probe';
 import { verificationText, verifySample } from './verify';
+import { checkDeterminism, determinismText } from './determinism';
 import { resolveImplDir } from '../harness/impl';
 import { hasLayerSources } from './learner/compile';
 import { highestImplementedPart } from '../labs/ours/levels';
@@ -75,6 +76,8 @@ export interface GradeOptions extends FormatOptions {
   noSandbox?: boolean;
   /** Re-run this many passing runs in fresh workers and compare fingerprints (verify.ts). */
   verifySample?: number;
+  /** Run every run a second time in new workers; a different fingerprint fails it (determinism.ts). */
+  checkDeterminism?: boolean;
 }
 
 export interface Plan {
@@ -246,6 +249,17 @@ export async function grade(o: GradeOptions): Promise<number> {
           ...(o.noSandbox ? { noSandbox: true } : {}),
         })
       : undefined;
+  const determinism =
+    o.checkDeterminism && !session.interrupted
+      ? await checkDeterminism(jobs, session.records, impl, {
+          timeoutMs,
+          silenceMs: silenceFor(timeoutMs),
+          memoryMb: o.workerMemoryMb ?? defaultWorkerMemory(parallel),
+          parallel,
+          ...(o.quiet ? { quiet: true } : {}),
+          ...(o.noSandbox ? { noSandbox: true } : {}),
+        })
+      : undefined;
   const file: GradeFile = {
     format: FORMAT,
     node: process.version,
@@ -271,6 +285,7 @@ export async function grade(o: GradeOptions): Promise<number> {
     modules: modules.note,
     ...(session.globals.length > 0 ? { globals: session.globals } : {}),
     ...(verification ? { verification } : {}),
+    ...(determinism ? { determinism } : {}),
     results: session.records,
   };
   if (o.json) writeJsonAtomic(o.json, file);
@@ -283,6 +298,7 @@ export async function grade(o: GradeOptions): Promise<number> {
       `traces and reports of failing runs: ${shortPath(outDir)} (the last ${KEEP_RUNS} grades are kept under ${o.out})\n`,
     );
   if (verification) process.stdout.write(`${verificationText(verification)}\n`);
-  if (session.interrupted) return 130;
+  if (determinism) process.stdout.write(`${determinismText(determinism)}\n`);
+  if (session.interrupted || determinism?.interrupted) return 130;
   return verification?.mismatches.length ? Math.max(1, report.exitCode) : report.exitCode;
 }

@@ -53,6 +53,8 @@ export interface GradeFile {
   globals?: string[];
   /** --verify-sample: passing runs re-run in fresh workers, and those that gave another result. */
   verification?: { sampled: number; mismatches: string[] };
+  /** --check-determinism: runs run a second time in new workers, and those that differed. */
+  determinism?: { repeated: number; differences: string[]; interrupted?: boolean };
   results: RunRecord[];
 }
 

@@ -61,6 +61,8 @@ export const EXCLUDED_TESTS = [
   'test/e2026/lab4.spec.ts', // the 2026 rsm layer on the reference and its variants (impls/)
   'test/grader/reference-figures.spec.ts', // the reference's figures, a slow variant in impls/
   'test/grader/provenance.spec.ts', // grades the reference (src) in shards and merges them
+  'test/grader/determinism.spec.ts', // --check-determinism on the reference and a fixture made from it
+  'test/grader/impls/hidden-counter/', // the reference Raft with state hidden between runs
 ];
 
 /** README.md sections that make the learners' README, in this order. */

@@ -15,12 +15,13 @@ import { chooseModules } from '../module-state';
 import { makeView } from '../progress';
 import { checkWritableDir, FORMAT, writeJsonAtomic, type GradeFile } from '../results';
 import { layersFor, makeJobs, UsageError } from '../select';
-import { runSession } from '../session';
+import { runSession, type ImplChoice } from '../session';
 import { findSubmissionImpl } from '../gradescope';
 import { scoreOf } from '../formats/score';
 import { contentHash, listSubmissions, unpack, type Submission } from './submissions';
 import { probeImpl } from './probe';
 import { verificationText, verifySample } from '../verify';
+import { checkDeterminism, determinismText } from '../determinism';
 import { graderCodeHash } from '../code-hash';
 import { currentEdition } from '../../labs/editions';
 import { writeGradebook, type GradebookEntry } from './gradebook';
@@ -48,6 +49,8 @@ export interface RosterOptions {
   noSandbox?: boolean;
   /** Passing runs per submission re-run in fresh workers (verify.ts; default 2). */
   verifySample?: number;
+  /** Every run a second time in new workers; a different fingerprint fails it (determinism.ts). */
+  checkDeterminism?: boolean;
 }
 
 /** What decides, with the content, whether a stored result still holds. */
@@ -64,6 +67,8 @@ export interface RosterParams {
   edition: string;
   /** The grader's own code (code-hash.ts): a changed suite or grader grades everyone again. */
   grader: string;
+  /** --check-determinism (absent without it, so that earlier results keep their hashes). */
+  checkDeterminism?: true;
 }
 
 export type SubmissionStatus = 'passed' | 'failed' | 'compile-error' | 'not-graded' | 'pending';
@@ -143,6 +148,7 @@ export async function roster(o: RosterOptions): Promise<number> {
     node: process.version.split('.')[0]!,
     edition: currentEdition(),
     grader: graderCodeHash(),
+    ...(o.checkDeterminism ? { checkDeterminism: true as const } : {}),
   };
   fs.mkdirSync(path.join(out, 'results'), { recursive: true });
   writeJsonAtomic(path.join(out, 'roster.json'), { format: ROSTER_FORMAT, params });
@@ -227,9 +233,14 @@ export async function roster(o: RosterOptions): Promise<number> {
       const traceDir = path.join(out, 'traces', sub.name);
       fs.rmSync(traceDir, { recursive: true, force: true });
       const timeoutMs = o.timeoutS * 1000;
+      const impl: ImplChoice = {
+        arg: implArg,
+        dir: compiled,
+        ...(modules.warm ? { warm: true } : {}),
+      };
       const session = await runSession({
         jobs,
-        impls: [{ arg: implArg, dir: compiled, ...(modules.warm ? { warm: true } : {}) }],
+        impls: [impl],
         parallel,
         timeoutMs,
         silenceMs: silenceFor(timeoutMs),
@@ -244,6 +255,21 @@ export async function roster(o: RosterOptions): Promise<number> {
           `${session.fatal.split('\n').join(' | ')} (run npm run build, then try again)`,
         );
       if (session.interrupted) {
+        interrupted = true;
+        process.stdout.write(`${tag}: interrupted (not stored; the next roster grades it)\n`);
+        break;
+      }
+      const determinism = o.checkDeterminism
+        ? await checkDeterminism(jobs, session.records, impl, {
+            timeoutMs,
+            silenceMs: silenceFor(timeoutMs),
+            memoryMb,
+            parallel,
+            quiet: true,
+            ...(o.noSandbox ? { noSandbox: true } : {}),
+          })
+        : undefined;
+      if (determinism?.interrupted) {
         interrupted = true;
         process.stdout.write(`${tag}: interrupted (not stored; the next roster grades it)\n`);
         break;
@@ -280,10 +306,14 @@ export async function roster(o: RosterOptions): Promise<number> {
         modules: modules.note,
         ...(session.globals.length > 0 ? { globals: session.globals } : {}),
         ...(verification.sampled > 0 ? { verification } : {}),
+        ...(determinism ? { determinism } : {}),
         results: session.records,
       };
       const suspect =
-        verification.mismatches.length > 0 ? verificationText(verification) : undefined;
+        [
+          ...(verification.mismatches.length > 0 ? [verificationText(verification)] : []),
+          ...(determinism?.differences.length ? [determinismText(determinism)] : []),
+        ].join('\n') || undefined;
       result = {
         format: ROSTER_FORMAT,
         name: sub.name,
