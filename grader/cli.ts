@@ -367,6 +367,7 @@ ${EXAMPLES}`,
         .argParser(arg((t) => parseSeconds(t, '--budget'))),
     )
     .addOption(timeoutOpt())
+    .addOption(sandboxOpt())
     .action(async (test: string, o) => {
       const log = (line: string) => console.log(line);
       const impl = chooseImpl(o.impl, o.reference);
@@ -379,6 +380,7 @@ ${EXAMPLES}`,
         budgetS: o.budget,
         timeoutS: o.timeout,
         log,
+        ...(o.sandbox === false ? { noSandbox: true } : {}),
       });
       printShrink(result, log);
       setExit(0);

@@ -13,6 +13,7 @@ import { familyOf, findScenario } from '../labs';
 import { levelFor } from './replay';
 import type { SwarmFamily, SwarmPlanShape } from '../labs/swarm-family';
 import { checkImpl, describeLayers } from './impls';
+import { checkImplBoxed } from './roster/probe';
 import { chooseModules } from './module-state';
 import { Pool, type Outcome } from './pool';
 import { defaultWorkerMemory, silenceFor } from './grade';
@@ -72,6 +73,8 @@ export interface ShrinkOptions {
   /** The real-time watchdog of each candidate run, as grade's --timeout (seconds). */
   timeoutS?: number;
   log?: (line: string) => void;
+  /** Load and run the implementation without the permission model's box (--no-sandbox). */
+  noSandbox?: boolean;
 }
 
 export interface ShrinkResult {
@@ -119,6 +122,8 @@ class CandidateRunner {
       timeoutMs: timeoutMs + Math.max(5000, timeoutMs / 10),
       silenceMs: silenceFor(timeoutMs),
       memoryMb: defaultWorkerMemory(1),
+      // In the box, like grade's workers (sandbox.ts): a shrink is run on someone else's code too.
+      ...(o.noSandbox ? {} : { sandbox: { writeDirs: [] } }),
     });
   }
 
@@ -152,7 +157,10 @@ export async function shrink(o: ShrinkOptions): Promise<ShrinkResult> {
   const scenario = findScenario(o.test, reg)!;
   const level = levelFor(scenario, o.level);
   const selected = [{ name: o.test, part: scenario.part, ...(level ? { level } : {}) }];
-  const implDir = checkImpl(o.implArg, layersFor(selected), o.reference ?? []);
+  // Loading runs its top-level code: in the box too, unless --no-sandbox.
+  const implDir = o.noSandbox
+    ? checkImpl(o.implArg, layersFor(selected), o.reference ?? [])
+    : checkImplBoxed(o.implArg, layersFor(selected), o.reference ?? [], defaultWorkerMemory(1));
   // Every attempt must be the run a fresh process makes: an implementation with module-level state
   // is loaded afresh for each (grader/module-state.ts).
   const warm = chooseModules(implDir, false).warm;

@@ -187,4 +187,22 @@ describe('grading untrusted code: the sandbox', function () {
     expect(open.code, open.stdout).to.equal(0);
     expect(open.stdout).to.match(/2A +5\.0 \/ 5/);
   });
+
+  it('grade shrink runs the submission in the box too: its write is refused, and done without it', async () => {
+    unpwn();
+    // Made by the first test; made here when this one runs alone.
+    const dir = fs.existsSync(path.join(root, 'write'))
+      ? path.join(root, 'write')
+      : hostile('write');
+    const args = ['shrink', 'TestSwarmRaft', '--seed', '1', '--impl', dir];
+    const boxed = await cli([...args, '--budget', '20']);
+    expect(boxed.code, boxed.stderr + boxed.stdout).to.equal(0);
+    // Every candidate fails at once (the refused write throws in makeRaft): no fault is needed.
+    expect(boxed.stdout).to.match(/still fails \[implementation-threw\]/);
+    expect(pwned(), 'a shrink wrote in the project from the box').to.equal(false);
+    const open = await cli([...args, '--budget', '20', '--no-sandbox']);
+    expect(open.code, open.stderr + open.stdout).to.equal(0);
+    expect(pwned(), 'without the box the write happens: the check above can fail').to.equal(true);
+    unpwn();
+  });
 });
