@@ -314,6 +314,7 @@ ${EXAMPLES}`,
         "a swarm test's fault plan instead of the seed's own, as grade shrink prints it",
       ).argParser(arg(parsePlan)),
     )
+    .addOption(sandboxOpt())
     .action(async (test: string, o) => {
       if (o.from !== undefined && o.to !== undefined && o.from > o.to)
         throw new UsageError(
@@ -347,6 +348,7 @@ ${EXAMPLES}`,
           ...(o.level !== undefined ? { level: o.level } : {}),
           ...(o.plan !== undefined ? { plan: o.plan } : {}),
           ...(o.html ? { html: o.html as string | boolean } : {}),
+          ...(o.sandbox === false ? { noSandbox: true } : {}),
         }),
       );
     });

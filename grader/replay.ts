@@ -18,6 +18,8 @@ import { Watchdog } from './watchdog';
 import { TraceFilter, type FilterOptions } from './filter';
 import { silenceFor } from './grade';
 import { viewerFileName, writeRunViewer } from '../viewer';
+import { inSandbox } from './sandbox';
+import { replayInBox } from './replay-box';
 
 export interface ReplayOptions extends FilterOptions {
   test: string;
@@ -38,6 +40,12 @@ export interface ReplayOptions extends FilterOptions {
   plan?: unknown;
   /** Write the run viewer (viewer/): to this file, or (true) to TestX-seedS-run.html here. */
   html?: string | boolean;
+  /** Replay in this process, outside the permission model's box (--no-sandbox). */
+  noSandbox?: boolean;
+  /** In the box (replay-box.ts): the implementation as the grader compiled and checked it. */
+  implDir?: string;
+  /** In the box: where the viewer is written (the scratch folder), to be moved to its name. */
+  viewerWriteTo?: string;
 }
 
 /** --topics: any names (an implementation may log under its own); at least one. */
@@ -156,7 +164,15 @@ export async function replay(options: ReplayOptions): Promise<number> {
   const reference = options.reference ?? [];
   const level = levelFor(scenario, options.level);
   const selected = [{ name: scenario.name, part: scenario.part, ...(level ? { level } : {}) }];
-  const dir = checkImpl(options.implArg, layersFor(selected), reference);
+  if (!options.noSandbox && !inSandbox()) {
+    const viewer = options.html
+      ? typeof options.html === 'string'
+        ? options.html
+        : viewerFileName(scenario.name, options.seed)
+      : undefined;
+    return replayInBox(options, layersFor(selected), viewer);
+  }
+  const dir = options.implDir ?? checkImpl(options.implArg, layersFor(selected), reference);
   // Stack traces name the implementation's TypeScript lines, not the compiled JavaScript.
   process.setSourceMapsEnabled(true);
   const out = new Output(options.trace && !options.columns);
@@ -242,7 +258,9 @@ export async function replay(options: ReplayOptions): Promise<number> {
   if (all) {
     const file =
       typeof options.html === 'string' ? options.html : viewerFileName(scenario.name, options.seed);
-    writeRunViewer({ ...result, trace: all }, file, { impl: options.implArg });
+    writeRunViewer({ ...result, trace: all }, options.viewerWriteTo ?? file, {
+      impl: options.implArg,
+    });
     out.line(`viewer: ${file} (open it in a browser)`);
   }
   const s = result.stats;

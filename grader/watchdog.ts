@@ -9,6 +9,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { real } from '../engine/sim/guard';
+import { inSandbox } from './sandbox';
 
 const SLOTS = 8;
 const SLOT_BYTES = 400;
@@ -18,7 +19,7 @@ const HEADER_WORDS = 4;
 const THREAD = `
 const { workerData } = require('node:worker_threads');
 const fs = require('node:fs');
-const { shared, silenceMs, hardMs, slots, slotBytes, headerWords, what, probeModule } = workerData;
+const { shared, silenceMs, hardMs, slots, slotBytes, headerWords, what, probeModule, boxed } = workerData;
 const words = new Int32Array(shared, 0, headerWords);
 const bytes = new Uint8Array(shared, headerWords * 4);
 const started = Date.now();
@@ -48,7 +49,7 @@ const timer = setInterval(async () => {
   const text = [
     '',
     'HUNG: ' + what + ' ' + why,
-    ...(place ? ['hung in ' + place.place + ' (where the watchdog paused it):', ...place.stack] : []),
+    ...(place ? ['hung in ' + place.place + ' (where the watchdog paused it):', ...place.stack] : boxed ? ['(no line: the sandbox denies the inspector that finds it; grade names the line, and replay --no-sandbox does for code you trust)'] : []),
     lines.length > 0 ? 'the trace stops here (its last records; the last one is the event that never finished):' : 'the run had recorded nothing yet',
     ...lines.map((l) => '  ' + l),
     'exit status 137: the watchdog killed the process',
@@ -87,6 +88,7 @@ export class Watchdog {
         slotBytes: SLOT_BYTES,
         headerWords: HEADER_WORDS,
         probeModule: path.join(__dirname, 'hang-probe.js'),
+        boxed: inSandbox(),
         ...options,
       },
     });

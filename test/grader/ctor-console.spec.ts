@@ -23,7 +23,9 @@ describe('grader: console output from a constructor', function () {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("lands in its node's column, and is its node's line in the trace", async () => {
-    const args = ['replay', 'TestGraderElection2A', '--seed', '2', '--impl', dir];
+    // --no-sandbox: the fixture loads the grader's mini Raft by its absolute path, outside its
+    // own folder, which the box refuses (as it would a submission's).
+    const args = ['replay', 'TestGraderElection2A', '--seed', '2', '--impl', dir, '--no-sandbox'];
     const [trace, columns] = await Promise.all([
       grade([...args, '--trace']),
       grade([...args, '--columns', '--width', '100']),

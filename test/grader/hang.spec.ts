@@ -160,6 +160,8 @@ describe('grader: a run that hangs is named by its line, and its test stops ther
         'test/grader/impls/ticker-spin',
         '--timeout',
         '3',
+        // The inspector that finds the line is denied in the box (grader/replay-box.ts).
+        '--no-sandbox',
       ],
       {},
       30_000,

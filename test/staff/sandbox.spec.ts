@@ -188,6 +188,46 @@ describe('grading untrusted code: the sandbox', function () {
     expect(open.stdout).to.match(/2A +5\.0 \/ 5/);
   });
 
+  it('grade replay runs the submission in the box too, and the reference replays as graded', async () => {
+    unpwn();
+    const dir = fs.existsSync(path.join(root, 'write'))
+      ? path.join(root, 'write')
+      : hostile('write');
+    const args = ['replay', 'TestInitialElection2A', '--seed', '1', '--impl', dir];
+    const boxed = await cli(args);
+    expect(boxed.code, boxed.stderr + boxed.stdout).to.equal(1);
+    expect(boxed.stdout).to.match(
+      /^FAIL: \[implementation-threw\] .*the grader's sandbox refused writing \S*dslab-sandbox-PWNED\.txt/m,
+    );
+    expect(pwned(), 'a replay wrote in the project from the box').to.equal(false);
+    const open = await cli([...args, '--no-sandbox']);
+    expect(open.stdout).to.include('ATTACK SUCCEEDED');
+    expect(pwned(), 'without the box the write happens: the check above can fail').to.equal(true);
+    unpwn();
+    // In the box a run is the run a grade worker makes: the same fingerprint.
+    const json = path.join(root, 'reference.json');
+    const graded = await cli([
+      '2a',
+      '--run',
+      '^TestInitialElection2A$',
+      '--seed',
+      '1',
+      '--impl',
+      'src',
+      '--json',
+      json,
+      '--out',
+      path.join(root, 'g'),
+    ]);
+    expect(graded.code, graded.stderr + graded.stdout).to.equal(0);
+    const fingerprint = (
+      JSON.parse(fs.readFileSync(json, 'utf8')) as { results: { fingerprint: string }[] }
+    ).results[0]!.fingerprint;
+    const replayed = await cli(['replay', 'TestInitialElection2A', '--seed', '1', '--impl', 'src']);
+    expect(replayed.code, replayed.stderr).to.equal(0);
+    expect(replayed.stdout).to.include(`fingerprint: ${fingerprint}`);
+  });
+
   it('grade shrink runs the submission in the box too: its write is refused, and done without it', async () => {
     unpwn();
     // Made by the first test; made here when this one runs alone.
