@@ -6,6 +6,8 @@
 // Threads are allowed (--allow-worker) because the replay's watchdog is one (watchdog.ts); its
 // probe of a hung line needs the inspector, which the box denies, so a boxed hung replay says
 // where the trace stops but not the line (grade's report names it).
+// The child is an entry point: source maps first, before the engine's modules load.
+import './source-maps';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
