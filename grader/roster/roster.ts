@@ -22,7 +22,7 @@ import { contentHash, listSubmissions, unpack, type Submission } from './submiss
 import { probeImpl } from './probe';
 import { verificationText, verifySample } from '../verify';
 import { checkDeterminism, determinismText } from '../determinism';
-import { graderCodeHash } from '../code-hash';
+import { graderCodeHash, provenanceOf } from '../code-hash';
 import { currentEdition } from '../../labs/editions';
 import { writeGradebook, type GradebookEntry } from './gradebook';
 
@@ -289,6 +289,7 @@ export async function roster(o: RosterOptions): Promise<number> {
       const file: GradeFile = {
         format: FORMAT,
         node: process.version,
+        provenance: provenanceOf(compiled),
         impl: implArg,
         implDir: compiled,
         parts: p.parts,

@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { SubmissionResult } from '../../grader/roster/roster';
 import { finish, start } from '../grader/helpers';
 import { cleanup, copyReferenceLayer, tempDir } from '../learner/helpers';
 
@@ -63,6 +64,11 @@ describe('dslab roster: an interrupted roster resumes', function () {
     expect(killed.stdout).not.to.include('[3/3]');
     expect(fs.existsSync(resultOf('third'))).to.equal(false);
     const stored = fs.readFileSync(resultOf('first'), 'utf8');
+    // Its results record what graded it (code-hash.ts), as grade --json does.
+    const provenance = (JSON.parse(stored) as SubmissionResult).file!.provenance!;
+    expect(provenance.platform).to.equal(`${process.platform}-${process.arch}`);
+    expect(provenance.grader).to.match(/^[0-9a-f]{64}$/);
+    expect(provenance.implementation).to.match(/^[0-9a-f]{64}$/);
 
     const again = await finish(start(args(), env), 240_000);
     expect(again.code, again.stderr + again.stdout).to.equal(0);
