@@ -12,7 +12,6 @@ import { defaultWorkerMemory, plan, silenceFor, type Plan } from '../grade';
 import { prepareImpl } from '../impls';
 import { CompileError } from '../learner/compile';
 import { chooseModules } from '../module-state';
-import { makeView } from '../progress';
 import { checkWritableDir, FORMAT, writeJsonAtomic, type GradeFile } from '../results';
 import { layersFor, makeJobs, UsageError } from '../select';
 import { runSession, type ImplChoice } from '../session';
@@ -25,6 +24,7 @@ import { checkDeterminism, determinismText } from '../determinism';
 import { graderCodeHash, provenanceOf } from '../code-hash';
 import { currentEdition } from '../../labs/editions';
 import { writeGradebook, type GradebookEntry } from './gradebook';
+import { RunsLine } from './runs-line';
 
 export const ROSTER_FORMAT = 'dslab-roster/1';
 
@@ -238,6 +238,8 @@ export async function roster(o: RosterOptions): Promise<number> {
         dir: compiled,
         ...(modules.warm ? { warm: true } : {}),
       };
+      const view = new RunsLine(tag);
+      view.start(jobs.length);
       const session = await runSession({
         jobs,
         impls: [impl],
@@ -247,7 +249,7 @@ export async function roster(o: RosterOptions): Promise<number> {
         memoryMb,
         outDir: o.traces > 0 ? traceDir : undefined,
         traces: o.traces,
-        view: makeView(true),
+        view,
         ...(o.noSandbox ? { noSandbox: true } : {}),
       });
       if (session.fatal)
