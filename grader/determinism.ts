@@ -8,7 +8,7 @@
 // deterministic-simulation tools such as madsim offer; it doubles the grade's time.
 import { makeView } from './progress';
 import type { RunRecord } from './protocol';
-import type { Job } from './select';
+import { UsageError, type Job } from './select';
 import { replayCommand, runSession, type ImplChoice } from './session';
 
 export interface DeterminismCheck {
@@ -75,6 +75,10 @@ export async function checkDeterminism(
     keepGoing: true,
     ...(o.noSandbox ? { noSandbox: true } : {}),
   });
+  if (second.fatal)
+    throw new UsageError(
+      `${second.fatal.split('\n').join(' | ')} (run npm run build, then try again)`,
+    );
   const differences: string[] = [];
   for (const repeat of second.records) {
     const r = first.get(keyOf(repeat))!;
