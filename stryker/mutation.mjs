@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LAYERS, layerOf } from './layers.mjs';
+import { LAYERS, layerOrExit, reportsDir } from './layers.mjs';
 
 const [name, ...rest] = process.argv.slice(2);
 if (!name || name.startsWith('-')) {
@@ -20,15 +20,10 @@ if (!name || name.startsWith('-')) {
   );
   process.exit(2);
 }
-try {
-  layerOf(name);
-} catch (error) {
-  process.stderr.write(`${error.message}\n`);
-  process.exit(2);
-}
+layerOrExit(name);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // The judge's verdict on every mutant it runs, one line each (stryker/judge.mjs), from this run.
-const log = path.join(root, 'reports', 'mutation', name, 'judge.log');
+const log = path.join(reportsDir(name), 'judge.log');
 fs.mkdirSync(path.dirname(log), { recursive: true });
 fs.writeFileSync(log, '');
 const stryker = path.join(root, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');

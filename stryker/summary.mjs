@@ -5,18 +5,11 @@
 // (`// Stryker disable ...: reason`), and every survivor with its line. Markdown, for BENCHMARKS.md.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { layerOf } from './layers.mjs';
+import { layerOrExit, reportsDir } from './layers.mjs';
 
 const name = process.argv[2];
-try {
-  layerOf(name);
-} catch (error) {
-  process.stderr.write(`${error.message}\n`);
-  process.exit(2);
-}
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dir = path.join(root, 'reports', 'mutation', name);
+layerOrExit(name);
+const dir = reportsDir(name);
 const reportFile = path.join(dir, 'mutation.json');
 if (!fs.existsSync(reportFile)) {
   process.stderr.write(`no report at ${reportFile}: run npm run mutation -- ${name} first\n`);
