@@ -50,6 +50,12 @@ export const LAYERS = {
     contract: 'harness/contracts/rsm.ts',
     signature: 'makeRSM(servers, me, persister, maxraftstate, sm, runtime)',
   },
+  kvraft1: {
+    exports: ['makeKVServer', 'makeClerk'],
+    contract: 'harness/contracts/kvraft1.ts',
+    signature:
+      'makeKVServer(servers, me, persister, maxraftstate, runtime) and makeClerk(servers, runtime)',
+  },
 } as const satisfies Record<string, LayerDescription>;
 
 export type LayerName = keyof typeof LAYERS;

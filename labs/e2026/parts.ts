@@ -1,7 +1,8 @@
 // The part registry of the 2026 edition (the course as laid out since 2025): one description per
 // part, as labs/parts.ts is for 2023. Lab 2, Raft (lab 3: the 2023 edition's 2A-2D tests under the
 // course's new names, lab3/raft-parts.ts); rsm (lab 4A, and 4C's
-// TestSnapshot4C; lab4/); the key/value service on rsm (4B, the rest of 4C) and lab 5 come later. Lab 2 has no lettered parts in the course: its two test files are
+// TestSnapshot4C; lab4/rsm-tests.ts); the key/value service on rsm (4B, and the rest of 4C;
+// lab4/kv-tests.ts); lab 5 comes later. Lab 2 has no lettered parts in the course: its two test files are
 // two parts here, 2KV (kvsrv1) and 2LOCK (kvsrv1/lock), so that `grade lab2` grades both and
 // each can be graded alone. Points: the course publishes none per test file; 10 each (our choice).
 import type { PartDescription } from '../parts';
@@ -9,6 +10,7 @@ import { scenarios as kvsrv } from './lab2/kvsrv-tests';
 import { scenarios as lock } from './lab2/lock-tests';
 import { RAFT_2026 } from './lab3/raft-parts';
 import { ours4A, scenarios4A as rsm4A, scenarios4C as rsm4C } from './lab4/rsm-tests';
+import { scenarios4B as kv4B, scenarios4C as kv4C } from './lab4/kv-tests';
 
 export const PARTS_2026: readonly PartDescription[] = [
   {
@@ -55,17 +57,31 @@ export const PARTS_2026: readonly PartDescription[] = [
     ours: ours4A,
   },
   {
+    id: '4B',
+    lab: '4',
+    title: 'a key/value service on rsm, with versioned puts',
+    work: "the replicas' Get and Put through the rsm (lab 2's versioned store as its state machine), the clerk's search for the leader, retries and ErrMaybe",
+    files: 'kvraft1/',
+    writes: ['kvraft1'],
+    layers: ['raft', 'rsm', 'kvraft1'],
+    fromReference: ['raft', 'rsm'],
+    needs: ['4A'],
+    points: 10,
+    course: kv4B,
+    ours: [],
+  },
+  {
     id: '4C',
     lab: '4',
     title: 'snapshots through the rsm layer',
-    work: "snapshot the state machine when Raft's state passes maxraftstate; restore it on restart and from an installed snapshot",
-    files: 'rsm/rsm.ts',
-    writes: ['rsm'],
-    layers: ['raft', 'rsm'],
+    work: "snapshot the state machine when Raft's state passes maxraftstate; restore it on restart and from an installed snapshot; the key/value store's snapshot() and restore()",
+    files: 'rsm/rsm.ts, kvraft1/server.ts',
+    writes: ['rsm', 'kvraft1'],
+    layers: ['raft', 'rsm', 'kvraft1'],
     fromReference: ['raft'],
-    needs: ['4A', '3D'],
+    needs: ['4B', '3D'],
     points: 5,
-    course: rsm4C,
+    course: [...rsm4C, ...kv4C],
     ours: [],
   },
 ];

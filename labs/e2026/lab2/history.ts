@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { checkOperations, type CheckResult } from '../../../checker/check';
 import { HistoryRecorder, type PendingOperation } from '../../../checker/recorder';
 import { writeHtmlReport } from '../../../checker/report';
+import type { ReportFault } from '../../../checker/report-data';
 import {
   versionedKvModel,
   type VersionedInput,
@@ -39,13 +40,13 @@ export class VersionedHistory {
   }
 
   /** Checks the history so far; fails the run with a report if it is not linearizable. */
-  check(t: TestContext, timeoutMs: number): void {
+  check(t: TestContext, timeoutMs: number, faults: readonly ReportFault[] = []): void {
     const operations = this.recorder.operations();
     const quick = checkOperations(versionedKvModel, operations, { timeoutMs });
     t.sim.record('test', 'tester', `linearizability check of ${operations.length} operations`);
     if (quick.verdict === 'illegal') {
       const result = checkOperations(versionedKvModel, operations, { timeoutMs, verbose: true });
-      const file = report(t, result);
+      const file = report(t, result, faults);
       const bad = result.partitions.filter((p) => p.verdict === 'illegal').map((p) => p.label);
       fail(
         'linearizability',
@@ -60,10 +61,11 @@ export class VersionedHistory {
 function report(
   t: TestContext,
   result: CheckResult<VersionedState, VersionedInput, VersionedOutput>,
+  faults: readonly ReportFault[],
 ): string | undefined {
   try {
     const file = path.join(t.outDir ?? os.tmpdir(), `${t.test}-seed${t.seed}-linearizability.html`);
-    writeHtmlReport(result, file, { faults: [], title: `${t.test} seed ${t.seed}` });
+    writeHtmlReport(result, file, { faults: [...faults], title: `${t.test} seed ${t.seed}` });
     t.artefacts.push(file);
     t.log(`info: wrote history visualization to ${file}`);
     return file;

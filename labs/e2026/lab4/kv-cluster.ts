@@ -1,0 +1,171 @@
+// The fixture of lab 4B/4C (the course's kvraft1 test.go with the parts of kvtest1 and tester1 it
+// uses): the service cluster of 2023's labs 3 and 4 (partitions, crash and restart from a copy of
+// the persister, size probes, the Raft safety oracles) with the learner's kvraft1 replicas
+// plugged in, and the recorded clerk calls of lab 2 (get, put and their JSON forms) feeding the
+// linearizability check against the versioned key/value model.
+import type {
+  Clerk,
+  Err,
+  GetResult,
+  KVRaft1Module,
+  KVServer,
+  Version,
+} from '../../../harness/contracts/kvraft1';
+import { fail, type TestContext } from '../../../harness/scenario';
+import { ServiceCluster, type ServiceHost } from '../../lab4/service-cluster';
+import { VersionedHistory } from '../lab2/history';
+
+export { ELECTION_TIMEOUT_MS } from '../../lab4/service-cluster';
+
+/** The course's linearizabilityCheckTimeout (real time, outside the simulation's clock). */
+export const LINEARIZABILITY_TIMEOUT_MS = 1000;
+
+/** What MakeTest is given: the course's knobs of one test. */
+export interface KvOptions {
+  part: '4B' | '4C';
+  nclients: number;
+  nservers: number;
+  reliable: boolean;
+  /** Shut down and restart every server after each iteration. */
+  crash: boolean;
+  /** Random server-to-server partitions while the clients run. */
+  partitions: boolean;
+  /** -1: never snapshot. */
+  maxraftstate: number;
+  /** Clients put to 100 keys at random instead of all to "k". */
+  randomkeys: boolean;
+}
+
+/** The course's makeTitle. */
+export function kvTitle(o: KvOptions): string {
+  let title = 'Test: ';
+  if (o.crash) title += 'restarts, ';
+  if (o.partitions) title += 'partitions, ';
+  if (o.maxraftstate !== -1) title += 'snapshots, ';
+  if (o.randomkeys) title += 'random keys, ';
+  title += o.nclients > 1 ? 'many clients' : 'one client';
+  return `${title} (${o.part})`;
+}
+
+function kvHost(kv: KVRaft1Module, maxraftstate: number): ServiceHost<KVServer, Clerk> {
+  return {
+    service: 'KVServer',
+    rngStream: 'kvraft1/fixture',
+    startName: 'makeKVServer',
+    start: (ends, me, persister, runtime) =>
+      kv.makeKVServer(ends, me, persister, maxraftstate, runtime),
+    makeClerk: (ends, runtime) => kv.makeClerk(ends, runtime),
+    passedLine: (s) =>
+      `  ... Passed --  ${s.seconds.toFixed(1).padStart(4)}  ${s.peers} ${String(s.rpcs).padStart(5)} ${String(s.ops).padStart(4)}`,
+  };
+}
+
+export class KvRaftCluster extends ServiceCluster<KVServer, Clerk> {
+  readonly history: VersionedHistory;
+
+  constructor(
+    t: TestContext,
+    readonly options: KvOptions,
+  ) {
+    super(
+      t,
+      options.nservers,
+      !options.reliable,
+      kvHost(t.impl.layer<KVRaft1Module>('kvraft1'), options.maxraftstate),
+    );
+    this.history = new VersionedHistory(() => t.sim.now());
+  }
+
+  get maxraftstate(): number {
+    return this.options.maxraftstate;
+  }
+
+  /** The course's killall: every server shut down (cut off, persister kept, killed). */
+  killAll(): void {
+    for (const i of this.all) this.shutdownServer(i);
+  }
+
+  /** The course's restartall: every server started on its saved state, then all connected. */
+  restartAll(): void {
+    for (const i of this.all) this.startServer(i);
+    this.connectAll();
+  }
+
+  /** The course's MakePartition(l): a majority without `l`, and the rest with `l`. */
+  partitionAround(l: number): [number[], number[]] {
+    const majority = Math.floor(this.n / 2) + 1;
+    const others = this.all.filter((i) => i !== l);
+    return [others.slice(0, majority), [...others.slice(majority), l]];
+  }
+
+  // ---- recorded calls (the course's Get, Put, GetJson, PutJson) ------------------------------
+
+  async get(ck: Clerk, key: string, cli: number): Promise<GetResult> {
+    const op = this.history.begin(cli, { op: 'get', key });
+    const r = await ck.get(key);
+    this.ops++;
+    op.end({ err: r.err, value: r.value, version: r.version }, this.history.stamp());
+    return r;
+  }
+
+  async put(ck: Clerk, key: string, value: string, version: Version, cli: number): Promise<Err> {
+    const op = this.history.begin(cli, { op: 'put', key, value, version });
+    const err = await ck.put(key, value, version);
+    this.ops++;
+    op.end({ err }, this.history.stamp());
+    return err;
+  }
+
+  /** The key's value parsed as JSON and its version; fails the test unless the get is OK. */
+  async getJson<T>(ck: Clerk, key: string, cli: number): Promise<{ value: T; version: Version }> {
+    const r = await this.get(ck, key, cli);
+    if (r.err !== 'OK') fail('wrong-value', `${cli}: Get ${JSON.stringify(key)} err ${r.err}`);
+    try {
+      return { value: JSON.parse(r.value) as T, version: r.version };
+    } catch {
+      return fail('wrong-value', `Unmarshal err: ${JSON.stringify(r.value)} is not JSON`);
+    }
+  }
+
+  putJson(ck: Clerk, key: string, value: unknown, version: Version, cli: number): Promise<Err> {
+    return this.put(ck, key, JSON.stringify(value), version, cli);
+  }
+
+  /** The course's PutAtLeastOnce: puts until OK, moving past versions an ErrMaybe or ErrVersion used. */
+  async putAtLeastOnce(
+    ck: Clerk,
+    key: string,
+    value: string,
+    ver: Version,
+    cli: number,
+  ): Promise<Version> {
+    for (;;) {
+      const err = await this.put(ck, key, value, ver, cli);
+      if (err === 'OK') return ver + 1;
+      if (err === 'ErrMaybe' || err === 'ErrVersion') ver++;
+      else if (ver !== 0) fail('put-version', `Put ${key} ver ${ver} err ${err}`);
+    }
+  }
+
+  /** The course's CheckGet: the key reads exactly (value, version). */
+  async checkGet(ck: Clerk, key: string, value: string, version: Version): Promise<void> {
+    const r = await this.get(ck, key, 0);
+    if (r.err !== 'OK') fail('wrong-value', `Get(${key}) returns error = ${r.err}`);
+    if (r.value !== value || r.version !== version)
+      fail(
+        'wrong-value',
+        `Get(${key}) returns (${r.value}, ${r.version}) != (${value}, ${version})`,
+      );
+  }
+
+  checkPorcupine(timeoutMs = LINEARIZABILITY_TIMEOUT_MS): void {
+    this.history.check(this.t, timeoutMs, this.faults.faults);
+  }
+
+  /** The course's RaftSize bound after snapshots: at most 8 * maxraftstate. */
+  checkLogTrimmed(): void {
+    const sz = this.logSize();
+    if (sz > 8 * this.maxraftstate)
+      fail('log-trimmed', `logs were not trimmed (${sz} > 8*${this.maxraftstate})`);
+  }
+}

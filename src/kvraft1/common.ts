@@ -1,0 +1,32 @@
+// The replicated key/value service's RPC arguments and replies, and the commands it puts in the
+// rsm's log. Plain data only (they cross the wire and the log).
+import type { Err, Version } from '../../harness/contracts/kvraft1';
+
+export type { Err, Version } from '../../harness/contracts/kvraft1';
+
+/** What a replica answers: lab 2's outcomes, or that it cannot answer for the majority. */
+export type ReplyErr = Err | 'ErrWrongLeader';
+export const ErrWrongLeader: ReplyErr = 'ErrWrongLeader';
+
+export interface GetArgs {
+  key: string;
+}
+
+export interface GetReply {
+  value: string;
+  version: Version;
+  err: ReplyErr;
+}
+
+export interface PutArgs {
+  key: string;
+  value: string;
+  version: Version;
+}
+
+export interface PutReply {
+  err: ReplyErr;
+}
+
+/** A command in the log: a get goes through the log too, so that it reads a committed state. */
+export type Command = ({ op: 'get' } & GetArgs) | ({ op: 'put' } & PutArgs);
