@@ -21,6 +21,7 @@ describe('editions', () => {
       '3C',
       '3D',
       '4A',
+      '4B',
       '4C',
     ]);
   });
@@ -97,6 +98,7 @@ describe('editions', () => {
         { cwd: root, encoding: 'utf8', env: { ...process.env, DSLAB_EDITION: '' } },
       );
       expect(fs.readdirSync(dir).sort()).to.deep.equal([
+        'kvraft1',
         'kvsrv',
         'lock',
         'raft',
@@ -104,9 +106,11 @@ describe('editions', () => {
         'tsconfig.json',
       ]);
       expect(out).to.include('Created');
-      expect(out).to.include('(kvsrv/, lock/, raft/, rsm/)');
+      expect(out).to.include('(kvraft1/, kvsrv/, lock/, raft/, rsm/)');
       expect(out).to.include(`npm run grade -- --edition 2026 lab2kv --impl`);
-      expect(out).to.include('2KV (kvsrv/), 2LOCK (lock/), 3A 3B 3C 3D (raft/), 4A 4C (rsm/)');
+      expect(out).to.include(
+        '2KV (kvsrv/), 2LOCK (lock/), 3A 3B 3C 3D (raft/), 4A (rsm/), 4B (kvraft1/), 4C (rsm/, kvraft1/)',
+      );
     } finally {
       fs.rmSync(path.dirname(dir), { recursive: true, force: true });
     }
