@@ -101,11 +101,12 @@ async function partitioner(ts: KvRaftCluster, done: () => boolean, rng: Rng): Pr
 export async function withKvTest(
   t: TestContext,
   o: KvOptions,
+  label: string,
   body: (ts: KvRaftCluster) => Promise<void>,
 ): Promise<void> {
   const ts = new KvRaftCluster(t, o);
   try {
-    ts.begin(kvTitle(o));
+    ts.begin(kvTitle(o, label));
     await body(ts);
     ts.end();
   } finally {

@@ -28,7 +28,12 @@ function kvTest(
   o: KvOptions,
   body: (ts: KvRaftCluster, t: TestContext) => Promise<void>,
 ): Scenario {
-  return { name, part: o.part, description, run: (t) => withKvTest(t, o, (ts) => body(ts, t)) };
+  return {
+    name,
+    part: o.part,
+    description,
+    run: (t) => withKvTest(t, o, description, (ts) => body(ts, t)),
+  };
 }
 
 function generic(name: string, description: string, o: KvOptions): Scenario {
