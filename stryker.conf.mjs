@@ -18,7 +18,7 @@ export default {
   buildCommand: 'npx tsc -p tsconfig.json',
   mutate: layer.mutate,
   // The sandbox needs the sources and the build's configuration, not old outputs.
-  ignorePatterns: ['dist', 'reports', 'out', '.grade-out', 'mylab'],
+  ignorePatterns: ['dist', 'reports', 'out', '.grade-out', 'mylab', '.stryker-rejudge'],
   concurrency: 1,
   // A mutant's grade runs the whole part: give slow (not stuck) mutants room; a stuck run is the
   // grader's watchdog's (stryker/layers.mjs, GRADE.timeoutS) before it is Stryker's timeout.

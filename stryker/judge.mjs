@@ -6,7 +6,8 @@
 // The reference's own assertions (runtime.invariant) are switched off (DSLAB_INVARIANTS=off): a
 // learner's code has none, so a mutant is judged by what the tester sees, a failed check or an
 // exception escaping the implementation (a crash, as Go's panics). --bail: the first failure
-// decides, so a killed mutant costs only the runs up to it.
+// decides, so a killed mutant costs only the runs up to it. DSLAB_JUDGE_RUNS and DSLAB_JUDGE_SEED
+// replace the runs per test and the first seed (stryker/rejudge.mjs judges survivors on more seeds).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -14,14 +15,16 @@ import * as path from 'node:path';
 import { GRADE, layerOf } from './layers.mjs';
 
 const layer = layerOf(process.argv[2]);
+const runs = positiveInteger('DSLAB_JUDGE_RUNS', GRADE.runs);
+const seed = positiveInteger('DSLAB_JUDGE_SEED', GRADE.seed);
 const json = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dslab-mutant-')), 'results.json');
 const args = [
   path.join('dist', 'grader', 'cli.js'),
   layer.parts,
   '-n',
-  String(GRADE.runs),
+  String(runs),
   '--seed',
-  String(GRADE.seed),
+  String(seed),
   '-q',
   '-p',
   '1',
@@ -68,3 +71,14 @@ process.stdout.write(`${verdict}\n`);
 if (process.env.DSLAB_MUTATION_LOG)
   fs.appendFileSync(process.env.DSLAB_MUTATION_LOG, `${verdict}\n`);
 process.exit(failed.length > 0 ? 1 : 0);
+
+function positiveInteger(variable, fallback) {
+  const text = process.env[variable];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) {
+    process.stderr.write(`judge: ${variable}=${text} is not a positive integer\n`);
+    process.exit(2);
+  }
+  return value;
+}

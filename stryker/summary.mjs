@@ -2,20 +2,27 @@
 // reports (reports/mutation/LAYER/mutation.json and the judge's judge.log): mutants by outcome,
 // the killed ones by what caught them (a check of the suite, or only a crash of the mutated code,
 // which the harness reports as implementation-threw), the mutants excluded with a reason
-// (`// Stryker disable ...: reason`), and every survivor with its line. Markdown, for BENCHMARKS.md.
+// (`// Stryker disable ...: reason`), and every survivor with its line as the mutant makes it.
+// Survivors judged again on more seeds (npm run mutation:rejudge, rejudge.json) are counted apart:
+// killed then, or still alive. Markdown, for BENCHMARKS.md.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { layerOrExit, reportsDir } from './layers.mjs';
+import { mutantKey, mutantsOf, mutatedLine, readReportOrExit } from './report.mjs';
 
 const name = process.argv[2];
 layerOrExit(name);
 const dir = reportsDir(name);
-const reportFile = path.join(dir, 'mutation.json');
-if (!fs.existsSync(reportFile)) {
-  process.stderr.write(`no report at ${reportFile}: run npm run mutation -- ${name} first\n`);
-  process.exit(2);
+const report = readReportOrExit(name);
+const rejudgeFile = path.join(dir, 'rejudge.json');
+const rejudged = fs.existsSync(rejudgeFile)
+  ? JSON.parse(fs.readFileSync(rejudgeFile, 'utf8')).mutants
+  : {};
+/** The re-judging's verdict on a mutant, if it was made for this very mutant. */
+function rejudgedVerdict(mutant) {
+  const verdict = rejudged[mutant.id];
+  return verdict && verdict.where === mutantKey(mutant) ? verdict : undefined;
 }
-const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
 
 /** mutant id -> the checks its failing runs failed, from the judge's lines ("mutant 12: ... (a, b)"). */
 const checksOf = new Map();
@@ -38,34 +45,36 @@ const count = {};
 const byCheck = {};
 const excluded = {};
 const survivors = [];
-for (const [file, { mutants, source }] of Object.entries(report.files)) {
-  const lines = source.split('\n');
-  for (const mutant of mutants) {
-    let outcome = mutant.status;
-    if (outcome === 'Killed') {
-      const caught = checks(mutant).filter((c) => !CRASHES.has(c));
-      outcome = caught.length > 0 ? 'Killed by a check' : 'Killed by a crash only';
-      for (const c of caught) byCheck[c] = (byCheck[c] ?? 0) + 1;
+const rejudgedKilled = [];
+for (const mutant of mutantsOf(report)) {
+  let outcome = mutant.status;
+  if (outcome === 'Killed') {
+    const caught = checks(mutant).filter((c) => !CRASHES.has(c));
+    outcome = caught.length > 0 ? 'Killed by a check' : 'Killed by a crash only';
+    for (const c of caught) byCheck[c] = (byCheck[c] ?? 0) + 1;
+  }
+  count[outcome] = (count[outcome] ?? 0) + 1;
+  if (mutant.status === 'Ignored') {
+    const reason = (mutant.statusReason ?? 'no reason').replace(
+      /^Ignored because of excluded mutation "[^"]*"$/,
+      'excluded mutator',
+    );
+    excluded[reason] = (excluded[reason] ?? 0) + 1;
+  }
+  if (mutant.status === 'Survived' || mutant.status === 'NoCoverage') {
+    const verdict = rejudgedVerdict(mutant);
+    const { line, column } = mutant.location.start;
+    const text = mutant.source.split('\n')[line - 1].trim();
+    const entry =
+      `- \`${mutant.file}:${line}:${column}\` ${mutant.mutatorName}: \`${text.slice(0, 90)}\` → ` +
+      `\`${mutatedLine(mutant).slice(0, 90)}\``;
+    if (verdict?.killed) {
+      rejudgedKilled.push(`${entry} (${verdict.checks.join(', ') || 'failed'})`);
+      continue;
     }
-    count[outcome] = (count[outcome] ?? 0) + 1;
-    if (mutant.status === 'Ignored') {
-      const reason = (mutant.statusReason ?? 'no reason').replace(
-        /^Ignored because of excluded mutation "[^"]*"$/,
-        'excluded mutator',
-      );
-      excluded[reason] = (excluded[reason] ?? 0) + 1;
-    }
-    if (mutant.status === 'Survived' || mutant.status === 'NoCoverage') {
-      const { line, column } = mutant.location.start;
-      const text = lines[line - 1].trim();
-      survivors.push(
-        `- \`${file}:${line}:${column}\` ${mutant.mutatorName}: \`${text.slice(0, 90)}\` → \`${String(
-          mutant.replacement ?? '',
-        )
-          .replace(/\s+/g, ' ')
-          .slice(0, 70)}\``,
-      );
-    }
+    survivors.push(
+      verdict ? `${entry} (alive on ${verdict.runs} runs from seed ${verdict.seed})` : entry,
+    );
   }
 }
 
@@ -75,13 +84,14 @@ const excludedN = n('Ignored');
 const invalid = n('CompileError') + n('RuntimeError');
 const judged = total - excludedN - invalid;
 const killed = n('Killed by a check') + n('Killed by a crash only') + n('Timeout');
+const later = rejudgedKilled.length;
 const pct = (x) => (judged > 0 ? `${((100 * x) / judged).toFixed(1)}%` : '-');
 const out = [
   `**${name}**: ${total} mutants; ${excludedN} excluded with a reason; ${invalid} that did not compile or run; ${judged} judged.`,
   '',
-  '| killed by a check | killed only by a crash | timed out | survived | no coverage | score (killed + timed out) | by a check alone |',
-  '|---:|---:|---:|---:|---:|---:|---:|',
-  `| ${n('Killed by a check')} | ${n('Killed by a crash only')} | ${n('Timeout')} | ${n('Survived')} | ${n('NoCoverage')} | ${pct(killed)} | ${pct(n('Killed by a check'))} |`,
+  '| killed by a check | killed only by a crash | timed out | survived | no coverage | score (killed + timed out) | by a check alone | survivors killed on more seeds | score with them |',
+  '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  `| ${n('Killed by a check')} | ${n('Killed by a crash only')} | ${n('Timeout')} | ${n('Survived')} | ${n('NoCoverage')} | ${pct(killed)} | ${pct(n('Killed by a check'))} | ${later} | ${pct(killed + later)} |`,
   '',
   `Checks that killed mutants (a mutant may fail several): ${
     Object.entries(byCheck)
@@ -92,6 +102,9 @@ const out = [
   '',
   'Excluded, by reason:',
   ...Object.entries(excluded).map(([r, k]) => `- ${k}: ${r}`),
+  '',
+  `Survivors killed when judged again on more seeds (${later}; npm run mutation:rejudge):`,
+  ...rejudgedKilled,
   '',
   `Survivors (${survivors.length}):`,
   ...survivors,
