@@ -219,5 +219,61 @@ const TestAppendRepliesFromThePast2B = raftTest(
   },
 );
 
+/** Entries committed after the held AppendEntries, with all three servers and then without B. */
+const LATER_ENTRIES = 3;
+const WITHOUT_B = 2;
+
+/**
+ * Three servers. The first AppendEntries carrying entries from leader L to follower A (it brings
+ * index k + 1) is held back; L sends it again and A takes the entries from the copies. Everyone
+ * commits LATER_ENTRIES more, then B is cut off and L and A commit WITHOUT_B more. Now the held
+ * request arrives: of L's current term, with entries A already has. A follower that cuts its log
+ * after them (instead of only at a real conflict, Figure 2's AppendEntries step 3) loses committed
+ * entries; then L is cut off and B, whose log is now longer than A's, is elected and commits other
+ * entries at those indexes (leader completeness, the appliers). A correct A keeps its log and,
+ * more up to date than B, is the only one that can win.
+ */
+const TestAppendsFromThePast2B = raftTest(
+  {
+    name: 'TestAppendsFromThePast2B',
+    part: '2B',
+    description: 'Test (2B, ours): an AppendEntries request delivered after later ones',
+    servers: 3,
+    unreliable: false,
+    snapshot: false,
+  },
+  async (cfg, t) => {
+    await cfg.one(t.rng.int(10_000), cfg.n, true);
+    const l = await cfg.checkOneLeader();
+    const [a, b] = t.rng.perm(cfg.n).filter((i) => i !== l);
+    const hold = cfg.net.holdBack(
+      (msg) =>
+        msg.kind === 'request' &&
+        msg.method === 'Raft.AppendEntries' &&
+        msg.from === String(l) &&
+        msg.to === String(a) &&
+        carriesEntries(msg.args),
+    );
+    cfg.start(l, t.rng.int(10_000));
+    await until(
+      cfg,
+      2000,
+      `server ${l} sends its entry to server ${a}`,
+      () => hold.held().length > 0,
+    );
+    hold.stop();
+    for (let j = 0; j < LATER_ENTRIES; j++) await cfg.one(t.rng.int(10_000), cfg.n, true);
+    cfg.disconnect(b);
+    for (let j = 0; j < WITHOUT_B; j++) await cfg.one(t.rng.int(10_000), 2, true);
+    hold.release();
+    await cfg.sleep(200);
+    cfg.disconnect(l);
+    cfg.connect(b);
+    await cfg.one(t.rng.int(10_000), 2, true);
+    cfg.connect(l);
+    await cfg.one(t.rng.int(10_000), cfg.n, true);
+  },
+);
+
 export const scenarios2A: Scenario[] = [TestVotesFromThePast2A];
-export const scenarios2B: Scenario[] = [TestAppendRepliesFromThePast2B];
+export const scenarios2B: Scenario[] = [TestAppendRepliesFromThePast2B, TestAppendsFromThePast2B];
