@@ -717,6 +717,8 @@ export class Raft implements RaftPeer {
     // Everything through commitIndex is already ours (in the log or our own snapshot): only move forward.
     if (args.lastIncludedIndex <= this.commitIndex) return { term: this.currentTerm };
     const L = args.lastIncludedIndex;
+    // Keeping or dropping our entries after L is not observable here: a leader sends InstallSnapshot
+    // only while our nextIndex is at most its snapshot's index, so it has counted none of them.
     if (this.log.hasTerm(L) && this.log.term(L) === args.lastIncludedTerm) {
       this.log.compact(L); // our entries after L are the leader's too (log matching): keep them
     } else {
