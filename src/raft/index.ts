@@ -14,11 +14,12 @@ export type MakeRaft = (
 ) => RaftPeer;
 
 /** makeRaft for a subclass of the reference (how the buggy variants in impls/ are built). */
-// Stryker disable next-line all: the reference's grade does not use it (the variants' do)
+// Stryker disable all: the reference's grade does not use it (the variants' do)
 export function makeRaftWith(RaftClass: typeof Raft): MakeRaft {
   return (peers, me, persister, applySink, runtime) =>
     new RaftClass(peers, me, persister, applySink, runtime);
 }
+// Stryker restore all
 
 // A declaration, not makeRaftWith(Raft): a module's top level only declares (grader/module-state.ts).
 export function makeRaft(
