@@ -20,6 +20,7 @@ import { scenarios2A as past2A, scenarios2B as past2B } from './ours/raft-past';
 import { scenarios2B as figure8 } from './ours/raft-figure8';
 import { scenarios2D as past2D } from './ours/raft-past-snapshots';
 import { scenarios2D as conflictAfterSnapshot } from './ours/raft-conflict-after-snapshot';
+import { scenarios2D as busyService } from './ours/raft-busy-service';
 import { scenarios3A as past3A } from './ours/kv-past';
 import { scenarios4B as leaveAll4B } from './ours/shardkv-leave-all';
 import { kvSwarm, raftSwarm } from './ours/families';
@@ -115,7 +116,7 @@ export const PARTS: readonly PartDescription[] = [
     needs: ['2C'],
     points: 10,
     course: lab2d,
-    ours: [...past2D, ...conflictAfterSnapshot],
+    ours: [...past2D, ...conflictAfterSnapshot, ...busyService],
     swarm: raftSwarm,
   },
   {

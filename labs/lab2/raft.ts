@@ -51,6 +51,8 @@ export class RaftCluster {
   private readonly endnames: (string[] | undefined)[];
   private finished = false;
   private readonly crashPoints: CrashPoints;
+  /** Per server: a hold on its applyCh (holdApplies), while a test keeps its service busy. */
+  private readonly applyHolds = new Map<number, ApplyHold>();
   /** Cut directions, as "from>to" (cut() cuts both). */
   private readonly cuts = new Set<string>();
   private readonly createdMs: number;
@@ -530,7 +532,13 @@ export class RaftCluster {
     let tail: Promise<void> = Promise.resolve();
     return (msg: ApplyMsg) => {
       if (inc.killed) return never();
-      const step = tail.then(() => {
+      const step = tail.then((): Promise<void> | undefined => {
+        const hold = this.applyHolds.get(i);
+        if (hold) return hold.wait().then(() => process());
+        return process();
+      });
+      // A message's processing: checked against the record, as the original's applier goroutine.
+      const process = (): Promise<void> | undefined => {
         if (inc.killed || !inc.rf) return never();
         if (msg.commandValid === true && this.crashPoints.applying(i, inc, msg.commandIndex))
           return never();
@@ -542,9 +550,27 @@ export class RaftCluster {
           return never();
         }
         return undefined;
-      });
+      };
       tail = step;
       return step;
+    };
+  }
+
+  /**
+   * Keeps server i's service busy: its applyCh takes no message until release() (the messages
+   * wait, in order, as on an unbuffered channel whose reader is slow). waiting(): how many wait.
+   */
+  holdApplies(i: number): { waiting: () => number; release: () => void } {
+    this.checkServer(i);
+    if (this.applyHolds.has(i)) throw new Error(`server ${i}'s applies are already held`);
+    const hold = new ApplyHold();
+    this.applyHolds.set(i, hold);
+    return {
+      waiting: () => hold.waiting,
+      release: () => {
+        if (this.applyHolds.get(i) === hold) this.applyHolds.delete(i);
+        hold.release();
+      },
     };
   }
 }
@@ -576,4 +602,23 @@ export function makeRaftCluster(
   options: RaftClusterOptions = {},
 ): RaftCluster {
   return new RaftCluster(t, n, unreliable, snapshot, options);
+}
+
+/** A hold on one server's applyCh: messages reaching it wait until release(). */
+class ApplyHold {
+  waiting = 0;
+  private opened = false;
+  private readonly waiters: (() => void)[] = [];
+
+  wait(): Promise<void> {
+    if (this.opened) return Promise.resolve();
+    this.waiting++;
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  release(): void {
+    this.opened = true;
+    this.waiting = 0;
+    for (const resolve of this.waiters.splice(0)) resolve();
+  }
 }
