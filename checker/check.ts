@@ -1,6 +1,8 @@
 // Checking a whole history: split it into partitions, search them interleaved (round-robin slices
 // in this one thread, as the Go checker runs them in parallel), stop at the first illegal one,
-// and give up with "unknown" at the time limit or when the memo caches fill their memory budget.
+// and give up with "unknown" when the search budget (iterations) is spent, at the time limit, or
+// when the memo caches fill their memory budget. Only the iteration budget gives the same verdict
+// on every machine: the time and memory limits are guards.
 import * as v8 from 'node:v8';
 import { realNow } from '../engine/sim/guard';
 import {
@@ -14,9 +16,18 @@ import { PartitionSearch } from './search';
 
 export type Verdict = 'ok' | 'illegal' | 'unknown';
 
+/** Which limit stopped a check whose verdict is "unknown". */
+export type StopReason = 'iteration limit' | 'time limit' | 'memory limit';
+
 export interface CheckOptions {
   /** Real-time limit in milliseconds; 0 or absent: none. */
   timeoutMs?: number;
+  /**
+   * Search iterations (over all partitions) before giving up with "unknown"; absent: none. The
+   * partitions take turns in a fixed order, so the verdict depends only on the history and this
+   * budget, not on the machine's speed.
+   */
+  maxIterations?: number;
   /** false: check the history as a single partition even if the model can split it. */
   partition?: boolean;
   /**
@@ -37,7 +48,7 @@ export interface PartitionResult<I, O> {
   operations: Operation<I, O>[];
   verdict: Verdict;
   /** Why the verdict is unknown: the time limit, the memory limit, or another partition was illegal. */
-  reason?: 'time limit' | 'memory limit' | 'cancelled';
+  reason?: StopReason | 'cancelled';
   /** For a linearizable partition: operation indices in a valid order. */
   linearization?: number[];
   /** Verbose mode: distinct longest linearizable prefixes (operation indices), longest first. */
@@ -49,7 +60,7 @@ export interface PartitionResult<I, O> {
 export interface CheckResult<S, I, O> {
   verdict: Verdict;
   /** For "unknown": which limit stopped the check. */
-  reason?: 'time limit' | 'memory limit';
+  reason?: StopReason;
   /** Real milliseconds spent checking. */
   elapsedMs: number;
   model: Model<S, I, O>;
@@ -82,11 +93,15 @@ export function checkOperations<S, I, O>(
   const deadline = options.timeoutMs ? started + options.timeoutMs : Infinity;
   let stopAt = deadline;
   let illegal = false;
-  let stopped: 'time limit' | 'memory limit' | undefined;
+  let stopped: StopReason | undefined;
+  let budget = options.maxIterations ?? Infinity;
   let active = searches.filter((s) => s.status === 'running');
   while (active.length > 0) {
     for (const search of active) {
-      if (search.run(SLICE) === 'illegal' && !illegal) {
+      const before = search.iterations;
+      const status = search.run(Math.min(SLICE, budget));
+      budget -= search.iterations - before;
+      if (status === 'illegal' && !illegal) {
         illegal = true;
         if (!verbose) break;
         const now = realNow();
@@ -95,7 +110,8 @@ export function checkOperations<S, I, O>(
     }
     active = active.filter((s) => s.status === 'running');
     if (active.length === 0 || (illegal && !verbose)) break;
-    if (realNow() >= stopAt) stopped = 'time limit';
+    if (budget <= 0) stopped = 'iteration limit';
+    else if (realNow() >= stopAt) stopped = 'time limit';
     else if (outOfMemory(heapAtStart, memoryLimit, active)) stopped = 'memory limit';
     if (stopped) break;
   }

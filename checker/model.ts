@@ -23,6 +23,13 @@ export interface Model<S, I, O> {
    * the state (an unknown-outcome cas, a write of the value already there) is not read-only.
    */
   readOnly?(input: I, output: O | undefined): boolean;
+  /**
+   * Optional: true if this operation, with this output, leaves `state` as it is and would leave
+   * as it is every state reachable from `state` (a versioned put at a version the key has passed,
+   * since versions only grow). The search then treats it as read-only from here: it linearizes it
+   * at once and tries no alternative. Must be exact in the same way as `readOnly`.
+   */
+  inert?(state: S, input: I, output: O | undefined): boolean;
   /** State equality for the memo cache; default `Object.is`. */
   equal?(a: S, b: S): boolean;
   /** Optional 32-bit hash, equal for equal states; it spares most `equal` calls. */

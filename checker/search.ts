@@ -146,6 +146,15 @@ export class PartitionSearch<S, I, O> {
    */
   private readonly readOnly: Uint8Array;
   /**
+   * Whether to ask the model's `inert` about the other operations: one that changes nothing in
+   * this state nor in any state after it is pruned as a read-only one is, by the same argument
+   * (in any completion it can move to the front: it changed nothing where it stood). Per stack
+   * depth, 1 if the call linearized there was pruned so (read-only or inert): backtracking past
+   * it skips its alternatives.
+   */
+  private readonly inertAsked: boolean;
+  private readonly stackPruned: Uint8Array;
+  /**
    * Per operation, 1 if it never returned (its output is unknown, so any step of it is legal) and
    * the search may prune around it; only outside verbose mode. Such an operation is not linearized
    * where it would leave the state as it is: if (S + x, s) can be completed, so can (S, s), with x
@@ -200,6 +209,8 @@ export class PartitionSearch<S, I, O> {
     this.stackHash = new Int32Array(m);
     this.readOnly =
       !verbose && model.readOnly ? readOnlyFlags(model, operations) : new Uint8Array(m);
+    this.inertAsked = !verbose && model.inert !== undefined;
+    this.stackPruned = new Uint8Array(m);
     this.open = new Uint8Array(m);
     this.twin = new Int32Array(m);
     if (!verbose) this.markOpen(operations, order, m);
@@ -231,8 +242,9 @@ export class PartitionSearch<S, I, O> {
       readOnly,
       open,
       twin,
+      stackPruned,
     } = this;
-    const { hashed, compared } = this;
+    const { hashed, compared, inertAsked } = this;
     const verbose = this.longest !== undefined;
     let { cursor, state, stateHash, bitsHash, depth } = this;
     let left = budget;
@@ -255,11 +267,14 @@ export class PartitionSearch<S, I, O> {
             cursor = next[cursor]; // changes nothing here: see open
             continue;
           }
+          const pruned =
+            readOnly[op] === 1 || (inertAsked && model.inert!(state, inputs[op], outputs[op]));
           const afterBitsHash = bitsHash ^ zobrist[op];
           bits[op >>> 5] |= 1 << (op & 31);
           const added = cache.insertIfAbsent(bits, afterBitsHash, after, afterHash);
           if (added) {
             stackNode[depth] = cursor;
+            stackPruned[depth] = pruned ? 1 : 0;
             stackState[depth] = state;
             stackHash[depth] = stateHash;
             depth++;
@@ -275,7 +290,7 @@ export class PartitionSearch<S, I, O> {
             continue;
           }
           bits[op >>> 5] &= ~(1 << (op & 31));
-          if (readOnly[op] === 1) {
+          if (pruned) {
             cursor = tail; // (S + c, s) failed before, so (S, s) fails: backtrack
             continue;
           }
@@ -307,7 +322,7 @@ export class PartitionSearch<S, I, O> {
         prev[next[cr]] = cr;
         next[prev[c]] = c;
         prev[next[c]] = c;
-        cursor = readOnly[op] === 1 ? tail : next[c]; // see readOnly
+        cursor = stackPruned[depth] === 1 ? tail : next[c]; // see readOnly
       }
     }
     this.iterations += budget - Math.max(left, 0);

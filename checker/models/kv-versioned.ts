@@ -82,6 +82,12 @@ export const versionedKvModel: Model<VersionedState, VersionedInput, VersionedOu
   readOnly: (input, output) =>
     input.op === 'get' ||
     (output !== undefined && (output.err === 'ErrVersion' || output.err === 'ErrNoKey')),
+  // A put that may or may not have taken effect, at a version the key has passed: a key's version
+  // only grows, so it is a no-op here and in every later state.
+  inert: (state, input, output) =>
+    input.op === 'put' &&
+    (output === undefined || output.err === 'ErrMaybe') &&
+    (state.cells[input.key]?.version ?? 0) > (input.version ?? 0),
   equal(a, b) {
     if (a === b) return true;
     const keys = Object.keys(a.cells);

@@ -1,16 +1,18 @@
 // The key/value tests' linearizability check: the recorded history against the kv model, with the
 // course's handling of the three verdicts. "illegal" writes a report, names it in the failure and
-// lists it in t.artefacts; "unknown" (the time limit hit) passes with a note, as in the original.
+// lists it in t.artefacts; "unknown" (the search budget spent) passes with a note, as in the
+// original, where it is the real-time limit (checker/budget.ts).
 import * as diagnostics from 'node:diagnostics_channel';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { courseCheckOptions, unknownVerdictNote } from '../../checker/budget';
 import { checkOperations, type CheckResult } from '../../checker/check';
 import { kvModel, type KvInput, type KvOutput, type KvState } from '../../checker/models/kv';
 import { writeHtmlReport } from '../../checker/report';
 import { fail, type TestContext } from '../../harness/scenario';
 import type { History } from './kv-history';
 
-/** The course's linearizabilityCheckTimeout (real time: the checker runs outside the simulation's clock). */
+/** The course's linearizabilityCheckTimeout (real ms; ours is the search budget it stands for: checker/budget.ts). */
 export const LINEARIZABILITY_TIMEOUT_MS = 1000;
 
 export type KvCheckResult = CheckResult<KvState, KvInput, KvOutput>;
@@ -43,16 +45,17 @@ export function observeChecks(fn: (o: CheckObservation) => void): () => void {
 export function checkLinearizable(
   t: TestContext,
   history: History,
-  timeoutMs = LINEARIZABILITY_TIMEOUT_MS,
+  courseMs = LINEARIZABILITY_TIMEOUT_MS,
 ): KvCheckResult {
   const operations = history.operations();
+  const limits = courseCheckOptions(courseMs);
   // Not verbose: the search may prune (see PartitionSearch's readOnly) and stops at the first
   // illegal key. Only an illegal history, the rare case, is searched again verbosely, for the
   // report's longest prefixes and the list of every illegal key.
-  const quick = checkOperations(kvModel, operations, { timeoutMs });
+  const quick = checkOperations(kvModel, operations, limits);
   const detailed =
     quick.verdict === 'illegal'
-      ? checkOperations(kvModel, operations, { timeoutMs, verbose: true })
+      ? checkOperations(kvModel, operations, { ...limits, verbose: true })
       : undefined;
   const result = detailed?.verdict === 'illegal' ? detailed : quick;
   if (checks.hasSubscribers) {
@@ -73,10 +76,8 @@ export function checkLinearizable(
       `history is not linearizable${file ? ` (report: ${file})` : ''}\n${describeIllegal(result)}`,
     );
   }
-  if (result.verdict === 'unknown')
-    t.log(
-      `info: linearizability check timed out (${result.reason ?? 'limit'}), assuming history is ok`,
-    );
+  const note = unknownVerdictNote(result);
+  if (note) t.log(note);
   return result;
 }
 
