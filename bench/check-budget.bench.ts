@@ -6,6 +6,7 @@
 // model's `inert` (the shape of TestSnapshotRecoverManyClients4C's histories, which took the
 // search past the course's 1 s before `inert`). Run with `npm run bench -- check-budget`.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkOperations } from '../checker/check';
 import { ITERATIONS_PER_COURSE_SECOND, courseCheckOptions } from '../checker/budget';
@@ -88,6 +89,7 @@ const num = (n: number) => Math.round(n).toLocaleString('en-US');
 
 export function run(): Promise<string> {
   const rows: string[] = [];
+  const load = os.loadavg()[0].toFixed(1);
   let fastest = 0;
   const budget = courseCheckOptions(1000);
   for (const c of cases()) {
@@ -106,7 +108,7 @@ export function run(): Promise<string> {
   }
   return Promise.resolve(
     [
-      `A course second of search budget is ${num(ITERATIONS_PER_COURSE_SECOND)} iterations (\`ITERATIONS_PER_COURSE_SECOND\`); the fastest rate measured below is ${num(fastest)} per second, so ${ITERATIONS_PER_COURSE_SECOND >= fastest ? 'the budget gives every one of these histories at least a second here' : '**the budget is below a second here: raise it**'}. Each history is searched ${REPEATS} times with a 1 s real-time limit (a rate per pass, the first one cold), then once with the budget of a 1 s check (\`courseCheckOptions(1000)\`).`,
+      `A course second of search budget is ${num(ITERATIONS_PER_COURSE_SECOND)} iterations (\`ITERATIONS_PER_COURSE_SECOND\`); the fastest rate measured below is ${num(fastest)} per second, so ${ITERATIONS_PER_COURSE_SECOND >= fastest ? 'the budget gives every one of these histories at least a second here' : '**the budget is below a second here: raise it**'}. Each history is searched ${REPEATS} times with a 1 s real-time limit (a rate per pass, the first one cold), then once with the budget of a 1 s check (\`courseCheckOptions(1000)\`). Load average ${load} when this section started: on a shared machine the rates are lower than on an idle one, so rerun it idle before lowering the budget.`,
       '',
       '| history | operations | iterations per second (passes) | with a course second of budget |',
       '|---|---:|---|---|',
