@@ -7,6 +7,7 @@ import { PARTS, type PartDescription } from '../labs/parts';
 import { currentEdition, partsOf } from '../labs/editions';
 import { isLayerName } from '../harness/layers';
 import { chooseEdition } from '../grader/edition';
+import { rewritesLayer, starterTextFor } from './starter-parts';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 const STARTER = path.join(PROJECT_ROOT, 'starter');
@@ -67,6 +68,7 @@ export function newLab(arg: string): string[] {
     force: false,
     filter: (src) => wanted(path.relative(STARTER, src).split(path.sep)[0]),
   });
+  nameEditionParts(dir);
   fs.writeFileSync(path.join(dir, 'tsconfig.json'), editorConfig(dir));
   const layers = fs
     .readdirSync(STARTER)
@@ -84,6 +86,24 @@ export function newLab(arg: string): string[] {
     `To grade ${d} without --impl: write ${JSON.stringify({ impl: fromProject(dir) })} to dslab.json in the project, or export DSLAB_IMPL=${d}.`,
     `The parts in order: ${partsInOrder()}; see README.md, "The learner's path".`,
   ];
+}
+
+/** Rewrites the copied kit's part ids as the current edition names them (tools/starter-parts.ts). */
+function nameEditionParts(dir: string): void {
+  const edition = currentEdition();
+  for (const layer of fs.readdirSync(dir)) {
+    if (!rewritesLayer(edition, layer)) continue;
+    for (const file of fs.readdirSync(path.join(dir, layer), {
+      recursive: true,
+      encoding: 'utf8',
+    })) {
+      const full = path.join(dir, layer, file);
+      if (!fs.statSync(full).isFile()) continue;
+      const text = fs.readFileSync(full, 'utf8');
+      const named = starterTextFor(edition, layer, text);
+      if (named !== text) fs.writeFileSync(full, named);
+    }
+  }
 }
 
 /** The 2026 edition's first steps (its lab 2, so far). */
