@@ -12,11 +12,8 @@ import { checkOperations } from '../checker/check';
 import { ITERATIONS_PER_COURSE_SECOND, courseCheckOptions } from '../checker/budget';
 import { parseHistory } from '../checker/formats';
 import { kvModel } from '../checker/models/kv';
-import {
-  versionedKvModel,
-  type VersionedInput,
-  type VersionedOutput,
-} from '../checker/models/kv-versioned';
+import { versionedKvModel } from '../checker/models/kv-versioned';
+import { racingMaybePuts } from '../test/linearizability/helpers';
 import type { Model, Operation } from '../checker/model';
 
 export const title = "The linearizability checks' search budget";
@@ -26,35 +23,6 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const REPEATS = 3;
 
 type Ops = Operation<any, any>[];
-
-/** Rounds of `clients` racing puts at the key's version: one OK, the others ErrMaybe; then every client reads. */
-export function racingMaybePuts(
-  clients: number,
-  rounds: number,
-): Operation<VersionedInput, VersionedOutput>[] {
-  const ops: Operation<VersionedInput, VersionedOutput>[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const t = r * 100;
-    const winner = r % clients;
-    for (let c = 0; c < clients; c++)
-      ops.push({
-        clientId: c,
-        input: { op: 'put', key: 'k', value: `${r}/${c}`, version: r },
-        call: t + c,
-        output: { err: c === winner ? 'OK' : 'ErrMaybe' },
-        return: t + 50 + c,
-      });
-    for (let c = 0; c < clients; c++)
-      ops.push({
-        clientId: c,
-        input: { op: 'get', key: 'k' },
-        call: t + 70 + c,
-        output: { err: 'OK', value: `${r}/${winner}`, version: r + 1 },
-        return: t + 90,
-      });
-  }
-  return ops;
-}
 
 interface Case {
   name: string;

@@ -1,12 +1,14 @@
-// npm run pack:student [-- --out DIR]: writes the student edition, a self-contained copy of the
+// npm run pack:student [-- --out DIR] [--edition 2026]: writes the student edition, a self-contained copy of the
 // project without the reference solutions: the harness, the lab suites, the grader and checker, the
 // starter kit, the tests that do not need a reference, and a README for learners. Nothing from
 // src/ or impls/ (nor anything compiled from them: dist/ is not copied, npm ci builds it there).
 // It is taken from the files git tracks, so local leftovers (mylab/, dslab.json, .grade-out/)
-// never leak into it.
+// never leak into it. Every edition of the course is in it; --edition 2026 makes its README open
+// with the 2026 edition's first steps (the commands its smoke test runs).
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isEdition, type Edition } from '../labs/editions';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -21,6 +23,7 @@ const INCLUDED = [
   'starter',
   'test',
   'tools/new-lab.ts',
+  'tools/starter-parts.ts',
   'tools/parts-table.ts',
   'docs/run-viewer.png', // the README's picture of the run viewer
   'package.json',
@@ -49,6 +52,7 @@ export const EXCLUDED_TESTS = [
   'test/learner/concurrent-builds.spec.ts', // learners' folders made from the reference, mixed with it
   'test/learner/printed-commands.spec.ts', // learners' folders made from the reference
   'test/learner/student.spec.ts', // packs this edition
+  'test/learner/student-2026.spec.ts', // packs this edition for 2026
   'test/ours/swarm-levels.spec.ts', // the swarm's levels on the reference and its variants
   'test/ours/impls/', // a 2B-only Raft made from the reference
   'test/grader/defaults.spec.ts', // a spec's grader without --impl grades src (the reference)
@@ -149,14 +153,45 @@ export function topLevelEntries(): string[] {
   return [...new Set(trackedFiles().map((f) => f.split('/')[0]))];
 }
 
-function studentReadme(): string {
+/** The heading of the 2026 README's first steps, whose commands its smoke test runs. */
+export const FIRST_STEPS_2026 = '## First steps (2026 edition)';
+
+function studentReadme(edition: Edition): string {
   const readme = studentText(fs.readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8'));
+  if (edition === '2026') return studentReadme2026(readme);
   return `# dslab — student edition
 
 Raft, a fault-tolerant key/value service on Raft, a shard controller and a sharded key/value
 service, in the shape of MIT 6.824's labs — which you write, in TypeScript, starting from the kit in
 \`starter/\`. Every test is a seeded simulation in virtual time: a failure found on one seed replays
 identically, event by event. Node.js 20.19 or later; \`npm ci\` is all the set-up.
+
+${sections(readme, README_SECTIONS)}
+`;
+}
+
+function studentReadme2026(readme: string): string {
+  return `# dslab — student edition (2026)
+
+The labs of MIT 6.5840 as the course has laid them out since 2025 — a key/value server with
+versioned puts and a lock on it (lab 2), Raft (lab 3), a replicated state machine layer and a
+key/value service on it (lab 4) — which you write, in TypeScript, starting from the kit in
+\`starter/\`. Every test is a seeded simulation in virtual time: a failure found on one seed replays
+identically, event by event. Node.js 20.19 or later; \`npm ci\` is all the set-up.
+
+This copy also holds the 2023 edition (6.824's labs 2A-4B), which every command takes unless told
+otherwise: name yours on each command with \`--edition 2026\`, or once in \`dslab.json\`.
+
+${FIRST_STEPS_2026}
+
+\`\`\`sh
+npm run new-lab -- mylab --edition 2026                 # your copy of the kit: kvsrv/, lock/, raft/, rsm/, kvraft1/
+npm run grade -- --edition 2026 lab2kv --impl mylab     # part 2KV: each test fails "not implemented yet (part 2KV)" until you write it
+npm run grade -- --edition 2026 lab3a --impl mylab      # Raft's first part, 3A
+\`\`\`
+
+To grade mylab without \`--impl\` and \`--edition\`, write \`{ "impl": "mylab", "edition": "2026" }\` to
+\`dslab.json\`. The parts of both editions, their tests and the grader follow.
 
 ${sections(readme, README_SECTIONS)}
 `;
@@ -179,7 +214,10 @@ function referenceImports(dir: string, files: string[]): string[] {
   return bad;
 }
 
-export function packStudent(out: string): { dir: string; files: string[] } {
+export function packStudent(
+  out: string,
+  edition: Edition = '2023',
+): { dir: string; files: string[] } {
   const dir = path.resolve(out, 'dslab');
   if (fs.existsSync(dir))
     throw new Error(`${dir} already exists: remove it or choose another --out`);
@@ -204,9 +242,12 @@ export function packStudent(out: string): { dir: string; files: string[] } {
   delete pkg.scripts.fingerprints;
   delete pkg.scripts.mutation;
   delete pkg.scripts['reference-figures'];
-  pkg.description = `${pkg.description} Student edition: no reference solutions; start with npm run new-lab.`;
+  pkg.description =
+    edition === '2026'
+      ? `${pkg.description} Student edition (2026): no reference solutions; start with npm run new-lab -- --edition 2026.`
+      : `${pkg.description} Student edition: no reference solutions; start with npm run new-lab.`;
   fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
-  fs.writeFileSync(path.join(dir, 'README.md'), studentReadme());
+  fs.writeFileSync(path.join(dir, 'README.md'), studentReadme(edition));
   const written = [...files, 'README.md'];
   const bad = referenceImports(dir, written);
   if (bad.length > 0) {
@@ -218,20 +259,38 @@ export function packStudent(out: string): { dir: string; files: string[] } {
   return { dir, files: written.sort() };
 }
 
+/** --out DIR and --edition E, each at most once; undefined for anything else. */
+function parseArgs(args: string[]): { out?: string; edition?: string } | undefined {
+  const options: Record<string, string> = {};
+  for (let i = 0; i < args.length; i += 2) {
+    const [flag, value] = [args[i], args[i + 1]];
+    if (!['--out', '--edition'].includes(flag) || value === undefined || flag in options)
+      return undefined;
+    options[flag] = value;
+  }
+  return { out: options['--out'], edition: options['--edition'] };
+}
+
 function main(): void {
-  const args = process.argv.slice(2);
-  const at = args.indexOf('--out');
-  const ok = args.length === 0 || (args.length === 2 && at === 0);
-  if (!ok) {
+  const args = parseArgs(process.argv.slice(2));
+  if (!args) {
     process.stderr.write(
-      'usage: npm run pack:student [-- --out DIR]   (default DIR: out/student; the edition goes to DIR/dslab)\n',
+      'usage: npm run pack:student [-- --out DIR] [--edition 2023|2026]   (default DIR: out/student; the edition goes to DIR/dslab)\n',
     );
     process.exitCode = 2;
     return;
   }
-  const out = at === 0 ? args[1] : path.join(PROJECT_ROOT, 'out', 'student');
+  const edition = args.edition ?? '2023';
+  if (!isEdition(edition)) {
+    process.stderr.write(
+      `pack:student: unknown edition ${JSON.stringify(edition)}: use --edition 2023 or --edition 2026\n`,
+    );
+    process.exitCode = 2;
+    return;
+  }
+  const out = args.out ?? path.join(PROJECT_ROOT, 'out', 'student');
   try {
-    const { dir, files } = packStudent(out);
+    const { dir, files } = packStudent(out, edition);
     console.log(`student edition: ${dir} (${files.length} files, no src/ or impls/)`);
     console.log(
       `hand it out as a repository (cd ${dir} && git init && git add . && git commit -m 'dslab, student edition') or an archive (tar czf dslab-student.tgz -C ${path.dirname(dir)} dslab)`,

@@ -13,8 +13,7 @@ import {
   type VersionedOutput,
   type VersionedState,
 } from '../../checker/models/kv-versioned';
-import { racingMaybePuts } from '../../bench/check-budget.bench';
-import { mulberry32 } from './helpers';
+import { mulberry32, racingMaybePuts } from './helpers';
 
 type VOp = Operation<VersionedInput, VersionedOutput>;
 type VModel = Model<VersionedState, VersionedInput, VersionedOutput>;

@@ -11,6 +11,7 @@ import type {
   Model,
   Operation,
 } from '../../checker';
+import type { VersionedInput, VersionedOutput } from '../../checker/models/kv-versioned';
 
 /** The repository root (this file runs from dist/test/linearizability). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -282,4 +283,36 @@ export function randomKvCrashHistory(
       return [{}, next];
     },
   );
+}
+
+/**
+ * Rounds of `clients` racing puts at the key's version, one OK and the others ErrMaybe, each round
+ * followed by every client's read: the shape of TestSnapshotRecoverManyClients4C's histories.
+ */
+export function racingMaybePuts(
+  clients: number,
+  rounds: number,
+): Operation<VersionedInput, VersionedOutput>[] {
+  const ops: Operation<VersionedInput, VersionedOutput>[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const t = r * 100;
+    const winner = r % clients;
+    for (let c = 0; c < clients; c++)
+      ops.push({
+        clientId: c,
+        input: { op: 'put', key: 'k', value: `${r}/${c}`, version: r },
+        call: t + c,
+        output: { err: c === winner ? 'OK' : 'ErrMaybe' },
+        return: t + 50 + c,
+      });
+    for (let c = 0; c < clients; c++)
+      ops.push({
+        clientId: c,
+        input: { op: 'get', key: 'k' },
+        call: t + 70 + c,
+        output: { err: 'OK', value: `${r}/${winner}`, version: r + 1 },
+        return: t + 90,
+      });
+  }
+  return ops;
 }
