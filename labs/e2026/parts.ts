@@ -7,6 +7,7 @@
 // each can be graded alone. Points: the course publishes none per test file; 10 each (our choice).
 import type { PartDescription } from '../parts';
 import { scenarios as kvsrv } from './lab2/kvsrv-tests';
+import { ours as oursKv } from './lab2/kvsrv-ours';
 import { scenarios as lock } from './lab2/lock-tests';
 import { RAFT_2026 } from './lab3/raft-parts';
 import { ours4A, scenarios4A as rsm4A, scenarios4C as rsm4C } from './lab4/rsm-tests';
@@ -25,7 +26,7 @@ export const PARTS_2026: readonly PartDescription[] = [
     needs: [],
     points: 10,
     course: kvsrv,
-    ours: [],
+    ours: oursKv,
   },
   {
     id: '2LOCK',

@@ -63,9 +63,33 @@ const CASES: VariantCase[] = [
     seed: 3,
     expect: 'mutual-exclusion',
   },
+  {
+    variant: 'lock-maybe-is-held',
+    test: 'TestManyClientsUnreliable',
+    seed: 1,
+    expect: 'mutual-exclusion',
+    message: /acquired lock \w+, which client \d+ holds/,
+  },
+  {
+    variant: 'kvsrv-maybe-by-value',
+    test: 'TestPutConcurrentUnreliable',
+    seed: 1,
+    expect: 'put-maybe',
+    message: /Wrong number of puts: server 79 clnts \{69 0\}/,
+  },
 ];
 
 describeVariants('2026 lab 2 variants are caught', CASES, TESTS);
+
+describe('2026 lab 2: what only our test catches', function () {
+  this.timeout(60_000);
+  const variant = new Implementation(path.join(ROOT, 'impls', 'kvsrv-maybe-by-value'));
+  for (const s of TESTS.filter((s) => s.name !== 'TestPutConcurrentUnreliable'))
+    it(`kvsrv-maybe-by-value (a retried put reported failed) passes the course's ${s.name} (seed 1)`, async () => {
+      const r = await runScenario(s, { seed: 1, impl: variant });
+      expect(r.passed, r.error).to.equal(true);
+    });
+});
 
 describe("2026 lab 2's starter kit", () => {
   const kit = new Implementation(path.join(ROOT, 'starter'));

@@ -67,7 +67,7 @@ async function onePut(ts: TestKV, me: number, ck: Clerk, key: string, ver: Versi
 }
 
 /** The course's OneClientPut on one key: counts puts that surely and maybe took effect. */
-async function oneClientPut(ts: TestKV, me: number, ck: Clerk, key: string, stop: Done) {
+export async function oneClientPut(ts: TestKV, me: number, ck: Clerk, key: string, stop: Done) {
   const res: ClntRes = { nok: 0, nmaybe: 0 };
   let ver: Version = 0;
   while (!stop.done) {
@@ -80,7 +80,7 @@ async function oneClientPut(ts: TestKV, me: number, ck: Clerk, key: string, stop
 }
 
 /** The course's CheckPutConcurrent: the key's version counts the puts that took effect. */
-async function checkPutConcurrent(ts: TestKV, ck: Clerk, key: string, rs: ClntRes[]) {
+export async function checkPutConcurrent(ts: TestKV, ck: Clerk, key: string, rs: ClntRes[]) {
   const { version } = await ts.getJson<EntryV>(ck, key, -1);
   const nok = rs.reduce((a, r) => a + r.nok, 0);
   const nmaybe = rs.reduce((a, r) => a + r.nmaybe, 0);
