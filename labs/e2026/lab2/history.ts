@@ -15,6 +15,7 @@ import {
   type VersionedOutput,
   type VersionedState,
 } from '../../../checker/models/kv-versioned';
+import type { Clerk, Err, GetResult, Version } from '../../../harness/contracts/kvsrv';
 import { fail, type TestContext } from '../../../harness/scenario';
 
 /** Quantum added to a stamp that would tie with the previous one (see labs/lab3/kv-history.ts). */
@@ -61,6 +62,49 @@ export class VersionedHistory {
     }
     const note = unknownVerdictNote(quick);
     if (note) t.log(note);
+  }
+}
+
+/**
+ * The course's recorded clerk calls (kvtest's Get, Put, GetJson and PutJson), shared by lab 2's
+ * fixture and lab 4's: each call and its answer go into the history, and `counted` hears of each
+ * (the fixtures' ops figure).
+ */
+export class RecordedCalls {
+  constructor(
+    private readonly history: VersionedHistory,
+    private readonly counted: () => void,
+  ) {}
+
+  async get(ck: Clerk, key: string, cli: number): Promise<GetResult> {
+    const op = this.history.begin(cli, { op: 'get', key });
+    const r = await ck.get(key);
+    this.counted();
+    op.end({ err: r.err, value: r.value, version: r.version }, this.history.stamp());
+    return r;
+  }
+
+  async put(ck: Clerk, key: string, value: string, version: Version, cli: number): Promise<Err> {
+    const op = this.history.begin(cli, { op: 'put', key, value, version });
+    const err = await ck.put(key, value, version);
+    this.counted();
+    op.end({ err }, this.history.stamp());
+    return err;
+  }
+
+  /** The key's value parsed as JSON and its version; fails the test unless the get is OK. */
+  async getJson<T>(ck: Clerk, key: string, cli: number): Promise<{ value: T; version: Version }> {
+    const r = await this.get(ck, key, cli);
+    if (r.err !== 'OK') fail('wrong-value', `${cli}: Get ${JSON.stringify(key)} err ${r.err}`);
+    try {
+      return { value: JSON.parse(r.value) as T, version: r.version };
+    } catch {
+      return fail('wrong-value', `Unmarshal err: ${JSON.stringify(r.value)} is not JSON`);
+    }
+  }
+
+  putJson(ck: Clerk, key: string, value: unknown, version: Version, cli: number): Promise<Err> {
+    return this.put(ck, key, JSON.stringify(value), version, cli);
   }
 }
 

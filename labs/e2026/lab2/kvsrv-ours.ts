@@ -25,7 +25,7 @@ const putConcurrentUnreliable: Scenario = {
       );
       const ck = ts.makeClerk();
       await checkPutConcurrent(ts, ck, 'k', rs);
-      const { version } = await ts.getJson<unknown>(ck, 'k', -1);
+      const { version } = await ts.calls.getJson<unknown>(ck, 'k', -1);
       const nok = rs.reduce((a, r) => a + r.nok, 0);
       if (version < nok)
         fail(

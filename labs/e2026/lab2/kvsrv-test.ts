@@ -4,21 +4,14 @@
 // with p = 0.1, as labrpc does), and clerks each on their own node with one end to the server.
 // The recorded wrappers (get, put and their JSON forms) feed the linearizability check.
 import type { ClientEnd, Runtime } from '../../../harness/api';
-import type {
-  Clerk,
-  Err,
-  GetResult,
-  KVServer,
-  KVSrvModule,
-  Version,
-} from '../../../harness/contracts/kvsrv';
+import type { Clerk, KVServer, KVSrvModule } from '../../../harness/contracts/kvsrv';
 import { Network, Server, Service } from '../../../engine/rpc';
 import type { NodeRuntime } from '../../../engine/sim/simulator';
 import { fail, type TestContext } from '../../../harness/scenario';
 import { background } from '../../lab2/raft-scenario';
 import { TEST_TIME_LIMIT_MS } from '../../lab2/raft';
 import { testerSleep } from '../../lab4/service-cluster';
-import { VersionedHistory } from './history';
+import { RecordedCalls, VersionedHistory } from './history';
 import { Lent, reachableBytes } from './memory';
 
 /** The course's linearizabilityCheckTimeout (real ms; ours is the search budget it stands for: checker/budget.ts). */
@@ -39,6 +32,8 @@ export interface Done {
 export class TestKV {
   readonly net: Network;
   readonly history: VersionedHistory;
+  /** The course's recorded Get, Put, GetJson and PutJson (into `history`, counted in ops). */
+  readonly calls: RecordedCalls;
   private readonly kv: KVSrvModule;
   private readonly server: KVServer;
   private readonly serverRuntime: NodeRuntime;
@@ -56,6 +51,7 @@ export class TestKV {
     this.kv = t.impl.layer<KVSrvModule>('kvsrv');
     this.net = new Network(t.sim);
     this.history = new VersionedHistory(() => t.sim.now());
+    this.calls = new RecordedCalls(this.history, () => this.ops++);
     this.serverRuntime = t.sim.node(SERVER);
     this.server = this.kv.makeKVServer(this.lend(this.serverRuntime));
     if (!this.server || typeof this.server.handlers !== 'object' || !this.server.handlers)
@@ -115,39 +111,6 @@ export class TestKV {
   deleteClerk(ck: Clerk): void {
     this.clerks.get(ck)?.crash();
     this.clerks.delete(ck);
-  }
-
-  // ---- recorded calls (the course's Get, Put, GetJson, PutJson) ------------------------------
-
-  async get(ck: Clerk, key: string, cli: number): Promise<GetResult> {
-    const op = this.history.begin(cli, { op: 'get', key });
-    const r = await ck.get(key);
-    this.ops++;
-    op.end({ err: r.err, value: r.value, version: r.version }, this.history.stamp());
-    return r;
-  }
-
-  async put(ck: Clerk, key: string, value: string, version: Version, cli: number): Promise<Err> {
-    const op = this.history.begin(cli, { op: 'put', key, value, version });
-    const err = await ck.put(key, value, version);
-    this.ops++;
-    op.end({ err }, this.history.stamp());
-    return err;
-  }
-
-  /** The key's value parsed as JSON and its version; fails the test unless the get is OK. */
-  async getJson<T>(ck: Clerk, key: string, cli: number): Promise<{ value: T; version: Version }> {
-    const r = await this.get(ck, key, cli);
-    if (r.err !== 'OK') fail('wrong-value', `${cli}: Get ${JSON.stringify(key)} err ${r.err}`);
-    try {
-      return { value: JSON.parse(r.value) as T, version: r.version };
-    } catch {
-      return fail('wrong-value', `Unmarshal err: ${JSON.stringify(r.value)} is not JSON`);
-    }
-  }
-
-  putJson(ck: Clerk, key: string, value: unknown, version: Version, cli: number): Promise<Err> {
-    return this.put(ck, key, JSON.stringify(value), version, cli);
   }
 
   // ---- clients, bracketing, checks -----------------------------------------------------------

@@ -55,10 +55,10 @@ interface EntryV {
 /** The course's OnePut: tries until a put of its own succeeds or may have; returns the version seen. */
 async function onePut(ts: TestKV, me: number, ck: Clerk, key: string, ver: Version) {
   for (;;) {
-    const err = await ts.putJson(ck, key, { Id: me, V: ver } satisfies EntryV, ver, me);
+    const err = await ts.calls.putJson(ck, key, { Id: me, V: ver } satisfies EntryV, ver, me);
     if (!(err === 'OK' || err === 'ErrVersion' || err === 'ErrMaybe'))
       fail('put-version', `Wrong error ${err}`);
-    const { value: e, version: ver0 } = await ts.getJson<EntryV>(ck, key, me);
+    const { value: e, version: ver0 } = await ts.calls.getJson<EntryV>(ck, key, me);
     if (err === 'OK' && ver0 === ver + 1 && e.Id !== me && e.V !== ver)
       fail('wrong-value', `Wrong value ${JSON.stringify(e)}`);
     ver = ver0;
@@ -81,7 +81,7 @@ export async function oneClientPut(ts: TestKV, me: number, ck: Clerk, key: strin
 
 /** The course's CheckPutConcurrent: the key's version counts the puts that took effect. */
 export async function checkPutConcurrent(ts: TestKV, ck: Clerk, key: string, rs: ClntRes[]) {
-  const { version } = await ts.getJson<EntryV>(ck, key, -1);
+  const { version } = await ts.calls.getJson<EntryV>(ck, key, -1);
   const nok = rs.reduce((a, r) => a + r.nok, 0);
   const nmaybe = rs.reduce((a, r) => a + r.nmaybe, 0);
   const counts = `server ${version} clnts {${nok} ${nmaybe}}`;
@@ -161,7 +161,7 @@ const unreliableNet: Scenario = {
       let retried = false;
       for (let attempt = 0; attempt < NTRY; attempt++) {
         for (let i = 0; ; i++) {
-          const err = await ts.putJson(ck, 'k', i, attempt, 0);
+          const err = await ts.calls.putJson(ck, 'k', i, attempt, 0);
           if (err !== 'ErrMaybe') {
             if (i > 0 && err !== 'ErrVersion')
               fail('put-maybe', `Put shouldn't have happen more than once ${err}`);
@@ -169,7 +169,7 @@ const unreliableNet: Scenario = {
           }
           retried = true; // put again: it must now fail with ErrVersion
         }
-        const { value, version } = await ts.getJson<number>(ck, 'k', 0);
+        const { value, version } = await ts.calls.getJson<number>(ck, 'k', 0);
         if (version !== attempt + 1)
           fail('put-maybe', `Wrong version ${version} expect ${attempt + 1}`);
         if (value !== 0) fail('wrong-value', `Wrong value ${value} expect 0`);

@@ -3,17 +3,10 @@
 // the persister, size probes, the Raft safety oracles) with the learner's kvraft1 replicas
 // plugged in, and the recorded clerk calls of lab 2 (get, put and their JSON forms) feeding the
 // linearizability check against the versioned key/value model.
-import type {
-  Clerk,
-  Err,
-  GetResult,
-  KVRaft1Module,
-  KVServer,
-  Version,
-} from '../../../harness/contracts/kvraft1';
+import type { Clerk, KVRaft1Module, KVServer, Version } from '../../../harness/contracts/kvraft1';
 import { fail, type TestContext } from '../../../harness/scenario';
 import { ServiceCluster, type ServiceHost } from '../../lab4/service-cluster';
-import { VersionedHistory } from '../lab2/history';
+import { RecordedCalls, VersionedHistory } from '../lab2/history';
 
 export { ELECTION_TIMEOUT_MS } from '../../lab4/service-cluster';
 
@@ -62,6 +55,8 @@ function kvHost(kv: KVRaft1Module, maxraftstate: number): ServiceHost<KVServer, 
 
 export class KvRaftCluster extends ServiceCluster<KVServer, Clerk> {
   readonly history: VersionedHistory;
+  /** The course's recorded Get, Put, GetJson and PutJson (into `history`, counted in ops). */
+  readonly calls: RecordedCalls;
 
   constructor(
     t: TestContext,
@@ -74,6 +69,7 @@ export class KvRaftCluster extends ServiceCluster<KVServer, Clerk> {
       kvHost(t.impl.layer<KVRaft1Module>('kvraft1'), options.maxraftstate),
     );
     this.history = new VersionedHistory(() => t.sim.now());
+    this.calls = new RecordedCalls(this.history, () => this.ops++);
   }
 
   get maxraftstate(): number {
@@ -98,39 +94,6 @@ export class KvRaftCluster extends ServiceCluster<KVServer, Clerk> {
     return [others.slice(0, majority), [...others.slice(majority), l]];
   }
 
-  // ---- recorded calls (the course's Get, Put, GetJson, PutJson) ------------------------------
-
-  async get(ck: Clerk, key: string, cli: number): Promise<GetResult> {
-    const op = this.history.begin(cli, { op: 'get', key });
-    const r = await ck.get(key);
-    this.ops++;
-    op.end({ err: r.err, value: r.value, version: r.version }, this.history.stamp());
-    return r;
-  }
-
-  async put(ck: Clerk, key: string, value: string, version: Version, cli: number): Promise<Err> {
-    const op = this.history.begin(cli, { op: 'put', key, value, version });
-    const err = await ck.put(key, value, version);
-    this.ops++;
-    op.end({ err }, this.history.stamp());
-    return err;
-  }
-
-  /** The key's value parsed as JSON and its version; fails the test unless the get is OK. */
-  async getJson<T>(ck: Clerk, key: string, cli: number): Promise<{ value: T; version: Version }> {
-    const r = await this.get(ck, key, cli);
-    if (r.err !== 'OK') fail('wrong-value', `${cli}: Get ${JSON.stringify(key)} err ${r.err}`);
-    try {
-      return { value: JSON.parse(r.value) as T, version: r.version };
-    } catch {
-      return fail('wrong-value', `Unmarshal err: ${JSON.stringify(r.value)} is not JSON`);
-    }
-  }
-
-  putJson(ck: Clerk, key: string, value: unknown, version: Version, cli: number): Promise<Err> {
-    return this.put(ck, key, JSON.stringify(value), version, cli);
-  }
-
   /** The course's PutAtLeastOnce: puts until OK, moving past versions an ErrMaybe or ErrVersion used. */
   async putAtLeastOnce(
     ck: Clerk,
@@ -140,7 +103,7 @@ export class KvRaftCluster extends ServiceCluster<KVServer, Clerk> {
     cli: number,
   ): Promise<Version> {
     for (;;) {
-      const err = await this.put(ck, key, value, ver, cli);
+      const err = await this.calls.put(ck, key, value, ver, cli);
       if (err === 'OK') return ver + 1;
       if (err === 'ErrMaybe' || err === 'ErrVersion') ver++;
       else if (ver !== 0) fail('put-version', `Put ${key} ver ${ver} err ${err}`);
@@ -149,7 +112,7 @@ export class KvRaftCluster extends ServiceCluster<KVServer, Clerk> {
 
   /** The course's CheckGet: the key reads exactly (value, version). */
   async checkGet(ck: Clerk, key: string, value: string, version: Version): Promise<void> {
-    const r = await this.get(ck, key, 0);
+    const r = await this.calls.get(ck, key, 0);
     if (r.err !== 'OK') fail('wrong-value', `Get(${key}) returns error = ${r.err}`);
     if (r.value !== value || r.version !== version)
       fail(

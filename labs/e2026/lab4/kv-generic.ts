@@ -29,10 +29,10 @@ function makeKeys(n: number): string[] {
 /** The course's OnePut: tries until a put of its own succeeds or may have; returns the version seen. */
 async function onePut(ts: KvRaftCluster, me: number, ck: Clerk, key: string, ver: Version) {
   for (;;) {
-    const err = await ts.putJson(ck, key, { Id: me, V: ver } satisfies EntryV, ver, me);
+    const err = await ts.calls.putJson(ck, key, { Id: me, V: ver } satisfies EntryV, ver, me);
     if (!(err === 'OK' || err === 'ErrVersion' || err === 'ErrMaybe'))
       fail('put-version', `Wrong error ${err}`);
-    const { value: e, version: ver0 } = await ts.getJson<EntryV>(ck, key, me);
+    const { value: e, version: ver0 } = await ts.calls.getJson<EntryV>(ck, key, me);
     if (err === 'OK' && ver0 === ver + 1 && e.Id !== me && e.V !== ver)
       fail('wrong-value', `Wrong value ${JSON.stringify(e)}`);
     ver = ver0;
@@ -70,7 +70,7 @@ async function checkPutConcurrent(
   res: ClntRes,
   reliable: boolean,
 ) {
-  const { version } = await ts.getJson<EntryV>(ck, key, -1);
+  const { version } = await ts.calls.getJson<EntryV>(ck, key, -1);
   for (const r of rs) {
     res.nok += r.nok;
     res.nmaybe += r.nmaybe;
@@ -179,14 +179,14 @@ export async function genericTestSpeed(ts: KvRaftCluster): Promise<void> {
   const numOps = 1000;
   const ck = ts.makeClient();
   // Wait until a first operation completes: a leader is elected and the servers are ready.
-  await ts.get(ck, 'x', 0);
+  await ts.calls.get(ck, 'x', 0);
   const start = ts.t.sim.now();
   for (let i = 0; i < numOps; i++) {
-    const err = await ts.put(ck, 'k', String(i), i, 0);
+    const err = await ts.calls.put(ck, 'k', String(i), i, 0);
     if (err !== 'OK') fail('put-version', `Put err ${err}`);
   }
   const dur = ts.t.sim.now() - start;
-  const r = await ts.get(ck, 'k', 0);
+  const r = await ts.calls.get(ck, 'k', 0);
   if (r.err !== 'OK') fail('wrong-value', `Get err ${r.err}`);
   if (r.version !== numOps) fail('wrong-value', `Get too few ops ${r.version}`);
   const HEARTBEAT_MS = 100;

@@ -76,7 +76,7 @@ async function onePartition(ts: KvRaftCluster, t: TestContext): Promise<void> {
   });
   let getVer: Version | undefined;
   const get1 = background(t, 'Get(1) in the minority', async () => {
-    getVer = (await ts.get(ckp2b, '1', -1)).version;
+    getVer = (await ts.calls.get(ckp2b, '1', -1)).version;
   });
   await within(ts, Promise.race([put15, get1]), 1000, 'commands to the minority wait');
   if (putVer !== undefined)
