@@ -85,3 +85,29 @@ export function fingerprintOf(stdout: string): string | undefined {
 export function fingerprints(file: GradeFile): Map<string, string | undefined> {
   return new Map(file.results.map((r) => [`${r.test}/${r.seed}`, r.fingerprint]));
 }
+
+/** One run per test on seed 1 with `workers` workers, output in `out`: the staff and roster specs' grade. */
+export function oneSeed(out: string, workers = 2): string[] {
+  return ['-n', '1', '--seed', '1', '-p', String(workers), '--out', out];
+}
+
+/** `dslab roster` of the submissions `subs` on part 2A, one seed, output in `out`. */
+export function rosterOf2A(subs: readonly string[], out: string, workers = 2): string[] {
+  return ['roster', ...subs, '--parts', '2a', ...oneSeed(out, workers)];
+}
+
+/** A roster's gradebook.csv (in `out`): a row per submission, by name, cells by column. */
+export function gradebook(out: string): Map<string, Record<string, string>> {
+  const [header, ...lines] = fs
+    .readFileSync(path.join(out, 'gradebook.csv'), 'utf8')
+    .trim()
+    .split('\n');
+  // Quoted cells hold commas: split outside quotes only.
+  const split = (line: string) =>
+    (line.match(/("([^"]|"")*"|[^,]*)(,|$)/g) ?? [])
+      .map((c) => c.replace(/,$/, ''))
+      .map((c) => (c.startsWith('"') ? c.slice(1, -1).replace(/""/g, '"') : c));
+  const names = split(header!);
+  const rows = lines.map((l) => Object.fromEntries(split(l).map((v, i) => [names[i]!, v])));
+  return new Map(rows.map((row) => [row.name!, row]));
+}

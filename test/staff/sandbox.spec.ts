@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { grade as runCli, ROOT } from '../grader/helpers';
+import { gradebook, grade as runCli, oneSeed, ROOT, rosterOf2A } from '../grader/helpers';
 import { cleanup, copyReferenceLayer, tempDir } from '../learner/helpers';
 import type { SubmissionResult } from '../../grader/roster/roster';
 
@@ -35,17 +35,6 @@ const ATTACKS: Record<string, RegExp> = {
   // import() passes by require; the socket operation itself is refused (when the import finished).
   'socket-import': /net\.Server\.listen was called|import\('node:net'\) has not finished yet/,
 };
-
-function csvRows(file: string): Record<string, string>[] {
-  const [header, ...lines] = fs.readFileSync(file, 'utf8').trim().split('\n');
-  // Quoted cells hold commas: split outside quotes only.
-  const split = (line: string) =>
-    (line.match(/("([^"]|"")*"|[^,]*)(,|$)/g) ?? [])
-      .map((c) => c.replace(/,$/, ''))
-      .map((c) => (c.startsWith('"') ? c.slice(1, -1).replace(/""/g, '"') : c));
-  const names = split(header!);
-  return lines.map((l) => Object.fromEntries(split(l).map((v, i) => [names[i]!, v])));
-}
 
 function results(out: string, name: string): SubmissionResult {
   return JSON.parse(
@@ -89,23 +78,10 @@ describe('grading untrusted code: the sandbox', function () {
       hostile('forge'),
     ];
     const out = path.join(root, 'boxed');
-    const r = await cli([
-      'roster',
-      ...subs,
-      '--parts',
-      '2a',
-      '-n',
-      '1',
-      '--seed',
-      '1',
-      '-p',
-      '2',
-      '--out',
-      out,
-    ]);
+    const r = await cli(rosterOf2A(subs, out));
     expect(r.code, r.stderr + r.stdout).to.equal(0);
     expect(pwned(), 'a sandboxed submission wrote in the project').to.equal(false);
-    const rows = new Map(csvRows(path.join(out, 'gradebook.csv')).map((row) => [row.name, row]));
+    const rows = gradebook(out);
     expect(rows.get('good')?.status).to.equal('passed');
     expect(rows.get('good')?.['2A (course)']).to.equal('5');
     for (const [attack, refusal] of Object.entries(ATTACKS)) {
@@ -139,23 +115,9 @@ describe('grading untrusted code: the sandbox', function () {
   it('with --no-sandbox the same attacks work: the spec above can fail', async () => {
     const subs = ['reference-create-require', 'read-other', 'write'].map((a) => path.join(root, a));
     const out = path.join(root, 'open');
-    const r = await cli([
-      'roster',
-      ...subs,
-      '--parts',
-      '2a',
-      '-n',
-      '1',
-      '--seed',
-      '1',
-      '-p',
-      '2',
-      '--out',
-      out,
-      '--no-sandbox',
-    ]);
+    const r = await cli([...rosterOf2A(subs, out), '--no-sandbox']);
     expect(r.code, r.stderr + r.stdout).to.equal(0);
-    const rows = new Map(csvRows(path.join(out, 'gradebook.csv')).map((row) => [row.name, row]));
+    const rows = gradebook(out);
     // The reference Raft, returned as the submission's own: full marks.
     expect(rows.get('reference-create-require')?.['2A (course)']).to.equal('5');
     for (const attack of ['read-other', 'write'])
@@ -166,19 +128,7 @@ describe('grading untrusted code: the sandbox', function () {
 
   it('grade --impl: the same submission scores 0 in the sandbox and full marks without it', async () => {
     const impl = path.join(root, 'reference-create-require');
-    const args = [
-      '2a',
-      '--impl',
-      impl,
-      '-n',
-      '1',
-      '--seed',
-      '1',
-      '-p',
-      '2',
-      '--out',
-      path.join(root, 'g'),
-    ];
+    const args = ['2a', '--impl', impl, ...oneSeed(path.join(root, 'g'))];
     const boxed = await cli(args);
     expect(boxed.code, boxed.stdout).to.equal(1);
     expect(boxed.stdout).to.match(/2A +0\.0 \/ 5/);
@@ -210,14 +160,11 @@ describe('grading untrusted code: the sandbox', function () {
       '2a',
       '--run',
       '^TestInitialElection2A$',
-      '--seed',
-      '1',
       '--impl',
       'src',
       '--json',
       json,
-      '--out',
-      path.join(root, 'g'),
+      ...oneSeed(path.join(root, 'g')),
     ]);
     expect(graded.code, graded.stderr + graded.stdout).to.equal(0);
     const fingerprint = (
