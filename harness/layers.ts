@@ -56,6 +56,13 @@ export const LAYERS = {
     signature:
       'makeKVServer(servers, me, persister, maxraftstate, runtime) and makeClerk(servers, runtime)',
   },
+  // The 2026 edition's lab 5 (labs/e2026/lab5/).
+  shardkv1: {
+    exports: ['makeShardGrp', 'makeShardCtrler', 'makeClerk'],
+    contract: 'harness/contracts/shardkv1.ts',
+    signature:
+      'makeShardGrp(servers, gid, me, persister, maxraftstate, runtime), makeShardCtrler(kvsrv, makeEnd, runtime) and makeClerk(sck, makeEnd, runtime)',
+  },
 } as const satisfies Record<string, LayerDescription>;
 
 export type LayerName = keyof typeof LAYERS;

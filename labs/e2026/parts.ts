@@ -2,7 +2,7 @@
 // part, as labs/parts.ts is for 2023. Lab 2, Raft (lab 3: the 2023 edition's 2A-2D tests under the
 // course's new names, lab3/raft-parts.ts); rsm (lab 4A, and 4C's
 // TestSnapshot4C; lab4/rsm-tests.ts); the key/value service on rsm (4B, and the rest of 4C;
-// lab4/kv-tests.ts); lab 5 comes later. Lab 2 has no lettered parts in the course: its two test files are
+// lab4/kv-tests.ts); the sharded service whose controller moves shards (lab 5A-5C; lab5/tests.ts). Lab 2 has no lettered parts in the course: its two test files are
 // two parts here, 2KV (kvsrv1) and 2LOCK (kvsrv1/lock), so that `grade lab2` grades both and
 // each can be graded alone. Points: the course publishes none per test file; 10 each (our choice).
 import type { PartDescription } from '../parts';
@@ -12,6 +12,7 @@ import { scenarios as lock } from './lab2/lock-tests';
 import { RAFT_2026 } from './lab3/raft-parts';
 import { ours4A, scenarios4A as rsm4A, scenarios4C as rsm4C } from './lab4/rsm-tests';
 import { scenarios4B as kv4B, scenarios4C as kv4C } from './lab4/kv-tests';
+import { scenarios5A, scenarios5B, scenarios5C } from './lab5/tests';
 
 export const PARTS_2026: readonly PartDescription[] = [
   {
@@ -83,6 +84,48 @@ export const PARTS_2026: readonly PartDescription[] = [
     needs: ['4B', '3D'],
     points: 5,
     course: [...rsm4C, ...kv4C],
+    ours: [],
+  },
+  {
+    id: '5A',
+    lab: '5',
+    title: 'a sharded key/value service whose controller moves shards',
+    work: "the controller's InitConfig, Query and ChangeConfigTo (the configuration kept in the lab-2 key/value server), the shard groups on rsm (Get, Put, FreezeShard, InstallShard, DeleteShard, each with a configuration number), the clerk routing by the configuration",
+    files: 'shardkv1/',
+    writes: ['shardkv1'],
+    layers: ['raft', 'rsm', 'kvsrv', 'shardkv1'],
+    fromReference: ['raft', 'rsm', 'kvsrv'],
+    needs: ['4B', '2KV'],
+    points: 10,
+    course: scenarios5A,
+    ours: [],
+  },
+  {
+    id: '5B',
+    lab: '5',
+    title: 'recovering a controller that failed in the middle of a change',
+    work: 'keep the configuration being installed in the key/value server; InitController finishes a change a previous controller left half done',
+    files: 'shardkv1/ctrler.ts',
+    writes: ['shardkv1'],
+    layers: ['raft', 'rsm', 'kvsrv', 'shardkv1'],
+    fromReference: ['raft', 'rsm', 'kvsrv'],
+    needs: ['5A'],
+    points: 5,
+    course: scenarios5B,
+    ours: [],
+  },
+  {
+    id: '5C',
+    lab: '5',
+    title: 'several controllers at once, cut off in the middle of a change',
+    work: 'only one controller changes the configuration at a time (a versioned put in the key/value server); groups refuse a controller a later one superseded',
+    files: 'shardkv1/ctrler.ts, shardkv1/shardgrp.ts',
+    writes: ['shardkv1'],
+    layers: ['raft', 'rsm', 'kvsrv', 'shardkv1'],
+    fromReference: ['raft', 'rsm', 'kvsrv'],
+    needs: ['5B'],
+    points: 5,
+    course: scenarios5C,
     ours: [],
   },
 ];

@@ -1,0 +1,143 @@
+// The controller (the course's shardctrler): it keeps the current configuration under "config" in
+// the lab-2 key/value server and, while a change is under way, the configuration being installed
+// under "next". A change first claims "next" with a versioned put (only one controller can win it
+// for a given version), then moves every shard whose group changes (freeze at the old group,
+// install at the new one, delete at the old), then makes "next" current with a versioned put.
+// A controller that finds "next" ahead of "config" finishes that change first (5B: its controller
+// crashed or was cut off half way). Every group RPC carries the new configuration's number, so a
+// group refuses a controller that a later one superseded; a freeze answered with a higher number
+// tells this controller so, and it stops.
+import type { ClientEnd, Runtime } from '../../harness/api';
+import type { Clerk, Version } from '../../harness/contracts/kvsrv';
+import { makeClerk as makeKVClerk } from '../kvsrv';
+import { GrpClerk } from './grpclerk';
+import type {
+  DeleteShardReply,
+  FreezeShardReply,
+  InstallShardReply,
+  MakeEnd,
+  ShardConfig,
+  ShardCtrler,
+} from './common';
+
+export const CONFIG_KEY = 'config';
+export const NEXT_KEY = 'next';
+
+/** A configuration as read from the key/value server, with the version a put must name to replace it. */
+export interface Stored {
+  cfg: ShardConfig;
+  version: Version;
+}
+
+export class ShardCtrlerImpl implements ShardCtrler {
+  protected readonly kv: Clerk;
+  private readonly grps = new Map<string, GrpClerk>();
+
+  constructor(
+    kvsrv: ClientEnd,
+    protected readonly makeEnd: MakeEnd,
+    protected readonly runtime: Runtime,
+  ) {
+    this.kv = makeKVClerk(kvsrv, runtime);
+  }
+
+  async initController(): Promise<void> {
+    const cur = await this.read(CONFIG_KEY);
+    const next = await this.read(NEXT_KEY);
+    if (cur && next && next.cfg.num > cur.cfg.num) await this.finish(cur, next.cfg);
+  }
+
+  async initConfig(cfg: ShardConfig): Promise<void> {
+    await this.claim(CONFIG_KEY, cfg, 0);
+  }
+
+  async query(): Promise<ShardConfig> {
+    const cur = await this.read(CONFIG_KEY);
+    if (!cur) throw new Error('shardkv1 controller: query() before initConfig()');
+    return cur.cfg;
+  }
+
+  async changeConfigTo(cfg: ShardConfig): Promise<void> {
+    const cur = await this.read(CONFIG_KEY);
+    if (!cur) throw new Error('shardkv1 controller: changeConfigTo() before initConfig()');
+    const next = await this.read(NEXT_KEY);
+    if (next && next.cfg.num > cur.cfg.num) {
+      // Another controller's change is unfinished: finish it; `cfg` was computed before it.
+      await this.finish(cur, next.cfg);
+      return;
+    }
+    if (cfg.num !== cur.cfg.num + 1) return;
+    if (!(await this.claim(NEXT_KEY, cfg, next?.version ?? 0))) return;
+    await this.finish(cur, cfg);
+  }
+
+  /** Moves the shards from `cur` to `next`, then makes `next` current (unless superseded). */
+  protected async finish(cur: Stored, next: ShardConfig): Promise<void> {
+    if (!(await this.moveShards(cur.cfg, next))) return;
+    await this.claim(CONFIG_KEY, next, cur.version);
+  }
+
+  /** Moves every shard that changes group, all at once; false if a group saw a later configuration. */
+  protected async moveShards(from: ShardConfig, to: ShardConfig): Promise<boolean> {
+    let superseded = false;
+    const moves = from.shards.map(async (oldGid, shard) => {
+      const newGid = to.shards[shard];
+      if (oldGid === newGid) return;
+      let state = this.runtime.codec.encode([]);
+      if (oldGid !== 0) {
+        const frozen = await this.group(from, oldGid).call<FreezeShardReply>('FreezeShard', {
+          shard,
+          num: to.num,
+        });
+        if (frozen!.reply.num > to.num) {
+          superseded = true;
+          return;
+        }
+        state = frozen!.reply.state;
+      }
+      if (newGid === 0) return;
+      await this.group(to, newGid).call<InstallShardReply>('InstallShard', {
+        shard,
+        state,
+        num: to.num,
+      });
+      if (oldGid !== 0)
+        await this.group(from, oldGid).call<DeleteShardReply>('DeleteShard', {
+          shard,
+          num: to.num,
+        });
+    });
+    await Promise.all(moves);
+    return !superseded;
+  }
+
+  protected group(cfg: ShardConfig, gid: number): GrpClerk {
+    const servers = cfg.groups[gid] ?? [];
+    const id = `${gid}:${servers.join(',')}`;
+    let ck = this.grps.get(id);
+    if (!ck) {
+      ck = new GrpClerk(servers, this.makeEnd, this.runtime);
+      this.grps.set(id, ck);
+    }
+    return ck;
+  }
+
+  protected async read(key: string): Promise<Stored | undefined> {
+    const r = await this.kv.get(key);
+    if (r.err !== 'OK') return undefined;
+    return { cfg: JSON.parse(r.value) as ShardConfig, version: r.version };
+  }
+
+  /**
+   * Puts `cfg` under `key` if the key is still at `version`; whether it is there now because of
+   * this put (an ErrMaybe is settled by reading the key back).
+   */
+  protected async claim(key: string, cfg: ShardConfig, version: Version): Promise<boolean> {
+    const value = JSON.stringify(cfg);
+    const err = await this.kv.put(key, value, version);
+    if (err === 'OK') return true;
+    if (err !== 'ErrMaybe') return false;
+    const r = await this.kv.get(key);
+    return r.err === 'OK' && r.value === value && r.version === version + 1;
+  }
+}
