@@ -23,6 +23,9 @@ describe('editions', () => {
       '4A',
       '4B',
       '4C',
+      '5A',
+      '5B',
+      '5C',
     ]);
   });
 
@@ -103,13 +106,14 @@ describe('editions', () => {
         'lock',
         'raft',
         'rsm',
+        'shardkv1',
         'tsconfig.json',
       ]);
       expect(out).to.include('Created');
-      expect(out).to.include('(kvraft1/, kvsrv/, lock/, raft/, rsm/)');
+      expect(out).to.include('(kvraft1/, kvsrv/, lock/, raft/, rsm/, shardkv1/)');
       expect(out).to.include(`npm run grade -- --edition 2026 lab2kv --impl`);
       expect(out).to.include(
-        '2KV (kvsrv/), 2LOCK (lock/), 3A 3B 3C 3D (raft/), 4A (rsm/), 4B (kvraft1/), 4C (rsm/, kvraft1/)',
+        '2KV (kvsrv/), 2LOCK (lock/), 3A 3B 3C 3D (raft/), 4A (rsm/), 4B (kvraft1/), 4C (rsm/, kvraft1/), 5A 5B 5C (shardkv1/)',
       );
     } finally {
       fs.rmSync(path.dirname(dir), { recursive: true, force: true });
