@@ -6,18 +6,21 @@
 // A controller that finds "next" ahead of "config" finishes that change first (5B: its controller
 // crashed or was cut off half way). Every group RPC carries the new configuration's number, so a
 // group refuses a controller that a later one superseded; a freeze answered with a higher number
-// tells this controller so, and it stops.
+// tells this controller so, and it stops, as it does when a group does not answer and the key/value
+// server shows that the change is no longer under way.
 import type { ClientEnd, Runtime } from '../../harness/api';
 import type { Clerk, Version } from '../../harness/contracts/kvsrv';
 import { makeClerk as makeKVClerk } from '../kvsrv';
 import { GrpClerk } from './grpclerk';
-import type {
-  DeleteShardReply,
-  FreezeShardReply,
-  InstallShardReply,
-  MakeEnd,
-  ShardConfig,
-  ShardCtrler,
+import {
+  ROUND_WAIT_MS,
+  type DeleteShardReply,
+  type FreezeShardReply,
+  type GrpErr,
+  type InstallShardReply,
+  type MakeEnd,
+  type ShardConfig,
+  type ShardCtrler,
 } from './common';
 
 export const CONFIG_KEY = 'config';
@@ -83,32 +86,64 @@ export class ShardCtrlerImpl implements ShardCtrler {
     const moves = from.shards.map(async (oldGid, shard) => {
       const newGid = to.shards[shard];
       if (oldGid === newGid) return;
+      const args = { shard, num: to.num };
       let state = this.runtime.codec.encode([]);
       if (oldGid !== 0) {
-        const frozen = await this.group(from, oldGid).call<FreezeShardReply>('FreezeShard', {
-          shard,
-          num: to.num,
-        });
-        if (frozen!.reply.num > to.num) {
+        const frozen = await this.untilAnswered<FreezeShardReply>(
+          from,
+          oldGid,
+          to.num,
+          'FreezeShard',
+          args,
+        );
+        if (!frozen || frozen.reply.num > to.num) {
           superseded = true;
           return;
         }
-        state = frozen!.reply.state;
+        state = frozen.reply.state;
       }
       if (newGid === 0) return;
-      await this.group(to, newGid).call<InstallShardReply>('InstallShard', {
-        shard,
-        state,
-        num: to.num,
-      });
+      const installed = await this.untilAnswered<InstallShardReply>(
+        to,
+        newGid,
+        to.num,
+        'InstallShard',
+        {
+          ...args,
+          state,
+        },
+      );
+      if (!installed) {
+        superseded = true;
+        return;
+      }
       if (oldGid !== 0)
-        await this.group(from, oldGid).call<DeleteShardReply>('DeleteShard', {
-          shard,
-          num: to.num,
-        });
+        await this.untilAnswered<DeleteShardReply>(from, oldGid, to.num, 'DeleteShard', args);
     });
     await Promise.all(moves);
     return !superseded;
+  }
+
+  /**
+   * Calls the group until it answers, for the change to configuration `num`; null once that change
+   * is no longer under way (another controller finished it or went past it: the group may even
+   * have left and stopped for good, and this controller must not wait for it forever).
+   */
+  protected async untilAnswered<Reply extends { err: GrpErr }>(
+    cfg: ShardConfig,
+    gid: number,
+    num: number,
+    method: string,
+    args: unknown,
+  ): Promise<{ reply: Reply } | null> {
+    for (;;) {
+      const r = await this.group(cfg, gid).call<Reply>(method, args, 1);
+      if (r) return r;
+      const cur = await this.read(CONFIG_KEY);
+      const next = await this.read(NEXT_KEY);
+      if ((cur && cur.cfg.num >= num) || (next && next.cfg.num > num)) return null;
+      await this.runtime.sleep(ROUND_WAIT_MS, `${method} to group ${gid}: try again`);
+    }
   }
 
   protected group(cfg: ShardConfig, gid: number): GrpClerk {
