@@ -13,6 +13,7 @@ import { RAFT_2026 } from './lab3/raft-parts';
 import { ours4A, scenarios4A as rsm4A, scenarios4C as rsm4C } from './lab4/rsm-tests';
 import { scenarios4B as kv4B, scenarios4C as kv4C } from './lab4/kv-tests';
 import { scenarios5A, scenarios5B, scenarios5C } from './lab5/tests';
+import { ours5B } from './lab5/ours';
 
 export const PARTS_2026: readonly PartDescription[] = [
   {
@@ -112,7 +113,7 @@ export const PARTS_2026: readonly PartDescription[] = [
     needs: ['5A'],
     points: 5,
     course: scenarios5B,
-    ours: [],
+    ours: ours5B,
   },
   {
     id: '5C',

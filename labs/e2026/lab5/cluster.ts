@@ -60,7 +60,7 @@ export class Lab5Cluster {
   private readonly groups = new Map<number, Group>();
   private readonly nodes: ClientNode[] = [];
   private readonly endsTo = new Map<string, string[]>();
-  private readonly ownership: OwnershipOracle;
+  readonly ownership: OwnershipOracle;
   private readonly created: number;
   private nodeCount = 0;
   private endCount = 0;

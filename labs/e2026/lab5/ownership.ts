@@ -25,6 +25,9 @@ export class OwnershipOracle {
     frozen: false,
   }));
 
+  /** Sees every FreezeShard a group answered OK (our test cuts the controller off right there). */
+  onFreeze: ((gid: number, shard: number, num: number) => void) | undefined;
+
   constructor(private readonly t: TestContext) {}
 
   private serving(gid: number, shard: number): boolean {
@@ -63,6 +66,7 @@ export class OwnershipOracle {
       };
     };
     watch('FreezeShard', (shard, num) => {
+      this.onFreeze?.(gid, shard, num);
       const h = this.holding[shard];
       if (h && h.gid === gid && num > h.num) h.frozen = true;
     });
