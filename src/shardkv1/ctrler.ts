@@ -7,7 +7,10 @@
 // crashed or was cut off half way). Every group RPC carries the new configuration's number, so a
 // group refuses a controller that a later one superseded; a freeze answered with a higher number
 // tells this controller so, and it stops, as it does when a group does not answer and the key/value
-// server shows that the change is no longer under way.
+// server shows that the change is no longer under way. A controller that another one got ahead of in
+// the middle of a change changes nothing from then on (the course: a superseded controller "should
+// bail out"); one that went on could, cut off between the tester's decision and its claim of "next",
+// leave a change nobody can recover.
 import type { ClientEnd, Runtime } from '../../harness/api';
 import type { Clerk, Version } from '../../harness/contracts/kvsrv';
 import { makeClerk as makeKVClerk } from '../kvsrv';
@@ -35,6 +38,8 @@ export interface Stored {
 export class ShardCtrlerImpl implements ShardCtrler {
   protected readonly kv: Clerk;
   private readonly grps = new Map<string, GrpClerk>();
+  /** Set once another controller got ahead of this one in a change: it changes nothing after that. */
+  private superseded = false;
 
   constructor(
     kvsrv: ClientEnd,
@@ -61,6 +66,7 @@ export class ShardCtrlerImpl implements ShardCtrler {
   }
 
   async changeConfigTo(cfg: ShardConfig): Promise<void> {
+    if (this.superseded) return;
     const cur = await this.read(CONFIG_KEY);
     if (!cur) throw new Error('shardkv1 controller: changeConfigTo() before initConfig()');
     const next = await this.read(NEXT_KEY);
@@ -70,14 +76,18 @@ export class ShardCtrlerImpl implements ShardCtrler {
       return;
     }
     if (cfg.num !== cur.cfg.num + 1) return;
-    if (!(await this.claim(NEXT_KEY, cfg, next?.version ?? 0))) return;
+    if (!(await this.claim(NEXT_KEY, cfg, next?.version ?? 0))) {
+      this.superseded = true;
+      return;
+    }
     await this.finish(cur, cfg);
   }
 
   /** Moves the shards from `cur` to `next`, then makes `next` current (unless superseded). */
   protected async finish(cur: Stored, next: ShardConfig): Promise<void> {
-    if (!(await this.moveShards(cur.cfg, next))) return;
-    await this.claim(CONFIG_KEY, next, cur.version);
+    const done =
+      (await this.moveShards(cur.cfg, next)) && (await this.claim(CONFIG_KEY, next, cur.version));
+    if (!done) this.superseded = true;
   }
 
   /** Moves every shard that changes group, all at once; false if a group saw a later configuration. */

@@ -33,7 +33,7 @@ export interface Entry {
 
 export type ShardStatus = 'serving' | 'frozen' | 'absent';
 
-const WRONG_LEADER = { err: 'ErrWrongLeader' } as const;
+const WRONG_LEADER = Object.freeze({ err: 'ErrWrongLeader' } as const);
 
 export class ShardGrpImpl implements ShardGrpServer, StateMachine {
   protected store = new Map<string, Entry>();
