@@ -80,6 +80,13 @@ const CASES: VariantCase[] = [
     expect: 'linearizability',
     message: /history is not linearizable/,
   },
+  {
+    variant: 'shardkv1-ignores-claim',
+    test: 'TestConcurrentReliable5C',
+    seed: 1,
+    expect: 'shard-owner',
+    message: /answered Get\("k5"\) with OK for shard 5, which it did not serve/,
+  },
 ];
 
 describeVariants('2026 lab 5 (sharded service) variants are caught', CASES, TESTS);
