@@ -116,7 +116,9 @@ export interface ShardCtrler {
   query(): Promise<ShardConfig>;
   /**
    * Moves the shards from the current configuration to `cfg` (numbered current + 1) and then makes
-   * it current. Returns without effect if another controller got ahead of this one (5C).
+   * it current. Returns without effect if another controller got ahead of this one (5C); such a
+   * controller should bail out, changing nothing after that (the course's partition tests
+   * reconnect a cut-off controller and count on it).
    */
   changeConfigTo(cfg: ShardConfig): Promise<void>;
 }

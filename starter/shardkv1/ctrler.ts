@@ -4,7 +4,8 @@
 // of the state it returned at the new one, DeleteShard at the old one; then it stores the new
 // configuration. 5B: store the configuration being installed too, so that initController() can
 // finish a change a controller left half done. 5C: use versioned puts so that only one controller
-// changes the configuration at a time.
+// changes the configuration at a time; a controller that finds another got ahead of it should
+// change nothing after that (the tests reconnect a cut-off controller and expect it to bail out).
 import type { ClientEnd, Runtime } from 'dslab/harness/api';
 import type { Clerk } from 'dslab/harness/contracts/kvsrv';
 import type { MakeEnd, ShardConfig, ShardCtrler } from 'dslab/harness/contracts/shardkv1';
