@@ -50,8 +50,7 @@ export class ShardCtrlerImpl implements ShardCtrler {
   }
 
   async initController(): Promise<void> {
-    const cur = await this.read(CONFIG_KEY);
-    const next = await this.read(NEXT_KEY);
+    const { cur, next } = await this.readBoth();
     if (cur && next && next.cfg.num > cur.cfg.num) await this.finish(cur, next.cfg);
   }
 
@@ -67,9 +66,8 @@ export class ShardCtrlerImpl implements ShardCtrler {
 
   async changeConfigTo(cfg: ShardConfig): Promise<void> {
     if (this.superseded) return;
-    const cur = await this.read(CONFIG_KEY);
+    const { cur, next } = await this.readBoth();
     if (!cur) throw new Error('shardkv1 controller: changeConfigTo() before initConfig()');
-    const next = await this.read(NEXT_KEY);
     if (next && next.cfg.num > cur.cfg.num) {
       // Another controller's change is unfinished: finish it; `cfg` was computed before it.
       await this.finish(cur, next.cfg);
@@ -165,6 +163,21 @@ export class ShardCtrlerImpl implements ShardCtrler {
       this.grps.set(id, ck);
     }
     return ck;
+  }
+
+  /**
+   * The current configuration and the one being installed, as a pair a change can go by: "next" is
+   * claimed only while "config" is one below it, so a "next" more than one ahead means "config" was
+   * read before another change finished; read both again. (A controller that went by such a pair
+   * moved shards from owners they had already left: a freeze at a group the shard had left hands
+   * out no keys, and the install of that empty shard came first.)
+   */
+  protected async readBoth(): Promise<{ cur?: Stored; next?: Stored }> {
+    for (;;) {
+      const cur = await this.read(CONFIG_KEY);
+      const next = await this.read(NEXT_KEY);
+      if (!cur || !next || next.cfg.num <= cur.cfg.num + 1) return { cur, next };
+    }
   }
 
   protected async read(key: string): Promise<Stored | undefined> {
