@@ -87,6 +87,13 @@ const CASES: VariantCase[] = [
     expect: 'shard-owner',
     message: /answered Get\("k5"\) with OK for shard 5, which it did not serve/,
   },
+  {
+    variant: 'shardkv1-stale-pair',
+    test: 'TestAcquireLockConcurrentUnreliable5C',
+    seed: 318,
+    expect: 'wrong-value',
+    message: /Get\(k2\) returns error = ErrNoKey/,
+  },
 ];
 
 describeVariants('2026 lab 5 (sharded service) variants are caught', CASES, TESTS);

@@ -1,0 +1,2 @@
+// The reference kvsrv layer: this variant's bug is in the shardkv1 layer.
+export * from '../../../src/kvsrv';
