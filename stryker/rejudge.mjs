@@ -27,6 +27,11 @@ const program = new Command('mutation:rejudge')
 const name = program.args[0];
 layerOrExit(name);
 const { runs, seed, only } = program.opts();
+for (const [option, value] of [
+  ['--runs', runs],
+  ['--seed', seed],
+])
+  if (!/^[1-9][0-9]*$/.test(value)) fail(`${option} ${value}: a positive whole number is needed`);
 
 const dir = reportsDir(name);
 const report = readReportOrExit(name);
@@ -41,8 +46,14 @@ if (stale.length > 0)
   );
 
 const mutants = mutantsOf(report);
-const wanted = only
-  ? mutants.filter((m) => only.split(',').includes(m.id))
+const onlyIds = only?.split(',').filter((id) => id !== '');
+const unknown = onlyIds?.filter((id) => !mutants.some((m) => m.id === id)) ?? [];
+if (unknown.length > 0)
+  fail(
+    `no mutant ${unknown.join(', ')} in the report (ids are those of mutation.json or the summary)`,
+  );
+const wanted = onlyIds
+  ? mutants.filter((m) => onlyIds.includes(m.id))
   : mutants.filter((m) => m.status === 'Survived' || m.status === 'NoCoverage');
 if (wanted.length === 0) fail('nothing to judge: no survivors in the report (or no such ids)');
 
