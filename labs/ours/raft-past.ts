@@ -275,5 +275,76 @@ const TestAppendsFromThePast2B = raftTest(
   },
 );
 
+/** Entries the new leader commits while the old leader's requests are held (k + 1 ..). */
+const NEWER_ENTRIES = 5;
+
+/**
+ * Five servers. Leader L (term t) appends one entry at k + 1; its first AppendEntries carrying it
+ * to each follower is held, and L is cut off at once, so only L has the entry. The four others
+ * elect W (term t + 1), which commits NEWER_ENTRIES entries at k + 1 .. with followers F and X
+ * while the fifth, Y, is away. Now L's request reaches F: it is of term t, older than F's. A
+ * follower that does not refuse it (Figure 2, AppendEntries step 1) cuts its committed k + 1 ..
+ * for L's entry; then W and X leave, Y and L come back, and F or L, whose last entry (term t) is
+ * newer than Y's, is elected without the committed entries (leader completeness). A correct F
+ * keeps them, and only F can then be elected, with them.
+ */
+const TestAppendsFromAnOldTerm2B = raftTest(
+  {
+    name: 'TestAppendsFromAnOldTerm2B',
+    part: '2B',
+    description: 'Test (2B, ours): an AppendEntries of an older term delivered after an election',
+    servers: 5,
+    unreliable: false,
+    snapshot: false,
+  },
+  async (cfg, t) => {
+    await cfg.one(t.rng.int(10_000), cfg.n, true);
+    const l = await cfg.checkOneLeader();
+    const followers = [...Array(cfg.n).keys()].filter((i) => i !== l);
+    const heldFor = new Set<string>();
+    const hold = cfg.net.holdBack((msg) => {
+      const first =
+        msg.kind === 'request' &&
+        msg.method === 'Raft.AppendEntries' &&
+        msg.from === String(l) &&
+        carriesEntries(msg.args) &&
+        !heldFor.has(msg.to);
+      if (first) heldFor.add(msg.to);
+      return first;
+    });
+    cfg.start(l, t.rng.int(10_000));
+    await until(
+      cfg,
+      2000,
+      `server ${l} sends its entry to every follower`,
+      () => hold.held().length === followers.length,
+    );
+    hold.stop();
+    cfg.disconnect(l);
+
+    const w = await leaderAmong(cfg, followers);
+    const others = followers.filter((i) => i !== w);
+    const [f, x, y] = t.rng.perm(others.length).map((i) => others[i]);
+    cfg.disconnect(y);
+    for (let j = 0; j < NEWER_ENTRIES; j++) await cfg.one(t.rng.int(10_000), 3, true);
+    hold.release((m) => m.to === String(f));
+    await cfg.sleep(200);
+
+    cfg.disconnect(w);
+    cfg.disconnect(x);
+    cfg.connect(y);
+    cfg.connect(l);
+    await cfg.one(t.rng.int(10_000), 3, true);
+    hold.release();
+    cfg.connect(w);
+    cfg.connect(x);
+    await cfg.one(t.rng.int(10_000), cfg.n, true);
+  },
+);
+
 export const scenarios2A: Scenario[] = [TestVotesFromThePast2A];
-export const scenarios2B: Scenario[] = [TestAppendRepliesFromThePast2B, TestAppendsFromThePast2B];
+export const scenarios2B: Scenario[] = [
+  TestAppendRepliesFromThePast2B,
+  TestAppendsFromThePast2B,
+  TestAppendsFromAnOldTerm2B,
+];

@@ -24,6 +24,14 @@ const CASES: VariantCase[] = [
     expect: 'apply-error',
     message: /apply error: commit index=2/,
   },
+  // Ours delivers a deposed leader's AppendEntries after an election; the course's tests pass it on seeds 1-10.
+  {
+    variant: 'raft-accepts-old-appends',
+    test: 'TestAppendsFromAnOldTerm2B',
+    seed: 1,
+    expect: 'apply-error',
+    message: /apply error: commit index=2/,
+  },
   // Ours delivers an AppendEntries after later ones; the course's 2A-2D tests pass it on seeds 1-10.
   {
     variant: 'raft-cuts-after-every-append',
