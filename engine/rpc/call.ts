@@ -100,7 +100,8 @@ export class Call implements Wait {
   }
 
   private dispatch(): Promise<Parcel> {
-    return this.server!.dispatch(this.method, this.args!, this.serverName!, this.net.sim.codec);
+    const { method, args, serverName, net, end } = this;
+    return this.server!.dispatch(method, args!, serverName!, net.sim.codec, end.ownerName);
   }
 
   /** Event, every DEAD_POLL_MS while the handler runs: abandons the call if its server is gone. */

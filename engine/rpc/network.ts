@@ -392,6 +392,8 @@ export class Server {
   count = 0;
   /** Called when a reply leaves this server for its caller (the fixtures' crash points). */
   afterReply: ((serviceMethod: string) => void) | undefined;
+  /** Called as a request reaches its handler, with the caller's node name (what a tester observes). */
+  onRequest: ((serviceMethod: string, caller: string) => void) | undefined;
 
   addService(service: Service): this {
     this.services.set(service.name, service);
@@ -412,8 +414,10 @@ export class Server {
     args: Parcel,
     serverName: string,
     codec: WireCodec,
+    caller: string,
   ): Promise<Parcel> {
     this.count++;
+    this.onRequest?.(serviceMethod, caller);
     let result: unknown;
     try {
       const handler = this.handler(serviceMethod, serverName);
