@@ -60,6 +60,8 @@ export class Lab5Cluster {
   private readonly groups = new Map<number, Group>();
   private readonly nodes: ClientNode[] = [];
   private readonly endsTo = new Map<string, string[]>();
+  /** Puts that reached the controller's key/value server, by the caller's node name. */
+  private readonly kvsrvPuts = new Map<string, number>();
   readonly ownership: OwnershipOracle;
   private readonly created: number;
   private nodeCount = 0;
@@ -83,10 +85,11 @@ export class Lab5Cluster {
     this.kvsrv = t.impl.layer<KVSrvModule>('kvsrv').makeKVServer(this.kvsrvRuntime);
     if (!this.kvsrv || typeof this.kvsrv.handlers !== 'object')
       fail('contract', 'makeKVServer(runtime) must return { kill(), handlers }');
-    this.net.addServer(
-      KVSRV,
-      new Server().addService(new Service('KVServer', this.kvsrv.handlers)),
-    );
+    const kvsrvServer = new Server().addService(new Service('KVServer', this.kvsrv.handlers));
+    kvsrvServer.onRequest = (method, caller) => {
+      if (method === 'KVServer.Put') this.kvsrvPuts.set(caller, this.putsReceivedFrom(caller) + 1);
+    };
+    this.net.addServer(KVSRV, kvsrvServer);
     this.net.setReliable(reliable);
     if (!reliable) this.faults.reliable(false);
   }
@@ -142,6 +145,15 @@ export class Lab5Cluster {
   deleteNode(node: ClientNode): void {
     this.setConnected(node, false);
     node.runtime.crash();
+  }
+
+  /**
+   * How many Put requests from `node` have reached the key/value server's handler. The server has
+   * only Get and Put, so a controller's change leaves its mark there through Puts alone, whatever
+   * the implementation keeps in it.
+   */
+  putsReceivedFrom(node: ClientNode | string): number {
+    return this.kvsrvPuts.get(typeof node === 'string' ? node : node.runtime.name) ?? 0;
   }
 
   // ---- controllers and clerks ---------------------------------------------------------------
