@@ -1,7 +1,7 @@
 // The 2026 edition's sharded service (lab 5): the course's shardkv1 tests are registered in its
 // order, each passes once on the reference (seed 1), each buggy variant in impls/shardkv1-* fails a
 // named test on a named seed with the check that catches it, and the starter kit fails at once with
-// its not-implemented message.
+// its not-implemented message; the course's partitionCtrler race is met by our departure.
 import { expect } from 'chai';
 import * as path from 'node:path';
 import { loadRegistry, testsOf } from '../../labs';
@@ -49,6 +49,24 @@ describe('2026 lab 5 (sharded service, controller moves shards) on the reference
       const r = await runScenario(s, { seed: 1, impl: new Implementation(path.join(ROOT, 'src')) });
       expect(r.passed, r.error).to.equal(true);
     });
+});
+
+describe("2026 lab 5: the course's partitionCtrler race (our departure)", function () {
+  it('expects the configuration before a change none of whose Puts reached the kvsrv (NoClerk seed 18)', async () => {
+    // Join 6 was marked 17 ms before the cut, too late for any of its writes to reach the key/value
+    // server: the course's check would demand group 6 in, which no implementation can do.
+    const s = TESTS.find((x) => x.name === 'TestPartitionRecoveryUnreliableNoClerk5C')!;
+    const notes: string[] = [];
+    const r = await runScenario(s, {
+      seed: 18,
+      impl: new Implementation(path.join(ROOT, 'src')),
+      onTrace: (rec) => {
+        if (rec.kind === 'test' && rec.detail.includes('had not begun')) notes.push(rec.detail);
+      },
+    });
+    expect(r.passed, r.error).to.equal(true);
+    expect(notes).to.deep.equal(['join 6 had not begun at the cut: expected the state before it']);
+  });
 });
 
 const CASES: VariantCase[] = [
