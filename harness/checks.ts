@@ -60,9 +60,9 @@ export const CHECKS = {
     'exactly the shards that can be served are, while a group is down or a migration is pending',
   // The 2026 edition's lab 5: the sharded service whose controller moves shards (labs/e2026/lab5).
   'shard-owner':
-    'a shard is served by one group at a time: none answers for a shard it froze or that was installed elsewhere since',
+    'a shard is served by one group at a time: none answers for one it froze or that went elsewhere',
   'config-recovered':
-    'a new controller finishes the change a previous one left half done (the configuration moves on, the group joined or left)',
+    'a new controller finishes the change a previous one left half done (the group joined or left)',
   // The 2026 edition's lab 2: the versioned key/value server and the lock (labs/e2026/lab2).
   'put-version':
     'a put takes effect only at its version (ErrVersion otherwise, ErrNoKey for a missing key above 0)',

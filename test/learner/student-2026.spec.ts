@@ -102,6 +102,7 @@ describe('student edition, 2026 (npm run pack:student -- --edition 2026)', funct
       'lock',
       'raft',
       'rsm',
+      'shardkv1',
       'tsconfig.json',
     ]);
     for (const [command, part, message] of [
