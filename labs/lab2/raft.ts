@@ -558,7 +558,8 @@ export class RaftCluster {
 
   /**
    * Keeps server i's service busy: its applyCh takes no message until release() (the messages
-   * wait, in order, as on an unbuffered channel whose reader is slow). waiting(): how many wait.
+   * wait, in order, as on an unbuffered channel whose reader is slow; a restarted server's too).
+   * waiting(): how many messages the hold stopped (the first; the others queue behind it).
    */
   holdApplies(i: number): { waiting: () => number; release: () => void } {
     this.checkServer(i);
