@@ -4,7 +4,7 @@
 // again. A put with an earlier attempt that got no definite answer (at this group or at a previous
 // owner) answers a later ErrVersion with ErrMaybe.
 import type { Runtime } from '../../harness/api';
-import { GrpClerk } from './grpclerk';
+import { GrpClerks } from './grpclerk';
 import {
   key2shard,
   ROUND_WAIT_MS,
@@ -22,13 +22,15 @@ import {
 
 export class ShardKVClerkImpl implements Clerk {
   private cfg: ShardConfig | undefined;
-  private readonly grps = new Map<string, GrpClerk>();
+  private readonly grps: GrpClerks;
 
   constructor(
     private readonly sck: ShardCtrler,
-    private readonly makeEnd: MakeEnd,
+    makeEnd: MakeEnd,
     private readonly runtime: Runtime,
-  ) {}
+  ) {
+    this.grps = new GrpClerks(makeEnd, runtime);
+  }
 
   async get(key: string): Promise<GetResult> {
     const { reply } = await this.untilServed<GetReply>(key, 'Get', { key });
@@ -60,7 +62,7 @@ export class ShardKVClerkImpl implements Clerk {
       const gid = cfg.shards[key2shard(key)];
       const servers = cfg.groups[gid];
       if (servers) {
-        const r = await this.group(gid, servers).call<Reply>(method, args, 1);
+        const r = await this.grps.of(gid, servers).call<Reply>(method, args, 1);
         if (r && r.reply.err !== 'ErrWrongGroup')
           return { reply: r.reply, retried: retried || r.retried };
         // An unanswered or refused attempt at a replica may still have taken effect.
@@ -69,15 +71,5 @@ export class ShardKVClerkImpl implements Clerk {
       await this.runtime.sleep(ROUND_WAIT_MS, `${method} ${key}: ask the controller again`);
       this.cfg = undefined;
     }
-  }
-
-  private group(gid: number, servers: string[]): GrpClerk {
-    const id = `${gid}:${servers.join(',')}`;
-    let ck = this.grps.get(id);
-    if (!ck) {
-      ck = new GrpClerk(servers, this.makeEnd, this.runtime);
-      this.grps.set(id, ck);
-    }
-    return ck;
   }
 }

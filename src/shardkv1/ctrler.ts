@@ -14,7 +14,7 @@
 import type { ClientEnd, Runtime } from '../../harness/api';
 import type { Clerk, Version } from '../../harness/contracts/kvsrv';
 import { makeClerk as makeKVClerk } from '../kvsrv';
-import { GrpClerk } from './grpclerk';
+import { GrpClerks, type GrpClerk } from './grpclerk';
 import {
   ROUND_WAIT_MS,
   type DeleteShardReply,
@@ -37,16 +37,17 @@ export interface Stored {
 
 export class ShardCtrlerImpl implements ShardCtrler {
   protected readonly kv: Clerk;
-  private readonly grps = new Map<string, GrpClerk>();
+  private readonly grps: GrpClerks;
   /** Set once another controller got ahead of this one in a change: it changes nothing after that. */
   private superseded = false;
 
   constructor(
     kvsrv: ClientEnd,
-    protected readonly makeEnd: MakeEnd,
+    makeEnd: MakeEnd,
     protected readonly runtime: Runtime,
   ) {
     this.kv = makeKVClerk(kvsrv, runtime);
+    this.grps = new GrpClerks(makeEnd, runtime);
   }
 
   async initController(): Promise<void> {
@@ -155,14 +156,7 @@ export class ShardCtrlerImpl implements ShardCtrler {
   }
 
   protected group(cfg: ShardConfig, gid: number): GrpClerk {
-    const servers = cfg.groups[gid] ?? [];
-    const id = `${gid}:${servers.join(',')}`;
-    let ck = this.grps.get(id);
-    if (!ck) {
-      ck = new GrpClerk(servers, this.makeEnd, this.runtime);
-      this.grps.set(id, ck);
-    }
-    return ck;
+    return this.grps.of(gid, cfg.groups[gid] ?? []);
   }
 
   /**

@@ -43,3 +43,26 @@ export class GrpClerk {
     }
   }
 }
+
+/**
+ * One GrpClerk per group and server list, kept from call to call so that each remembers which
+ * server answered last (the shardkv clerk and the controller both talk to many groups).
+ */
+export class GrpClerks {
+  private readonly clerks = new Map<string, GrpClerk>();
+
+  constructor(
+    private readonly makeEnd: MakeEnd,
+    private readonly runtime: Runtime,
+  ) {}
+
+  of(gid: number, servers: readonly string[]): GrpClerk {
+    const id = `${gid}:${servers.join(',')}`;
+    let ck = this.clerks.get(id);
+    if (!ck) {
+      ck = new GrpClerk(servers, this.makeEnd, this.runtime);
+      this.clerks.set(id, ck);
+    }
+    return ck;
+  }
+}
