@@ -1,5 +1,7 @@
-// npm run check-history -- FILE... [--model kv|cas-register] [--no-partition] [--timeout S] [--html OUT]
-// Checks each history file and prints `FILE: ok|illegal|unknown (N ms)` (checking time only).
+// npm run check-history -- FILE... [--model kv|cas-register] [--no-partition] [--timeout S]
+//   [--iterations N] [--html OUT]
+// Checks each history file and prints `FILE: ok|illegal|unknown (N ms)` (checking time only; an
+// unknown verdict also names the limit it hit).
 // Exit status: 0 all linearizable, 1 not linearizable, 2 unknown (a limit was hit), 3 bad input;
 // for several files, the highest.
 import * as fs from 'node:fs';
@@ -26,6 +28,7 @@ interface Options {
   model?: ModelName;
   partition: boolean;
   timeout?: number;
+  iterations?: number;
   html?: string;
 }
 
@@ -52,6 +55,8 @@ Options:
                        (choices: ${Object.keys(MODELS).join(', ')})
   --no-partition       check each history as a whole instead of per key
   --timeout <seconds>  give up with "unknown" after this long per file (0: no limit)
+  --iterations <n>     give up with "unknown" after this many search steps per file: a budget
+                       spent alike on every machine, as the suites' checks do (default: none)
   --html <out>         write an HTML report: a file for one history, a directory for several
   -h, --help           display this help`;
 
@@ -71,6 +76,7 @@ function parseCommandLine(argv: readonly string[]): {
         model: { type: 'string' },
         'no-partition': { type: 'boolean' },
         timeout: { type: 'string' },
+        iterations: { type: 'string' },
         html: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -97,6 +103,15 @@ function parseCommandLine(argv: readonly string[]): {
       );
     }
   }
+  let iterations: number | undefined;
+  if (values.iterations !== undefined) {
+    iterations = Number(values.iterations);
+    if (!/^\s*\d+\s*$/.test(values.iterations) || !(iterations > 0)) {
+      throw new UsageError(
+        `option '--iterations <n>' argument '${values.iterations}' is invalid: expected a whole number of search steps, at least 1`,
+      );
+    }
+  }
   if (positionals.length === 0) throw new UsageError("missing required argument 'files'");
   return {
     help: false,
@@ -105,6 +120,7 @@ function parseCommandLine(argv: readonly string[]): {
       model: model as ModelName | undefined,
       partition: !values['no-partition'],
       timeout,
+      iterations,
       html: values.html,
     },
   };
@@ -148,12 +164,14 @@ function checkFile(file: string, fileCount: number, options: Options, io: Io): n
     result = checkOperations(MODELS[parsed.model], parsed.operations, {
       partition: options.partition,
       timeoutMs: (options.timeout ?? 0) * 1000,
+      ...(options.iterations !== undefined ? { maxIterations: options.iterations } : {}),
     });
   } catch (e) {
     io.err(`${file}: bad input: ${(e as Error).message}`);
     return EXIT.badInput;
   }
-  io.out(`${file}: ${result.verdict} (${Math.round(result.elapsedMs)} ms)`);
+  const limit = result.verdict === 'unknown' && result.reason ? `${result.reason}, ` : '';
+  io.out(`${file}: ${result.verdict} (${limit}${Math.round(result.elapsedMs)} ms)`);
   if (options.html) {
     const out =
       fileCount === 1 ? options.html : path.join(options.html, `${path.basename(file)}.html`);

@@ -74,8 +74,14 @@ describe('linearizability: check-history CLI', function () {
     ops.push(kv(24, { op: 'get', key: 'x' }, 500, 600, 'nobody'));
     const hard = file('hard.jsonl', formatHistoryJsonl('kv', ops));
     const r = run('--timeout', '0.05', hard);
-    expect(r.stdout).to.match(/: unknown \(\d+ ms\)\n$/);
+    expect(r.stdout).to.match(/: unknown \(time limit, \d+ ms\)\n$/);
     expect(r.status).to.equal(2);
+    // A budget in search steps gives the same verdict on every machine, however fast.
+    const budget = run('--iterations', '1000', hard);
+    expect(budget.stdout).to.match(/: unknown \(iteration limit, \d+ ms\)\n$/);
+    expect(budget.status).to.equal(2);
+    const easy = file('easy.jsonl', formatHistoryJsonl('kv', ops.slice(0, 2)));
+    expect(run('--iterations', '1000', easy).status).to.equal(0);
   });
 
   it('bad input: exits 3 naming the file and line', () => {
@@ -121,6 +127,8 @@ describe('linearizability: check-history CLI', function () {
         "argument 'nope' is invalid. Allowed choices are kv, cas-register",
       ],
       [['--timeout=-1', 'x'], 'expected a number of seconds'],
+      [['--iterations', '0', 'x'], 'expected a whole number of search steps, at least 1'],
+      [['--iterations', '2.5', 'x'], 'expected a whole number of search steps, at least 1'],
       [['--frob', 'x'], "Unknown option '--frob'"],
       [['x', '--timeout'], "Option '--timeout <value>' argument missing"],
     ];
