@@ -193,12 +193,9 @@ async function round(w: LockWorld, c: SwarmClerk, l: number, holdMs: number): Pr
   w.enter(c, 'hold', l);
   const { value, version, err } = await w.ts.calls.get(c.ck, guardKey(l), c.me);
   if (c.crashed) return never();
-  if (err !== 'OK') fail('wrong-value', `clerk ${c.me}: get ${guardKey(l)} failed ${err}`);
+  if (err !== 'OK') fail('wrong-value', `get ${guardKey(l)} failed ${err}`);
   if (value !== '')
-    fail(
-      'mutual-exclusion',
-      `clerk ${c.me}: two clients acquired ${lockName(l)} (${guardKey(l)} holds ${value})`,
-    );
+    fail('mutual-exclusion', `two clients acquired ${lockName(l)} (${guardKey(l)} holds ${value})`);
   for (const [v, at] of [
     [String(c.me), version],
     ['', version + 1],
@@ -206,10 +203,7 @@ async function round(w: LockWorld, c: SwarmClerk, l: number, holdMs: number): Pr
     const perr = await w.ts.calls.put(c.ck, guardKey(l), v, at, c.me);
     if (c.crashed) return never();
     if (perr !== 'OK' && perr !== 'ErrMaybe')
-      fail(
-        'mutual-exclusion',
-        `clerk ${c.me}: put of ${guardKey(l)} at version ${at} failed ${perr}`,
-      );
+      fail('mutual-exclusion', `put of ${guardKey(l)} at version ${at} failed ${perr}`);
     if (v !== '' && holdMs > 0) await c.runtime.sleep(holdMs, 'holding the lock');
   }
   w.enter(c, 'release', l);
