@@ -7,6 +7,8 @@ import { Implementation, type LayerName } from '../harness/impl';
 import { runScenario, type RunParams, type RunResult } from '../harness/scenario';
 import type { TraceRecord } from '../engine/sim/trace';
 import { findScenario, loadRegistry, type Registry } from '.';
+import { currentEdition } from './editions';
+import { kitMessageAs } from './kit-messages';
 
 export interface RunSpec {
   /** The test's name, e.g. TestBackup2B. */
@@ -45,7 +47,7 @@ export async function executeRun(
 ): Promise<RunResult> {
   const scenario = findScenario(spec.test, reg);
   if (!scenario) throw new Error(`no test named ${spec.test} in the part registry`);
-  return runScenario(scenario, {
+  const result = await runScenario(scenario, {
     seed: spec.seed,
     impl: new Implementation(spec.implDir),
     captureConsole: true,
@@ -53,6 +55,8 @@ export async function executeRun(
     ...(spec.realTimeLimitMs !== undefined ? { realTimeLimitMs: spec.realTimeLimitMs } : {}),
     ...observers,
   });
+  if (result.error === undefined) return result;
+  return { ...result, error: kitMessageAs(currentEdition(), result.error) };
 }
 
 /** The words that repeat a run's parameters on the command line (replay, shrink): `--level 2B`. */

@@ -172,30 +172,80 @@ ${sections(readme, README_SECTIONS)}
 `;
 }
 
+/** The README's "### Editions" subsection of "## The parts": the 2026 edition's parts and labs. */
+const EDITIONS_HEADING = '### Editions: 2023 (the default) and 2026';
+
+/**
+ * `section` (one "## " section) cut at its `### heading`: the text before it, and the subsection
+ * itself up to the next "### " or the end.
+ */
+function splitAtSubsection(section: string, heading: string): [before: string, sub: string] {
+  const at = section.indexOf(`${heading}\n`);
+  if (at < 0)
+    throw new Error(
+      `README.md's "The parts" has no "${heading}" (the 2026 student README is made of it)`,
+    );
+  const rest = section.slice(at + heading.length + 1);
+  const next = rest.search(/^### /m);
+  return [section.slice(0, at).trimEnd(), (next < 0 ? rest : rest.slice(0, next)).trim()];
+}
+
+/**
+ * The 2026 edition's README: its first steps, its parts and labs (the README's editions
+ * subsection), grading and the determinism contract; the 2023 edition's learner's path and parts
+ * come last, as the edition this copy also holds and every command takes by default.
+ */
 function studentReadme2026(readme: string): string {
+  const [parts2023, editions] = splitAtSubsection(
+    sections(readme, ['The parts']),
+    EDITIONS_HEADING,
+  );
+  const path2023 = sections(readme, ["The learner's path"]).replace(/^## .*\n/, '');
   return `# dslab — student edition (2026)
 
 The labs of MIT 6.5840 as the course has laid them out since 2025 — a key/value server with
 versioned puts and a lock on it (lab 2), Raft (lab 3), a replicated state machine layer and a
-key/value service on it (lab 4) — which you write, in TypeScript, starting from the kit in
-\`starter/\`. Every test is a seeded simulation in virtual time: a failure found on one seed replays
-identically, event by event. Node.js 20.19 or later; \`npm ci\` is all the set-up.
+key/value service on it (lab 4), a sharded key/value service whose controller moves shards (lab 5)
+— which you write, in TypeScript, starting from the kit in \`starter/\`. Every test is a seeded
+simulation in virtual time: a failure found on one seed replays identically, event by event.
+Node.js 20.19 or later; \`npm ci\` is all the set-up.
 
-This copy also holds the 2023 edition (6.824's labs 2A-4B), which every command takes unless told
-otherwise: name yours on each command with \`--edition 2026\`, or once in \`dslab.json\`.
+This copy also holds the 2023 edition (6.824's labs 2A-4B, at the end of this README), which every
+command takes unless told otherwise: name yours on each command with \`--edition 2026\`, or once in
+\`dslab.json\`.
 
 ${FIRST_STEPS_2026}
 
 \`\`\`sh
-npm run new-lab -- mylab --edition 2026                 # your copy of the kit: kvsrv/, lock/, raft/, rsm/, kvraft1/
+npm run new-lab -- mylab --edition 2026                 # your copy of the kit: kvsrv/, lock/, raft/, rsm/, kvraft1/, shardkv1/
 npm run grade -- --edition 2026 lab2kv --impl mylab     # part 2KV: each test fails "not implemented yet (part 2KV)" until you write it
 npm run grade -- --edition 2026 lab3a --impl mylab      # Raft's first part, 3A
 \`\`\`
 
 To grade mylab without \`--impl\` and \`--edition\`, write \`{ "impl": "mylab", "edition": "2026" }\` to
-\`dslab.json\`. The parts of both editions, their tests and the grader follow.
+\`dslab.json\`. Work through the parts in the order of the table below: each builds on the ones
+before. Every entry point you have not written yet throws at once, naming itself and its part, so
+an unfinished part fails in milliseconds with that message, never with a hang. Read the header of
+\`raft/raft.ts\` first: your code must take time, timers and randomness from the runtime it is
+given (see "Writing code that obeys the determinism contract" below).
 
-${sections(readme, README_SECTIONS)}
+## The parts (2026 edition)
+
+${editions}
+
+${sections(
+  readme,
+  README_SECTIONS.filter((h) => h !== "The learner's path" && h !== 'The parts'),
+)}
+
+## The 2023 edition (6.824, labs 2A-4B)
+
+Every command takes this edition unless told \`--edition 2026\`; \`npm run new-lab\` without
+\`--edition\` copies its kit (\`raft/\`, \`kvraft/\`, \`shardctrler/\`, \`shardkv/\`).
+
+${path2023.trim()}
+
+${parts2023.replace(/^## The parts\n/, '### The parts (2023 edition)\n')}
 `;
 }
 

@@ -50,6 +50,39 @@ export interface ServiceHost<S extends Replica, C extends object> {
   passedLine(s: { seconds: number; peers: number; rpcs: number; ops: number }): string;
 }
 
+/** What a key/value module gives the fixture: 2023's kvraft and 2026's kvraft1 alike. */
+export interface KeyValueModule<S extends Replica, C extends object> {
+  makeKVServer(
+    servers: ClientEnd[],
+    me: number,
+    persister: PersisterApi,
+    maxraftstate: number,
+    runtime: Runtime,
+  ): S;
+  makeClerk(servers: ClientEnd[], runtime: Runtime): C;
+}
+
+/**
+ * The host of a key/value service (each replica "KVServer" beside "Raft"), with the course's
+ * closing line (time, peers, RPCs, ops); `rngStream` names the fixture's own draws.
+ */
+export function keyValueHost<S extends Replica, C extends object>(
+  kv: KeyValueModule<S, C>,
+  maxraftstate: number,
+  rngStream: string,
+): ServiceHost<S, C> {
+  return {
+    service: 'KVServer',
+    rngStream,
+    startName: 'makeKVServer',
+    start: (ends, me, persister, runtime) =>
+      kv.makeKVServer(ends, me, persister, maxraftstate, runtime),
+    makeClerk: (ends, runtime) => kv.makeClerk(ends, runtime),
+    passedLine: (s) =>
+      `  ... Passed --  ${s.seconds.toFixed(1).padStart(4)}  ${s.peers} ${String(s.rpcs).padStart(5)} ${String(s.ops).padStart(4)}`,
+  };
+}
+
 interface Section {
   description: string;
   t0: number;

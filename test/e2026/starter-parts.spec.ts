@@ -12,6 +12,8 @@ import { Implementation } from '../../harness/impl';
 import { compileLearnerDir } from '../../grader/learner/compile';
 import { runScenario } from '../../harness/scenario';
 import { starterTextFor } from '../../tools/starter-parts';
+import { kitMessageAs } from '../../labs/kit-messages';
+import { executeRun } from '../../labs/run';
 import { cleanup, NEW_LAB, tempDir } from '../learner/helpers';
 import { ROOT } from '../grader/helpers';
 
@@ -88,5 +90,36 @@ describe("the starter kit names the edition's parts (new-lab --edition)", functi
     const r = await runScenario(test, { seed: 1, impl });
     expect(r.check).to.equal('implementation-threw');
     expect(r.error).to.match(/^raft\/raft\.ts: \w+\(\) is not implemented yet \(part 3A\)/);
+  });
+
+  it("the project's own starter/, graded as it is under 2026, fails TestInitialElection3A with part 3A", async () => {
+    const before = process.env.DSLAB_EDITION;
+    process.env.DSLAB_EDITION = '2026';
+    try {
+      const r = await executeRun(
+        {
+          test: 'TestInitialElection3A',
+          seed: 1,
+          implDir: compileLearnerDir(path.join(ROOT, 'starter')).dir,
+        },
+        {},
+        loadRegistry('', '2026'),
+      );
+      expect(r.check).to.equal('implementation-threw');
+      expect(r.error).to.match(/^raft\/raft\.ts: \w+\(\) is not implemented yet \(part 3A\)/);
+    } finally {
+      if (before === undefined) delete process.env.DSLAB_EDITION;
+      else process.env.DSLAB_EDITION = before;
+    }
+  });
+
+  it('rewords only the Raft parts of not-implemented messages, and only for 2026', () => {
+    const error =
+      'raft/raft.ts: start() is not implemented yet (part 2B)\nkvsrv/server.ts: x() is not implemented yet (part 2KV)';
+    expect(kitMessageAs('2026', error)).to.equal(
+      'raft/raft.ts: start() is not implemented yet (part 3B)\nkvsrv/server.ts: x() is not implemented yet (part 2KV)',
+    );
+    expect(kitMessageAs('2023', error)).to.equal(error);
+    expect(kitMessageAs('2026', 'part 2A of something else')).to.equal('part 2A of something else');
   });
 });

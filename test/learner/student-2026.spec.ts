@@ -73,6 +73,12 @@ describe('student edition, 2026 (npm run pack:student -- --edition 2026)', funct
       'npm run grade -- --edition 2026 lab2kv --impl mylab',
       'npm run grade -- --edition 2026 lab3a --impl mylab',
     ]);
+    // The 2026 edition's parts come first; the 2023 edition's path and parts after everything else.
+    const headings = [...readme.matchAll(/^## (.*)$/gm)].map((m) => m[1]);
+    expect(headings[0]).to.equal('First steps (2026 edition)');
+    expect(headings[1]).to.equal('The parts (2026 edition)');
+    expect(headings[headings.length - 1]).to.equal('The 2023 edition (6.824, labs 2A-4B)');
+    expect(readme).to.include('| 5C |');
     const missing = namedPaths(readme, topLevelEntries()).filter(
       (p) => !fs.existsSync(path.join(dir, p.replace(/\*.*$/, ''))),
     );

@@ -108,6 +108,36 @@ export class RecordedCalls {
   }
 }
 
+/** The entry the course's racing puts write: who put it, at which version (kvtest's EntryV). */
+export interface EntryV {
+  Id: number;
+  V: Version;
+}
+
+/**
+ * The course's OnePut (kvtest), for lab 2's and lab 4's racing clients: puts its own entry at
+ * `ver` until a put succeeds or may have, reading the key after each try; returns the version read
+ * and whether the put surely took effect.
+ */
+export async function onePut(
+  calls: RecordedCalls,
+  me: number,
+  ck: Clerk,
+  key: string,
+  ver: Version,
+): Promise<{ ver: Version; ok: boolean }> {
+  for (;;) {
+    const err = await calls.putJson(ck, key, { Id: me, V: ver } satisfies EntryV, ver, me);
+    if (!(err === 'OK' || err === 'ErrVersion' || err === 'ErrMaybe'))
+      fail('put-version', `Wrong error ${err}`);
+    const { value: e, version: ver0 } = await calls.getJson<EntryV>(ck, key, me);
+    if (err === 'OK' && ver0 === ver + 1 && e.Id !== me && e.V !== ver)
+      fail('wrong-value', `Wrong value ${JSON.stringify(e)}`);
+    ver = ver0;
+    if (err === 'OK' || err === 'ErrMaybe') return { ver, ok: err === 'OK' };
+  }
+}
+
 function report(
   t: TestContext,
   result: CheckResult<VersionedState, VersionedInput, VersionedOutput>,

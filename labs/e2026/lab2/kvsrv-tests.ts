@@ -9,6 +9,7 @@ import {
   type Done,
   type TestKV,
 } from './kvsrv-test';
+import { onePut, type EntryV } from './history';
 
 export const PART_KV = '2KV';
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -47,31 +48,12 @@ const reliablePut: Scenario = {
     }),
 };
 
-interface EntryV {
-  Id: number;
-  V: Version;
-}
-
-/** The course's OnePut: tries until a put of its own succeeds or may have; returns the version seen. */
-async function onePut(ts: TestKV, me: number, ck: Clerk, key: string, ver: Version) {
-  for (;;) {
-    const err = await ts.calls.putJson(ck, key, { Id: me, V: ver } satisfies EntryV, ver, me);
-    if (!(err === 'OK' || err === 'ErrVersion' || err === 'ErrMaybe'))
-      fail('put-version', `Wrong error ${err}`);
-    const { value: e, version: ver0 } = await ts.calls.getJson<EntryV>(ck, key, me);
-    if (err === 'OK' && ver0 === ver + 1 && e.Id !== me && e.V !== ver)
-      fail('wrong-value', `Wrong value ${JSON.stringify(e)}`);
-    ver = ver0;
-    if (err === 'OK' || err === 'ErrMaybe') return { ver, ok: err === 'OK' };
-  }
-}
-
 /** The course's OneClientPut on one key: counts puts that surely and maybe took effect. */
 export async function oneClientPut(ts: TestKV, me: number, ck: Clerk, key: string, stop: Done) {
   const res: ClntRes = { nok: 0, nmaybe: 0 };
   let ver: Version = 0;
   while (!stop.done) {
-    const r = await onePut(ts, me, ck, key, ver);
+    const r = await onePut(ts.calls, me, ck, key, ver);
     ver = r.ver;
     if (r.ok) res.nok++;
     else res.nmaybe++;

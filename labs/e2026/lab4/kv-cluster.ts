@@ -5,7 +5,7 @@
 // linearizability check against the versioned key/value model.
 import type { Clerk, KVRaft1Module, KVServer, Version } from '../../../harness/contracts/kvraft1';
 import { fail, type TestContext } from '../../../harness/scenario';
-import { ServiceCluster, type ServiceHost } from '../../lab4/service-cluster';
+import { keyValueHost, ServiceCluster } from '../../lab4/service-cluster';
 import { RecordedCalls, VersionedHistory } from '../lab2/history';
 
 export { ELECTION_TIMEOUT_MS } from '../../lab4/service-cluster';
@@ -40,19 +40,6 @@ export function kvTitle(o: KvOptions, label: string): string {
   return `${title} (${label})`;
 }
 
-function kvHost(kv: KVRaft1Module, maxraftstate: number): ServiceHost<KVServer, Clerk> {
-  return {
-    service: 'KVServer',
-    rngStream: 'kvraft1/fixture',
-    startName: 'makeKVServer',
-    start: (ends, me, persister, runtime) =>
-      kv.makeKVServer(ends, me, persister, maxraftstate, runtime),
-    makeClerk: (ends, runtime) => kv.makeClerk(ends, runtime),
-    passedLine: (s) =>
-      `  ... Passed --  ${s.seconds.toFixed(1).padStart(4)}  ${s.peers} ${String(s.rpcs).padStart(5)} ${String(s.ops).padStart(4)}`,
-  };
-}
-
 export class KvRaftCluster extends ServiceCluster<KVServer, Clerk> {
   readonly history: VersionedHistory;
   /** The course's recorded Get, Put, GetJson and PutJson (into `history`, counted in ops). */
@@ -66,7 +53,7 @@ export class KvRaftCluster extends ServiceCluster<KVServer, Clerk> {
       t,
       options.nservers,
       !options.reliable,
-      kvHost(t.impl.layer<KVRaft1Module>('kvraft1'), options.maxraftstate),
+      keyValueHost(t.impl.layer<KVRaft1Module>('kvraft1'), options.maxraftstate, 'kvraft1/fixture'),
     );
     this.history = new VersionedHistory(() => t.sim.now());
     this.calls = new RecordedCalls(this.history, () => this.ops++);

@@ -8,6 +8,7 @@ import { fail, type TestContext } from '../../../harness/scenario';
 import type { Rng } from '../../../engine/sim/rng';
 import { background } from '../../lab2/raft-scenario';
 import { spawnClientsAndWait } from '../../lab4/service-cluster';
+import { onePut, type EntryV } from '../lab2/history';
 import { ELECTION_TIMEOUT_MS, kvTitle, KvRaftCluster, type KvOptions } from './kv-cluster';
 
 /** A client's count of puts that surely (nok) and maybe (nmaybe) took effect. */
@@ -16,28 +17,9 @@ interface ClntRes {
   nmaybe: number;
 }
 
-interface EntryV {
-  Id: number;
-  V: Version;
-}
-
 /** The course's MakeKeys. */
 function makeKeys(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `k${i}`);
-}
-
-/** The course's OnePut: tries until a put of its own succeeds or may have; returns the version seen. */
-async function onePut(ts: KvRaftCluster, me: number, ck: Clerk, key: string, ver: Version) {
-  for (;;) {
-    const err = await ts.calls.putJson(ck, key, { Id: me, V: ver } satisfies EntryV, ver, me);
-    if (!(err === 'OK' || err === 'ErrVersion' || err === 'ErrMaybe'))
-      fail('put-version', `Wrong error ${err}`);
-    const { value: e, version: ver0 } = await ts.calls.getJson<EntryV>(ck, key, me);
-    if (err === 'OK' && ver0 === ver + 1 && e.Id !== me && e.V !== ver)
-      fail('wrong-value', `Wrong value ${JSON.stringify(e)}`);
-    ver = ver0;
-    if (err === 'OK' || err === 'ErrMaybe') return { ver, ok: err === 'OK' };
-  }
 }
 
 /** The course's OneClientPut: OnePuts on the keys (one at random each time) until told to stop. */
@@ -53,7 +35,7 @@ async function oneClientPut(
   const verm = new Map<string, Version>(keys.map((k) => [k, 0]));
   while (!done()) {
     const k = ts.options.randomkeys ? keys[rng.int(keys.length)] : keys[0];
-    const r = await onePut(ts, cli, ck, k, verm.get(k) ?? 0);
+    const r = await onePut(ts.calls, cli, ck, k, verm.get(k) ?? 0);
     verm.set(k, r.ver);
     if (r.ok) res.nok++;
     else res.nmaybe++;
