@@ -113,4 +113,42 @@ describe('grade swarm (our part, not scored)', function () {
       /no swarm test grades part 2KV: the swarm families grade parts 2lock, 3b, 3c, 3d; name one of them/,
     );
   });
+
+  it('2026: a failing lock swarm run prints replay and shrink lines that work as printed', async () => {
+    const impl = path.join(ROOT, 'impls', 'lock-steals-stale');
+    const env = { GRADE_EXTRA_SCENARIOS: '' };
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'grade-swarm-lock-'));
+    const args = ['swarm', '2lock', '--seed', '9', '-n', '1', '-q', '--impl', impl, '--out', out];
+    const r = await finish(start(['--edition', '2026', ...args], env));
+    expect(r.code).to.equal(1);
+    expect(r.stdout).to.match(/\[mutual-exclusion\] clerk 2: acquired lock1, which clerk 0 holds/);
+    // The printed lines name no edition: TestSwarmLock is only in 2026's registry.
+    const shrinkLine = /shrink: npm run grade -- (.*)$/m.exec(r.stdout)![1];
+    expect(shrinkLine).to.equal(`shrink TestSwarmLock --seed 9 --level 2LOCK --impl ${impl}`);
+    const shrunk = await finish(start(shrinkLine.split(' '), env));
+    expect(shrunk.stdout).to.match(/smallest schedule found that still fails \[mutual-exclusion\]/);
+    const replayLine = /^ {2}npm run grade -- (replay TestSwarmLock .*)$/m.exec(shrunk.stdout)![1];
+    const plan = /--plan '(.*)'/.exec(replayLine)![1];
+    const replayed = await finish(
+      start(
+        [
+          'replay',
+          'TestSwarmLock',
+          '--seed',
+          '9',
+          '--level',
+          '2LOCK',
+          '--plan',
+          plan,
+          '--impl',
+          impl,
+        ],
+        env,
+      ),
+    );
+    expect(replayed.code).to.equal(1);
+    expect(replayed.stdout).to.match(
+      /FAIL: \[mutual-exclusion\] clerk \d: acquired lock\d, which clerk \d holds/,
+    );
+  });
 });
