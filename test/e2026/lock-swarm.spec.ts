@@ -127,6 +127,16 @@ describeVariants(
       expect: 'mutual-exclusion',
     },
     { variant: 'lock-maybe-is-held', test: 'TestSwarmLock', seed: 5, expect: 'mutual-exclusion' },
+    // Caught by the liveness phase: clerk 0 crashed in its release of lock0 before its put left;
+    // clerk 1, cut off, took an ErrMaybe on an old put for lock0 as acquired (that ends clerk 0's
+    // claim), released nothing, and lock0 stays taken by clerk 0 while the others wait for it.
+    {
+      variant: 'lock-maybe-is-held',
+      test: 'TestSwarmLock',
+      seed: 7,
+      expect: 'liveness',
+      message: /had not finished a round on every lock/,
+    },
     { variant: 'lock-release-any', test: 'TestSwarmLock', seed: 10, expect: 'mutual-exclusion' },
     {
       variant: 'lock-steals-stale',
