@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_EDITION, EDITION_ENV, EDITIONS, isEdition, type Edition } from '../labs/editions';
-import { findScenario, loadRegistry } from '../labs';
+import { findScenario, levelsOf, loadRegistry, type Registry } from '../labs';
 import { UsageError } from './select';
 import { CONFIG_FILE } from './learner/defaults';
 import { PROJECT_ROOT } from './learner/compile';
@@ -66,20 +66,32 @@ function takeNamed(argv: string[]): Edition | undefined {
 }
 
 /**
- * `replay TEST` and `shrink TEST` of a test registered only in another edition: that edition (test
- * names differ between editions, and the replay lines a grade prints name no edition).
+ * `replay TEST` and `shrink TEST` of a test registered only in another edition, or of a swarm test
+ * at a level (`--level 3B`) only another edition's parts name: that edition (test names and a
+ * swarm test's levels differ between editions, and the replay lines a grade prints name no edition;
+ * TestSwarmRaft is in both, at 2B-2D in 2023 and at 3B-3D in 2026).
  */
 function editionOfTest(argv: readonly string[], chosen: Edition): Edition | undefined {
   if (argv[2] !== 'replay' && argv[2] !== 'shrink') return undefined;
   const test = argv[3];
   if (!test || test.startsWith('-')) return undefined;
+  const at = argv.findIndex((a) => a === '--level' || a.startsWith('--level='));
+  const level = at < 0 ? undefined : (argv[at].split('=')[1] ?? argv[at + 1]);
+  const fits = (reg: Registry) => {
+    const s = findScenario(test, reg);
+    if (!s) return false;
+    const wanted = level?.trim().toUpperCase().replace(/^LAB/, '');
+    return (
+      wanted === undefined || levelsOf(s, reg).length === 0 || levelsOf(s, reg).includes(wanted)
+    );
+  };
   try {
-    if (findScenario(test, loadRegistry(undefined, chosen))) return undefined;
+    if (fits(loadRegistry(undefined, chosen))) return undefined;
   } catch {
     return undefined; // a registry that cannot load: the command reports it
   }
   // The other editions as registered here (a GRADE_EXTRA_SCENARIOS module adds to the chosen one).
-  return EDITIONS.find((e) => e !== chosen && findScenario(test, loadRegistry('', e)));
+  return EDITIONS.find((e) => e !== chosen && fits(loadRegistry('', e)));
 }
 
 /**

@@ -163,7 +163,7 @@ export function defaultSwarmLevel(
   const part = highestImplementedPart(abs);
   if (part === undefined)
     throw new UsageError(
-      `${implArg} has not written part ${registry().parts[0]?.id} yet, so no swarm test can grade it; name a part to grade at (grade swarm 2b)`,
+      `${implArg} has not written part ${registry().parts[0]?.id} yet, so no swarm test can grade it; name a part to grade at (grade swarm ${(registry().parts.find((p) => p.swarm)?.id ?? '2B').toLowerCase()})`,
     );
   return {
     level: part,

@@ -208,6 +208,12 @@ export function selectTests(
   const byPart = new Map(parts.map((p) => [p, testsOfPart(p, reg, options)]));
   const empty = parts.filter((p) => byPart.get(p)!.length === 0);
   const withTests = reg.parts.filter((p) => testsOf(p).length > 0).map((p) => p.id);
+  if (explicit && empty.includes(SWARM) && options.level) {
+    const graded = reg.parts.filter((p) => p.swarm).map((p) => p.id.toLowerCase());
+    throw new UsageError(
+      `no swarm test grades part ${options.level}: the swarm families grade part${graded.length === 1 ? '' : 's'} ${graded.join(', ') || '(none in this edition)'}; name one of them (grade swarm ${graded[0] ?? 'PART'})`,
+    );
+  }
   if (explicit && empty.length > 0) {
     throw new UsageError(
       `lab part ${empty.join(', ')} has no tests yet; parts with tests: ${withTests.join(', ') || 'none'}`,

@@ -54,6 +54,12 @@ export interface PartDescription {
    * faults a learner's code at this part must survive (it reads the level from its run parameters).
    */
   readonly swarm?: AnySwarmFamily;
+  /**
+   * The level this part grades its swarm family at, in the family's own level names (default:
+   * the part's id). The 2026 edition's 3B grades the Raft swarm, whose levels are 2023 part ids,
+   * at 2B (labs/ours/levels.ts).
+   */
+  readonly swarmLevel?: string;
 }
 
 const raftOnly: readonly LayerName[] = ['raft'];

@@ -65,6 +65,7 @@ export const EXCLUDED_TESTS = [
   'test/e2026/lab4.spec.ts', // the 2026 rsm layer on the reference and its variants (impls/)
   'test/e2026/lab4-kv.spec.ts', // the 2026 key/value service on rsm, reference and variants (impls/)
   'test/e2026/lab5.spec.ts', // the 2026 sharded service (lab 5), reference and variants (impls/)
+  'test/e2026/lock-swarm.spec.ts', // the lock swarm on the reference and its variants (impls/)
   'test/grader/reference-figures.spec.ts', // the reference's figures, a slow variant in impls/
   'test/grader/provenance.spec.ts', // grades the reference (src) in shards and merges them
   'test/grader/determinism.spec.ts', // --check-determinism on the reference and a fixture made from it

@@ -9,6 +9,7 @@ import type { PartDescription } from '../parts';
 import { scenarios as kvsrv } from './lab2/kvsrv-tests';
 import { ours as oursKv } from './lab2/kvsrv-ours';
 import { scenarios as lock } from './lab2/lock-tests';
+import { lockSwarm } from './lab2/lock-swarm';
 import { RAFT_2026 } from './lab3/raft-parts';
 import { ours4A, scenarios4A as rsm4A, scenarios4C as rsm4C } from './lab4/rsm-tests';
 import { scenarios4B as kv4B, scenarios4C as kv4C } from './lab4/kv-tests';
@@ -43,6 +44,7 @@ export const PARTS_2026: readonly PartDescription[] = [
     points: 10,
     course: lock,
     ours: [],
+    swarm: lockSwarm,
   },
   ...RAFT_2026,
   {

@@ -167,3 +167,63 @@ describe('levels of a learner (ours)', function () {
     expect(highestImplementedPart(a)).to.equal('2D');
   });
 });
+
+/** Runs `body` with DSLAB_EDITION set to `edition`, as the grader's workers run. */
+async function inEdition<T>(edition: string, body: () => Promise<T> | T): Promise<T> {
+  const before = process.env.DSLAB_EDITION;
+  process.env.DSLAB_EDITION = edition;
+  try {
+    return await body();
+  } finally {
+    if (before === undefined) delete process.env.DSLAB_EDITION;
+    else process.env.DSLAB_EDITION = before;
+  }
+}
+
+describe('swarm levels in the 2026 edition (ours)', function () {
+  this.timeout(120_000);
+
+  it('3B-3D name the Raft swarm at 2023 2B-2D through the registry; 3A and lab 2 are below it', () =>
+    inEdition('2026', () => {
+      expect(
+        ['3A', '3B', '3c', '3D', '4A', '5C'].map((p) => levelFor(RAFT_SWARM_LEVELS, p)),
+      ).to.deep.equal([undefined, '2B', '2C', '2D', '2D', '2D']);
+      expect(levelFor(RAFT_SWARM_LEVELS, '2LOCK')).to.equal(undefined);
+      expect(() => levelFor(RAFT_SWARM_LEVELS, '2B')).to.throw(
+        /^level "2B" is not a part of the course \(2KV, 2LOCK, 3A/,
+      );
+    }));
+
+  it('a 2026 level runs the 2023 level it names: the same fingerprint, seed by seed', async () => {
+    for (const [now, then] of [
+      ['3B', '2B'],
+      ['3C', '2C'],
+      ['3D', '2D'],
+    ]) {
+      const old = await runScenario(TestSwarmRaft, {
+        seed: 51,
+        impl: reference(),
+        params: { level: then },
+      });
+      const r = await inEdition('2026', () =>
+        runScenario(TestSwarmRaft, { seed: 51, impl: reference(), params: { level: now } }),
+      );
+      expect(r.passed, `${now}: ${first(r.error)}`).to.equal(true);
+      expect(r.fingerprint, now).to.equal(old.fingerprint);
+    }
+  });
+
+  it('refuses 3A in 2026, naming 3B as the lowest level', async () => {
+    const r = await inEdition('2026', () =>
+      runScenario(TestSwarmRaft, { seed: 1, impl: reference(), params: { level: '3A' } }),
+    );
+    expect(first(r.error)).to.match(
+      /^the Raft swarm needs part 3B at least \(the level given is 3A\)/,
+    );
+  });
+
+  it('highestImplementedPart in 2026: the reference has written every part', () =>
+    inEdition('2026', () => {
+      expect(highestImplementedPart(path.join(ROOT, 'src'))).to.equal('5C');
+    }));
+});

@@ -45,8 +45,8 @@ function raftPart(to: string, needs: readonly string[]): PartDescription {
     needs,
     course: source.course.map((s) => renamed(s, from, to)),
     ours: source.ours.map((s) => renamed(s, from, to)),
-    // The swarm's levels are 2023 part ids (labs/ours/levels.ts): not in this edition yet.
-    swarm: undefined,
+    // The Raft swarm's levels are 2023 part ids: 3B grades it at 2B, the same plans and runs.
+    ...(source.swarm ? { swarm: source.swarm, swarmLevel: source.swarmLevel ?? from } : {}),
   };
 }
 
