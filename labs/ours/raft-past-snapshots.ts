@@ -7,10 +7,12 @@ import type { Hold } from '../../engine/rpc';
 import type { RaftCluster } from '../lab2/raft';
 import { SNAPSHOT_INTERVAL } from '../lab2/raft-appliers';
 import { raftTest } from '../lab2/raft-scenario';
-import { appliedBy, leaderAmong, until } from './raft-past';
+import { appliedBy, carriesEntries, leaderAmong, until } from './raft-past';
 
 /** InstallSnapshot requests held: one for each moment the test delivers one. */
 const HELD_SNAPSHOTS = 2;
+/** AppendEntries requests held in TestAppendsInsideSnapshot2D: one for each moment. */
+const HELD_APPENDS = 2;
 /** Entries the follower applies past the held snapshot before the first is delivered (< 9). */
 const FEW_ENTRIES = 3;
 /** How long a delivered snapshot is given to reach the service (several message latencies). */
@@ -104,4 +106,61 @@ const TestSnapshotsFromThePast2D = raftTest(
   },
 );
 
-export const scenarios2D: Scenario[] = [TestSnapshotsFromThePast2D];
+/** The batch's last index, modulo SNAPSHOT_INTERVAL: a few entries past the follower's last snapshot. */
+const BATCH_END = 5;
+
+/**
+ * Three servers. Leader L appends a batch of at least SNAPSHOT_INTERVAL entries at once, ending at
+ * an index a few past a multiple of the snapshot interval, so that one AppendEntries carries them
+ * all; its first two copies to follower A are held back, the third brings A the batch, and A's
+ * service snapshots inside it. Then, with nothing newer in A's log:
+ * 1. the first held request arrives, of A's own term: its prevLogIndex is inside A's snapshot, and
+ *    so are the batch's first entries but not its last. A correct A skips what its snapshot holds
+ *    and finds the rest already in its log; one that takes the entries as following its snapshot
+ *    appends the batch's first entries again after its log, as new ones, and applies them once
+ *    committed (the appliers fail it).
+ * 2. the cluster commits past A's next snapshot and the second held request arrives: everything it
+ *    carries is now inside A's snapshot, and A must only answer (success, nothing to do).
+ */
+const TestAppendsInsideSnapshot2D = raftTest(
+  {
+    name: 'TestAppendsInsideSnapshot2D',
+    part: '2D',
+    description: "Test (2D, ours): AppendEntries delivered after the follower's snapshot covers it",
+    servers: 3,
+    unreliable: false,
+    snapshot: true,
+  },
+  async (cfg, t) => {
+    const k = await cfg.one(t.rng.safeInt(), cfg.n, true);
+    const l = await cfg.checkOneLeader();
+    const [a] = t.rng.perm(cfg.n).filter((i) => i !== l);
+    let offered = 0;
+    const hold = cfg.net.holdBack(
+      (m) =>
+        m.kind === 'request' &&
+        m.method === 'Raft.AppendEntries' &&
+        m.from === String(l) &&
+        m.to === String(a) &&
+        carriesEntries(m.args) &&
+        offered++ < HELD_APPENDS,
+    );
+    const toEnd = (((BATCH_END - k) % SNAPSHOT_INTERVAL) + SNAPSHOT_INTERVAL) % SNAPSHOT_INTERVAL;
+    const last = k + SNAPSHOT_INTERVAL + toEnd;
+    for (let i = k + 1; i <= last; i++) cfg.start(l, t.rng.safeInt());
+    await until(
+      cfg,
+      5000,
+      `server ${a} is sent the batch ${k + 1}..${last} ${HELD_APPENDS} times and applies it`,
+      () => hold.held().length === HELD_APPENDS && appliedBy(cfg, [a], last),
+      'agreement',
+    );
+    hold.stop();
+    await deliverOne(cfg, hold);
+    for (let j = 0; j <= SNAPSHOT_INTERVAL; j++) await cfg.one(t.rng.safeInt(), cfg.n, true);
+    await deliverOne(cfg, hold);
+    await cfg.one(t.rng.safeInt(), cfg.n, true);
+  },
+);
+
+export const scenarios2D: Scenario[] = [TestSnapshotsFromThePast2D, TestAppendsInsideSnapshot2D];

@@ -40,6 +40,13 @@ describeVariants('messages from the past: buggy variants caught, bases passing',
     expect: 'monotonic-apply',
     message: /delivered a snapshot through index 19 after applying through 34/,
   },
+  {
+    variant: 'raft-appends-after-snapshot',
+    test: 'TestAppendsInsideSnapshot2D',
+    seed: 1,
+    expect: 'apply-error',
+    message: /apply error: commit index=16/,
+  },
 ]);
 
 describe('the Raft swarm with messages from the past', function () {
