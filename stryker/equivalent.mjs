@@ -2,15 +2,19 @@
 // stryker/equivalent/LAYER.json with a one-line reason each. A comment excludes every mutant of a
 // mutator on its line, killed ones included; the list names one mutant at a time, by what it is
 // rather than where (so it survives edits above it): its file, mutator, the original line's text
-// (trimmed) and the replacement Stryker reports. Where the same line with the same replacement
-// occurs twice in a file, `previous` (the trimmed text of the nearest non-blank line above) tells
-// the two apart. The summary counts the survivors it matches as "equivalent (listed)", scores over
+// and the line as the mutant makes it (both trimmed; the second tells apart mutants of one line
+// that replace different parts with the same text). Where the same line occurs twice in a file,
+// `near` (a piece of text on one of the NEAR lines above) tells the two apart. The summary counts the survivors it matches as "equivalent (listed)", scores over
 // the others, and warns about entries that match no survivor (stale, or killed after all).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const FIELDS = ['file', 'mutator', 'line', 'replacement', 'reason'];
+import { mutatedLine } from './report.mjs';
+
+const FIELDS = ['file', 'mutator', 'line', 'mutated', 'reason'];
+/** How many lines above the mutant's an entry's `near` text may be found on. */
+const NEAR = 5;
 
 /** The list for `name` (empty if the layer has none), or exit 2 saying which entry is malformed. */
 export function readEquivalents(name) {
@@ -38,19 +42,13 @@ function invalid(file, message) {
   process.exit(2);
 }
 
-/** The trimmed text of the mutant's first line, and of the nearest non-blank line above it. */
-function linesOf(mutant) {
-  const lines = mutant.source.split('\n');
-  const at = mutant.location.start.line - 1;
-  let above = at - 1;
-  while (above >= 0 && lines[above].trim() === '') above--;
-  return { line: lines[at].trim(), previous: above >= 0 ? lines[above].trim() : '' };
-}
-
 /** Whether entry `e` names `mutant`. */
 export function matches(e, mutant) {
   if (e.file !== mutant.file || e.mutator !== mutant.mutatorName) return false;
-  if (e.replacement !== String(mutant.replacement ?? '')) return false;
-  const { line, previous } = linesOf(mutant);
-  return e.line === line && (e.previous === undefined || e.previous === previous);
+  const lines = mutant.source.split('\n');
+  const at = mutant.location.start.line - 1;
+  if (e.line !== lines[at].trim() || e.mutated !== mutatedLine(mutant)) return false;
+  return (
+    e.near === undefined || lines.slice(Math.max(0, at - NEAR), at).some((l) => l.includes(e.near))
+  );
 }
