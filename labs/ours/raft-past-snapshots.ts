@@ -163,4 +163,58 @@ const TestAppendsInsideSnapshot2D = raftTest(
   },
 );
 
-export const scenarios2D: Scenario[] = [TestSnapshotsFromThePast2D, TestAppendsInsideSnapshot2D];
+/**
+ * Three servers: leader L, followers F and B. F, cut off, misses a snapshot of L and B; L's first
+ * InstallSnapshot for it is held (its next brings F up to date). B is cut off and L and F commit
+ * past F's next snapshot, so F's log now starts after the held snapshot's last index. The held
+ * request arrives, of F's own term and behind its commitIndex: a correct F ignores it (Figure 13
+ * would keep its log, but F no longer holds the snapshot's last entry). One that installs it anyway
+ * resets its log to the snapshot and forgets entries it helped commit; then L leaves, B comes back
+ * and F, whose log is now shorter than B's, votes for B, which commits other commands at those
+ * indexes (the appliers). A correct F's log is longer than B's: only F can be elected.
+ */
+const TestSnapshotBehindCommit2D = raftTest(
+  {
+    name: 'TestSnapshotBehindCommit2D',
+    part: '2D',
+    description:
+      "Test (2D, ours): InstallSnapshot delivered after the follower's own snapshot passed it",
+    servers: 3,
+    unreliable: false,
+    snapshot: true,
+  },
+  async (cfg, t) => {
+    await cfg.one(t.rng.safeInt(), cfg.n, true);
+    const l = await cfg.checkOneLeader();
+    const [f, b] = t.rng.perm(cfg.n).filter((i) => i !== l);
+    cfg.disconnect(f);
+    for (let k = 0; k <= SNAPSHOT_INTERVAL; k++) await cfg.one(t.rng.safeInt(), cfg.n - 1, true);
+    let offered = 0;
+    const hold = cfg.net.holdBack(
+      (m) =>
+        m.kind === 'request' &&
+        m.method === 'Raft.InstallSnapshot' &&
+        m.to === String(f) &&
+        offered++ < 1,
+    );
+    cfg.connect(f);
+    await cfg.one(t.rng.safeInt(), cfg.n, true);
+    hold.stop();
+    cfg.disconnect(b);
+    for (let k = 0; k <= 2 * SNAPSHOT_INTERVAL; k++)
+      await cfg.one(t.rng.safeInt(), cfg.n - 1, true);
+    hold.release();
+    await cfg.sleep(SETTLE_MS);
+    cfg.disconnect(l);
+    cfg.connect(b);
+    await cfg.one(t.rng.safeInt(), cfg.n - 1, true);
+    cfg.connect(l);
+    await cfg.one(t.rng.safeInt(), cfg.n, true);
+  },
+);
+
+export const scenarios2D: Scenario[] = [
+  TestSnapshotsFromThePast2D,
+  TestAppendsInsideSnapshot2D,
+  TestSnapshotBehindCommit2D,
+];

@@ -47,6 +47,27 @@ describeVariants('messages from the past: buggy variants caught, bases passing',
     expect: 'apply-error',
     message: /apply error: commit index=16/,
   },
+  {
+    variant: 'raft-installs-behind-commit',
+    test: 'TestSnapshotBehindCommit2D',
+    seed: 1,
+    expect: 'leader-completeness',
+    message: /index 34 was committed in an earlier term/,
+  },
+  {
+    variant: 'raft-refusal-without-term',
+    test: 'TestVoteRequestsFromThePast2A',
+    seed: 1,
+    expect: 'implementation-threw',
+    message: /undefined cannot be sent/,
+  },
+  {
+    variant: 'raft-refusal-without-term',
+    test: 'TestSnapshotOfAnOldTerm2D',
+    seed: 1,
+    expect: 'implementation-threw',
+    message: /undefined cannot be sent/,
+  },
 ]);
 
 describe('the Raft swarm with messages from the past', function () {
