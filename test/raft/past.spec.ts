@@ -56,7 +56,7 @@ describeVariants('messages from the past: buggy variants caught, bases passing',
   },
   {
     variant: 'raft-refusal-without-term',
-    test: 'TestVoteRequestsFromThePast2A',
+    test: 'TestVoteRequestsFromThePast2B',
     seed: 1,
     expect: 'implementation-threw',
     message: /undefined cannot be sent/,
