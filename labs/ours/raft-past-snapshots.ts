@@ -213,8 +213,62 @@ const TestSnapshotBehindCommit2D = raftTest(
   },
 );
 
+/**
+ * Three servers. Leader L appends a batch of entries that reaches follower F in one AppendEntries,
+ * and then holds back F's success reply and every later AppendEntries to F: L, still believing F
+ * lacks the batch, sends it the snapshot it takes inside the batch once it commits with the third
+ * server. F holds the snapshot's last entry, of the same term, and has not heard it is committed:
+ * Figure 13 keeps the entries after it and makes the snapshot its log's start. Then F is released,
+ * and crashes and restarts before its service snapshots again. A follower that hands the snapshot
+ * to its service but does not compact its log saves a snapshot through one index and a log that
+ * starts before it; restarted, it applies entries its snapshot already holds (the appliers).
+ */
+const TestSnapshotOverHeldEntries2D = raftTest(
+  {
+    name: 'TestSnapshotOverHeldEntries2D',
+    part: '2D',
+    description: 'Test (2D, ours): a snapshot sent to a follower that already holds its last entry',
+    servers: 3,
+    unreliable: false,
+    snapshot: true,
+  },
+  async (cfg, t) => {
+    const k = await cfg.one(t.rng.safeInt(), cfg.n, true);
+    const l = await cfg.checkOneLeader();
+    const [f] = t.rng.perm(cfg.n).filter((i) => i !== l);
+    let batchSent = false;
+    const hold = cfg.net.holdBack((m) => {
+      if (m.method !== 'Raft.AppendEntries' || m.from !== String(l) || m.to !== String(f))
+        return false;
+      if (m.kind === 'reply') return true;
+      if (batchSent) return true;
+      batchSent = carriesEntries(m.args);
+      return false;
+    });
+    const toEnd = (((BATCH_END - k) % SNAPSHOT_INTERVAL) + SNAPSHOT_INTERVAL) % SNAPSHOT_INTERVAL;
+    const last = k + SNAPSHOT_INTERVAL + toEnd;
+    for (let i = k + 1; i <= last; i++) cfg.start(l, t.rng.safeInt());
+    const snapshotAt = last - ((last + 1) % SNAPSHOT_INTERVAL);
+    await until(
+      cfg,
+      5000,
+      `server ${f} is sent a snapshot through ${snapshotAt} and hands it to its service`,
+      () => appliedBy(cfg, [f], snapshotAt),
+      'agreement',
+    );
+    await cfg.sleep(SETTLE_MS);
+    hold.stop();
+    hold.release();
+    await cfg.sleep(SETTLE_MS);
+    cfg.start1(f);
+    cfg.connect(f);
+    await cfg.one(t.rng.safeInt(), cfg.n, true);
+  },
+);
+
 export const scenarios2D: Scenario[] = [
   TestSnapshotsFromThePast2D,
   TestAppendsInsideSnapshot2D,
   TestSnapshotBehindCommit2D,
+  TestSnapshotOverHeldEntries2D,
 ];

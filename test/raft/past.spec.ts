@@ -55,6 +55,13 @@ describeVariants('messages from the past: buggy variants caught, bases passing',
     message: /index 34 was committed in an earlier term/,
   },
   {
+    variant: 'raft-snapshot-without-compaction',
+    test: 'TestSnapshotOverHeldEntries2D',
+    seed: 1,
+    expect: 'apply-error',
+    message: /apply out of order, expected index 10, got 1/,
+  },
+  {
     variant: 'raft-refusal-without-term',
     test: 'TestVoteRequestsFromThePast2B',
     seed: 1,
