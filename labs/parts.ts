@@ -19,6 +19,7 @@ import { scenarios as crashPoints } from './ours/raft-crash-points';
 import { scenarios2A as past2A, scenarios2B as past2B } from './ours/raft-past';
 import { scenarios2B as figure8 } from './ours/raft-figure8';
 import { scenarios2D as past2D } from './ours/raft-past-snapshots';
+import { scenarios2B as pastTerms2B, scenarios2D as pastTerms2D } from './ours/raft-past-terms';
 import { scenarios2D as conflictAfterSnapshot } from './ours/raft-conflict-after-snapshot';
 import { scenarios2D as busyService } from './ours/raft-busy-service';
 import { scenarios3A as past3A } from './ours/kv-past';
@@ -92,7 +93,7 @@ export const PARTS: readonly PartDescription[] = [
     needs: ['2A'],
     points: 10,
     course: lab2b,
-    ours: [...past2B, ...figure8],
+    ours: [...past2B, ...pastTerms2B, ...figure8],
     swarm: raftSwarm,
   },
   {
@@ -122,7 +123,7 @@ export const PARTS: readonly PartDescription[] = [
     needs: ['2C'],
     points: 10,
     course: lab2d,
-    ours: [...past2D, ...conflictAfterSnapshot, ...busyService],
+    ours: [...past2D, ...pastTerms2D, ...conflictAfterSnapshot, ...busyService],
     swarm: raftSwarm,
   },
   {

@@ -47,4 +47,44 @@ const TestConflictAfterSnapshot2D = raftTest(
   },
 );
 
-export const scenarios2D: Scenario[] = [TestConflictAfterSnapshot2D];
+/** Entries the cut-off leader appends for its follower alone (more than the others commit). */
+const STALE = 4 * SNAPSHOT_INTERVAL;
+/** Entries the majority commits meanwhile: its leader's snapshot then ends inside the stale run. */
+const NEWER = 3 * SNAPSHOT_INTERVAL;
+
+/**
+ * Five servers. Leader L and follower F are cut off; L appends STALE entries that only F gets.
+ * The other three elect a leader W of a later term, which commits NEWER entries at those indexes
+ * and snapshots inside them. F rejoins W (L stays away): W backs up past its snapshot and sends
+ * it. F holds an entry at the snapshot's last index, but of L's term, not the snapshot's: Figure
+ * 13 says to discard its whole log then. A follower that keeps its log after that index (as if the
+ * terms agreed) keeps L's entries after a snapshot they contradict, and a boundary term that is not
+ * the leader's; W's AppendEntries never match it again and F never catches up.
+ */
+const TestSnapshotOverConflict2D = raftTest(
+  {
+    name: 'TestSnapshotOverConflict2D',
+    part: '2D',
+    description: "Test (2D, ours): a snapshot installed over a conflicting log's entries",
+    servers: 5,
+    unreliable: false,
+    snapshot: true,
+  },
+  async (cfg, t) => {
+    await cfg.one(t.rng.safeInt(), cfg.n, true);
+    const l = await cfg.checkOneLeader();
+    const [f, ...rest] = t.rng.perm(cfg.n).filter((i) => i !== l);
+    for (const x of [l, f]) for (const y of rest) cfg.cut(x, y);
+    for (let k = 0; k < STALE; k++) cfg.start(l, t.rng.safeInt());
+    await cfg.sleep(500);
+    await leaderAmong(cfg, rest);
+    for (let k = 0; k < NEWER; k++) await cfg.one(t.rng.safeInt(), rest.length, true);
+    cfg.disconnect(l);
+    cfg.heal();
+    await cfg.one(t.rng.safeInt(), cfg.n - 1, true);
+    cfg.connect(l);
+    await cfg.one(t.rng.safeInt(), cfg.n, true);
+  },
+);
+
+export const scenarios2D: Scenario[] = [TestConflictAfterSnapshot2D, TestSnapshotOverConflict2D];

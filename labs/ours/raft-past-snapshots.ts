@@ -7,10 +7,12 @@ import type { Hold } from '../../engine/rpc';
 import type { RaftCluster } from '../lab2/raft';
 import { SNAPSHOT_INTERVAL } from '../lab2/raft-appliers';
 import { raftTest } from '../lab2/raft-scenario';
-import { appliedBy, leaderAmong, until } from './raft-past';
+import { appliedBy, carriesEntries, leaderAmong, until } from './raft-past';
 
 /** InstallSnapshot requests held: one for each moment the test delivers one. */
 const HELD_SNAPSHOTS = 2;
+/** AppendEntries requests held in TestAppendsInsideSnapshot2D: one for each moment. */
+const HELD_APPENDS = 2;
 /** Entries the follower applies past the held snapshot before the first is delivered (< 9). */
 const FEW_ENTRIES = 3;
 /** How long a delivered snapshot is given to reach the service (several message latencies). */
@@ -104,4 +106,169 @@ const TestSnapshotsFromThePast2D = raftTest(
   },
 );
 
-export const scenarios2D: Scenario[] = [TestSnapshotsFromThePast2D];
+/** The batch's last index, modulo SNAPSHOT_INTERVAL: a few entries past the follower's last snapshot. */
+const BATCH_END = 5;
+
+/**
+ * Three servers. Leader L appends a batch of at least SNAPSHOT_INTERVAL entries at once, ending at
+ * an index a few past a multiple of the snapshot interval, so that one AppendEntries carries them
+ * all; its first two copies to follower A are held back, the third brings A the batch, and A's
+ * service snapshots inside it. Then, with nothing newer in A's log:
+ * 1. the first held request arrives, of A's own term: its prevLogIndex is inside A's snapshot, and
+ *    so are the batch's first entries but not its last. A correct A skips what its snapshot holds
+ *    and finds the rest already in its log; one that takes the entries as following its snapshot
+ *    appends the batch's first entries again after its log, as new ones, and applies them once
+ *    committed (the appliers fail it).
+ * 2. the cluster commits past A's next snapshot and the second held request arrives: everything it
+ *    carries is now inside A's snapshot, and A must only answer (success, nothing to do).
+ */
+const TestAppendsInsideSnapshot2D = raftTest(
+  {
+    name: 'TestAppendsInsideSnapshot2D',
+    part: '2D',
+    description: "Test (2D, ours): AppendEntries delivered after the follower's snapshot covers it",
+    servers: 3,
+    unreliable: false,
+    snapshot: true,
+  },
+  async (cfg, t) => {
+    const k = await cfg.one(t.rng.safeInt(), cfg.n, true);
+    const l = await cfg.checkOneLeader();
+    const [a] = t.rng.perm(cfg.n).filter((i) => i !== l);
+    let offered = 0;
+    const hold = cfg.net.holdBack(
+      (m) =>
+        m.kind === 'request' &&
+        m.method === 'Raft.AppendEntries' &&
+        m.from === String(l) &&
+        m.to === String(a) &&
+        carriesEntries(m.args) &&
+        offered++ < HELD_APPENDS,
+    );
+    const toEnd = (((BATCH_END - k) % SNAPSHOT_INTERVAL) + SNAPSHOT_INTERVAL) % SNAPSHOT_INTERVAL;
+    const last = k + SNAPSHOT_INTERVAL + toEnd;
+    for (let i = k + 1; i <= last; i++) cfg.start(l, t.rng.safeInt());
+    await until(
+      cfg,
+      5000,
+      `server ${a} is sent the batch ${k + 1}..${last} ${HELD_APPENDS} times and applies it`,
+      () => hold.held().length === HELD_APPENDS && appliedBy(cfg, [a], last),
+      'agreement',
+    );
+    hold.stop();
+    await deliverOne(cfg, hold);
+    for (let j = 0; j <= SNAPSHOT_INTERVAL; j++) await cfg.one(t.rng.safeInt(), cfg.n, true);
+    await deliverOne(cfg, hold);
+    await cfg.one(t.rng.safeInt(), cfg.n, true);
+  },
+);
+
+/**
+ * Three servers: leader L, followers F and B. F, cut off, misses a snapshot of L and B; L's first
+ * InstallSnapshot for it is held (its next brings F up to date). B is cut off and L and F commit
+ * past F's next snapshot, so F's log now starts after the held snapshot's last index. The held
+ * request arrives, of F's own term and behind its commitIndex: a correct F ignores it (Figure 13
+ * would keep its log, but F no longer holds the snapshot's last entry). One that installs it anyway
+ * resets its log to the snapshot and forgets entries it helped commit; then L leaves, B comes back
+ * and F, whose log is now shorter than B's, votes for B, which commits other commands at those
+ * indexes (the appliers). A correct F's log is longer than B's: only F can be elected.
+ */
+const TestSnapshotBehindCommit2D = raftTest(
+  {
+    name: 'TestSnapshotBehindCommit2D',
+    part: '2D',
+    description:
+      "Test (2D, ours): InstallSnapshot delivered after the follower's own snapshot passed it",
+    servers: 3,
+    unreliable: false,
+    snapshot: true,
+  },
+  async (cfg, t) => {
+    await cfg.one(t.rng.safeInt(), cfg.n, true);
+    const l = await cfg.checkOneLeader();
+    const [f, b] = t.rng.perm(cfg.n).filter((i) => i !== l);
+    cfg.disconnect(f);
+    for (let k = 0; k <= SNAPSHOT_INTERVAL; k++) await cfg.one(t.rng.safeInt(), cfg.n - 1, true);
+    let offered = 0;
+    const hold = cfg.net.holdBack(
+      (m) =>
+        m.kind === 'request' &&
+        m.method === 'Raft.InstallSnapshot' &&
+        m.to === String(f) &&
+        offered++ < 1,
+    );
+    cfg.connect(f);
+    await cfg.one(t.rng.safeInt(), cfg.n, true);
+    hold.stop();
+    cfg.disconnect(b);
+    for (let k = 0; k <= 2 * SNAPSHOT_INTERVAL; k++)
+      await cfg.one(t.rng.safeInt(), cfg.n - 1, true);
+    hold.release();
+    await cfg.sleep(SETTLE_MS);
+    cfg.disconnect(l);
+    cfg.connect(b);
+    await cfg.one(t.rng.safeInt(), cfg.n - 1, true);
+    cfg.connect(l);
+    await cfg.one(t.rng.safeInt(), cfg.n, true);
+  },
+);
+
+/**
+ * Three servers. Leader L appends a batch of entries that reaches follower F in one AppendEntries,
+ * and then holds back F's success reply and every later AppendEntries to F: L, still believing F
+ * lacks the batch, sends it the snapshot it takes inside the batch once it commits with the third
+ * server. F holds the snapshot's last entry, of the same term, and has not heard it is committed:
+ * Figure 13 keeps the entries after it and makes the snapshot its log's start. Then F is released,
+ * and crashes and restarts before its service snapshots again. A follower that hands the snapshot
+ * to its service but does not compact its log saves a snapshot through one index and a log that
+ * starts before it; restarted, it applies entries its snapshot already holds (the appliers).
+ */
+const TestSnapshotOverHeldEntries2D = raftTest(
+  {
+    name: 'TestSnapshotOverHeldEntries2D',
+    part: '2D',
+    description: 'Test (2D, ours): a snapshot sent to a follower that already holds its last entry',
+    servers: 3,
+    unreliable: false,
+    snapshot: true,
+  },
+  async (cfg, t) => {
+    const k = await cfg.one(t.rng.safeInt(), cfg.n, true);
+    const l = await cfg.checkOneLeader();
+    const [f] = t.rng.perm(cfg.n).filter((i) => i !== l);
+    let batchSent = false;
+    const hold = cfg.net.holdBack((m) => {
+      if (m.method !== 'Raft.AppendEntries' || m.from !== String(l) || m.to !== String(f))
+        return false;
+      if (m.kind === 'reply') return true;
+      if (batchSent) return true;
+      batchSent = carriesEntries(m.args);
+      return false;
+    });
+    const toEnd = (((BATCH_END - k) % SNAPSHOT_INTERVAL) + SNAPSHOT_INTERVAL) % SNAPSHOT_INTERVAL;
+    const last = k + SNAPSHOT_INTERVAL + toEnd;
+    for (let i = k + 1; i <= last; i++) cfg.start(l, t.rng.safeInt());
+    const snapshotAt = last - ((last + 1) % SNAPSHOT_INTERVAL);
+    await until(
+      cfg,
+      5000,
+      `server ${f} is sent a snapshot through ${snapshotAt} and hands it to its service`,
+      () => appliedBy(cfg, [f], snapshotAt),
+      'agreement',
+    );
+    await cfg.sleep(SETTLE_MS);
+    hold.stop();
+    hold.release();
+    await cfg.sleep(SETTLE_MS);
+    cfg.start1(f);
+    cfg.connect(f);
+    await cfg.one(t.rng.safeInt(), cfg.n, true);
+  },
+);
+
+export const scenarios2D: Scenario[] = [
+  TestSnapshotsFromThePast2D,
+  TestAppendsInsideSnapshot2D,
+  TestSnapshotBehindCommit2D,
+  TestSnapshotOverHeldEntries2D,
+];

@@ -76,7 +76,7 @@ const TestVotesFromThePast2A = raftTest(
 const STALE_ENTRIES = 3;
 
 /** Whether an AppendEntries carries entries: any array field holding anything. */
-function carriesEntries(args: unknown): boolean {
+export function carriesEntries(args: unknown): boolean {
   if (typeof args !== 'object' || args === null) return false;
   return Object.values(args).some((v) => Array.isArray(v) && v.length > 0);
 }

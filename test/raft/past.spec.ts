@@ -40,6 +40,41 @@ describeVariants('messages from the past: buggy variants caught, bases passing',
     expect: 'monotonic-apply',
     message: /delivered a snapshot through index 19 after applying through 34/,
   },
+  {
+    variant: 'raft-appends-after-snapshot',
+    test: 'TestAppendsInsideSnapshot2D',
+    seed: 1,
+    expect: 'apply-error',
+    message: /apply error: commit index=16/,
+  },
+  {
+    variant: 'raft-installs-behind-commit',
+    test: 'TestSnapshotBehindCommit2D',
+    seed: 1,
+    expect: 'leader-completeness',
+    message: /index 34 was committed in an earlier term/,
+  },
+  {
+    variant: 'raft-snapshot-without-compaction',
+    test: 'TestSnapshotOverHeldEntries2D',
+    seed: 1,
+    expect: 'apply-error',
+    message: /apply out of order, expected index 10, got 1/,
+  },
+  {
+    variant: 'raft-refusal-without-term',
+    test: 'TestVoteRequestsFromThePast2B',
+    seed: 1,
+    expect: 'implementation-threw',
+    message: /undefined cannot be sent/,
+  },
+  {
+    variant: 'raft-refusal-without-term',
+    test: 'TestSnapshotOfAnOldTerm2D',
+    seed: 1,
+    expect: 'implementation-threw',
+    message: /undefined cannot be sent/,
+  },
 ]);
 
 describe('the Raft swarm with messages from the past', function () {
