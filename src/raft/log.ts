@@ -42,11 +42,9 @@ export class RaftLog {
   }
 
   /** Whether the term at `index` is known: the snapshot boundary or a held entry. */
-  // Stryker disable all: its one caller (Figure 13's keep-or-reset) cannot tell: see installSnapshot
   hasTerm(index: number): boolean {
     return index >= this.includedIndex && index <= this.lastIndex;
   }
-  // Stryker restore all
 
   term(index: number): number {
     if (index === this.includedIndex) return this.includedTerm;

@@ -759,8 +759,9 @@ export class Raft implements RaftPeer {
     // Everything through commitIndex is already ours (in the log or our own snapshot): only move forward.
     if (args.lastIncludedIndex <= this.commitIndex) return { term: this.currentTerm };
     const L = args.lastIncludedIndex;
-    // Keeping or dropping our entries after L is not observable here: a leader sends InstallSnapshot
-    // only while our nextIndex is at most its snapshot's index, so it has counted none of them.
+    // Figure 13, step 6: if our entry at L is the snapshot's last one, keep what follows it; else
+    // drop the whole log. A leader may already count the entries kept (an earlier AppendEntries
+    // brought them), and entries after a conflict at L are not the leader's.
     if (this.log.hasTerm(L) && this.log.term(L) === args.lastIncludedTerm) {
       this.log.compact(L); // our entries after L are the leader's too (log matching): keep them
     } else {
