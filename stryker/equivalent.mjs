@@ -4,8 +4,9 @@
 // rather than where (so it survives edits above it): its file, mutator, the original line's text
 // and the line as the mutant makes it (both trimmed; the second tells apart mutants of one line
 // that replace different parts with the same text). Where the same line occurs twice in a file,
-// `near` (a piece of text on one of the NEAR lines above) tells the two apart. The summary counts the survivors it matches as "equivalent (listed)", scores over
-// the others, and warns about entries that match no survivor (stale, or killed after all).
+// `near` (a piece of text on one of the NEAR lines above) tells the two apart. The summary counts
+// the survivors it matches as "equivalent (listed)", scores over the others, and warns about
+// entries that match no survivor (stale, or killed after all).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
