@@ -7,7 +7,7 @@ import type { Hold } from '../../engine/rpc';
 import type { RaftCluster } from '../lab2/raft';
 import { SNAPSHOT_INTERVAL } from '../lab2/raft-appliers';
 import { raftTest } from '../lab2/raft-scenario';
-import { appliedBy, carriesEntries, leaderAmong, until } from './raft-past';
+import { appliedBy, carriesEntries, leaderAmong, rejoinMissingSnapshot, until } from './raft-past';
 
 /** InstallSnapshot requests held: one for each moment the test delivers one. */
 const HELD_SNAPSHOTS = 2;
@@ -187,19 +187,7 @@ const TestSnapshotBehindCommit2D = raftTest(
     await cfg.one(t.rng.safeInt(), cfg.n, true);
     const l = await cfg.checkOneLeader();
     const [f, b] = t.rng.perm(cfg.n).filter((i) => i !== l);
-    cfg.disconnect(f);
-    for (let k = 0; k <= SNAPSHOT_INTERVAL; k++) await cfg.one(t.rng.safeInt(), cfg.n - 1, true);
-    let offered = 0;
-    const hold = cfg.net.holdBack(
-      (m) =>
-        m.kind === 'request' &&
-        m.method === 'Raft.InstallSnapshot' &&
-        m.to === String(f) &&
-        offered++ < 1,
-    );
-    cfg.connect(f);
-    await cfg.one(t.rng.safeInt(), cfg.n, true);
-    hold.stop();
+    const hold = await rejoinMissingSnapshot(cfg, t, f);
     cfg.disconnect(b);
     for (let k = 0; k <= 2 * SNAPSHOT_INTERVAL; k++)
       await cfg.one(t.rng.safeInt(), cfg.n - 1, true);

@@ -6,9 +6,8 @@
 // test/staff/formats.spec.ts).
 import { fail, type Scenario } from '../../harness/scenario';
 import type { RaftCluster } from '../lab2/raft';
-import { SNAPSHOT_INTERVAL } from '../lab2/raft-appliers';
 import { raftTest } from '../lab2/raft-scenario';
-import { leaderAmong, requestTerm, until } from './raft-past';
+import { leaderAmong, rejoinMissingSnapshot, requestTerm, until } from './raft-past';
 
 const ROUNDS = 3;
 /** How long a held message is given to arrive and its answer to come back. */
@@ -86,19 +85,7 @@ const TestSnapshotOfAnOldTerm2D = raftTest(
     await cfg.one(t.rng.safeInt(), cfg.n, true);
     const l = await cfg.checkOneLeader();
     const f = t.rng.perm(cfg.n).filter((i) => i !== l)[0];
-    cfg.disconnect(f);
-    for (let k = 0; k <= SNAPSHOT_INTERVAL; k++) await cfg.one(t.rng.safeInt(), cfg.n - 1, true);
-    let offered = 0;
-    const hold = cfg.net.holdBack(
-      (m) =>
-        m.kind === 'request' &&
-        m.method === 'Raft.InstallSnapshot' &&
-        m.to === String(f) &&
-        offered++ < 1,
-    );
-    cfg.connect(f);
-    await cfg.one(t.rng.safeInt(), cfg.n, true);
-    hold.stop();
+    const hold = await rejoinMissingSnapshot(cfg, t, f);
     // The leader that sent it (usually L, unless the cluster elected another while F was away).
     const [held] = hold.held();
     if (!held) fail('agreement', `server ${f} caught up without the snapshot it was behind`);

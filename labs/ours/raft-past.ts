@@ -6,9 +6,10 @@
 import type { Scenario, TestContext } from '../../harness/scenario';
 import type { CheckId } from '../../harness/checks';
 import { fail } from '../../harness/scenario';
-import type { HeldMessage } from '../../engine/rpc';
+import type { HeldMessage, Hold } from '../../engine/rpc';
 import type { RaftCluster } from '../lab2/raft';
 import { raftTest } from '../lab2/raft-scenario';
+import { SNAPSHOT_INTERVAL } from '../lab2/raft-appliers';
 
 const VOTE_ROUNDS = 4;
 /** How long a candidate campaigns with its votes held back: several election timeouts. */
@@ -79,6 +80,32 @@ const STALE_ENTRIES = 3;
 export function carriesEntries(args: unknown): boolean {
   if (typeof args !== 'object' || args === null) return false;
   return Object.values(args).some((v) => Array.isArray(v) && v.length > 0);
+}
+
+/**
+ * Follower f misses a snapshot: cut off while the others commit past SNAPSHOT_INTERVAL entries, it
+ * rejoins with the first InstallSnapshot sent to it held back, and one more entry commits on every
+ * server (it catches up by a later one). Returns the hold, stopped, with that request in it.
+ */
+export async function rejoinMissingSnapshot(
+  cfg: RaftCluster,
+  t: TestContext,
+  f: number,
+): Promise<Hold> {
+  cfg.disconnect(f);
+  for (let k = 0; k <= SNAPSHOT_INTERVAL; k++) await cfg.one(t.rng.safeInt(), cfg.n - 1, true);
+  let offered = 0;
+  const hold = cfg.net.holdBack(
+    (m) =>
+      m.kind === 'request' &&
+      m.method === 'Raft.InstallSnapshot' &&
+      m.to === String(f) &&
+      offered++ < 1,
+  );
+  cfg.connect(f);
+  await cfg.one(t.rng.safeInt(), cfg.n, true);
+  hold.stop();
+  return hold;
 }
 
 /** Polls (10 ms) until `ok()`; fails the test with `what` after `ms` (as `check`). */
