@@ -23,6 +23,7 @@ import { scenarios2B as pastTerms2B, scenarios2D as pastTerms2D } from './ours/r
 import { scenarios2D as conflictAfterSnapshot } from './ours/raft-conflict-after-snapshot';
 import { scenarios2D as busyService } from './ours/raft-busy-service';
 import { scenarios3A as past3A } from './ours/kv-past';
+import { scenarios3B as retry3B } from './ours/kv-retry-snapshot';
 import { scenarios4B as leaveAll4B } from './ours/shardkv-leave-all';
 import { kvSwarm, raftSwarm } from './ours/families';
 import type { AnySwarmFamily } from './swarm-family';
@@ -153,7 +154,7 @@ export const PARTS: readonly PartDescription[] = [
     needs: ['3A', '2D'],
     points: 15,
     course: lab3b,
-    ours: deleteScenarios3B,
+    ours: [...deleteScenarios3B, ...retry3B],
     swarm: kvSwarm,
   },
   {

@@ -8,7 +8,9 @@
 // (the handler ran); released, it reaches its caller unless the caller has crashed (a dead
 // incarnation's code never runs again in the simulator, so it can see nothing). Either way the
 // release takes one latency draw, as any delivered message does, and nothing else: a run that never
-// holds anything draws, schedules and records exactly what it did before holds existed.
+// holds anything draws, schedules and records exactly what it did before holds existed. A held
+// message can also be dropped instead: its caller's call fails, as for a message labrpc loses (a
+// test of ours loses the one reply that tells a clerk its write was applied).
 import type { Call } from './call';
 
 /** A request on its way to its handler, or a reply on its way back to its caller. */
@@ -47,6 +49,7 @@ export class Hold {
   constructor(
     readonly filter: HoldFilter,
     private readonly releaseCall: (call: Call, kind: Message['kind']) => void,
+    private readonly dropCall: (call: Call, kind: Message['kind']) => void,
     private readonly unlist: (hold: Hold) => void,
   ) {}
 
@@ -57,7 +60,19 @@ export class Hold {
 
   /** Lets go of the held messages `which` accepts (all by default), oldest first; returns how many. */
   release(which: (message: HeldMessage) => boolean = () => true): number {
-    let released = 0;
+    return this.takeOut(which, this.releaseCall);
+  }
+
+  /** Loses the held messages `which` accepts (all by default): their calls fail; returns how many. */
+  drop(which: (message: HeldMessage) => boolean = () => true): number {
+    return this.takeOut(which, this.dropCall);
+  }
+
+  private takeOut(
+    which: (message: HeldMessage) => boolean,
+    then: (call: Call, kind: Message['kind']) => void,
+  ): number {
+    let taken = 0;
     for (let i = 0; i < this.entries.length;) {
       const entry = this.entries[i];
       if (!which(entry.message)) {
@@ -65,10 +80,10 @@ export class Hold {
         continue;
       }
       this.entries.splice(i, 1);
-      this.releaseCall(entry.call, entry.message.kind);
-      released++;
+      then(entry.call, entry.message.kind);
+      taken++;
     }
-    return released;
+    return taken;
   }
 
   /** Holds nothing more; what it holds stays until released. */

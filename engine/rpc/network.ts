@@ -159,6 +159,7 @@ export class Network {
     const hold = new Hold(
       filter,
       (call, kind) => this.releaseCall(call, kind),
+      (call, kind) => this.dropCall(call, kind),
       (stopped) => {
         this.holds = this.holds?.filter((h) => h !== stopped);
         if (this.holds?.length === 0) this.holds = undefined;
@@ -202,6 +203,13 @@ export class Network {
     } else {
       this.sim.scheduleMethod(this.latency(), Call.prototype.arrive, call);
     }
+  }
+
+  /** A dropped message is lost: its call fails in an event of its own, as a lost reply's does. */
+  private dropCall(call: Call, kind: Message['kind']): void {
+    this.sim.record('net', call.node, `${call.label}: ${kind} dropped`);
+    call.why = `${kind} dropped by the adversary`;
+    this.sim.scheduleMethod(0, Call.prototype.fail, call);
   }
 
   get isCleanedUp(): boolean {

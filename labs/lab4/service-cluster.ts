@@ -91,6 +91,8 @@ interface Section {
 }
 
 interface ClerkInfo {
+  /** The clerk's node name (clerk3): the `from` of its calls' messages (Network.holdBack). */
+  readonly node: string;
   readonly runtime: NodeRuntime;
   /** End names by server index (not in the clerk's shuffled order). */
   readonly endNames: string[];
@@ -277,7 +279,7 @@ export class ServiceCluster<S extends Replica, C extends object> {
     const name = `clerk${this.clerkCount++}`;
     const runtime = this.t.sim.node(name);
     const endNames = this.all.map((j) => `${name}->${j}`);
-    const info: ClerkInfo = { runtime, endNames };
+    const info: ClerkInfo = { node: name, runtime, endNames };
     const ends: ClientEnd[] = endNames.map((endName, j) => {
       const end = this.net.makeEnd(endName, runtime);
       this.net.connect(endName, j);
@@ -309,6 +311,11 @@ export class ServiceCluster<S extends Replica, C extends object> {
     if (!info) return;
     this.clerks.delete(ck);
     info.runtime.crash();
+  }
+
+  /** The node name of `ck`'s calls (the `from` of their messages, for a hold on them). */
+  clerkNode(ck: C): string {
+    return this.clerkInfo(ck).node;
   }
 
   /** The server that sent the last reply `ck` received, as S2; undefined before any reply. */

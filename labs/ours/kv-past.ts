@@ -23,7 +23,7 @@ const STASH_MS = 1000;
 const DRIP_MS = 100;
 
 /** Polls (50 ms) for a server that believes it leads; 5 s at most. */
-async function someLeader(cfg: KVCluster): Promise<number> {
+export async function someLeader(cfg: KVCluster): Promise<number> {
   for (let waited = 0; waited <= 5000; waited += 50) {
     const l = cfg.leader();
     if (l !== undefined) return l;
@@ -83,8 +83,13 @@ function appenders(
   });
 }
 
-/** Every append a client saw complete took effect once: none lost, none twice. */
-function checkOwnAppends(value: string, clients: readonly number[], count: number): void {
+/** Every append a client saw complete took effect once: none lost, none twice; `rule` says what was broken. */
+export function checkOwnAppends(
+  value: string,
+  clients: readonly number[],
+  count: number,
+  rule: string,
+): void {
   for (const c of clients) {
     for (let j = 0; j < count; j++) {
       const element = appendElement(c, j);
@@ -92,12 +97,14 @@ function checkOwnAppends(value: string, clients: readonly number[], count: numbe
       if (times !== 1)
         fail(
           'exactly-once',
-          `client ${c}'s append of "${element}" completed, but the value holds it ${times} times: ` +
-            `a server answers a client with the outcome of that client's own command, never with that of another command committed at the index it was given`,
+          `client ${c}'s append of "${element}" completed, but the value holds it ${times} times: ${rule}`,
         );
     }
   }
 }
+
+const OWN_RESULT_RULE =
+  "a server answers a client with the outcome of that client's own command, never with that of another command committed at the index it was given";
 
 /**
  * A leader is cut off right after it took requests of its clients into its log; the other servers
@@ -147,8 +154,8 @@ async function ownResult(t: TestContext): Promise<void> {
       for (const ck of stale) cfg.connectClient(ck, cfg.all);
       await Promise.all(staleDone);
       const value = await ops.get(reader, key, log, 0);
-      checkOwnAppends(value, staleIds, STALE_OPS);
-      checkOwnAppends(value, freshIds, FRESH_OPS);
+      checkOwnAppends(value, staleIds, STALE_OPS, OWN_RESULT_RULE);
+      checkOwnAppends(value, freshIds, FRESH_OPS, OWN_RESULT_RULE);
       for (const ck of [...stale, ...fresh]) cfg.deleteClient(ck);
     }
     checkLinearizable(t, log);

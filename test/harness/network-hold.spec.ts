@@ -62,4 +62,22 @@ describe('network adversary (holdBack)', () => {
       expect(calls).to.deep.equal(['first 8', 'second 7']);
     });
   });
+  it("drops a held reply: the handler ran, the caller's call fails as for a lost reply", async () => {
+    const { sim, net, end, calls, caller } = setup();
+    await sim.run(async () => {
+      const hold = net.holdBack((m) => m.kind === 'reply');
+      let got: unknown = 'pending';
+      void end.call('S.Echo', { n: 3 }).then((r) => (got = r));
+      await caller.sleep(100);
+      hold.stop();
+      expect(calls).to.deep.equal(['first 3']);
+      expect(got).to.equal('pending');
+      expect(hold.drop((m) => (m.args as { n: number }).n === 4)).to.equal(0);
+      expect(hold.drop()).to.equal(1);
+      await caller.sleep(1);
+      expect(got).to.equal(null);
+      expect(hold.held()).to.deep.equal([]);
+      expect(await end.call('S.Echo', { n: 5 })).to.deep.equal({ n: 5, by: 'first' });
+    });
+  });
 });

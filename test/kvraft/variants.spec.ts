@@ -26,6 +26,13 @@ const CASES: VariantCase[] = [
     message: /history is not linearizable/,
   },
   {
+    variant: 'kvraft-dedup-not-in-snapshot',
+    test: 'TestRetryAfterRestart3B',
+    seed: 1,
+    expect: 'exactly-once',
+    message: /holds it 2 times: a server restarted from its snapshot/,
+  },
+  {
     variant: 'kvraft-follower-reads',
     test: 'TestOnePartition3A',
     seed: 1,
