@@ -165,6 +165,80 @@ async function ownResult(t: TestContext): Promise<void> {
   }
 }
 
+/**
+ * The same clerk's earlier request at the waiting index: a leader is cut off (replies from the past
+ * keep it leading); the others elect a leader that commits a clerk's put at the next index; then
+ * the clerk, able to reach only the cut-off leader, reads the key, and its Get waits at that same
+ * index. When the old leader is healed, the put is applied there: same clerk, but not the waiting
+ * request, so the Get must be retried, never answered with the put's outcome ("" for a put). A
+ * server that matches a waiter by clerk alone, without the request's sequence number, answers it.
+ */
+async function ownEarlierRequest(t: TestContext): Promise<void> {
+  const cfg = new KVCluster(t, 5, false, -1);
+  try {
+    const ops = new KVOps(cfg);
+    const log = ops.history;
+    cfg.begin("Test: a waiting read is not answered with its clerk's earlier put (3A, ours)");
+    for (let round = 0; round < ROUNDS; round++) {
+      const key = `r${round}`;
+      const l = await someLeader(cfg);
+      const others = cfg.all.filter((i) => i !== l);
+      const ck = cfg.makeClient(others);
+      let healed = false;
+      const drip = await stashReplies(
+        cfg,
+        l,
+        t.rng
+          .perm(others.length)
+          .slice(0, 2)
+          .map((k) => others[k]),
+        () => healed,
+      );
+      cfg.partition([l], others);
+      const dripping = drip();
+      await ops.put(ck, key, `v${round}`, log, 1);
+      cfg.disconnectClient(ck, others);
+      cfg.connectClient(ck, [l]);
+      // Watches (holds nothing) for the read's arrival at the cut-off leader, after the clerk's
+      // calls to the servers it can no longer reach have failed.
+      const node = cfg.clerkNode(ck);
+      let arrived = false;
+      const watch = cfg.net.holdBack((m) => {
+        arrived ||= m.kind === 'request' && m.from === node && m.to === String(l);
+        return false;
+      });
+      const read = ops.get(ck, key, log, 1);
+      for (let waited = 0; !arrived; waited += 5) {
+        if (waited >= 5000)
+          fail(
+            'liveness',
+            `the clerk's read did not reach server ${l}, the only one it can reach, in 5 s`,
+          );
+        await cfg.sleep(5);
+      }
+      watch.stop();
+      await cfg.sleep(ACCEPT_MS);
+      cfg.connectAll();
+      healed = true;
+      await dripping;
+      cfg.connectClient(ck, cfg.all);
+      const value = await read;
+      if (value !== `v${round}`)
+        fail(
+          'wrong-value',
+          `get(${JSON.stringify(key)}) returned ${JSON.stringify(value)} after the same clerk's put of ` +
+            `${JSON.stringify(`v${round}`)} completed: a waiting request gets the outcome of the command ` +
+            `applied at its index only if that command is this request (same clerk and same sequence number)`,
+        );
+      cfg.deleteClient(ck);
+    }
+    checkLinearizable(t, log);
+    cfg.end();
+  } finally {
+    cfg.cleanup();
+  }
+}
+
 const TestOwnResult3A: Scenario = {
   name: 'TestOwnResult3A',
   part: '3A',
@@ -172,4 +246,11 @@ const TestOwnResult3A: Scenario = {
   run: ownResult,
 };
 
-export const scenarios3A: Scenario[] = [TestOwnResult3A];
+const TestOwnEarlierRequest3A: Scenario = {
+  name: 'TestOwnEarlierRequest3A',
+  part: '3A',
+  description: "Test: a waiting read is not answered with its clerk's earlier put (3A, ours)",
+  run: ownEarlierRequest,
+};
+
+export const scenarios3A: Scenario[] = [TestOwnResult3A, TestOwnEarlierRequest3A];

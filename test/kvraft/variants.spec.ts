@@ -60,6 +60,13 @@ const CASES: VariantCase[] = [
     expect: 'wrong-value',
     message: /missing element/,
   },
+  {
+    variant: 'kvraft-answers-same-clerk',
+    test: 'TestOwnEarlierRequest3A',
+    seed: 1,
+    expect: 'wrong-value',
+    message: /after the same clerk's put of "v\d" completed/,
+  },
 ];
 
 describeVariants('buggy key/value variants are caught by the suites', CASES);

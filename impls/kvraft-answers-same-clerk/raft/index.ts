@@ -1,0 +1,2 @@
+// The reference Raft: this variant's bug is in the key/value layer (see ../kvraft).
+export * from '../../../src/raft';
