@@ -65,4 +65,50 @@ const TestLeaveAll4B = shardTest(
   },
 );
 
-export const scenarios4B: Scenario[] = [TestLeaveAll4B];
+/**
+ * Bytes of persisted Raft state and snapshots, over all nine servers, once every group has left:
+ * the course's per-server slack in TestChallenge1Delete (6,000 bytes for each of 3 servers), and no
+ * shard data, since no group owns a shard.
+ */
+const LEAVE_ALL_MAX_BYTES = 3 * 6000;
+
+/**
+ * Challenge 1 when shards go to nobody: 30 keys of 1,000 bytes are stored, then every group leaves.
+ * The configuration gives every shard to gid 0, so no group owns any and each must delete what it
+ * held, as it deletes a shard handed to another group; snapshots after every command
+ * (maxraftstate 1) show what the groups keep. Then groups join again and the service resumes.
+ */
+const TestChallenge1DeleteAll4B = shardTest(
+  {
+    name: 'TestChallenge1DeleteAll4B',
+    description: 'Test (4B, ours): shard deletion when every group leaves (challenge 1)',
+    unreliable: false,
+    maxraftstate: 1,
+    challenge: true,
+  },
+  async (x) => {
+    const { cfg, t } = x;
+    const ck = cfg.makeClient();
+    const groups = Array.from({ length: NGROUPS }, (_, gi) => gi);
+    await cfg.joinm(groups);
+    const { ka, va } = await x.putKeys(ck, 30, 1000);
+    for (let i = 0; i < 3; i++) await x.check(ck, ka[i], va[i]);
+    await cfg.leavem(groups);
+    await cfg.sleep(3 * SETTLE_MS);
+    const total = cfg.persisters().reduce((sum, p) => sum + p.raft + p.snapshot, 0);
+    t.log(
+      `  info: persisted Raft state + snapshots of all 9 servers with no group left: ${total} bytes (bound ${LEAVE_ALL_MAX_BYTES})`,
+    );
+    if (total > LEAVE_ALL_MAX_BYTES)
+      fail(
+        'shard-deletion',
+        `every group left (every shard on gid 0), yet snapshot + persisted Raft state hold ${total} bytes > ${LEAVE_ALL_MAX_BYTES}: ` +
+          `a group deletes the shards it no longer owns, also those the configuration gives to nobody`,
+      );
+    await cfg.joinm([groups[0]]);
+    await x.put(ck, 'after', 'x');
+    await x.check(ck, 'after', 'x');
+  },
+);
+
+export const scenarios4B: Scenario[] = [TestLeaveAll4B, TestChallenge1DeleteAll4B];
