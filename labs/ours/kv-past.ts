@@ -68,6 +68,44 @@ async function stashReplies(
   };
 }
 
+/** A leader cut off from the others, kept leading by replies from the past until `heal()`. */
+interface CutOffLeader {
+  l: number;
+  others: number[];
+  /** Reconnects every server and lets go of the stashed replies. */
+  heal(): Promise<void>;
+}
+
+/**
+ * Finds a leader, stashes two random followers' replies to it (stashReplies), cuts it off from the
+ * others and starts dripping the stash to it.
+ */
+async function cutOffLeader(cfg: KVCluster, t: TestContext): Promise<CutOffLeader> {
+  const l = await someLeader(cfg);
+  const others = cfg.all.filter((i) => i !== l);
+  let healed = false;
+  const drip = await stashReplies(
+    cfg,
+    l,
+    t.rng
+      .perm(others.length)
+      .slice(0, 2)
+      .map((k) => others[k]),
+    () => healed,
+  );
+  cfg.partition([l], others);
+  const dripping = drip();
+  return {
+    l,
+    others,
+    heal: async () => {
+      cfg.connectAll();
+      healed = true;
+      await dripping;
+    },
+  };
+}
+
 /** Each of `n` clients (numbered from `first`) appends its own `count` elements to `key`. */
 function appenders(
   ops: KVOps,
@@ -125,20 +163,7 @@ async function ownResult(t: TestContext): Promise<void> {
     let cli = 1;
     for (let round = 0; round < ROUNDS; round++) {
       const key = `r${round}`;
-      const l = await someLeader(cfg);
-      const others = cfg.all.filter((i) => i !== l);
-      let healed = false;
-      const drip = await stashReplies(
-        cfg,
-        l,
-        t.rng
-          .perm(others.length)
-          .slice(0, 2)
-          .map((k) => others[k]),
-        () => healed,
-      );
-      cfg.partition([l], others);
-      const dripping = drip();
+      const { l, others, heal } = await cutOffLeader(cfg, t);
       const stale = Array.from({ length: STALE_CLIENTS }, () => cfg.makeClient([l]));
       const fresh = Array.from({ length: FRESH_CLIENTS }, () => cfg.makeClient(others));
       const staleIds = stale.map((_, k) => cli + k);
@@ -148,9 +173,7 @@ async function ownResult(t: TestContext): Promise<void> {
       const freshIds = fresh.map((_, k) => cli + k);
       await Promise.all(appenders(ops, log, fresh, cli, key, FRESH_OPS));
       cli += FRESH_CLIENTS;
-      cfg.connectAll();
-      healed = true;
-      await dripping;
+      await heal();
       for (const ck of stale) cfg.connectClient(ck, cfg.all);
       await Promise.all(staleDone);
       const value = await ops.get(reader, key, log, 0);
@@ -181,21 +204,8 @@ async function ownEarlierRequest(t: TestContext): Promise<void> {
     cfg.begin("Test: a waiting read is not answered with its clerk's earlier put (3A, ours)");
     for (let round = 0; round < ROUNDS; round++) {
       const key = `r${round}`;
-      const l = await someLeader(cfg);
-      const others = cfg.all.filter((i) => i !== l);
+      const { l, others, heal } = await cutOffLeader(cfg, t);
       const ck = cfg.makeClient(others);
-      let healed = false;
-      const drip = await stashReplies(
-        cfg,
-        l,
-        t.rng
-          .perm(others.length)
-          .slice(0, 2)
-          .map((k) => others[k]),
-        () => healed,
-      );
-      cfg.partition([l], others);
-      const dripping = drip();
       await ops.put(ck, key, `v${round}`, log, 1);
       cfg.disconnectClient(ck, others);
       cfg.connectClient(ck, [l]);
@@ -218,9 +228,7 @@ async function ownEarlierRequest(t: TestContext): Promise<void> {
       }
       watch.stop();
       await cfg.sleep(ACCEPT_MS);
-      cfg.connectAll();
-      healed = true;
-      await dripping;
+      await heal();
       cfg.connectClient(ck, cfg.all);
       const value = await read;
       if (value !== `v${round}`)
