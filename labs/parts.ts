@@ -22,6 +22,7 @@ import { scenarios2D as past2D } from './ours/raft-past-snapshots';
 import { scenarios2B as pastTerms2B, scenarios2D as pastTerms2D } from './ours/raft-past-terms';
 import { scenarios2D as conflictAfterSnapshot } from './ours/raft-conflict-after-snapshot';
 import { scenarios2D as busyService } from './ours/raft-busy-service';
+import { scenarios2D as snapshotAcked } from './ours/raft-snapshot-acked';
 import { scenarios3A as past3A } from './ours/kv-past';
 import { scenarios3B as retry3B } from './ours/kv-retry-snapshot';
 import { scenarios4B as leaveAll4B } from './ours/shardkv-leave-all';
@@ -125,7 +126,7 @@ export const PARTS: readonly PartDescription[] = [
     needs: ['2C'],
     points: 10,
     course: lab2d,
-    ours: [...past2D, ...pastTerms2D, ...conflictAfterSnapshot, ...busyService],
+    ours: [...past2D, ...pastTerms2D, ...conflictAfterSnapshot, ...busyService, ...snapshotAcked],
     swarm: raftSwarm,
   },
   {
