@@ -27,6 +27,7 @@ import { scenarios3A as past3A } from './ours/kv-past';
 import { scenarios3B as retry3B } from './ours/kv-retry-snapshot';
 import { scenarios4B as leaveAll4B } from './ours/shardkv-leave-all';
 import { scenarios4B as arrival4B } from './ours/shardkv-arrival';
+import { scenarios4B as delete4B } from './ours/shardkv-delete';
 import { kvSwarm, raftSwarm } from './ours/families';
 import type { AnySwarmFamily } from './swarm-family';
 
@@ -185,6 +186,6 @@ export const PARTS: readonly PartDescription[] = [
     needs: ['4A', '2D'],
     points: 25,
     course: lab4b,
-    ours: [...leaveAll4B, ...arrival4B],
+    ours: [...leaveAll4B, ...arrival4B, ...delete4B],
   },
 ];

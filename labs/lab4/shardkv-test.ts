@@ -54,6 +54,10 @@ export class ShardTest {
     return this.ops.append(ck, key, value, this.log, cli);
   }
 
+  delete(ck: ShardKVClerk, key: string, cli = 0): Promise<void> {
+    return this.ops.delete(ck, key, this.log, cli);
+  }
+
   /** The course's check(): a Get that must read `expected` (recorded too). */
   async check(ck: ShardKVClerk, key: string, expected: string, cli = 0): Promise<void> {
     const v = await this.get(ck, key, cli);

@@ -1,0 +1,2 @@
+// The reference shard controller: this variant's bug is in the sharded key/value layer.
+export * from '../../../src/shardctrler';
