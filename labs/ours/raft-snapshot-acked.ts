@@ -3,6 +3,7 @@
 // (engine/rpc/hold.ts). Graded with 2D:
 //   npm run grade -- 2d --run SnapshotOverAckedEntries -n 50
 import type { Scenario } from '../../harness/scenario';
+import { LATENCY_MAX_MS } from '../../engine/rpc/network';
 import { SNAPSHOT_INTERVAL } from '../lab2/raft-appliers';
 import { raftTest } from '../lab2/raft-scenario';
 import { appliedBy, carriesEntries, until } from './raft-past';
@@ -72,16 +73,16 @@ const TestSnapshotOverAckedEntries2D = raftTest(
     );
     await cfg.sleep(SEND_MS);
     holdAppendsToB = true;
-    const acksOfF = () => hold.held().filter(isAck(f)).length;
-    const acked = acksOfF();
     for (let i = s + 1; i <= last; i++) cfg.start(l, t.rng.safeInt());
     // A batch sent from now on carries the entries past S too (a leader may wait for its last call
-    // to F to end, or for its next heartbeat, before sending F more).
+    // to F to end, or for its next heartbeat, before sending F more); an acknowledgement that
+    // leaves F more than one message latency from now answers such a batch.
+    const appended = cfg.now();
     await until(
       cfg,
       5000,
       `server ${f} acknowledges a batch through ${last}`,
-      () => acksOfF() > acked,
+      () => hold.held().some((m) => isAck(f)(m) && m.heldAtMs > appended + LATENCY_MAX_MS),
       'agreement',
     );
     holdAppendsToF = true;
