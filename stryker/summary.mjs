@@ -21,10 +21,19 @@ const rejudgeFile = path.join(dir, 'rejudge.json');
 const rejudged = fs.existsSync(rejudgeFile)
   ? JSON.parse(fs.readFileSync(rejudgeFile, 'utf8')).mutants
   : {};
-/** The re-judging's verdict on a mutant, if it was made for this very mutant. */
+/**
+ * Verdicts by the mutant they were made for (its place and replacement, mutantKey): an incremental
+ * run that merges files renumbers the report's mutants, so an id alone may name another mutant by
+ * then. Where one mutant was judged more than once, a kill wins (it failed the suite on those runs).
+ */
+const rejudgedByPlace = new Map();
+for (const verdict of Object.values(rejudged)) {
+  const earlier = rejudgedByPlace.get(verdict.where);
+  if (!earlier || (verdict.killed && !earlier.killed)) rejudgedByPlace.set(verdict.where, verdict);
+}
+/** The re-judging's verdict on a mutant, if one was made for this very mutant. */
 function rejudgedVerdict(mutant) {
-  const verdict = rejudged[mutant.id];
-  return verdict && verdict.where === mutantKey(mutant) ? verdict : undefined;
+  return rejudgedByPlace.get(mutantKey(mutant));
 }
 
 /** mutant id -> the checks its failing runs failed, from the judge's lines ("mutant 12: ... (a, b)"). */
