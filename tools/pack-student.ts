@@ -70,6 +70,7 @@ export const EXCLUDED_TESTS = [
   'test/grader/provenance.spec.ts', // grades the reference (src) in shards and merges them
   'test/grader/determinism.spec.ts', // --check-determinism on the reference and a fixture made from it
   'test/grader/impls/hidden-counter/', // the reference Raft with state hidden between runs
+  'test/mutation/', // the lists of the reference's equivalent mutants (stryker/, not shipped)
 ];
 
 /** README.md sections that make the learners' README, in this order. */
