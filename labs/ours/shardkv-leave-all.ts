@@ -1,5 +1,6 @@
-// A sharded key/value test of ours, graded with part 4B (labs/parts.ts): every group leaves while
-// clients are running, then groups join again (TestLeaveAll4A checks the controller alone).
+// Sharded key/value tests of ours, graded with part 4B (labs/parts.ts): every group leaves while
+// clients are running, then groups join again (TestLeaveAll4A checks the controller alone); and
+// challenge 1 when every group leaves: the groups keep no shard data.
 //   npm run grade -- 4b --run LeaveAll -n 20
 import type { Scenario } from '../../harness/scenario';
 import { fail } from '../../harness/scenario';
@@ -67,8 +68,8 @@ const TestLeaveAll4B = shardTest(
 
 /**
  * Bytes of persisted Raft state and snapshots, over all nine servers, once every group has left:
- * the course's per-server slack in TestChallenge1Delete (6,000 bytes for each of 3 servers), and no
- * shard data, since no group owns a shard.
+ * TestChallenge1Delete's slack (6,000 bytes for each of the 3 replicas it counts) and no shard
+ * data, since no group owns a shard.
  */
 const LEAVE_ALL_MAX_BYTES = 3 * 6000;
 
