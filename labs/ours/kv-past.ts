@@ -1,6 +1,7 @@
-// A key/value test of ours on a leader's requests from the past, graded with part 3A
-// (labs/parts.ts):
-//   npm run grade -- 3a --run OwnResult -n 50
+// Key/value tests of ours on a cut-off leader's waiting requests, graded with part 3A
+// (labs/parts.ts): each waiting client gets its own command's result, never that of another command
+// committed at its index (another client's, or its own earlier one).
+//   npm run grade -- 3a --run 'OwnResult|OwnEarlierRequest' -n 50
 import type { Scenario, TestContext } from '../../harness/scenario';
 import { fail } from '../../harness/scenario';
 import { KVCluster } from '../lab3/kv';
