@@ -7,7 +7,15 @@ import type { Hold } from '../../engine/rpc';
 import type { RaftCluster } from '../lab2/raft';
 import { SNAPSHOT_INTERVAL } from '../lab2/raft-appliers';
 import { raftTest } from '../lab2/raft-scenario';
-import { appliedBy, carriesEntries, leaderAmong, rejoinMissingSnapshot, until } from './raft-past';
+import {
+  appliedBy,
+  carriesEntries,
+  holdSnapshotsTo,
+  indexAtOrAfter,
+  leaderAmong,
+  rejoinMissingSnapshot,
+  until,
+} from './raft-past';
 
 /** InstallSnapshot requests held: one for each moment the test delivers one. */
 const HELD_SNAPSHOTS = 2;
@@ -29,14 +37,7 @@ async function heldSnapshots(cfg: RaftCluster, t: TestContext, f: number): Promi
   let index = 0;
   for (let k = 0; k < SNAPSHOT_INTERVAL || index % SNAPSHOT_INTERVAL !== 0; k++)
     index = await cfg.one(t.rng.safeInt(), cfg.n - 1, true);
-  let offered = 0;
-  const hold = cfg.net.holdBack(
-    (m) =>
-      m.kind === 'request' &&
-      m.method === 'Raft.InstallSnapshot' &&
-      m.to === String(f) &&
-      offered++ < HELD_SNAPSHOTS,
-  );
+  const hold = holdSnapshotsTo(cfg, f, HELD_SNAPSHOTS);
   cfg.connect(f);
   await until(
     cfg,
@@ -145,8 +146,7 @@ const TestAppendsInsideSnapshot2D = raftTest(
         carriesEntries(m.args) &&
         offered++ < HELD_APPENDS,
     );
-    const toEnd = (((BATCH_END - k) % SNAPSHOT_INTERVAL) + SNAPSHOT_INTERVAL) % SNAPSHOT_INTERVAL;
-    const last = k + SNAPSHOT_INTERVAL + toEnd;
+    const last = indexAtOrAfter(k + SNAPSHOT_INTERVAL, BATCH_END);
     for (let i = k + 1; i <= last; i++) cfg.start(l, t.rng.safeInt());
     await until(
       cfg,
@@ -233,8 +233,7 @@ const TestSnapshotOverHeldEntries2D = raftTest(
       batchSent = carriesEntries(m.args);
       return false;
     });
-    const toEnd = (((BATCH_END - k) % SNAPSHOT_INTERVAL) + SNAPSHOT_INTERVAL) % SNAPSHOT_INTERVAL;
-    const last = k + SNAPSHOT_INTERVAL + toEnd;
+    const last = indexAtOrAfter(k + SNAPSHOT_INTERVAL, BATCH_END);
     for (let i = k + 1; i <= last; i++) cfg.start(l, t.rng.safeInt());
     const snapshotAt = last - ((last + 1) % SNAPSHOT_INTERVAL);
     await until(

@@ -82,6 +82,26 @@ export function carriesEntries(args: unknown): boolean {
   return Object.values(args).some((v) => Array.isArray(v) && v.length > 0);
 }
 
+/** Holds back the first `count` InstallSnapshot requests that reach server f. */
+export function holdSnapshotsTo(cfg: RaftCluster, f: number, count: number): Hold {
+  let offered = 0;
+  return cfg.net.holdBack(
+    (m) =>
+      m.kind === 'request' &&
+      m.method === 'Raft.InstallSnapshot' &&
+      m.to === String(f) &&
+      offered++ < count,
+  );
+}
+
+/**
+ * The first index at or after `from` that is `residue` modulo SNAPSHOT_INTERVAL (the testers'
+ * services snapshot at every index that is SNAPSHOT_INTERVAL - 1 modulo it).
+ */
+export function indexAtOrAfter(from: number, residue: number): number {
+  return from + ((((residue - from) % SNAPSHOT_INTERVAL) + SNAPSHOT_INTERVAL) % SNAPSHOT_INTERVAL);
+}
+
 /**
  * Follower f misses a snapshot: cut off while the others commit past SNAPSHOT_INTERVAL entries, it
  * rejoins with the first InstallSnapshot sent to it held back, and one more entry commits on every
@@ -94,14 +114,7 @@ export async function rejoinMissingSnapshot(
 ): Promise<Hold> {
   cfg.disconnect(f);
   for (let k = 0; k <= SNAPSHOT_INTERVAL; k++) await cfg.one(t.rng.safeInt(), cfg.n - 1, true);
-  let offered = 0;
-  const hold = cfg.net.holdBack(
-    (m) =>
-      m.kind === 'request' &&
-      m.method === 'Raft.InstallSnapshot' &&
-      m.to === String(f) &&
-      offered++ < 1,
-  );
+  const hold = holdSnapshotsTo(cfg, f, 1);
   cfg.connect(f);
   await cfg.one(t.rng.safeInt(), cfg.n, true);
   hold.stop();

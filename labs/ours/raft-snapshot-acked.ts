@@ -6,7 +6,7 @@ import type { Scenario } from '../../harness/scenario';
 import { LATENCY_MAX_MS } from '../../engine/rpc/network';
 import { SNAPSHOT_INTERVAL } from '../lab2/raft-appliers';
 import { raftTest } from '../lab2/raft-scenario';
-import { appliedBy, carriesEntries, until } from './raft-past';
+import { appliedBy, carriesEntries, indexAtOrAfter, until } from './raft-past';
 
 /** Entries past the snapshot's last one that the follower acknowledges before the snapshot comes. */
 const PAST_SNAPSHOT = 3;
@@ -41,10 +41,8 @@ const TestSnapshotOverAckedEntries2D = raftTest(
     const k = await cfg.one(t.rng.safeInt(), cfg.n, true);
     const l = await cfg.checkOneLeader();
     const [f, b] = t.rng.perm(cfg.n).filter((i) => i !== l);
-    // S: the next index after k that ends a snapshot.
-    const toEnd =
-      (SNAPSHOT_INTERVAL - 1 - (k % SNAPSHOT_INTERVAL) + SNAPSHOT_INTERVAL) % SNAPSHOT_INTERVAL;
-    const s = k + (toEnd === 0 ? SNAPSHOT_INTERVAL : toEnd);
+    // S: the first index after k at which the services snapshot.
+    const s = indexAtOrAfter(k + 1, SNAPSHOT_INTERVAL - 1);
     const last = s + PAST_SNAPSHOT;
     let holdAppendsToB = false;
     let holdAppendsToF = false;
