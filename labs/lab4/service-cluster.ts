@@ -205,6 +205,11 @@ export class ServiceCluster<S extends Replica, C extends object> {
   }
 
   /** The test task sleeps `ms` virtual milliseconds. */
+  /** Virtual milliseconds since the run began. */
+  now(): number {
+    return this.t.sim.now();
+  }
+
   sleep(ms: number, label = 'test sleep'): Promise<void> {
     return testerSleep(this.t.sim, ms, label);
   }

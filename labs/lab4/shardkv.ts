@@ -200,6 +200,11 @@ export class ShardKVCluster {
     };
   }
 
+  /** Virtual milliseconds since the run began. */
+  now(): number {
+    return this.t.sim.now();
+  }
+
   sleep(ms: number, label = 'test sleep'): Promise<void> {
     return testerSleep(this.t.sim, ms, label);
   }

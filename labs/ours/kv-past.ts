@@ -8,6 +8,7 @@ import { KVCluster } from '../lab3/kv';
 import { checkLinearizable } from '../lab3/kv-check';
 import { appendElement, KVOps, type History } from '../lab3/kv-history';
 import type { Clerk } from '../../harness/contracts/kvraft';
+import { until } from './raft-past';
 
 const ROUNDS = 3;
 /** Clients that reach only the leader about to be cut off, and clients that reach the others. */
@@ -219,14 +220,13 @@ async function ownEarlierRequest(t: TestContext): Promise<void> {
         return false;
       });
       const read = ops.get(ck, key, log, 1);
-      for (let waited = 0; !arrived; waited += 5) {
-        if (waited >= 5000)
-          fail(
-            'liveness',
-            `the clerk's read did not reach server ${l}, the only one it can reach, in 5 s`,
-          );
-        await cfg.sleep(5);
-      }
+      await until(
+        cfg,
+        5000,
+        `the clerk's read reaches server ${l}, the only one it can reach`,
+        () => arrived,
+        'liveness',
+      );
       watch.stop();
       await cfg.sleep(ACCEPT_MS);
       await heal();

@@ -2,11 +2,11 @@
 // part 3B (labs/parts.ts):
 //   npm run grade -- 3b --run RetryAfterRestart -n 20
 import type { Scenario, TestContext } from '../../harness/scenario';
-import { fail } from '../../harness/scenario';
 import { KVCluster } from '../lab3/kv';
 import { checkLinearizable } from '../lab3/kv-check';
 import { appendElement, KVOps } from '../lab3/kv-history';
 import { checkOwnAppends, someLeader } from './kv-past';
+import { until } from './raft-past';
 
 const ROUNDS = 3;
 /** The course's snapshot threshold in its 3B tests. */
@@ -40,11 +40,13 @@ async function retryAfterRestart(t: TestContext): Promise<void> {
       const node = cfg.clerkNode(ck);
       const answers = cfg.net.holdBack((m) => m.kind === 'reply' && m.from === node);
       const appended = ops.append(ck, 'k', appendElement(cli, 0), log, cli);
-      for (let waited = 0; answers.held().length === 0; waited += 10) {
-        if (waited >= ANSWER_WAIT_MS)
-          fail('liveness', `leader ${l} did not answer an append in ${ANSWER_WAIT_MS / 1000} s`);
-        await cfg.sleep(10);
-      }
+      await until(
+        cfg,
+        ANSWER_WAIT_MS,
+        `leader ${l} answers an append`,
+        () => answers.held().length > 0,
+        'liveness',
+      );
       answers.stop();
       for (let j = 0; j < FILL_WRITES; j++) await ops.put(writer, 'fill', FILL_VALUE, log, 0);
       for (const i of cfg.all) cfg.shutdownServer(i);

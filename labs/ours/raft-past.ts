@@ -121,9 +121,15 @@ export async function rejoinMissingSnapshot(
   return hold;
 }
 
+/** What until() needs of a cluster fixture: the virtual clock and the tester's sleep. */
+export interface TestClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
 /** Polls (10 ms) until `ok()`; fails the test with `what` after `ms` (as `check`). */
 export async function until(
-  cfg: RaftCluster,
+  cfg: TestClock,
   ms: number,
   what: string,
   ok: () => boolean,

@@ -5,7 +5,7 @@ import type { Scenario } from '../../harness/scenario';
 import { fail } from '../../harness/scenario';
 import { key2shard } from '../../harness/contracts/shardkv';
 import { shardTest } from '../lab4/shardkv-test';
-import { carriesEntries } from './raft-past';
+import { carriesEntries, until } from './raft-past';
 
 /** Keys written before the second group joins, one per shard at least. */
 const KEYS = 10;
@@ -51,14 +51,13 @@ const TestChallenge2ServedOnArrival4B = shardTest(
       return arrived;
     });
     await cfg.join(1);
-    for (let waited = 0; !arrived; waited += 10) {
-      if (waited >= ARRIVAL_WAIT_MS)
-        fail(
-          'liveness',
-          `no shard data went from group 100 to group 101 in ${ARRIVAL_WAIT_MS / 1000} s after 101 joined`,
-        );
-      await cfg.sleep(10);
-    }
+    await until(
+      cfg,
+      ARRIVAL_WAIT_MS,
+      'shard data goes from group 100 to group 101 after 101 joined',
+      () => arrived,
+      'liveness',
+    );
     const c = await cfg.query();
     const moved = ka.filter((k) => c.shards[key2shard(k)] === cfg.gids[1]);
     for (const k of moved) {
